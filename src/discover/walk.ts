@@ -1,0 +1,176 @@
+// Discovery: walk the audited paths, honour .gitignore and config excludes,
+// skip what cannot be source code, and say why for every skipped file.
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
+import ignore from 'ignore';
+import { isTestPath, languageOf, type LanguageInfo } from './language.js';
+
+/** Directories that hold build output, dependencies or vendored code. */
+const ALWAYS_SKIPPED_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', 'target', 'vendor', 'third_party', 'third-party', '.venv', '__pycache__', '.next', '.turbo', '.cache', 'bower_components', 'coverage']);
+
+export interface DiscoveredFile {
+  /** Absolute path. */
+  absPath: string;
+  /** Path relative to the audit root, forward slashes. */
+  relPath: string;
+  size: number;
+  info: LanguageInfo;
+  isTestFile: boolean;
+}
+
+export interface SkippedFile {
+  relPath: string;
+  reason: string;
+}
+
+export interface DiscoverOptions {
+  root: string;
+  paths: string[];
+  maxFileBytes: number;
+  exclude?: string[];
+  include?: string[];
+}
+
+export interface Discovery {
+  files: DiscoveredFile[];
+  skipped: SkippedFile[];
+  /** Manifests found: Cargo.toml, package.json (absolute paths). */
+  manifests: string[];
+}
+
+export async function discover(opts: DiscoverOptions): Promise<Discovery> {
+  const root = resolve(opts.root);
+  const out: Discovery = { files: [], skipped: [], manifests: [] };
+  const userIgnore = ignore().add(opts.exclude ?? []);
+  const includeOnly = opts.include && opts.include.length > 0 ? ignore().add(opts.include) : undefined;
+  const seenDirs = new Set<string>();
+  const rel = (abs: string): string => relative(root, abs).split(sep).join('/');
+
+  async function visitFile(abs: string, size: number): Promise<void> {
+    const relPath = rel(abs) || abs.split(sep).pop()!;
+    if (/(^|\/)(Cargo\.toml|package\.json)$/.test(relPath)) out.manifests.push(abs);
+    const info = languageOf(relPath);
+    if (!info) return;
+    if (userIgnore.ignores(relPath)) return;
+    if (includeOnly && !includeOnly.ignores(relPath)) return;
+    if (/\.min\.[cm]?js$|[-.]bundle\.[cm]?js$/.test(relPath)) {
+      out.skipped.push({ relPath, reason: 'minified or bundled file' });
+      return;
+    }
+    if (size > opts.maxFileBytes) {
+      out.skipped.push({ relPath, reason: `larger than ${formatBytes(opts.maxFileBytes)} (${formatBytes(size)})` });
+      return;
+    }
+    out.files.push({ absPath: abs, relPath, size, info, isTestFile: isTestPath(relPath) });
+  }
+
+  async function visitDir(abs: string, rules: ScopedIgnore[]): Promise<void> {
+    let real: string;
+    try {
+      real = await realpath(abs);
+    } catch (err) {
+      out.skipped.push({ relPath: rel(abs) || '.', reason: `cannot resolve directory: ${errorCode(err)}` });
+      return;
+    }
+    if (seenDirs.has(real)) return; // symlink loop or a directory linked twice
+    seenDirs.add(real);
+    let entries;
+    try {
+      entries = await readdir(abs, { withFileTypes: true });
+    } catch (err) {
+      out.skipped.push({ relPath: rel(abs) || '.', reason: `cannot list directory: ${errorCode(err)}` });
+      return;
+    }
+    const local = await readIgnoreFile(abs);
+    const active = local ? [...rules, local.withBase(rel(abs))] : rules;
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const child = join(abs, entry.name);
+      const relPath = rel(child);
+      // Like git and ripgrep, symbolic links are not followed: a linked tree is
+      // audited at its real path, and loops or links out of the root cannot happen.
+      if (entry.isSymbolicLink()) {
+        if (!active.some((r) => r.ignored(relPath, false))) out.skipped.push({ relPath, reason: 'symbolic link (not followed)' });
+        continue;
+      }
+      const isDir = entry.isDirectory();
+      if (isDir && ALWAYS_SKIPPED_DIRS.has(entry.name)) continue;
+      if (active.some((r) => r.ignored(relPath, isDir))) continue;
+      if (isDir && userIgnore.ignores(`${relPath}/`)) continue;
+      if (isDir) await visitDir(child, active);
+      else if (entry.isFile()) {
+        const st = await stat(child).catch(() => undefined);
+        if (st?.isFile()) await visitFile(child, st.size);
+      }
+    }
+  }
+
+  for (const p of opts.paths) {
+    const abs = resolve(p);
+    const st = await lstat(abs).catch(() => undefined);
+    if (!st) {
+      out.skipped.push({ relPath: p, reason: 'no such file or directory' });
+      continue;
+    }
+    const real = await stat(abs).catch(() => undefined);
+    if (real?.isDirectory()) await visitDir(abs, await parentIgnores(root, abs));
+    else if (real?.isFile()) await visitFile(abs, real.size);
+  }
+  out.files.sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
+  return out;
+}
+
+/** A .gitignore (and .ignore) as rules relative to the repository root. */
+interface ScopedIgnore {
+  ignored(relPath: string, isDir: boolean): boolean;
+}
+
+async function readIgnoreFile(dir: string): Promise<{ withBase(base: string): ScopedIgnore } | undefined> {
+  const texts: string[] = [];
+  for (const name of ['.gitignore', '.ignore', '.leakauditignore']) {
+    const text = await readFile(join(dir, name), 'utf8').catch(() => undefined);
+    if (text) texts.push(text);
+  }
+  if (texts.length === 0) return undefined;
+  const ig = ignore().add(texts.join('\n'));
+  return {
+    withBase(base: string): ScopedIgnore {
+      return {
+        ignored(relPath: string, isDir: boolean): boolean {
+          const inner = base ? (relPath.startsWith(`${base}/`) ? relPath.slice(base.length + 1) : undefined) : relPath;
+          if (inner === undefined || inner === '') return false;
+          return ig.ignores(isDir ? `${inner}/` : inner);
+        },
+      };
+    },
+  };
+}
+
+/** .gitignore files between the root and a starting directory below it. */
+async function parentIgnores(root: string, start: string): Promise<ScopedIgnore[]> {
+  const out: ScopedIgnore[] = [];
+  if (!isInside(start, root) || start === root) return out;
+  const parts = relative(root, start).split(sep);
+  let dir = root;
+  for (let i = 0; i < parts.length; i++) {
+    const f = await readIgnoreFile(dir);
+    if (f) out.push(f.withBase(relative(root, dir).split(sep).join('/')));
+    dir = join(dir, parts[i]!);
+  }
+  return out;
+}
+
+function isInside(path: string, root: string): boolean {
+  const r = relative(root, path);
+  return r === '' || (!r.startsWith('..') && !r.startsWith(sep) && !/^[a-zA-Z]:/.test(r));
+}
+
+function errorCode(err: unknown): string {
+  return (err as NodeJS.ErrnoException)?.code ?? String(err);
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(0)} KiB`;
+  return `${n} B`;
+}

@@ -1,0 +1,196 @@
+// The language-neutral fact model. Frontends (src/frontends/<lang>) are the only
+// code that knows syntax; everything after them sees these types and model data.
+
+export type Language = 'rust' | 'typescript';
+
+export type ResourceKind =
+  | 'task'
+  | 'thread'
+  | 'timer'
+  | 'connection'
+  | 'pool'
+  | 'subscription'
+  | 'channel'
+  | 'listener'
+  | 'actor'
+  | 'process'
+  | 'worker'
+  | 'server'
+  | 'file'
+  | 'watcher';
+
+export const RESOURCE_KINDS: readonly ResourceKind[] = [
+  'task', 'thread', 'timer', 'connection', 'pool', 'subscription', 'channel',
+  'listener', 'actor', 'process', 'worker', 'server', 'file', 'watcher',
+];
+
+/** A place in a file. Lines and columns are 1-based. */
+export interface Site {
+  startLine: number;
+  endLine: number;
+  startCol: number;
+}
+
+/** The function an acquisition sits in. */
+export interface EnclosingFunction {
+  /** Function or method name; `<module>` at top level, `<closure>` when anonymous. */
+  name: string;
+  /** Struct/class/impl type the function belongs to, if any. */
+  ownerType?: string;
+  /** new/init/constructor/main/builder: runs once per object or process, not per operation. */
+  constructOnce: boolean;
+  /** Entry point of the process (`main`): what it starts lives as long as the process. */
+  isEntryPoint: boolean;
+  /** Test code: #[test] fn, #[cfg(test)] module, tests/ directory, *.test.ts. */
+  isTest: boolean;
+  site: Site;
+}
+
+/** What the code does with the handle an acquisition returns. */
+export type HandleFate =
+  /** Expression statement, `let _ =`, or a binding never used: the handle is dropped at once. */
+  | { kind: 'discarded'; how: string }
+  /** Bound to a local that is released in the same function. */
+  | { kind: 'released-locally'; local: string; api: string; line: number }
+  /** Bound to a local and awaited / joined in the same function. */
+  | { kind: 'awaited'; local?: string }
+  /** Kept in a field of an owner type (directly or via a local). */
+  | { kind: 'field'; ownerType: string; field: string; line: number }
+  /** Returned to the caller: ownership moves out of this function. */
+  | { kind: 'returned' }
+  /** Passed to another call or pushed into a collection: ownership moves on. */
+  | { kind: 'passed'; to: string }
+  /** Scoped: RAII guard, `using`, held by a value that releases it on drop. */
+  | { kind: 'scoped'; how: string }
+  /** Bound to a local that stays alive until the function returns, then dropped. */
+  | { kind: 'local'; local: string };
+
+/** Why a long-lived loop can end. */
+export interface LoopExit {
+  kind:
+    | 'channel-closed' // recv() returns None / Err when all senders are dropped
+    | 'send-failed' // a send error breaks the loop: stops when receivers are gone
+    | 'error-propagated' // `?` / throw inside the loop
+    | 'cancellation' // token / signal / stop flag checked
+    | 'break' // a break or return on some other condition
+    | 'bounded'; // a for loop over a finite collection, a counter
+  detail: string;
+  line: number;
+}
+
+/** The body of a spawned task, timer callback or loop started without awaiting. */
+export interface BodyFacts {
+  /** The body runs until something stops it (loop / while true / interval / recv loop). */
+  longLived: boolean;
+  /** How the body repeats: `loop`, `while true`, `interval tick`, `recv loop`, `setInterval`. */
+  loopKind?: string;
+  /** Line of the loop head. */
+  loopLine?: number;
+  /** Period in milliseconds when known (interval(10s), sleep(30s), setInterval(fn, 10000)). */
+  periodMs?: number;
+  /** Ways out of the loop; empty = runs forever. */
+  exits: LoopExit[];
+  /** Errors the loop swallows (`let _ = tx.send(..)`): it can never notice the other end is gone. */
+  ignoredErrors: string[];
+  /** Variables from the enclosing scope the body captures (kept alive as long as it runs). */
+  captures: string[];
+  /** The body only calls this function (`run_loop(rx).await`): resolve it across the project. */
+  delegatesTo?: string;
+}
+
+/** A function whose own body is a long-lived loop: the target of a delegated spawn. */
+export interface LoopingFunction {
+  name: string;
+  ownerType?: string;
+  site: Site;
+  body: BodyFacts;
+}
+
+export interface Acquisition {
+  /** Model entry id, e.g. `tokio.spawn`. */
+  modelId: string;
+  kind: ResourceKind;
+  /** The API as written at the call site, e.g. `tokio::spawn`, `Connection::open`. */
+  api: string;
+  site: Site;
+  /** The source text of the first line(s) of the acquisition, trimmed. */
+  snippet: string;
+  fn: EnclosingFunction;
+  handle: HandleFate;
+  /** For tasks, threads, timers and loops. */
+  body?: BodyFacts;
+  /** The acquisition sits inside a loop in its function: one resource per iteration. */
+  inLoop?: boolean;
+  /** Per-language facts a frontend wants to pass on as plain words (shown in evidence). */
+  notes?: string[];
+}
+
+/** A release call: abort / stop / close / clearInterval / off / drop. */
+export interface Release {
+  api: string;
+  /** What is released: a field of the owner, a local, or an expression. */
+  target: { kind: 'field'; field: string } | { kind: 'local'; name: string } | { kind: 'other'; text: string };
+  site: Site;
+  fn: { name: string; ownerType?: string };
+}
+
+export interface OwnerMethod {
+  name: string;
+  /** Drop / close / shutdown / stop / dispose / destroy ...: runs when the owner goes away. */
+  teardown: boolean;
+  site: Site;
+}
+
+/** A struct/class/impl: the unit that can own handles in fields and release them. */
+export interface Owner {
+  name: string;
+  site: Site;
+  fields: { name: string; type?: string }[];
+  methods: OwnerMethod[];
+  /** Implements the language's drop/dispose protocol (Rust `impl Drop`, `[Symbol.dispose]`). */
+  hasDropImpl: boolean;
+}
+
+/** One API use counted for the methodology section (exact counts, code only). */
+export interface ApiUse {
+  /** Counting key, e.g. `tokio::spawn`, `JoinHandle`, `Connection::open`, `subscribe`. */
+  api: string;
+  line: number;
+  isTest: boolean;
+}
+
+export interface FileFacts {
+  /** Path relative to the audit root, with forward slashes. */
+  path: string;
+  language: Language;
+  lineCount: number;
+  /** The whole file is test code (tests/ dir, *_test, *.test.ts, benches). */
+  isTestFile: boolean;
+  acquisitions: Acquisition[];
+  releases: Release[];
+  owners: Owner[];
+  loopingFunctions: LoopingFunction[];
+  uses: ApiUse[];
+  /** Library roots the file imports (`tokio`, `rusqlite`, `pg`). */
+  imports: string[];
+  /** Parse problems: the file was parsed partially. */
+  parseErrors: number;
+  /** Inline suppressions found in comments: line -> rule ids and reason. */
+  suppressions: Suppression[];
+}
+
+export interface Suppression {
+  /** The line the suppression applies to (the comment's line, or the next code line). */
+  line: number;
+  commentLine: number;
+  ruleIds: string[];
+  reason: string;
+}
+
+/** Declared dependencies read from manifests (Cargo.toml, package.json). */
+export interface ManifestFacts {
+  path: string;
+  language: Language;
+  dependencies: string[];
+  devDependencies: string[];
+}

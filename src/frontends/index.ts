@@ -1,0 +1,23 @@
+// The frontend registry: one extractor per language, all emitting FileFacts.
+import type { FileFacts, Language } from '../facts/types.js';
+import type { ResourceModel } from '../models/schema.js';
+import type { SyntaxTree } from '../parse/syntax.js';
+import { extractRust } from './rust/extract.js';
+
+export interface FrontendInput {
+  path: string;
+  source: string;
+  tree: SyntaxTree;
+  models: readonly ResourceModel[];
+  isTestFile: boolean;
+}
+
+export type Frontend = (input: FrontendInput) => FileFacts;
+
+const FRONTENDS: Partial<Record<Language, Frontend>> = {
+  rust: extractRust,
+};
+
+export function frontendFor(language: Language): Frontend | undefined {
+  return FRONTENDS[language];
+}

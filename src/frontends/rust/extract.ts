@@ -1,0 +1,442 @@
+// Rust frontend: a tree-sitter CST in, language-neutral facts out.
+import type { SyntaxNode, SyntaxTree } from '../../parse/syntax.js';
+import type { Acquisition, ApiUse, FileFacts, Owner, OwnerMethod, Release } from '../../facts/types.js';
+import type { ResourceModel } from '../../models/schema.js';
+import { parseSuppressions, type CommentSpan } from '../shared/suppressions.js';
+import { firstLine, kids, line, siteOf, walk, same } from '../shared/tree.js';
+import { analyseBody, type PeriodResolver } from './body.js';
+import { enclosingFunction, functionNode, implTypeName, isTestItem } from './functions.js';
+import { fateOf, selfField } from './handles.js';
+import { collectImports, normalisePath, resolvePath, type RustImports } from './imports.js';
+
+/** Teardown method names: they run when the owner goes away. `post_stop` is ractor's. */
+const TEARDOWN = /^(drop|close|shutdown|shut_down|stop|stop_all|terminate|abort|abort_all|cancel|dispose|destroy|cleanup|clean_up|teardown|tear_down|kill|halt|quit|disconnect|release|post_stop|graceful_shutdown)(_|$)/;
+
+export interface RustFrontendInput {
+  path: string;
+  source: string;
+  tree: SyntaxTree;
+  models: readonly ResourceModel[];
+  isTestFile: boolean;
+}
+
+interface CallMatch {
+  model: ResourceModel;
+  api: string;
+}
+
+export function extractRust(input: RustFrontendInput): FileFacts {
+  const { tree, source, models, path, isTestFile } = input;
+  const root = tree.rootNode;
+  const imports = collectImports(root);
+  const lines = source.split(/\r\n|\r|\n/);
+  const matcher = new CallMatcher(models, imports);
+  const consts = collectDurationConsts(root);
+  const periods: PeriodResolver = {
+    isPeriodCall: (call) => matcher.match(call)?.model.role === 'period',
+    durationMs: (expr) => durationMs(expr, consts),
+  };
+
+  const facts: FileFacts = {
+    path,
+    language: 'rust',
+    lineCount: lines.length,
+    isTestFile,
+    acquisitions: [],
+    releases: [],
+    owners: [],
+    loopingFunctions: [],
+    uses: [],
+    imports: [...imports.roots].sort(),
+    parseErrors: 0,
+    suppressions: [],
+  };
+  const releaseNames = new Set(models.flatMap((m) => m.releases));
+  const comments: CommentSpan[] = [];
+  const owners = new Map<string, Owner>();
+  const ownerOf = (name: string, node: SyntaxNode): Owner => {
+    let o = owners.get(name);
+    if (!o) {
+      o = { name, site: siteOf(node), fields: [], methods: [], hasDropImpl: false };
+      owners.set(name, o);
+    }
+    return o;
+  };
+
+  walk(root, (node) => {
+    switch (node.type) {
+      case 'ERROR':
+        facts.parseErrors++;
+        return true;
+      case 'line_comment':
+      case 'block_comment': {
+        const before = lines[node.startPosition.row]!.slice(0, node.startPosition.column);
+        comments.push({ line: line(node), text: node.text, trailing: before.trim() !== '' });
+        return false;
+      }
+      case 'struct_item': {
+        const name = node.childForFieldName('name')?.text;
+        if (!name) return true;
+        const owner = ownerOf(name, node);
+        owner.site = siteOf(node);
+        const body = node.childForFieldName('body');
+        if (body?.type === 'field_declaration_list') {
+          for (const field of kids(body)) {
+            if (field.type !== 'field_declaration') continue;
+            const fname = field.childForFieldName('name')?.text;
+            const ftype = field.childForFieldName('type')?.text;
+            if (fname) owner.fields.push({ name: fname, ...(ftype ? { type: ftype.replace(/\s+/g, ' ') } : {}) });
+            if (ftype && /\bJoinHandle\b/.test(ftype)) facts.uses.push(use('JoinHandle field', field, isTestFile));
+          }
+        }
+        return true;
+      }
+      case 'impl_item': {
+        const name = implTypeName(node);
+        if (!name) return true;
+        const owner = ownerOf(name, node);
+        const trait = node.childForFieldName('trait')?.text.replace(/\s+/g, '') ?? '';
+        const isDrop = /(^|::)Drop$/.test(trait);
+        if (isDrop) {
+          owner.hasDropImpl = true;
+          facts.uses.push(use('impl Drop', node, isTestFile || isInTest(node)));
+        }
+        const body = node.childForFieldName('body');
+        for (const item of body ? kids(body) : []) {
+          if (item.type !== 'function_item') continue;
+          const mname = item.childForFieldName('name')?.text ?? '';
+          const method: OwnerMethod = { name: mname, teardown: isDrop || TEARDOWN.test(mname), site: siteOf(item) };
+          owner.methods.push(method);
+        }
+        return true;
+      }
+      case 'function_item': {
+        const body = node.childForFieldName('body');
+        const name = node.childForFieldName('name')?.text;
+        if (body && name && /\b(loop|while|for)\b/.test(body.text)) {
+          const facts2 = analyseBody(body, periods, new Set());
+          if (facts2.longLived) {
+            const impl = node.parent?.parent?.type === 'impl_item' ? implTypeName(node.parent.parent) : undefined;
+            facts.loopingFunctions.push({ name, ...(impl ? { ownerType: impl } : {}), site: siteOf(node), body: facts2 });
+          }
+        }
+        return true;
+      }
+      case 'type_identifier':
+        if (node.text === 'JoinHandle') facts.uses.push(use('JoinHandle', node, isTestFile || isInTest(node)));
+        return true;
+      case 'call_expression': {
+        const fnNode = node.childForFieldName('function');
+        if (!fnNode) return true;
+        if (fnNode.type === 'field_expression') {
+          const method = fnNode.childForFieldName('field')?.text ?? '';
+          if (releaseNames.has(method)) facts.releases.push(releaseOf(node, fnNode, method));
+        }
+        const match = matcher.match(node);
+        if (!match) return true;
+        const enclosing = enclosingFunction(node, isTestFile);
+        facts.uses.push({ api: match.api, line: line(node), isTest: enclosing.isTest });
+        if (match.model.role !== 'acquire') return true;
+        facts.acquisitions.push(acquisitionOf(node, match, enclosing));
+        return true;
+      }
+      default:
+        return true;
+    }
+  });
+
+  function acquisitionOf(call: SyntaxNode, match: CallMatch, enclosing: ReturnType<typeof enclosingFunction>): Acquisition {
+    const model = match.model;
+    const fnItem = functionNode(call);
+    const fnBody = fnItem?.childForFieldName('body') ?? null;
+    const isTaskLike = model.kind === 'task' || model.kind === 'thread';
+    const handle = fateOf(call, fnBody, {
+      releases: model.releases,
+      joins: isTaskLike ? ['await', 'join', 'join_all'] : [],
+      ...(model.handleIndex !== undefined ? { handleIndex: model.handleIndex } : {}),
+      ...(enclosing.ownerType ? { ownerType: enclosing.ownerType } : {}),
+    });
+    const acquisition: Acquisition = {
+      modelId: model.id,
+      kind: model.kind as Acquisition['kind'],
+      api: match.api,
+      site: siteOf(call),
+      snippet: firstLine(lines[call.startPosition.row] ?? call.text),
+      fn: enclosing,
+      handle,
+    };
+    if (insideLoop(call, fnItem)) acquisition.inLoop = true;
+    if (model.body) {
+      const args = call.childForFieldName('arguments');
+      const bodyArg = args ? kids(args).filter((a) => !a.type.endsWith('comment'))[model.body === 'last-argument' ? -1 : 0] : undefined;
+      const target = bodyArg ? bodyOfArgument(bodyArg) : undefined;
+      if (target) {
+        const outer = outerNames(fnItem, call);
+        acquisition.body = analyseBody(target, periods, outer);
+        if (!acquisition.body.longLived) {
+          const callee = delegatedCall(target);
+          if (callee) acquisition.body.delegatesTo = callee;
+        }
+      }
+    }
+    return acquisition;
+  }
+
+  function releaseOf(call: SyntaxNode, fnNode: SyntaxNode, method: string): Release {
+    const receiver = fnNode.childForFieldName('value');
+    const enclosing = enclosingFunction(call, isTestFile);
+    const fn = { name: enclosing.name, ...(enclosing.ownerType ? { ownerType: enclosing.ownerType } : {}) };
+    let field = receiver ? selfField(receiver) : undefined;
+    if (!field && receiver?.type === 'identifier') field = fieldBoundTo(receiver.text, call);
+    if (!field) {
+      // `self.task.take().map(|h| h.abort())`: the statement names the field.
+      let stmt: SyntaxNode | null = call;
+      while (stmt && stmt.type !== 'expression_statement' && stmt.type !== 'let_declaration' && stmt.type !== 'block') stmt = stmt.parent;
+      const m = stmt ? /\bself\s*\.\s*(\w+)/.exec(stmt.text) : null;
+      if (m && stmt && stmt.text.length < 400) field = m[1];
+    }
+    const target: Release['target'] = field
+      ? { kind: 'field', field }
+      : receiver?.type === 'identifier'
+        ? { kind: 'local', name: receiver.text }
+        : { kind: 'other', text: receiver?.text.slice(0, 60) ?? '' };
+    return { api: method, target, site: siteOf(call), fn };
+  }
+
+  facts.owners = [...owners.values()];
+  facts.suppressions = parseSuppressions(comments, lines);
+  return facts;
+}
+
+function use(api: string, node: SyntaxNode, isTest: boolean): ApiUse {
+  return { api, line: line(node), isTest };
+}
+
+function isInTest(node: SyntaxNode): boolean {
+  for (let cur: SyntaxNode | null = node; cur; cur = cur.parent) {
+    if ((cur.type === 'function_item' || cur.type === 'mod_item') && isTestItem(cur)) return true;
+  }
+  return false;
+}
+
+/** Matches call expressions against the models' call paths and method names. */
+class CallMatcher {
+  private readonly calls = new Map<string, ResourceModel>();
+  private readonly methods = new Map<string, ResourceModel[]>();
+
+  constructor(models: readonly ResourceModel[], private readonly imports: RustImports) {
+    for (const model of models) {
+      for (const call of model.acquire.calls) this.calls.set(call, model);
+      for (const method of model.acquire.methods) {
+        const list = this.methods.get(method) ?? [];
+        list.push(model);
+        this.methods.set(method, list);
+      }
+    }
+  }
+
+  match(call: SyntaxNode): CallMatch | undefined {
+    const fn = call.childForFieldName('function');
+    if (!fn) return undefined;
+    if (fn.type === 'identifier' || fn.type === 'scoped_identifier' || fn.type === 'generic_function') {
+      const written = normalisePath(fn.type === 'generic_function' ? (fn.childForFieldName('function')?.text ?? fn.text) : fn.text);
+      for (const candidate of resolvePath(written, this.imports)) {
+        const model = this.calls.get(candidate);
+        if (model) return { model, api: written };
+      }
+      return undefined;
+    }
+    if (fn.type === 'field_expression') {
+      const method = fn.childForFieldName('field')?.text ?? '';
+      const candidates = this.methods.get(method);
+      if (!candidates) return undefined;
+      const model = candidates.find(
+        (m) => m.acquire.requiresImport.length === 0 || m.acquire.requiresImport.some((lib) => this.imports.roots.has(lib)),
+      );
+      return model ? { model, api: `.${method}()` } : undefined;
+    }
+    return undefined;
+  }
+}
+
+/** The block a spawned argument runs: `async move { .. }`, `move || { .. }`, `async { .. }`. */
+function bodyOfArgument(arg: SyntaxNode): SyntaxNode | undefined {
+  if (arg.type === 'async_block') return arg;
+  if (arg.type === 'closure_expression') {
+    const body = arg.childForFieldName('body');
+    return body ?? undefined;
+  }
+  // `tokio::spawn(run(rx))`, `tokio::spawn(self.run())`, `tokio::spawn(Box::pin(fut))`
+  if (arg.type === 'call_expression' || arg.type === 'identifier' || arg.type === 'await_expression') return arg;
+  return undefined;
+}
+
+/** The function a non-looping body hands its work to: `run_loop(rx).await` -> `run_loop`. */
+function delegatedCall(body: SyntaxNode): string | undefined {
+  const calls: string[] = [];
+  walk(body, (node) => {
+    if (node.type === 'closure_expression' && !same(node, body)) return false;
+    if (node.type === 'call_expression') {
+      const fn = node.childForFieldName('function');
+      if (fn?.type === 'identifier') calls.push(fn.text);
+      else if (fn?.type === 'scoped_identifier') calls.push(fn.childForFieldName('name')?.text ?? '');
+      else if (fn?.type === 'field_expression') {
+        const method = fn.childForFieldName('field')?.text ?? '';
+        if (!/^(clone|await|unwrap|expect|into|to_string|as_ref|map_err|lock|read|write|send|recv)$/.test(method)) calls.push(method);
+      }
+    }
+    return true;
+  });
+  return calls.find(Boolean);
+}
+
+/** Let-bound names and parameters of the enclosing function declared before `at`. */
+function outerNames(fnItem: SyntaxNode | null, at: SyntaxNode): Set<string> {
+  const names = new Set<string>();
+  if (!fnItem) return names;
+  const params = fnItem.childForFieldName('parameters');
+  if (params) walk(params, (n) => {
+    if (n.type === 'identifier' && n.parent?.type !== 'type_identifier') names.add(n.text);
+    return n.type !== 'type_identifier';
+  });
+  const body = fnItem.childForFieldName('body');
+  if (body) walk(body, (n) => {
+    if (n.startIndex >= at.startIndex) return false;
+    if (n.type === 'let_declaration') {
+      const pattern = n.childForFieldName('pattern');
+      if (pattern) walk(pattern, (p) => {
+        if (p.type === 'identifier') names.add(p.text);
+        return true;
+      });
+    }
+    return true;
+  });
+  return names;
+}
+
+function insideLoop(node: SyntaxNode, fnItem: SyntaxNode | null): boolean {
+  for (let cur = node.parent; cur && !same(cur, fnItem); cur = cur.parent) {
+    if (cur.type === 'closure_expression' || cur.type === 'async_block') return false;
+    if (cur.type === 'loop_expression' || cur.type === 'while_expression' || cur.type === 'for_expression') return true;
+  }
+  return false;
+}
+
+/** `if let Some(h) = self.task.take() { h.abort() }`, `for h in self.handles.drain(..)`: which field a local came from. */
+function fieldBoundTo(name: string, at: SyntaxNode): string | undefined {
+  const fnItem = functionNode(at);
+  if (!fnItem) return undefined;
+  let field: string | undefined;
+  for (let cur = at.parent; cur && !same(cur, fnItem) && !field; cur = cur.parent) {
+    let pattern: SyntaxNode | null = null;
+    let value: SyntaxNode | null = null;
+    if (cur.type === 'for_expression') {
+      pattern = cur.childForFieldName('pattern');
+      value = cur.childForFieldName('value');
+    } else if (cur.type === 'if_expression' || cur.type === 'while_expression') {
+      const cond = cur.childForFieldName('condition');
+      if (cond?.type === 'let_condition') {
+        pattern = cond.childForFieldName('pattern');
+        value = cond.childForFieldName('value');
+      }
+    } else if (cur.type === 'closure_expression') {
+      // `self.handles.iter().for_each(|h| h.abort())`
+      const call = cur.parent?.parent;
+      if (call?.type === 'call_expression') value = call.childForFieldName('function');
+      pattern = cur.childForFieldName('parameters');
+    }
+    if (pattern && value && new RegExp(`\\b${name}\\b`).test(pattern.text)) field = selfField(value) ?? /\bself\s*\.\s*(\w+)/.exec(value.text)?.[1];
+  }
+  if (field) return field;
+  // `let h = self.task.take();` earlier in the function
+  const body = fnItem.childForFieldName('body');
+  if (body) walk(body, (n) => {
+    if (field || n.startIndex >= at.startIndex) return false;
+    if (n.type === 'let_declaration' && n.childForFieldName('pattern')?.text.match(new RegExp(`\\b${name}\\b`))) {
+      const value = n.childForFieldName('value');
+      const m = value ? /\bself\s*\.\s*(\w+)/.exec(value.text) : null;
+      if (m) field = m[1];
+    }
+    return true;
+  });
+  return field;
+}
+
+/** `const HEARTBEAT: Duration = Duration::from_secs(10);` and `let d = Duration::from_secs(10)` at file level. */
+function collectDurationConsts(root: SyntaxNode): Map<string, number> {
+  const out = new Map<string, number>();
+  walk(root, (node) => {
+    if (node.type === 'const_item' || node.type === 'static_item') {
+      const name = node.childForFieldName('name')?.text;
+      const value = node.childForFieldName('value');
+      if (name && value) {
+        const ms = durationMs(value, out);
+        if (ms !== undefined) out.set(name, ms);
+        else if (/^\d+(_\d+)*$/.test(value.text)) out.set(`#${name}`, Number(value.text.replace(/_/g, '')));
+      }
+      return false;
+    }
+    if (node.type === 'let_declaration') {
+      const pattern = node.childForFieldName('pattern');
+      const value = node.childForFieldName('value');
+      if (pattern?.type === 'identifier' && value) {
+        const ms = durationMs(value, out);
+        if (ms !== undefined && !out.has(pattern.text)) out.set(pattern.text, ms);
+      }
+    }
+    return true;
+  });
+  return out;
+}
+
+const UNIT_MS: Record<string, number> = {
+  from_secs: 1000,
+  from_secs_f64: 1000,
+  from_secs_f32: 1000,
+  from_millis: 1,
+  from_micros: 0.001,
+  from_nanos: 0.000001,
+  from_mins: 60_000,
+  from_hours: 3_600_000,
+};
+
+/** Milliseconds of `Duration::from_secs(10)`, `tokio::time::Duration::from_millis(500)`, a named const, or `N * K`. */
+export function durationMs(expr: SyntaxNode, consts: ReadonlyMap<string, number>): number | undefined {
+  if (expr.type === 'identifier' || expr.type === 'scoped_identifier') return consts.get(expr.text.split('::').pop()!);
+  if (expr.type === 'reference_expression') {
+    const inner = expr.childForFieldName('value');
+    return inner ? durationMs(inner, consts) : undefined;
+  }
+  if (expr.type !== 'call_expression') return undefined;
+  const fn = expr.childForFieldName('function');
+  const unit = fn ? UNIT_MS[normalisePath(fn.text).split('::').pop()!] : undefined;
+  if (unit === undefined) return undefined;
+  const args = expr.childForFieldName('arguments');
+  const arg = args ? kids(args)[0] : undefined;
+  const n = arg ? numberOf(arg, consts) : undefined;
+  return n === undefined ? undefined : n * unit;
+}
+
+function numberOf(node: SyntaxNode, consts: ReadonlyMap<string, number>): number | undefined {
+  if (node.type === 'integer_literal' || node.type === 'float_literal') {
+    const n = Number(node.text.replace(/_/g, '').replace(/(u|i)(8|16|32|64|128|size)$|f(32|64)$/, ''));
+    return Number.isFinite(n) ? n : undefined;
+  }
+  if (node.type === 'identifier' || node.type === 'scoped_identifier') return consts.get(`#${node.text.split('::').pop()}`);
+  if (node.type === 'binary_expression') {
+    const l = node.childForFieldName('left');
+    const r = node.childForFieldName('right');
+    const op = node.childForFieldName('operator')?.text ?? node.children.find((c) => c && !c.isNamed)?.text;
+    const a = l ? numberOf(l, consts) : undefined;
+    const b = r ? numberOf(r, consts) : undefined;
+    if (a === undefined || b === undefined) return undefined;
+    if (op === '*') return a * b;
+    if (op === '+') return a + b;
+    return undefined;
+  }
+  if (node.type === 'parenthesized_expression') {
+    const inner = kids(node)[0];
+    return inner ? numberOf(inner, consts) : undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,225 @@
+// Where the handle returned by an acquisition goes, within its function.
+import type { SyntaxNode } from '../../parse/syntax.js';
+import type { HandleFate } from '../../facts/types.js';
+import { kids, line, shortText, walk, same } from '../shared/tree.js';
+
+/** Calls that wrap a value without taking ownership decisions: follow the wrapper instead. */
+const WRAPPERS = /^(Some|Ok|Box::new|Arc::new|Rc::new|Mutex::new|RwLock::new|RefCell::new|Cell::new|std::sync::Arc::new|tokio::sync::Mutex::new|parking_lot::Mutex::new|Option::Some|AbortOnDropHandle::new|Into::into)$/;
+/** Calls that explicitly drop a value. */
+const DROPS = /^(drop|std::mem::drop|mem::drop|std::mem::forget|mem::forget)$/;
+/** Macros that await what they are given. */
+const AWAITING_MACROS = /(^|::)(select|join|try_join|pin)$/;
+/** Methods whose result is still the same resource (builder chains, error mapping). */
+const PASS_THROUGH = /^(build|connect|map_err|context|with_context|expect|unwrap|unwrap_or_else|ok_or|ok_or_else|into|clone|await|open|finish|spawn)$/;
+
+export interface FateOptions {
+  /** Release method names for this resource (`abort`, `stop`, `close`). */
+  releases: readonly string[];
+  /** The task/thread is joined by awaiting the handle or calling these. */
+  joins: readonly string[];
+  /** For tuple results: which element is the handle. */
+  handleIndex?: number;
+  ownerType?: string;
+}
+
+/**
+ * Climb from the acquisition call through `.await`, `?` and builder chains to the
+ * expression whose value is the handle. Returns that expression and, when the
+ * chain itself awaits/joins a task handle, says so.
+ */
+export function handleExpression(call: SyntaxNode, opts: FateOptions): { expr: SyntaxNode; joined?: string } {
+  let expr = call;
+  for (;;) {
+    const parent = expr.parent;
+    if (!parent) break;
+    if (parent.type === 'await_expression' || parent.type === 'try_expression') {
+      if (parent.type === 'await_expression' && opts.joins.includes('await') && same(expr, call)) return { expr: parent, joined: '.await' };
+      expr = parent;
+      continue;
+    }
+    if (parent.type === 'field_expression' && same(parent.childForFieldName('value'), expr) && parent.parent?.type === 'call_expression') {
+      const method = parent.childForFieldName('field')?.text ?? '';
+      if (opts.joins.includes(method)) return { expr: parent.parent, joined: `.${method}()` };
+      if (!PASS_THROUGH.test(method)) break;
+      expr = parent.parent;
+      continue;
+    }
+    break;
+  }
+  return { expr };
+}
+
+export function fateOf(call: SyntaxNode, body: SyntaxNode | null, opts: FateOptions): HandleFate {
+  const { expr, joined } = handleExpression(call, opts);
+  if (joined) return { kind: 'awaited' };
+  return fateOfValue(expr, body, opts, 0);
+}
+
+function fateOfValue(expr: SyntaxNode, body: SyntaxNode | null, opts: FateOptions, depth: number): HandleFate {
+  const parent = expr.parent;
+  if (!parent || depth > 6) return { kind: 'passed', to: 'an expression' };
+  switch (parent.type) {
+    case 'expression_statement':
+      return { kind: 'discarded', how: 'result dropped at once (expression statement)' };
+    case 'let_declaration':
+      return fateOfPattern(parent, body, opts, depth);
+    case 'assignment_expression':
+    case 'compound_assignment_expr': {
+      const left = parent.childForFieldName('left');
+      if (!left) return { kind: 'passed', to: 'assignment' };
+      const field = selfField(left);
+      if (field) return { kind: 'field', ownerType: opts.ownerType ?? 'Self', field, line: line(parent) };
+      if (left.type === 'identifier' && body) return traceLocal(left.text, parent, body, opts, depth);
+      return { kind: 'passed', to: shortText(left, 40) };
+    }
+    case 'arguments': {
+      const call = parent.parent;
+      const callee = call?.childForFieldName('function');
+      if (!call || !callee) return { kind: 'passed', to: 'a call' };
+      const name = callee.text.replace(/\s+/g, '');
+      if (WRAPPERS.test(name)) return fateOfValue(call, body, opts, depth + 1);
+      if (DROPS.test(name)) return { kind: 'discarded', how: `explicitly dropped with \`${name}()\`` };
+      if (callee.type === 'field_expression') {
+        const method = callee.childForFieldName('field')?.text ?? '';
+        const receiver = callee.childForFieldName('value');
+        const field = receiver ? selfField(receiver) : undefined;
+        if (field && /^(push|push_back|insert|extend|set|replace|send|store|spawn)$/.test(method)) {
+          return { kind: 'field', ownerType: opts.ownerType ?? 'Self', field, line: line(call) };
+        }
+        return { kind: 'passed', to: `${receiver ? shortText(receiver, 30) : ''}.${method}()` };
+      }
+      return { kind: 'passed', to: `${name}()` };
+    }
+    case 'field_initializer': {
+      const struct = parent.parent?.parent;
+      const field = parent.childForFieldName('field')?.text ?? '?';
+      return { kind: 'field', ownerType: structName(struct, opts), field, line: line(parent) };
+    }
+    case 'return_expression':
+      return { kind: 'returned' };
+    case 'block':
+      return fateOfBlockTail(expr, parent, body, opts, depth);
+    case 'if_expression':
+    case 'else_clause':
+    case 'match_arm':
+    case 'match_block':
+    case 'parenthesized_expression':
+    case 'type_cast_expression':
+      return fateOfValue(parent, body, opts, depth + 1);
+    case 'match_expression':
+      return { kind: 'passed', to: 'match' };
+    case 'closure_expression':
+      return { kind: 'passed', to: 'closure result' };
+    case 'tuple_expression':
+    case 'array_expression':
+      return fateOfValue(parent, body, opts, depth + 1);
+    case 'token_tree':
+      return { kind: 'passed', to: 'macro' };
+    default:
+      return { kind: 'passed', to: parent.type };
+  }
+}
+
+function fateOfBlockTail(expr: SyntaxNode, block: SyntaxNode, body: SyntaxNode | null, opts: FateOptions, depth: number): HandleFate {
+  const named = kids(block).filter((c) => c.type !== 'line_comment' && c.type !== 'block_comment');
+  if (!same(named[named.length - 1], expr)) return { kind: 'discarded', how: 'result dropped at once' };
+  const owner = block.parent;
+  if (!owner || owner.type === 'function_item') return { kind: 'returned' };
+  if (owner.type === 'async_block' || owner.type === 'closure_expression') return { kind: 'passed', to: 'closure result' };
+  if (owner.type === 'unsafe_block' || owner.type === 'if_expression' || owner.type === 'else_clause' || owner.type === 'match_arm') {
+    return fateOfValue(owner, body, opts, depth + 1);
+  }
+  // A block expression (`let h = { ..; spawn(..) };`): its own parent decides.
+  return fateOfValue(block, body, opts, depth + 1);
+}
+
+function fateOfPattern(decl: SyntaxNode, body: SyntaxNode | null, opts: FateOptions, depth: number): HandleFate {
+  let pattern = decl.childForFieldName('pattern');
+  if (!pattern) return { kind: 'discarded', how: 'bound to `_` (dropped at once)' };
+  if (pattern.type === 'tuple_pattern') {
+    const elements = pattern.children.filter((c): c is SyntaxNode => c !== null && c.type !== '(' && c.type !== ')' && c.type !== ',');
+    const element = elements[opts.handleIndex ?? 0];
+    if (!element || element.type === '_' || element.text === '_') return { kind: 'discarded', how: 'tuple element bound to `_`' };
+    pattern = element;
+  }
+  if (pattern.type === 'mut_pattern') pattern = kids(pattern).at(-1) ?? pattern;
+  if (pattern.type !== 'identifier') return { kind: 'local', local: shortText(pattern, 30) };
+  const name = pattern.text;
+  if (!body) return { kind: 'local', local: name };
+  return traceLocal(name, decl, body, opts, depth);
+}
+
+/** Follow a local through the rest of its function: released, stored, returned, awaited, passed or dropped. */
+function traceLocal(name: string, from: SyntaxNode, body: SyntaxNode, opts: FateOptions, depth: number): HandleFate {
+  const fates: HandleFate[] = [];
+  walk(body, (node) => {
+    // Only uses after the binding matter; skip subtrees that end before it.
+    if (node.endIndex <= from.endIndex) return false;
+    if (node.startIndex < from.endIndex) return true;
+    if (node.type === 'identifier' && node.text === name) {
+      const fate = fateOfUse(node, body, opts, depth);
+      if (fate) fates.push(fate);
+    } else if (node.type === 'shorthand_field_initializer' && node.text === name) {
+      fates.push({ kind: 'field', ownerType: structName(node.parent?.parent, opts), field: name, line: line(node) });
+      return false;
+    } else if (node.type === 'token_tree' && new RegExp(`\\b${escapeRe(name)}\\b`).test(node.text)) {
+      const macro = node.parent?.childForFieldName('macro')?.text ?? '';
+      if (AWAITING_MACROS.test(macro)) fates.push({ kind: 'awaited', local: name });
+      else {
+        const m = new RegExp(`\\b${escapeRe(name)}\\s*\\.\\s*(\\w+)\\s*\\(`).exec(node.text);
+        if (m && opts.releases.includes(m[1]!)) fates.push({ kind: 'released-locally', local: name, api: m[1]!, line: line(node) });
+      }
+    }
+    return true;
+  });
+  const rank = (f: HandleFate): number =>
+    ({ 'released-locally': 0, field: 1, returned: 2, awaited: 3, scoped: 4, passed: 5, local: 6, discarded: 7 })[f.kind];
+  fates.sort((a, b) => rank(a) - rank(b));
+  if (fates[0]) return fates[0];
+  return name.startsWith('_')
+    ? { kind: 'discarded', how: `bound to \`${name}\` and never used (dropped when the function returns)` }
+    : { kind: 'discarded', how: `bound to \`${name}\`, never used, dropped when the function returns` };
+}
+
+function fateOfUse(id: SyntaxNode, body: SyntaxNode, opts: FateOptions, depth: number): HandleFate | undefined {
+  const parent = id.parent;
+  if (!parent) return undefined;
+  if (parent.type === 'field_expression' && same(parent.childForFieldName('value'), id)) {
+    const method = parent.childForFieldName('field')?.text ?? '';
+    if (parent.parent?.type === 'call_expression') {
+      if (opts.releases.includes(method)) return { kind: 'released-locally', local: id.text, api: method, line: line(parent) };
+      if (opts.joins.includes(method)) return { kind: 'awaited', local: id.text };
+      // A clone of a handle (ActorRef, Arc) is the same resource: follow the clone.
+      if (method === 'clone' || method === 'to_owned') {
+        const fate = fateOfValue(parent.parent, body, opts, depth + 1);
+        return fate.kind === 'discarded' ? { kind: 'local', local: id.text } : fate;
+      }
+    }
+    return { kind: 'local', local: id.text };
+  }
+  if (parent.type === 'await_expression') return opts.joins.includes('await') ? { kind: 'awaited', local: id.text } : undefined;
+  if (parent.type === 'let_declaration' && same(parent.childForFieldName('value'), id)) {
+    return depth < 3 ? fateOfPattern(parent, body, opts, depth + 1) : { kind: 'passed', to: 'another local' };
+  }
+  if (parent.type === 'reference_expression') return { kind: 'local', local: id.text };
+  const fate = fateOfValue(id, body, opts, depth + 1);
+  // An identifier as a statement (`h;`) or in a discarded position is not a decision about the handle.
+  if (fate.kind === 'discarded') return fate.how.startsWith('explicitly') ? fate : undefined;
+  return fate;
+}
+
+/** `self.x`, `self.x.y`, `self.x[i]`: the first field of self, if any. */
+export function selfField(node: SyntaxNode): string | undefined {
+  const m = /^self\s*\.\s*(\w+)/.exec(node.text);
+  return m ? m[1] : undefined;
+}
+
+function structName(struct: SyntaxNode | null | undefined, opts: FateOptions): string {
+  const name = struct?.childForFieldName('name')?.text ?? 'Self';
+  if (name === 'Self') return opts.ownerType ?? 'Self';
+  return name.split('::').pop()!.replace(/<.*$/, '');
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,114 @@
+// Rust `use` declarations -> a resolver from the path written at a call site
+// to the fully qualified paths it can mean.
+import type { SyntaxNode } from '../../parse/syntax.js';
+import { kids, walk } from '../shared/tree.js';
+
+export interface RustImports {
+  /** Local name -> qualified path (`spawn` -> `tokio::spawn`, `Connection` -> `rusqlite::Connection`). */
+  names: Map<string, string>;
+  /** `use a::b::*` roots. */
+  globs: string[];
+  /** Crate roots named in any use path or qualified call (`tokio`, `rusqlite`). */
+  roots: Set<string>;
+}
+
+export function collectImports(root: SyntaxNode): RustImports {
+  const imports: RustImports = { names: new Map(), globs: [], roots: new Set() };
+  walk(root, (node) => {
+    if (node.type === 'use_declaration') {
+      const arg = node.childForFieldName('argument');
+      if (arg) addUse(arg, '', imports);
+      return false;
+    }
+    if (node.type === 'scoped_identifier' && node.parent?.type !== 'scoped_identifier') {
+      const first = node.text.split('::')[0]!.trim();
+      if (/^[a-z_][a-z0-9_]*$/.test(first)) imports.roots.add(first);
+    }
+    return true;
+  });
+  return imports;
+}
+
+function join(prefix: string, rest: string): string {
+  return prefix ? `${prefix}::${rest}` : rest;
+}
+
+function addUse(node: SyntaxNode, prefix: string, imports: RustImports): void {
+  switch (node.type) {
+    case 'identifier':
+    case 'scoped_identifier':
+    case 'crate':
+    case 'self':
+    case 'super': {
+      const full = join(prefix, node.text.replace(/\s+/g, ''));
+      const segments = full.split('::');
+      const last = segments[segments.length - 1]!;
+      if (last === 'self') {
+        const parent = segments.slice(0, -1).join('::');
+        imports.names.set(segments[segments.length - 2] ?? parent, parent);
+      } else {
+        imports.names.set(last, full);
+      }
+      imports.roots.add(segments[0]!);
+      return;
+    }
+    case 'use_as_clause': {
+      const path = node.childForFieldName('path');
+      const alias = node.childForFieldName('alias');
+      if (path && alias) {
+        const full = join(prefix, path.text.replace(/\s+/g, ''));
+        imports.names.set(alias.text, full);
+        imports.roots.add(full.split('::')[0]!);
+      }
+      return;
+    }
+    case 'use_wildcard': {
+      const text = node.text.replace(/\s+/g, '').replace(/::\*$/, '').replace(/^\*$/, '');
+      const full = join(prefix, text);
+      if (full) {
+        imports.globs.push(full);
+        imports.roots.add(full.split('::')[0]!);
+      }
+      return;
+    }
+    case 'scoped_use_list': {
+      const path = node.childForFieldName('path');
+      const list = node.childForFieldName('list');
+      const next = path ? join(prefix, path.text.replace(/\s+/g, '')) : prefix;
+      if (next) imports.roots.add(next.split('::')[0]!);
+      if (list) for (const item of kids(list)) addUse(item, next, imports);
+      return;
+    }
+    case 'use_list':
+      for (const item of kids(node)) addUse(item, prefix, imports);
+      return;
+    default:
+      return;
+  }
+}
+
+/** Strip turbofish / generic arguments: `Vec::<T>::new` -> `Vec::new`. */
+export function normalisePath(text: string): string {
+  let out = '';
+  let depth = 0;
+  for (const ch of text.replace(/\s+/g, '')) {
+    if (ch === '<') depth++;
+    else if (ch === '>') depth = Math.max(0, depth - 1);
+    else if (depth === 0) out += ch;
+  }
+  return out.replace(/::::/g, '::').replace(/::$/, '').replace(/^::/, '');
+}
+
+/** The qualified paths a written call path can mean, most specific first. */
+export function resolvePath(written: string, imports: RustImports): string[] {
+  const path = normalisePath(written);
+  const segments = path.split('::');
+  const head = segments[0]!;
+  const tail = segments.slice(1);
+  const out: string[] = [];
+  const mapped = imports.names.get(head);
+  if (mapped) out.push([mapped, ...tail].join('::'));
+  if (!mapped || mapped !== head) out.push(path);
+  for (const glob of imports.globs) out.push(`${glob}::${path}`);
+  return out;
+}

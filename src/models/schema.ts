@@ -1,0 +1,63 @@
+// Resource models are data: one entry per library API. Built-in models live in
+// src/models/<language>/<library>.json; users add their own in the config file.
+import { z } from 'zod';
+import { RESOURCE_KINDS } from '../facts/types.js';
+
+export const ModelRole = z.enum([
+  'acquire', // creates a resource the code must release (or keep for reuse)
+  'period', // sets the period of a loop it sits in (interval, sleep)
+  'cancellation', // a cancellation source a loop can listen to
+  'handle-store', // a container that owns handles (JoinSet, JoinHandle field)
+]);
+
+export const ResourceModel = z
+  .object({
+    id: z.string().regex(/^[a-z0-9_.-]+$/i, 'model id: letters, digits, . _ -'),
+    language: z.enum(['rust', 'typescript']),
+    library: z.string().min(1),
+    kind: z.enum(RESOURCE_KINDS as [string, ...string[]]),
+    role: ModelRole.default('acquire'),
+    description: z.string().min(1),
+    acquire: z
+      .object({
+        /** Fully qualified call paths after import resolution: `tokio::spawn`, `node:timers.setInterval`. */
+        calls: z.array(z.string()).default([]),
+        /** Method names matched on any receiver, only where the file imports `library` (or `requiresImport`). */
+        methods: z.array(z.string()).default([]),
+        /** Constructors: `new X` with X imported from the library (`pg.Client`). */
+        constructors: z.array(z.string()).default([]),
+        /** Library roots one of which the file must import for method matches. */
+        requiresImport: z.array(z.string()).default([]),
+      })
+      .strict(),
+    /** Type of the handle the call returns (shown in evidence). */
+    handle: z.string().optional(),
+    /** For tuple results, the element that is the handle (ractor: (ActorRef, JoinHandle) -> 0). */
+    handleIndex: z.number().int().min(0).optional(),
+    /** Method or function names that release the resource. */
+    releases: z.array(z.string()).default([]),
+    /** Dropping / garbage-collecting the handle releases the resource. */
+    dropReleases: z.boolean(),
+    /** The resource cannot grow without bound (ring-buffer channel, bounded queue). */
+    bounded: z.boolean().optional(),
+    /** Which argument is the body that runs (spawned future, timer callback). */
+    body: z.enum(['first-argument', 'last-argument', 'callback']).optional(),
+    /** What to do instead, for findings on this API (shown as the remediation). */
+    remediation: z.string().optional(),
+    /** Cost of one resource, for impact estimates; `source` says where the number comes from. */
+    cost: z
+      .object({
+        summary: z.string(),
+        bytes: z.number().optional(),
+        fds: z.number().optional(),
+        threads: z.number().optional(),
+        source: z.string(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type ResourceModel = z.infer<typeof ResourceModel>;
+export const ModelFile = z.object({ $schema: z.string().optional(), models: z.array(ResourceModel) }).strict();
+export type ModelFile = z.infer<typeof ModelFile>;

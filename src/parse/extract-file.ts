@@ -1,0 +1,49 @@
+// One file through parse + frontend. Never throws: every failure becomes a skip reason.
+import { readFile } from 'node:fs/promises';
+import type { FileFacts } from '../facts/types.js';
+import type { ResourceModel } from '../models/schema.js';
+import type { DiscoveredFile } from '../discover/walk.js';
+import { frontendFor } from '../frontends/index.js';
+import { decodeSource } from './decode.js';
+import type { ParserBackend } from './syntax.js';
+
+export type FileOutcome =
+  | { ok: true; facts: FileFacts; note?: string }
+  | { ok: false; relPath: string; reason: string };
+
+export async function extractFile(file: DiscoveredFile, parser: ParserBackend, models: readonly ResourceModel[]): Promise<FileOutcome> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file.absPath);
+  } catch (err) {
+    return { ok: false, relPath: file.relPath, reason: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
+  }
+  return extractSource(file, bytes, parser, models);
+}
+
+export function extractSource(file: Pick<DiscoveredFile, 'relPath' | 'info' | 'isTestFile'>, bytes: Uint8Array, parser: ParserBackend, models: readonly ResourceModel[]): FileOutcome {
+  const decoded = decodeSource(bytes);
+  if (!decoded.ok) return { ok: false, relPath: file.relPath, reason: decoded.reason };
+  const frontend = frontendFor(file.info.language);
+  if (!frontend) return { ok: false, relPath: file.relPath, reason: `no frontend for ${file.info.language} yet` };
+  let tree;
+  try {
+    tree = parser.parse(decoded.text, file.info.grammar);
+  } catch (err) {
+    return { ok: false, relPath: file.relPath, reason: `parse failed: ${(err as Error).message}` };
+  }
+  try {
+    const facts = frontend({
+      path: file.relPath,
+      source: decoded.text,
+      tree,
+      models: models.filter((m) => m.language === file.info.language),
+      isTestFile: file.isTestFile,
+    });
+    return decoded.note ? { ok: true, facts, note: decoded.note } : { ok: true, facts };
+  } catch (err) {
+    return { ok: false, relPath: file.relPath, reason: `fact extraction failed: ${(err as Error).message}` };
+  } finally {
+    tree.delete();
+  }
+}

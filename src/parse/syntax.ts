@@ -1,0 +1,40 @@
+// The syntax-tree shape frontends walk. Both web-tree-sitter (WASM) and the
+// native tree-sitter addon expose nodes of this shape, so a faster backend can
+// be swapped in behind `ParserBackend` without touching a frontend.
+
+export interface Point {
+  row: number;
+  column: number;
+}
+
+export interface SyntaxNode {
+  readonly type: string;
+  readonly text: string;
+  readonly startIndex: number;
+  readonly endIndex: number;
+  readonly startPosition: Point;
+  readonly endPosition: Point;
+  readonly children: (SyntaxNode | null)[];
+  readonly namedChildren: (SyntaxNode | null)[];
+  readonly parent: SyntaxNode | null;
+  readonly previousNamedSibling: SyntaxNode | null;
+  readonly nextNamedSibling: SyntaxNode | null;
+  readonly hasError: boolean;
+  readonly isMissing: boolean;
+  readonly isNamed: boolean;
+  childForFieldName(field: string): SyntaxNode | null;
+}
+
+export interface SyntaxTree {
+  readonly rootNode: SyntaxNode;
+  /** Frees the tree (WASM memory is not garbage-collected). */
+  delete(): void;
+}
+
+/** Grammars leakaudit ships. `tsx` also parses .jsx; `typescript` also parses .js. */
+export type Grammar = 'rust' | 'typescript' | 'tsx';
+
+export interface ParserBackend {
+  readonly name: string;
+  parse(source: string, grammar: Grammar): SyntaxTree;
+}

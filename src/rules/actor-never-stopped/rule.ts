@@ -1,0 +1,82 @@
+// actor-never-stopped: an actor (or worker, child process, server) started with
+// no stop / kill / shutdown reachable for its handle.
+import type { Rule } from '../types.js';
+import { releasesOfField, symbolOf } from '../../analysis/project.js';
+import { describeFate, growthOf, isTestCode, locationOf } from '../shared/describe.js';
+
+const KINDS = ['actor', 'worker', 'process', 'server', 'watcher'] as const;
+
+export const actorNeverStopped: Rule = {
+  meta: {
+    id: 'actor-never-stopped',
+    summary: 'An actor, worker, child process, server or watcher that is started and never stopped: no stop/kill/close is reachable for its handle.',
+    kinds: KINDS,
+    defaultPriority: 'P1',
+    precision: 'high',
+    tags: ['leak', 'actor', 'worker', 'shutdown'],
+    messages: {
+      discarded: '`{api}` in `{symbol}()` starts {a kind} whose handle is dropped: nothing can stop it',
+      fieldNeverReleased: '`{api}` in `{symbol}()` starts {a kind} kept in `{field}` that no teardown stops',
+    },
+  },
+  check(ctx) {
+    for (const ref of ctx.project.acquisitions) {
+      const a = ref.acquisition;
+      if (!(KINDS as readonly string[]).includes(a.kind) || isTestCode(ref)) continue;
+      const model = ctx.project.models.get(a.modelId);
+      if (!model || model.role !== 'acquire') continue;
+      const fate = a.handle;
+      const handleType = model.handle ?? 'handle';
+      const line = a.site.startLine;
+      if (fate.kind === 'released-locally' || fate.kind === 'awaited' || fate.kind === 'scoped') continue;
+      if (fate.kind === 'returned' || fate.kind === 'passed') {
+        ctx.note({ counter: 'handle handed on', path: ref.file.path, line, detail: describeFate(fate, handleType) });
+        continue;
+      }
+      const evidence = [describeFate(fate, handleType)];
+      const related: { path: string; line: number; message: string }[] = [];
+      let messageId: 'discarded' | 'fieldNeverReleased' = 'discarded';
+      if (fate.kind === 'field') {
+        const releases = releasesOfField(ctx.project, fate.ownerType, fate.field, model.releases);
+        if (releases.length > 0) {
+          ctx.note({ counter: 'stopped in teardown', path: ref.file.path, line, detail: `${fate.ownerType}.${fate.field} released by ${releases[0]!.fn.name}()` });
+          continue;
+        }
+        messageId = 'fieldNeverReleased';
+        const owner = ctx.project.owners.get(fate.ownerType);
+        const teardown = owner?.methods.filter((m) => m.teardown) ?? [];
+        evidence.push(
+          teardown.length === 0
+            ? `\`${fate.ownerType}\` has no Drop impl or teardown method that calls ${model.releases.map((r) => `\`${r}\``).join('/')} on it`
+            : `\`${fate.ownerType}\` has ${teardown.map((m) => `\`${m.name}\``).join(', ')}, but none calls ${model.releases.map((r) => `\`${r}\``).join('/')} on \`${fate.field}\``,
+        );
+      } else {
+        evidence.push(`nothing calls ${model.releases.map((r) => `\`${r}\``).join('/')} on it, and dropping the ${handleType} does not stop it`);
+      }
+      if (model.id.endsWith('spawn_linked')) evidence.push('it is linked to a supervisor, which is told when it dies but does not stop it');
+      const symbol = symbolOf(a);
+      const what = a.kind === 'actor' ? 'an actor' : `a ${a.kind}`;
+      ctx.report({
+        ruleId: 'actor-never-stopped',
+        messageId,
+        kind: a.kind,
+        language: ref.file.language,
+        priority: model.id.endsWith('spawn_linked') ? 'P2' : 'P1',
+        confidence: fate.kind === 'discarded' ? 'high' : 'medium',
+        location: locationOf(ref),
+        symbol,
+        api: a.api,
+        snippet: a.snippet,
+        message:
+          messageId === 'fieldNeverReleased' && fate.kind === 'field'
+            ? `\`${a.api}\` in \`${symbol}()\` starts ${what} kept in \`${fate.ownerType}.${fate.field}\` that no teardown stops`
+            : `\`${a.api}\` in \`${symbol}()\` starts ${what} whose ${handleType} is dropped: nothing can stop it`,
+        evidence,
+        growth: growthOf(a, a.kind),
+        impact: model.cost?.summary ?? `one ${a.kind} per start, alive until the process exits`,
+        remediation: model.remediation ?? `Keep the ${handleType} and call ${model.releases.join('/') || 'its stop method'} on shutdown.`,
+        related,
+      });
+    }
+  },
+};

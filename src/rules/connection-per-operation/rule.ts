@@ -1,0 +1,77 @@
+// connection-per-operation: a database connection opened on every call of a
+// function that runs per operation, instead of once (kept) or from a pool.
+import type { Rule } from '../types.js';
+import { symbolOf } from '../../analysis/project.js';
+import { describeFate, growthOf, isTestCode, locationOf } from '../shared/describe.js';
+
+export const connectionPerOperation: Rule = {
+  meta: {
+    id: 'connection-per-operation',
+    summary: 'A database connection opened in a function that runs per operation, not kept for reuse and not taken from a pool.',
+    kinds: ['connection'],
+    defaultPriority: 'P0',
+    precision: 'high',
+    tags: ['leak', 'database', 'connection', 'file-descriptors'],
+    messages: {
+      churn: '`{api}` opens a connection on every call of `{symbol}()`; it closes on drop, but nothing reuses it',
+      neverClosed: '`{api}` opens a connection on every call of `{symbol}()` and nothing closes it',
+    },
+  },
+  check(ctx) {
+    for (const ref of ctx.project.acquisitions) {
+      const a = ref.acquisition;
+      if (a.kind !== 'connection') continue;
+      const model = ctx.project.models.get(a.modelId);
+      if (!model || model.role !== 'acquire') continue;
+      if (isTestCode(ref)) continue;
+      const line = a.site.startLine;
+      if (a.fn.constructOnce && !a.inLoop) {
+        ctx.note({ counter: 'opened once', path: ref.file.path, line, detail: `${a.api} in ${symbolOf(a)} (constructor/init)` });
+        continue;
+      }
+      const fate = a.handle;
+      if (fate.kind === 'field' || fate.kind === 'returned' || fate.kind === 'passed' || fate.kind === 'scoped') {
+        ctx.note({ counter: 'kept or handed on', path: ref.file.path, line, detail: describeFate(fate, model.handle ?? 'connection') });
+        continue;
+      }
+      const closes = model.dropReleases || fate.kind === 'released-locally';
+      const symbol = symbolOf(a);
+      const handleType = model.handle ?? 'connection';
+      const evidence = [
+        `opened in \`${symbol}()\`, which is not a constructor or init function: it runs once per operation`,
+        describeFate(fate, handleType),
+        closes
+          ? `${fate.kind === 'released-locally' ? 'it is closed explicitly' : `a ${handleType} closes when dropped`}, so this is churn, not a leak: every call pays an open (file or socket, handshake, schema read) and holds one more connection while it runs`
+          : `a ${handleType} is not closed when dropped and nothing closes it: every call leaks one connection`,
+        'it is not taken from a pool and not stored for reuse',
+      ];
+      if (a.inLoop) evidence.push('the open sits inside a loop: one connection per iteration');
+      const sameFn = ctx.project.acquisitions.filter(
+        (r) => r !== ref && r.file === ref.file && r.acquisition.kind === 'connection' && symbolOf(r.acquisition) === symbol,
+      ).length;
+      if (sameFn > 0) evidence.push(`\`${symbol}()\` opens ${sameFn} more connection${sameFn === 1 ? '' : 's'}`);
+      ctx.report({
+        ruleId: 'connection-per-operation',
+        messageId: closes ? 'churn' : 'neverClosed',
+        kind: 'connection',
+        language: ref.file.language,
+        priority: closes ? 'P1' : 'P0',
+        confidence: a.fn.name === '<module>' ? 'low' : 'high',
+        location: locationOf(ref),
+        symbol,
+        api: a.api,
+        snippet: a.snippet,
+        message: closes
+          ? `\`${a.api}\` opens a connection on every call of \`${symbol}()\`; it closes on drop, but nothing reuses it`
+          : `\`${a.api}\` opens a connection on every call of \`${symbol}()\` and nothing closes it`,
+        evidence,
+        growth: closes
+          ? `${growthOf(a, 'open connection')} while the call runs: unbounded under concurrency (N concurrent calls = N connections)`
+          : `${growthOf(a, 'leaked connection')}, never reclaimed`,
+        impact: model.cost?.summary ?? 'one connection (a file descriptor or socket) per open',
+        remediation: model.remediation ?? 'Open the connection once and keep it, or take it from a pool.',
+        related: [],
+      });
+    }
+  },
+};

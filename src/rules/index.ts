@@ -1,0 +1,13 @@
+// Every rule, by id (alphabetical). The id is the docs anchor, SARIF ruleId and suppression key.
+import type { Rule } from './types.js';
+import { actorNeverStopped } from './actor-never-stopped/rule.js';
+import { channelUnbounded } from './channel-unbounded/rule.js';
+import { connectionPerOperation } from './connection-per-operation/rule.js';
+import { storageDualStack } from './storage-dual-stack/rule.js';
+import { taskUnstoppable } from './task-unstoppable/rule.js';
+
+export const RULES: readonly Rule[] = [actorNeverStopped, channelUnbounded, connectionPerOperation, storageDualStack, taskUnstoppable];
+
+export function ruleById(id: string): Rule | undefined {
+  return RULES.find((r) => r.meta.id === id);
+}

@@ -1,0 +1,57 @@
+// Wording shared by rules: periods, handle fates, growth. Language-neutral:
+// everything language-specific comes from facts and model data.
+import type { Acquisition, HandleFate } from '../../facts/types.js';
+import type { FindingLocation } from '../../analysis/finding.js';
+import type { AcquisitionRef } from '../../analysis/project.js';
+import { symbolOf } from '../../analysis/project.js';
+
+export function formatPeriod(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  if (ms >= 1000) return `${+(ms / 1000).toFixed(3)} s`;
+  return `${+ms.toFixed(3)} ms`;
+}
+
+export function wakeupsPerHour(ms: number): string {
+  const n = 3_600_000 / ms;
+  return Number.isInteger(n) ? String(n) : n.toFixed(1);
+}
+
+export function describeFate(fate: HandleFate, handleType: string): string {
+  switch (fate.kind) {
+    case 'discarded':
+      return `the ${handleType} is ${fate.how.replace(/^result /, '')}`;
+    case 'local':
+      return `the ${handleType} is kept in local \`${fate.local}\` until the function returns, then dropped`;
+    case 'field':
+      return `the ${handleType} is stored in \`${fate.ownerType}.${fate.field}\` (line ${fate.line})`;
+    case 'released-locally':
+      return `the ${handleType} is released with \`${fate.local}.${fate.api}()\` (line ${fate.line})`;
+    case 'awaited':
+      return `the ${handleType} is awaited/joined${fate.local ? ` (\`${fate.local}\`)` : ''}`;
+    case 'returned':
+      return `the ${handleType} is returned to the caller`;
+    case 'passed':
+      return `the ${handleType} is passed to ${fate.to}`;
+    case 'scoped':
+      return `the ${handleType} is scoped (${fate.how})`;
+  }
+}
+
+export function growthOf(a: Acquisition, unit: string): string {
+  const fn = `\`${symbolOf(a)}()\``;
+  if (a.inLoop) return `+1 ${unit} per loop iteration in ${fn}`;
+  if (a.fn.isEntryPoint) return `1 ${unit} for the life of the process (started from ${fn})`;
+  if (a.fn.name === '<module>') return `1 ${unit} per module load`;
+  return `+1 ${unit} per call of ${fn}`;
+}
+
+export function locationOf(ref: AcquisitionRef): FindingLocation {
+  const s = ref.acquisition.site;
+  return { path: ref.file.path, startLine: s.startLine, endLine: s.endLine, startCol: s.startCol };
+}
+
+/** Acquisitions in test code are counted, never reported. */
+export function isTestCode(ref: AcquisitionRef): boolean {
+  return ref.file.isTestFile || ref.acquisition.fn.isTest;
+}

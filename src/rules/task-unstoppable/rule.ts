@@ -1,0 +1,147 @@
+// task-unstoppable: a long-lived task, thread or timer that nothing can stop.
+import type { BodyFacts } from '../../facts/types.js';
+import type { AcquisitionRef } from '../../analysis/project.js';
+import { releasesOfField, resolveDelegate, symbolOf } from '../../analysis/project.js';
+import type { Rule, RuleContext } from '../types.js';
+import { describeFate, formatPeriod, growthOf, isTestCode, locationOf, wakeupsPerHour } from '../shared/describe.js';
+
+const KINDS = ['task', 'thread', 'timer'] as const;
+
+export const taskUnstoppable: Rule = {
+  meta: {
+    id: 'task-unstoppable',
+    summary: 'A long-lived task, thread or timer whose handle is dropped or never released, and that listens to no cancellation.',
+    kinds: KINDS,
+    defaultPriority: 'P0',
+    precision: 'high',
+    tags: ['leak', 'task', 'timer', 'shutdown'],
+    messages: {
+      discarded: '`{api}` in `{symbol}()` starts a {loop} that never stops: its handle is dropped',
+      fieldNeverReleased: '`{api}` in `{symbol}()` starts a {loop} stored in `{field}` that no teardown stops',
+      entryPoint: '`{api}` in `{symbol}()` starts a {loop} that runs for the life of the process with no way to stop it',
+    },
+  },
+  check(ctx) {
+    for (const ref of ctx.project.acquisitions) {
+      if (!(KINDS as readonly string[]).includes(ref.acquisition.kind)) continue;
+      checkOne(ctx, ref);
+    }
+  },
+};
+
+function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
+  const { acquisition: a, file } = ref;
+  const model = ctx.project.models.get(a.modelId);
+  if (!model || model.role !== 'acquire') return;
+  const evidence: string[] = [];
+  let body: BodyFacts | undefined = a.body;
+  let bodyPath = file.path;
+  if (body && !body.longLived && body.delegatesTo) {
+    const target = resolveDelegate(ctx.project, ref, body.delegatesTo);
+    if (target) {
+      evidence.push(`the spawned body calls \`${body.delegatesTo}()\` (${target.path}:${target.site.startLine}), which loops`);
+      body = { ...target.body, captures: body.captures };
+      bodyPath = target.path;
+    }
+  }
+  if (!body) {
+    ctx.note({ counter: 'unknown body', path: file.path, line: a.site.startLine, detail: `${a.api}: body not visible` });
+    return;
+  }
+  if (!body.longLived) {
+    ctx.note({ counter: 'one-shot', path: file.path, line: a.site.startLine, detail: `${a.api} runs to completion` });
+    return;
+  }
+  if (isTestCode(ref)) {
+    ctx.note({ counter: 'in tests', path: file.path, line: a.site.startLine, detail: `${a.api} long-lived loop in test code` });
+    return;
+  }
+  if (body.exits.length > 0) {
+    const exit = body.exits[0]!;
+    ctx.note({ counter: 'stoppable', path: file.path, line: a.site.startLine, detail: `${a.api}: ${exit.kind}: ${exit.detail}` });
+    return;
+  }
+  const handleType = model.handle ?? 'handle';
+  const fate = a.handle;
+  let messageId: 'discarded' | 'fieldNeverReleased' | 'entryPoint' = 'discarded';
+  const related: { path: string; line: number; message: string }[] = [];
+  switch (fate.kind) {
+    case 'released-locally':
+    case 'awaited':
+    case 'scoped':
+      return;
+    case 'returned':
+    case 'passed':
+      ctx.note({ counter: 'handle handed on', path: file.path, line: a.site.startLine, detail: describeFate(fate, handleType) });
+      return;
+    case 'field': {
+      const releases = releasesOfField(ctx.project, fate.ownerType, fate.field, model.releases);
+      const fieldType = ctx.project.owners.get(fate.ownerType)?.fields.find((f) => f.name === fate.field)?.type ?? '';
+      const storeModel = ctx.project.models.models.find((m) => m.role === 'handle-store' && m.dropReleases && m.handle && fieldType.includes(m.handle));
+      if (releases.length > 0) return;
+      if (storeModel) return;
+      messageId = 'fieldNeverReleased';
+      break;
+    }
+    default:
+      break;
+  }
+  if (a.fn.isEntryPoint) messageId = 'entryPoint';
+
+  const loop = body.loopKind ?? 'loop';
+  const period = body.periodMs !== undefined ? ` every ${formatPeriod(body.periodMs)}` : '';
+  const loopAt = body.loopLine ? ` (${bodyPath === file.path ? 'line ' : `${bodyPath}:`}${body.loopLine})` : '';
+  evidence.push(`the body is a \`${loop}\`${period}${loopAt} with no exit: no break, return or \`?\` leaves it`);
+  for (const ignored of body.ignoredErrors) {
+    evidence.push(`errors are ignored: \`${ignored}\`, so the loop cannot notice that its receivers or owner are gone`);
+  }
+  evidence.push('it listens to no cancellation: no token, shutdown channel or stop flag is checked');
+  evidence.push(describeFate(fate, handleType) + (model.dropReleases ? '' : `; dropping a ${handleType} does not stop the ${a.kind}`));
+  const ownerName = fate.kind === 'field' ? fate.ownerType : a.fn.ownerType;
+  if (ownerName) {
+    const owner = ctx.project.owners.get(ownerName);
+    const teardown = owner?.methods.filter((m) => m.teardown) ?? [];
+    if (teardown.length === 0) evidence.push(`\`${ownerName}\` has no Drop impl or teardown method (close/shutdown/stop)`);
+    else {
+      const names = [...new Set(teardown.map((m) => m.name))].map((n) => `\`${n}\``).join(', ');
+      evidence.push(`\`${ownerName}\` has teardown ${teardown.length === 1 ? 'method' : 'methods'} ${names}, but none stops this ${a.kind}`);
+      for (const m of teardown) related.push({ path: m.path, line: m.site.startLine, message: `teardown \`${ownerName}::${m.name}\` does not stop it` });
+    }
+  }
+  if (body.captures.length > 0) {
+    evidence.push(`it keeps alive what it captured: ${body.captures.slice(0, 6).map((c) => `\`${c}\``).join(', ')}`);
+  }
+
+  const unit = a.kind === 'thread' ? 'thread' : a.kind === 'timer' ? 'timer' : 'task';
+  const costs = [model.cost?.summary ?? `one ${unit}`];
+  if (body.periodMs !== undefined) costs.push(`wakes every ${formatPeriod(body.periodMs)} (${wakeupsPerHour(body.periodMs)} wake-ups per hour per leaked ${unit})`);
+  if (body.captures.length > 0) costs.push(`pins ${body.captures.length} captured value${body.captures.length === 1 ? '' : 's'} (and everything they reference) for ever`);
+  const priority = a.fn.isEntryPoint ? 'P2' : 'P0';
+  const symbol = symbolOf(a);
+  const field = fate.kind === 'field' ? `${fate.ownerType}.${fate.field}` : '';
+  const message =
+    messageId === 'fieldNeverReleased'
+      ? `\`${a.api}\` in \`${symbol}()\` starts a \`${loop}\`${period} stored in \`${field}\` that no teardown stops`
+      : messageId === 'entryPoint'
+        ? `\`${a.api}\` in \`${symbol}()\` starts a \`${loop}\`${period} that runs for the life of the process with no way to stop it`
+        : `\`${a.api}\` in \`${symbol}()\` starts a \`${loop}\`${period} that never stops: its ${handleType} is dropped`;
+  ctx.report({
+    ruleId: 'task-unstoppable',
+    messageId,
+    kind: a.kind,
+    language: file.language,
+    priority,
+    confidence: body.ignoredErrors.length > 0 || fate.kind === 'discarded' ? 'high' : 'medium',
+    location: locationOf(ref),
+    symbol,
+    api: a.api,
+    snippet: a.snippet,
+    message,
+    evidence,
+    growth: growthOf(a, unit),
+    impact: costs.join('; '),
+    remediation: model.remediation ?? `Keep the ${handleType} and release it (${model.releases.join('/') || 'stop it'}) in the owner's teardown.`,
+    related,
+  });
+}
+
