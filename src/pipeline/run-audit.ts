@@ -45,6 +45,19 @@ export interface AuditResult extends Judgement {
   durationMs: number;
 }
 
+const backends = new Map<string, Promise<WasmBackend>>();
+
+/** One backend per grammar set and timeout, reused across runs in the same process (tests, watch mode). */
+function parserFor(grammars: Grammar[], timeoutMs?: number): Promise<WasmBackend> {
+  const key = `${[...grammars].sort().join(',')}|${timeoutMs ?? ''}`;
+  let backend = backends.get(key);
+  if (!backend) {
+    backend = WasmBackend.create(grammars, timeoutMs);
+    backends.set(key, backend);
+  }
+  return backend;
+}
+
 export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   const started = performance.now();
   const root = resolve(opts.root ?? (opts.paths.length === 1 ? opts.paths[0]! : '.'));
@@ -57,7 +70,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     ...(opts.include ? { include: opts.include } : {}),
   });
   const grammars = [...new Set(discovery.files.map((f) => f.info.grammar))] as Grammar[];
-  const parser = await WasmBackend.create(grammars, opts.parseTimeoutMs);
+  const parser = await parserFor(grammars, opts.parseTimeoutMs);
   const files: FileFacts[] = [];
   const skipped = [...discovery.skipped];
   const decodeNotes: AuditResult['decodeNotes'] = [];

@@ -1,0 +1,90 @@
+// `leakaudit audit [PATH...]`: run the static audit and render a report.
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { atOrAbove, type Priority } from '../analysis/finding.js';
+import { runAudit } from '../pipeline/run-audit.js';
+import { renderJson } from '../report/json.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { renderText } from '../report/text.js';
+import { EXIT, UsageError } from './errors.js';
+import { createProgress } from './progress.js';
+
+export interface AuditCliOptions {
+  format: 'text' | 'json' | 'md';
+  output?: string;
+  failOn: Priority | 'none';
+  root?: string;
+  maxFileSize: string;
+  exclude?: string[];
+  quiet?: boolean;
+  color: boolean;
+  verbose?: boolean;
+  brief?: boolean;
+}
+
+export function registerAudit(program: Command): void {
+  program
+    .command('audit', { isDefault: true })
+    .description('find resource-lifecycle leaks in source trees (default command)')
+    .argument('[paths...]', 'files or directories to audit', [])
+    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'md']).default('text'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .addOption(new Option('--fail-on <priority>', 'exit 1 when a finding at or above this priority is reported').choices(['P0', 'P1', 'P2', 'none']).default('P1'))
+    .option('--root <dir>', 'directory report paths are relative to (default: the single path given, else .)')
+    .option('--max-file-size <bytes>', 'skip source files larger than this (e.g. 2MiB, 500KB)', '2MiB')
+    .option('--exclude <glob...>', 'gitignore-style patterns to skip')
+    .option('-q, --quiet', 'print nothing but the report; no progress bar')
+    .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
+    .option('--brief', 'text format: one block per finding without evidence and fix')
+    .action(async (paths: string[], options: AuditCliOptions, command: Command) => {
+      command.setOptionValue('exitCode', await runAuditCommand(paths, options));
+    });
+}
+
+export async function runAuditCommand(paths: string[], options: AuditCliOptions): Promise<number> {
+  const maxFileBytes = parseSize(options.maxFileSize);
+  const progress = createProgress(!options.quiet && options.format === 'text' ? true : !options.quiet && Boolean(options.output));
+  const result = await runAudit({
+    paths: paths.length > 0 ? paths : ['.'],
+    ...(options.root ? { root: options.root } : {}),
+    maxFileBytes,
+    ...(options.exclude ? { exclude: options.exclude } : {}),
+    onProgress: (done, total, path) => progress.update(done, total, path),
+  });
+  progress.done();
+  const color = options.color && !process.env.NO_COLOR && !options.output && process.stdout.isTTY === true;
+  let text: string;
+  switch (options.format) {
+    case 'json':
+      text = renderJson(result);
+      break;
+    case 'md':
+      text = renderMarkdown(result);
+      break;
+    default:
+      text = renderText(result, { color, verbose: !options.brief });
+  }
+  if (options.output) {
+    try {
+      await writeFile(options.output, text);
+    } catch (err) {
+      throw new UsageError(`cannot write ${options.output}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+    if (!options.quiet) process.stderr.write(`leakaudit: report written to ${options.output}\n`);
+  } else {
+    await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
+  }
+  if (options.failOn === 'none') return EXIT.ok;
+  const failing = result.findings.some((f) => !f.suppressed && atOrAbove(f.priority, options.failOn as Priority));
+  return failing ? EXIT.findings : EXIT.ok;
+}
+
+const UNITS: Record<string, number> = { '': 1, b: 1, kb: 1000, kib: 1024, k: 1024, mb: 1e6, mib: 1024 ** 2, m: 1024 ** 2, gb: 1e9, gib: 1024 ** 3 };
+
+export function parseSize(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  const unit = m ? UNITS[m[2]!.toLowerCase()] : undefined;
+  if (!m || unit === undefined) throw new UsageError(`invalid size "${text}" (use e.g. 2MiB, 500KB, 1048576)`);
+  return Math.round(Number(m[1]) * unit);
+}

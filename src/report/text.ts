@@ -1,0 +1,57 @@
+// Terminal report: findings grouped by priority, one block each, then a
+// one-screen summary. Everything from audited code passes through forTerminal.
+import pc from 'picocolors';
+import type { Finding, Priority } from '../analysis/finding.js';
+import type { AuditResult } from '../pipeline/run-audit.js';
+import { forTerminal as t } from './sanitize.js';
+import { activeFindings, countsByPriority, summaryRows } from './summary.js';
+
+export interface TextOptions {
+  color: boolean;
+  /** Show evidence, growth, impact and fix under each finding. */
+  verbose: boolean;
+}
+
+export function renderText(result: AuditResult, opts: TextOptions): string {
+  const c = pc.createColors(opts.color);
+  const prio: Record<Priority, (s: string) => string> = { P0: (s) => c.bold(c.red(s)), P1: (s) => c.yellow(s), P2: (s) => c.cyan(s) };
+  const out: string[] = [];
+  const findings = activeFindings(result);
+  for (const f of findings) out.push(renderFinding(f, c, prio, opts.verbose));
+  const counts = countsByPriority(findings);
+  const suppressed = result.findings.length - findings.length;
+  if (findings.length > 0) {
+    out.push(c.bold('Summary'));
+    for (const row of summaryRows(findings)) {
+      out.push(`  ${prio[row.priority](row.priority)}  ${row.resource}: ${row.findings} finding${row.findings === 1 ? '' : 's'} in ${row.files} file${row.files === 1 ? '' : 's'}`);
+    }
+    out.push('');
+  }
+  for (const p of result.suppressionProblems) out.push(c.yellow(`warning: ${t(p.path)}:${p.line}: ${t(p.problem)}`));
+  const parts = [
+    `${findings.length} finding${findings.length === 1 ? '' : 's'}`,
+    `${prio.P0(`${counts.P0} P0`)}, ${prio.P1(`${counts.P1} P1`)}, ${prio.P2(`${counts.P2} P2`)}`,
+  ];
+  if (suppressed > 0) parts.push(`${suppressed} suppressed`);
+  const skipped = result.skipped.length > 0 ? `, ${result.skipped.length} skipped` : '';
+  const partial = result.partial.length > 0 ? `, ${result.partial.length} parsed with syntax errors` : '';
+  out.push(`${parts.join(' · ')}  (${result.filesScanned} files${skipped}${partial} in ${(result.durationMs / 1000).toFixed(2)} s)`);
+  if (result.skipped.length > 0 && opts.verbose) {
+    for (const s of result.skipped.slice(0, 20)) out.push(c.dim(`  skipped ${t(s.relPath)}: ${t(s.reason)}`));
+    if (result.skipped.length > 20) out.push(c.dim(`  … and ${result.skipped.length - 20} more (see --format json)`));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function renderFinding(f: Finding, c: ReturnType<typeof pc.createColors>, prio: Record<Priority, (s: string) => string>, verbose: boolean): string {
+  const loc = `${t(f.location.path)}:${f.location.startLine}:${f.location.startCol}`;
+  const lines = [`${prio[f.priority](f.priority)} ${c.bold(loc)} ${c.dim(f.ruleId)} ${c.dim(`(${f.confidence} confidence)`)}`, `  ${t(f.message)}`];
+  lines.push(c.dim(`  ${f.location.startLine} | ${t(f.snippet)}`));
+  if (verbose) {
+    for (const e of f.evidence) lines.push(`  ${c.dim('·')} ${t(e)}`);
+    lines.push(`  ${c.bold('growth')}  ${t(f.growth)}`);
+    lines.push(`  ${c.bold('impact')}  ${t(f.impact)}`);
+    lines.push(`  ${c.bold('fix')}     ${t(f.remediation)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,6 @@
+// leakaudit's own version, read once from package.json.
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+export const VERSION: string = (require('../package.json') as { version: string }).version;
+export const TOOL_NAME = 'leakaudit';
