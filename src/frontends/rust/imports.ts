@@ -4,12 +4,21 @@ import type { SyntaxNode } from '../../parse/syntax.js';
 import { kids, walk } from '../shared/tree.js';
 
 export interface RustImports {
-  /** Local name -> qualified path (`spawn` -> `tokio::spawn`, `Connection` -> `rusqlite::Connection`). */
-  names: Map<string, string>;
+  /**
+   * Local name -> qualified paths (`spawn` -> `tokio::spawn`, `Connection` -> `rusqlite::Connection`).
+   * Several when the file imports one name in different scopes (a function-local `use sqlx::Connection`).
+   */
+  names: Map<string, string[]>;
   /** `use a::b::*` roots. */
   globs: string[];
   /** Crate roots named in any use path or qualified call (`tokio`, `rusqlite`). */
   roots: Set<string>;
+}
+
+function bind(imports: RustImports, name: string, path: string): void {
+  const list = imports.names.get(name);
+  if (!list) imports.names.set(name, [path]);
+  else if (!list.includes(path)) list.push(path);
 }
 
 export function collectImports(root: SyntaxNode): RustImports {
@@ -45,9 +54,9 @@ function addUse(node: SyntaxNode, prefix: string, imports: RustImports): void {
       const last = segments[segments.length - 1]!;
       if (last === 'self') {
         const parent = segments.slice(0, -1).join('::');
-        imports.names.set(segments[segments.length - 2] ?? parent, parent);
+        bind(imports, segments[segments.length - 2] ?? parent, parent);
       } else {
-        imports.names.set(last, full);
+        bind(imports, last, full);
       }
       imports.roots.add(segments[0]!);
       return;
@@ -57,7 +66,7 @@ function addUse(node: SyntaxNode, prefix: string, imports: RustImports): void {
       const alias = node.childForFieldName('alias');
       if (path && alias) {
         const full = join(prefix, path.text.replace(/\s+/g, ''));
-        imports.names.set(alias.text, full);
+        bind(imports, alias.text, full);
         imports.roots.add(full.split('::')[0]!);
       }
       return;
@@ -106,9 +115,8 @@ export function resolvePath(written: string, imports: RustImports): string[] {
   const head = segments[0]!;
   const tail = segments.slice(1);
   const out: string[] = [];
-  const mapped = imports.names.get(head);
-  if (mapped) out.push([mapped, ...tail].join('::'));
-  if (!mapped || mapped !== head) out.push(path);
+  for (const mapped of imports.names.get(head) ?? []) out.push([mapped, ...tail].join('::'));
+  out.push(path);
   for (const glob of imports.globs) out.push(`${glob}::${path}`);
   return out;
 }
