@@ -8,6 +8,9 @@ export interface ApiCount {
   files: number;
   testSites: number;
   testFiles: number;
+  /** Production and test together; files counted once (a file can hold both). */
+  allSites: number;
+  allFiles: number;
 }
 
 export function countApis(files: readonly FileFacts[]): ApiCount[] {
@@ -29,6 +32,14 @@ export function countApis(files: readonly FileFacts[]): ApiCount[] {
     }
   }
   return [...map.entries()]
-    .map(([api, c]) => ({ api, sites: c.sites, files: c.files.size, testSites: c.testSites, testFiles: c.testFiles.size }))
+    .map(([api, c]) => ({
+      api,
+      sites: c.sites,
+      files: c.files.size,
+      testSites: c.testSites,
+      testFiles: c.testFiles.size,
+      allSites: c.sites + c.testSites,
+      allFiles: new Set([...c.files, ...c.testFiles]).size,
+    }))
     .sort((a, b) => b.sites + b.testSites - (a.sites + a.testSites) || (a.api < b.api ? -1 : 1));
 }

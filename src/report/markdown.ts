@@ -51,8 +51,8 @@ export function renderMarkdown(result: AuditResult, opts: MarkdownOptions = {}):
     '',
   );
   out.push('Counts are exact: **call sites in code** (comments, strings and `use` lines excluded), production code and test code apart (test code = `#[test]` functions, `#[cfg(test)]` modules, `tests/`, `benches/`, `*.test.ts`).', '');
-  out.push('| API | sites | files | test sites | test files |', '| --- | ---: | ---: | ---: | ---: |');
-  for (const c of result.counts) out.push(`| ${codeSpan(c.api)} | ${c.sites} | ${c.files} | ${c.testSites} | ${c.testFiles} |`);
+  out.push('| API (as written) | sites | files | test sites | test files | all sites | all files |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const c of result.counts) out.push(`| ${codeSpan(c.api)} | ${c.sites} | ${c.files} | ${c.testSites} | ${c.testFiles} | ${c.allSites} | ${c.allFiles} |`);
   out.push('');
 
   const byRule = new Map<string, Finding[]>();
