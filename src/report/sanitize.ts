@@ -10,9 +10,30 @@ export function forTerminal(text: string): string {
   return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** For Markdown inline text: neutralise HTML and control characters (backticks stay: code spans are ours). */
+/**
+ * For Markdown inline text: outside code spans, neutralise HTML and table
+ * pipes; inside code spans (which CommonMark never reads as HTML) keep the
+ * text as is. Spans are paired the way CommonMark pairs them: a run of
+ * backticks closes only at the next run of the same length.
+ */
 export function forMarkdown(text: string): string {
-  return forTerminal(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
+  const parts = forTerminal(text).replace(/\r?\n/g, ' ').split(/(`+)/);
+  let out = '';
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    if (i % 2 === 1) {
+      const close = parts.findIndex((p, j) => j > i && j % 2 === 1 && p === part);
+      if (close > 0) {
+        out += part + parts.slice(i + 1, close).join('').replace(/\|/g, '\\|') + part;
+        i = close;
+        continue;
+      }
+      out += part.replace(/`/g, '\\`');
+      continue;
+    }
+    out += part.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
+  }
+  return out;
 }
 
 /** For a Markdown code span: no backticks or newlines can escape it. */

@@ -16,9 +16,9 @@ export function readSourceLines(root: string, relPath: string, start: number, en
   }
   const lines = text.split(/\r\n|\r|\n/);
   const last = Math.min(end, start + max - 1, lines.length);
-  const picked = lines.slice(start - 1, last);
-  if (end > last) picked.push('    // …');
-  return forTerminal(dedent(picked).join('\n'));
+  const picked = dedent(lines.slice(start - 1, last));
+  if (end > last) picked.push('…');
+  return forTerminal(picked.join('\n'));
 }
 
 function dedent(lines: string[]): string[] {
