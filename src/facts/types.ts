@@ -90,8 +90,10 @@ export interface BodyFacts {
   periodMs?: number;
   /** Ways out of the loop; empty = runs forever. */
   exits: LoopExit[];
-  /** Errors the loop swallows (`let _ = tx.send(..)`): it can never notice the other end is gone. */
+  /** Code that swallows errors (`let _ = tx.send(..)`): the loop can never notice the other end is gone. */
   ignoredErrors: string[];
+  /** A receive in the loop whose "channel closed" result does not end the loop (it spins). */
+  ignoresChannelClose?: string;
   /** Variables from the enclosing scope the body captures (kept alive as long as it runs). */
   captures: string[];
   /** The body only calls this function (`run_loop(rx).await`): resolve it across the project. */

@@ -31,6 +31,10 @@ export function analyseBody(body: SyntaxNode, periods: PeriodResolver, outerName
     ignoredErrors: ignoredErrorsOf(loop.node),
     captures,
   };
+  if (facts.exits.length === 0) {
+    const recv = firstRecvCall(loop.node);
+    if (recv) facts.ignoresChannelClose = recv;
+  }
   const period = periodOf(body, periods);
   if (period) {
     facts.periodMs = period.ms;
@@ -208,7 +212,7 @@ function ignoredErrorsOf(loop: SyntaxNode): string[] {
       if (cond?.type === 'let_condition' && /^Err\b/.test(cond.childForFieldName('pattern')?.text ?? '')) {
         const value = cond.childForFieldName('value');
         if (value && SEND_WORDS.test(value.text) && consequence && !hasExitToken(consequence)) {
-          out.push(`errors from \`${shortText(value, 60)}\` are only logged`);
+          out.push(`if let Err(..) = ${shortText(value, 60)} { /* only logged */ }`);
         }
       }
     } else if (node.type === 'call_expression') {
@@ -221,6 +225,16 @@ function ignoredErrorsOf(loop: SyntaxNode): string[] {
     return true;
   });
   return out;
+}
+
+function firstRecvCall(loop: SyntaxNode): string | undefined {
+  let found: string | undefined;
+  walk(loop, (node) => {
+    if (found || SCOPE_BOUNDARY.has(node.type)) return false;
+    if (node.type === 'call_expression' && /\.(recv|recv_async)\s*\(\s*\)$/.test(node.text.replace(/\s+/g, ''))) found = shortText(node, 60);
+    return !found;
+  });
+  return found;
 }
 
 function hasExitToken(node: SyntaxNode): boolean {

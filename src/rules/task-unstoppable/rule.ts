@@ -92,6 +92,9 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
   const period = body.periodMs !== undefined ? ` every ${formatPeriod(body.periodMs)}` : '';
   const loopAt = body.loopLine ? ` (${bodyPath === file.path ? 'line ' : `${bodyPath}:`}${body.loopLine})` : '';
   evidence.push(`the body is a \`${loop}\`${period}${loopAt} with no exit: no break, return or \`?\` leaves it`);
+  if (body.ignoresChannelClose) {
+    evidence.push(`\`${body.ignoresChannelClose}\` reporting a closed channel does not end the loop: once every sender is gone it spins`);
+  }
   for (const ignored of body.ignoredErrors) {
     evidence.push(`errors are ignored: \`${ignored}\`, so the loop cannot notice that its receivers or owner are gone`);
   }
