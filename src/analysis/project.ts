@@ -1,6 +1,6 @@
 // The whole-project view the rules judge: owners merged across files, the
 // releases each owner's methods perform, looping functions by name.
-import type { Acquisition, FileFacts, LoopingFunction, ManifestFacts, Owner, Release } from '../facts/types.js';
+import type { Acquisition, CallFact, FileFacts, LoopingFunction, ManifestFacts, Owner, Release } from '../facts/types.js';
 import type { ModelSet } from '../models/index.js';
 
 export interface MergedOwner {
@@ -32,6 +32,8 @@ export interface Project {
   /** Releases of locals / other receivers by method name, anywhere. */
   looping: Map<string, (LoopingFunction & { path: string })[]>;
   acquisitions: AcquisitionRef[];
+  /** Production callers by callee name. */
+  callers: Map<string, (CallFact & { path: string })[]>;
 }
 
 export function buildProject(root: string, files: FileFacts[], manifests: ManifestFacts[], models: ModelSet): Project {
@@ -39,7 +41,13 @@ export function buildProject(root: string, files: FileFacts[], manifests: Manife
   const fieldReleases = new Map<string, OwnedRelease[]>();
   const looping = new Map<string, (LoopingFunction & { path: string })[]>();
   const acquisitions: AcquisitionRef[] = [];
+  const callers = new Map<string, (CallFact & { path: string })[]>();
   for (const file of files) {
+    for (const call of file.calls) {
+      const list = callers.get(call.callee) ?? [];
+      list.push({ ...call, path: file.path });
+      callers.set(call.callee, list);
+    }
     for (const owner of file.owners) {
       let merged = owners.get(owner.name);
       if (!merged) {
@@ -65,7 +73,7 @@ export function buildProject(root: string, files: FileFacts[], manifests: Manife
     }
     for (const acquisition of file.acquisitions) acquisitions.push({ file, acquisition });
   }
-  return { root, files, manifests, models, owners, fieldReleases, looping, acquisitions };
+  return { root, files, manifests, models, owners, fieldReleases, looping, acquisitions, callers };
 }
 
 /** `Type::method` for messages. */
@@ -91,4 +99,37 @@ export function resolveDelegate(project: Project, ref: AcquisitionRef, name: str
     candidates.find((c) => c.path === ref.file.path) ??
     (candidates.length === 1 ? candidates[0] : undefined)
   );
+}
+
+/**
+ * The entry point a function is started from, when every production call path
+ * to it (by name, up to `depth` levels) starts at an entry point such as
+ * `main()`: then what it starts exists once per process, not once per call.
+ * Unknown (no callers: public API, framework hook) and mixed paths give undefined.
+ */
+export function startedOnlyFromEntry(project: Project, fn: { name: string; ownerType?: string }, depth = 3): string | undefined {
+  const seen = new Set<string>();
+  const visit = (name: string, owner: string | undefined, level: number): string | undefined | false => {
+    const key = `${owner ?? ''}::${name}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    const byName = project.callers.get(name) ?? [];
+    // A method call on a receiver of unknown type may target this function: then its callers are unknowable.
+    if (owner && byName.some((c) => c.calleeOwner === '?')) return false;
+    const calls = byName.filter((c) => (owner ? c.calleeOwner === owner : c.calleeOwner === undefined));
+    if (calls.length === 0) return false;
+    let entry: string | undefined;
+    for (const call of calls) {
+      if (call.callerIsEntryPoint) {
+        entry ??= call.caller;
+        continue;
+      }
+      if (level >= depth) return false;
+      const up = visit(call.caller, call.callerOwner, level + 1);
+      if (!up) return false;
+      entry ??= up;
+    }
+    return entry;
+  };
+  return visit(fn.name, fn.ownerType, 1) || undefined;
 }

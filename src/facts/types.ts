@@ -50,8 +50,11 @@ export interface EnclosingFunction {
 export type HandleFate =
   /** Expression statement, `let _ =`, or a binding never used: the handle is dropped at once. */
   | { kind: 'discarded'; how: string }
-  /** Bound to a local that is released in the same function. */
-  | { kind: 'released-locally'; local: string; api: string; line: number }
+  /**
+   * Bound to a local that is released in the same function. `onlyOnSuccess` names a call
+   * between acquire and release that can throw and skip the release (no finally / `using`).
+   */
+  | { kind: 'released-locally'; local: string; api: string; line: number; onlyOnSuccess?: { call: string; line: number } }
   /** Bound to a local and awaited / joined in the same function. */
   | { kind: 'awaited'; local?: string }
   /** Kept in a field of an owner type (directly or via a local). */
@@ -125,6 +128,30 @@ export interface Acquisition {
   inLoop?: boolean;
   /** Per-language facts a frontend wants to pass on as plain words (shown in evidence). */
   notes?: string[];
+  /** The resource no longer keeps the process alive (`.unref()`), but it still runs. */
+  unreferenced?: { how: string; line: number };
+  /** For listeners and subscriptions: what they are attached to, and how long that lives. */
+  source?: ListenerSource;
+}
+
+/** How long the object a listener is attached to lives, as far as the frontend can tell. */
+export type SourceLifetime =
+  | 'global' // a process-wide object: the process, the window, the document
+  | 'module' // a module-level variable: lives as long as the process
+  | 'imported' // a binding imported from another module: a shared singleton
+  | 'endless' // a source that never completes (an interval observable)
+  | 'injected' // handed to the owner from outside (constructor parameter, injected field)
+  | 'owned' // created by the owner itself: dies with it
+  | 'parameter' // a parameter of a function that is not a constructor: unknown
+  | 'local' // created in the same function: dies with it
+  | 'unknown';
+
+export interface ListenerSource {
+  /** The emitter / observable as written: `process`, `this.bus`, `emitter`. */
+  text: string;
+  lifetime: SourceLifetime;
+  /** The event name, when it is a literal. */
+  event?: string;
 }
 
 /** A release call: abort / stop / close / clearInterval / off / drop. */
@@ -153,6 +180,17 @@ export interface Owner {
   hasDropImpl: boolean;
 }
 
+/** A call from production code to a named function: lets the analysis see who starts what. */
+export interface CallFact {
+  /** Called function or method name (last path segment). */
+  callee: string;
+  /** Type named at the call (`Type::f()`, `self.f()` inside `Type`); `?` for a method call on a receiver of unknown type. */
+  calleeOwner?: string;
+  caller: string;
+  callerOwner?: string;
+  callerIsEntryPoint: boolean;
+}
+
 /** One API use counted for the methodology section (exact counts, code only). */
 export interface ApiUse {
   /** Counting key, e.g. `tokio::spawn`, `JoinHandle`, `Connection::open`, `subscribe`. */
@@ -172,6 +210,8 @@ export interface FileFacts {
   releases: Release[];
   owners: Owner[];
   loopingFunctions: LoopingFunction[];
+  /** Calls to named functions from production code, one per (callee, caller) pair. */
+  calls: CallFact[];
   uses: ApiUse[];
   /** Library roots the file imports (`tokio`, `rusqlite`, `pg`). */
   imports: string[];

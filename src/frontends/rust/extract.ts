@@ -46,6 +46,7 @@ export function extractRust(input: RustFrontendInput): FileFacts {
     releases: [],
     owners: [],
     loopingFunctions: [],
+    calls: [],
     uses: [],
     imports: [...imports.roots].sort(),
     parseErrors: 0,
@@ -53,6 +54,7 @@ export function extractRust(input: RustFrontendInput): FileFacts {
   };
   const releaseNames = new Set(models.flatMap((m) => m.releases));
   const comments: CommentSpan[] = [];
+  const seenCalls = new Set<string>();
   const owners = new Map<string, Owner>();
   const ownerOf = (name: string, node: SyntaxNode): Owner => {
     let o = owners.get(name);
@@ -133,6 +135,7 @@ export function extractRust(input: RustFrontendInput): FileFacts {
           if (releaseNames.has(method)) facts.releases.push(releaseOf(node, fnNode, method));
         }
         const match = matcher.match(node);
+        if (!isTestFile) recordCall(node, fnNode);
         if (!match) return true;
         const enclosing = enclosingFunction(node, isTestFile);
         facts.uses.push({ api: match.api, line: line(node), isTest: enclosing.isTest });
@@ -180,6 +183,35 @@ export function extractRust(input: RustFrontendInput): FileFacts {
       }
     }
     return acquisition;
+  }
+
+  function recordCall(call: SyntaxNode, fnNode: SyntaxNode): void {
+    let callee: string | undefined;
+    let calleeOwner: string | undefined;
+    if (fnNode.type === 'identifier') callee = fnNode.text;
+    else if (fnNode.type === 'scoped_identifier') {
+      callee = fnNode.childForFieldName('name')?.text;
+      const path = fnNode.childForFieldName('path')?.text;
+      if (path && /^[A-Z]\w*$/.test(path)) calleeOwner = path;
+    } else if (fnNode.type === 'field_expression') {
+      callee = fnNode.childForFieldName('field')?.text;
+      // `self.f()` targets our own type; `x.f()` some type we cannot name here.
+      calleeOwner = fnNode.childForFieldName('value')?.type === 'self' ? 'Self' : '?';
+    }
+    if (!callee || /^(new|clone|unwrap|expect|map_err|into|to_string|as_ref|await|iter|collect|push|insert|get|len|is_empty|ok|lock|send|recv)$/.test(callee)) return;
+    const enclosing = enclosingFunction(call, isTestFile);
+    if (enclosing.isTest) return;
+    if (calleeOwner === 'Self') calleeOwner = enclosing.ownerType;
+    const key = `${callee}|${calleeOwner ?? ''}|${enclosing.name}|${enclosing.ownerType ?? ''}`;
+    if (seenCalls.has(key)) return;
+    seenCalls.add(key);
+    facts.calls.push({
+      callee,
+      ...(calleeOwner ? { calleeOwner } : {}),
+      caller: enclosing.name,
+      ...(enclosing.ownerType ? { callerOwner: enclosing.ownerType } : {}),
+      callerIsEntryPoint: enclosing.isEntryPoint,
+    });
   }
 
   function releaseOf(call: SyntaxNode, fnNode: SyntaxNode, method: string): Release {
@@ -372,7 +404,10 @@ function collectDurationConsts(root: SyntaxNode): Map<string, number> {
       if (name && value) {
         const ms = durationMs(value, out);
         if (ms !== undefined) out.set(name, ms);
-        else if (/^\d+(_\d+)*$/.test(value.text)) out.set(`#${name}`, Number(value.text.replace(/_/g, '')));
+        else {
+          const n = numberOf(value, out);
+          if (n !== undefined) out.set(`#${name}`, n);
+        }
       }
       return false;
     }

@@ -12,9 +12,12 @@ export function formatPeriod(ms: number): string {
   return `${+ms.toFixed(3)} ms`;
 }
 
-export function wakeupsPerHour(ms: number): string {
-  const n = 3_600_000 / ms;
-  return Number.isInteger(n) ? String(n) : n.toFixed(1);
+/** "360 wake-ups per hour", or per day when less than one an hour. */
+export function wakeupRate(ms: number): string {
+  const perHour = 3_600_000 / ms;
+  const per = perHour >= 1 ? { n: perHour, unit: 'hour' } : { n: perHour * 24, unit: 'day' };
+  const n = Number.isInteger(per.n) ? String(per.n) : per.n.toFixed(1);
+  return `${n} wake-up${per.n === 1 ? '' : 's'} per ${per.unit}`;
 }
 
 export function describeFate(fate: HandleFate, handleType: string): string {

@@ -1,9 +1,9 @@
 // task-unstoppable: a long-lived task, thread or timer that nothing can stop.
 import type { BodyFacts } from '../../facts/types.js';
 import type { AcquisitionRef } from '../../analysis/project.js';
-import { releasesOfField, resolveDelegate, symbolOf } from '../../analysis/project.js';
+import { releasesOfField, resolveDelegate, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
 import type { Rule, RuleContext } from '../types.js';
-import { describeFate, formatPeriod, growthOf, isTestCode, locationOf, wakeupsPerHour } from '../shared/describe.js';
+import { describeFate, formatPeriod, growthOf, isTestCode, locationOf, wakeupRate } from '../shared/describe.js';
 
 const KINDS = ['task', 'thread', 'timer'] as const;
 
@@ -86,7 +86,8 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
     default:
       break;
   }
-  if (a.fn.isEntryPoint) messageId = 'entryPoint';
+  const startedFrom = a.fn.isEntryPoint ? a.fn.name : startedOnlyFromEntry(ctx.project, a.fn);
+  if (startedFrom) messageId = 'entryPoint';
 
   const loop = body.loopKind ?? 'loop';
   const period = body.periodMs !== undefined ? ` every ${formatPeriod(body.periodMs)}` : '';
@@ -115,11 +116,12 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
     evidence.push(`it keeps alive what it captured: ${body.captures.slice(0, 6).map((c) => `\`${c}\``).join(', ')}`);
   }
 
-  const unit = a.kind === 'thread' ? 'thread' : a.kind === 'timer' ? 'timer' : 'task';
+  const unit = unitOf(a.kind);
   const costs = [model.cost?.summary ?? `one ${unit}`];
-  if (body.periodMs !== undefined) costs.push(`wakes every ${formatPeriod(body.periodMs)} (${wakeupsPerHour(body.periodMs)} wake-ups per hour per leaked ${unit})`);
+  if (body.periodMs !== undefined) costs.push(`wakes every ${formatPeriod(body.periodMs)} (${wakeupRate(body.periodMs)} per leaked ${unit})`);
   if (body.captures.length > 0) costs.push(`pins ${body.captures.length} captured value${body.captures.length === 1 ? '' : 's'} (and everything they reference) for ever`);
-  const priority = a.fn.isEntryPoint ? 'P2' : 'P0';
+  if (startedFrom && !a.fn.isEntryPoint) evidence.push(`\`${symbolOf(a)}()\` is only called from \`${startedFrom}()\`: one ${unitOf(a.kind)} per process, it does not grow, but nothing can shut it down`);
+  const priority = startedFrom ? 'P2' : 'P0';
   const symbol = symbolOf(a);
   const field = fate.kind === 'field' ? `${fate.ownerType}.${fate.field}` : '';
   const message =
@@ -141,10 +143,14 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
     snippet: a.snippet,
     message,
     evidence,
-    growth: growthOf(a, unit),
+    growth: startedFrom && !a.fn.isEntryPoint ? `1 ${unit} for the life of the process (started from \`${startedFrom}()\` via \`${symbol}()\`)` : growthOf(a, unit),
     impact: costs.join('; '),
     remediation: model.remediation ?? `Keep the ${handleType} and release it (${model.releases.join('/') || 'stop it'}) in the owner's teardown.`,
     related,
   });
 }
 
+
+function unitOf(kind: string): string {
+  return kind === 'thread' ? 'thread' : kind === 'timer' ? 'timer' : 'task';
+}

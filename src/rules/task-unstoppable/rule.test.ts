@@ -1,0 +1,58 @@
+// Priorities and wording of task-unstoppable on small projects.
+import { describe, expect, it } from 'vitest';
+import { runAudit } from '../../pipeline/run-audit.js';
+import { makeTree } from '../../../test/helpers.js';
+
+async function audit(files: Record<string, string>) {
+  const root = makeTree(files);
+  return (await runAudit({ paths: [root] })).findings.filter((f) => f.ruleId === 'task-unstoppable');
+}
+
+const LOOPING_THREAD = `
+pub fn start_updater() {
+    std::thread::spawn(move || loop {
+        std::thread::sleep(std::time::Duration::from_secs(60 * 60 * 24));
+    });
+}
+`;
+
+describe('task-unstoppable', () => {
+  it('is P0 with period, growth and stackless impact for a tokio task per call', async () => {
+    const [f] = await audit({
+      'src/server.rs': `
+impl Server {
+    pub async fn restart(&self) {
+        tokio::spawn(async move {
+            loop { tokio::time::sleep(tokio::time::Duration::from_secs(30)).await; }
+        });
+    }
+}`,
+    });
+    expect(f).toMatchObject({ priority: 'P0', severity: 'critical', kind: 'task', symbol: 'Server::restart' });
+    expect(f!.message).toContain('every 30 s');
+    expect(f!.growth).toBe('+1 task per call of `Server::restart()`');
+    expect(f!.impact).toContain('stackless');
+    expect(f!.impact).toContain('120 wake-ups per hour');
+  });
+
+  it('gives a std thread its 2 MiB stack in the impact', async () => {
+    const [f] = await audit({ 'src/lib.rs': `${LOOPING_THREAD}\npub fn on_request() { start_updater(); }` });
+    expect(f).toMatchObject({ priority: 'P0', kind: 'thread' });
+    expect(f!.impact).toContain('2 MiB stack');
+    expect(f!.impact).toContain('1 wake-up per day');
+  });
+
+  it('is P2 when the function is only started from main', async () => {
+    const [f] = await audit({ 'src/lib.rs': LOOPING_THREAD, 'src/main.rs': 'fn main() { lib::start_updater(); }' });
+    expect(f).toMatchObject({ priority: 'P2', messageId: 'entryPoint' });
+    expect(f!.growth).toContain('started from `main()` via `start_updater()`');
+  });
+
+  it('stays P0 when a method is also reachable through a receiver of unknown type', async () => {
+    const [f] = await audit({
+      'src/a.rs': `impl A { pub fn register(&self) { tokio::spawn(async move { loop { tokio::time::sleep(tokio::time::Duration::from_secs(1)).await; } }); } }`,
+      'src/main.rs': 'fn main() { let a = A; a.register(); }',
+    });
+    expect(f).toMatchObject({ priority: 'P0' });
+  });
+});
