@@ -280,12 +280,40 @@ class CallMatcher {
     }
     if (fn.type === 'field_expression') {
       const method = fn.childForFieldName('field')?.text ?? '';
+      const viaBuilder = this.matchBuilderChain(fn, method);
+      if (viaBuilder) return viaBuilder;
       const candidates = this.methods.get(method);
       if (!candidates) return undefined;
       const model = candidates.find(
         (m) => m.acquire.requiresImport.length === 0 || m.acquire.requiresImport.some((lib) => this.imports.roots.has(lib)),
       );
       return model ? { model, api: `.${method}()` } : undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * `std::thread::Builder::new().name(..).spawn(..)`: a method at the end of a
+   * builder chain whose root is `Type::new()` matches the model call `Type::method`.
+   */
+  private matchBuilderChain(fn: SyntaxNode, method: string): CallMatch | undefined {
+    let receiver = fn.childForFieldName('value');
+    for (let i = 0; receiver && i < 8; i++) {
+      if (receiver.type !== 'call_expression') return undefined;
+      const inner = receiver.childForFieldName('function');
+      if (!inner) return undefined;
+      if (inner.type === 'field_expression') {
+        receiver = inner.childForFieldName('value');
+        continue;
+      }
+      if (inner.type !== 'scoped_identifier') return undefined;
+      const written = normalisePath(inner.text);
+      for (const candidate of resolvePath(written, this.imports)) {
+        const typePath = candidate.split('::').slice(0, -1).join('::');
+        const model = this.calls.get(`${typePath}::${method}`);
+        if (model) return { model, api: `${written.split('::').slice(0, -1).join('::')}::…${method}` };
+      }
+      return undefined;
     }
     return undefined;
   }
