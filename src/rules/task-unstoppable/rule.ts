@@ -121,6 +121,9 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
   if (body.periodMs !== undefined) costs.push(`wakes every ${formatPeriod(body.periodMs)} (${wakeupRate(body.periodMs)} per leaked ${unit})`);
   if (body.captures.length > 0) costs.push(`pins ${body.captures.length} captured value${body.captures.length === 1 ? '' : 's'} (and everything they reference) for ever`);
   if (startedFrom && !a.fn.isEntryPoint) evidence.push(`\`${symbolOf(a)}()\` is only called from \`${startedFrom}()\`: one ${unitOf(a.kind)} per process, it does not grow, but nothing can shut it down`);
+  if (!startedFrom && !a.fn.isEntryPoint && a.fn.name !== '<module>' && !ctx.project.callers.has(a.fn.name)) {
+    evidence.push(`nothing in this project calls \`${symbolOf(a)}()\` (public API or framework hook): how fast it grows depends on its callers`);
+  }
   const priority = startedFrom ? 'P2' : 'P0';
   const symbol = symbolOf(a);
   const field = fate.kind === 'field' ? `${fate.ownerType}.${fate.field}` : '';
