@@ -1,19 +1,35 @@
 // `leakaudit audit [PATH...]`: run the static audit and render a report.
 import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { atOrAbove, type Priority } from '../analysis/finding.js';
+import { BaselineError } from '../baseline/baseline.js';
+import { scopeFindings } from '../baseline/scope.js';
+import { configEffects } from '../config/apply.js';
+import { ConfigError, discoverConfig, loadConfigFile } from '../config/load.js';
 import { runAudit } from '../pipeline/run-audit.js';
+import { renderHtml } from '../report/html.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
+import { loadRuntimeSeries, RuntimeDataError } from '../report/runtime-series.js';
+import { renderSarif } from '../report/sarif.js';
+import { baseDirOf } from '../report/source-file.js';
 import { renderText } from '../report/text.js';
 import { EXIT, UsageError } from './errors.js';
 import { createProgress } from './progress.js';
 
 export interface AuditCliOptions {
-  format: 'text' | 'json' | 'md';
+  format: 'text' | 'json' | 'md' | 'sarif' | 'html';
   output?: string;
-  failOn: Priority | 'none';
+  /** Unset: the config's failOn, else P1. */
+  failOn?: Priority | 'none';
+  /** A config file, or false for --no-config; unset: discovered from the root upward. */
+  config?: string | false;
+  baseline?: string;
+  writeBaseline?: string;
+  changedSince?: string;
+  runtime?: string;
   root?: string;
   maxFileSize: string;
   exclude?: string[];
@@ -28,9 +44,15 @@ export function registerAudit(program: Command): void {
     .command('audit', { isDefault: true })
     .description('find resource-lifecycle leaks in source trees (default command)')
     .argument('[paths...]', 'files or directories to audit', [])
-    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'md']).default('text'))
+    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'md', 'sarif', 'html']).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .addOption(new Option('--fail-on <priority>', 'exit 1 when a finding at or above this priority is reported').choices(['P0', 'P1', 'P2', 'none']).default('P1'))
+    .addOption(new Option('--fail-on <priority>', 'exit 1 when a finding at or above this priority is reported (default: failOn in the config, else P1)').choices(['P0', 'P1', 'P2', 'none']))
+    .option('-c, --config <file>', 'config file (default: leakaudit.config.json or a "leakaudit" key in package.json, at or above the root)')
+    .option('--no-config', 'ignore config files')
+    .option('--baseline <file>', 'report only findings not in this baseline (matched by fingerprint)')
+    .option('--write-baseline <file>', 'write the current findings as a baseline, then report none of them')
+    .option('--changed-since <ref>', 'report findings only in files changed since this git ref (the whole project is still analysed)')
+    .option('--runtime <file>', 'html format: chart the metrics of this `leakaudit watch --json` time series')
     .option('--root <dir>', 'directory report paths are relative to (default: the single path given, else .)')
     .option('--max-file-size <bytes>', 'skip source files larger than this (e.g. 2MiB, 500KB)', '2MiB')
     .option('--exclude <glob...>', 'gitignore-style patterns to skip')
@@ -43,16 +65,35 @@ export function registerAudit(program: Command): void {
 }
 
 export async function runAuditCommand(paths: string[], options: AuditCliOptions): Promise<number> {
+  try {
+    return await auditAndReport(paths, options);
+  } catch (err) {
+    // Bad config, baseline or runtime data: one line, exit 2.
+    if (err instanceof ConfigError || err instanceof BaselineError || err instanceof RuntimeDataError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+async function auditAndReport(paths: string[], options: AuditCliOptions): Promise<number> {
   const maxFileBytes = parseSize(options.maxFileSize);
+  const auditBase = baseDirOf(resolve(options.root ?? (paths.length === 1 ? paths[0]! : '.')));
+  const loaded = options.config === false ? undefined : options.config ? loadConfigFile(options.config) : discoverConfig(auditBase);
+  const config = loaded ? configEffects(loaded, auditBase) : undefined;
+  const runtime = options.runtime ? loadRuntimeSeries(options.runtime) : undefined;
+  const exclude = [...(config?.exclude ?? []), ...(options.exclude ?? [])];
   const progress = createProgress(!options.quiet && options.format === 'text' ? true : !options.quiet && Boolean(options.output));
   const result = await runAudit({
     paths: paths.length > 0 ? paths : ['.'],
     ...(options.root ? { root: options.root } : {}),
     maxFileBytes,
-    ...(options.exclude ? { exclude: options.exclude } : {}),
+    ...(exclude.length > 0 ? { exclude } : {}),
+    ...(config?.include ? { include: config.include } : {}),
+    ...(config ? { userModels: config.userModels, disabledRules: config.disabledRules, rulePriorities: config.rulePriorities } : {}),
     onProgress: (done, total, path) => progress.update(done, total, path),
   });
   progress.done();
+  const notes = await scopeFindings(result, options);
+  if (!options.quiet) for (const note of notes) process.stderr.write(`leakaudit: ${note}\n`);
   const color = options.color && !process.env.NO_COLOR && !options.output && process.stdout.isTTY === true;
   let text: string;
   switch (options.format) {
@@ -61,6 +102,12 @@ export async function runAuditCommand(paths: string[], options: AuditCliOptions)
       break;
     case 'md':
       text = renderMarkdown(result);
+      break;
+    case 'sarif':
+      text = renderSarif(result);
+      break;
+    case 'html':
+      text = renderHtml(result, runtime ? { runtime } : {});
       break;
     default:
       text = renderText(result, { color, verbose: !options.brief });
@@ -75,8 +122,9 @@ export async function runAuditCommand(paths: string[], options: AuditCliOptions)
   } else {
     await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
   }
-  if (options.failOn === 'none') return EXIT.ok;
-  const failing = result.findings.some((f) => !f.suppressed && atOrAbove(f.priority, options.failOn as Priority));
+  const failOn = options.failOn ?? config?.failOn ?? 'P1';
+  if (failOn === 'none') return EXIT.ok;
+  const failing = result.findings.some((f) => !f.suppressed && atOrAbove(f.priority, failOn));
   return failing ? EXIT.findings : EXIT.ok;
 }
 

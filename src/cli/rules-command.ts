@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { RULES, ruleById } from '../rules/index.js';
 import { ruleDocs } from '../rules/docs.js';
+import { ruleHelp } from '../rules/help.js';
 import { EXIT, UsageError } from './errors.js';
 
 export function registerRules(program: Command): void {
@@ -32,6 +33,7 @@ async function runRules(id: string | undefined, options: { json?: boolean }): Pr
     process.stdout.write(`${JSON.stringify({ ...rule.meta, ...docs }, null, 2)}\n`);
     return EXIT.ok;
   }
-  process.stdout.write(`${docs.markdown.trimEnd()}\n\nKinds: ${rule.meta.kinds.join(', ')} · default priority ${rule.meta.defaultPriority} · precision ${rule.meta.precision}\nSource: ${docs.path.replace(/docs\.md$/, '')}\n`);
+  // The same help text as SARIF `help`, then where the rule lives.
+  process.stdout.write(`${ruleHelp(rule).text}\nSource: ${docs.path.replace(/docs\.md$/, '')}\n`);
   return EXIT.ok;
 }
