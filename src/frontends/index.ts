@@ -3,6 +3,7 @@ import type { FileFacts, Language } from '../facts/types.js';
 import type { ResourceModel } from '../models/schema.js';
 import type { SyntaxTree } from '../parse/syntax.js';
 import { extractRust } from './rust/extract.js';
+import { extractTypescript } from './typescript/extract.js';
 
 export interface FrontendInput {
   path: string;
@@ -16,6 +17,7 @@ export type Frontend = (input: FrontendInput) => FileFacts;
 
 const FRONTENDS: Partial<Record<Language, Frontend>> = {
   rust: extractRust,
+  typescript: extractTypescript,
 };
 
 export function frontendFor(language: Language): Frontend | undefined {

@@ -20,7 +20,11 @@ export const ResourceModel = z
     description: z.string().min(1),
     acquire: z
       .object({
-        /** Fully qualified call paths after import resolution: `tokio::spawn`, `node:timers.setInterval`. */
+        /**
+         * Fully qualified call paths after import resolution: `tokio::spawn`; for TypeScript
+         * `<module>.<export>` with any `node:` prefix dropped (`child_process.spawn`,
+         * `timers/promises.setInterval`), a bare name for globals (`setInterval`, `process.on`).
+         */
         calls: z.array(z.string()).default([]),
         /** Method names matched on any receiver, only where the file imports `library` (or `requiresImport`). */
         methods: z.array(z.string()).default([]),
@@ -28,6 +32,16 @@ export const ResourceModel = z
         constructors: z.array(z.string()).default([]),
         /** Library roots one of which the file must import for method matches. */
         requiresImport: z.array(z.string()).default([]),
+        /** Constructors matched by name (`ServiceClient$`), only where the file imports one of `requiresImport`. */
+        constructorPattern: z.string().optional(),
+        /**
+         * Method matches need this receiver: one bound (in the same file) to a resource of one of
+         * `models`, or one whose name matches `namePattern` (case-insensitive; then `requiresImport`
+         * still applies when given).
+         */
+        receiver: z.object({ models: z.array(z.string()).default([]), namePattern: z.string().optional() }).strict().optional(),
+        /** A language construct the frontend recognises instead of a call (an async loop started without awaiting it). */
+        construct: z.enum(['floating-async-call']).optional(),
       })
       .strict(),
     /** Type of the handle the call returns (shown in evidence). */
@@ -40,8 +54,16 @@ export const ResourceModel = z
     dropReleases: z.boolean(),
     /** The resource cannot grow without bound (ring-buffer channel, bounded queue). */
     bounded: z.boolean().optional(),
-    /** Which argument is the body that runs (spawned future, timer callback). */
-    body: z.enum(['first-argument', 'last-argument', 'callback']).optional(),
+    /** Which argument is the body that runs (spawned future, timer callback); `consuming-loop`: the loop that iterates the result. */
+    body: z.enum(['first-argument', 'last-argument', 'callback', 'consuming-loop']).optional(),
+    /** The body runs again every period until the resource is released (`setInterval`, a cron job). */
+    repeats: z.boolean().optional(),
+    /** The handle is checked out of a pool: one per operation is the intended use, but it must be given back. */
+    pooled: z.boolean().optional(),
+    /** The resource releases itself after its first use (a `once` listener): it leaks only while that never happens. */
+    oneShot: z.boolean().optional(),
+    /** The resource ends on its own (a child process, a worker): code that waits for one of these events, or passes a completion callback, waits for it. */
+    completion: z.object({ events: z.array(z.string()).default([]), callback: z.boolean().default(false) }).strict().optional(),
     /** What to do instead, for findings on this API (shown as the remediation). */
     remediation: z.string().optional(),
     /** Cost of one resource, for impact estimates; `source` says where the number comes from. */

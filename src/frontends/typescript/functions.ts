@@ -1,0 +1,264 @@
+// Which function a node runs in, and what kind of function that is: per
+// operation, once per object (constructor, lifecycle hook, effect), once per
+// process (module level, `main`), or test code.
+import type { SyntaxNode } from '../../parse/syntax.js';
+import type { EnclosingFunction } from '../../facts/types.js';
+import { kids, shortText, siteOf } from '../shared/tree.js';
+import type { FileScope } from './scope.js';
+import { memberPath, unwrap } from './qualify.js';
+
+export const FUNCTION_TYPES: ReadonlySet<string> = new Set([
+  'function_declaration',
+  'generator_function_declaration',
+  'function_expression',
+  'function',
+  'generator_function',
+  'arrow_function',
+  'method_definition',
+]);
+export const CLASS_TYPES: ReadonlySet<string> = new Set(['class_declaration', 'abstract_class_declaration', 'class']);
+export const LOOP_TYPES: ReadonlySet<string> = new Set(['for_statement', 'for_in_statement', 'while_statement', 'do_statement']);
+
+/** Callbacks that run inside the call that receives them: part of the enclosing function. */
+const INLINE_METHODS = /^(forEach|map|flatMap|filter|reduce|reduceRight|some|every|find|findIndex|findLast|findLastIndex|sort|then|catch|finally|call|apply)$/;
+/** The inline callbacks above that run once per element: a loop. */
+const ELEMENT_METHODS = /^(forEach|map|flatMap|filter|reduce|reduceRight|some|every|find|findIndex|findLast|findLastIndex|sort)$/;
+
+/** Names of functions that run once per object or process, not per operation. */
+const CONSTRUCT_ONCE =
+  /^(constructor|main|init|initialize|initialise|setup|setUp|bootstrap|build|create|open|connect|launch|install|register|load|configure|start|listen)$|^(init|initialize|initialise|setup|setUp|bootstrap|configure|install|register)[A-Z_]/;
+/** Framework hooks that run once per component / module instance. */
+const LIFECYCLE =
+  /^(ngOnInit|ngAfterViewInit|ngAfterContentInit|componentDidMount|onModuleInit|onApplicationBootstrap|mounted|created|beforeMount|onMounted|connectedCallback|firstUpdated|onInit|activate|UNSAFE_componentWillMount|componentWillMount)$/;
+/** React effect hooks: the callback runs per mounted component; its returned cleanup on unmount. */
+const EFFECT_HOOKS = /^(React\.)?(useEffect|useLayoutEffect|useInsertionEffect|onMounted|onMount)$/;
+/** Test-framework blocks. */
+const TEST_BLOCKS = /^(describe|it|test|suite|context|specify|bench|beforeEach|afterEach|beforeAll|afterAll|before|after|fixture|Deno\.test)(\.[\w.]+)?$/;
+
+export interface FunctionContext {
+  /** The function whose body the node runs in (inline callbacks skipped); null at module level. */
+  fn: SyntaxNode | null;
+  /** The class the function belongs to, if any. */
+  cls: SyntaxNode | null;
+  /** The node sits in a loop of its function (or an element callback such as `forEach`). */
+  inLoop: boolean;
+}
+
+/** Is this function node an inline callback (array method, promise executor, `.then`, IIFE)? */
+export function isInlineCallback(fn: SyntaxNode): boolean {
+  if (fn.type !== 'arrow_function' && fn.type !== 'function_expression' && fn.type !== 'function') return false;
+  const parent = fn.parent;
+  if (!parent) return false;
+  // IIFE: `(async () => { .. })()`
+  let up: SyntaxNode = fn;
+  while (up.parent?.type === 'parenthesized_expression') up = up.parent;
+  if (up.parent?.type === 'call_expression' && up.parent.childForFieldName('function')?.startIndex === up.startIndex) return true;
+  if (parent.type !== 'arguments') return false;
+  const call = parent.parent;
+  if (!call) return false;
+  if (call.type === 'new_expression') return unwrap(call.childForFieldName('constructor') ?? call).text === 'Promise';
+  const callee = call.childForFieldName('function');
+  if (callee?.type !== 'member_expression') return false;
+  return INLINE_METHODS.test(callee.childForFieldName('property')?.text ?? '');
+}
+
+function isElementCallback(fn: SyntaxNode): boolean {
+  const call = fn.parent?.type === 'arguments' ? fn.parent.parent : null;
+  const callee = call?.childForFieldName('function');
+  return callee?.type === 'member_expression' && ELEMENT_METHODS.test(callee.childForFieldName('property')?.text ?? '');
+}
+
+export function functionContext(node: SyntaxNode): FunctionContext {
+  let inLoop = false;
+  for (let cur = node.parent; cur; cur = cur.parent) {
+    if (LOOP_TYPES.has(cur.type)) inLoop = true;
+    if (FUNCTION_TYPES.has(cur.type)) {
+      if (isInlineCallback(cur)) {
+        if (isElementCallback(cur)) inLoop = true;
+        continue;
+      }
+      return { fn: cur, cls: classOf(cur), inLoop };
+    }
+    if (CLASS_TYPES.has(cur.type)) return { fn: null, cls: cur, inLoop };
+  }
+  return { fn: null, cls: null, inLoop };
+}
+
+/** The class a method (or an arrow-function field) belongs to. */
+function classOf(fn: SyntaxNode): SyntaxNode | null {
+  const holder = fn.type === 'method_definition' ? fn : fn.parent?.type === 'public_field_definition' ? fn.parent : null;
+  const body = holder?.parent;
+  return body?.type === 'class_body' && body.parent && CLASS_TYPES.has(body.parent.type) ? body.parent : null;
+}
+
+export function className(cls: SyntaxNode): string {
+  const name = cls.childForFieldName('name')?.text;
+  if (name) return name;
+  // `const Foo = class { .. }`
+  const decl = cls.parent;
+  if (decl?.type === 'variable_declarator') return decl.childForFieldName('name')?.text ?? '<class>';
+  return '<class>';
+}
+
+/** A readable name for any function node. */
+export function functionName(fn: SyntaxNode): string {
+  if (fn.type === 'method_definition') return methodName(fn);
+  const own = fn.childForFieldName('name')?.text;
+  if (own) return own;
+  const parent = fn.parent;
+  if (!parent) return '<closure>';
+  switch (parent.type) {
+    case 'variable_declarator':
+      return parent.childForFieldName('name')?.text ?? '<closure>';
+    case 'assignment_expression': {
+      const left = parent.childForFieldName('left');
+      const path = left ? memberPath(left) : undefined;
+      return path?.at(-1) ?? left?.text ?? '<closure>';
+    }
+    case 'pair':
+      return stripQuotes(parent.childForFieldName('key')?.text ?? '<closure>');
+    case 'public_field_definition':
+      return parent.childForFieldName('name')?.text ?? '<closure>';
+    case 'arguments': {
+      const call = parent.parent;
+      const callee = call?.type === 'call_expression' ? call.childForFieldName('function') : call?.childForFieldName('constructor');
+      if (!callee) return '<closure>';
+      return `<${shortText(callee, 40)} callback>`;
+    }
+    default:
+      return '<closure>';
+  }
+}
+
+export function methodName(method: SyntaxNode): string {
+  const name = method.childForFieldName('name');
+  if (!name) return '<method>';
+  if (name.type === 'computed_property_name') return `[${kids(name).map((k) => k.text).join('')}]`;
+  return stripQuotes(name.text);
+}
+
+function stripQuotes(s: string): string {
+  return s.replace(/^['"`]|['"`]$/g, '');
+}
+
+function effectHookOf(fn: SyntaxNode): boolean {
+  if (fn.parent?.type !== 'arguments') return false;
+  const call = fn.parent.parent;
+  const callee = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
+  return !!callee && EFFECT_HOOKS.test(callee.text);
+}
+
+export function isTestContext(node: SyntaxNode): boolean {
+  for (let cur = node.parent; cur; cur = cur.parent) {
+    if (cur.type !== 'arguments') continue;
+    const call = cur.parent;
+    let callee = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
+    // `describe.each(table)(name, fn)`, `it.only(...)`
+    while (callee?.type === 'call_expression') callee = callee.childForFieldName('function');
+    if (callee && TEST_BLOCKS.test(callee.text.replace(/\s+/g, ''))) return true;
+  }
+  return false;
+}
+
+function isStatic(method: SyntaxNode): boolean {
+  return method.children.some((c) => c?.type === 'static');
+}
+
+/** Static factory: `static async create(): Promise<Foo>` or one that returns `new Foo(..)`. */
+function isFactory(method: SyntaxNode, owner: string): boolean {
+  if (!isStatic(method)) return false;
+  const ret = method.childForFieldName('return_type')?.text ?? '';
+  if (new RegExp(`\\b${owner}\\b`).test(ret)) return true;
+  const body = method.childForFieldName('body')?.text ?? '';
+  return new RegExp(`return\\s+new\\s+(${owner}|this)\\b`).test(body);
+}
+
+function isTopLevel(fn: SyntaxNode): boolean {
+  let decl: SyntaxNode | null = fn;
+  if (fn.parent?.type === 'variable_declarator') decl = fn.parent.parent;
+  if (decl?.parent?.type === 'export_statement') decl = decl.parent;
+  return decl?.parent?.type === 'program';
+}
+
+export function enclosingFunction(node: SyntaxNode, scope: FileScope, fileIsTest: boolean): EnclosingFunction & { context: FunctionContext } {
+  const context = functionContext(node);
+  const isTest = fileIsTest || isTestContext(node);
+  const { fn, cls } = context;
+  if (!fn) {
+    // Module level, or a class field initialiser (runs per instance, like the constructor).
+    if (cls && !isStaticMember(node)) {
+      return { name: 'constructor', ownerType: className(cls), constructOnce: true, isEntryPoint: false, isTest, site: siteOf(cls), context };
+    }
+    return { name: '<module>', constructOnce: true, isEntryPoint: true, isTest, site: siteOf(node), context };
+  }
+  const name = functionName(fn);
+  const ownerType = cls ? className(cls) : effectHookOf(fn) ? componentName(fn) : undefined;
+  const entry = isTopLevel(fn) && (name === 'main' || scope.moduleCalls.has(name));
+  const constructOnce =
+    entry ||
+    CONSTRUCT_ONCE.test(name) ||
+    LIFECYCLE.test(name) ||
+    effectHookOf(fn) ||
+    (fn.type === 'method_definition' && cls !== null && isFactory(fn, className(cls)));
+  return {
+    name: effectHookOf(fn) ? 'useEffect' : name,
+    ...(ownerType ? { ownerType } : {}),
+    constructOnce,
+    isEntryPoint: entry,
+    isTest,
+    site: siteOf(fn),
+    context,
+  };
+}
+
+/** The component function an effect callback belongs to: `function Chat() { useEffect(() => ..) }` -> `Chat`. */
+function componentName(effect: SyntaxNode): string | undefined {
+  for (let cur = effect.parent; cur; cur = cur.parent) {
+    if (FUNCTION_TYPES.has(cur.type) && !isInlineCallback(cur)) return functionName(cur);
+  }
+  return undefined;
+}
+
+function isStaticMember(node: SyntaxNode): boolean {
+  for (let cur: SyntaxNode | null = node; cur && cur.type !== 'class_body'; cur = cur.parent) {
+    if (cur.type === 'class_static_block') return true;
+    if (cur.type === 'public_field_definition') return isStatic(cur);
+  }
+  return false;
+}
+
+/** The body node of a function (a statement block, or an expression for `x => expr`). */
+export function bodyOf(fn: SyntaxNode): SyntaxNode | null {
+  return fn.childForFieldName('body');
+}
+
+/** Parameter names of a function (identifiers in its patterns, parameter properties included). */
+export function parameterNames(fn: SyntaxNode): Set<string> {
+  const out = new Set<string>();
+  const params = fn.childForFieldName('parameters') ?? fn.childForFieldName('parameter');
+  if (!params) return out;
+  if (params.type === 'identifier') {
+    out.add(params.text);
+    return out;
+  }
+  const stack = [params];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'identifier' || n.type === 'shorthand_property_identifier_pattern') out.add(n.text);
+    for (const k of kids(n)) {
+      // Skip type annotations and default values' right-hand sides.
+      if (k.type === 'type_annotation') continue;
+      if (n.type === 'assignment_pattern' && n.childForFieldName('right')?.startIndex === k.startIndex) continue;
+      if (n.type === 'required_parameter' || n.type === 'optional_parameter') {
+        if (n.childForFieldName('value')?.startIndex === k.startIndex) continue;
+      }
+      stack.push(k);
+    }
+  }
+  return out;
+}
+
+/** Is the function declared `async`? */
+export function isAsync(fn: SyntaxNode): boolean {
+  return fn.children.some((c) => c?.type === 'async');
+}

@@ -1,0 +1,356 @@
+// Where the handle an acquisition returns goes, within its function (or its
+// module): dropped, kept in a local, stored in `this.x` or a module variable,
+// returned, passed on, awaited, released, or scoped by `using`.
+import type { SyntaxNode } from '../../parse/syntax.js';
+import type { HandleFate } from '../../facts/types.js';
+import type { ResourceModel } from '../../models/schema.js';
+import { kids, line, shortText, walk, same } from '../shared/tree.js';
+import { FUNCTION_TYPES, bodyOf, isInlineCallback } from './functions.js';
+import { memberPath, qualifiedNames, unwrap } from './qualify.js';
+import { stringValue, type FileScope } from './scope.js';
+
+/** Methods whose result is still the same resource (`setInterval(..).unref()`, `createServer(..).listen(..)`). */
+const PASS_THROUGH = /^(unref|ref|listen|on|once|addListener|prependListener|setMaxListeners|setEncoding|setNoDelay|setKeepAlive|setTimeout|connect)$/;
+/** Methods that put a value into a collection the receiver owns. */
+const COLLECTION = /^(push|unshift|set|add|splice|push_back|enqueue|append|register|track)$/;
+/** Wrappers that do not change what an expression is. */
+const TRANSPARENT = new Set(['parenthesized_expression', 'non_null_expression', 'as_expression', 'satisfies_expression', 'type_assertion', 'ternary_expression', 'spread_element', 'sequence_expression']);
+
+export interface FateContext {
+  model: ResourceModel;
+  scope: FileScope;
+  /** The class `this` refers to. */
+  ownerType?: string;
+  /** The module owner's name (the file path): top-level variables are its fields. */
+  modulePath: string;
+  /** The function the acquisition runs in (inline callbacks skipped); null at module level. */
+  fn: SyntaxNode | null;
+  root: SyntaxNode;
+  /** The handle is a promise: awaiting it joins the task. */
+  isTask: boolean;
+}
+
+export interface HandleResult {
+  fate: HandleFate;
+  unreferenced?: { how: string; line: number };
+}
+
+/** Climb from the acquisition through `await` and pass-through methods to the expression whose value is the handle. */
+function handleExpression(call: SyntaxNode, ctx: FateContext): { expr: SyntaxNode; joined?: boolean; unreferenced?: { how: string; line: number } } {
+  let expr = call;
+  let unreferenced: { how: string; line: number } | undefined;
+  for (;;) {
+    const parent = expr.parent;
+    if (!parent) break;
+    if (parent.type === 'await_expression') {
+      if (ctx.isTask) return { expr: parent, joined: true };
+      expr = parent;
+      continue;
+    }
+    if (parent.type === 'parenthesized_expression' || parent.type === 'non_null_expression' || parent.type === 'as_expression' || parent.type === 'satisfies_expression') {
+      expr = parent;
+      continue;
+    }
+    if (parent.type === 'member_expression' && same(parent.childForFieldName('object'), expr) && parent.parent?.type === 'call_expression' && same(parent.parent.childForFieldName('function'), parent)) {
+      const method = parent.childForFieldName('property')?.text ?? '';
+      if (method === 'unref') unreferenced = { how: `\`.unref()\` (line ${line(parent)})`, line: line(parent) };
+      const taskChain = ctx.isTask && /^(then|catch|finally)$/.test(method);
+      if (!PASS_THROUGH.test(method) && !taskChain) break;
+      expr = parent.parent;
+      continue;
+    }
+    break;
+  }
+  return { expr, ...(unreferenced ? { unreferenced } : {}) };
+}
+
+export function fateOf(call: SyntaxNode, ctx: FateContext): HandleResult {
+  const { expr, joined, unreferenced } = handleExpression(call, ctx);
+  if (joined) return { fate: { kind: 'awaited' } };
+  const tracker = new LocalTracker(ctx);
+  if (ctx.model.completion?.callback && lastArgumentIsFunction(call)) return { fate: { kind: 'awaited' } };
+  const fate = tracker.fateOfValue(expr, 0);
+  const found = unreferenced ?? tracker.unreferenced;
+  return { fate, ...(found ? { unreferenced: found } : {}) };
+}
+
+function lastArgumentIsFunction(call: SyntaxNode): boolean {
+  const args = call.childForFieldName('arguments');
+  const last = args ? kids(args).at(-1) : undefined;
+  return !!last && FUNCTION_TYPES.has(last.type);
+}
+
+/** Is this declarator / statement at the top level of the module? */
+function atModuleLevel(node: SyntaxNode): boolean {
+  let decl = node.parent;
+  if (decl?.parent?.type === 'export_statement') decl = decl.parent;
+  return decl?.parent?.type === 'program';
+}
+
+/** Is `name` declared (as a parameter or a local) inside `fn`? */
+export function declaredIn(fn: SyntaxNode | null, name: string): boolean {
+  if (!fn) return false;
+  let found = false;
+  walk(fn, (n) => {
+    if (found) return false;
+    if ((n.type === 'variable_declarator' && n.childForFieldName('name')?.text === name) || ((n.type === 'required_parameter' || n.type === 'optional_parameter') && n.childForFieldName('pattern')?.text === name)) found = true;
+    if (n.type === 'identifier' && n.text === name && (n.parent?.type === 'formal_parameters' || (n.parent?.type === 'arrow_function' && same(n.parent.childForFieldName('parameter'), n)))) found = true;
+    return !found;
+  });
+  return found;
+}
+
+class LocalTracker {
+  unreferenced: { how: string; line: number } | undefined;
+
+  constructor(private readonly ctx: FateContext) {}
+
+  private moduleField(name: string, at: SyntaxNode): HandleFate {
+    return { kind: 'field', ownerType: this.ctx.modulePath, field: name, line: line(at) };
+  }
+
+  /** Where a value goes, judged by the expression around it. */
+  fateOfValue(expr: SyntaxNode, depth: number): HandleFate {
+    const parent = expr.parent;
+    if (!parent || depth > 6) return { kind: 'passed', to: 'an expression' };
+    if (TRANSPARENT.has(parent.type) || (parent.type === 'binary_expression' && /^(\?\?|\|\||&&)$/.test(parent.childForFieldName('operator')?.text ?? ''))) {
+      return this.fateOfValue(parent, depth + 1);
+    }
+    switch (parent.type) {
+      case 'expression_statement':
+        return { kind: 'discarded', how: this.ctx.isTask ? 'not awaited: the promise is dropped at once' : 'result dropped at once (expression statement)' };
+      case 'unary_expression':
+        return parent.text.startsWith('void') ? { kind: 'discarded', how: 'dropped with `void`' } : { kind: 'passed', to: 'an expression' };
+      case 'await_expression':
+        return this.fateOfValue(parent, depth + 1);
+      case 'variable_declarator': {
+        const name = parent.childForFieldName('name');
+        if (!name) return { kind: 'discarded', how: 'not bound' };
+        if (name.type !== 'identifier') return { kind: 'local', local: shortText(name, 30) };
+        if (atModuleLevel(parent)) return this.moduleField(name.text, parent);
+        return this.traceLocal(name.text, parent, depth);
+      }
+      case 'assignment_expression':
+      case 'augmented_assignment_expression': {
+        if (!same(parent.childForFieldName('right'), expr)) return { kind: 'passed', to: 'assignment' };
+        if (parent.children.some((c) => c?.type === 'using')) {
+          return { kind: 'scoped', how: parent.parent?.type === 'await_expression' ? '`await using`: disposed when the block exits' : '`using`: disposed when the block exits' };
+        }
+        const left = parent.childForFieldName('left');
+        if (!left) return { kind: 'passed', to: 'assignment' };
+        return this.storedIn(left, parent, depth);
+      }
+      case 'arguments':
+        return this.passedTo(parent);
+      case 'array':
+        return this.fateOfValue(parent, depth + 1);
+      case 'pair': {
+        const object = parent.parent;
+        return object ? this.fateOfValue(object, depth + 1) : { kind: 'passed', to: 'an object' };
+      }
+      case 'return_statement':
+        return { kind: 'returned' };
+      case 'arrow_function':
+        return { kind: 'returned' };
+      case 'for_in_statement':
+        // `for await (const _ of setInterval(ms))`: the loop owns the iterator; inside an async
+        // function the loop blocks that function, so whoever starts it without awaiting owns it.
+        return this.ctx.fn ? { kind: 'passed', to: 'the `for await` loop that consumes it (its function is the task)' } : { kind: 'local', local: 'for await loop' };
+      case 'public_field_definition': {
+        const field = parent.childForFieldName('name')?.text ?? '?';
+        return { kind: 'field', ownerType: this.ctx.ownerType ?? 'this', field, line: line(parent) };
+      }
+      default:
+        return { kind: 'passed', to: parent.type.replace(/_/g, ' ') };
+    }
+  }
+
+  /** `this.x = h`, `moduleVar = h`, `local = h`, `obj.x = h`. */
+  private storedIn(left: SyntaxNode, at: SyntaxNode, depth: number): HandleFate {
+    const path = memberPath(left);
+    if (path && path[0] === 'this' && path.length >= 2) return { kind: 'field', ownerType: this.ctx.ownerType ?? 'this', field: path[1]!.replace(/^#/, ''), line: line(at) };
+    if (path && path.length >= 1 && path[0] !== 'this') {
+      const root = path[0]!;
+      const isModuleVar = this.ctx.scope.moduleVars.has(root) && !declaredIn(this.ctx.fn, root);
+      if (isModuleVar) return this.moduleField(root, at);
+      if (path.length === 1) return this.traceLocal(root, at, depth);
+    }
+    return { kind: 'passed', to: `\`${shortText(left, 40)}\`` };
+  }
+
+  /** A handle given to a call: stored in a collection the owner keeps, or handed on. */
+  private passedTo(args: SyntaxNode): HandleFate {
+    const call = args.parent;
+    const callee = call?.type === 'call_expression' ? call.childForFieldName('function') : call?.childForFieldName('constructor');
+    if (!call || !callee) return { kind: 'passed', to: 'a call' };
+    if (callee.type === 'member_expression') {
+      const method = callee.childForFieldName('property')?.text ?? '';
+      const receiver = callee.childForFieldName('object');
+      const path = receiver ? memberPath(receiver) : undefined;
+      if (COLLECTION.test(method) && path) {
+        if (path[0] === 'this' && path.length >= 2) return { kind: 'field', ownerType: this.ctx.ownerType ?? 'this', field: path[1]!.replace(/^#/, ''), line: line(call) };
+        if (this.ctx.scope.moduleVars.has(path[0]!) && !declaredIn(this.ctx.fn, path[0]!)) return this.moduleField(path[0]!, call);
+      }
+      // `new Set([h])`, `Promise.all([..])` and friends hand it on.
+      return { kind: 'passed', to: `\`${shortText(callee, 40)}()\`` };
+    }
+    return { kind: 'passed', to: `\`${shortText(callee, 40)}()\`` };
+  }
+
+  /** Follow a local through the rest of its function. */
+  traceLocal(name: string, from: SyntaxNode, depth: number): HandleFate {
+    const scopeNode = this.ctx.fn ? (bodyOf(this.ctx.fn) ?? this.ctx.fn) : this.ctx.root;
+    const fates: { fate: HandleFate; node: SyntaxNode }[] = [];
+    let used = false;
+    walk(scopeNode, (node) => {
+      if (node.endIndex <= from.endIndex) return false;
+      if (node.startIndex < from.endIndex) return true;
+      if ((node.type === 'identifier' || node.type === 'shorthand_property_identifier') && node.text === name) {
+        used = true;
+        const fate = this.fateOfUse(node, depth);
+        if (fate) fates.push({ fate, node });
+      }
+      return true;
+    });
+    const rank = (f: HandleFate): number =>
+      ({ 'released-locally': 0, field: 1, returned: 2, awaited: 3, scoped: 4, passed: 5, local: 6, discarded: 7 })[f.kind];
+    fates.sort((a, b) => rank(a.fate) - rank(b.fate));
+    const best = fates[0];
+    if (!best) {
+      return used ? { kind: 'local', local: name } : { kind: 'discarded', how: `bound to \`${name}\` and never used` };
+    }
+    if (best.fate.kind === 'released-locally') {
+      const releases = fates.filter((f) => f.fate.kind === 'released-locally').map((f) => f.node);
+      const risk = successOnlyRisk(from, releases, scopeNode, name, this.ctx.model.releases);
+      if (risk) return { ...best.fate, onlyOnSuccess: risk };
+    }
+    return best.fate;
+  }
+
+  private fateOfUse(id: SyntaxNode, depth: number): HandleFate | undefined {
+    const parent = id.parent;
+    if (!parent) return undefined;
+    const releases = this.ctx.model.releases;
+    if (id.type === 'shorthand_property_identifier') return parent.type === 'object' ? this.fateOfValue(parent, depth + 1) : undefined;
+    if (parent.type === 'member_expression' && same(parent.childForFieldName('object'), id)) {
+      const gp = parent.parent;
+      if (gp?.type === 'call_expression' && same(gp.childForFieldName('function'), parent)) {
+        const method = parent.childForFieldName('property')?.text ?? '';
+        if (releases.includes(method)) return { kind: 'released-locally', local: id.text, api: method, line: line(gp) };
+        if (method === 'unref') this.unreferenced ??= { how: `\`${id.text}.unref()\` (line ${line(gp)})`, line: line(gp) };
+        if (/^(on|once|addListener|prependListener|prependOnceListener)$/.test(method) && this.waitsForCompletion(gp)) return { kind: 'awaited', local: id.text };
+      }
+      return { kind: 'local', local: id.text };
+    }
+    if (parent.type === 'call_expression' && same(parent.childForFieldName('function'), id)) {
+      // The handle is a function: calling it is the release (`const off = emitter.on(..); off()`).
+      return { kind: 'released-locally', local: id.text, api: 'call', line: line(parent) };
+    }
+    if (parent.type === 'arguments') {
+      const call = parent.parent;
+      const callee = call?.childForFieldName('function');
+      if (call?.type === 'call_expression' && callee?.type === 'identifier' && releases.includes(callee.text)) {
+        return { kind: 'released-locally', local: id.text, api: callee.text, line: line(call) };
+      }
+      // `await once(child, 'exit')`
+      if (call?.type === 'call_expression' && callee && this.ctx.model.completion && qualifiedNames(callee, this.ctx.scope).includes('events.once')) {
+        return { kind: 'awaited', local: id.text };
+      }
+      const fate = this.fateOfValue(id, depth + 1);
+      return fate.kind === 'discarded' ? undefined : fate;
+    }
+    if (parent.type === 'await_expression') return this.ctx.isTask ? { kind: 'awaited', local: id.text } : undefined;
+    if (parent.type === 'variable_declarator' && same(parent.childForFieldName('value'), id)) {
+      const alias = parent.childForFieldName('name');
+      if (alias?.type === 'identifier' && depth < 3) return this.traceLocal(alias.text, parent, depth + 1);
+      return { kind: 'local', local: id.text };
+    }
+    if ((parent.type === 'assignment_expression' || parent.type === 'augmented_assignment_expression') && same(parent.childForFieldName('right'), id)) {
+      return this.fateOfValue(id, depth + 1);
+    }
+    if (parent.type === 'return_statement' || (parent.type === 'arrow_function' && same(parent.childForFieldName('body'), id))) return { kind: 'returned' };
+    if (parent.type === 'ternary_expression' && same(parent.childForFieldName('condition'), id)) return undefined;
+    if (parent.type === 'array' || parent.type === 'pair' || TRANSPARENT.has(parent.type)) {
+      const fate = this.fateOfValue(id, depth + 1);
+      return fate.kind === 'discarded' ? undefined : fate;
+    }
+    return undefined;
+  }
+
+  /** `child.on('exit', ..)`: the code waits for the resource to end on its own. */
+  private waitsForCompletion(call: SyntaxNode): boolean {
+    const events = this.ctx.model.completion?.events ?? [];
+    const args = call.childForFieldName('arguments');
+    const event = stringValue(args ? kids(args)[0] : undefined);
+    return event !== undefined && events.includes(event);
+  }
+}
+
+/** Methods on the handle that cannot fail in a way that strands it (or that only make it usable). */
+const HARMLESS = /^(connect|on|once|off|addListener|removeListener|setMaxListeners|unref|ref|release|close|end|destroy)$/;
+
+/**
+ * A release reached only on the success path: the first call between the
+ * acquisition and the last release that can throw, outside any try whose
+ * catch or finally releases (or swallows the error).
+ */
+function successOnlyRisk(from: SyntaxNode, releaseUses: SyntaxNode[], scopeNode: SyntaxNode, name: string, releaseApis: readonly string[]): { call: string; line: number } | undefined {
+  const releaseCalls: SyntaxNode[] = [];
+  for (const use of releaseUses) {
+    let call: SyntaxNode | null = use;
+    while (call && call.type !== 'call_expression') call = call.parent;
+    if (!call) return undefined;
+    // A release inside a callback (`req.on('close', () => c.end())`, `.finally(() => c.end())`) runs on failure too.
+    for (let cur = call.parent; cur && !same(cur, scopeNode); cur = cur.parent) if (FUNCTION_TYPES.has(cur.type)) return undefined;
+    releaseCalls.push(call);
+  }
+  if (releaseCalls.length === 0) return undefined;
+  const last = releaseCalls.reduce((a, b) => (b.startIndex > a.startIndex ? b : a));
+  const isRelease = (n: SyntaxNode): boolean => releaseCalls.some((r) => same(r, n));
+  const containsRelease = (n: SyntaxNode): boolean => releaseCalls.some((r) => r.startIndex >= n.startIndex && r.endIndex <= n.endIndex);
+  let risk: { call: string; line: number } | undefined;
+  walk(scopeNode, (node) => {
+    if (risk) return false;
+    if (node.endIndex <= from.endIndex || node.startIndex >= last.startIndex) return false;
+    if (!same(node, scopeNode) && FUNCTION_TYPES.has(node.type) && !isInlineCallback(node)) return false;
+    if (node.startIndex < from.endIndex) return true;
+    let candidate: SyntaxNode | undefined;
+    if (node.type === 'await_expression' && !containsRelease(node)) candidate = kids(node)[0];
+    else if (node.type === 'call_expression' && !isRelease(node)) {
+      const callee = node.childForFieldName('function');
+      const path = callee ? memberPath(callee) : undefined;
+      if (path && path[0] === name && path.length === 2 && !HARMLESS.test(path[1]!) && !releaseApis.includes(path[1]!)) candidate = node;
+    }
+    if (!candidate) return true;
+    const target = unwrap(candidate);
+    if (target.type === 'call_expression') {
+      const callee = target.childForFieldName('function');
+      const path = callee ? memberPath(callee) : undefined;
+      if (path && path[0] === name && HARMLESS.test(path.at(-1) ?? '')) return true;
+    }
+    if (!protectedByTry(node, scopeNode, containsRelease)) risk = { call: shortText(target, 60), line: line(node) };
+    return !risk;
+  });
+  return risk;
+}
+
+/** Inside a try block whose finally releases, or whose catch releases or swallows the error. */
+function protectedByTry(node: SyntaxNode, scopeNode: SyntaxNode, containsRelease: (n: SyntaxNode) => boolean): boolean {
+  for (let cur: SyntaxNode | null = node; cur && cur.parent && !same(cur, scopeNode); cur = cur.parent) {
+    const parent: SyntaxNode = cur.parent;
+    if (parent.type !== 'try_statement' || !same(parent.childForFieldName('body'), cur)) continue;
+    const finalizer = parent.childForFieldName('finalizer');
+    if (finalizer && containsRelease(finalizer)) return true;
+    const handler = parent.childForFieldName('handler');
+    if (handler) {
+      if (containsRelease(handler)) return true;
+      let leaves = false;
+      walk(handler, (n) => {
+        if (n.type === 'throw_statement' || n.type === 'return_statement') leaves = true;
+        return !leaves && !FUNCTION_TYPES.has(n.type);
+      });
+      if (!leaves) return true;
+    }
+  }
+  return false;
+}

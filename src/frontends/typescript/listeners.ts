@@ -1,0 +1,208 @@
+// Listeners and subscriptions: what they are attached to and how long that
+// lives, and whether anything removes them (a matching `off`, an AbortSignal
+// option, `takeUntil`, an unsubscribe in teardown).
+import type { SyntaxNode } from '../../parse/syntax.js';
+import type { HandleFate, ListenerSource, SourceLifetime } from '../../facts/types.js';
+import type { ResourceModel } from '../../models/schema.js';
+import { kids, line, shortText, walk } from '../shared/tree.js';
+import { bodyOf, FUNCTION_TYPES, parameterNames } from './functions.js';
+import { declaredIn } from './handles.js';
+import type { ClassInfo } from './owners.js';
+import { memberPath, qualifiedNames, unwrap } from './qualify.js';
+import { stringValue, type FileScope } from './scope.js';
+import { signalArgument } from './body.js';
+
+/** Process-wide objects. */
+const GLOBALS = new Set(['process', 'window', 'document', 'globalThis', 'global', 'self', 'navigator', 'screen', 'visualViewport', 'location', 'history', 'chrome', 'browser']);
+/** RxJS creation functions whose observables never complete. */
+const ENDLESS = /^rxjs\.(interval|fromEvent|fromEventPattern|animationFrames)$/;
+/** Operators that complete a subscription by themselves. */
+const COMPLETING = /^(takeUntil|takeUntilDestroyed|take|first|takeWhile|single|timeout|untilDestroyed)$/;
+
+export interface ListenerContext {
+  scope: FileScope;
+  model: ResourceModel;
+  /** Classes of this file, by name. */
+  classes: ReadonlyMap<string, ClassInfo>;
+  ownerType?: string;
+  fn: SyntaxNode | null;
+  /** The enclosing function is a constructor: its parameters are injected dependencies. */
+  inConstructor: boolean;
+  root: SyntaxNode;
+  modulePath: string;
+}
+
+/** `a?.b` and `a.b` are the same receiver; whitespace never matters. */
+export function normalisedText(node: SyntaxNode): string {
+  return node.text.replace(/\s+/g, '').replace(/\?\./g, '.').replace(/!/g, '');
+}
+
+/** How long the object `expr` evaluates to lives, compared with the function that uses it. */
+export function lifetimeOf(expr: SyntaxNode, ctx: ListenerContext, depth = 0): SourceLifetime {
+  const node = unwrap(expr);
+  if (depth > 4) return 'unknown';
+  if (node.type === 'this') return 'owned';
+  if (node.type === 'call_expression') {
+    const callee = node.childForFieldName('function');
+    if (!callee) return 'unknown';
+    const names = qualifiedNames(callee, ctx.scope);
+    if (names.some((n) => ENDLESS.test(n))) return 'endless';
+    // `timer(0, 1000)` repeats for ever; `timer(1000)` fires once.
+    if (names.includes('rxjs.timer')) {
+      const args = node.childForFieldName('arguments');
+      return args && kids(args).length >= 2 ? 'endless' : 'unknown';
+    }
+    if (callee.type === 'member_expression' && /^(select|pipe|asObservable|select\$|observe)$/.test(callee.childForFieldName('property')?.text ?? '')) {
+      const obj = callee.childForFieldName('object');
+      return obj ? lifetimeOf(obj, ctx, depth + 1) : 'unknown';
+    }
+    return 'unknown';
+  }
+  const path = memberPath(node);
+  if (!path) return 'unknown';
+  const root = path[0]!;
+  if (root === 'this') {
+    if (path.length === 1) return 'owned';
+    const field = path[1]!.replace(/^#/, '');
+    const origin = ctx.ownerType ? ctx.classes.get(ctx.ownerType)?.origins.get(field) : undefined;
+    return origin ?? 'unknown';
+  }
+  if (ctx.scope.imports.has(root)) return 'imported';
+  if (GLOBALS.has(root) && !declaredIn(ctx.fn, root)) return 'global';
+  if (ctx.fn && parameterNames(ctx.fn).has(root)) return ctx.inConstructor ? 'injected' : 'parameter';
+  if (ctx.fn && declaredIn(ctx.fn, root)) {
+    const value = initialValue(ctx.fn, root);
+    if (value) {
+      const v = unwrap(value);
+      if (v.type === 'new_expression' || v.type === 'object' || v.type === 'array') return 'local';
+      const inner = lifetimeOf(v, ctx, depth + 1);
+      return inner === 'unknown' ? 'local' : inner;
+    }
+    return 'local';
+  }
+  if (ctx.scope.moduleNames.has(root)) return 'module';
+  return 'unknown';
+}
+
+/** The initialiser of `const name = ..` in `fn`. */
+function initialValue(fn: SyntaxNode, name: string): SyntaxNode | null {
+  let out: SyntaxNode | null = null;
+  walk(fn, (n) => {
+    if (out) return false;
+    if (n.type === 'variable_declarator' && n.childForFieldName('name')?.text === name) out = n.childForFieldName('value');
+    return !out;
+  });
+  return out;
+}
+
+export interface ListenerFacts {
+  source: ListenerSource;
+  /** Set when the listener's own rules decide the fate (signal option, matching removal, owner key). */
+  fate?: HandleFate;
+}
+
+/** Facts for `target.on(event, handler)` / `target.addEventListener(event, handler, options)`. */
+export function listenerFacts(call: SyntaxNode, ctx: ListenerContext, genericFate: () => HandleFate): ListenerFacts {
+  const callee = call.childForFieldName('function');
+  const receiver = callee?.type === 'member_expression' ? callee.childForFieldName('object') : null;
+  const args = call.childForFieldName('arguments');
+  const argList = args ? kids(args) : [];
+  const eventNode = argList[0];
+  const handler = argList[1];
+  const event = stringValue(eventNode) ?? (eventNode && eventNode.type === 'member_expression' ? eventNode.text : undefined);
+  const source: ListenerSource = {
+    text: receiver ? shortText(receiver, 50) : '?',
+    lifetime: receiver ? lifetimeOf(receiver, ctx) : 'unknown',
+    ...(event !== undefined ? { event } : {}),
+  };
+  const signal = signalArgument(call);
+  if (signal) return { source, fate: { kind: 'scoped', how: `registered with an AbortSignal (\`${signal}\`): aborting it removes the listener` } };
+  // `const off = emitter.on(..)`: the call returns an unsubscribe function.
+  if (call.parent?.type !== 'expression_statement' && call.parent?.type !== 'member_expression') {
+    const fate = genericFate();
+    if (fate.kind === 'released-locally' || fate.kind === 'returned' || fate.kind === 'field' || fate.kind === 'scoped') return { source, fate };
+  }
+  if (!receiver) return { source };
+  const removal = findRemoval(receiver, eventNode, handler, ctx);
+  if (removal) return { source, fate: { kind: 'released-locally', local: normalisedText(receiver), api: removal.api, line: removal.line } };
+  const key = registrationKey(receiver, handler, ctx);
+  if (key) return { source, fate: { kind: 'field', ownerType: key.owner, field: key.field, line: line(call) } };
+  return {
+    source,
+    fate: { kind: 'discarded', how: `never removed: nothing calls ${ctx.model.releases.map((r) => `\`${r}\``).join('/')} for it` },
+  };
+}
+
+/**
+ * The owner field a registration is keyed by, so that a teardown removing it
+ * can be found across files: the receiver field (`this.bus.on`), else the
+ * handler field (`window.addEventListener('resize', this.onResize)`), else a
+ * module variable receiver.
+ */
+export function registrationKey(receiver: SyntaxNode, handler: SyntaxNode | undefined, ctx: Pick<ListenerContext, 'ownerType' | 'scope' | 'fn' | 'modulePath'>): { owner: string; field: string } | undefined {
+  const rpath = memberPath(receiver);
+  if (rpath && rpath[0] === 'this' && rpath.length >= 2 && ctx.ownerType) return { owner: ctx.ownerType, field: rpath[1]!.replace(/^#/, '') };
+  const hpath = handler ? memberPath(handler) : undefined;
+  if (hpath && hpath[0] === 'this' && hpath.length === 2 && ctx.ownerType) return { owner: ctx.ownerType, field: hpath[1]!.replace(/^#/, '') };
+  if (rpath && rpath.length >= 1 && ctx.scope.moduleVars.has(rpath[0]!) && !declaredIn(ctx.fn, rpath[0]!)) return { owner: ctx.modulePath, field: rpath[0]! };
+  return undefined;
+}
+
+/** A removal of this listener: in the same function (callbacks included), else anywhere in the file. */
+function findRemoval(receiver: SyntaxNode, eventNode: SyntaxNode | undefined, handler: SyntaxNode | undefined, ctx: ListenerContext): { api: string; line: number } | undefined {
+  const receiverText = normalisedText(receiver);
+  const eventText = eventNode ? normalisedText(eventNode) : undefined;
+  const handlerText = handler && !FUNCTION_TYPES.has(unwrap(handler).type) ? normalisedText(handler) : undefined;
+  const releases = ctx.model.releases;
+  const matches = (call: SyntaxNode): boolean => {
+    const callee = call.childForFieldName('function');
+    if (callee?.type !== 'member_expression') return false;
+    const method = callee.childForFieldName('property')?.text ?? '';
+    if (!releases.includes(method)) return false;
+    const obj = callee.childForFieldName('object');
+    if (!obj || normalisedText(obj) !== receiverText) return false;
+    const args = call.childForFieldName('arguments');
+    const list = args ? kids(args) : [];
+    if (method === 'removeAllListeners') return list.length === 0 || !eventText || normalisedText(list[0]!) === eventText;
+    if (eventText && list[0] && normalisedText(list[0]) !== eventText) return false;
+    return handlerText !== undefined && list[1] !== undefined && normalisedText(list[1]) === handlerText;
+  };
+  const search = (scopeNode: SyntaxNode): { api: string; line: number } | undefined => {
+    let found: { api: string; line: number } | undefined;
+    walk(scopeNode, (n) => {
+      if (found) return false;
+      if (n.type === 'call_expression' && matches(n)) {
+        const callee = n.childForFieldName('function');
+        found = { api: callee?.childForFieldName('property')?.text ?? 'off', line: line(n) };
+      }
+      return !found;
+    });
+    return found;
+  };
+  const fnBody = ctx.fn ? bodyOf(ctx.fn) : null;
+  return (fnBody ? search(fnBody) : undefined) ?? search(ctx.root);
+}
+
+/** Facts for `source$.pipe(..).subscribe(..)`: completing operators, and the source's lifetime. */
+export function subscriptionFacts(call: SyntaxNode, ctx: ListenerContext): ListenerFacts {
+  const callee = call.childForFieldName('function');
+  let base: SyntaxNode | null = callee?.type === 'member_expression' ? callee.childForFieldName('object') : null;
+  let completing: string | undefined;
+  // Walk back through `.pipe(op, op)` calls to the source.
+  while (base) {
+    const b = unwrap(base);
+    if (b.type !== 'call_expression') break;
+    const fn = b.childForFieldName('function');
+    if (fn?.type !== 'member_expression' || fn.childForFieldName('property')?.text !== 'pipe') break;
+    const args = b.childForFieldName('arguments');
+    for (const op of args ? kids(args) : []) {
+      const opCallee = op.type === 'call_expression' ? op.childForFieldName('function') : op;
+      const name = opCallee ? (memberPath(opCallee)?.at(-1) ?? opCallee.text) : '';
+      if (COMPLETING.test(name)) completing ??= shortText(op, 50);
+    }
+    base = fn.childForFieldName('object');
+  }
+  const source: ListenerSource = { text: base ? shortText(base, 50) : '?', lifetime: base ? lifetimeOf(base, ctx) : 'unknown' };
+  if (completing) return { source, fate: { kind: 'scoped', how: `completed by \`${completing}\`` } };
+  return { source };
+}

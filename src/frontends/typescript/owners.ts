@@ -1,0 +1,151 @@
+// Classes (and the module itself) as owners: their fields, which fields the
+// owner creates and which it is handed, and the teardown methods that run when
+// it goes away.
+import type { SyntaxNode } from '../../parse/syntax.js';
+import type { Owner, OwnerMethod } from '../../facts/types.js';
+import { kids, siteOf, walk } from '../shared/tree.js';
+import { className, FUNCTION_TYPES, methodName, parameterNames } from './functions.js';
+import { memberPath, unwrap } from './qualify.js';
+import type { FileScope } from './scope.js';
+
+/** Teardown names: `close`, `dispose`, `stopPolling`, `destroyAll`, framework destroy hooks, `[Symbol.dispose]`. */
+const TEARDOWN_PREFIX =
+  /^(close|dispose|destroy|stop|shutdown|shutDown|terminate|teardown|tearDown|cleanup|cleanUp|disconnect|quit|kill|abort|cancel|unsubscribe|unmount|unregister|unlisten|unwatch|release|halt|detach|end|finalize|uninstall|deactivate|clear)([A-Z_$]|$)/;
+const TEARDOWN_HOOKS =
+  /^(ngOnDestroy|componentWillUnmount|onModuleDestroy|beforeApplicationShutdown|onApplicationShutdown|beforeUnmount|unmounted|beforeDestroy|destroyed|disconnectedCallback|onUnmounted|onDestroy|_destroy|_final|\[Symbol\.dispose\]|\[Symbol\.asyncDispose\])$/;
+const DISPOSE_PROTOCOL = /^\[Symbol\.(asyncD|d)ispose\]$/;
+
+export function isTeardownName(name: string): boolean {
+  const bare = name.replace(/^[#_]+/, '');
+  return TEARDOWN_HOOKS.test(name) || TEARDOWN_PREFIX.test(bare);
+}
+
+export type FieldOrigin = 'owned' | 'injected';
+
+export interface ClassInfo {
+  owner: Owner;
+  /** Where each field's value comes from: created by the class, or handed to it. */
+  origins: Map<string, FieldOrigin>;
+}
+
+/** Calls that hand a dependency in rather than create one. */
+const INJECTORS = /^(inject|useInject|useService|useContext|Inject|getService|container\.get|resolve)$/;
+
+export function collectClass(cls: SyntaxNode): ClassInfo {
+  const name = className(cls);
+  const owner: Owner = { name, site: siteOf(cls), fields: [], methods: [], hasDropImpl: false };
+  const origins = new Map<string, FieldOrigin>();
+  const fieldNames = new Set<string>();
+  const addField = (fname: string, type?: string): void => {
+    if (fieldNames.has(fname)) return;
+    fieldNames.add(fname);
+    owner.fields.push({ name: fname, ...(type ? { type: type.replace(/^:\s*/, '').replace(/\s+/g, ' ') } : {}) });
+  };
+  const body = cls.childForFieldName('body');
+  for (const member of body ? kids(body) : []) {
+    if (member.type === 'method_definition') {
+      const mname = methodName(member);
+      const method: OwnerMethod = { name: mname, teardown: isTeardownName(mname), site: siteOf(member) };
+      owner.methods.push(method);
+      if (DISPOSE_PROTOCOL.test(mname)) owner.hasDropImpl = true;
+      if (mname === 'constructor') collectParameterProperties(member, addField, origins);
+    } else if (member.type === 'public_field_definition') {
+      const fname = member.childForFieldName('name');
+      if (!fname) continue;
+      const text = fname.type === 'computed_property_name' ? `[${kids(fname).map((k) => k.text).join('')}]` : fname.text;
+      const value = member.childForFieldName('value');
+      addField(text, member.childForFieldName('type')?.text);
+      if (value && FUNCTION_TYPES.has(value.type)) {
+        // `close = () => { .. }`: an arrow-function method.
+        owner.methods.push({ name: text, teardown: isTeardownName(text), site: siteOf(member) });
+        if (DISPOSE_PROTOCOL.test(text)) owner.hasDropImpl = true;
+      } else if (value) {
+        origins.set(text, originOfValue(value, new Set()));
+      } else if (hasDecorator(member)) {
+        // `@Input() bus`, `@Inject(TOKEN) bus`: set from outside.
+        origins.set(text, 'injected');
+      }
+    }
+  }
+  // `this.x = ..` anywhere in the class body.
+  if (body) {
+    walk(body, (node) => {
+      if (node.type !== 'assignment_expression') return true;
+      const left = node.childForFieldName('left');
+      const path = left ? memberPath(left) : undefined;
+      if (!path || path[0] !== 'this' || path.length !== 2) return true;
+      const fname = path[1]!;
+      addField(fname);
+      const value = node.childForFieldName('right');
+      if (value && !origins.has(fname)) origins.set(fname, originOfValue(value, parametersAround(node)));
+      return true;
+    });
+  }
+  // Declared, never assigned in the class: set from outside (property injection, a base class).
+  for (const f of fieldNames) if (!origins.has(f)) origins.set(f, 'injected');
+  return { owner, origins };
+}
+
+function collectParameterProperties(ctor: SyntaxNode, addField: (name: string, type?: string) => void, origins: Map<string, FieldOrigin>): void {
+  const params = ctor.childForFieldName('parameters');
+  for (const p of params ? kids(params) : []) {
+    if (p.type !== 'required_parameter' && p.type !== 'optional_parameter') continue;
+    const isProperty = p.children.some((c) => c?.type === 'accessibility_modifier' || c?.type === 'readonly' || c?.type === 'override_modifier');
+    const pattern = p.childForFieldName('pattern');
+    if (!isProperty || pattern?.type !== 'identifier') continue;
+    addField(pattern.text, p.childForFieldName('type')?.text);
+    origins.set(pattern.text, 'injected');
+  }
+}
+
+function hasDecorator(member: SyntaxNode): boolean {
+  return member.children.some((c) => c?.type === 'decorator');
+}
+
+/** The parameters of the function an assignment sits in. */
+function parametersAround(node: SyntaxNode): Set<string> {
+  for (let cur = node.parent; cur; cur = cur.parent) {
+    if (FUNCTION_TYPES.has(cur.type)) return parameterNames(cur);
+  }
+  return new Set();
+}
+
+/** `new X()` / `createX()` / a literal: the owner made it; a parameter or `inject(X)`: handed in. */
+function originOfValue(value: SyntaxNode, params: ReadonlySet<string>): FieldOrigin {
+  const v = unwrap(value);
+  if (v.type === 'identifier') return params.has(v.text) ? 'injected' : 'owned';
+  if (v.type === 'member_expression') {
+    const path = memberPath(v);
+    return path && params.has(path[0]!) ? 'injected' : 'owned';
+  }
+  if (v.type === 'call_expression') {
+    const callee = v.childForFieldName('function');
+    if (callee && INJECTORS.test(callee.text)) return 'injected';
+    return 'owned';
+  }
+  if (v.type === 'binary_expression' || v.type === 'ternary_expression') {
+    // `opts.bus ?? new EventEmitter()`: handed in when given.
+    const parts = kids(v);
+    return parts.some((p) => originOfValue(p, params) === 'injected') ? 'injected' : 'owned';
+  }
+  return 'owned';
+}
+
+/** The module as an owner: top-level variables are its fields, top-level functions its methods. */
+export function moduleOwner(path: string, root: SyntaxNode, scope: FileScope): Owner {
+  const owner: Owner = { name: path, site: siteOf(root), fields: [...scope.moduleVars].sort().map((name) => ({ name })), methods: [], hasDropImpl: false };
+  for (const stmt of kids(root)) {
+    const inner = stmt.type === 'export_statement' ? (stmt.childForFieldName('declaration') ?? stmt) : stmt;
+    if (inner.type === 'function_declaration' || inner.type === 'generator_function_declaration') {
+      const name = inner.childForFieldName('name')?.text;
+      if (name) owner.methods.push({ name, teardown: isTeardownName(name), site: siteOf(inner) });
+    } else if (inner.type === 'lexical_declaration' || inner.type === 'variable_declaration') {
+      for (const d of kids(inner)) {
+        const value = d.childForFieldName('value');
+        const name = d.childForFieldName('name')?.text;
+        if (name && value && FUNCTION_TYPES.has(value.type)) owner.methods.push({ name, teardown: isTeardownName(name), site: siteOf(d) });
+      }
+    }
+  }
+  return owner;
+}
