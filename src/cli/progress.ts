@@ -18,7 +18,7 @@ export function createProgress(enabled: boolean, stream: NodeJS.WriteStream = pr
       last = now;
       const width = 24;
       const filled = total === 0 ? width : Math.round((done / total) * width);
-      const cols = stream.columns ?? 80;
+      const cols = stream.columns || 80; // 0 when the terminal does not say
       const head = `[${'='.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total} files `;
       const room = Math.max(0, cols - head.length - 1);
       const tail = label.length > room ? `…${label.slice(label.length - room + 1)}` : label;
