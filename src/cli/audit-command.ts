@@ -18,8 +18,9 @@ import { baseDirOf } from '../report/source-file.js';
 import { renderText } from '../report/text.js';
 import { EXIT, UsageError } from './errors.js';
 import { createProgress } from './progress.js';
+import { performanceOptions, type PerformanceCliOptions } from './performance-options.js';
 
-export interface AuditCliOptions {
+export interface AuditCliOptions extends PerformanceCliOptions {
   format: 'text' | 'json' | 'md' | 'sarif' | 'html';
   output?: string;
   /** Unset: the config's failOn, else P1. */
@@ -56,6 +57,10 @@ export function registerAudit(program: Command): void {
     .option('--root <dir>', 'directory report paths are relative to (default: the single path given, else .)')
     .option('--max-file-size <bytes>', 'skip source files larger than this (e.g. 2MiB, 500KB)', '2MiB')
     .option('--exclude <glob...>', 'gitignore-style patterns to skip')
+    .option('-j, --jobs <n>', 'worker threads that parse and extract (default: the number of cores; 0: none)')
+    .option('--no-cache', 'do not read or write the fact cache')
+    .option('--cache-dir <dir>', 'fact cache directory (default: node_modules/.cache/leakaudit of the nearest package)')
+    .option('--file-timeout <seconds>', 'skip a file whose parse and extraction take longer than this', '30')
     .option('-q, --quiet', 'print nothing but the report; no progress bar')
     .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
     .option('--brief', 'text format: one block per finding without evidence and fix')
@@ -89,9 +94,11 @@ async function auditAndReport(paths: string[], options: AuditCliOptions): Promis
     ...(exclude.length > 0 ? { exclude } : {}),
     ...(config?.include ? { include: config.include } : {}),
     ...(config ? { userModels: config.userModels, disabledRules: config.disabledRules, rulePriorities: config.rulePriorities } : {}),
+    ...performanceOptions(options),
     onProgress: (done, total, path) => progress.update(done, total, path),
   });
   progress.done();
+  if (!options.quiet) for (const warning of result.warnings) process.stderr.write(`leakaudit: warning: ${warning}\n`);
   const notes = await scopeFindings(result, options);
   if (!options.quiet) for (const note of notes) process.stderr.write(`leakaudit: ${note}\n`);
   const color = options.color && !process.env.NO_COLOR && !options.output && process.stdout.isTTY === true;

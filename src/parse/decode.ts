@@ -3,6 +3,12 @@
 
 export type Decoded = { ok: true; text: string; note?: string } | { ok: false; reason: string };
 
+/** Why these bytes are not source text (decodeSource would refuse them), or undefined. Looks at the head only. */
+export function refusal(bytes: Uint8Array): string | undefined {
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return undefined;
+  return bytes.subarray(0, 8192).includes(0) ? 'binary file (NUL bytes)' : undefined;
+}
+
 export function decodeSource(bytes: Uint8Array): Decoded {
   if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) {
     return { ok: true, text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), note: 'UTF-16LE file decoded' };

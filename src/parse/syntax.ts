@@ -31,6 +31,9 @@ export interface SyntaxTree {
   delete(): void;
 }
 
+/** Parse budget per file: a pathological input is cut off, not allowed to stall the run. */
+export const DEFAULT_PARSE_TIMEOUT_MS = 10_000;
+
 /** Grammars leakaudit ships. `tsx` also parses .jsx; `typescript` also parses .js. */
 export type Grammar = 'rust' | 'typescript' | 'tsx';
 

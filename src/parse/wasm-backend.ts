@@ -1,22 +1,13 @@
 // web-tree-sitter backend: installs everywhere without a compiler and keeps
 // memory predictable (trees are freed explicitly). See research/engine-bench.md.
-import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import { Language, Parser } from 'web-tree-sitter';
-import type { Grammar, ParserBackend, SyntaxTree } from './syntax.js';
-
-const require = createRequire(import.meta.url);
-
-const GRAMMAR_FILES: Record<Grammar, string> = {
-  rust: 'tree-sitter-rust/tree-sitter-rust.wasm',
-  typescript: 'tree-sitter-typescript/tree-sitter-typescript.wasm',
-  tsx: 'tree-sitter-typescript/tree-sitter-tsx.wasm',
-};
+import { grammarPath } from './grammar-files.js';
+import { DEFAULT_PARSE_TIMEOUT_MS, type Grammar, type ParserBackend, type SyntaxTree } from './syntax.js';
 
 let initialised: Promise<void> | undefined;
 
-/** Parse budget per file: a pathological input is cut off, not allowed to stall the run. */
-export const DEFAULT_PARSE_TIMEOUT_MS = 10_000;
+export { DEFAULT_PARSE_TIMEOUT_MS };
 
 export class WasmBackend implements ParserBackend {
   readonly name = 'web-tree-sitter';
@@ -28,14 +19,23 @@ export class WasmBackend implements ParserBackend {
     initialised ??= Parser.init();
     await initialised;
     const backend = new WasmBackend(timeoutMs);
-    for (const grammar of grammars) {
-      const bytes = await readFile(require.resolve(GRAMMAR_FILES[grammar]));
-      const language = await Language.load(new Uint8Array(bytes));
-      const parser = new Parser();
-      parser.setLanguage(language);
-      backend.parsers.set(grammar, parser);
-    }
+    for (const grammar of grammars) await backend.load(grammar);
     return backend;
+  }
+
+  /** Loads a grammar on first use (a worker that only sees Rust never compiles the TypeScript grammar). */
+  async load(grammar: Grammar): Promise<void> {
+    if (this.parsers.has(grammar)) return;
+    const bytes = await readFile(grammarPath(grammar));
+    const language = await Language.load(new Uint8Array(bytes));
+    if (this.parsers.has(grammar)) return;
+    const parser = new Parser();
+    parser.setLanguage(language);
+    this.parsers.set(grammar, parser);
+  }
+
+  has(grammar: Grammar): boolean {
+    return this.parsers.has(grammar);
   }
 
   parse(source: string, grammar: Grammar): SyntaxTree {

@@ -1,10 +1,13 @@
 // discover -> parse + extract -> resolve -> judge: the whole static audit.
+// Parsing and extraction run in worker threads (or come from the fact cache);
+// the main thread only discovers, resolves, judges and reports.
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { FileFacts } from '../facts/types.js';
 import { discover, type SkippedFile } from '../discover/walk.js';
-import { extractFile } from '../parse/extract-file.js';
-import { WasmBackend } from '../parse/wasm-backend.js';
-import type { Grammar } from '../parse/syntax.js';
+import { DEFAULT_PARSE_TIMEOUT_MS } from '../parse/syntax.js';
+import type { FaultInjection } from '../parse/extraction-job.js';
+import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_IN_PROCESS_BELOW_BYTES, extractFiles, type CacheStats } from './extract-files.js';
 import { createModelSet, loadBuiltinModels, type ModelSet } from '../models/index.js';
 import type { ResourceModel } from '../models/schema.js';
 import { buildProject } from '../analysis/project.js';
@@ -27,7 +30,27 @@ export interface AuditOptions {
   rulePriorities?: ReadonlyMap<string, Finding['priority']>;
   /** Per-file parse budget. */
   parseTimeoutMs?: number;
+  /** Per-file wall-clock budget for parse + extraction; an overrun file is skipped with a note. */
+  fileTimeoutMs?: number;
+  /** Worker threads that parse and extract (default: the number of cores); 0 extracts on the main thread. */
+  jobs?: number;
+  /** Fact cache directory; without it nothing is cached. */
+  cacheDir?: string;
+  /** Work smaller than this many bytes is extracted on the main thread (starting workers would cost more). */
+  inProcessBelowBytes?: number;
+  /** Test-only: make extraction workers crash or hang on purpose. */
+  faultInjection?: FaultInjection;
   onProgress?: (done: number, total: number, path: string) => void;
+}
+
+/** How the facts were obtained: for benchmarks, progress lines and tests, not for reports. */
+export interface ExtractionStats {
+  /** Files parsed and extracted in this run (the rest came from the cache). */
+  parsed: number;
+  /** Worker threads started, replacements included; 0 when the main thread extracted. */
+  workers: number;
+  cache?: CacheStats;
+  timings: { discoverMs: number; extractMs: number; analyseMs: number };
 }
 
 export interface AuditResult extends Judgement {
@@ -43,19 +66,9 @@ export interface AuditResult extends Judgement {
   counts: ApiCount[];
   models: ModelSet;
   durationMs: number;
-}
-
-const backends = new Map<string, Promise<WasmBackend>>();
-
-/** One backend per grammar set and timeout, reused across runs in the same process (tests, watch mode). */
-function parserFor(grammars: Grammar[], timeoutMs?: number): Promise<WasmBackend> {
-  const key = `${[...grammars].sort().join(',')}|${timeoutMs ?? ''}`;
-  let backend = backends.get(key);
-  if (!backend) {
-    backend = WasmBackend.create(grammars, timeoutMs);
-    backends.set(key, backend);
-  }
-  return backend;
+  extraction: ExtractionStats;
+  /** One-line problems the run worked around (an unwritable cache): print them, do not fail. */
+  warnings: string[];
 }
 
 export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
@@ -69,27 +82,33 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     ...(opts.exclude ? { exclude: opts.exclude } : {}),
     ...(opts.include ? { include: opts.include } : {}),
   });
-  const grammars = [...new Set(discovery.files.map((f) => f.info.grammar))] as Grammar[];
-  const parser = await parserFor(grammars, opts.parseTimeoutMs);
+  const discovered = performance.now();
+  const extraction = await extractFiles(discovery.files, {
+    jobs: Math.max(0, Math.floor(opts.jobs ?? availableParallelism())),
+    ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
+    modelsVersion: models.version,
+    models: models.models,
+    parseTimeoutMs: opts.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS,
+    fileTimeoutMs: opts.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS,
+    inProcessBelowBytes: opts.inProcessBelowBytes ?? DEFAULT_IN_PROCESS_BELOW_BYTES,
+    ...(opts.faultInjection ? { faults: opts.faultInjection } : {}),
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+  });
+  const extracted = performance.now();
   const files: FileFacts[] = [];
   const skipped = [...discovery.skipped];
   const decodeNotes: AuditResult['decodeNotes'] = [];
   let bytes = 0;
-  let done = 0;
-  for (const file of discovery.files) {
-    const outcome = await extractFile(file, parser, models.models);
-    done++;
-    opts.onProgress?.(done, discovery.files.length, file.relPath);
+  discovery.files.forEach((file, i) => {
+    const outcome = extraction.outcomes[i]!;
     if (!outcome.ok) {
       skipped.push({ relPath: outcome.relPath, reason: outcome.reason });
-      continue;
+      return;
     }
     bytes += file.size;
     files.push(outcome.facts);
     if (outcome.note) decodeNotes.push({ path: file.relPath, note: outcome.note });
-    // Let finalizers and timers run between files: keeps memory flat on big trees.
-    if (done % 50 === 0) await new Promise((r) => setImmediate(r));
-  }
+  });
   const project = buildProject(root, files, [], models);
   const judgement = judge(project, RULES, {
     ...(opts.disabledRules ? { disabled: opts.disabledRules } : {}),
@@ -108,5 +127,16 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     counts: countApis(files),
     models,
     durationMs: Math.round(performance.now() - started),
+    extraction: {
+      parsed: extraction.parsed,
+      workers: extraction.workersStarted,
+      ...(extraction.cache ? { cache: extraction.cache } : {}),
+      timings: {
+        discoverMs: Math.round(discovered - started),
+        extractMs: Math.round(extracted - discovered),
+        analyseMs: Math.round(performance.now() - extracted),
+      },
+    },
+    warnings: extraction.cache?.warning ? [extraction.cache.warning] : [],
   };
 }

@@ -1,0 +1,41 @@
+// The "frontend version" part of a cache key, computed rather than declared:
+// a hash of the code that turns bytes into facts (src/frontends, src/parse,
+// the fact types) and of the parser and grammar package versions. A frontend
+// change nobody remembered to announce still invalidates every cached fact.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parserVersions } from '../parse/grammar-files.js';
+
+/** Directories (relative to src/ or dist/) whose code decides what a file's facts are. */
+const EXTRACTOR_DIRS = ['frontends', 'parse', 'facts'];
+
+let memo: string | undefined;
+
+export function extractorFingerprint(): string {
+  if (memo) return memo;
+  const base = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const hash = createHash('sha256').update(parserVersions());
+  for (const dir of EXTRACTOR_DIRS) {
+    for (const file of codeFiles(join(base, dir))) {
+      hash.update(`\0${file.slice(base.length)}\0`).update(readFileSync(file));
+    }
+  }
+  memo = hash.digest('hex').slice(0, 16);
+  return memo;
+}
+
+/** Source or compiled code, without tests, type declarations and source maps. */
+function codeFiles(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir, { recursive: true, encoding: 'utf8' });
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => /\.[cm]?[jt]s$/.test(n) && !/\.d\.[cm]?ts$|\.test\.[cm]?[jt]s$|(^|[\\/])fixtures[\\/]/.test(n))
+    .sort()
+    .map((n) => join(dir, n));
+}

@@ -1,0 +1,85 @@
+// The incremental fact cache: one file per (source content, path, extractor)
+// entry. Entries are written to a temp file and renamed into place, so two
+// runs sharing a directory never see half an entry; each entry carries its key
+// and a checksum, so a truncated or corrupt one reads as a miss (re-extract,
+// overwrite), never as stale or broken facts.
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FileFacts } from '../facts/types.js';
+
+/** Bump when the entry layout changes. */
+const FORMAT = 'LAF1';
+
+/** What a cache entry holds: the facts of one file and its decode note. */
+export interface CachedFacts {
+  facts: FileFacts;
+  note?: string;
+}
+
+export function sha256(data: Uint8Array | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Path of an entry: fanned out over 256 directories. */
+function entryPath(dir: string, key: string): string {
+  return join(dir, key.slice(0, 2), `${key.slice(2)}.json`);
+}
+
+/** The entry for `key`, or undefined when absent, unreadable, truncated, corrupt or for another key. */
+export function readEntry(dir: string, key: string): CachedFacts | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(entryPath(dir, key));
+  } catch {
+    return undefined;
+  }
+  const newline = bytes.indexOf(0x0a);
+  if (newline < 0) return undefined;
+  const [format, storedKey, sum, length] = bytes.subarray(0, newline).toString('latin1').split(' ');
+  const body = bytes.subarray(newline + 1);
+  if (format !== FORMAT || storedKey !== key || Number(length) !== body.length || sha256(body) !== sum) return undefined;
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as CachedFacts;
+    return parsed && typeof parsed === 'object' && parsed.facts && typeof parsed.facts === 'object' ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes an entry atomically (temp file + rename). Throws on I/O errors; callers decide how loud to be. */
+export function writeEntry(dir: string, key: string, entry: CachedFacts): void {
+  const path = entryPath(dir, key);
+  const body = Buffer.from(JSON.stringify(entry), 'utf8');
+  const header = Buffer.from(`${FORMAT} ${key} ${sha256(body)} ${body.length}\n`, 'latin1');
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    writeFileSync(tmp, Buffer.concat([header, body]));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    mkdirSync(join(dir, key.slice(0, 2)), { recursive: true });
+    writeFileSync(tmp, Buffer.concat([header, body]));
+  }
+  try {
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+/**
+ * Makes sure entries can be written under `dir`: creates it and writes, then
+ * removes, a probe file. Returns the reason when it cannot.
+ */
+export function probeWritable(dir: string): string | undefined {
+  const probe = join(dir, `.probe.${process.pid}.${randomBytes(4).toString('hex')}`);
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(probe, '');
+    rmSync(probe, { force: true });
+    return undefined;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code ?? String(err);
+  }
+}

@@ -1,0 +1,71 @@
+// One unit of work for an extraction worker (or the main thread on tiny
+// trees): read a file, parse it, extract its facts, and store them in the
+// fact cache. Jobs and results are plain data: they cross the thread boundary
+// by structured clone, and no syntax tree ever leaves the thread that made it.
+import { readFileSync } from 'node:fs';
+import type { LanguageInfo } from '../discover/language.js';
+import type { ResourceModel } from '../models/schema.js';
+import { entryKey } from '../cache/cache-key.js';
+import { sha256, writeEntry } from '../cache/fact-cache.js';
+import { extractSource, type FileOutcome } from './extract-file.js';
+import type { WasmBackend } from './wasm-backend.js';
+
+export interface ExtractionJob {
+  id: number;
+  absPath: string;
+  relPath: string;
+  info: LanguageInfo;
+  isTestFile: boolean;
+  /** 0 on the first try, 1 when retried after its worker died. */
+  attempt: number;
+}
+
+/** Where a job stores its facts: the cache directory and the run's key prefix. */
+export interface CacheTarget {
+  dir: string;
+  prefix: string;
+}
+
+export interface JobResult {
+  id: number;
+  outcome: FileOutcome;
+  /** Why the facts could not be cached (an errno code), if they could not. */
+  cacheError?: string;
+}
+
+/** Test-only faults, to prove a crashed or stuck worker cannot take the run down. */
+export interface FaultInjection {
+  /** Crash the worker on files whose relative path ends with this... */
+  crashOn?: string;
+  /** ...on attempts below this number (1: crash once, then succeed on the retry; 2: crash on the retry too). */
+  crashAttempts?: number;
+  /** Spin forever on files whose relative path ends with this. */
+  hangOn?: string;
+}
+
+export async function runJob(job: ExtractionJob, backend: WasmBackend, models: readonly ResourceModel[], cache: CacheTarget | undefined): Promise<JobResult> {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(job.absPath);
+  } catch (err) {
+    return { id: job.id, outcome: { ok: false, relPath: job.relPath, reason: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` } };
+  }
+  try {
+    await backend.load(job.info.grammar);
+  } catch (err) {
+    return { id: job.id, outcome: { ok: false, relPath: job.relPath, reason: `cannot load the ${job.info.grammar} grammar: ${(err as Error).message}` } };
+  }
+  const outcome = extractSource(job, bytes, backend, models);
+  if (!outcome.ok || !cache) return { id: job.id, outcome };
+  try {
+    writeEntry(cache.dir, entryKey(cache.prefix, job, sha256(bytes)), outcome.note ? { facts: outcome.facts, note: outcome.note } : { facts: outcome.facts });
+    return { id: job.id, outcome };
+  } catch (err) {
+    return { id: job.id, outcome, cacheError: (err as NodeJS.ErrnoException).code ?? String(err) };
+  }
+}
+
+/** The skip outcome of a file that overran its wall-clock budget. */
+export function timedOut(job: Pick<ExtractionJob, 'relPath'>, ms: number): FileOutcome {
+  return { ok: false, relPath: job.relPath, reason: `parsing and fact extraction took longer than ${ms} ms (skipped)` };
+}

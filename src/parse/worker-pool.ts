@@ -1,0 +1,162 @@
+// A pool of extraction worker threads. Each worker takes one job at a time,
+// under a wall-clock budget. A worker that dies is replaced and its job
+// retried once, then skipped with the reason; a worker that overruns its
+// budget is terminated and replaced, and its file skipped with a note. The
+// pool never throws: every job resolves to a result.
+import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import type { ResourceModel } from '../models/schema.js';
+import { timedOut, type CacheTarget, type ExtractionJob, type FaultInjection, type JobResult } from './extraction-job.js';
+import type { Grammar } from './syntax.js';
+
+export interface WorkerConfig {
+  grammars: Grammar[];
+  parseTimeoutMs: number;
+  models: ResourceModel[];
+  cache?: CacheTarget;
+  faults?: FaultInjection;
+}
+
+export interface PoolOptions {
+  size: number;
+  worker: WorkerConfig;
+  /** Budget for one job (read + parse + extract + cache write), measured from dispatch. */
+  jobTimeoutMs: number;
+}
+
+/** Workers that die before they are ready this many times in a row mean workers cannot start here. */
+const MAX_BOOT_FAILURES = 3;
+
+interface Pending {
+  job: ExtractionJob;
+  resolve(result: JobResult): void;
+}
+
+interface Slot {
+  worker: Worker;
+  ready: boolean;
+  /** Set when the pool itself ends the worker: its exit is not a crash. */
+  retired: boolean;
+  current?: Pending;
+  timer?: NodeJS.Timeout;
+  error?: string;
+}
+
+export class ExtractionPool {
+  private readonly slots = new Set<Slot>();
+  private readonly queue: Pending[] = [];
+  private bootFailures = 0;
+  private closed = false;
+  /** Workers started, replacements included. */
+  started = 0;
+
+  constructor(private readonly opts: PoolOptions) {
+    for (let i = 0; i < opts.size; i++) this.spawn();
+  }
+
+  extract(job: ExtractionJob): Promise<JobResult> {
+    return new Promise((resolve) => {
+      this.queue.push({ job, resolve });
+      this.pump();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const slots = [...this.slots];
+    for (const slot of slots) slot.retired = true;
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+  }
+
+  private spawn(): void {
+    const worker = startWorker(this.opts.worker);
+    this.started++;
+    const slot: Slot = { worker, ready: false, retired: false };
+    this.slots.add(slot);
+    worker.on('message', (msg: JobResult | { ready: true }) => this.onMessage(slot, msg));
+    worker.on('error', (err) => {
+      slot.error ??= err?.message ?? String(err);
+    });
+    worker.on('exit', (code) => this.onExit(slot, code));
+  }
+
+  private pump(): void {
+    for (const slot of this.slots) {
+      if (this.queue.length === 0) return;
+      if (!slot.ready || slot.current || slot.retired) continue;
+      const pending = this.queue.shift()!;
+      slot.current = pending;
+      slot.timer = setTimeout(() => this.onTimeout(slot), this.opts.jobTimeoutMs);
+      slot.worker.postMessage(pending.job);
+    }
+  }
+
+  private onMessage(slot: Slot, msg: JobResult | { ready: true }): void {
+    if ('ready' in msg) {
+      slot.ready = true;
+      this.bootFailures = 0;
+      this.pump();
+      return;
+    }
+    const pending = slot.current;
+    clearTimeout(slot.timer);
+    slot.current = undefined;
+    pending?.resolve(msg);
+    this.pump();
+  }
+
+  private onTimeout(slot: Slot): void {
+    const pending = slot.current;
+    if (!pending) return;
+    slot.current = undefined;
+    this.retire(slot);
+    pending.resolve({ id: pending.job.id, outcome: timedOut(pending.job, this.opts.jobTimeoutMs) });
+    this.spawn();
+    this.pump();
+  }
+
+  private retire(slot: Slot): void {
+    slot.retired = true;
+    this.slots.delete(slot);
+    void slot.worker.terminate();
+  }
+
+  private onExit(slot: Slot, code: number): void {
+    clearTimeout(slot.timer);
+    if (slot.retired) return;
+    this.slots.delete(slot);
+    if (!slot.ready) this.bootFailures++;
+    const why = slot.error ?? `exit code ${code}`;
+    const pending = slot.current;
+    slot.current = undefined;
+    if (pending) {
+      if (pending.job.attempt < 1) this.queue.unshift({ job: { ...pending.job, attempt: pending.job.attempt + 1 }, resolve: pending.resolve });
+      else pending.resolve(skip(pending.job, `the extraction worker crashed twice on this file (${why})`));
+    }
+    if (this.closed) return;
+    if (this.bootFailures >= MAX_BOOT_FAILURES && this.slots.size === 0) {
+      for (const p of this.queue.splice(0)) p.resolve(skip(p.job, `extraction workers cannot start (${why})`));
+      return;
+    }
+    this.spawn();
+    this.pump();
+  }
+}
+
+function skip(job: ExtractionJob, reason: string): JobResult {
+  return { id: job.id, outcome: { ok: false, relPath: job.relPath, reason } };
+}
+
+/**
+ * The compiled worker runs as is; from TypeScript sources (tests, `tsx`) the
+ * worker registers tsx first, since worker threads do not inherit loaders.
+ */
+function startWorker(workerData: WorkerConfig): Worker {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const entry = new URL(`./extract-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url);
+  if (!fromSource) return new Worker(entry, { workerData });
+  const tsxApi = createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs');
+  const boot = `import { register } from ${JSON.stringify(pathToFileURL(tsxApi).href)}; register(); await import(${JSON.stringify(entry.href)});`;
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData });
+}

@@ -1,0 +1,240 @@
+// Facts for every discovered file: from the cache when the file is unchanged,
+// otherwise from a pool of worker threads (largest files first), or on the
+// main thread when the work is too small to pay for starting workers.
+// Outcomes come back in discovery order whatever order the work finished in.
+import { open } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import type { DiscoveredFile } from '../discover/walk.js';
+import type { ResourceModel } from '../models/schema.js';
+import { frontendFor } from '../frontends/index.js';
+import { entryKey, runKeyPrefix } from '../cache/cache-key.js';
+import { probeWritable, readEntry, sha256 } from '../cache/fact-cache.js';
+import { refusal } from '../parse/decode.js';
+import type { FileOutcome } from '../parse/extract-file.js';
+import { timedOut, type CacheTarget, type ExtractionJob, type FaultInjection, type JobResult } from '../parse/extraction-job.js';
+import type { Grammar } from '../parse/syntax.js';
+
+/** Below this many bytes to extract, the main thread does it: starting workers costs more. */
+export const DEFAULT_IN_PROCESS_BELOW_BYTES = 192 * 1024;
+/** Wall-clock budget for one file (read, parse, extract, cache write). */
+export const DEFAULT_FILE_TIMEOUT_MS = 30_000;
+
+export interface ExtractionSettings {
+  /** Worker threads; 0 extracts on the main thread. */
+  jobs: number;
+  cacheDir?: string;
+  modelsVersion: string;
+  models: ResourceModel[];
+  parseTimeoutMs: number;
+  fileTimeoutMs: number;
+  inProcessBelowBytes: number;
+  faults?: FaultInjection;
+  onProgress?: (done: number, total: number, path: string) => void;
+}
+
+export interface CacheStats {
+  dir: string;
+  hits: number;
+  misses: number;
+  written: number;
+  /** One line when the cache could not be used fully (unwritable directory). */
+  warning?: string;
+}
+
+export interface ExtractionReport {
+  /** One outcome per discovered file, in discovery order. */
+  outcomes: FileOutcome[];
+  cache?: CacheStats;
+  /** Worker threads started (replacements included); 0 when the main thread extracted. */
+  workersStarted: number;
+  /** Files parsed in this run (cache misses). */
+  parsed: number;
+}
+
+export async function extractFiles(files: readonly DiscoveredFile[], settings: ExtractionSettings): Promise<ExtractionReport> {
+  const outcomes: (FileOutcome | undefined)[] = new Array(files.length);
+  let done = 0;
+  const settle = (index: number, outcome: FileOutcome): void => {
+    outcomes[index] = outcome;
+    done++;
+    settings.onProgress?.(done, files.length, files[index]!.relPath);
+  };
+
+  const cache = settings.cacheDir ? openCache(settings.cacheDir, settings.modelsVersion) : undefined;
+  const todo: number[] = [];
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i]!;
+    if (!frontendFor(file.info.language)) settle(i, await withoutFrontend(file));
+    else todo.push(i);
+  }
+  // Largest first: the longest jobs start early, the short ones fill the gaps at the end.
+  todo.sort((a, b) => files[b]!.size - files[a]!.size || a - b);
+
+  const misses: number[] = [];
+  let missBytes = 0;
+  let runner: JobRunner | undefined;
+  const grammarsOf = (indexes: readonly number[]): Grammar[] => [...new Set(indexes.map((i) => files[i]!.info.grammar))];
+  const workers = (): JobRunner => (runner ??= workerRunner(settings, grammarsOf(todo), cache?.writeTarget));
+  if (settings.jobs > 0 && !cache && sizeOf(files, todo) >= settings.inProcessBelowBytes) workers();
+  for (const i of todo) {
+    const file = files[i]!;
+    const known = cache?.lookup(file);
+    if (known) {
+      settle(i, known);
+      continue;
+    }
+    misses.push(i);
+    missBytes += file.size;
+    // Start workers as soon as the work is big enough: they boot while the cache lookups go on.
+    if (settings.jobs > 0 && missBytes >= settings.inProcessBelowBytes) workers();
+  }
+  if (misses.length > 0) runner ??= mainThreadRunner(settings, grammarsOf(misses), cache?.writeTarget);
+  let cacheError: string | undefined;
+  let written = 0;
+  if (runner) {
+    await runner.run(
+      misses.map((i) => toJob(files[i]!, i)),
+      (r) => {
+        if (r.cacheError) cacheError ??= r.cacheError;
+        else if (r.outcome.ok && cache?.writeTarget) written++;
+        settle(r.id, r.outcome);
+      },
+    );
+    await runner.close();
+  }
+  const report: ExtractionReport = { outcomes: outcomes as FileOutcome[], workersStarted: runner?.workersStarted() ?? 0, parsed: misses.length };
+  if (cache) {
+    const warning = cache.warning ?? (cacheError ? `cannot write the fact cache in ${cache.dir} (${cacheError}); facts were not cached` : undefined);
+    report.cache = { dir: cache.dir, hits: cache.hits, misses: misses.length, written, ...(warning ? { warning } : {}) };
+  }
+  return report;
+}
+
+function sizeOf(files: readonly DiscoveredFile[], indexes: readonly number[]): number {
+  let n = 0;
+  for (const i of indexes) n += files[i]!.size;
+  return n;
+}
+
+function toJob(file: DiscoveredFile, id: number): ExtractionJob {
+  return { id, absPath: file.absPath, relPath: file.relPath, info: file.info, isTestFile: file.isTestFile, attempt: 0 };
+}
+/**
+ * A file in a language without a frontend yet: skipped with the reason
+ * extraction would give, reading only the head that decoding looks at.
+ */
+async function withoutFrontend(file: DiscoveredFile): Promise<FileOutcome> {
+  let head: Uint8Array;
+  try {
+    const handle = await open(file.absPath, 'r');
+    try {
+      const buf = new Uint8Array(8192);
+      const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+      head = buf.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  } catch (err) {
+    return { ok: false, relPath: file.relPath, reason: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
+  }
+  const refused = refusal(head);
+  if (refused) return { ok: false, relPath: file.relPath, reason: refused };
+  return { ok: false, relPath: file.relPath, reason: `no frontend for ${file.info.language} yet` };
+}
+
+interface OpenCache {
+  dir: string;
+  warning?: string;
+  /** Undefined when the directory cannot be written: entries are still read. */
+  writeTarget?: CacheTarget;
+  /** The outcome without parsing: cached facts, or a refusal seen in the bytes read to hash them. */
+  lookup(file: DiscoveredFile): FileOutcome | undefined;
+  hits: number;
+}
+
+function openCache(dir: string, modelsVersion: string): OpenCache {
+  const prefix = runKeyPrefix(modelsVersion);
+  const problem = probeWritable(dir);
+  return {
+    dir,
+    ...(problem ? { warning: `cannot write the fact cache in ${dir} (${problem}); running without it` } : { writeTarget: { dir, prefix } }),
+    hits: 0,
+    lookup(file) {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(file.absPath);
+      } catch {
+        return undefined; // extraction reports the read error
+      }
+      const refused = refusal(bytes);
+      if (refused) return { ok: false, relPath: file.relPath, reason: refused };
+      const entry = readEntry(dir, entryKey(prefix, file, sha256(bytes)));
+      if (!entry) return undefined;
+      this.hits++;
+      return entry.note ? { ok: true, facts: entry.facts, note: entry.note } : { ok: true, facts: entry.facts };
+    },
+  };
+}
+
+interface JobRunner {
+  run(jobs: ExtractionJob[], onResult: (result: JobResult) => void): Promise<void>;
+  close(): Promise<void>;
+  workersStarted(): number;
+}
+
+function workerRunner(settings: ExtractionSettings, grammars: Grammar[], cache: CacheTarget | undefined): JobRunner {
+  const pool = import('../parse/worker-pool.js').then(
+    ({ ExtractionPool }) =>
+      new ExtractionPool({
+        size: settings.jobs,
+        jobTimeoutMs: settings.fileTimeoutMs,
+        worker: {
+          grammars,
+          parseTimeoutMs: settings.parseTimeoutMs,
+          models: settings.models,
+          ...(cache ? { cache } : {}),
+          ...(settings.faults ? { faults: settings.faults } : {}),
+        },
+      }),
+  );
+  let started = 0;
+  return {
+    async run(jobs, onResult) {
+      const p = await pool;
+      await Promise.all(jobs.map((job) => p.extract(job).then(onResult)));
+      started = p.started;
+    },
+    async close() {
+      await (await pool).close();
+    },
+    workersStarted: () => started,
+  };
+}
+
+/** Main-thread backends, one per parse budget, kept for later runs in the same process (tests, watch). */
+const mainThreadBackends = new Map<number, Promise<import('../parse/wasm-backend.js').WasmBackend>>();
+
+function mainThreadRunner(settings: ExtractionSettings, grammars: Grammar[], cache: CacheTarget | undefined): JobRunner {
+  return {
+    async run(jobs, onResult) {
+      const { runJob } = await import('../parse/extraction-job.js');
+      let backend = mainThreadBackends.get(settings.parseTimeoutMs);
+      if (!backend) {
+        backend = import('../parse/wasm-backend.js').then(({ WasmBackend }) => WasmBackend.create(grammars, settings.parseTimeoutMs));
+        mainThreadBackends.set(settings.parseTimeoutMs, backend);
+      }
+      const parser = await backend;
+      let n = 0;
+      for (const job of jobs) {
+        const started = performance.now();
+        const result = await runJob(job, parser, settings.models, cache);
+        // The same budget as in a worker; on the main thread it can only be checked afterwards.
+        if (performance.now() - started > settings.fileTimeoutMs) result.outcome = timedOut(job, settings.fileTimeoutMs);
+        onResult(result);
+        if (++n % 50 === 0) await new Promise((r) => setImmediate(r));
+      }
+    },
+    async close() {},
+    workersStarted: () => 0,
+  };
+}

@@ -1,0 +1,181 @@
+// Parallel and incremental extraction must not change a single result:
+// main thread, 1 worker, N workers, cold cache, warm cache, a corrupt cache,
+// two runs sharing a cache, and workers that crash or hang.
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdtempSync, appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAudit, type AuditOptions, type AuditResult } from '../../src/pipeline/run-audit.js';
+import { REPO } from '../helpers.js';
+import { makeGeneratedTree } from './generated-tree.js';
+
+const FIXTURES = join(REPO, 'src', 'rules');
+const temps: string[] = [];
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'leakaudit-cache-'));
+  temps.push(dir);
+  return dir;
+}
+
+afterAll(() => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Everything a report can show: the result without timings and run statistics. */
+function comparable(result: AuditResult): object {
+  const { durationMs: _d, extraction: _e, warnings: _w, models, ...rest } = result;
+  return { ...rest, models: models.version };
+}
+
+/** Workers even for small trees, so the pool is what is tested. */
+const WORKERS: Partial<AuditOptions> = { inProcessBelowBytes: 0 };
+
+function cacheEntries(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json')).map((f) => join(dir, f));
+}
+
+describe.each([
+  ['rule fixtures', () => FIXTURES],
+  ['generated tree', () => makeGeneratedTree()],
+])('extraction on the %s', (_name, makeRoot) => {
+  let root: string;
+  let reference: AuditResult;
+
+  beforeAll(async () => {
+    root = makeRoot();
+    if (root !== FIXTURES) temps.push(root);
+    reference = await runAudit({ paths: [root], jobs: 0 });
+  });
+
+  it('has something to compare', () => {
+    expect(reference.files.length).toBeGreaterThan(3);
+    expect(reference.extraction.workers).toBe(0);
+  });
+
+  it.each([1, 3])('gives identical results with %i worker(s)', async (jobs) => {
+    const result = await runAudit({ paths: [root], jobs, ...WORKERS });
+    expect(result.extraction.workers).toBe(Math.min(jobs, result.extraction.parsed));
+    expect(comparable(result)).toEqual(comparable(reference));
+  });
+
+  it('gives identical results from a cold and a warm cache', async () => {
+    const cacheDir = tempDir();
+    const cold = await runAudit({ paths: [root], jobs: 2, cacheDir, ...WORKERS });
+    expect(cold.extraction.cache).toMatchObject({ hits: 0, written: cold.files.length });
+    expect(comparable(cold)).toEqual(comparable(reference));
+    const warm = await runAudit({ paths: [root], jobs: 2, cacheDir, ...WORKERS });
+    expect(warm.extraction.parsed).toBe(0);
+    expect(warm.extraction.workers).toBe(0);
+    expect(warm.extraction.cache?.hits).toBe(reference.files.length);
+    expect(comparable(warm)).toEqual(comparable(reference));
+  });
+});
+
+describe('the fact cache', () => {
+  let root: string;
+  let reference: AuditResult;
+
+  beforeAll(async () => {
+    root = makeGeneratedTree(12);
+    temps.push(root);
+    reference = await runAudit({ paths: [root], jobs: 0 });
+  });
+
+  it('re-extracts a truncated, corrupt or misplaced entry and repairs it', async () => {
+    const cacheDir = tempDir();
+    await runAudit({ paths: [root], jobs: 0, cacheDir });
+    const entries = cacheEntries(cacheDir).sort();
+    expect(entries.length).toBe(reference.files.length);
+    const [truncated, flipped, swapped, emptied, other] = entries as [string, string, string, string, string];
+    writeFileSync(truncated, readFileSync(truncated).subarray(0, 40));
+    // Same length, still valid JSON, one line number changed: only the checksum can tell.
+    const text = readFileSync(flipped, 'latin1');
+    const at = text.lastIndexOf('"startLine":') + '"startLine":'.length;
+    writeFileSync(flipped, `${text.slice(0, at)}${text[at] === '9' ? '8' : '9'}${text.slice(at + 1)}`, 'latin1');
+    writeFileSync(swapped, readFileSync(other)); // a valid entry for another file
+    writeFileSync(emptied, '');
+    const repaired = await runAudit({ paths: [root], jobs: 0, cacheDir });
+    expect(repaired.extraction.parsed).toBe(4);
+    expect(repaired.warnings).toEqual([]);
+    expect(comparable(repaired)).toEqual(comparable(reference));
+    const again = await runAudit({ paths: [root], jobs: 0, cacheDir });
+    expect(again.extraction.parsed).toBe(0);
+    expect(comparable(again)).toEqual(comparable(reference));
+  });
+
+  it('is safe for two runs writing one cache at the same time', async () => {
+    const cacheDir = tempDir();
+    const [a, b] = await Promise.all([
+      runAudit({ paths: [root], jobs: 2, cacheDir, ...WORKERS }),
+      runAudit({ paths: [root], jobs: 2, cacheDir, ...WORKERS }),
+    ]);
+    expect(comparable(a!)).toEqual(comparable(reference));
+    expect(comparable(b!)).toEqual(comparable(reference));
+    const files = readdirSync(cacheDir, { recursive: true, encoding: 'utf8' });
+    expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const third = await runAudit({ paths: [root], jobs: 2, cacheDir, ...WORKERS });
+    expect(third.extraction.parsed).toBe(0);
+    expect(comparable(third)).toEqual(comparable(reference));
+  });
+
+  it('re-extracts a changed file only', async () => {
+    const cacheDir = tempDir();
+    await runAudit({ paths: [root], jobs: 0, cacheDir });
+    const changed = join(root, 'src/m001/mod.rs');
+    const before = readFileSync(changed);
+    appendFileSync(changed, '\npub fn added() { tokio::spawn(async { loop {} }); }\n');
+    try {
+      const result = await runAudit({ paths: [root], jobs: 0, cacheDir });
+      expect(result.extraction.parsed).toBe(1);
+      const fresh = await runAudit({ paths: [root], jobs: 0 });
+      expect(comparable(result)).toEqual(comparable(fresh));
+      expect(fresh.findings.length).toBeGreaterThan(reference.findings.length);
+    } finally {
+      writeFileSync(changed, before);
+    }
+  });
+
+  it('still runs, with one warning, when the cache directory cannot be written', async () => {
+    const blocker = join(tempDir(), 'a-file');
+    writeFileSync(blocker, 'not a directory');
+    const result = await runAudit({ paths: [root], jobs: 0, cacheDir: join(blocker, 'cache') });
+    expect(result.warnings).toHaveLength(1);
+    expect(result.warnings[0]).toMatch(/cannot write the fact cache in .*a-file\/cache \(\w+\)/);
+    expect(comparable(result)).toEqual(comparable(reference));
+    expect(statSync(blocker).isFile()).toBe(true);
+  });
+});
+
+describe('worker faults', () => {
+  let root: string;
+  let reference: AuditResult;
+
+  beforeAll(async () => {
+    root = makeGeneratedTree(12);
+    temps.push(root);
+    reference = await runAudit({ paths: [root], jobs: 0 });
+  });
+
+  it('replaces a crashed worker and retries its file', async () => {
+    const result = await runAudit({ paths: [root], jobs: 2, ...WORKERS, faultInjection: { crashOn: 'src/m004/mod.rs', crashAttempts: 1 } });
+    expect(result.extraction.workers).toBe(3);
+    expect(comparable(result)).toEqual(comparable(reference));
+  });
+
+  it('skips a file whose worker crashes twice, with the reason, and keeps the rest', async () => {
+    const result = await runAudit({ paths: [root], jobs: 2, ...WORKERS, faultInjection: { crashOn: 'src/m004/mod.rs', crashAttempts: 2 } });
+    expect(result.extraction.workers).toBe(4);
+    const skipped = result.skipped.find((s) => s.relPath === 'src/m004/mod.rs');
+    expect(skipped?.reason).toMatch(/^the extraction worker crashed twice on this file \(.*injected crash/);
+    expect(result.files.map((f) => f.path)).toEqual(reference.files.map((f) => f.path).filter((p) => p !== 'src/m004/mod.rs'));
+    expect(result.files).toEqual(reference.files.filter((f) => f.path !== 'src/m004/mod.rs'));
+  });
+
+  it('skips a file that overruns its time budget and finishes the run', async () => {
+    const result = await runAudit({ paths: [root], jobs: 2, ...WORKERS, fileTimeoutMs: 2000, faultInjection: { hangOn: 'src/m002/mod.rs' } });
+    const skipped = result.skipped.find((s) => s.relPath === 'src/m002/mod.rs');
+    expect(skipped?.reason).toBe('parsing and fact extraction took longer than 2000 ms (skipped)');
+    expect(result.files).toEqual(reference.files.filter((f) => f.path !== 'src/m002/mod.rs'));
+  });
+});
