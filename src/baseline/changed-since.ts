@@ -8,10 +8,10 @@ import { BaselineError } from './baseline.js';
 
 export function changedFiles(dir: string, ref: string): Set<string> {
   if (ref.startsWith('-')) throw new BaselineError(`--changed-since: "${ref}" is not a git revision`);
-  git(dir, ['rev-parse', '--is-inside-work-tree'], `--changed-since needs a git work tree; ${dir} is not inside one`);
-  git(dir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], `--changed-since: unknown git revision "${ref}"`);
-  const changed = git(dir, ['diff', '--name-only', '--relative', '--no-renames', '-z', ref, '--'], `--changed-since: git diff against "${ref}" failed`);
-  const untracked = git(dir, ['ls-files', '--others', '--exclude-standard', '-z'], 'git ls-files failed');
+  git(dir, ['rev-parse', '--is-inside-work-tree'], `--changed-since needs a git work tree; ${dir} is not inside one`, false);
+  git(dir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], `--changed-since: unknown git revision "${ref}"`, false);
+  const changed = git(dir, ['diff', '--name-only', '--relative', '--no-renames', '-z', ref, '--'], `--changed-since: git diff against "${ref}" failed`, true);
+  const untracked = git(dir, ['ls-files', '--others', '--exclude-standard', '-z'], 'git ls-files failed', true);
   return new Set([...changed.split('\0'), ...untracked.split('\0')].filter(Boolean));
 }
 
@@ -20,7 +20,8 @@ export function onlyChanged(findings: readonly Finding[], changed: ReadonlySet<s
   return findings.filter((f) => changed.has(f.location.path));
 }
 
-function git(cwd: string, args: string[], failure: string): string {
+/** Runs git; on failure, `failure` (plus git's first line of complaint when `withDetail`). */
+function git(cwd: string, args: string[], failure: string, withDetail: boolean): string {
   const r = spawnSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   if (r.error) {
     const code = (r.error as NodeJS.ErrnoException).code;
@@ -28,7 +29,7 @@ function git(cwd: string, args: string[], failure: string): string {
   }
   if (r.status !== 0) {
     const detail = r.stderr.trim().split('\n')[0];
-    throw new BaselineError(detail && !failure.includes('unknown git revision') ? `${failure} (${detail})` : failure);
+    throw new BaselineError(detail && withDetail ? `${failure} (${detail})` : failure);
   }
   return r.stdout;
 }
