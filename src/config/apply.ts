@@ -49,7 +49,8 @@ export function configEffects(loaded: LoadedConfig, auditBase: string): ConfigEf
 /**
  * A gitignore-style pattern relative to a directory, re-expressed relative to
  * `prefix` below it; undefined when it cannot match anything there.
- * Unanchored patterns (`*.gen.rs`, `generated/`) match at any depth and stay.
+ * Unanchored patterns (`*.gen.rs`, `generated/`) match at any depth and stay,
+ * unless they name a directory on the way down, which covers the whole root.
  */
 export function rebasePattern(pattern: string, prefix: readonly string[]): string | undefined {
   if (prefix.length === 0) return pattern;
@@ -59,7 +60,8 @@ export function rebasePattern(pattern: string, prefix: readonly string[]): strin
   }
   const trailingSlash = pattern.endsWith('/');
   const body = trailingSlash ? pattern.slice(0, -1) : pattern;
-  if (!body.includes('/')) return pattern;
+  // Unanchored: matches at any depth, so also a directory above the root, which takes in all of it.
+  if (!body.includes('/')) return prefix.some((dir) => segmentMatches(body, dir)) ? '/**' : pattern;
   const segments = body.replace(/^\//, '').split('/');
   let i = 0;
   for (const dir of prefix) {

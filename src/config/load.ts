@@ -94,7 +94,8 @@ function validate(json: PositionedJson, prefix: JsonPath, label: string): Leakau
     .map((p) => ({ ...p, at: json.positionOf([...prefix, ...p.path], p.key) }))
     .sort((a, b) => a.at.line - b.at.line || a.at.column - b.at.column);
   const first = located[0]!;
-  const where = displayPath([...first.path, ...(first.key !== undefined ? [first.key] : [])]);
+  // An unknown key is named in the message; the path says which object holds it.
+  const where = displayPath(first.path);
   const more = located.length > 1 ? ` (and ${located.length - 1} more problem${located.length === 2 ? '' : 's'})` : '';
   throw new ConfigError(`${label}:${first.at.line}:${first.at.column}: ${where ? `${where}: ` : ''}${first.message}${more}`);
 }
