@@ -2,11 +2,21 @@
 import type { Rule } from './types.js';
 import { actorNeverStopped } from './actor-never-stopped/rule.js';
 import { channelUnbounded } from './channel-unbounded/rule.js';
+import { connectionClosedOnlyOnSuccess } from './connection-closed-only-on-success/rule.js';
 import { connectionPerOperation } from './connection-per-operation/rule.js';
+import { listenerNeverRemoved } from './listener-never-removed/rule.js';
 import { storageDualStack } from './storage-dual-stack/rule.js';
 import { taskUnstoppable } from './task-unstoppable/rule.js';
 
-export const RULES: readonly Rule[] = [actorNeverStopped, channelUnbounded, connectionPerOperation, storageDualStack, taskUnstoppable];
+export const RULES: readonly Rule[] = [
+  actorNeverStopped,
+  channelUnbounded,
+  connectionClosedOnlyOnSuccess,
+  connectionPerOperation,
+  listenerNeverRemoved,
+  storageDualStack,
+  taskUnstoppable,
+];
 
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((r) => r.meta.id === id);

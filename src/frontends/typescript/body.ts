@@ -357,7 +357,7 @@ export function rearmBody(call: SyntaxNode, callback: SyntaxNode | undefined, fn
   }
   return {
     longLived: true,
-    loopKind: 'setTimeout that re-arms itself',
+    loopKind: 'self-re-arming setTimeout',
     loopLine: line(call),
     ...(period !== undefined ? { periodMs: period } : {}),
     exits,

@@ -399,7 +399,7 @@ function originOfLocal(name: string, at: SyntaxNode, fn: SyntaxNode | null): str
       if (params && binds(params) && cur.parent?.type === 'arguments') {
         const callee = cur.parent.parent?.childForFieldName('function');
         const obj = callee?.type === 'member_expression' ? callee.childForFieldName('object') : null;
-        if (obj) return rootMemberPath(obj);
+        if (obj) return rootMemberPath(objectValuesTarget(obj));
       }
       if (fn && same(cur, fn)) break;
     }
@@ -424,7 +424,7 @@ function objectValuesTarget(expr: SyntaxNode): SyntaxNode {
   const node = unwrap(expr);
   if (node.type === 'call_expression') {
     const callee = node.childForFieldName('function');
-    if (callee && /^Object\.(values|entries|keys)$/.test(callee.text.replace(/\s+/g, ''))) {
+    if (callee && /^(Object\.(values|entries|keys)|Array\.from)$/.test(callee.text.replace(/\s+/g, ''))) {
       const args = node.childForFieldName('arguments');
       const first = args ? kids(args)[0] : undefined;
       if (first) return first;

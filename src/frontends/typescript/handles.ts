@@ -8,11 +8,14 @@ import { kids, line, shortText, walk, same } from '../shared/tree.js';
 import { FUNCTION_TYPES, bodyOf, isInlineCallback } from './functions.js';
 import { memberPath, qualifiedNames, unwrap } from './qualify.js';
 import { stringValue, type FileScope } from './scope.js';
+import { signalArgument } from './body.js';
 
 /** Methods whose result is still the same resource (`setInterval(..).unref()`, `createServer(..).listen(..)`). */
 const PASS_THROUGH = /^(unref|ref|listen|on|once|addListener|prependListener|setMaxListeners|setEncoding|setNoDelay|setKeepAlive|setTimeout|connect)$/;
 /** Methods that put a value into a collection the receiver owns. */
 const COLLECTION = /^(push|unshift|set|add|splice|push_back|enqueue|append|register|track)$/;
+/** Calls that only look at a value (logging, formatting, assertions): not a decision about the handle. */
+const OBSERVERS = /^(console|logger|log|debug|this\.logger|this\.log|assert|expect|util)\b|\.(log|debug|info|warn|error|trace|fatal|verbose)$|^(String|Number|Boolean|JSON\.stringify|inspect|format)$/;
 /** Wrappers that do not change what an expression is. */
 const TRANSPARENT = new Set(['parenthesized_expression', 'non_null_expression', 'as_expression', 'satisfies_expression', 'type_assertion', 'ternary_expression', 'spread_element', 'sequence_expression']);
 
@@ -67,6 +70,9 @@ function handleExpression(call: SyntaxNode, ctx: FateContext): { expr: SyntaxNod
 export function fateOf(call: SyntaxNode, ctx: FateContext): HandleResult {
   const { expr, joined, unreferenced } = handleExpression(call, ctx);
   if (joined) return { fate: { kind: 'awaited' } };
+  // `watch(path, { signal })`, `spawn(cmd, { signal })`: aborting the signal releases it.
+  const signal = signalArgument(call);
+  if (signal) return { fate: { kind: 'scoped', how: `given an AbortSignal (\`${signal}\`): aborting it releases the resource` } };
   const tracker = new LocalTracker(ctx);
   if (ctx.model.completion?.callback && lastArgumentIsFunction(call)) return { fate: { kind: 'awaited' } };
   const fate = tracker.fateOfValue(expr, 0);
@@ -128,7 +134,8 @@ class LocalTracker {
         if (!name) return { kind: 'discarded', how: 'not bound' };
         if (name.type !== 'identifier') return { kind: 'local', local: shortText(name, 30) };
         if (atModuleLevel(parent)) return this.moduleField(name.text, parent);
-        return this.traceLocal(name.text, parent, depth);
+        // Uses start right after the name: a callback in the initialiser may already refer to it.
+        return this.traceLocal(name.text, parent, depth, name);
       }
       case 'assignment_expression':
       case 'augmented_assignment_expression': {
@@ -198,13 +205,14 @@ class LocalTracker {
   }
 
   /** Follow a local through the rest of its function. */
-  traceLocal(name: string, from: SyntaxNode, depth: number): HandleFate {
+  traceLocal(name: string, from: SyntaxNode, depth: number, usesAfter: SyntaxNode = from): HandleFate {
     const scopeNode = this.ctx.fn ? (bodyOf(this.ctx.fn) ?? this.ctx.fn) : this.ctx.root;
     const fates: { fate: HandleFate; node: SyntaxNode }[] = [];
     let used = false;
+    const start = usesAfter.endIndex;
     walk(scopeNode, (node) => {
-      if (node.endIndex <= from.endIndex) return false;
-      if (node.startIndex < from.endIndex) return true;
+      if (node.endIndex <= start) return false;
+      if (node.startIndex < start) return true;
       if ((node.type === 'identifier' || node.type === 'shorthand_property_identifier') && node.text === name) {
         used = true;
         const fate = this.fateOfUse(node, depth);
@@ -252,6 +260,7 @@ class LocalTracker {
       if (call?.type === 'call_expression' && callee?.type === 'identifier' && releases.includes(callee.text)) {
         return { kind: 'released-locally', local: id.text, api: callee.text, line: line(call) };
       }
+      if (callee && OBSERVERS.test(callee.text.replace(/\s+/g, ''))) return undefined;
       // `await once(child, 'exit')`
       if (call?.type === 'call_expression' && callee && this.ctx.model.completion && qualifiedNames(callee, this.ctx.scope).includes('events.once')) {
         return { kind: 'awaited', local: id.text };
@@ -338,10 +347,13 @@ function successOnlyRisk(from: SyntaxNode, releaseUses: SyntaxNode[], scopeNode:
 function protectedByTry(node: SyntaxNode, scopeNode: SyntaxNode, containsRelease: (n: SyntaxNode) => boolean): boolean {
   for (let cur: SyntaxNode | null = node; cur && cur.parent && !same(cur, scopeNode); cur = cur.parent) {
     const parent: SyntaxNode = cur.parent;
-    if (parent.type !== 'try_statement' || !same(parent.childForFieldName('body'), cur)) continue;
+    if (parent.type !== 'try_statement') continue;
+    const inBody = same(parent.childForFieldName('body'), cur);
+    const handler = parent.childForFieldName('handler');
+    if (!inBody && !same(handler, cur)) continue;
     const finalizer = parent.childForFieldName('finalizer');
     if (finalizer && containsRelease(finalizer)) return true;
-    const handler = parent.childForFieldName('handler');
+    if (!inBody) continue;
     if (handler) {
       if (containsRelease(handler)) return true;
       let leaves = false;

@@ -109,14 +109,14 @@ export class CallMatcher {
     const r = unwrap(receiver);
     // `http.createServer(app).listen(..)`, `server.listen(..)`: the same resource, not a new one.
     const bound = bindings.get(bindingText(r));
+    const rule = model.acquire.receiver;
+    if (bound && rule?.models.includes(bound.id)) return true;
     if (bound && bound.kind === model.kind) return false;
     if (r.type === 'call_expression' || r.type === 'new_expression') {
       const inner = this.match(r, bindings, () => false);
       if (inner.some((m) => m.model.kind === model.kind && m.model.role === 'acquire')) return false;
     }
-    const rule = model.acquire.receiver;
     if (rule) {
-      if (bound && rule.models.includes(bound.id)) return true;
       if (rule.namePattern) {
         const last = memberPath(r)?.at(-1);
         if (last && new RegExp(rule.namePattern, 'i').test(last)) return this.importsAny(model.acquire.requiresImport);

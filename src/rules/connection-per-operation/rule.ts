@@ -30,6 +30,10 @@ export const connectionPerOperation: Rule = {
         continue;
       }
       const fate = a.handle;
+      if (model.pooled && fate.kind === 'released-locally') {
+        ctx.note({ counter: 'returned to its pool', path: ref.file.path, line, detail: `${a.api} in ${symbolOf(a)}: checked out per operation and released` });
+        continue;
+      }
       if (fate.kind === 'field' || fate.kind === 'returned' || fate.kind === 'passed' || fate.kind === 'scoped') {
         ctx.note({ counter: 'kept or handed on', path: ref.file.path, line, detail: describeFate(fate, model.handle ?? 'connection') });
         continue;

@@ -124,7 +124,8 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
   if (!startedFrom && !a.fn.isEntryPoint && a.fn.name !== '<module>' && !ctx.project.callers.has(a.fn.name)) {
     evidence.push(`nothing in this project calls \`${symbolOf(a)}()\` (public API or framework hook): how fast it grows depends on its callers`);
   }
-  const priority = startedFrom ? 'P2' : 'P0';
+  if (a.unreferenced) evidence.push(`it is unreferenced with ${a.unreferenced.how}: it no longer keeps the process alive, but it still runs and keeps what it captured`);
+  const priority = startedFrom ? 'P2' : a.unreferenced ? 'P1' : 'P0';
   const symbol = symbolOf(a);
   const field = fate.kind === 'field' ? `${fate.ownerType}.${fate.field}` : '';
   const message =

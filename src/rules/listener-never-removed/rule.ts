@@ -1,0 +1,120 @@
+// listener-never-removed: a listener or subscription added, per operation or
+// per instance, to an object that outlives it, and never removed.
+import type { Acquisition, SourceLifetime } from '../../facts/types.js';
+import { releasesOfField, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
+import type { Rule } from '../types.js';
+import { describeFate, isTestCode, locationOf } from '../shared/describe.js';
+
+const KINDS = ['listener', 'subscription'] as const;
+
+/** Sources that outlive any one call or instance. */
+const OUTLIVES: Readonly<Partial<Record<SourceLifetime, string>>> = {
+  global: 'a process-wide object: it lives as long as the process',
+  module: 'a module-level object: it lives as long as the process',
+  imported: 'imported from another module: a shared instance that outlives this call',
+  endless: 'a source that never completes',
+  injected: 'handed in from outside: it outlives the object that listens to it',
+};
+
+export const listenerNeverRemoved: Rule = {
+  meta: {
+    id: 'listener-never-removed',
+    summary: 'A listener or subscription added per operation or per instance to a longer-lived emitter or observable, and never removed.',
+    kinds: KINDS,
+    defaultPriority: 'P0',
+    precision: 'high',
+    tags: ['leak', 'listener', 'subscription', 'memory'],
+    messages: {
+      perOperation: '`{api}` in `{symbol}()` adds a listener to `{source}` on every call and never removes it',
+      perInstance: '`{api}` in `{symbol}()` adds a listener to `{source}` for every instance, and no teardown removes it',
+    },
+  },
+  check(ctx) {
+    for (const ref of ctx.project.acquisitions) {
+      const a = ref.acquisition;
+      if (!(KINDS as readonly string[]).includes(a.kind) || isTestCode(ref)) continue;
+      const model = ctx.project.models.get(a.modelId);
+      if (!model || model.role !== 'acquire' || model.dropReleases || !a.source) continue;
+      const line = a.site.startLine;
+      const path = ref.file.path;
+      const fate = a.handle;
+      const handleType = model.handle ?? a.kind;
+      if (fate.kind === 'released-locally' || fate.kind === 'scoped' || fate.kind === 'awaited' || fate.kind === 'returned') continue;
+      if (fate.kind === 'passed') {
+        ctx.note({ counter: 'handle handed on', path, line, detail: describeFate(fate, handleType) });
+        continue;
+      }
+      const related: { path: string; line: number; message: string }[] = [];
+      let teardownNote: string | undefined;
+      if (fate.kind === 'field') {
+        const releases = releasesOfField(ctx.project, fate.ownerType, fate.field, model.releases);
+        if (releases.length > 0) {
+          ctx.note({ counter: 'removed in teardown', path, line, detail: `${a.api}: removed by ${releases[0]!.fn.name}()` });
+          continue;
+        }
+        const teardown = ctx.project.owners.get(fate.ownerType)?.methods.filter((m) => m.teardown) ?? [];
+        if (teardown.length > 0) {
+          teardownNote = `\`${fate.ownerType}\` has ${teardown.map((m) => `\`${m.name}\``).join(', ')}, but none calls ${model.releases.map((r) => `\`${r}\``).join('/')} for it`;
+          for (const m of teardown) related.push({ path: m.path, line: m.site.startLine, message: `teardown \`${fate.ownerType}::${m.name}\` does not remove it` });
+        }
+      }
+      const lifetime = OUTLIVES[a.source.lifetime];
+      if (!lifetime) {
+        ctx.note({ counter: 'short-lived source', path, line, detail: `${a.api}: \`${a.source.text}\` is ${a.source.lifetime}, it dies with its listener` });
+        continue;
+      }
+      const frequency = howOften(a, ctx.project);
+      if (frequency === 'once') {
+        ctx.note({ counter: 'once per process', path, line, detail: `${a.api} in ${symbolOf(a)}` });
+        continue;
+      }
+      const symbol = symbolOf(a);
+      const unit = a.kind === 'subscription' ? 'subscription' : 'listener';
+      const event = a.source.event !== undefined ? ` for \`${a.source.event}\`` : '';
+      const evidence = [
+        `\`${a.source.text}\` is ${lifetime}`,
+        frequency === 'per-operation'
+          ? `\`${symbol}()\` runs per operation: every call adds one more ${unit}${event}`
+          : `\`${symbol}()\` runs for every \`${a.fn.ownerType}\` instance: each adds one more ${unit}${event}, and the instance cannot be collected while \`${a.source.text}\` holds it`,
+        fate.kind === 'field'
+          ? (teardownNote ?? `\`${fate.ownerType}\` has no teardown method that calls ${model.releases.map((r) => `\`${r}\``).join('/')} for it`)
+          : `nothing calls ${model.releases.map((r) => `\`${r}\``).join('/')} for it${fate.kind === 'discarded' || fate.kind === 'local' ? '' : ` (${describeFate(fate, handleType)})`}`,
+      ];
+      if (model.oneShot) evidence.push('it removes itself after the first event: it leaks only while that event never comes');
+      const priority = model.oneShot ? 'P2' : frequency === 'per-operation' ? 'P0' : 'P1';
+      const confidence = model.oneShot ? 'low' : a.source.lifetime === 'injected' ? 'medium' : 'high';
+      ctx.report({
+        ruleId: 'listener-never-removed',
+        messageId: frequency === 'per-operation' ? 'perOperation' : 'perInstance',
+        kind: a.kind,
+        language: ref.file.language,
+        priority,
+        confidence,
+        location: locationOf(ref),
+        symbol,
+        api: a.api,
+        snippet: a.snippet,
+        message:
+          frequency === 'per-operation'
+            ? `\`${a.api}\`${event} in \`${symbol}()\` adds a ${unit} to \`${a.source.text}\` on every call and never removes it`
+            : `\`${a.api}\`${event} in \`${symbol}()\` adds a ${unit} to \`${a.source.text}\` for every instance, and no teardown removes it`,
+        evidence,
+        growth:
+          frequency === 'per-operation'
+            ? `${a.inLoop ? `+1 ${unit} per loop iteration` : `+1 ${unit}`} per call of \`${symbol}()\`, never reclaimed while \`${a.source.text}\` lives`
+            : `+1 ${unit} per \`${a.fn.ownerType}\` instance, each pinning its instance`,
+        impact: model.cost?.summary ?? `one ${unit} and everything its callback closes over`,
+        remediation: model.remediation ?? `Remove the ${unit} when its owner goes away (${model.releases.join('/')}).`,
+        related,
+      });
+    }
+  },
+};
+
+/** Per operation, per instance (constructor, lifecycle hook, effect), or once per process. */
+function howOften(a: Acquisition, project: Parameters<typeof startedOnlyFromEntry>[0]): 'per-operation' | 'per-instance' | 'once' {
+  if (a.fn.isEntryPoint || a.fn.name === '<module>') return 'once';
+  if (a.fn.constructOnce) return a.fn.ownerType ? 'per-instance' : 'once';
+  if (!a.inLoop && startedOnlyFromEntry(project, a.fn)) return 'once';
+  return 'per-operation';
+}
