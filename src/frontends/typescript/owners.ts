@@ -111,8 +111,9 @@ function parametersAround(node: SyntaxNode): Set<string> {
 }
 
 /** `new X()` / `createX()` / a literal: the owner made it; a parameter or `inject(X)`: handed in. */
-function originOfValue(value: SyntaxNode, params: ReadonlySet<string>): FieldOrigin {
+function originOfValue(value: SyntaxNode, params: ReadonlySet<string>, depth = 0): FieldOrigin {
   const v = unwrap(value);
+  if (depth > 8) return 'owned';
   if (v.type === 'identifier') return params.has(v.text) ? 'injected' : 'owned';
   if (v.type === 'member_expression') {
     const path = memberPath(v);
@@ -126,7 +127,7 @@ function originOfValue(value: SyntaxNode, params: ReadonlySet<string>): FieldOri
   if (v.type === 'binary_expression' || v.type === 'ternary_expression') {
     // `opts.bus ?? new EventEmitter()`: handed in when given.
     const parts = kids(v);
-    return parts.some((p) => originOfValue(p, params) === 'injected') ? 'injected' : 'owned';
+    return parts.some((p) => originOfValue(p, params, depth + 1) === 'injected') ? 'injected' : 'owned';
   }
   return 'owned';
 }

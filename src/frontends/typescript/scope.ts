@@ -228,7 +228,9 @@ function collectModuleCalls(stmt: SyntaxNode, scope: FileScope): void {
 const FUNCTION_LIKE = new Set(['function_declaration', 'generator_function_declaration', 'function_expression', 'function', 'generator_function', 'arrow_function', 'method_definition', 'class_declaration', 'class']);
 
 /** A compile-time number: literals (`10_000`, `0x10`), `+ - * /`, parentheses, `as const`, known constants. */
-export function numberOf(node: SyntaxNode, consts: ReadonlyMap<string, number>): number | undefined {
+export function numberOf(node: SyntaxNode, consts: ReadonlyMap<string, number>, depth = 0): number | undefined {
+  // Real constants are shallow; a generated 10 000-term sum is not worth a deep recursion.
+  if (depth > 32) return undefined;
   switch (node.type) {
     case 'number': {
       const n = Number(node.text.replace(/_/g, ''));
@@ -246,14 +248,14 @@ export function numberOf(node: SyntaxNode, consts: ReadonlyMap<string, number>):
     case 'satisfies_expression':
     case 'non_null_expression': {
       const inner = kids(node)[0];
-      return inner ? numberOf(inner, consts) : undefined;
+      return inner ? numberOf(inner, consts, depth + 1) : undefined;
     }
     case 'binary_expression': {
       const l = node.childForFieldName('left');
       const r = node.childForFieldName('right');
       const op = node.childForFieldName('operator')?.text;
-      const a = l ? numberOf(l, consts) : undefined;
-      const b = r ? numberOf(r, consts) : undefined;
+      const a = l ? numberOf(l, consts, depth + 1) : undefined;
+      const b = r ? numberOf(r, consts, depth + 1) : undefined;
       if (a === undefined || b === undefined) return undefined;
       if (op === '*') return a * b;
       if (op === '+') return a + b;
