@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { registerAudit } from './audit-command.js';
 import { registerRules } from './rules-command.js';
+import { registerWatch } from './watch-command.js';
 import { EXIT, UsageError } from './errors.js';
 
 export function buildProgram(): Command {
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true);
   registerAudit(program);
   registerRules(program);
+  registerWatch(program);
   return program;
 }
 
