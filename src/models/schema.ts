@@ -40,6 +40,8 @@ export const ResourceModel = z
          * still applies when given).
          */
         receiver: z.object({ models: z.array(z.string()).default([]), namePattern: z.string().optional() }).strict().optional(),
+        /** Matches only calls with at most this many arguments (`new ReplaySubject()` keeps everything; `new ReplaySubject(10)` is bounded). */
+        maxArguments: z.number().int().min(0).optional(),
         /** A language construct the frontend recognises instead of a call (an async loop started without awaiting it). */
         construct: z.enum(['floating-async-call']).optional(),
       })

@@ -57,6 +57,12 @@ export class CallMatcher {
   }
 
   match(node: SyntaxNode, bindings: Bindings, declaredLocally: (name: string) => boolean): CallMatch[] {
+    const args = node.childForFieldName('arguments');
+    const count = args ? args.namedChildren.filter((c) => c !== null && c.type !== 'comment').length : 0;
+    return this.matchAny(node, bindings, declaredLocally).filter((m) => m.model.acquire.maxArguments === undefined || count <= m.model.acquire.maxArguments);
+  }
+
+  private matchAny(node: SyntaxNode, bindings: Bindings, declaredLocally: (name: string) => boolean): CallMatch[] {
     if (node.type === 'new_expression') return this.matchNew(node, declaredLocally);
     if (node.type !== 'call_expression') return [];
     const callee = node.childForFieldName('function');
