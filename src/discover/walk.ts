@@ -99,14 +99,22 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
       if (isDir && userIgnore.ignores(`${relPath}/`)) continue;
       if (isDir) await visitDir(child, active);
       else if (entry.isFile()) {
-        const st = await stat(child).catch(() => undefined);
-        if (st?.isFile()) await visitFile(child, st.size);
+        const st = await stat(child).catch((err: unknown) => errorCode(err));
+        if (typeof st === 'string') {
+          const hint = entry.name.includes('\uFFFD') ? ' (file name is not valid UTF-8)' : '';
+          if (languageOf(relPath)) out.skipped.push({ relPath, reason: `cannot read: ${st}${hint}` });
+        } else if (st.isFile()) await visitFile(child, st.size);
       }
     }
   }
 
   for (const p of opts.paths) {
     const abs = resolve(p);
+    if (!isInside(abs, root)) {
+      // Report paths are relative to the root: a path outside it would print as ../..
+      out.skipped.push({ relPath: p, reason: 'outside the audited root' });
+      continue;
+    }
     const st = await lstat(abs).catch(() => undefined);
     if (!st) {
       out.skipped.push({ relPath: p, reason: 'no such file or directory' });

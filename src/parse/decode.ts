@@ -1,7 +1,13 @@
 // Bytes -> source text. Binary files are refused; UTF-16 and BOMs are handled;
-// invalid UTF-8 is replaced (U+FFFD) and noted, never fatal.
+// invalid UTF-8 is replaced (U+FFFD) and noted, never fatal. Lone CR line
+// endings (old Mac) become LF, same length, so grammars and line numbers agree.
 
 export type Decoded = { ok: true; text: string; note?: string } | { ok: false; reason: string };
+
+function withLineFeeds(decoded: Decoded): Decoded {
+  if (!decoded.ok || !decoded.text.includes('\r')) return decoded;
+  return { ...decoded, text: decoded.text.replace(/\r(?!\n)/g, '\n') };
+}
 
 /** Why these bytes are not source text (decodeSource would refuse them), or undefined. Looks at the head only. */
 export function refusal(bytes: Uint8Array): string | undefined {
@@ -10,6 +16,10 @@ export function refusal(bytes: Uint8Array): string | undefined {
 }
 
 export function decodeSource(bytes: Uint8Array): Decoded {
+  return withLineFeeds(decodeBytes(bytes));
+}
+
+function decodeBytes(bytes: Uint8Array): Decoded {
   if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) {
     return { ok: true, text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), note: 'UTF-16LE file decoded' };
   }
