@@ -17,6 +17,7 @@ import { renderSarif } from '../report/sarif.js';
 import { baseDirOf } from '../report/source-file.js';
 import { renderText } from '../report/text.js';
 import { EXIT, UsageError } from './errors.js';
+import { exitOnInterrupt } from './interrupt.js';
 import { createProgress } from './progress.js';
 import { performanceOptions, type PerformanceCliOptions } from './performance-options.js';
 
@@ -70,12 +71,15 @@ export function registerAudit(program: Command): void {
 }
 
 export async function runAuditCommand(paths: string[], options: AuditCliOptions): Promise<number> {
+  const restoreSignals = exitOnInterrupt();
   try {
     return await auditAndReport(paths, options);
   } catch (err) {
     // Bad config, baseline or runtime data: one line, exit 2.
     if (err instanceof ConfigError || err instanceof BaselineError || err instanceof RuntimeDataError) throw new UsageError(err.message);
     throw err;
+  } finally {
+    restoreSignals();
   }
 }
 
