@@ -112,3 +112,14 @@ describe('hostile inputs', () => {
     expect(result.findings).toHaveLength(1);
   });
 });
+
+describe('output safety', () => {
+  it('never passes terminal escape sequences from source text to the terminal', async () => {
+    const { runCli } = await import('../helpers.js');
+    const root = makeTree({ 'src/esc.rs': `pub fn start() { tokio::spawn(async move { loop { println!("\u001b]0;pwned\u0007\u001b[2J"); } }); }\n` });
+    const r = runCli([root, '--fail-on', 'none']);
+    expect(r.stdout).toContain('task-unstoppable');
+    expect(r.stdout).not.toMatch(/[\u001b\u0007]/);
+    expect(r.stdout).toContain('\\u001b');
+  });
+});
