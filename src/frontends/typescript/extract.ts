@@ -55,6 +55,8 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   walk(root, (node) => {
     if (node.type === 'ERROR') facts.parseErrors++;
     else if (node.type === 'comment') {
+      // A marker quoted in a code span documents the syntax; it suppresses nothing.
+      if (/`[^`]*leakaudit-ignore/.test(node.text)) return false;
       const before = lines[node.startPosition.row]!.slice(0, node.startPosition.column);
       comments.push({ line: line(node), text: node.text, trailing: before.trim() !== '' });
       return false;
@@ -161,7 +163,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
         classes,
         ...(ownerType ? { ownerType } : {}),
         fn,
-        inConstructor: enclosing.name === 'constructor',
+        ...(enclosing.name === 'constructor' ? { constructorKind: fn && isPrivateMember(fn) ? ('private' as const) : ('public' as const) } : {}),
         root,
         modulePath: path,
       };
@@ -249,7 +251,8 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     const cls = enclosing.context.cls;
     const ownerType = pathOf.length === 2 && cls ? className(cls) : undefined;
     let body = looping.get(`${ownerType ?? ''}#${name}`);
-    if (!body && pathOf.length === 1) {
+    if (!body && pathOf.length === 1 && visiblyFloating(call)) {
+      // Another module's function, visibly a promise left running: the project resolves it.
       const binding = scope.imports.get(name);
       if (binding && binding.module.startsWith('.')) body = { longLived: false, exits: [], ignoredErrors: [], captures: [], delegatesTo: binding.name === '*' ? name : binding.name };
     }
@@ -332,6 +335,19 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   facts.owners = owners;
   facts.suppressions = parseSuppressions(comments, lines);
   return facts;
+}
+
+/** `void f()`, `f().catch(..)`, `f().then(..)`: a promise started and left running, whatever `f` is. */
+function visiblyFloating(call: SyntaxNode): boolean {
+  const parent = call.parent;
+  if (parent?.type === 'unary_expression' && parent.text.startsWith('void')) return true;
+  return parent?.type === 'member_expression' && /^(catch|then|finally)$/.test(parent.childForFieldName('property')?.text ?? '');
+}
+
+/** `private constructor(..)`, `#method()`: only the class itself calls it. */
+function isPrivateMember(fn: SyntaxNode): boolean {
+  if (fn.type !== 'method_definition') return false;
+  return fn.children.some((c) => c?.type === 'accessibility_modifier' && c.text === 'private') || fn.childForFieldName('name')?.type === 'private_property_identifier';
 }
 
 /** Methods of built-in objects: never the user's function. */

@@ -210,14 +210,21 @@ class LocalTracker {
     const fates: { fate: HandleFate; node: SyntaxNode }[] = [];
     let used = false;
     const start = usesAfter.endIndex;
-    walk(scopeNode, (node) => {
-      if (node.endIndex <= start) return false;
-      if (node.startIndex < start) return true;
+    const visitUse = (node: SyntaxNode): void => {
       if ((node.type === 'identifier' || node.type === 'shorthand_property_identifier') && node.text === name) {
         used = true;
         const fate = this.fateOfUse(node, depth);
         if (fate) fates.push({ fate, node });
       }
+    };
+    walk(scopeNode, (node) => {
+      if (node.endIndex <= start) {
+        // A callback written above the declaration runs later and may use it: `const done = () => clearTimeout(t); const t = setTimeout(done)`.
+        if (FUNCTION_TYPES.has(node.type) && !same(node, scopeNode)) walk(node, (inner) => (visitUse(inner), true));
+        return !FUNCTION_TYPES.has(node.type);
+      }
+      if (node.startIndex < start) return true;
+      visitUse(node);
       return true;
     });
     const rank = (f: HandleFate): number =>

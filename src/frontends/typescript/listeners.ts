@@ -26,8 +26,11 @@ export interface ListenerContext {
   classes: ReadonlyMap<string, ClassInfo>;
   ownerType?: string;
   fn: SyntaxNode | null;
-  /** The enclosing function is a constructor: its parameters are injected dependencies. */
-  inConstructor: boolean;
+  /**
+   * The enclosing function is a constructor: its parameters are injected dependencies, unless
+   * it is private (only the class's own factories call it, with resources they created).
+   */
+  constructorKind?: 'public' | 'private';
   root: SyntaxNode;
   modulePath: string;
 }
@@ -69,7 +72,7 @@ export function lifetimeOf(expr: SyntaxNode, ctx: ListenerContext, depth = 0): S
   }
   if (ctx.scope.imports.has(root)) return 'imported';
   if (GLOBALS.has(root) && !declaredIn(ctx.fn, root)) return 'global';
-  if (ctx.fn && parameterNames(ctx.fn).has(root)) return ctx.inConstructor ? 'injected' : 'parameter';
+  if (ctx.fn && parameterNames(ctx.fn).has(root)) return ctx.constructorKind === 'public' ? 'injected' : ctx.constructorKind === 'private' ? 'owned' : 'parameter';
   if (ctx.fn && declaredIn(ctx.fn, root)) {
     const value = initialValue(ctx.fn, root);
     if (value) {
