@@ -123,6 +123,8 @@ export interface ParsedStat {
   name: string;
   state: string;
   ppid: number;
+  /** Process group id. */
+  pgrp: number;
   startTime: number;
   exitCode?: number;
 }
@@ -137,6 +139,7 @@ export function parseStat(text: string): ParsedStat {
     name: text.slice(open + 1, close),
     state: fields[0] ?? '?',
     ppid: Number(fields[1]),
+    pgrp: Number(fields[2]),
     startTime: Number(fields[22 - 3]),
     ...(exit !== undefined ? { exitCode: Number(exit) } : {}),
   };

@@ -391,7 +391,7 @@ function describeEnd(
 
 function describeStop(stop: StopOutcome, exit: ExitStatus | undefined): string {
   const status = exit ? ` (${describeExit(exit)})` : '';
-  const strays = stop.strays > 0 ? `; killed ${stop.strays} stray descendant${stop.strays === 1 ? '' : 's'}` : '';
+  const strays = stop.strays > 0 ? `; also stopped ${stop.strays} descendant${stop.strays === 1 ? '' : 's'} outside its process group` : '';
   switch (stop.how) {
     case 'already-exited':
       return `; target had already exited${status}${strays}`;

@@ -7,7 +7,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { exitStatus, type ExitStatus } from './exit-status.js';
 import { OutputTail } from './output-tail.js';
-import { parseStat } from './proc-reader.js';
+import { parseStat, type ParsedStat } from './proc-reader.js';
 import { killGroup } from './shell-command.js';
 import { sleep, TIMED_OUT, within } from './timing.js';
 
@@ -18,7 +18,7 @@ export interface StopOutcome {
   firstSignal: NodeJS.Signals;
   /** Milliseconds from the first signal to the exit of the whole tree. */
   tookMs: number;
-  /** Descendants outside the process group killed individually. */
+  /** Descendants outside the process group, stopped one by one. */
   strays: number;
 }
 
@@ -93,25 +93,23 @@ export class StartedTarget {
    */
   async stop(graceMs: number, seen: ReadonlyMap<number, number>, firstSignal: NodeJS.Signals = 'SIGTERM'): Promise<StopOutcome> {
     const started = performance.now();
+    // Descendants that left the process group (setsid, detached spawns) get every signal one by one.
+    const strays = await liveStrays(this.pid, seen);
     if (this.exit) {
-      const strays = await killStrays(this.pid, seen);
+      for (const pid of strays) signalPid(pid, 'SIGKILL');
       await this.closeLog();
-      return { how: 'already-exited', firstSignal, tookMs: 0, strays };
+      return { how: 'already-exited', firstSignal, tookMs: 0, strays: strays.length };
     }
     killGroup(this.pid, firstSignal);
-    for (const [pid, startTime] of seen) if (pid !== this.pid && (await sameProcess(pid, startTime))) signalPid(pid, firstSignal);
+    for (const pid of strays) signalPid(pid, firstSignal);
     const exitedInTime = (await within(this.exited, graceMs)) !== TIMED_OUT;
-    // Give the rest of the group the remainder of the grace period too.
-    while (exitedInTime && groupAlive(this.pid) && performance.now() - started < graceMs) await sleep(20);
-    let how: StopOutcome['how'] = exitedInTime ? 'terminated' : 'killed';
-    if (groupAlive(this.pid)) {
-      if (!exitedInTime) how = 'killed';
-      killGroup(this.pid, 'SIGKILL');
-    }
-    const strays = await killStrays(this.pid, seen);
+    // Give the rest of the group and the strays the remainder of the grace period too.
+    while (exitedInTime && (groupAlive(this.pid) || strays.some(isAlive)) && performance.now() - started < graceMs) await sleep(20);
+    killGroup(this.pid, 'SIGKILL');
+    for (const pid of strays) if (isAlive(pid)) signalPid(pid, 'SIGKILL');
     await this.exited;
     await this.closeLog();
-    return { how, firstSignal, tookMs: performance.now() - started, strays };
+    return { how: exitedInTime ? 'terminated' : 'killed', firstSignal, tookMs: performance.now() - started, strays: strays.length };
   }
 
   private closeLog(): Promise<void> {
@@ -119,24 +117,29 @@ export class StartedTarget {
   }
 }
 
-/** Kill, with SIGKILL, every descendant seen during the watch that is still the same process. */
-async function killStrays(rootPid: number, seen: ReadonlyMap<number, number>): Promise<number> {
-  let killed = 0;
+/** Descendants seen during the watch, still the same processes, outside the target's process group. */
+async function liveStrays(rootPid: number, seen: ReadonlyMap<number, number>): Promise<number[]> {
+  const strays: number[] = [];
   for (const [pid, startTime] of seen) {
     if (pid === rootPid) continue;
-    if (await sameProcess(pid, startTime)) {
-      signalPid(pid, 'SIGKILL');
-      killed++;
-    }
+    const stat = await statOf(pid);
+    if (stat && stat.startTime === startTime && stat.state !== 'Z' && stat.state !== 'X' && stat.pgrp !== rootPid) strays.push(pid);
   }
-  return killed;
+  return strays;
 }
 
-/** True when `pid` is alive, not a zombie, and started at `startTime` (not a reused pid). */
-export async function sameProcess(pid: number, startTime: number): Promise<boolean> {
+async function statOf(pid: number): Promise<ParsedStat | undefined> {
   try {
-    const stat = parseStat(await readFile(`/proc/${pid}/stat`, 'utf8'));
-    return stat.startTime === startTime && stat.state !== 'Z' && stat.state !== 'X';
+    return parseStat(await readFile(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
   } catch {
     return false;
   }
