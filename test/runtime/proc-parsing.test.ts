@@ -41,10 +41,11 @@ describe('/proc parsing', () => {
     const fields = Array.from({ length: 50 }, (_, i) => String(i + 3));
     fields[0] = 'Z';
     fields[1] = '77';
+    fields[2] = '4240';
     fields[19] = '123456';
     fields[49] = '35072';
     const stat = parseStat(`4242 (my (odd) name) ${fields.join(' ')}`);
-    expect(stat).toEqual({ name: 'my (odd) name', state: 'Z', ppid: 77, startTime: 123456, exitCode: 35072 });
+    expect(stat).toEqual({ name: 'my (odd) name', state: 'Z', ppid: 77, pgrp: 4240, startTime: 123456, exitCode: 35072 });
   });
 
   it('reads threads, RSS and uid from status', () => {
