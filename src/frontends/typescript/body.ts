@@ -41,8 +41,8 @@ interface FoundLoop {
 /** The body of an async function whose loop runs until something stops it, or a non-long-lived result. */
 export function analyseFunctionBody(body: SyntaxNode, ctx: BodyContext, outer: ReadonlySet<string>): BodyFacts {
   const loop = findLongLivedLoop(body, ctx);
+  if (!loop) return { longLived: false, exits: [], ignoredErrors: [], captures: [] };
   const captures = capturesOf(body, outer);
-  if (!loop) return { longLived: false, exits: [], ignoredErrors: [], captures };
   const facts: BodyFacts = {
     longLived: true,
     loopKind: loop.kind,
@@ -269,6 +269,7 @@ export function firstNumberArgument(call: SyntaxNode, scope: FileScope): number 
 /** Names from the enclosing function the body uses (kept alive as long as it runs); `this` included. */
 export function capturesOf(body: SyntaxNode, outer: ReadonlySet<string>): string[] {
   const seen = new Set<string>();
+  if (outer.size === 0 && !body.text.includes('this')) return [];
   walk(body, (node) => {
     if ((node.type === 'identifier' || node.type === 'shorthand_property_identifier') && outer.has(node.text)) seen.add(node.text);
     else if (node.type === 'this') seen.add('this');

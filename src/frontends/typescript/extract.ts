@@ -5,13 +5,13 @@ import type { ResourceModel } from '../../models/schema.js';
 import { parseSuppressions, type CommentSpan } from '../shared/suppressions.js';
 import { firstLine, kids, line, shortText, siteOf, walk, same } from '../shared/tree.js';
 import { analyseFunctionBody, consumingLoopBody, intervalBody, outerNames, rearmBody, type BodyContext } from './body.js';
-import { CLASS_TYPES, FUNCTION_TYPES, bodyOf, className, enclosingFunction, functionName, isAsync, isInlineCallback } from './functions.js';
-import { declaredIn, fateOf, type FateContext } from './handles.js';
+import { CLASS_TYPES, FUNCTION_TYPES, MODULE_CONTEXT, bodyOf, childContext, className, describeFunction, functionName, isAsync, isInlineCallback, type Enclosing, type FunctionContext } from './functions.js';
+import { Declarations, fateOf, type FateContext } from './handles.js';
 import { listenerFacts, registrationKey, subscriptionFacts, type ListenerContext } from './listeners.js';
 import { bindingText, CallMatcher, type CallMatch } from './match.js';
 import { collectClass, moduleOwner, type ClassInfo } from './owners.js';
 import { memberPath, unwrap } from './qualify.js';
-import { collectScope, type FileScope } from './scope.js';
+import { ScopeCollector } from './scope.js';
 
 export interface TypescriptFrontendInput {
   path: string;
@@ -22,8 +22,8 @@ export interface TypescriptFrontendInput {
 }
 
 interface Collected {
-  calls: SyntaxNode[];
-  functions: SyntaxNode[];
+  calls: { node: SyntaxNode; ctx: FunctionContext }[];
+  functions: { node: SyntaxNode; ctx: FunctionContext }[];
   classes: SyntaxNode[];
 }
 
@@ -31,8 +31,8 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   const { tree, source, models, path, isTestFile } = input;
   const root = tree.rootNode;
   const lines = source.split(/\r\n|\r|\n/);
-  const scope = collectScope(root);
-  const matcher = new CallMatcher(models, scope);
+  const scopeCollector = new ScopeCollector();
+  const scope = scopeCollector.scope;
   const facts: FileFacts = {
     path,
     language: 'typescript',
@@ -44,53 +44,81 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     loopingFunctions: [],
     calls: [],
     uses: [],
-    imports: [...scope.roots].sort(),
+    imports: [],
     parseErrors: 0,
     suppressions: [],
   };
 
-  // One walk collects everything the passes below need.
+  // One top-down walk collects everything the passes below need, each node with its
+  // function context (no parent lookups: every step up allocates a node wrapper).
   const collected: Collected = { calls: [], functions: [], classes: [] };
   const comments: CommentSpan[] = [];
-  walk(root, (node) => {
-    if (node.type === 'ERROR') facts.parseErrors++;
-    else if (node.type === 'comment') {
+  const stack: { node: SyntaxNode; ctx: FunctionContext }[] = [{ node: root, ctx: MODULE_CONTEXT }];
+  while (stack.length > 0) {
+    const { node, ctx } = stack.pop()!;
+    const type = node.type;
+    if (type === 'comment') {
       // A marker quoted in a code span documents the syntax; it suppresses nothing.
-      if (/`[^`]*leakaudit-ignore/.test(node.text)) return false;
-      const before = lines[node.startPosition.row]!.slice(0, node.startPosition.column);
-      comments.push({ line: line(node), text: node.text, trailing: before.trim() !== '' });
-      return false;
-    } else if (node.type === 'call_expression' || node.type === 'new_expression') collected.calls.push(node);
-    else if (FUNCTION_TYPES.has(node.type)) collected.functions.push(node);
-    else if (CLASS_TYPES.has(node.type)) collected.classes.push(node);
-    return true;
-  });
+      if (!/`[^`]*leakaudit-ignore/.test(node.text)) {
+        const before = lines[node.startPosition.row]!.slice(0, node.startPosition.column);
+        comments.push({ line: line(node), text: node.text, trailing: before.trim() !== '' });
+      }
+      continue;
+    }
+    if (type === 'ERROR') facts.parseErrors++;
+    else if (type === 'call_expression' || type === 'new_expression') collected.calls.push({ node, ctx });
+    else if (FUNCTION_TYPES.has(type)) collected.functions.push({ node, ctx });
+    else if (CLASS_TYPES.has(type)) collected.classes.push(node);
+    if (!scopeCollector.visit(node)) continue;
+    const inner = childContext(node, ctx);
+    const children = node.namedChildren;
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i];
+      if (child) stack.push({ node: child, ctx: inner });
+    }
+  }
 
+  scopeCollector.finish(root);
+  facts.imports = [...scope.roots].sort();
+  const matcher = new CallMatcher(models, scope);
   const classes = new Map<string, ClassInfo>();
   for (const cls of collected.classes) {
     const info = collectClass(cls);
-    const existing = classes.get(info.owner.name);
-    if (!existing) classes.set(info.owner.name, info);
+    if (!classes.has(info.owner.name)) classes.set(info.owner.name, info);
   }
 
+  const described = new Map<string, Omit<Enclosing, 'context'>>();
+  /** What the function around `node` is, computed once per function. */
+  const describe = (node: SyntaxNode, ctx: FunctionContext): Enclosing => {
+    if (!ctx.fn) return describeFunction(node, ctx, scope, isTestFile);
+    const key = `${ctx.fn.startIndex}:${ctx.fn.endIndex}:${ctx.inTest}`;
+    let known = described.get(key);
+    if (!known) {
+      const { context: _context, ...rest } = describeFunction(node, ctx, scope, isTestFile);
+      known = rest;
+      described.set(key, known);
+    }
+    return { ...known, context: ctx };
+  };
+
+  const declarations = new Declarations();
   const periodModels = new Set(models.filter((m) => m.role === 'period').map((m) => m.id));
   const noBindings = new Map<string, ResourceModel>();
   const bodyCtx: BodyContext = {
     scope,
-    isPeriodCall: (call) => matcher.match(call, noBindings, () => false).some((m) => periodModels.has(m.model.id)),
+    isPeriodCall: (call) => matcher.match(call, noBindings).some((m) => periodModels.has(m.model.id)),
   };
 
   // Async functions whose body loops until stopped: started without `await`, they are background tasks.
   const looping = new Map<string, BodyFacts>();
-  for (const fn of collected.functions) {
+  for (const { node: fn, ctx } of collected.functions) {
     if (!isAsync(fn) || isInlineCallback(fn)) continue;
     const name = functionName(fn);
     const body = bodyOf(fn);
     if (name.startsWith('<') || !body || body.type !== 'statement_block') continue;
     const analysed = analyseFunctionBody(body, bodyCtx, new Set());
     if (!analysed.longLived) continue;
-    const enclosing = enclosingFunction(body, scope, isTestFile);
-    const ownerType = enclosing.ownerType;
+    const ownerType = describe(body, childContext(fn, ctx)).ownerType;
     looping.set(`${ownerType ?? ''}#${name}`, analysed);
     facts.loopingFunctions.push({ name, ...(ownerType ? { ownerType } : {}), site: siteOf(fn), body: analysed });
   }
@@ -98,8 +126,8 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   // Names bound to acquired resources, for receiver rules (`pool.connect()` on a pg Pool).
   const bindings = new Map<string, ResourceModel>();
   const matches = new Map<SyntaxNode, CallMatch[]>();
-  for (const node of collected.calls) {
-    const found = matcher.match(node, bindings, (name) => declaredIn(enclosingFunction(node, scope, isTestFile).context.fn, name));
+  for (const { node } of collected.calls) {
+    const found = matcher.match(node, bindings);
     if (found.length === 0) continue;
     matches.set(node, found);
     const acquire = found.find((m) => m.model.role === 'acquire');
@@ -107,9 +135,9 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     if (acquire && target) bindings.set(target, acquire.model);
   }
   // Method models whose receiver is bound later in the file (a field assigned in a later constructor).
-  for (const node of collected.calls) {
+  for (const { node } of collected.calls) {
     if (matches.has(node)) continue;
-    const found = matcher.match(node, bindings, () => false).filter((m) => m.model.acquire.receiver);
+    const found = matcher.match(node, bindings).filter((m) => m.model.acquire.receiver);
     if (found.length > 0) matches.set(node, found);
   }
 
@@ -118,27 +146,34 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   const floatingModel = models.find((m) => m.acquire.construct === 'floating-async-call');
   const moduleTouched = { used: false };
   const seenCalls = new Set<string>();
+  const removals: SyntaxNode[] = [];
 
-  for (const node of collected.calls) {
+  // Releases first: listener facts look for the removal that matches them.
+  for (const { node, ctx } of collected.calls) {
+    if (node.type !== 'call_expression' || matches.has(node)) continue;
+    const release = releaseOf(node, ctx);
+    if (!release) continue;
+    facts.releases.push(release);
+    if (listenerReleaseNames.has(release.api)) removals.push(node);
+  }
+  for (const { node, ctx } of collected.calls) {
     const found = matches.get(node) ?? [];
     if (found.length > 0) {
-      const enclosing = enclosingFunction(node, scope, isTestFile);
+      const enclosing = describe(node, ctx);
       for (const match of found) facts.uses.push({ api: match.key, line: line(node), isTest: enclosing.isTest });
       const acquire = found.find((m) => m.model.role === 'acquire');
       if (acquire) facts.acquisitions.push(acquisitionOf(node, acquire, enclosing));
       continue;
     }
     if (node.type !== 'call_expression') continue;
-    if (!isTestFile) recordCall(node);
-    const release = releaseOf(node);
-    if (release) facts.releases.push(release);
+    if (!isTestFile) recordCall(node, ctx);
     if (floatingModel && looping.size + scope.imports.size > 0) {
-      const floating = floatingCall(node, floatingModel);
+      const floating = floatingCall(node, ctx, floatingModel);
       if (floating) facts.acquisitions.push(floating);
     }
   }
 
-  function acquisitionOf(call: SyntaxNode, match: CallMatch, enclosing: ReturnType<typeof enclosingFunction>): Acquisition {
+  function acquisitionOf(call: SyntaxNode, match: CallMatch, enclosing: Enclosing): Acquisition {
     const model = match.model;
     const fn = enclosing.context.fn;
     const cls = enclosing.context.cls;
@@ -151,6 +186,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       fn,
       root,
       isTask: model.kind === 'task',
+      declarations,
     };
     const generic = (): ReturnType<typeof fateOf> => fateOf(call, fateCtx);
     let handle: HandleFate;
@@ -166,6 +202,8 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
         ...(enclosing.name === 'constructor' ? { constructorKind: fn && isPrivateMember(fn) ? ('private' as const) : ('public' as const) } : {}),
         root,
         modulePath: path,
+        declarations,
+        removals,
       };
       const lf = model.kind === 'listener' ? listenerFacts(call, lctx, () => generic().fate) : subscriptionFacts(call, lctx);
       acquisition.source = lf.source;
@@ -217,13 +255,13 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   }
 
   /** Who calls which named function, so the analysis can tell what only `main()` starts. */
-  function recordCall(call: SyntaxNode): void {
+  function recordCall(call: SyntaxNode, ctx: FunctionContext): void {
     const callee = call.childForFieldName('function');
     const calleePath = callee ? memberPath(callee) : undefined;
     if (!calleePath) return;
     const name = calleePath.at(-1)!.replace(/^#/, '');
     if (calleePath.length > 1 && IGNORED_CALLEES.test(name)) return;
-    const enclosing = enclosingFunction(call, scope, isTestFile);
+    const enclosing = describe(call, ctx);
     if (enclosing.isTest) return;
     let calleeOwner: string | undefined;
     if (calleePath.length === 2 && calleePath[0] === 'this') calleeOwner = enclosing.context.cls ? className(enclosing.context.cls) : '?';
@@ -242,12 +280,12 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   }
 
   /** `run()`, `void this.loop()`, `poll().catch(log)`: an async looping function started without awaiting it. */
-  function floatingCall(call: SyntaxNode, model: ResourceModel): Acquisition | undefined {
+  function floatingCall(call: SyntaxNode, ctx: FunctionContext, model: ResourceModel): Acquisition | undefined {
     const callee = call.childForFieldName('function');
     const pathOf = callee ? memberPath(callee) : undefined;
     if (!pathOf || pathOf.length > 2 || (pathOf.length === 2 && pathOf[0] !== 'this')) return undefined;
     const name = pathOf.at(-1)!;
-    const enclosing = enclosingFunction(call, scope, isTestFile);
+    const enclosing = describe(call, ctx);
     const cls = enclosing.context.cls;
     const ownerType = pathOf.length === 2 && cls ? className(cls) : undefined;
     let body = looping.get(`${ownerType ?? ''}#${name}`);
@@ -259,7 +297,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     if (!body) return undefined;
     // A loop restarting itself from inside is not a new task.
     if (enclosing.name === name && enclosing.ownerType === ownerType) return undefined;
-    const fateCtx: FateContext = { model, scope, ...(cls ? { ownerType: className(cls) } : {}), modulePath: path, fn: enclosing.context.fn, root, isTask: true };
+    const fateCtx: FateContext = { model, scope, ...(cls ? { ownerType: className(cls) } : {}), modulePath: path, fn: enclosing.context.fn, root, isTask: true, declarations };
     const { fate } = fateOf(call, fateCtx);
     if (fate.kind !== 'discarded' && fate.kind !== 'field' && fate.kind !== 'local') return undefined;
     if (fate.kind === 'field' && fate.ownerType === path) moduleTouched.used = true;
@@ -278,30 +316,25 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     return a;
   }
 
-  function releaseOf(call: SyntaxNode): Release | undefined {
+  function releaseOf(call: SyntaxNode, ctx: FunctionContext): Release | undefined {
     const callee = call.childForFieldName('function');
     if (!callee) return undefined;
+    let api: string;
+    if (callee.type === 'identifier') api = callee.text;
+    else if (callee.type === 'member_expression') api = callee.childForFieldName('property')?.text ?? '';
+    else return undefined;
+    if (!releaseNames.has(api)) return undefined;
     const args = call.childForFieldName('arguments');
     const list = args ? kids(args) : [];
-    let api: string;
-    let targetNode: SyntaxNode | undefined;
-    let listenerKey: { owner: string; field: string } | undefined;
-    const enclosing = enclosingFunction(call, scope, isTestFile);
+    const targetNode = callee.type === 'identifier' ? list[0] : (callee.childForFieldName('object') ?? undefined);
+    if (!targetNode) return undefined;
+    const enclosing = describe(call, ctx);
     const cls = enclosing.context.cls;
     const ownerType = cls ? className(cls) : undefined;
-    if (callee.type === 'identifier') {
-      if (!releaseNames.has(callee.text)) return undefined;
-      api = callee.text;
-      targetNode = list[0];
-    } else if (callee.type === 'member_expression') {
-      api = callee.childForFieldName('property')?.text ?? '';
-      if (!releaseNames.has(api)) return undefined;
-      targetNode = callee.childForFieldName('object') ?? undefined;
-      if (listenerReleaseNames.has(api) && targetNode) {
-        listenerKey = registrationKey(targetNode, list[1], { ...(ownerType ? { ownerType } : {}), scope, fn: enclosing.context.fn, modulePath: path });
-      }
-    } else return undefined;
-    if (!targetNode) return undefined;
+    const listenerKey =
+      callee.type === 'member_expression' && listenerReleaseNames.has(api)
+        ? registrationKey(targetNode, list[1], { ...(ownerType ? { ownerType } : {}), scope, fn: enclosing.context.fn, modulePath: path, declarations })
+        : undefined;
     const fnInfo = { name: enclosing.name, ...(ownerType ? { ownerType } : {}) };
     if (listenerKey) {
       if (listenerKey.owner === path) moduleTouched.used = true;
@@ -321,7 +354,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     const fieldOf = (rootPath: string[] | undefined): Release['target'] | { kind: 'module-field'; field: string } | undefined => {
       if (!rootPath) return undefined;
       if (rootPath[0] === 'this' && rootPath.length >= 2) return { kind: 'field', field: rootPath[1]!.replace(/^#/, '') };
-      if (scope.moduleVars.has(rootPath[0]!) && !declaredIn(fn, rootPath[0]!)) return { kind: 'module-field', field: rootPath[0]! };
+      if (scope.moduleVars.has(rootPath[0]!) && !declarations.has(fn, rootPath[0]!)) return { kind: 'module-field', field: rootPath[0]! };
       return undefined;
     };
     const direct = fieldOf(rootMemberPath(node));
@@ -354,7 +387,7 @@ function isPrivateMember(fn: SyntaxNode): boolean {
 const IGNORED_CALLEES =
   /^(push|pop|shift|unshift|map|filter|forEach|reduce|find|some|every|includes|indexOf|join|split|slice|splice|concat|then|catch|finally|get|set|has|add|delete|keys|values|entries|toString|trim|replace|match|test|exec|log|error|warn|info|debug|resolve|reject|all|race|stringify|parse|assign|freeze|call|apply|bind|emit|on|once|off|write|end|send|json|status|sort|flat|flatMap|startsWith|endsWith|padStart|toFixed|now|max|min|floor|ceil|round|abs|random)$/;
 
-function stripContext(e: ReturnType<typeof enclosingFunction>): Acquisition['fn'] {
+function stripContext(e: Enclosing): Acquisition['fn'] {
   const { context: _context, ...rest } = e;
   return rest;
 }

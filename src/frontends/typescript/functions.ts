@@ -38,10 +38,26 @@ const TEST_BLOCKS = /^(describe|it|test|suite|context|specify|bench|beforeEach|a
 export interface FunctionContext {
   /** The function whose body the node runs in (inline callbacks skipped); null at module level. */
   fn: SyntaxNode | null;
-  /** The class the function belongs to, if any. */
+  /** The nearest class around it (`this` in an arrow function is the class's). */
   cls: SyntaxNode | null;
   /** The node sits in a loop of its function (or an element callback such as `forEach`). */
   inLoop: boolean;
+  /** The node sits in a test block (`describe`, `it`, `beforeEach` ..). */
+  inTest: boolean;
+}
+
+export const MODULE_CONTEXT: FunctionContext = { fn: null, cls: null, inLoop: false, inTest: false };
+
+/** The context of a node's children, from the node and its own context (a top-down walk needs no parent lookups). */
+export function childContext(node: SyntaxNode, ctx: FunctionContext): FunctionContext {
+  if (FUNCTION_TYPES.has(node.type)) {
+    if (isInlineCallback(node)) return isElementCallback(node) && !ctx.inLoop ? { ...ctx, inLoop: true } : ctx;
+    return { fn: node, cls: ctx.cls, inLoop: false, inTest: ctx.inTest };
+  }
+  if (CLASS_TYPES.has(node.type)) return { fn: null, cls: node, inLoop: false, inTest: ctx.inTest };
+  if (LOOP_TYPES.has(node.type)) return ctx.inLoop ? ctx : { ...ctx, inLoop: true };
+  if (node.type === 'call_expression' && !ctx.inTest && isTestBlock(node)) return { ...ctx, inTest: true };
+  return ctx;
 }
 
 /** Is this function node an inline callback (array method, promise executor, `.then`, IIFE)? */
@@ -62,33 +78,29 @@ export function isInlineCallback(fn: SyntaxNode): boolean {
   return INLINE_METHODS.test(callee.childForFieldName('property')?.text ?? '');
 }
 
-function isElementCallback(fn: SyntaxNode): boolean {
+export function isElementCallback(fn: SyntaxNode): boolean {
   const call = fn.parent?.type === 'arguments' ? fn.parent.parent : null;
   const callee = call?.childForFieldName('function');
   return callee?.type === 'member_expression' && ELEMENT_METHODS.test(callee.childForFieldName('property')?.text ?? '');
 }
 
+/** The context of a node found by walking up (for the few lookups outside the top-down walk). */
 export function functionContext(node: SyntaxNode): FunctionContext {
   let inLoop = false;
+  let fn: SyntaxNode | null = null;
+  let cls: SyntaxNode | null = null;
+  let inTest = false;
   for (let cur = node.parent; cur; cur = cur.parent) {
-    if (LOOP_TYPES.has(cur.type)) inLoop = true;
-    if (FUNCTION_TYPES.has(cur.type)) {
+    if (!fn && !cls && LOOP_TYPES.has(cur.type)) inLoop = true;
+    if (!fn && !cls && FUNCTION_TYPES.has(cur.type)) {
       if (isInlineCallback(cur)) {
         if (isElementCallback(cur)) inLoop = true;
-        continue;
-      }
-      return { fn: cur, cls: classOf(cur), inLoop };
+      } else fn = cur;
     }
-    if (CLASS_TYPES.has(cur.type)) return { fn: null, cls: cur, inLoop };
+    if (!cls && CLASS_TYPES.has(cur.type)) cls = cur;
+    if (cur.type === 'call_expression' && isTestBlock(cur)) inTest = true;
   }
-  return { fn: null, cls: null, inLoop };
-}
-
-/** The class a method (or an arrow-function field) belongs to. */
-function classOf(fn: SyntaxNode): SyntaxNode | null {
-  const holder = fn.type === 'method_definition' ? fn : fn.parent?.type === 'public_field_definition' ? fn.parent : null;
-  const body = holder?.parent;
-  return body?.type === 'class_body' && body.parent && CLASS_TYPES.has(body.parent.type) ? body.parent : null;
+  return { fn, cls, inLoop, inTest };
 }
 
 export function className(cls: SyntaxNode): string {
@@ -148,16 +160,11 @@ function effectHookOf(fn: SyntaxNode): boolean {
   return !!callee && EFFECT_HOOKS.test(callee.text);
 }
 
-export function isTestContext(node: SyntaxNode): boolean {
-  for (let cur = node.parent; cur; cur = cur.parent) {
-    if (cur.type !== 'arguments') continue;
-    const call = cur.parent;
-    let callee = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
-    // `describe.each(table)(name, fn)`, `it.only(...)`
-    while (callee?.type === 'call_expression') callee = callee.childForFieldName('function');
-    if (callee && TEST_BLOCKS.test(callee.text.replace(/\s+/g, ''))) return true;
-  }
-  return false;
+/** `describe(..)`, `it.only(..)`, `describe.each(table)(name, fn)`: a test-framework block. */
+function isTestBlock(call: SyntaxNode): boolean {
+  let callee = call.childForFieldName('function');
+  while (callee?.type === 'call_expression') callee = callee.childForFieldName('function');
+  return !!callee && (callee.type === 'identifier' || callee.type === 'member_expression') && TEST_BLOCKS.test(callee.text.replace(/\s+/g, ''));
 }
 
 function isStatic(method: SyntaxNode): boolean {
@@ -180,9 +187,15 @@ function isTopLevel(fn: SyntaxNode): boolean {
   return decl?.parent?.type === 'program';
 }
 
-export function enclosingFunction(node: SyntaxNode, scope: FileScope, fileIsTest: boolean): EnclosingFunction & { context: FunctionContext } {
-  const context = functionContext(node);
-  const isTest = fileIsTest || isTestContext(node);
+export type Enclosing = EnclosingFunction & { context: FunctionContext };
+
+export function enclosingFunction(node: SyntaxNode, scope: FileScope, fileIsTest: boolean): Enclosing {
+  return describeFunction(node, functionContext(node), scope, fileIsTest);
+}
+
+/** What the function in `context` is; `node` is the node inside it being judged. */
+export function describeFunction(node: SyntaxNode, context: FunctionContext, scope: FileScope, fileIsTest: boolean): Enclosing {
+  const isTest = fileIsTest || context.inTest;
   const { fn, cls } = context;
   if (!fn) {
     // Module level, or a class field initialiser (runs per instance, like the constructor).

@@ -7,7 +7,7 @@ import type { ResourceModel } from '../../models/schema.js';
 import { kids, line, shortText, walk, same } from '../shared/tree.js';
 import { FUNCTION_TYPES, bodyOf, isInlineCallback } from './functions.js';
 import { memberPath, qualifiedNames, unwrap } from './qualify.js';
-import { stringValue, type FileScope } from './scope.js';
+import { declaredNames, stringValue, type FileScope } from './scope.js';
 import { signalArgument } from './body.js';
 
 /** Methods whose result is still the same resource (`setInterval(..).unref()`, `createServer(..).listen(..)`). */
@@ -31,6 +31,7 @@ export interface FateContext {
   root: SyntaxNode;
   /** The handle is a promise: awaiting it joins the task. */
   isTask: boolean;
+  declarations: Declarations;
 }
 
 export interface HandleResult {
@@ -93,17 +94,21 @@ function atModuleLevel(node: SyntaxNode): boolean {
   return decl?.parent?.type === 'program';
 }
 
-/** Is `name` declared (as a parameter or a local) inside `fn`? */
-export function declaredIn(fn: SyntaxNode | null, name: string): boolean {
-  if (!fn) return false;
-  let found = false;
-  walk(fn, (n) => {
-    if (found) return false;
-    if ((n.type === 'variable_declarator' && n.childForFieldName('name')?.text === name) || ((n.type === 'required_parameter' || n.type === 'optional_parameter') && n.childForFieldName('pattern')?.text === name)) found = true;
-    if (n.type === 'identifier' && n.text === name && (n.parent?.type === 'formal_parameters' || (n.parent?.type === 'arrow_function' && same(n.parent.childForFieldName('parameter'), n)))) found = true;
-    return !found;
-  });
-  return found;
+/** The names declared inside each function (parameters, locals, nested functions), computed once per function. */
+export class Declarations {
+  private readonly byFunction = new Map<string, Set<string>>();
+
+  /** Is `name` declared inside `fn` (so it is not the module-level or global one)? */
+  has(fn: SyntaxNode | null, name: string): boolean {
+    if (!fn) return false;
+    const key = `${fn.startIndex}:${fn.endIndex}`;
+    let names = this.byFunction.get(key);
+    if (!names) {
+      names = declaredNames(fn);
+      this.byFunction.set(key, names);
+    }
+    return names.has(name);
+  }
 }
 
 class LocalTracker {
@@ -178,7 +183,7 @@ class LocalTracker {
     if (path && path[0] === 'this' && path.length >= 2) return { kind: 'field', ownerType: this.ctx.ownerType ?? 'this', field: path[1]!.replace(/^#/, ''), line: line(at) };
     if (path && path.length >= 1 && path[0] !== 'this') {
       const root = path[0]!;
-      const isModuleVar = this.ctx.scope.moduleVars.has(root) && !declaredIn(this.ctx.fn, root);
+      const isModuleVar = this.ctx.scope.moduleVars.has(root) && !this.ctx.declarations.has(this.ctx.fn, root);
       if (isModuleVar) return this.moduleField(root, at);
       if (path.length === 1) return this.traceLocal(root, at, depth);
     }
@@ -196,7 +201,7 @@ class LocalTracker {
       const path = receiver ? memberPath(receiver) : undefined;
       if (COLLECTION.test(method) && path) {
         if (path[0] === 'this' && path.length >= 2) return { kind: 'field', ownerType: this.ctx.ownerType ?? 'this', field: path[1]!.replace(/^#/, ''), line: line(call) };
-        if (this.ctx.scope.moduleVars.has(path[0]!) && !declaredIn(this.ctx.fn, path[0]!)) return this.moduleField(path[0]!, call);
+        if (this.ctx.scope.moduleVars.has(path[0]!) && !this.ctx.declarations.has(this.ctx.fn, path[0]!)) return this.moduleField(path[0]!, call);
       }
       // `new Set([h])`, `Promise.all([..])` and friends hand it on.
       return { kind: 'passed', to: `\`${shortText(callee, 40)}()\`` };

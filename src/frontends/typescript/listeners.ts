@@ -6,7 +6,7 @@ import type { HandleFate, ListenerSource, SourceLifetime } from '../../facts/typ
 import type { ResourceModel } from '../../models/schema.js';
 import { kids, line, shortText, walk } from '../shared/tree.js';
 import { bodyOf, FUNCTION_TYPES, parameterNames } from './functions.js';
-import { declaredIn } from './handles.js';
+import type { Declarations } from './handles.js';
 import type { ClassInfo } from './owners.js';
 import { memberPath, qualifiedNames, unwrap } from './qualify.js';
 import { stringValue, type FileScope } from './scope.js';
@@ -33,6 +33,9 @@ export interface ListenerContext {
   constructorKind?: 'public' | 'private';
   root: SyntaxNode;
   modulePath: string;
+  declarations: Declarations;
+  /** Calls in this file that remove a listener (`off`, `removeListener`, `removeEventListener` ..). */
+  removals: readonly SyntaxNode[];
 }
 
 /** `a?.b` and `a.b` are the same receiver; whitespace never matters. */
@@ -71,9 +74,9 @@ export function lifetimeOf(expr: SyntaxNode, ctx: ListenerContext, depth = 0): S
     return origin ?? 'unknown';
   }
   if (ctx.scope.imports.has(root)) return 'imported';
-  if (GLOBALS.has(root) && !declaredIn(ctx.fn, root)) return 'global';
+  if (GLOBALS.has(root) && !ctx.declarations.has(ctx.fn, root)) return 'global';
   if (ctx.fn && parameterNames(ctx.fn).has(root)) return ctx.constructorKind === 'public' ? 'injected' : ctx.constructorKind === 'private' ? 'owned' : 'parameter';
-  if (ctx.fn && declaredIn(ctx.fn, root)) {
+  if (ctx.fn && ctx.declarations.has(ctx.fn, root)) {
     const value = initialValue(ctx.fn, root);
     if (value) {
       const v = unwrap(value);
@@ -142,12 +145,12 @@ export function listenerFacts(call: SyntaxNode, ctx: ListenerContext, genericFat
  * handler field (`window.addEventListener('resize', this.onResize)`), else a
  * module variable receiver.
  */
-export function registrationKey(receiver: SyntaxNode, handler: SyntaxNode | undefined, ctx: Pick<ListenerContext, 'ownerType' | 'scope' | 'fn' | 'modulePath'>): { owner: string; field: string } | undefined {
+export function registrationKey(receiver: SyntaxNode, handler: SyntaxNode | undefined, ctx: Pick<ListenerContext, 'ownerType' | 'scope' | 'fn' | 'modulePath' | 'declarations'>): { owner: string; field: string } | undefined {
   const rpath = memberPath(receiver);
   if (rpath && rpath[0] === 'this' && rpath.length >= 2 && ctx.ownerType) return { owner: ctx.ownerType, field: rpath[1]!.replace(/^#/, '') };
   const hpath = handler ? memberPath(handler) : undefined;
   if (hpath && hpath[0] === 'this' && hpath.length === 2 && ctx.ownerType) return { owner: ctx.ownerType, field: hpath[1]!.replace(/^#/, '') };
-  if (rpath && rpath.length >= 1 && ctx.scope.moduleVars.has(rpath[0]!) && !declaredIn(ctx.fn, rpath[0]!)) return { owner: ctx.modulePath, field: rpath[0]! };
+  if (rpath && rpath.length >= 1 && ctx.scope.moduleVars.has(rpath[0]!) && !ctx.declarations.has(ctx.fn, rpath[0]!)) return { owner: ctx.modulePath, field: rpath[0]! };
   return undefined;
 }
 
@@ -170,20 +173,12 @@ function findRemoval(receiver: SyntaxNode, eventNode: SyntaxNode | undefined, ha
     if (eventText && list[0] && normalisedText(list[0]) !== eventText) return false;
     return handlerText !== undefined && list[1] !== undefined && normalisedText(list[1]) === handlerText;
   };
-  const search = (scopeNode: SyntaxNode): { api: string; line: number } | undefined => {
-    let found: { api: string; line: number } | undefined;
-    walk(scopeNode, (n) => {
-      if (found) return false;
-      if (n.type === 'call_expression' && matches(n)) {
-        const callee = n.childForFieldName('function');
-        found = { api: callee?.childForFieldName('property')?.text ?? 'off', line: line(n) };
-      }
-      return !found;
-    });
-    return found;
-  };
   const fnBody = ctx.fn ? bodyOf(ctx.fn) : null;
-  return (fnBody ? search(fnBody) : undefined) ?? search(ctx.root);
+  const inFunction = (n: SyntaxNode): boolean => !!fnBody && n.startIndex >= fnBody.startIndex && n.endIndex <= fnBody.endIndex;
+  const candidates = ctx.removals.filter(matches);
+  const found = candidates.find(inFunction) ?? candidates[0];
+  if (!found) return undefined;
+  return { api: found.childForFieldName('function')?.childForFieldName('property')?.text ?? 'off', line: line(found) };
 }
 
 /** Facts for `source$.pipe(..).subscribe(..)`: completing operators, and the source's lifetime. */

@@ -22,6 +22,9 @@ export class CallMatcher {
   private readonly constructors = new Map<string, ResourceModel[]>();
   private readonly methods = new Map<string, ResourceModel[]>();
   private readonly patterns: { re: RegExp; model: ResourceModel }[] = [];
+  private readonly receiverNames = new Map<string, RegExp>();
+  /** Last name segments any model can match: a call whose callee ends otherwise is skipped at once. */
+  private readonly lastNames = new Set<string>();
 
   constructor(
     models: readonly ResourceModel[],
@@ -36,6 +39,15 @@ export class CallMatcher {
       for (const c of model.acquire.calls) add(this.calls, c, model);
       for (const c of model.acquire.constructors) add(this.constructors, c, model);
       for (const m of model.acquire.methods) add(this.methods, m, model);
+      for (const name of [...model.acquire.calls, ...model.acquire.constructors, ...model.acquire.methods]) this.lastNames.add(name.split('.').pop()!);
+      const pattern = model.acquire.receiver?.namePattern;
+      if (pattern) {
+        try {
+          this.receiverNames.set(model.id, new RegExp(pattern, 'i'));
+        } catch {
+          /* an invalid user pattern matches nothing */
+        }
+      }
       if (model.acquire.constructorPattern) {
         try {
           this.patterns.push({ re: new RegExp(model.acquire.constructorPattern), model });
@@ -50,26 +62,40 @@ export class CallMatcher {
     return libs.length === 0 || libs.some((lib) => this.scope.roots.has(lib));
   }
 
-  /** A bare global name that the file itself declares is not the global. */
-  private shadowed(callee: SyntaxNode, declaredLocally: (name: string) => boolean): boolean {
+  /** A bare global name that the file itself declares (a class, a function, a parameter) is not the global. */
+  private shadowed(callee: SyntaxNode): boolean {
     const node = unwrap(callee);
-    return node.type === 'identifier' && !this.scope.imports.has(node.text) && (this.scope.moduleNames.has(node.text) || declaredLocally(node.text));
+    return node.type === 'identifier' && !this.scope.imports.has(node.text) && (this.scope.moduleNames.has(node.text) || this.scope.declared.has(node.text));
   }
 
-  match(node: SyntaxNode, bindings: Bindings, declaredLocally: (name: string) => boolean): CallMatch[] {
+  /** The last name of a callee (`setInterval`, `spawn` in `cp.spawn`, `Client` in `new pg.Client`). */
+  private static lastName(callee: SyntaxNode): string | undefined {
+    if (callee.type === 'identifier') return callee.text;
+    if (callee.type === 'member_expression') return callee.childForFieldName('property')?.text;
+    return unwrap(callee).type === 'identifier' ? unwrap(callee).text : undefined;
+  }
+
+  match(node: SyntaxNode, bindings: Bindings): CallMatch[] {
+    const callee = node.type === 'new_expression' ? node.childForFieldName('constructor') : node.childForFieldName('function');
+    if (!callee) return [];
+    const last = CallMatcher.lastName(callee);
+    if (last === undefined) return [];
+    // Aliased and default imports are written under any name; everything else must end in a known name.
+    const known = this.lastNames.has(last) || (callee.type === 'identifier' && this.scope.imports.has(last)) || (node.type === 'new_expression' && this.patterns.length > 0);
+    if (!known) return [];
+    const found = this.matchAny(node, callee, bindings);
+    if (found.length === 0) return found;
     const args = node.childForFieldName('arguments');
     const count = args ? args.namedChildren.filter((c) => c !== null && c.type !== 'comment').length : 0;
-    return this.matchAny(node, bindings, declaredLocally).filter((m) => m.model.acquire.maxArguments === undefined || count <= m.model.acquire.maxArguments);
+    return found.filter((m) => m.model.acquire.maxArguments === undefined || count <= m.model.acquire.maxArguments);
   }
 
-  private matchAny(node: SyntaxNode, bindings: Bindings, declaredLocally: (name: string) => boolean): CallMatch[] {
-    if (node.type === 'new_expression') return this.matchNew(node, declaredLocally);
+  private matchAny(node: SyntaxNode, callee: SyntaxNode, bindings: Bindings): CallMatch[] {
+    if (node.type === 'new_expression') return this.matchNew(callee);
     if (node.type !== 'call_expression') return [];
-    const callee = node.childForFieldName('function');
-    if (!callee) return [];
     const out: CallMatch[] = [];
     const written = shortText(callee, 60).replace(/\s+/g, '');
-    const isShadowed = this.shadowed(callee, declaredLocally);
+    const isShadowed = this.shadowed(callee);
     for (const name of qualifiedNames(callee, this.scope)) {
       for (const model of this.calls.get(name) ?? []) {
         // A local `sleep()` helper is still a period source; a local `setInterval` is not the timer.
@@ -90,12 +116,10 @@ export class CallMatcher {
     return out;
   }
 
-  private matchNew(node: SyntaxNode, declaredLocally: (name: string) => boolean): CallMatch[] {
-    const ctor = node.childForFieldName('constructor');
-    if (!ctor) return [];
+  private matchNew(ctor: SyntaxNode): CallMatch[] {
     const written = `new ${shortText(ctor, 50).replace(/\s+/g, '')}`;
     const out: CallMatch[] = [];
-    if (!this.shadowed(ctor, declaredLocally)) {
+    if (!this.shadowed(ctor)) {
       for (const name of qualifiedNames(ctor, this.scope)) {
         for (const model of this.constructors.get(name) ?? []) {
           if (!out.some((m) => m.model === model)) out.push({ model, api: written, key: `new ${name}` });
@@ -119,13 +143,14 @@ export class CallMatcher {
     if (bound && rule?.models.includes(bound.id)) return true;
     if (bound && bound.kind === model.kind) return false;
     if (r.type === 'call_expression' || r.type === 'new_expression') {
-      const inner = this.match(r, bindings, () => false);
+      const inner = this.match(r, bindings);
       if (inner.some((m) => m.model.kind === model.kind && m.model.role === 'acquire')) return false;
     }
     if (rule) {
-      if (rule.namePattern) {
+      const re = this.receiverNames.get(model.id);
+      if (re) {
         const last = memberPath(r)?.at(-1);
-        if (last && new RegExp(rule.namePattern, 'i').test(last)) return this.importsAny(model.acquire.requiresImport);
+        if (last && re.test(last)) return this.importsAny(model.acquire.requiresImport);
       }
       return false;
     }

@@ -2,7 +2,7 @@
 // name refers to, which names live at module level, which functions the module
 // calls when it loads, and the numeric constants a period can refer to.
 import type { SyntaxNode } from '../../parse/syntax.js';
-import { kids, walk } from '../shared/tree.js';
+import { kids, same, walk } from '../shared/tree.js';
 
 export interface ImportBinding {
   /** Module specifier without a `node:` prefix: `pg`, `timers/promises`, `./bus`. */
@@ -23,6 +23,8 @@ export interface FileScope {
   moduleCalls: Set<string>;
   /** `const EVERY = 10_000`, `static readonly PERIOD = 5 * 1000`: name -> value. */
   numbers: Map<string, number>;
+  /** Every name declared anywhere in the file: a global it declares is not the global. */
+  declared: Set<string>;
 }
 
 export function normaliseModule(specifier: string): string {
@@ -70,30 +72,37 @@ export function requiredModule(expr: SyntaxNode | null | undefined): ImportBindi
   return undefined;
 }
 
-export function collectScope(root: SyntaxNode): FileScope {
-  const scope: FileScope = {
+/** Collects the file scope node by node, so the frontend's single walk can feed it. */
+export class ScopeCollector {
+  readonly scope: FileScope = {
     imports: new Map(),
     roots: new Set(),
     moduleNames: new Set(),
     moduleVars: new Set(),
     moduleCalls: new Set(),
     numbers: new Map(),
+    declared: new Set(),
   };
-  const ambiguous = new Set<string>();
-  const addRoot = (spec: string): void => {
-    const r = packageRoot(spec);
-    if (r) scope.roots.add(r);
-  };
-  const setNumber = (name: string, value: number | undefined): void => {
-    if (value === undefined || ambiguous.has(name)) return;
-    const old = scope.numbers.get(name);
-    if (old !== undefined && old !== value) {
-      scope.numbers.delete(name);
-      ambiguous.add(name);
-    } else scope.numbers.set(name, value);
-  };
+  private readonly ambiguous = new Set<string>();
 
-  walk(root, (node) => {
+  private addRoot(spec: string): void {
+    const r = packageRoot(spec);
+    if (r) this.scope.roots.add(r);
+  }
+
+  private setNumber(name: string, value: number | undefined): void {
+    if (value === undefined || this.ambiguous.has(name)) return;
+    const old = this.scope.numbers.get(name);
+    if (old !== undefined && old !== value) {
+      this.scope.numbers.delete(name);
+      this.ambiguous.add(name);
+    } else this.scope.numbers.set(name, value);
+  }
+
+  /** Looks at one node; returns false when its children hold nothing more for the scope (an import). */
+  visit(node: SyntaxNode): boolean {
+    const scope = this.scope;
+    addDeclarations(node, scope.declared);
     switch (node.type) {
       case 'import_statement': {
         const source = stringValue(node.childForFieldName('source'));
@@ -104,11 +113,11 @@ export function collectScope(root: SyntaxNode): FileScope {
           const spec = clause ? stringValue(kids(clause).find((k) => k.type === 'string')) : undefined;
           if (id && spec !== undefined) {
             scope.imports.set(id.text, { module: normaliseModule(spec), name: '*' });
-            addRoot(spec);
+            this.addRoot(spec);
           }
           return false;
         }
-        addRoot(source);
+        this.addRoot(source);
         const module = normaliseModule(source);
         const clause = kids(node).find((k) => k.type === 'import_clause');
         for (const part of clause ? kids(clause) : []) {
@@ -129,7 +138,7 @@ export function collectScope(root: SyntaxNode): FileScope {
       }
       case 'export_statement': {
         const source = stringValue(node.childForFieldName('source'));
-        if (source !== undefined) addRoot(source);
+        if (source !== undefined) this.addRoot(source);
         return true;
       }
       case 'variable_declarator': {
@@ -137,7 +146,7 @@ export function collectScope(root: SyntaxNode): FileScope {
         const value = node.childForFieldName('value');
         const required = requiredModule(value);
         if (required && name) {
-          addRoot(required.module);
+          this.addRoot(required.module);
           if (name.type === 'identifier') scope.imports.set(name.text, required);
           else if (name.type === 'object_pattern') {
             for (const p of kids(name)) {
@@ -152,7 +161,7 @@ export function collectScope(root: SyntaxNode): FileScope {
         }
         const decl = node.parent;
         if (name?.type === 'identifier' && value && decl?.type === 'lexical_declaration' && /^const\b/.test(decl.text)) {
-          setNumber(name.text, numberOf(value, scope.numbers));
+          this.setNumber(name.text, numberOf(value, scope.numbers));
         }
         return true;
       }
@@ -161,7 +170,7 @@ export function collectScope(root: SyntaxNode): FileScope {
         if (fn?.type === 'import' || (fn?.type === 'identifier' && fn.text === 'require')) {
           const args = node.childForFieldName('arguments');
           const spec = stringValue(args ? kids(args)[0] : undefined);
-          if (spec !== undefined) addRoot(spec);
+          if (spec !== undefined) this.addRoot(spec);
         }
         return true;
       }
@@ -169,16 +178,25 @@ export function collectScope(root: SyntaxNode): FileScope {
         // `static readonly PERIOD = 5000` / `private readonly every = 10_000`
         const name = node.childForFieldName('name')?.text;
         const value = node.childForFieldName('value');
-        if (name && value && /\breadonly\b/.test(node.text.slice(0, node.text.indexOf(name)))) setNumber(name, numberOf(value, scope.numbers));
+        if (name && value && /\breadonly\b/.test(node.text.slice(0, node.text.indexOf(name)))) this.setNumber(name, numberOf(value, scope.numbers));
         return true;
       }
       default:
         return true;
     }
-  });
+  }
 
-  for (const stmt of kids(root)) collectTopLevel(stmt, scope);
-  return scope;
+  /** The module-level facts, read from the top-level statements once every node was visited. */
+  finish(root: SyntaxNode): FileScope {
+    for (const stmt of kids(root)) collectTopLevel(stmt, this.scope);
+    return this.scope;
+  }
+}
+
+export function collectScope(root: SyntaxNode): FileScope {
+  const collector = new ScopeCollector();
+  walk(root, (node) => collector.visit(node));
+  return collector.finish(root);
 }
 
 function collectTopLevel(stmt: SyntaxNode, scope: FileScope): void {
@@ -266,4 +284,63 @@ export function numberOf(node: SyntaxNode, consts: ReadonlyMap<string, number>, 
     default:
       return undefined;
   }
+}
+
+/** Every name a subtree declares: variables, parameters, catch and loop bindings, functions and classes. */
+export function declaredNames(root: SyntaxNode): Set<string> {
+  const out = new Set<string>();
+  walk(root, (n) => {
+    addDeclarations(n, out);
+    return true;
+  });
+  return out;
+}
+
+/** The names one node declares. */
+function addDeclarations(n: SyntaxNode, out: Set<string>): void {
+  switch (n.type) {
+    case 'variable_declarator':
+      addPattern(n.childForFieldName('name'), out);
+      return;
+    case 'required_parameter':
+    case 'optional_parameter':
+      addPattern(n.childForFieldName('pattern'), out);
+      return;
+    case 'formal_parameters':
+      for (const p of kids(n)) if (p.type === 'identifier' || p.type.endsWith('_pattern')) addPattern(p, out);
+      return;
+    case 'arrow_function': {
+      const single = n.childForFieldName('parameter');
+      if (single) addPattern(single, out);
+      return;
+    }
+    case 'catch_clause':
+      addPattern(n.childForFieldName('parameter'), out);
+      return;
+    case 'for_in_statement':
+      if (n.childForFieldName('kind')) addPattern(n.childForFieldName('left'), out);
+      return;
+    case 'function_declaration':
+    case 'generator_function_declaration':
+    case 'class_declaration': {
+      const name = n.childForFieldName('name');
+      if (name) out.add(name.text);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+function addPattern(pattern: SyntaxNode | null, out: Set<string>): void {
+  if (!pattern) return;
+  if (pattern.type === 'identifier') {
+    out.add(pattern.text);
+    return;
+  }
+  walk(pattern, (p) => {
+    if (p.type === 'identifier' || p.type === 'shorthand_property_identifier_pattern') out.add(p.text);
+    // Default values are expressions, not bindings.
+    return p.type !== 'type_annotation' && !(p.parent?.type === 'assignment_pattern' && same(p.parent.childForFieldName('right'), p));
+  });
 }
