@@ -8,6 +8,8 @@ export interface Point {
 }
 
 export interface SyntaxNode {
+  /** Unique within its tree. */
+  readonly id: number;
   readonly type: string;
   readonly text: string;
   readonly startIndex: number;
@@ -23,6 +25,12 @@ export interface SyntaxNode {
   readonly isMissing: boolean;
   readonly isNamed: boolean;
   childForFieldName(field: string): SyntaxNode | null;
+  /**
+   * Descendants (this node included) of the given types, in pre-order, found
+   * by the parser's native code: only the matches become JS objects, which is
+   * far cheaper than walking every node from JS.
+   */
+  descendantsOfType(types: string | string[]): (SyntaxNode | null)[];
 }
 
 export interface SyntaxTree {

@@ -2,11 +2,15 @@
 // what (if anything) can make it stop.
 import type { SyntaxNode } from '../../parse/syntax.js';
 import type { BodyFacts, LoopExit } from '../../facts/types.js';
-import { allKids, kids, line, shortText, walk, same } from '../shared/tree.js';
+import { allKids, kids, line, shortText, same } from '../shared/tree.js';
+import { walkTypes } from './node-index.js';
 
 /** Nodes that start a new function scope: exits inside them do not leave our loop. */
 const SCOPE_BOUNDARY = new Set(['closure_expression', 'function_item', 'async_block']);
 const LOOPS = new Set(['loop_expression', 'while_expression', 'for_expression']);
+/** The nodes the exit and ignored-error scans look at (the only ones their walks act on or prune at). */
+const EXIT_NODE_TYPES = [...SCOPE_BOUNDARY, 'break_expression', 'return_expression', 'try_expression', 'macro_invocation', 'call_expression'];
+const IGNORED_ERROR_NODE_TYPES = [...SCOPE_BOUNDARY, 'let_declaration', 'if_expression', 'call_expression'];
 
 const CANCEL_WORDS = /cancel|shutdown|shut_down|stop|terminat|quit|exit|is_closed|closed\(\)|running|alive|kill|abort|done|finish/i;
 const SEND_WORDS = /\.(send|try_send|broadcast|cast|call|emit|publish|notify|send_message|reply)\s*\(/;
@@ -43,25 +47,38 @@ export function analyseBody(body: SyntaxNode, periods: PeriodResolver, outerName
   return facts;
 }
 
+/** Whether `analyseBody` would call this body long-lived, without working out the rest. */
+export function hasLongLivedLoop(body: SyntaxNode): boolean {
+  return findLongLivedLoop(body) !== undefined;
+}
+
 interface FoundLoop {
   node: SyntaxNode;
   kind: string;
   headExits: LoopExit[];
 }
 
-/** The first loop in the body (outside nested closures) that has no finite bound of its own. */
+const LOOPS_AND_BOUNDARIES = [...LOOPS, ...SCOPE_BOUNDARY];
+
+/**
+ * The first loop in the body (outside nested closures) that has no finite bound of its own.
+ * Loops and scope boundaries come from one native search, in the order a walk would meet them.
+ */
 function findLongLivedLoop(body: SyntaxNode): FoundLoop | undefined {
-  let found: FoundLoop | undefined;
-  walk(body, (node) => {
-    if (found) return false;
+  let skipUntil = -1;
+  for (const node of body.descendantsOfType(LOOPS_AND_BOUNDARIES)) {
+    if (!node || node.startIndex < skipUntil) continue;
+    const type = node.type;
     // Loops inside nested closures / async blocks belong to whatever runs them (another spawn), not to this body.
-    if (!same(node, body) && SCOPE_BOUNDARY.has(node.type)) return false;
-    if (!LOOPS.has(node.type)) return true;
+    if (SCOPE_BOUNDARY.has(type) && !same(node, body)) {
+      skipUntil = node.endIndex;
+      continue;
+    }
+    if (!LOOPS.has(type)) continue;
     const classified = classifyLoop(node);
-    if (classified) found = classified;
-    return !found;
-  });
-  return found;
+    if (classified) return classified;
+  }
+  return undefined;
 }
 
 function classifyLoop(node: SyntaxNode): FoundLoop | undefined {
@@ -103,7 +120,7 @@ function exitsOf(loop: SyntaxNode): LoopExit[] {
   const exits: LoopExit[] = [];
   const body = loop.childForFieldName('body');
   if (!body) return exits;
-  walk(body, (node) => {
+  walkTypes(body, EXIT_NODE_TYPES, (node) => {
     if (SCOPE_BOUNDARY.has(node.type)) return false;
     if (node.type === 'break_expression') {
       // A break inside a nested loop leaves that loop, unless it is labelled.
@@ -197,7 +214,7 @@ function allTokens(node: SyntaxNode): string[] {
 /** `let _ = tx.send(..)`, `.ok();`, `if let Err(e) = x.send(..) { log }`: errors the loop ignores. */
 function ignoredErrorsOf(loop: SyntaxNode): string[] {
   const out: string[] = [];
-  walk(loop, (node) => {
+  walkTypes(loop, IGNORED_ERROR_NODE_TYPES, (node) => {
     if (SCOPE_BOUNDARY.has(node.type)) return false;
     if (node.type === 'let_declaration' && !node.childForFieldName('pattern')) {
       const value = node.childForFieldName('value');
@@ -229,7 +246,7 @@ function ignoredErrorsOf(loop: SyntaxNode): string[] {
 
 function firstRecvCall(loop: SyntaxNode): string | undefined {
   let found: string | undefined;
-  walk(loop, (node) => {
+  walkTypes(loop, [...SCOPE_BOUNDARY, 'call_expression'], (node) => {
     if (found || SCOPE_BOUNDARY.has(node.type)) return false;
     if (node.type === 'call_expression' && /\.(recv|recv_async)\s*\(\s*\)$/.test(node.text.replace(/\s+/g, ''))) found = shortText(node, 60);
     return !found;
@@ -239,7 +256,7 @@ function firstRecvCall(loop: SyntaxNode): string | undefined {
 
 function hasExitToken(node: SyntaxNode): boolean {
   let found = false;
-  walk(node, (n) => {
+  walkTypes(node, ['break_expression', 'return_expression', 'try_expression'], (n) => {
     if (n.type === 'break_expression' || n.type === 'return_expression' || n.type === 'try_expression') found = true;
     return !found;
   });
@@ -249,7 +266,7 @@ function hasExitToken(node: SyntaxNode): boolean {
 /** The period of the loop: the first interval(...) or sleep(...) in the body. */
 function periodOf(body: SyntaxNode, periods: PeriodResolver): { ms: number; interval: boolean } | undefined {
   let out: { ms: number; interval: boolean } | undefined;
-  walk(body, (node) => {
+  walkTypes(body, ['call_expression'], (node) => {
     if (out) return false;
     if (node.type !== 'call_expression' || !periods.isPeriodCall(node)) return true;
     const args = node.childForFieldName('arguments');
@@ -267,13 +284,15 @@ function periodOf(body: SyntaxNode, periods: PeriodResolver): { ms: number; inte
 /** Variables from the enclosing function the body uses (moved into it or borrowed). */
 function capturesOf(body: SyntaxNode, outerNames: ReadonlySet<string>): string[] {
   const seen = new Set<string>();
-  walk(body, (node) => {
-    if (node.type === 'identifier' && outerNames.has(node.text)) {
-      const parent = node.parent;
-      // `x.field` and `x.method()` still capture x; a field name itself is not an identifier node.
-      if (parent?.type !== 'scoped_identifier') seen.add(node.text);
-    } else if (node.type === 'self') seen.add('self');
-    return true;
-  });
+  // One native search: identifiers only matter when there are outer names to capture.
+  for (const node of body.descendantsOfType(outerNames.size > 0 ? ['identifier', 'self'] : ['self'])) {
+    if (!node) continue;
+    if (node.type === 'self') {
+      seen.add('self');
+      continue;
+    }
+    // `x.field` and `x.method()` still capture x; a field name itself is not an identifier node.
+    if (outerNames.has(node.text) && node.parent?.type !== 'scoped_identifier') seen.add(node.text);
+  }
   return [...seen].sort();
 }

@@ -1,13 +1,14 @@
 // Rust frontend: a tree-sitter CST in, language-neutral facts out.
 import type { SyntaxNode, SyntaxTree } from '../../parse/syntax.js';
-import type { Acquisition, ApiUse, FileFacts, Owner, OwnerMethod, Release } from '../../facts/types.js';
+import type { Acquisition, ApiUse, EnclosingFunction, FileFacts, Owner, OwnerMethod, Release } from '../../facts/types.js';
 import type { ResourceModel } from '../../models/schema.js';
 import { parseSuppressions, type CommentSpan } from '../shared/suppressions.js';
-import { firstLine, kids, line, siteOf, walk, same } from '../shared/tree.js';
-import { analyseBody, type PeriodResolver } from './body.js';
-import { enclosingFunction, functionNode, implTypeName, isTestItem } from './functions.js';
+import { firstLine, kids, line, siteOf, same } from '../shared/tree.js';
+import { analyseBody, hasLongLivedLoop, type PeriodResolver } from './body.js';
+import { enclosingFromScopes, functionNode, implTypeName, isTestItem, type ScopeItem } from './functions.js';
 import { fateOf, selfField } from './handles.js';
-import { collectImports, normalisePath, resolvePath, type RustImports } from './imports.js';
+import { collectImports, IMPORT_NODE_TYPES, normalisePath, resolvePath, type RustImports } from './imports.js';
+import { indexNodes, ScopeStack, walkTypes, type NodeIndex } from './node-index.js';
 
 /** Teardown method names: they run when the owner goes away. `post_stop` is ractor's. */
 const TEARDOWN = /^(drop|close|shutdown|shut_down|stop|stop_all|terminate|abort|abort_all|cancel|dispose|destroy|cleanup|clean_up|teardown|tear_down|kill|halt|quit|disconnect|release|post_stop|graceful_shutdown)(_|$)/;
@@ -25,13 +26,32 @@ interface CallMatch {
   api: string;
 }
 
+/** Node types the main pass handles (mod_item only to know which code is test code). */
+const MAIN_NODE_TYPES = ['ERROR', 'struct_item', 'impl_item', 'function_item', 'mod_item', 'call_expression'];
+const COMMENT_NODE_TYPES = ['line_comment', 'block_comment'];
+const CONST_NODE_TYPES = ['const_item', 'static_item', 'let_declaration'];
+
+/**
+ * The index of the nodes every pass needs. Types are left out when the source
+ * text shows they cannot matter: comments only carry suppressions, a
+ * `JoinHandle` type needs that word, and durations need a `Duration::from_*` call.
+ */
+function indexFor(root: SyntaxNode, source: string): NodeIndex {
+  const types = [...MAIN_NODE_TYPES, ...IMPORT_NODE_TYPES];
+  if (source.includes('leakaudit-ignore')) types.push(...COMMENT_NODE_TYPES);
+  if (source.includes('JoinHandle')) types.push('type_identifier');
+  if (source.includes('from_')) types.push(...CONST_NODE_TYPES);
+  return indexNodes(root, types);
+}
+
 export function extractRust(input: RustFrontendInput): FileFacts {
   const { tree, source, models, path, isTestFile } = input;
   const root = tree.rootNode;
-  const imports = collectImports(root);
+  const index = indexFor(root, source);
+  const imports = collectImports(root, index);
   const lines = source.split(/\r\n|\r|\n/);
   const matcher = new CallMatcher(models, imports);
-  const consts = collectDurationConsts(root);
+  const consts = source.includes('from_') ? collectDurationConsts(index) : new Map<string, number>();
   const periods: PeriodResolver = {
     isPeriodCall: (call) => matcher.match(call)?.model.role === 'period',
     durationMs: (expr) => durationMs(expr, consts),
@@ -65,20 +85,49 @@ export function extractRust(input: RustFrontendInput): FileFacts {
     return o;
   };
 
-  walk(root, (node) => {
-    switch (node.type) {
+  // Function, impl and mod items around the current node. Nodes with the same
+  // innermost item share their enclosing function (unless it is the module:
+  // then the site is the node's own), so it is worked out once per item.
+  const scopes = new ScopeStack<ScopeItem>();
+  const enclosingByScope = new Map<number, EnclosingFunction>();
+  const enclosingOf = (node: SyntaxNode): EnclosingFunction => {
+    const items = scopes.values();
+    const innermost = items[items.length - 1];
+    if (!innermost || !items.some((s) => s.type === 'function_item')) return enclosingFromScopes(node, items, isTestFile);
+    let known = enclosingByScope.get(innermost.node.id);
+    if (!known) {
+      known = enclosingFromScopes(node, items, isTestFile);
+      enclosingByScope.set(innermost.node.id, known);
+    }
+    return { ...known, site: { ...known.site } };
+  };
+  const inTestScope = (): boolean => scopes.values().some((s) => s.test);
+
+  for (let i = 0; i < index.nodes.length; i++) {
+    const node = index.nodes[i]!;
+    const type = index.types[i]!;
+    scopes.enter(node);
+    visit(node, type);
+    if (type === 'function_item' || type === 'impl_item' || type === 'mod_item') {
+      const test = type !== 'impl_item' && isTestItem(node);
+      scopes.push(node, { node, type, test });
+    }
+  }
+
+  function visit(node: SyntaxNode, type: string): void {
+    switch (type) {
       case 'ERROR':
         facts.parseErrors++;
-        return true;
+        return;
       case 'line_comment':
       case 'block_comment': {
         const before = lines[node.startPosition.row]!.slice(0, node.startPosition.column);
         comments.push({ line: line(node), text: node.text, trailing: before.trim() !== '' });
-        return false;
+        return;
       }
       case 'struct_item': {
         const name = node.childForFieldName('name')?.text;
-        if (!name) return true;
+        if (!name) return;
         const owner = ownerOf(name, node);
         owner.site = siteOf(node);
         const body = node.childForFieldName('body');
@@ -91,17 +140,17 @@ export function extractRust(input: RustFrontendInput): FileFacts {
             if (ftype && /\bJoinHandle\b/.test(ftype)) facts.uses.push(use('JoinHandle field', field, isTestFile));
           }
         }
-        return true;
+        return;
       }
       case 'impl_item': {
         const name = implTypeName(node);
-        if (!name) return true;
+        if (!name) return;
         const owner = ownerOf(name, node);
         const trait = node.childForFieldName('trait')?.text.replace(/\s+/g, '') ?? '';
         const isDrop = /(^|::)Drop$/.test(trait);
         if (isDrop) {
           owner.hasDropImpl = true;
-          facts.uses.push(use('impl Drop', node, isTestFile || isInTest(node)));
+          facts.uses.push(use('impl Drop', node, isTestFile || inTestScope()));
         }
         const body = node.childForFieldName('body');
         for (const item of body ? kids(body) : []) {
@@ -110,45 +159,45 @@ export function extractRust(input: RustFrontendInput): FileFacts {
           const method: OwnerMethod = { name: mname, teardown: isDrop || TEARDOWN.test(mname), site: siteOf(item) };
           owner.methods.push(method);
         }
-        return true;
+        return;
       }
       case 'function_item': {
         const body = node.childForFieldName('body');
         const name = node.childForFieldName('name')?.text;
-        if (body && name && /\b(loop|while|for)\b/.test(body.text)) {
+        if (body && name && /\b(loop|while|for)\b/.test(body.text) && hasLongLivedLoop(body)) {
           const facts2 = analyseBody(body, periods, new Set());
           if (facts2.longLived) {
             const impl = node.parent?.parent?.type === 'impl_item' ? implTypeName(node.parent.parent) : undefined;
             facts.loopingFunctions.push({ name, ...(impl ? { ownerType: impl } : {}), site: siteOf(node), body: facts2 });
           }
         }
-        return true;
+        return;
       }
       case 'type_identifier':
-        if (node.text === 'JoinHandle') facts.uses.push(use('JoinHandle', node, isTestFile || isInTest(node)));
-        return true;
+        if (node.text === 'JoinHandle') facts.uses.push(use('JoinHandle', node, isTestFile || inTestScope()));
+        return;
       case 'call_expression': {
         const fnNode = node.childForFieldName('function');
-        if (!fnNode) return true;
-        if (fnNode.type === 'field_expression') {
-          const method = fnNode.childForFieldName('field')?.text ?? '';
-          if (releaseNames.has(method)) facts.releases.push(releaseOf(node, fnNode, method));
-        }
-        const match = matcher.match(node);
-        if (!isTestFile) recordCall(node, fnNode);
-        if (!match) return true;
-        const enclosing = enclosingFunction(node, isTestFile);
+        if (!fnNode) return;
+        // Read once: every property of a node is a call into the parser.
+        const fnType = fnNode.type;
+        const method = fnType === 'field_expression' ? (fnNode.childForFieldName('field')?.text ?? '') : undefined;
+        if (method !== undefined && releaseNames.has(method)) facts.releases.push(releaseOf(node, fnNode, method));
+        const match = matcher.matchCallee(fnNode, fnType, method);
+        if (!isTestFile) recordCall(node, fnNode, fnType, method);
+        if (!match) return;
+        const enclosing = enclosingOf(node);
         facts.uses.push({ api: match.api, line: line(node), isTest: enclosing.isTest });
-        if (match.model.role !== 'acquire') return true;
+        if (match.model.role !== 'acquire') return;
         facts.acquisitions.push(acquisitionOf(node, match, enclosing));
-        return true;
+        return;
       }
       default:
-        return true;
+        return;
     }
-  });
+  }
 
-  function acquisitionOf(call: SyntaxNode, match: CallMatch, enclosing: ReturnType<typeof enclosingFunction>): Acquisition {
+  function acquisitionOf(call: SyntaxNode, match: CallMatch, enclosing: EnclosingFunction): Acquisition {
     const model = match.model;
     const fnItem = functionNode(call);
     const fnBody = fnItem?.childForFieldName('body') ?? null;
@@ -185,21 +234,22 @@ export function extractRust(input: RustFrontendInput): FileFacts {
     return acquisition;
   }
 
-  function recordCall(call: SyntaxNode, fnNode: SyntaxNode): void {
+  /** `fnType` is `fnNode.type`; `method` the field name when it is a field expression. */
+  function recordCall(call: SyntaxNode, fnNode: SyntaxNode, fnType: string, method: string | undefined): void {
     let callee: string | undefined;
+    if (fnType === 'identifier') callee = fnNode.text;
+    else if (fnType === 'scoped_identifier') callee = fnNode.childForFieldName('name')?.text;
+    else if (fnType === 'field_expression') callee = method;
+    if (!callee || /^(new|clone|unwrap|expect|map_err|into|to_string|as_ref|await|iter|collect|push|insert|get|len|is_empty|ok|lock|send|recv)$/.test(callee)) return;
     let calleeOwner: string | undefined;
-    if (fnNode.type === 'identifier') callee = fnNode.text;
-    else if (fnNode.type === 'scoped_identifier') {
-      callee = fnNode.childForFieldName('name')?.text;
+    if (fnType === 'scoped_identifier') {
       const path = fnNode.childForFieldName('path')?.text;
       if (path && /^[A-Z]\w*$/.test(path)) calleeOwner = path;
-    } else if (fnNode.type === 'field_expression') {
-      callee = fnNode.childForFieldName('field')?.text;
+    } else if (fnType === 'field_expression') {
       // `self.f()` targets our own type; `x.f()` some type we cannot name here.
       calleeOwner = fnNode.childForFieldName('value')?.type === 'self' ? 'Self' : '?';
     }
-    if (!callee || /^(new|clone|unwrap|expect|map_err|into|to_string|as_ref|await|iter|collect|push|insert|get|len|is_empty|ok|lock|send|recv)$/.test(callee)) return;
-    const enclosing = enclosingFunction(call, isTestFile);
+    const enclosing = enclosingOf(call);
     if (enclosing.isTest) return;
     if (calleeOwner === 'Self') calleeOwner = enclosing.ownerType;
     const key = `${callee}|${calleeOwner ?? ''}|${enclosing.name}|${enclosing.ownerType ?? ''}`;
@@ -216,7 +266,7 @@ export function extractRust(input: RustFrontendInput): FileFacts {
 
   function releaseOf(call: SyntaxNode, fnNode: SyntaxNode, method: string): Release {
     const receiver = fnNode.childForFieldName('value');
-    const enclosing = enclosingFunction(call, isTestFile);
+    const enclosing = enclosingOf(call);
     const fn = { name: enclosing.name, ...(enclosing.ownerType ? { ownerType: enclosing.ownerType } : {}) };
     let field = receiver ? selfField(receiver) : undefined;
     if (!field && receiver?.type === 'identifier') field = fieldBoundTo(receiver.text, call);
@@ -244,21 +294,21 @@ function use(api: string, node: SyntaxNode, isTest: boolean): ApiUse {
   return { api, line: line(node), isTest };
 }
 
-function isInTest(node: SyntaxNode): boolean {
-  for (let cur: SyntaxNode | null = node; cur; cur = cur.parent) {
-    if ((cur.type === 'function_item' || cur.type === 'mod_item') && isTestItem(cur)) return true;
-  }
-  return false;
-}
-
 /** Matches call expressions against the models' call paths and method names. */
 class CallMatcher {
   private readonly calls = new Map<string, ResourceModel>();
   private readonly methods = new Map<string, ResourceModel[]>();
+  /** Last segments of the model call paths: a builder chain can only end in one of these. */
+  private readonly callNames = new Set<string>();
+  /** Path as written -> match; the file's imports are fixed, so each path is resolved once. */
+  private readonly byPath = new Map<string, CallMatch | undefined>();
 
   constructor(models: readonly ResourceModel[], private readonly imports: RustImports) {
     for (const model of models) {
-      for (const call of model.acquire.calls) this.calls.set(call, model);
+      for (const call of model.acquire.calls) {
+        this.calls.set(call, model);
+        this.callNames.add(call.split('::').pop()!);
+      }
       for (const method of model.acquire.methods) {
         const list = this.methods.get(method) ?? [];
         list.push(model);
@@ -269,18 +319,31 @@ class CallMatcher {
 
   match(call: SyntaxNode): CallMatch | undefined {
     const fn = call.childForFieldName('function');
-    if (!fn) return undefined;
-    if (fn.type === 'identifier' || fn.type === 'scoped_identifier' || fn.type === 'generic_function') {
-      const written = normalisePath(fn.type === 'generic_function' ? (fn.childForFieldName('function')?.text ?? fn.text) : fn.text);
+    return fn ? this.matchCallee(fn) : undefined;
+  }
+
+  /**
+   * `match` for a call whose `function` node is already at hand, with its type and,
+   * for a field expression, its field name when the caller has read them.
+   */
+  matchCallee(fn: SyntaxNode, type: string = fn.type, field?: string): CallMatch | undefined {
+    if (type === 'identifier' || type === 'scoped_identifier' || type === 'generic_function') {
+      const written = normalisePath(type === 'generic_function' ? (fn.childForFieldName('function')?.text ?? fn.text) : fn.text);
+      if (this.byPath.has(written)) return this.byPath.get(written);
+      let found: CallMatch | undefined;
       for (const candidate of resolvePath(written, this.imports)) {
         const model = this.calls.get(candidate);
-        if (model) return { model, api: written };
+        if (model) {
+          found = { model, api: written };
+          break;
+        }
       }
-      return undefined;
+      this.byPath.set(written, found);
+      return found;
     }
-    if (fn.type === 'field_expression') {
-      const method = fn.childForFieldName('field')?.text ?? '';
-      const viaBuilder = this.matchBuilderChain(fn, method);
+    if (type === 'field_expression') {
+      const method = field ?? fn.childForFieldName('field')?.text ?? '';
+      const viaBuilder = this.callNames.has(method) ? this.matchBuilderChain(fn, method) : undefined;
       if (viaBuilder) return viaBuilder;
       const candidates = this.methods.get(method);
       if (!candidates) return undefined;
@@ -334,7 +397,7 @@ function bodyOfArgument(arg: SyntaxNode): SyntaxNode | undefined {
 /** The function a non-looping body hands its work to: `run_loop(rx).await` -> `run_loop`. */
 function delegatedCall(body: SyntaxNode): string | undefined {
   const calls: string[] = [];
-  walk(body, (node) => {
+  walkTypes(body, ['closure_expression', 'call_expression'], (node) => {
     if (node.type === 'closure_expression' && !same(node, body)) return false;
     if (node.type === 'call_expression') {
       const fn = node.childForFieldName('function');
@@ -355,16 +418,16 @@ function outerNames(fnItem: SyntaxNode | null, at: SyntaxNode): Set<string> {
   const names = new Set<string>();
   if (!fnItem) return names;
   const params = fnItem.childForFieldName('parameters');
-  if (params) walk(params, (n) => {
+  if (params) walkTypes(params, ['identifier', 'type_identifier'], (n) => {
     if (n.type === 'identifier' && n.parent?.type !== 'type_identifier') names.add(n.text);
     return n.type !== 'type_identifier';
   });
   const body = fnItem.childForFieldName('body');
-  if (body) walk(body, (n) => {
+  if (body) walkTypes(body, ['let_declaration'], (n) => {
     if (n.startIndex >= at.startIndex) return false;
     if (n.type === 'let_declaration') {
       const pattern = n.childForFieldName('pattern');
-      if (pattern) walk(pattern, (p) => {
+      if (pattern) walkTypes(pattern, ['identifier'], (p) => {
         if (p.type === 'identifier') names.add(p.text);
         return true;
       });
@@ -410,7 +473,7 @@ function fieldBoundTo(name: string, at: SyntaxNode): string | undefined {
   if (field) return field;
   // `let h = self.task.take();` earlier in the function
   const body = fnItem.childForFieldName('body');
-  if (body) walk(body, (n) => {
+  if (body) walkTypes(body, ['let_declaration'], (n) => {
     if (field || n.startIndex >= at.startIndex) return false;
     if (n.type === 'let_declaration' && n.childForFieldName('pattern')?.text.match(new RegExp(`\\b${name}\\b`))) {
       const value = n.childForFieldName('value');
@@ -422,11 +485,20 @@ function fieldBoundTo(name: string, at: SyntaxNode): string | undefined {
   return field;
 }
 
-/** `const HEARTBEAT: Duration = Duration::from_secs(10);` and `let d = Duration::from_secs(10)` at file level. */
-function collectDurationConsts(root: SyntaxNode): Map<string, number> {
+/**
+ * `const HEARTBEAT: Duration = Duration::from_secs(10);` and `let d = Duration::from_secs(10)`
+ * anywhere in the file, in tree order; nothing inside a const or static is looked at.
+ */
+function collectDurationConsts(index: NodeIndex): Map<string, number> {
   const out = new Map<string, number>();
-  walk(root, (node) => {
-    if (node.type === 'const_item' || node.type === 'static_item') {
+  let insideConstUntil = -1;
+  for (let i = 0; i < index.nodes.length; i++) {
+    const type = index.types[i];
+    if (type !== 'const_item' && type !== 'static_item' && type !== 'let_declaration') continue;
+    const node = index.nodes[i]!;
+    if (node.startIndex < insideConstUntil) continue;
+    if (type === 'const_item' || type === 'static_item') {
+      insideConstUntil = node.endIndex;
       const name = node.childForFieldName('name')?.text;
       const value = node.childForFieldName('value');
       if (name && value) {
@@ -437,18 +509,15 @@ function collectDurationConsts(root: SyntaxNode): Map<string, number> {
           if (n !== undefined) out.set(`#${name}`, n);
         }
       }
-      return false;
+      continue;
     }
-    if (node.type === 'let_declaration') {
-      const pattern = node.childForFieldName('pattern');
-      const value = node.childForFieldName('value');
-      if (pattern?.type === 'identifier' && value) {
-        const ms = durationMs(value, out);
-        if (ms !== undefined && !out.has(pattern.text)) out.set(pattern.text, ms);
-      }
+    const pattern = node.childForFieldName('pattern');
+    const value = node.childForFieldName('value');
+    if (pattern?.type === 'identifier' && value) {
+      const ms = durationMs(value, out);
+      if (ms !== undefined && !out.has(pattern.text)) out.set(pattern.text, ms);
     }
-    return true;
-  });
+  }
   return out;
 }
 

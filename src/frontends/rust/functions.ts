@@ -12,8 +12,10 @@ const TEST_ATTR = /^#\[(?:[\w:]+::)?test\b|^#\[cfg\(test\)\]|^#\[bench\]|^#\[rst
 
 export function attributesOf(node: SyntaxNode): string[] {
   const out: string[] = [];
+  // Sibling steps cost O(siblings) each in tree-sitter: stop after a few, so a
+  // file of thousands of comments or items stays linear.
   let prev = node.previousNamedSibling;
-  while (prev && (prev.type === 'attribute_item' || prev.type === 'line_comment' || prev.type === 'block_comment')) {
+  for (let steps = 0; prev && steps < 16 && (prev.type === 'attribute_item' || prev.type === 'line_comment' || prev.type === 'block_comment'); steps++) {
     if (prev.type === 'attribute_item') out.push(prev.text.replace(/\s+/g, ''));
     prev = prev.previousNamedSibling;
   }
@@ -41,6 +43,35 @@ export function enclosingFunction(node: SyntaxNode, fileIsTest: boolean): Enclos
     else if (cur.type === 'impl_item' && !impl) impl = cur;
     if ((cur.type === 'function_item' || cur.type === 'mod_item') && isTestItem(cur)) isTest = true;
   }
+  return describeEnclosing(node, fn, impl, isTest);
+}
+
+/** An item around a node: what `enclosingFunction` finds climbing, recorded on the way down instead. */
+export interface ScopeItem {
+  node: SyntaxNode;
+  type: 'function_item' | 'impl_item' | 'mod_item';
+  /** The item itself is test code (`#[test]`, `#[cfg(test)]`); `isTestItem`. */
+  test: boolean;
+}
+
+/**
+ * `enclosingFunction` for a node whose function, impl and mod ancestors are
+ * known (outermost first): the same answer without climbing the tree.
+ */
+export function enclosingFromScopes(node: SyntaxNode, scopes: readonly ScopeItem[], fileIsTest: boolean): EnclosingFunction {
+  let fn: SyntaxNode | null = null;
+  let impl: SyntaxNode | null = null;
+  let isTest = fileIsTest;
+  for (let i = scopes.length - 1; i >= 0; i--) {
+    const s = scopes[i]!;
+    if (s.type === 'function_item' && !fn) fn = s.node;
+    else if (s.type === 'impl_item' && !impl) impl = s.node;
+    if (s.test) isTest = true;
+  }
+  return describeEnclosing(node, fn, impl, isTest);
+}
+
+function describeEnclosing(node: SyntaxNode, fn: SyntaxNode | null, impl: SyntaxNode | null, isTest: boolean): EnclosingFunction {
   if (!fn) {
     return { name: '<module>', constructOnce: true, isEntryPoint: false, isTest, site: siteOf(node) };
   }

@@ -1,7 +1,8 @@
 // Where the handle returned by an acquisition goes, within its function.
 import type { SyntaxNode } from '../../parse/syntax.js';
 import type { HandleFate } from '../../facts/types.js';
-import { kids, line, shortText, walk, same } from '../shared/tree.js';
+import { kids, line, shortText, same } from '../shared/tree.js';
+import { walkTypes } from './node-index.js';
 
 /** Calls that wrap a value without taking ownership decisions: follow the wrapper instead. */
 const WRAPPERS = /^(Some|Ok|Box::new|Arc::new|Rc::new|Mutex::new|RwLock::new|RefCell::new|Cell::new|std::sync::Arc::new|tokio::sync::Mutex::new|parking_lot::Mutex::new|Option::Some|AbortOnDropHandle::new|Into::into)$/;
@@ -152,7 +153,7 @@ function fateOfPattern(decl: SyntaxNode, body: SyntaxNode | null, opts: FateOpti
 /** Follow a local through the rest of its function: released, stored, returned, awaited, passed or dropped. */
 function traceLocal(name: string, from: SyntaxNode, body: SyntaxNode, opts: FateOptions, depth: number): HandleFate {
   const fates: HandleFate[] = [];
-  walk(body, (node) => {
+  walkTypes(body, ['identifier', 'shorthand_field_initializer', 'token_tree'], (node) => {
     // Only uses after the binding matter; skip subtrees that end before it.
     if (node.endIndex <= from.endIndex) return false;
     if (node.startIndex < from.endIndex) return true;

@@ -2,6 +2,7 @@
 // to the fully qualified paths it can mean.
 import type { SyntaxNode } from '../../parse/syntax.js';
 import { kids, walk } from '../shared/tree.js';
+import type { NodeIndex } from './node-index.js';
 
 export interface RustImports {
   /**
@@ -21,21 +22,55 @@ function bind(imports: RustImports, name: string, path: string): void {
   else if (!list.includes(path)) list.push(path);
 }
 
-export function collectImports(root: SyntaxNode): RustImports {
+/** The node types `collectImports` needs in its index. */
+export const IMPORT_NODE_TYPES = ['use_declaration', 'scoped_identifier'] as const;
+
+/**
+ * Imports of a file. With an index (pre-order nodes that include every
+ * `IMPORT_NODE_TYPES` node) no tree walk is needed; the answer is the same.
+ */
+export function collectImports(root: SyntaxNode, index?: NodeIndex): RustImports {
   const imports: RustImports = { names: new Map(), globs: [], roots: new Set() };
-  walk(root, (node) => {
-    if (node.type === 'use_declaration') {
-      const arg = node.childForFieldName('argument');
-      if (arg) addUse(arg, '', imports);
-      return false;
+  if (!index) {
+    walk(root, (node) => {
+      if (node.type === 'use_declaration') {
+        addUseDeclaration(node, imports);
+        return false;
+      }
+      if (node.type === 'scoped_identifier' && node.parent?.type !== 'scoped_identifier') addRoot(node, imports);
+      return true;
+    });
+    return imports;
+  }
+  // End of the `use` declaration being skipped, and of the scoped identifiers seen:
+  // a node that starts after all of them cannot be inside one.
+  let useEnd = -1;
+  let scopedEnd = -1;
+  for (let i = 0; i < index.nodes.length; i++) {
+    const type = index.types[i];
+    if (type !== 'use_declaration' && type !== 'scoped_identifier') continue;
+    const node = index.nodes[i]!;
+    if (node.startIndex < useEnd) continue;
+    if (type === 'use_declaration') {
+      addUseDeclaration(node, imports);
+      useEnd = node.endIndex;
+      continue;
     }
-    if (node.type === 'scoped_identifier' && node.parent?.type !== 'scoped_identifier') {
-      const first = node.text.split('::')[0]!.trim();
-      if (/^[a-z_][a-z0-9_]*$/.test(first)) imports.roots.add(first);
-    }
-    return true;
-  });
+    const nested = node.startIndex < scopedEnd;
+    scopedEnd = Math.max(scopedEnd, node.endIndex);
+    if (!nested || node.parent?.type !== 'scoped_identifier') addRoot(node, imports);
+  }
   return imports;
+}
+
+function addUseDeclaration(node: SyntaxNode, imports: RustImports): void {
+  const arg = node.childForFieldName('argument');
+  if (arg) addUse(arg, '', imports);
+}
+
+function addRoot(scoped: SyntaxNode, imports: RustImports): void {
+  const first = scoped.text.split('::')[0]!.trim();
+  if (/^[a-z_][a-z0-9_]*$/.test(first)) imports.roots.add(first);
 }
 
 function join(prefix: string, rest: string): string {
