@@ -11,8 +11,11 @@ export interface PerformanceCliOptions {
   fileTimeout?: string;
 }
 
-export function performanceOptions(cli: PerformanceCliOptions): Pick<AuditOptions, 'jobs' | 'cacheDir' | 'fileTimeoutMs'> {
-  const out: Pick<AuditOptions, 'jobs' | 'cacheDir' | 'fileTimeoutMs'> = {};
+type PerformanceOptions = Pick<AuditOptions, 'jobs' | 'cacheDir' | 'fileTimeoutMs' | 'prestartWorkers'>;
+
+export function performanceOptions(cli: PerformanceCliOptions): PerformanceOptions {
+  // A command-line run audits a real tree: booting workers during discovery pays off.
+  const out: PerformanceOptions = { prestartWorkers: true };
   if (cli.jobs !== undefined) {
     if (!/^\d+$/.test(cli.jobs.trim())) throw new UsageError(`invalid --jobs "${cli.jobs}" (a number of worker threads; 0 extracts on the main thread)`);
     out.jobs = Number(cli.jobs);

@@ -4,13 +4,20 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { runJob, type ExtractionJob } from './extraction-job.js';
 import type { WorkerConfig } from './worker-pool.js';
+import type { Grammar } from './syntax.js';
 import { WasmBackend } from './wasm-backend.js';
 
 const config = workerData as WorkerConfig;
 const port = parentPort!;
 const backend = await WasmBackend.create(config.grammars, config.parseTimeoutMs);
 
-port.on('message', (job: ExtractionJob) => {
+port.on('message', (msg: ExtractionJob | { preload: Grammar[] }) => {
+  if ('preload' in msg) {
+    // Compile grammars while the parent is still discovering files; a failure shows up in the first job.
+    for (const grammar of msg.preload) backend.load(grammar).catch(() => undefined);
+    return;
+  }
+  const job = msg;
   const faults = config.faults;
   if (faults?.crashOn && job.relPath.endsWith(faults.crashOn) && job.attempt < (faults.crashAttempts ?? 1)) {
     setImmediate(() => {

@@ -12,6 +12,7 @@ export { DEFAULT_PARSE_TIMEOUT_MS };
 export class WasmBackend implements ParserBackend {
   readonly name = 'web-tree-sitter';
   private readonly parsers = new Map<Grammar, Parser>();
+  private readonly loading = new Map<Grammar, Promise<void>>();
 
   private constructor(private readonly timeoutMs: number) {}
 
@@ -24,14 +25,18 @@ export class WasmBackend implements ParserBackend {
   }
 
   /** Loads a grammar on first use (a worker that only sees Rust never compiles the TypeScript grammar). */
-  async load(grammar: Grammar): Promise<void> {
-    if (this.parsers.has(grammar)) return;
-    const bytes = await readFile(grammarPath(grammar));
-    const language = await Language.load(new Uint8Array(bytes));
-    if (this.parsers.has(grammar)) return;
-    const parser = new Parser();
-    parser.setLanguage(language);
-    this.parsers.set(grammar, parser);
+  load(grammar: Grammar): Promise<void> {
+    let loading = this.loading.get(grammar);
+    if (!loading) {
+      loading = (async () => {
+        const language = await Language.load(new Uint8Array(await readFile(grammarPath(grammar))));
+        const parser = new Parser();
+        parser.setLanguage(language);
+        this.parsers.set(grammar, parser);
+      })();
+      this.loading.set(grammar, loading);
+    }
+    return loading;
   }
 
   has(grammar: Grammar): boolean {

@@ -62,6 +62,14 @@ export class ExtractionPool {
     });
   }
 
+  /** Has every worker, and every replacement, compile these grammars now rather than at their first file. */
+  preload(grammars: readonly Grammar[]): void {
+    const fresh = grammars.filter((g) => !this.opts.worker.grammars.includes(g));
+    if (fresh.length === 0) return;
+    this.opts.worker.grammars = [...this.opts.worker.grammars, ...fresh];
+    for (const slot of this.slots) if (!slot.retired) slot.worker.postMessage({ preload: fresh });
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     const slots = [...this.slots];

@@ -3,7 +3,7 @@
 // main thread when the work is too small to pay for starting workers.
 // Outcomes come back in discovery order whatever order the work finished in.
 import { open } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { DiscoveredFile } from '../discover/walk.js';
 import type { ResourceModel } from '../models/schema.js';
 import { frontendFor } from '../frontends/index.js';
@@ -13,6 +13,7 @@ import { refusal } from '../parse/decode.js';
 import type { FileOutcome } from '../parse/extract-file.js';
 import { timedOut, type CacheTarget, type ExtractionJob, type FaultInjection, type JobResult } from '../parse/extraction-job.js';
 import type { Grammar } from '../parse/syntax.js';
+import type { ExtractionPool } from '../parse/worker-pool.js';
 
 /** Below this many bytes to extract, the main thread does it: starting workers costs more. */
 export const DEFAULT_IN_PROCESS_BELOW_BYTES = 192 * 1024;
@@ -51,7 +52,29 @@ export interface ExtractionReport {
   parsed: number;
 }
 
-export async function extractFiles(files: readonly DiscoveredFile[], settings: ExtractionSettings): Promise<ExtractionReport> {
+/** The cache opened, and workers perhaps already booting, before discovery ends. */
+export interface PreparedExtraction {
+  settings: ExtractionSettings;
+  cache?: OpenCache;
+  /** Workers started early: they load while the main thread discovers files. */
+  early?: Promise<ExtractionPool>;
+}
+
+/**
+ * Opens the cache and, with `prestart`, starts the workers at once when they
+ * will almost surely be needed: no cache, or a cache directory that did not
+ * exist yet. A warm run never starts a worker.
+ */
+export function prepareExtraction(settings: ExtractionSettings, prestart: boolean): PreparedExtraction {
+  const cold = !settings.cacheDir || !existsSync(settings.cacheDir);
+  const cache = settings.cacheDir ? openCache(settings.cacheDir, settings.modelsVersion) : undefined;
+  const prepared: PreparedExtraction = { settings, ...(cache ? { cache } : {}) };
+  if (prestart && cold && settings.jobs > 0) prepared.early = startPool(settings, [], cache?.writeTarget);
+  return prepared;
+}
+
+export async function extractFiles(files: readonly DiscoveredFile[], prepared: PreparedExtraction): Promise<ExtractionReport> {
+  const { settings, cache } = prepared;
   const outcomes: (FileOutcome | undefined)[] = new Array(files.length);
   let done = 0;
   const settle = (index: number, outcome: FileOutcome): void => {
@@ -60,7 +83,6 @@ export async function extractFiles(files: readonly DiscoveredFile[], settings: E
     settings.onProgress?.(done, files.length, files[index]!.relPath);
   };
 
-  const cache = settings.cacheDir ? openCache(settings.cacheDir, settings.modelsVersion) : undefined;
   const todo: number[] = [];
   for (let i = 0; i < files.length; i++) {
     const file = files[i]!;
@@ -74,7 +96,7 @@ export async function extractFiles(files: readonly DiscoveredFile[], settings: E
   let missBytes = 0;
   let runner: JobRunner | undefined;
   const grammarsOf = (indexes: readonly number[]): Grammar[] => [...new Set(indexes.map((i) => files[i]!.info.grammar))];
-  const workers = (): JobRunner => (runner ??= workerRunner(settings, grammarsOf(todo), cache?.writeTarget));
+  const workers = (): JobRunner => (runner ??= workerRunner(prepared.early ?? startPool(settings, [], cache?.writeTarget), grammarsOf(todo)));
   if (settings.jobs > 0 && !cache && sizeOf(files, todo) >= settings.inProcessBelowBytes) workers();
   for (const i of todo) {
     const file = files[i]!;
@@ -89,18 +111,23 @@ export async function extractFiles(files: readonly DiscoveredFile[], settings: E
     if (settings.jobs > 0 && missBytes >= settings.inProcessBelowBytes) workers();
   }
   if (misses.length > 0) runner ??= mainThreadRunner(settings, grammarsOf(misses), cache?.writeTarget);
+  // Workers started early for work that turned out small or cached: not needed.
+  if (prepared.early && (!runner || runner.kind === 'main')) await (await prepared.early).close();
   let cacheError: string | undefined;
   let written = 0;
   if (runner) {
-    await runner.run(
-      misses.map((i) => toJob(files[i]!, i)),
-      (r) => {
-        if (r.cacheError) cacheError ??= r.cacheError;
-        else if (r.outcome.ok && cache?.writeTarget) written++;
-        settle(r.id, r.outcome);
-      },
-    );
-    await runner.close();
+    try {
+      await runner.run(
+        misses.map((i) => toJob(files[i]!, i)),
+        (r) => {
+          if (r.cacheError) cacheError ??= r.cacheError;
+          else if (r.outcome.ok && cache?.writeTarget) written++;
+          settle(r.id, r.outcome);
+        },
+      );
+    } finally {
+      await runner.close();
+    }
   }
   const report: ExtractionReport = { outcomes: outcomes as FileOutcome[], workersStarted: runner?.workersStarted() ?? 0, parsed: misses.length };
   if (cache) {
@@ -142,7 +169,7 @@ async function withoutFrontend(file: DiscoveredFile): Promise<FileOutcome> {
   return { ok: false, relPath: file.relPath, reason: `no frontend for ${file.info.language} yet` };
 }
 
-interface OpenCache {
+export interface OpenCache {
   dir: string;
   warning?: string;
   /** Undefined when the directory cannot be written: entries are still read. */
@@ -177,15 +204,16 @@ function openCache(dir: string, modelsVersion: string): OpenCache {
 }
 
 interface JobRunner {
+  kind: 'workers' | 'main';
   run(jobs: ExtractionJob[], onResult: (result: JobResult) => void): Promise<void>;
   close(): Promise<void>;
   workersStarted(): number;
 }
 
-function workerRunner(settings: ExtractionSettings, grammars: Grammar[], cache: CacheTarget | undefined): JobRunner {
-  const pool = import('../parse/worker-pool.js').then(
-    ({ ExtractionPool }) =>
-      new ExtractionPool({
+function startPool(settings: ExtractionSettings, grammars: Grammar[], cache: CacheTarget | undefined): Promise<ExtractionPool> {
+  return import('../parse/worker-pool.js').then(
+    ({ ExtractionPool: Pool }) =>
+      new Pool({
         size: settings.jobs,
         jobTimeoutMs: settings.fileTimeoutMs,
         worker: {
@@ -197,8 +225,13 @@ function workerRunner(settings: ExtractionSettings, grammars: Grammar[], cache: 
         },
       }),
   );
+}
+
+function workerRunner(pool: Promise<ExtractionPool>, grammars: Grammar[]): JobRunner {
+  void pool.then((p) => p.preload(grammars));
   let started = 0;
   return {
+    kind: 'workers',
     async run(jobs, onResult) {
       const p = await pool;
       await Promise.all(jobs.map((job) => p.extract(job).then(onResult)));
@@ -216,6 +249,7 @@ const mainThreadBackends = new Map<number, Promise<import('../parse/wasm-backend
 
 function mainThreadRunner(settings: ExtractionSettings, grammars: Grammar[], cache: CacheTarget | undefined): JobRunner {
   return {
+    kind: 'main',
     async run(jobs, onResult) {
       const { runJob } = await import('../parse/extraction-job.js');
       let backend = mainThreadBackends.get(settings.parseTimeoutMs);

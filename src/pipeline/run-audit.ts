@@ -7,7 +7,7 @@ import type { FileFacts } from '../facts/types.js';
 import { discover, type SkippedFile } from '../discover/walk.js';
 import { DEFAULT_PARSE_TIMEOUT_MS } from '../parse/syntax.js';
 import type { FaultInjection } from '../parse/extraction-job.js';
-import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_IN_PROCESS_BELOW_BYTES, extractFiles, type CacheStats } from './extract-files.js';
+import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_IN_PROCESS_BELOW_BYTES, extractFiles, prepareExtraction, type CacheStats } from './extract-files.js';
 import { createModelSet, loadBuiltinModels, type ModelSet } from '../models/index.js';
 import type { ResourceModel } from '../models/schema.js';
 import { buildProject } from '../analysis/project.js';
@@ -38,6 +38,8 @@ export interface AuditOptions {
   cacheDir?: string;
   /** Work smaller than this many bytes is extracted on the main thread (starting workers would cost more). */
   inProcessBelowBytes?: number;
+  /** Start the workers before discovery when the cache is off or empty, so they boot while it runs (the CLI does). */
+  prestartWorkers?: boolean;
   /** Test-only: make extraction workers crash or hang on purpose. */
   faultInjection?: FaultInjection;
   onProgress?: (done: number, total: number, path: string) => void;
@@ -75,25 +77,38 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   const started = performance.now();
   const root = resolve(opts.root ?? (opts.paths.length === 1 ? opts.paths[0]! : '.'));
   const models = createModelSet([...loadBuiltinModels(), ...(opts.userModels ?? [])]);
-  const discovery = await discover({
-    root,
-    paths: opts.paths.length > 0 ? opts.paths : [root],
-    maxFileBytes: opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
-    ...(opts.exclude ? { exclude: opts.exclude } : {}),
-    ...(opts.include ? { include: opts.include } : {}),
-  });
-  const discovered = performance.now();
-  const extraction = await extractFiles(discovery.files, {
-    jobs: Math.max(0, Math.floor(opts.jobs ?? availableParallelism())),
-    ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
-    modelsVersion: models.version,
-    models: models.models,
-    parseTimeoutMs: opts.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS,
-    fileTimeoutMs: opts.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS,
-    inProcessBelowBytes: opts.inProcessBelowBytes ?? DEFAULT_IN_PROCESS_BELOW_BYTES,
-    ...(opts.faultInjection ? { faults: opts.faultInjection } : {}),
-    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-  });
+  const prepared = prepareExtraction(
+    {
+      jobs: Math.max(0, Math.floor(opts.jobs ?? availableParallelism())),
+      ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
+      modelsVersion: models.version,
+      models: models.models,
+      parseTimeoutMs: opts.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS,
+      fileTimeoutMs: opts.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS,
+      inProcessBelowBytes: opts.inProcessBelowBytes ?? DEFAULT_IN_PROCESS_BELOW_BYTES,
+      ...(opts.faultInjection ? { faults: opts.faultInjection } : {}),
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    },
+    opts.prestartWorkers ?? false,
+  );
+  let discovery: Awaited<ReturnType<typeof discover>>;
+  let discovered: number;
+  let extraction: Awaited<ReturnType<typeof extractFiles>>;
+  try {
+    discovery = await discover({
+      root,
+      paths: opts.paths.length > 0 ? opts.paths : [root],
+      maxFileBytes: opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+      ...(opts.exclude ? { exclude: opts.exclude } : {}),
+      ...(opts.include ? { include: opts.include } : {}),
+    });
+    discovered = performance.now();
+    extraction = await extractFiles(discovery.files, prepared);
+  } catch (err) {
+    // Workers started early must not keep the process alive after a failure.
+    await prepared.early?.then((pool) => pool.close());
+    throw err;
+  }
   const extracted = performance.now();
   const files: FileFacts[] = [];
   const skipped = [...discovery.skipped];

@@ -59,6 +59,15 @@ describe.each([
     expect(comparable(result)).toEqual(comparable(reference));
   });
 
+  it('gives identical results with workers started before discovery, used or not', async () => {
+    const used = await runAudit({ paths: [root], jobs: 2, prestartWorkers: true, ...WORKERS });
+    expect(used.extraction.workers).toBe(2);
+    expect(comparable(used)).toEqual(comparable(reference));
+    const unused = await runAudit({ paths: [root], jobs: 2, prestartWorkers: true, inProcessBelowBytes: Number.MAX_SAFE_INTEGER });
+    expect(unused.extraction.workers).toBe(0);
+    expect(comparable(unused)).toEqual(comparable(reference));
+  });
+
   it('gives identical results from a cold and a warm cache', async () => {
     const cacheDir = tempDir();
     const cold = await runAudit({ paths: [root], jobs: 2, cacheDir, ...WORKERS });
