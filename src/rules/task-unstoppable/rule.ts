@@ -92,7 +92,7 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
   const loop = body.loopKind ?? 'loop';
   const period = body.periodMs !== undefined ? ` every ${formatPeriod(body.periodMs)}` : '';
   const loopAt = body.loopLine ? ` (${bodyPath === file.path ? 'line ' : `${bodyPath}:`}${body.loopLine})` : '';
-  evidence.push(`the body is a \`${loop}\`${period}${loopAt} with no exit: no break, return or \`?\` leaves it`);
+  evidence.push(`the body is a \`${loop}\`${period}${loopAt} with no exit: no break, return, propagated error or stop condition ends it`);
   if (body.ignoresChannelClose) {
     evidence.push(`\`${body.ignoresChannelClose}\` reporting a closed channel does not end the loop: once every sender is gone it spins`);
   }
@@ -100,7 +100,7 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
     evidence.push(`errors are ignored: \`${ignored}\`, so the loop cannot notice that its receivers or owner are gone`);
   }
   evidence.push('it listens to no cancellation: no token, shutdown channel or stop flag is checked');
-  evidence.push(describeFate(fate, handleType) + (model.dropReleases ? '' : `; dropping a ${handleType} does not stop the ${a.kind}`));
+  evidence.push(describeFate(fate, handleType) + (model.dropReleases ? '' : `; dropping ${article(handleType)} ${handleType} does not stop the ${a.kind}`));
   const ownerName = fate.kind === 'field' ? fate.ownerType : a.fn.ownerType;
   if (ownerName) {
     const owner = ctx.project.owners.get(ownerName);
@@ -157,4 +157,8 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
 
 function unitOf(kind: string): string {
   return kind === 'thread' ? 'thread' : kind === 'timer' ? 'timer' : 'task';
+}
+
+function article(word: string): string {
+  return /^[aeiou]/i.test(word) ? 'an' : 'a';
 }
