@@ -89,9 +89,8 @@ async function runCheck<T>(cycle: Cycle<T>, options: LeakCheckOptions): Promise<
   const useFds = options.fds ?? process.platform === 'linux';
   const root = options.root ?? process.cwd();
   if (!Number.isInteger(cycles) || cycles < 1) throw new Error(`leakaudit/testing: cycles must be a whole number ≥ 1 (got ${cycles})`);
-  const findings = options.report !== undefined ? loadFindings({ report: options.report }) : options.audit !== undefined ? loadFindings({ audit: options.audit } as FindingSource) : undefined;
-  // A failing report load should fail the check, not float as an unhandled rejection.
-  findings?.catch(() => undefined);
+  // Loaded before anything is followed: reading a report or running the audit opens files and loads modules.
+  const findings = options.report !== undefined ? await loadFindings({ report: options.report }) : options.audit !== undefined ? await loadFindings({ audit: options.audit } as FindingSource) : undefined;
 
   for (let i = 0; i < warmup; i++) await runCycle(cycle);
 
@@ -124,9 +123,8 @@ async function runCheck<T>(cycle: Cycle<T>, options: LeakCheckOptions): Promise<
   if (!options.includeThirdParty) survivors = survivors.filter((s) => s.site || s.kind === 'fd' || !stacks);
   else thirdParty = 0;
   if (findings) {
-    const known = await findings;
     for (const s of survivors) {
-      const finding = s.site ? findingAt(known, s.site.file, s.site.line) : undefined;
+      const finding = s.site ? findingAt(findings, s.site.file, s.site.line) : undefined;
       if (finding) s.finding = finding;
     }
   }

@@ -11,6 +11,8 @@ export interface Frame {
 }
 
 const OWN_DIR = dirname(fileURLToPath(import.meta.url));
+/** With --enable-source-maps, frames of the built library name its sources: src/ instead of dist/. */
+const OWN_DIRS = [OWN_DIR, OWN_DIR.replace(/\/dist\/runtime\/testing$/, '/src/runtime/testing')];
 
 /** Parse the "    at fn (file:line:col)" lines of an Error stack. */
 export function parseStack(stack: string): Frame[] {
@@ -46,7 +48,7 @@ export function isUserFrame(frame: Frame): boolean {
   const file = frame.file;
   if (!isAbsolute(file)) return false; // node:internal/..., <anonymous>, evalmachine
   if (file.includes('/node_modules/')) return false;
-  return !file.startsWith(`${OWN_DIR}/`);
+  return !OWN_DIRS.some((dir) => file.startsWith(`${dir}/`));
 }
 
 export function firstUserFrame(frames: readonly Frame[]): Frame | undefined {
