@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { parseDuration } from '../runtime/watch/duration.js';
 import { LiveView } from '../runtime/watch/live-view.js';
 import { runWatch, WATCH_DEFAULTS, type WatchOptions, type WatchResult } from '../runtime/watch/run-watch.js';
+import { toWatchMarkdown } from '../runtime/watch/markdown-output.js';
 import { toWatchCsv, toWatchJson } from '../runtime/watch/series-output.js';
 import { renderSummary } from '../runtime/watch/summary.js';
 import { checkThresholds, type Thresholds } from '../runtime/watch/thresholds.js';
@@ -34,6 +35,7 @@ export interface WatchCliOptions {
   minRssGrowth: string;
   json?: string;
   csv?: string;
+  md?: string;
   log?: string;
   nodeProbe: boolean;
   quiet?: boolean;
@@ -65,6 +67,7 @@ export function registerWatch(program: Command): void {
     .option('--min-rss-growth <size>', 'smaller RSS growth over the window is never called a leak', '2MiB')
     .option('--json <file>', 'write the time series and verdicts as JSON')
     .option('--csv <file>', 'write the time series as CSV')
+    .option('--md <file>', 'write the verdicts as Markdown, with a chart of what grows (e.g. $GITHUB_STEP_SUMMARY)')
     .option('--log <file>', 'save the started command\'s output to this file')
     .option('--no-node-probe', 'do not preload the Node probe (timers, handles, process listeners) into a started command')
     .option('-q, --quiet', 'no live view and no target output; only the summary')
@@ -115,6 +118,7 @@ export async function runWatchCommand(command: string[], options: WatchCliOption
   const checks = checkThresholds(result.analysis, thresholds);
   await writeOutput(options.json, () => `${JSON.stringify(toWatchJson(result, checks), null, 2)}\n`);
   await writeOutput(options.csv, () => toWatchCsv(result));
+  await writeOutput(options.md, () => toWatchMarkdown(result, checks));
   const color = options.color && !process.env.NO_COLOR && process.stdout.isTTY === true;
   await new Promise<void>((resolve) => process.stdout.write(renderSummary(result, checks, { color }), () => resolve()));
   return exitCode(result, checks.every((c) => c.ok), watchOptions);

@@ -1,7 +1,7 @@
 // `leakaudit watch` end to end on real processes: restart cycles on a leaky
 // and a fixed service, a target killed mid-run, a target that ignores
 // SIGTERM, signals to the watcher, errors, and the watcher watched by itself.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -21,6 +21,7 @@ function restartArgs(dir: string, cycles: number): string[] {
     '--fail-on-growth',
     '--json', join(dir, 'watch.json'),
     '--csv', join(dir, 'watch.csv'),
+    '--md', join(dir, 'watch.md'),
     '--', 'env', `PORT_FILE=${port}`, `LOG_PATH=${join(dir, 'service.log')}`,
   ];
 }
@@ -40,6 +41,12 @@ describe.runIf(process.platform === 'linux')('leakaudit watch with restart cycle
     for (const name of ['threads', 'fds.socket', 'children', 'node:TCPServerWrap']) expect(metric(json, name)?.verdict, name).not.toBe('growing');
     expect(run.stdout).toMatch(/LEAKING: fds\.file \+1 per cycle .*node:Timeout \+1 per cycle/);
     expect(run.stdout).toContain('FAIL --fail-on-growth');
+    const markdown = readFileSync(join(dir, 'watch.md'), 'utf8');
+    expect(markdown).toContain('**LEAKING**: fds.file +1 per cycle');
+    expect(markdown).toMatch(/```mermaid\nxychart-beta\n  title "node:Timeout \(\+1 per cycle\)"\n  x-axis "cycle" \["0", "1", .*"8"\]/);
+    const csv = readFileSync(join(dir, 'watch.csv'), 'utf8').split('\n');
+    expect(csv[0]).toMatch(/^t_ms,cycle,processes,fds,fds\.file,.*,node:Timeout/);
+    expect(csv.filter((row) => /^\d+,8,/.test(row))).toHaveLength(1); // one row taken right after cycle 8
   });
 
   it('reports the fixed service as stable', async () => {
@@ -75,7 +82,7 @@ describe.runIf(process.platform === 'linux')('how a watch ends', () => {
     const pid = Number((await watch.waitFor(/idle-service (\d+) ready/))[1]);
     const run = await watch.done;
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/the target ignored SIGTERM: killed with SIGKILL after the grace period \(killed by SIGKILL \(status 137\)\); also stopped 1 descendant outside its process group/);
+    expect(run.stdout).toMatch(/the target ignored SIGTERM: killed with SIGKILL after the grace period, which ended by SIGKILL \(status 137\); also stopped 1 descendant outside its process group/);
     expect(readWatchJson(join(dir, 'w.json')).end.stop).toMatchObject({ how: 'killed', strays: 1 });
     expect(alive(pid)).toBe(false);
     expect(alive(grandchild)).toBe(false);
@@ -97,7 +104,7 @@ describe.runIf(process.platform === 'linux')('how a watch ends', () => {
     watch.child.kill('SIGINT');
     const run = await watch.done;
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/interrupted by SIGINT; .*stopped the target with SIGINT .*killed by SIGINT \(status 130\)/);
+    expect(run.stdout).toMatch(/interrupted by SIGINT; .*stopped the target with SIGINT in \S+, which ended by SIGINT \(status 130\)/);
     expect(alive(pid)).toBe(false);
   });
 });

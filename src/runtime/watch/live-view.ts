@@ -16,7 +16,7 @@ export class LiveView {
   private lastPlain = -Infinity;
 
   constructor(
-    private readonly out: NodeJS.WritableStream & { columns?: number },
+    private readonly out: NodeJS.WritableStream & { columns?: number; rows?: number },
     private readonly tty: boolean,
   ) {}
 
@@ -58,6 +58,9 @@ export class LiveView {
       const current = valueOf(last, name);
       lines.push(`  ${name.padEnd(24)} ${(current === undefined ? '–' : formatValue(info.unit, current)).padStart(10)}  ${sparkline(series, width)}`);
     }
+    // Taller than the terminal, the cursor cannot climb back: keep the block on screen.
+    const room = Math.max(3, (this.out.rows ?? 40) - 2);
+    if (lines.length > room) lines.splice(room - 1, lines.length, `  … ${lines.length - room + 1} more metrics in the summary`);
     this.clear();
     this.out.write(`${lines.join('\n')}\n`);
     this.drawnLines = lines.length;

@@ -390,11 +390,11 @@ function describeEnd(
 }
 
 function describeStop(stop: StopOutcome, exit: ExitStatus | undefined): string {
-  const status = exit ? ` (${describeExit(exit)})` : '';
+  const status = exit ? (exit.signal ? `, which ended by ${exit.signal} (status ${exit.status})` : `, which exited with code ${exit.code ?? exit.status}`) : '';
   const strays = stop.strays > 0 ? `; also stopped ${stop.strays} descendant${stop.strays === 1 ? '' : 's'} outside its process group` : '';
   switch (stop.how) {
     case 'already-exited':
-      return `; target had already exited${status}${strays}`;
+      return `; the target had already exited${strays}`;
     case 'terminated':
       return `; stopped the target with ${stop.firstSignal} in ${formatDuration(stop.tookMs)}${status}${strays}`;
     case 'killed':
