@@ -16,6 +16,8 @@ export interface ExtractionJob {
   relPath: string;
   info: LanguageInfo;
   isTestFile: boolean;
+  /** Size found by discovery: the pool bounds the bytes being parsed at once. */
+  size: number;
   /** 0 on the first try, 1 when retried after its worker died. */
   attempt: number;
 }

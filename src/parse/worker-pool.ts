@@ -1,5 +1,8 @@
 // A pool of extraction worker threads. Each worker takes one job at a time,
-// under a wall-clock budget. A worker that dies is replaced and its job
+// under a wall-clock budget. Memory stays bounded: the bytes being parsed at
+// once are capped (a big file waits for the others rather than doubling the
+// peak), and a worker that parsed a big file is replaced, since WebAssembly
+// memory only grows. A worker that dies is replaced and its job
 // retried once, then skipped with the reason; a worker that overruns its
 // budget is terminated and replaced, and its file skipped with a note. The
 // pool never throws: every job resolves to a result.
@@ -23,7 +26,14 @@ export interface PoolOptions {
   worker: WorkerConfig;
   /** Budget for one job (read + parse + extract + cache write), measured from dispatch. */
   jobTimeoutMs: number;
+  /** Source bytes in flight across all workers; one job always runs, however big. */
+  maxBytesInFlight?: number;
+  /** A worker that finished a file at least this big is replaced, returning its memory. */
+  recycleAfterBytes?: number;
 }
+
+export const DEFAULT_MAX_BYTES_IN_FLIGHT = 1024 * 1024;
+export const DEFAULT_RECYCLE_AFTER_BYTES = 512 * 1024;
 
 /** Workers that die before they are ready this many times in a row mean workers cannot start here. */
 const MAX_BOOT_FAILURES = 3;
@@ -48,6 +58,7 @@ export class ExtractionPool {
   private readonly queue: Pending[] = [];
   private bootFailures = 0;
   private closed = false;
+  private bytesInFlight = 0;
   /** Workers started, replacements included. */
   started = 0;
 
@@ -93,11 +104,30 @@ export class ExtractionPool {
     for (const slot of this.slots) {
       if (this.queue.length === 0) return;
       if (!slot.ready || slot.current || slot.retired) continue;
-      const pending = this.queue.shift()!;
+      const next = this.nextFitting();
+      if (next < 0) return;
+      const pending = this.queue.splice(next, 1)[0]!;
       slot.current = pending;
+      this.bytesInFlight += pending.job.size;
       slot.timer = setTimeout(() => this.onTimeout(slot), this.opts.jobTimeoutMs);
       slot.worker.postMessage(pending.job);
     }
+  }
+
+  /** The first queued job (largest first) that fits in the bytes-in-flight budget, or -1. */
+  private nextFitting(): number {
+    if (this.bytesInFlight === 0) return 0;
+    const room = (this.opts.maxBytesInFlight ?? DEFAULT_MAX_BYTES_IN_FLIGHT) - this.bytesInFlight;
+    return this.queue.findIndex((p) => p.job.size <= room);
+  }
+
+  /** The slot's job is over (done, timed out or crashed): its bytes leave the budget. */
+  private release(slot: Slot): Pending | undefined {
+    const pending = slot.current;
+    clearTimeout(slot.timer);
+    slot.current = undefined;
+    if (pending) this.bytesInFlight -= pending.job.size;
+    return pending;
   }
 
   private onMessage(slot: Slot, msg: JobResult | { ready: true }): void {
@@ -107,17 +137,18 @@ export class ExtractionPool {
       this.pump();
       return;
     }
-    const pending = slot.current;
-    clearTimeout(slot.timer);
-    slot.current = undefined;
+    const pending = this.release(slot);
     pending?.resolve(msg);
+    if (pending && pending.job.size >= (this.opts.recycleAfterBytes ?? DEFAULT_RECYCLE_AFTER_BYTES) && !this.closed) {
+      this.retire(slot);
+      this.spawn();
+    }
     this.pump();
   }
 
   private onTimeout(slot: Slot): void {
-    const pending = slot.current;
+    const pending = this.release(slot);
     if (!pending) return;
-    slot.current = undefined;
     this.retire(slot);
     pending.resolve({ id: pending.job.id, outcome: timedOut(pending.job, this.opts.jobTimeoutMs) });
     this.spawn();
@@ -131,13 +162,11 @@ export class ExtractionPool {
   }
 
   private onExit(slot: Slot, code: number): void {
-    clearTimeout(slot.timer);
     if (slot.retired) return;
     this.slots.delete(slot);
     if (!slot.ready) this.bootFailures++;
     const why = slot.error ?? `exit code ${code}`;
-    const pending = slot.current;
-    slot.current = undefined;
+    const pending = this.release(slot);
     if (pending) {
       if (pending.job.attempt < 1) this.queue.unshift({ job: { ...pending.job, attempt: pending.job.attempt + 1 }, resolve: pending.resolve });
       else pending.resolve(skip(pending.job, `the extraction worker crashed twice on this file (${why})`));

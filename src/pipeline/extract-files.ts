@@ -144,7 +144,7 @@ function sizeOf(files: readonly DiscoveredFile[], indexes: readonly number[]): n
 }
 
 function toJob(file: DiscoveredFile, id: number): ExtractionJob {
-  return { id, absPath: file.absPath, relPath: file.relPath, info: file.info, isTestFile: file.isTestFile, attempt: 0 };
+  return { id, absPath: file.absPath, relPath: file.relPath, info: file.info, isTestFile: file.isTestFile, size: file.size, attempt: 0 };
 }
 /**
  * A file in a language without a frontend yet: skipped with the reason

@@ -188,3 +188,30 @@ describe('worker faults', () => {
     expect(result.files).toEqual(reference.files.filter((f) => f.path !== 'src/m002/mod.rs'));
   });
 });
+
+describe('the worker pool', () => {
+  it('replaces a worker after a big file, so its memory goes back to the system', async () => {
+    const { ExtractionPool } = await import('../../src/parse/worker-pool.js');
+    const { loadBuiltinModels } = await import('../../src/models/index.js');
+    const root = makeGeneratedTree(3);
+    temps.push(root);
+    const files = ['src/m000/mod.rs', 'src/m001/mod.rs', 'src/m002/mod.rs'].map((relPath, id) => {
+      const absPath = join(root, relPath);
+      return { id, absPath, relPath, info: { language: 'rust' as const, grammar: 'rust' as const }, isTestFile: false, size: statSync(absPath).size, attempt: 0 };
+    });
+    const bigEnough = Math.min(...files.map((f) => f.size));
+    const pool = new ExtractionPool({
+      size: 1,
+      jobTimeoutMs: 60_000,
+      recycleAfterBytes: bigEnough,
+      worker: { grammars: ['rust'], parseTimeoutMs: 10_000, models: loadBuiltinModels() },
+    });
+    try {
+      const results = await Promise.all(files.map((f) => pool.extract(f)));
+      expect(results.map((r) => r.outcome.ok)).toEqual([true, true, true]);
+      expect(pool.started).toBe(4);
+    } finally {
+      await pool.close();
+    }
+  });
+});
