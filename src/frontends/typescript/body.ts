@@ -346,7 +346,8 @@ export function rearmBody(call: SyntaxNode, callback: SyntaxNode | undefined, fn
   if (body) {
     ownWalk(body, (node) => {
       if (node.startIndex >= call.startIndex) return false;
-      if (node.type === 'return_statement') exits.push(classifyExit(node, body, 'return before re-arming'));
+      // A return in a callback counts only when the re-arm sits in that same callback.
+      if (node.type === 'return_statement' && sameFunctionAs(node, call)) exits.push(classifyExit(node, body, 'return before re-arming'));
       else if (node.type === 'throw_statement' && !insideTry(node, body)) exits.push({ kind: 'error-propagated', detail: `\`${shortText(node, 60)}\` skips the re-arm`, line: line(node) });
       return true;
     });
@@ -365,6 +366,13 @@ export function rearmBody(call: SyntaxNode, callback: SyntaxNode | undefined, fn
     ignoredErrors: [],
     captures: capturesOf(callback, outer),
   };
+}
+
+/** Is `b` inside the function that directly contains `a`? */
+function sameFunctionAs(a: SyntaxNode, b: SyntaxNode): boolean {
+  let fn: SyntaxNode | null = a.parent;
+  while (fn && !FUNCTION_TYPES.has(fn.type)) fn = fn.parent;
+  return !!fn && b.startIndex >= fn.startIndex && b.endIndex <= fn.endIndex;
 }
 
 /** `tick`, `this.tick`, `this.tick.bind(this)`, `() => this.tick()`, `() => { void tick(); }`. */

@@ -289,6 +289,37 @@ function t() {}
     expect(at(f, 9).fn).toMatchObject({ isTest: true });
   });
 
+  it('runs completion callbacks as part of the code that passes them', () => {
+    const f = facts(`import pg from 'pg';
+const client = new pg.Client();
+client.connect(function (err) {
+  setInterval(tick, 500);
+});
+export function handler(req: unknown) {
+  fs.readFile('x', (err: Error | null) => { setInterval(tick, 1); });
+  emitter.on('data', (chunk: Buffer) => { setInterval(tick, 1); });
+}
+function tick() {}
+`);
+    expect(at(f, 4).fn).toMatchObject({ name: '<module>', isEntryPoint: true });
+    expect(at(f, 7).fn).toMatchObject({ name: 'handler' });
+    // An event handler runs once per event, not once per call of `handler()`.
+    expect(f.acquisitions.find((a) => a.site.startLine === 8 && a.kind === 'timer')!.fn).toMatchObject({ name: '<emitter.on callback>' });
+  });
+
+  it('reads `self` and `that` aliases of `this` as the owner', () => {
+    const f = facts(`export class P {
+  start() {
+    var self = this;
+    self.timer = setInterval(function () { self.poll(); }, 10);
+  }
+  stop() { var that = this; clearInterval(that.timer); }
+}
+`);
+    expect(at(f, 4).handle).toMatchObject({ kind: 'field', ownerType: 'P', field: 'timer' });
+    expect(f.releases[0]).toMatchObject({ api: 'clearInterval', target: { kind: 'field', field: 'timer' } });
+  });
+
   it('collects owners, fields, teardown methods and the dispose protocol', () => {
     const f = facts(`export class R {
   private a = 1;

@@ -11,7 +11,7 @@ import { listenerFacts, registrationKey, subscriptionFacts, type ListenerContext
 import { bindingText, CallMatcher, type CallMatch } from './match.js';
 import { collectClass, moduleOwner, type ClassInfo } from './owners.js';
 import { memberPath, unwrap } from './qualify.js';
-import { ScopeCollector } from './scope.js';
+import { ScopeCollector, thisPath } from './scope.js';
 
 export interface TypescriptFrontendInput {
   path: string;
@@ -83,7 +83,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   const matcher = new CallMatcher(models, scope);
   const classes = new Map<string, ClassInfo>();
   for (const cls of collected.classes) {
-    const info = collectClass(cls);
+    const info = collectClass(cls, scope);
     if (!classes.has(info.owner.name)) classes.set(info.owner.name, info);
   }
 
@@ -147,6 +147,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   const moduleTouched = { used: false };
   const seenCalls = new Set<string>();
   const removals: SyntaxNode[] = [];
+  const instanceInits = new Map<string, string | undefined>();
 
   // Releases first: listener facts look for the removal that matches them.
   for (const { node, ctx } of collected.calls) {
@@ -345,15 +346,22 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       moduleTouched.used = true;
       return { api, target: { kind: 'field', field: target.field }, site: siteOf(call), fn: { name: enclosing.name, ownerType: path } };
     }
+    if (target.kind === 'instance-field') {
+      return { api, target: { kind: 'field', field: target.field }, site: siteOf(call), fn: { name: enclosing.name, ownerType: target.ownerType } };
+    }
     return { api, target, site: siteOf(call), fn: fnInfo };
   }
 
   /** What a release acts on: a field of `this`, a module variable, a local, or an expression. */
-  function targetOf(expr: SyntaxNode, at: SyntaxNode, fn: SyntaxNode | null): Release['target'] | { kind: 'module-field'; field: string } {
+  function targetOf(expr: SyntaxNode, at: SyntaxNode, fn: SyntaxNode | null): ReleaseTarget {
     const node = unwrap(expr);
-    const fieldOf = (rootPath: string[] | undefined): Release['target'] | { kind: 'module-field'; field: string } | undefined => {
+    const fieldOf = (written: string[] | undefined): ReleaseTarget | undefined => {
+      const rootPath = thisPath(written, scope);
       if (!rootPath) return undefined;
       if (rootPath[0] === 'this' && rootPath.length >= 2) return { kind: 'field', field: rootPath[1]!.replace(/^#/, '') };
+      // `server.httpServer` with `const server = UptimeServer.getInstance()`: a field of that class.
+      const cls = rootPath.length >= 2 ? instanceClassOf(rootPath[0]!, fn) : undefined;
+      if (cls) return { kind: 'instance-field', ownerType: cls, field: rootPath[1]!.replace(/^#/, '') };
       if (scope.moduleVars.has(rootPath[0]!) && !declarations.has(fn, rootPath[0]!)) return { kind: 'module-field', field: rootPath[0]! };
       return undefined;
     };
@@ -363,12 +371,44 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     return { kind: 'other', text: shortText(node, 60) };
   }
 
+  /** The class a variable holds an instance of: `new C(..)`, `C.getInstance()`, `await C.create(..)`. */
+  function instanceClassOf(name: string, fn: SyntaxNode | null): string | undefined {
+    const fromFn = fn && declarations.has(fn, name) ? instanceInits.get(`${fn.startIndex}:${name}`) ?? scanInstance(fn, name) : undefined;
+    return fromFn ?? (scope.moduleVars.has(name) ? scanInstance(root, name, true) : undefined);
+  }
+
+  function scanInstance(where: SyntaxNode, name: string, topOnly = false): string | undefined {
+    const key = `${where.startIndex}:${name}`;
+    if (instanceInits.has(key)) return instanceInits.get(key);
+    let found: string | undefined;
+    const scope0 = topOnly ? kids(where) : [where];
+    for (const start of scope0) {
+      walk(start, (n) => {
+        if (found) return false;
+        if (n.type === 'variable_declarator' && n.childForFieldName('name')?.text === name) {
+          const value = n.childForFieldName('value');
+          const m = value ? INSTANCE_OF.exec(value.text) : null;
+          if (m) found = m[1] ?? m[2];
+        }
+        return !found && !(topOnly && FUNCTION_TYPES.has(n.type));
+      });
+      if (found) break;
+    }
+    instanceInits.set(key, found);
+    return found;
+  }
+
   const owners: Owner[] = [...classes.values()].map((c) => c.owner);
   if (moduleTouched.used) owners.push(moduleOwner(path, root, scope));
   facts.owners = owners;
   facts.suppressions = parseSuppressions(comments, lines);
   return facts;
 }
+
+type ReleaseTarget = Release['target'] | { kind: 'module-field'; field: string } | { kind: 'instance-field'; ownerType: string; field: string };
+
+/** `new Server(..)`, `Server.getInstance()`, `await Server.create(..)`: the class of the instance. */
+const INSTANCE_OF = /^(?:await\s+)?(?:new\s+([A-Z][\w$]*)\b|([A-Z][\w$]*)\.(?:getInstance|instance|shared|create|get|default)\b)/;
 
 /** `void f()`, `f().catch(..)`, `f().then(..)`: a promise started and left running, whatever `f` is. */
 function visiblyFloating(call: SyntaxNode): boolean {

@@ -21,6 +21,14 @@ export const LOOP_TYPES: ReadonlySet<string> = new Set(['for_statement', 'for_in
 
 /** Callbacks that run inside the call that receives them: part of the enclosing function. */
 const INLINE_METHODS = /^(forEach|map|flatMap|filter|reduce|reduceRight|some|every|find|findIndex|findLast|findLastIndex|sort|then|catch|finally|call|apply)$/;
+/**
+ * Completion callbacks: called at most once per call of the code that passes them, so they
+ * run as often as that code does (`client.connect(cb)`, `setTimeout(cb)`, `server.listen(port, cb)`).
+ */
+const ONCE_METHODS = /^(connect|once|listen|close|end|lookup|exec|execFile|readFile|writeFile|appendFile|stat|access|mkdir|rm|unlink|nextTick|setImmediate|setTimeout|queueMicrotask|resolve|run|transaction|serialize)$/;
+const ONCE_FUNCTIONS = /^(setTimeout|setImmediate|queueMicrotask|exec|execFile|lookup|readFile|writeFile)$/;
+/** Node-style `(err, result) => ..` callbacks complete an operation once. */
+const ERROR_FIRST = /^(err|error|e|er|ex)$/;
 /** The inline callbacks above that run once per element: a loop. */
 const ELEMENT_METHODS = /^(forEach|map|flatMap|filter|reduce|reduceRight|some|every|find|findIndex|findLast|findLastIndex|sort)$/;
 
@@ -74,8 +82,18 @@ export function isInlineCallback(fn: SyntaxNode): boolean {
   if (!call) return false;
   if (call.type === 'new_expression') return unwrap(call.childForFieldName('constructor') ?? call).text === 'Promise';
   const callee = call.childForFieldName('function');
+  if (callee?.type === 'identifier') return ONCE_FUNCTIONS.test(callee.text) || errorFirst(fn);
   if (callee?.type !== 'member_expression') return false;
-  return INLINE_METHODS.test(callee.childForFieldName('property')?.text ?? '');
+  const method = callee.childForFieldName('property')?.text ?? '';
+  return INLINE_METHODS.test(method) || ONCE_METHODS.test(method) || (errorFirst(fn) && !/^on|^add|Listener$|^subscribe$/.test(method));
+}
+
+function errorFirst(fn: SyntaxNode): boolean {
+  const params = fn.childForFieldName('parameters');
+  const first = params ? params.namedChildren.find((c) => c !== null && c.type !== 'comment') : fn.childForFieldName('parameter');
+  if (!first) return false;
+  const name = first.type === 'required_parameter' || first.type === 'optional_parameter' ? first.childForFieldName('pattern')?.text : first.text;
+  return !!name && ERROR_FIRST.test(name);
 }
 
 export function isElementCallback(fn: SyntaxNode): boolean {

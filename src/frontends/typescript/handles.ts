@@ -5,9 +5,9 @@ import type { SyntaxNode } from '../../parse/syntax.js';
 import type { HandleFate } from '../../facts/types.js';
 import type { ResourceModel } from '../../models/schema.js';
 import { kids, line, shortText, walk, same } from '../shared/tree.js';
-import { FUNCTION_TYPES, bodyOf, isInlineCallback } from './functions.js';
+import { FUNCTION_TYPES, bodyOf, isAsync, isInlineCallback } from './functions.js';
 import { memberPath, qualifiedNames, unwrap } from './qualify.js';
-import { declaredNames, stringValue, type FileScope } from './scope.js';
+import { declaredNames, stringValue, thisPath, type FileScope } from './scope.js';
 import { signalArgument } from './body.js';
 
 /** Methods whose result is still the same resource (`setInterval(..).unref()`, `createServer(..).listen(..)`). */
@@ -179,13 +179,21 @@ class LocalTracker {
 
   /** `this.x = h`, `moduleVar = h`, `local = h`, `obj.x = h`. */
   private storedIn(left: SyntaxNode, at: SyntaxNode, depth: number): HandleFate {
-    const path = memberPath(left);
+    const path = thisPath(memberPath(left), this.ctx.scope);
     if (path && path[0] === 'this' && path.length >= 2) return { kind: 'field', ownerType: this.ctx.ownerType ?? 'this', field: path[1]!.replace(/^#/, ''), line: line(at) };
     if (path && path.length >= 1 && path[0] !== 'this') {
       const root = path[0]!;
       const isModuleVar = this.ctx.scope.moduleVars.has(root) && !this.ctx.declarations.has(this.ctx.fn, root);
       if (isModuleVar) return this.moduleField(root, at);
-      if (path.length === 1) return this.traceLocal(root, at, depth);
+      if (path.length === 1) {
+        // `let timer; const onPacket = () => { timer = setInterval(..) }; const stop = () => clearInterval(timer)`:
+        // a variable of an outer function, used anywhere in that function.
+        if (this.ctx.fn && !this.ctx.declarations.has(this.ctx.fn, root)) {
+          const outer = this.declaringFunction(at, root);
+          if (outer) return this.traceLocal(root, at, depth, undefined, outer);
+        }
+        return this.traceLocal(root, at, depth);
+      }
     }
     return { kind: 'passed', to: `\`${shortText(left, 40)}\`` };
   }
@@ -198,7 +206,7 @@ class LocalTracker {
     if (callee.type === 'member_expression') {
       const method = callee.childForFieldName('property')?.text ?? '';
       const receiver = callee.childForFieldName('object');
-      const path = receiver ? memberPath(receiver) : undefined;
+      const path = receiver ? thisPath(memberPath(receiver), this.ctx.scope) : undefined;
       if (COLLECTION.test(method) && path) {
         if (path[0] === 'this' && path.length >= 2) return { kind: 'field', ownerType: this.ctx.ownerType ?? 'this', field: path[1]!.replace(/^#/, ''), line: line(call) };
         if (this.ctx.scope.moduleVars.has(path[0]!) && !this.ctx.declarations.has(this.ctx.fn, path[0]!)) return this.moduleField(path[0]!, call);
@@ -209,12 +217,23 @@ class LocalTracker {
     return { kind: 'passed', to: `\`${shortText(callee, 40)}()\`` };
   }
 
-  /** Follow a local through the rest of its function. */
-  traceLocal(name: string, from: SyntaxNode, depth: number, usesAfter: SyntaxNode = from): HandleFate {
-    const scopeNode = this.ctx.fn ? (bodyOf(this.ctx.fn) ?? this.ctx.fn) : this.ctx.root;
+  /** The nearest function above `at` (beyond the current one) that declares `name`. */
+  private declaringFunction(at: SyntaxNode, name: string): SyntaxNode | undefined {
+    for (let cur = at.parent; cur; cur = cur.parent) {
+      if (FUNCTION_TYPES.has(cur.type) && this.ctx.declarations.has(cur, name)) return cur;
+    }
+    return undefined;
+  }
+
+  /**
+   * Follow a local through the rest of its function. `outer`: the variable belongs to that
+   * enclosing function; every use in it counts, wherever it sits.
+   */
+  traceLocal(name: string, from: SyntaxNode, depth: number, usesAfter: SyntaxNode = from, outer?: SyntaxNode): HandleFate {
+    const scopeNode = outer ? (bodyOf(outer) ?? outer) : this.ctx.fn ? (bodyOf(this.ctx.fn) ?? this.ctx.fn) : this.ctx.root;
     const fates: { fate: HandleFate; node: SyntaxNode }[] = [];
     let used = false;
-    const start = usesAfter.endIndex;
+    const start = outer ? scopeNode.startIndex : usesAfter.endIndex;
     const visitUse = (node: SyntaxNode): void => {
       if ((node.type === 'identifier' || node.type === 'shorthand_property_identifier') && node.text === name) {
         used = true;
@@ -241,7 +260,7 @@ class LocalTracker {
     }
     if (best.fate.kind === 'released-locally') {
       const releases = fates.filter((f) => f.fate.kind === 'released-locally').map((f) => f.node);
-      const risk = successOnlyRisk(from, releases, scopeNode, name, this.ctx.model.releases);
+      const risk = successOnlyRisk(from, releases, scopeNode, name, this.ctx.model.releases, !!this.ctx.fn && isAsync(this.ctx.fn));
       if (risk) return { ...best.fate, onlyOnSuccess: risk };
     }
     return best.fate;
@@ -315,7 +334,15 @@ const HARMLESS = /^(connect|on|once|off|addListener|removeListener|setMaxListene
  * acquisition and the last release that can throw, outside any try whose
  * catch or finally releases (or swallows the error).
  */
-function successOnlyRisk(from: SyntaxNode, releaseUses: SyntaxNode[], scopeNode: SyntaxNode, name: string, releaseApis: readonly string[]): { call: string; line: number } | undefined {
+function successOnlyRisk(
+  from: SyntaxNode,
+  releaseUses: SyntaxNode[],
+  scopeNode: SyntaxNode,
+  name: string,
+  releaseApis: readonly string[],
+  /** In async code errors come from awaits; a plain method call on the handle (`browser.version()`) is then not counted. */
+  asyncCode: boolean,
+): { call: string; line: number } | undefined {
   const releaseCalls: SyntaxNode[] = [];
   for (const use of releaseUses) {
     let call: SyntaxNode | null = use;
@@ -337,7 +364,7 @@ function successOnlyRisk(from: SyntaxNode, releaseUses: SyntaxNode[], scopeNode:
     if (node.startIndex < from.endIndex) return true;
     let candidate: SyntaxNode | undefined;
     if (node.type === 'await_expression' && !containsRelease(node)) candidate = kids(node)[0];
-    else if (node.type === 'call_expression' && !isRelease(node)) {
+    else if (!asyncCode && node.type === 'call_expression' && !isRelease(node)) {
       const callee = node.childForFieldName('function');
       const path = callee ? memberPath(callee) : undefined;
       if (path && path[0] === name && path.length === 2 && !HARMLESS.test(path[1]!) && !releaseApis.includes(path[1]!)) candidate = node;

@@ -9,7 +9,7 @@ import { bodyOf, FUNCTION_TYPES, parameterNames } from './functions.js';
 import type { Declarations } from './handles.js';
 import type { ClassInfo } from './owners.js';
 import { memberPath, qualifiedNames, unwrap } from './qualify.js';
-import { stringValue, type FileScope } from './scope.js';
+import { stringValue, thisPath, type FileScope } from './scope.js';
 import { signalArgument } from './body.js';
 
 /** Process-wide objects. */
@@ -64,7 +64,7 @@ export function lifetimeOf(expr: SyntaxNode, ctx: ListenerContext, depth = 0): S
     }
     return 'unknown';
   }
-  const path = memberPath(node);
+  const path = thisPath(memberPath(node), ctx.scope);
   if (!path) return 'unknown';
   const root = path[0]!;
   if (root === 'this') {
@@ -74,7 +74,8 @@ export function lifetimeOf(expr: SyntaxNode, ctx: ListenerContext, depth = 0): S
     return origin ?? 'unknown';
   }
   if (ctx.scope.imports.has(root)) return 'imported';
-  if (GLOBALS.has(root) && !ctx.declarations.has(ctx.fn, root)) return 'global';
+  // `var self = this`, a local `location`: a name the file declares is not the global.
+  if (GLOBALS.has(root) && !ctx.scope.declared.has(root)) return 'global';
   if (ctx.fn && parameterNames(ctx.fn).has(root)) return ctx.constructorKind === 'public' ? 'injected' : ctx.constructorKind === 'private' ? 'owned' : 'parameter';
   if (ctx.fn && ctx.declarations.has(ctx.fn, root)) {
     const value = initialValue(ctx.fn, root);
@@ -129,7 +130,10 @@ export function listenerFacts(call: SyntaxNode, ctx: ListenerContext, genericFat
     if (fate.kind === 'released-locally' || fate.kind === 'returned' || fate.kind === 'field' || fate.kind === 'scoped') return { source, fate };
   }
   if (!receiver) return { source };
-  const removal = findRemoval(receiver, eventNode, handler, ctx);
+  const aliases = receiverAliases(receiver, ctx);
+  const closer = closesEmitter(aliases, ctx);
+  if (closer) return { source, fate: { kind: 'scoped', how: `the emitter itself is closed here (\`${closer}\`): its listeners go with it` } };
+  const removal = findRemoval(aliases, eventNode, handler, ctx);
   if (removal) return { source, fate: { kind: 'released-locally', local: normalisedText(receiver), api: removal.api, line: removal.line } };
   const key = registrationKey(receiver, handler, ctx);
   if (key) return { source, fate: { kind: 'field', ownerType: key.owner, field: key.field, line: line(call) } };
@@ -146,17 +150,68 @@ export function listenerFacts(call: SyntaxNode, ctx: ListenerContext, genericFat
  * module variable receiver.
  */
 export function registrationKey(receiver: SyntaxNode, handler: SyntaxNode | undefined, ctx: Pick<ListenerContext, 'ownerType' | 'scope' | 'fn' | 'modulePath' | 'declarations'>): { owner: string; field: string } | undefined {
-  const rpath = memberPath(receiver);
+  const rpath = thisPath(memberPath(receiver), ctx.scope);
   if (rpath && rpath[0] === 'this' && rpath.length >= 2 && ctx.ownerType) return { owner: ctx.ownerType, field: rpath[1]!.replace(/^#/, '') };
-  const hpath = handler ? memberPath(handler) : undefined;
+  const hpath = handler ? thisPath(memberPath(handler), ctx.scope) : undefined;
   if (hpath && hpath[0] === 'this' && hpath.length === 2 && ctx.ownerType) return { owner: ctx.ownerType, field: hpath[1]!.replace(/^#/, '') };
   if (rpath && rpath.length >= 1 && ctx.scope.moduleVars.has(rpath[0]!) && !ctx.declarations.has(ctx.fn, rpath[0]!)) return { owner: ctx.modulePath, field: rpath[0]! };
   return undefined;
 }
 
 /** A removal of this listener: in the same function (callbacks included), else anywhere in the file. */
-function findRemoval(receiver: SyntaxNode, eventNode: SyntaxNode | undefined, handler: SyntaxNode | undefined, ctx: ListenerContext): { api: string; line: number } | undefined {
-  const receiverText = normalisedText(receiver);
+/** Methods that end an emitter (and with it every listener on it). */
+const EMITTER_ENDS = /^(close|destroy|end|terminate|disconnect|abort|kill|dispose|removeAllListeners)$/;
+
+/**
+ * The texts the receiver goes by in its function: `this.transport` and `transport` after
+ * `this.transport = transport`, `t` after `const t = this.transport`.
+ */
+function receiverAliases(receiver: SyntaxNode, ctx: ListenerContext): Set<string> {
+  const text = normalisedText(receiver);
+  const aliases = new Set([text]);
+  const fnBody = ctx.fn ? bodyOf(ctx.fn) : null;
+  if (!fnBody) return aliases;
+  walk(fnBody, (n) => {
+    let left: SyntaxNode | null = null;
+    let right: SyntaxNode | null = null;
+    if (n.type === 'assignment_expression') {
+      left = n.childForFieldName('left');
+      right = n.childForFieldName('right');
+    } else if (n.type === 'variable_declarator') {
+      left = n.childForFieldName('name');
+      right = n.childForFieldName('value');
+    }
+    if (left && right) {
+      const l = normalisedText(left);
+      const r = normalisedText(unwrap(right));
+      if (l === text && /^[\w$.]+$/.test(r)) aliases.add(r);
+      else if (r === text && /^[\w$.]+$/.test(l)) aliases.add(l);
+    }
+    return true;
+  });
+  return aliases;
+}
+
+/** `emitter.close()` in the same function: the listener dies with its emitter. */
+function closesEmitter(aliases: ReadonlySet<string>, ctx: ListenerContext): string | undefined {
+  const fnBody = ctx.fn ? bodyOf(ctx.fn) : null;
+  if (!fnBody) return undefined;
+  let found: string | undefined;
+  walk(fnBody, (n) => {
+    if (found) return false;
+    if (n.type === 'call_expression') {
+      const callee = n.childForFieldName('function');
+      if (callee?.type === 'member_expression' && EMITTER_ENDS.test(callee.childForFieldName('property')?.text ?? '')) {
+        const obj = callee.childForFieldName('object');
+        if (obj && aliases.has(normalisedText(obj))) found = shortText(n, 50);
+      }
+    }
+    return !found;
+  });
+  return found;
+}
+
+function findRemoval(aliases: ReadonlySet<string>, eventNode: SyntaxNode | undefined, handler: SyntaxNode | undefined, ctx: ListenerContext): { api: string; line: number } | undefined {
   const eventText = eventNode ? normalisedText(eventNode) : undefined;
   const handlerText = handler && !FUNCTION_TYPES.has(unwrap(handler).type) ? normalisedText(handler) : undefined;
   const releases = ctx.model.releases;
@@ -166,7 +221,7 @@ function findRemoval(receiver: SyntaxNode, eventNode: SyntaxNode | undefined, ha
     const method = callee.childForFieldName('property')?.text ?? '';
     if (!releases.includes(method)) return false;
     const obj = callee.childForFieldName('object');
-    if (!obj || normalisedText(obj) !== receiverText) return false;
+    if (!obj || !aliases.has(normalisedText(obj))) return false;
     const args = call.childForFieldName('arguments');
     const list = args ? kids(args) : [];
     if (method === 'removeAllListeners') return list.length === 0 || !eventText || normalisedText(list[0]!) === eventText;

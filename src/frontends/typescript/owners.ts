@@ -31,7 +31,7 @@ export interface ClassInfo {
 /** Calls that hand a dependency in rather than create one. */
 const INJECTORS = /^(inject|useInject|useService|useContext|Inject|getService|container\.get|resolve)$/;
 
-export function collectClass(cls: SyntaxNode): ClassInfo {
+export function collectClass(cls: SyntaxNode, scope: FileScope): ClassInfo {
   const name = className(cls);
   const owner: Owner = { name, site: siteOf(cls), fields: [], methods: [], hasDropImpl: false };
   const origins = new Map<string, FieldOrigin>();
@@ -60,7 +60,7 @@ export function collectClass(cls: SyntaxNode): ClassInfo {
         owner.methods.push({ name: text, teardown: isTeardownName(text), site: siteOf(member) });
         if (DISPOSE_PROTOCOL.test(text)) owner.hasDropImpl = true;
       } else if (value) {
-        origins.set(text, originOfValue(value, new Set()));
+        origins.set(text, originOfValue(value, new Set(), scope));
       } else if (hasDecorator(member)) {
         // `@Input() bus`, `@Inject(TOKEN) bus`: set from outside.
         origins.set(text, 'injected');
@@ -77,7 +77,7 @@ export function collectClass(cls: SyntaxNode): ClassInfo {
       const fname = path[1]!;
       addField(fname);
       const value = node.childForFieldName('right');
-      if (value && !origins.has(fname)) origins.set(fname, originOfValue(value, parametersAround(node)));
+      if (value && !origins.has(fname)) origins.set(fname, originOfValue(value, parametersAround(node), scope));
       return true;
     });
   }
@@ -110,14 +110,18 @@ function parametersAround(node: SyntaxNode): Set<string> {
   return new Set();
 }
 
-/** `new X()` / `createX()` / a literal: the owner made it; a parameter or `inject(X)`: handed in. */
-function originOfValue(value: SyntaxNode, params: ReadonlySet<string>, depth = 0): FieldOrigin {
+/**
+ * `new X()` / `createX()` / a literal: the owner made it; a parameter, an imported or
+ * module-level singleton, or `inject(X)`: handed in (shared with others).
+ */
+function originOfValue(value: SyntaxNode, params: ReadonlySet<string>, scope: FileScope, depth = 0): FieldOrigin {
   const v = unwrap(value);
   if (depth > 8) return 'owned';
-  if (v.type === 'identifier') return params.has(v.text) ? 'injected' : 'owned';
+  const shared = (name: string): boolean => params.has(name) || scope.imports.has(name) || scope.moduleVars.has(name);
+  if (v.type === 'identifier') return shared(v.text) ? 'injected' : 'owned';
   if (v.type === 'member_expression') {
     const path = memberPath(v);
-    return path && params.has(path[0]!) ? 'injected' : 'owned';
+    return path && path[0] !== 'this' && shared(path[0]!) ? 'injected' : 'owned';
   }
   if (v.type === 'call_expression') {
     const callee = v.childForFieldName('function');
@@ -125,9 +129,10 @@ function originOfValue(value: SyntaxNode, params: ReadonlySet<string>, depth = 0
     return 'owned';
   }
   if (v.type === 'binary_expression' || v.type === 'ternary_expression') {
-    // `opts.bus ?? new EventEmitter()`: handed in when given.
-    const parts = kids(v);
-    return parts.some((p) => originOfValue(p, params, depth + 1) === 'injected') ? 'injected' : 'owned';
+    // `opts.stream || createStream()`: made here unless every branch is handed in.
+    const parts = kids(v).filter((p) => p.type !== 'binary_expression' || depth < 8);
+    const branches = v.type === 'ternary_expression' ? parts.slice(1) : parts;
+    return branches.length > 0 && branches.every((p) => originOfValue(p, params, scope, depth + 1) === 'injected') ? 'injected' : 'owned';
   }
   return 'owned';
 }

@@ -25,6 +25,14 @@ export interface FileScope {
   numbers: Map<string, number>;
   /** Every name declared anywhere in the file: a global it declares is not the global. */
   declared: Set<string>;
+  /** `const self = this`: names that stand for `this`. */
+  thisAliases: Set<string>;
+}
+
+/** A member path with `this` aliases (`self.timer`, `that.bus`) written as `this`. */
+export function thisPath(path: string[] | undefined, scope: FileScope): string[] | undefined {
+  if (!path || path.length === 0 || !scope.thisAliases.has(path[0]!)) return path;
+  return ['this', ...path.slice(1)];
 }
 
 export function normaliseModule(specifier: string): string {
@@ -82,6 +90,7 @@ export class ScopeCollector {
     moduleCalls: new Set(),
     numbers: new Map(),
     declared: new Set(),
+    thisAliases: new Set(),
   };
   private readonly ambiguous = new Set<string>();
 
@@ -159,6 +168,7 @@ export class ScopeCollector {
             }
           }
         }
+        if (name?.type === 'identifier' && value?.type === 'this') scope.thisAliases.add(name.text);
         const decl = node.parent;
         if (name?.type === 'identifier' && value && decl?.type === 'lexical_declaration' && /^const\b/.test(decl.text)) {
           this.setNumber(name.text, numberOf(value, scope.numbers));

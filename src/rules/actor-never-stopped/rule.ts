@@ -1,7 +1,7 @@
 // actor-never-stopped: an actor (or worker, child process, server) started with
 // no stop / kill / shutdown reachable for its handle.
 import type { Rule } from '../types.js';
-import { releasesOfField, symbolOf } from '../../analysis/project.js';
+import { releasesOfField, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
 import { describeFate, growthOf, isTestCode, locationOf } from '../shared/describe.js';
 
 const KINDS = ['actor', 'worker', 'process', 'server', 'watcher'] as const;
@@ -31,6 +31,11 @@ export const actorNeverStopped: Rule = {
       if (fate.kind === 'released-locally' || fate.kind === 'awaited' || fate.kind === 'scoped') continue;
       if (fate.kind === 'returned' || fate.kind === 'passed') {
         ctx.note({ counter: 'handle handed on', path: ref.file.path, line, detail: describeFate(fate, handleType) });
+        continue;
+      }
+      // A process or worker that ends on its own, started once by the entry point, is the program's own work.
+      if (model.completion && (a.fn.isEntryPoint || startedOnlyFromEntry(ctx.project, a.fn))) {
+        ctx.note({ counter: 'runs to completion from the entry point', path: ref.file.path, line, detail: `${a.api} in ${symbolOf(a)}` });
         continue;
       }
       const evidence = [describeFate(fate, handleType)];

@@ -1,7 +1,7 @@
 // connection-per-operation: a database connection opened on every call of a
 // function that runs per operation, instead of once (kept) or from a pool.
 import type { Rule } from '../types.js';
-import { symbolOf } from '../../analysis/project.js';
+import { startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
 import { describeFate, growthOf, isTestCode, locationOf } from '../shared/describe.js';
 
 export const connectionPerOperation: Rule = {
@@ -27,6 +27,11 @@ export const connectionPerOperation: Rule = {
       const line = a.site.startLine;
       if (a.fn.constructOnce && !a.inLoop) {
         ctx.note({ counter: 'opened once', path: ref.file.path, line, detail: `${a.api} in ${symbolOf(a)} (constructor/init)` });
+        continue;
+      }
+      const startedFrom = a.inLoop ? undefined : startedOnlyFromEntry(ctx.project, a.fn);
+      if (startedFrom) {
+        ctx.note({ counter: 'opened once', path: ref.file.path, line, detail: `${a.api} in ${symbolOf(a)}, only called from ${startedFrom}()` });
         continue;
       }
       const fate = a.handle;

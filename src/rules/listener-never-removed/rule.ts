@@ -52,6 +52,12 @@ export const listenerNeverRemoved: Rule = {
           ctx.note({ counter: 'removed in teardown', path, line, detail: `${a.api}: removed by ${releases[0]!.fn.name}()` });
           continue;
         }
+        // The owner closes the emitter itself (`this.socket.close()`): its listeners go with it.
+        const closed = (ctx.project.fieldReleases.get(`${fate.ownerType}.${fate.field}`) ?? []).filter((r) => !model.releases.includes(r.api));
+        if (closed.length > 0) {
+          ctx.note({ counter: 'emitter closed by its owner', path, line, detail: `${a.api}: \`${fate.field}.${closed[0]!.api}()\` in ${closed[0]!.fn.name}()` });
+          continue;
+        }
         const teardown = ctx.project.owners.get(fate.ownerType)?.methods.filter((m) => m.teardown) ?? [];
         if (teardown.length > 0) {
           teardownNote = `\`${fate.ownerType}\` has ${teardown.map((m) => `\`${m.name}\``).join(', ')}, but none calls ${model.releases.map((r) => `\`${r}\``).join('/')} for it`;

@@ -21,7 +21,7 @@ export const storageDualStack: Rule = {
       const a = ref.acquisition;
       if ((a.kind !== 'connection' && a.kind !== 'pool') || isTestCode(ref)) continue;
       const model = ctx.project.models.get(a.modelId);
-      if (!model || model.role !== 'acquire') continue;
+      if (!model || model.role !== 'acquire' || model.storage === false) continue;
       const list = byLibrary.get(model.library) ?? [];
       list.push(ref);
       byLibrary.set(model.library, list);
