@@ -67,6 +67,9 @@ export function lifetimeOf(expr: SyntaxNode, ctx: ListenerContext, depth = 0): S
   const path = thisPath(memberPath(node), ctx.scope);
   if (!path) return 'unknown';
   const root = path[0]!;
+  // `process.stdin`, `this.bus`: the root's lifetime. Deeper (`socket.io.engine`, `this.client.stream`)
+  // is an object the root holds now, which may be replaced at any time: unknown.
+  if (path.length > 2) return 'unknown';
   if (root === 'this') {
     if (path.length === 1) return 'owned';
     const field = path[1]!.replace(/^#/, '');
