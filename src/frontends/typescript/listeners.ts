@@ -76,9 +76,7 @@ export function lifetimeOf(expr: SyntaxNode, ctx: ListenerContext, depth = 0): S
     const origin = ctx.ownerType ? ctx.classes.get(ctx.ownerType)?.origins.get(field) : undefined;
     return origin ?? 'unknown';
   }
-  if (ctx.scope.imports.has(root)) return 'imported';
-  // `var self = this`, a local `location`: a name the file declares is not the global.
-  if (GLOBALS.has(root) && !ctx.scope.declared.has(root)) return 'global';
+  // Parameters and locals shadow imports and globals.
   if (ctx.fn && parameterNames(ctx.fn).has(root)) return ctx.constructorKind === 'public' ? 'injected' : ctx.constructorKind === 'private' ? 'owned' : 'parameter';
   if (ctx.fn && ctx.declarations.has(ctx.fn, root)) {
     const value = initialValue(ctx.fn, root);
@@ -90,6 +88,9 @@ export function lifetimeOf(expr: SyntaxNode, ctx: ListenerContext, depth = 0): S
     }
     return 'local';
   }
+  if (ctx.scope.imports.has(root)) return 'imported';
+  // `var self = this`, a local `location`: a name the file declares is not the global.
+  if (GLOBALS.has(root) && !ctx.scope.declared.has(root)) return 'global';
   if (ctx.scope.moduleNames.has(root)) return 'module';
   return 'unknown';
 }
