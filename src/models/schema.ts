@@ -60,6 +60,8 @@ export const ResourceModel = z
     body: z.enum(['first-argument', 'last-argument', 'callback', 'consuming-loop']).optional(),
     /** The body runs again every period until the resource is released (`setInterval`, a cron job). */
     repeats: z.boolean().optional(),
+    /** Opening one per operation is normal (a WebSocket session): only one never closed is a leak, not churn. */
+    perOperationOk: z.boolean().optional(),
     /** `false` for connections that are not data stores (browsers, brokers, RPC, sockets): not a storage stack. */
     storage: z.boolean().optional(),
     /** The handle is checked out of a pool: one per operation is the intended use, but it must be given back. */

@@ -38,6 +38,8 @@ const CONSTRUCT_ONCE =
 /** Framework hooks that run once per component / module instance. */
 const LIFECYCLE =
   /^(ngOnInit|ngAfterViewInit|ngAfterContentInit|componentDidMount|onModuleInit|onApplicationBootstrap|mounted|created|beforeMount|onMounted|connectedCallback|firstUpdated|onInit|activate|UNSAFE_componentWillMount|componentWillMount)$/;
+/** Top-level functions that start the process or a module: they run once. */
+const ENTRY_NAMES = /^(main|bootstrap|init|initialize|initialise|setup|start)$/;
 /** React effect hooks: the callback runs per mounted component; its returned cleanup on unmount. */
 const EFFECT_HOOKS = /^(React\.)?(useEffect|useLayoutEffect|useInsertionEffect|onMounted|onMount)$/;
 /** Test-framework blocks. */
@@ -224,7 +226,8 @@ export function describeFunction(node: SyntaxNode, context: FunctionContext, sco
   }
   const name = functionName(fn);
   const ownerType = cls ? className(cls) : effectHookOf(fn) ? componentName(fn) : undefined;
-  const entry = isTopLevel(fn) && (name === 'main' || scope.moduleCalls.has(name));
+  // `main()`, a module's `init()`/`start()`, or a function the module calls while it loads: once per process.
+  const entry = isTopLevel(fn) && (ENTRY_NAMES.test(name) || scope.moduleCalls.has(name));
   const constructOnce =
     entry ||
     CONSTRUCT_ONCE.test(name) ||

@@ -35,7 +35,7 @@ export const connectionPerOperation: Rule = {
         continue;
       }
       const fate = a.handle;
-      if (model.pooled && fate.kind === 'released-locally') {
+      if ((model.pooled || model.perOperationOk) && fate.kind === 'released-locally') {
         ctx.note({ counter: 'returned to its pool', path: ref.file.path, line, detail: `${a.api} in ${symbolOf(a)}: checked out per operation and released` });
         continue;
       }
