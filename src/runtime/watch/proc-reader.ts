@@ -2,7 +2,7 @@
 // table (readdir + readlink) and the children of each thread. Everything is
 // async (libuv thread pool) and nothing here takes the target's mmap lock
 // (no smaps/maps), so sampling never blocks the watched process.
-import { readdir, readFile, readlink } from 'node:fs/promises';
+import { open, readdir, readlink, type FileHandle } from 'node:fs/promises';
 import { classifyFdTarget, type FdClass } from './fd-class.js';
 import type { SqliteSniffer } from './sqlite-sniffer.js';
 
@@ -154,10 +154,28 @@ export function parseStatus(text: string): { threads: number; rssBytes: number; 
   };
 }
 
+/**
+ * Read a small /proc file with three calls (open, read, close): readFile adds
+ * an fstat, which on /proc says nothing (size 0) and costs a thread-pool trip.
+ */
 async function readText(path: string): Promise<string | undefined> {
+  let handle: FileHandle | undefined;
   try {
-    return await readFile(path, 'utf8');
+    handle = await open(path, 'r');
+    const chunks: Buffer[] = [];
+    for (;;) {
+      const buffer = Buffer.allocUnsafe(PROC_READ_CHUNK);
+      const { bytesRead } = await handle.read(buffer, 0, PROC_READ_CHUNK, null);
+      if (bytesRead === 0) break;
+      chunks.push(buffer.subarray(0, bytesRead));
+      if (bytesRead < PROC_READ_CHUNK) break;
+    }
+    return Buffer.concat(chunks).toString('utf8');
   } catch {
     return undefined;
+  } finally {
+    await handle?.close().catch(() => undefined);
   }
 }
+
+const PROC_READ_CHUNK = 8192;
