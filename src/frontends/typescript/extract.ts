@@ -166,8 +166,8 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       if (acquire) facts.acquisitions.push(acquisitionOf(node, acquire, enclosing));
       continue;
     }
-    if (node.type !== 'call_expression') continue;
     if (!isTestFile) recordCall(node, ctx);
+    if (node.type !== 'call_expression') continue;
     if (floatingModel && looping.size + scope.imports.size > 0) {
       const floating = floatingCall(node, ctx, floatingModel);
       if (floating) facts.acquisitions.push(floating);
@@ -257,22 +257,27 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
 
   /** Who calls which named function, so the analysis can tell what only `main()` starts. */
   function recordCall(call: SyntaxNode, ctx: FunctionContext): void {
-    const callee = call.childForFieldName('function');
+    const isNew = call.type === 'new_expression';
+    const callee = call.childForFieldName(isNew ? 'constructor' : 'function');
     const calleePath = callee ? memberPath(callee) : undefined;
     if (!calleePath) return;
     const name = calleePath.at(-1)!.replace(/^#/, '');
-    if (calleePath.length > 1 && IGNORED_CALLEES.test(name)) return;
+    // `new Store(..)` calls Store's constructor: who creates instances tells how many there are.
+    if (isNew && !/^[A-Z]/.test(name)) return;
+    if (!isNew && calleePath.length > 1 && IGNORED_CALLEES.test(name)) return;
     const enclosing = describe(call, ctx);
     if (enclosing.isTest) return;
     let calleeOwner: string | undefined;
-    if (calleePath.length === 2 && calleePath[0] === 'this') calleeOwner = enclosing.context.cls ? className(enclosing.context.cls) : '?';
+    if (isNew) calleeOwner = name;
+    else if (calleePath.length === 2 && calleePath[0] === 'this') calleeOwner = enclosing.context.cls ? className(enclosing.context.cls) : '?';
     else if (calleePath.length === 2 && /^[A-Z]/.test(calleePath[0]!) && classes.has(calleePath[0]!)) calleeOwner = calleePath[0];
     else if (calleePath.length > 1) calleeOwner = '?';
-    const key = `${name}|${calleeOwner ?? ''}|${enclosing.name}|${enclosing.ownerType ?? ''}`;
+    const calleeName = isNew ? 'constructor' : name;
+    const key = `${calleeName}|${calleeOwner ?? ''}|${enclosing.name}|${enclosing.ownerType ?? ''}`;
     if (seenCalls.has(key)) return;
     seenCalls.add(key);
     facts.calls.push({
-      callee: name,
+      callee: calleeName,
       ...(calleeOwner ? { calleeOwner } : {}),
       caller: enclosing.name,
       ...(enclosing.ownerType ? { callerOwner: enclosing.ownerType } : {}),

@@ -120,7 +120,8 @@ export const listenerNeverRemoved: Rule = {
 /** Per operation, per instance (constructor, lifecycle hook, effect), or once per process. */
 function howOften(a: Acquisition, project: Parameters<typeof startedOnlyFromEntry>[0]): 'per-operation' | 'per-instance' | 'once' {
   if (a.fn.isEntryPoint || a.fn.name === '<module>') return 'once';
-  if (a.fn.constructOnce) return a.fn.ownerType ? 'per-instance' : 'once';
+  // Only the entry point creates the owner (a singleton store) or calls the function: once.
   if (!a.inLoop && startedOnlyFromEntry(project, a.fn)) return 'once';
+  if (a.fn.constructOnce) return a.fn.ownerType ? 'per-instance' : 'once';
   return 'per-operation';
 }
