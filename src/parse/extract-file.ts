@@ -37,7 +37,7 @@ export function extractSource(file: Pick<DiscoveredFile, 'relPath' | 'info' | 'i
       path: file.relPath,
       source: decoded.text,
       tree,
-      models: models.filter((m) => m.language === file.info.language),
+      models: modelsFor(models, file.info.language),
       isTestFile: file.isTestFile,
     });
     return decoded.note ? { ok: true, facts, note: decoded.note } : { ok: true, facts };
@@ -46,4 +46,15 @@ export function extractSource(file: Pick<DiscoveredFile, 'relPath' | 'info' | 'i
   } finally {
     tree.delete();
   }
+}
+
+const byLanguage = new WeakMap<readonly ResourceModel[], Map<string, readonly ResourceModel[]>>();
+
+/** The models of one language: the same array for every file, so frontends can keep what they derive from it. */
+function modelsFor(models: readonly ResourceModel[], language: string): readonly ResourceModel[] {
+  let perLanguage = byLanguage.get(models);
+  if (!perLanguage) byLanguage.set(models, (perLanguage = new Map()));
+  let list = perLanguage.get(language);
+  if (!list) perLanguage.set(language, (list = models.filter((m) => m.language === language)));
+  return list;
 }

@@ -5,7 +5,7 @@ import type { ResourceModel } from '../../models/schema.js';
 import { parseSuppressions, type CommentSpan } from '../shared/suppressions.js';
 import { firstLine, kids, line, siteOf, same } from '../shared/tree.js';
 import { analyseBody, hasLongLivedLoop, type PeriodResolver } from './body.js';
-import { enclosingFromScopes, functionNode, implTypeName, isTestItem, type ScopeItem } from './functions.js';
+import { enclosingFromScopes, functionNode, implTypeName, scopeItem, type ScopeItem } from './functions.js';
 import { fateOf, selfField } from './handles.js';
 import { collectImports, IMPORT_NODE_TYPES, normalisePath, resolvePath, type RustImports } from './imports.js';
 import { indexNodes, ScopeStack, walkTypes, type NodeIndex } from './node-index.js';
@@ -101,17 +101,14 @@ export function extractRust(input: RustFrontendInput): FileFacts {
     }
     return { ...known, site: { ...known.site } };
   };
-  const inTestScope = (): boolean => scopes.values().some((s) => s.test);
+  const inTestScope = (): boolean => scopes.values().some((s) => s.isTest());
 
   for (let i = 0; i < index.nodes.length; i++) {
     const node = index.nodes[i]!;
     const type = index.types[i]!;
     scopes.enter(node);
     visit(node, type);
-    if (type === 'function_item' || type === 'impl_item' || type === 'mod_item') {
-      const test = type !== 'impl_item' && isTestItem(node);
-      scopes.push(node, { node, type, test });
-    }
+    if (type === 'function_item' || type === 'impl_item' || type === 'mod_item') scopes.push(node, scopeItem(node, type));
   }
 
   function visit(node: SyntaxNode, type: string): void {
@@ -295,26 +292,44 @@ function use(api: string, node: SyntaxNode, isTest: boolean): ApiUse {
 }
 
 /** Matches call expressions against the models' call paths and method names. */
-class CallMatcher {
-  private readonly calls = new Map<string, ResourceModel>();
-  private readonly methods = new Map<string, ResourceModel[]>();
+interface ModelTables {
+  calls: Map<string, ResourceModel>;
+  methods: Map<string, ResourceModel[]>;
   /** Last segments of the model call paths: a builder chain can only end in one of these. */
-  private readonly callNames = new Set<string>();
+  callNames: Set<string>;
+}
+
+/** Model lookups, built once per model list (the same list comes with every file). */
+const tablesByModels = new WeakMap<readonly ResourceModel[], ModelTables>();
+
+function modelTables(models: readonly ResourceModel[]): ModelTables {
+  let tables = tablesByModels.get(models);
+  if (tables) return tables;
+  tables = { calls: new Map(), methods: new Map(), callNames: new Set() };
+  for (const model of models) {
+    for (const call of model.acquire.calls) {
+      tables.calls.set(call, model);
+      tables.callNames.add(call.split('::').pop()!);
+    }
+    for (const method of model.acquire.methods) {
+      const list = tables.methods.get(method) ?? [];
+      list.push(model);
+      tables.methods.set(method, list);
+    }
+  }
+  tablesByModels.set(models, tables);
+  return tables;
+}
+
+class CallMatcher {
+  private readonly calls: Map<string, ResourceModel>;
+  private readonly methods: Map<string, ResourceModel[]>;
+  private readonly callNames: Set<string>;
   /** Path as written -> match; the file's imports are fixed, so each path is resolved once. */
   private readonly byPath = new Map<string, CallMatch | undefined>();
 
   constructor(models: readonly ResourceModel[], private readonly imports: RustImports) {
-    for (const model of models) {
-      for (const call of model.acquire.calls) {
-        this.calls.set(call, model);
-        this.callNames.add(call.split('::').pop()!);
-      }
-      for (const method of model.acquire.methods) {
-        const list = this.methods.get(method) ?? [];
-        list.push(model);
-        this.methods.set(method, list);
-      }
-    }
+    ({ calls: this.calls, methods: this.methods, callNames: this.callNames } = modelTables(models));
   }
 
   match(call: SyntaxNode): CallMatch | undefined {

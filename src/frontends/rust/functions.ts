@@ -50,8 +50,14 @@ export function enclosingFunction(node: SyntaxNode, fileIsTest: boolean): Enclos
 export interface ScopeItem {
   node: SyntaxNode;
   type: 'function_item' | 'impl_item' | 'mod_item';
-  /** The item itself is test code (`#[test]`, `#[cfg(test)]`); `isTestItem`. */
-  test: boolean;
+  /** The item itself is test code (`#[test]`, `#[cfg(test)]`): `isTestItem`, asked only when it matters. */
+  isTest(): boolean;
+}
+
+/** A scope item whose test attribute is read on first use and remembered. */
+export function scopeItem(node: SyntaxNode, type: ScopeItem['type']): ScopeItem {
+  let test: boolean | undefined;
+  return { node, type, isTest: () => (test ??= type !== 'impl_item' && isTestItem(node)) };
 }
 
 /**
@@ -66,7 +72,7 @@ export function enclosingFromScopes(node: SyntaxNode, scopes: readonly ScopeItem
     const s = scopes[i]!;
     if (s.type === 'function_item' && !fn) fn = s.node;
     else if (s.type === 'impl_item' && !impl) impl = s.node;
-    if (s.test) isTest = true;
+    if (!isTest && s.isTest()) isTest = true;
   }
   return describeEnclosing(node, fn, impl, isTest);
 }
@@ -78,7 +84,7 @@ function describeEnclosing(node: SyntaxNode, fn: SyntaxNode | null, impl: Syntax
   const name = fn.childForFieldName('name')?.text ?? '<fn>';
   const ownerType = impl ? implTypeName(impl) : undefined;
   const returnType = fn.childForFieldName('return_type')?.text ?? '';
-  const returnsSelf = /\bSelf\b/.test(returnType) || (ownerType !== undefined && new RegExp(`\\b${ownerType}\\b`).test(returnType));
+  const returnsSelf = /\bSelf\b/.test(returnType) || (ownerType !== undefined && wordPattern(ownerType).test(returnType));
   const isEntryPoint = name === 'main' && !impl;
   return {
     name,
@@ -88,6 +94,18 @@ function describeEnclosing(node: SyntaxNode, fn: SyntaxNode | null, impl: Syntax
     isTest,
     site: siteOf(fn),
   };
+}
+
+const wordPatterns = new Map<string, RegExp>();
+
+/** `\bword\b`, compiled once per word. */
+function wordPattern(word: string): RegExp {
+  let re = wordPatterns.get(word);
+  if (!re) {
+    re = new RegExp(`\\b${word}\\b`);
+    wordPatterns.set(word, re);
+  }
+  return re;
 }
 
 /** The function_item (or closure at top level) whose body contains `node`. */
