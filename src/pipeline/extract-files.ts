@@ -6,7 +6,6 @@ import { open } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import type { DiscoveredFile } from '../discover/walk.js';
 import type { ResourceModel } from '../models/schema.js';
-import { frontendFor } from '../frontends/index.js';
 import { entryKey, runKeyPrefix } from '../cache/cache-key.js';
 import { probeWritable, readEntry, sha256 } from '../cache/fact-cache.js';
 import { refusal } from '../parse/decode.js';
@@ -83,26 +82,28 @@ export async function extractFiles(files: readonly DiscoveredFile[], prepared: P
     settings.onProgress?.(done, files.length, files[index]!.relPath);
   };
 
-  const todo: number[] = [];
-  for (let i = 0; i < files.length; i++) {
-    const file = files[i]!;
-    if (!frontendFor(file.info.language)) settle(i, await withoutFrontend(file));
-    else todo.push(i);
-  }
   // Largest first: the longest jobs start early, the short ones fill the gaps at the end.
-  todo.sort((a, b) => files[b]!.size - files[a]!.size || a - b);
-
+  const todo = files.map((_, i) => i).sort((a, b) => files[b]!.size - files[a]!.size || a - b);
+  // Only files the cache cannot answer need their frontend: a warm run never loads one.
+  let hasFrontend: ((file: DiscoveredFile) => boolean) | undefined;
   const misses: number[] = [];
   let missBytes = 0;
   let runner: JobRunner | undefined;
   const grammarsOf = (indexes: readonly number[]): Grammar[] => [...new Set(indexes.map((i) => files[i]!.info.grammar))];
-  const workers = (): JobRunner => (runner ??= workerRunner(prepared.early ?? startPool(settings, [], cache?.writeTarget), grammarsOf(todo)));
-  if (settings.jobs > 0 && !cache && sizeOf(files, todo) >= settings.inProcessBelowBytes) workers();
+  const workers = (): JobRunner => (runner ??= workerRunner(prepared.early ?? startPool(settings, [], cache?.writeTarget), grammarsOf(misses)));
   for (const i of todo) {
     const file = files[i]!;
     const known = cache?.lookup(file);
     if (known) {
       settle(i, known);
+      continue;
+    }
+    if (!hasFrontend) {
+      const { frontendFor } = await import('../frontends/index.js');
+      hasFrontend = (f) => frontendFor(f.info.language) !== undefined;
+    }
+    if (!hasFrontend(file)) {
+      settle(i, await withoutFrontend(file));
       continue;
     }
     misses.push(i);
@@ -234,6 +235,7 @@ function workerRunner(pool: Promise<ExtractionPool>, grammars: Grammar[]): JobRu
     kind: 'workers',
     async run(jobs, onResult) {
       const p = await pool;
+      p.preload([...new Set(jobs.map((j) => j.info.grammar))]);
       await Promise.all(jobs.map((job) => p.extract(job).then(onResult)));
       started = p.started;
     },
