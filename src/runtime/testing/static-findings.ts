@@ -1,8 +1,8 @@
 // Links a runtime survivor to the static finding at the same file:line, from
 // a leakaudit JSON report (a path or the parsed object) or from an audit run
 // on the spot (memoised per process: one audit serves every check).
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
 
 export interface StaticFinding {
   ruleId: string;
@@ -49,7 +49,10 @@ export async function loadFindings(source: FindingSource): Promise<StaticFinding
 async function runStaticAudit(paths: string[]): Promise<StaticFinding[]> {
   // Loaded only when asked for: the parser is heavy and most checks never need it.
   const { runAudit } = await import('../../pipeline/run-audit.js');
-  const result = await runAudit({ paths });
+  // Report paths are relative to the root; a single file's root is its directory.
+  const single = paths.length === 1 ? resolve(paths[0]!) : undefined;
+  const root = single ? ((await stat(single).catch(() => undefined))?.isFile() ? dirname(single) : single) : process.cwd();
+  const result = await runAudit({ paths, root });
   return result.findings
     .filter((f) => !f.suppressed)
     .map((f) => ({
