@@ -41,7 +41,7 @@ export function judge(project: Project, rules: readonly Rule[], opts: JudgeOptio
   }
   assignFingerprints(findings);
   const known = new Set(rules.map((r) => r.meta.id));
-  const suppressionProblems = applySuppressions(project, findings, known);
+  const suppressionProblems = applySuppressions(project, findings, known, opts.disabled);
   findings.sort(compareFindings);
   notes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
   return { findings, notes, suppressionProblems };
@@ -78,7 +78,13 @@ function assignFingerprints(findings: Finding[]): void {
   }
 }
 
-function applySuppressions(project: Project, findings: Finding[], known: ReadonlySet<string>): SuppressionProblem[] {
+/**
+ * A suppression covers the findings of its rules that start on its target
+ * line. Problems reported: unknown rule ids, a missing rule id or reason (the
+ * suppression is then not applied), and a suppression that covers nothing
+ * (stale after a fix or a move), unless its rule is switched off.
+ */
+function applySuppressions(project: Project, findings: Finding[], known: ReadonlySet<string>, disabled: ReadonlySet<string> | undefined): SuppressionProblem[] {
   const problems: SuppressionProblem[] = [];
   const byPath = new Map(project.files.map((f) => [f.path, f]));
   for (const file of project.files) {
@@ -90,12 +96,20 @@ function applySuppressions(project: Project, findings: Finding[], known: Readonl
       if (!s.reason) problems.push({ path: file.path, line: s.commentLine, problem: 'leakaudit-ignore needs a reason after the colon; the suppression is not applied' });
     }
   }
+  const used = new Set<object>();
   for (const f of findings) {
-    const file = byPath.get(f.location.path);
-    const s = file?.suppressions.find(
-      (x) => x.reason && x.ruleIds.includes(f.ruleId) && x.line >= f.location.startLine && x.line <= Math.max(f.location.startLine, f.location.startLine),
-    );
-    if (s) f.suppressed = { by: 'inline', reason: s.reason };
+    const s = byPath.get(f.location.path)?.suppressions.find((x) => x.reason && x.ruleIds.includes(f.ruleId) && x.line === f.location.startLine);
+    if (!s) continue;
+    f.suppressed = { by: 'inline', reason: s.reason };
+    used.add(s);
   }
+  for (const file of project.files) {
+    for (const s of file.suppressions) {
+      const live = s.ruleIds.filter((id) => known.has(id) && !disabled?.has(id));
+      if (used.has(s) || !s.reason || live.length === 0) continue;
+      problems.push({ path: file.path, line: s.commentLine, problem: `leakaudit-ignore[${live.join(', ')}] suppresses nothing on line ${s.line}; remove it` });
+    }
+  }
+  problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
   return problems;
 }
