@@ -78,7 +78,7 @@ function alwaysTrue(cond: SyntaxNode): boolean {
   return t === 'true' || t === '1' || t === '!0' || t === '!false';
 }
 
-export function classifyLoop(node: SyntaxNode, ctx: BodyContext): FoundLoop | undefined {
+function classifyLoop(node: SyntaxNode, ctx: BodyContext): FoundLoop | undefined {
   if (node.type === 'while_statement' || node.type === 'do_statement') {
     const cond = conditionOf(node);
     if (!cond) return undefined;
@@ -137,7 +137,7 @@ export function signalArgument(call: SyntaxNode): string | undefined {
 }
 
 /** break / return / throw and abort-aware calls that leave this loop. */
-export function exitsOf(loop: SyntaxNode): LoopExit[] {
+function exitsOf(loop: SyntaxNode): LoopExit[] {
   const exits: LoopExit[] = [];
   const body = loop.childForFieldName('body');
   if (!body) return exits;
@@ -257,7 +257,7 @@ function periodOf(loop: SyntaxNode, ctx: BodyContext): number | undefined {
   return out;
 }
 
-export function firstNumberArgument(call: SyntaxNode, scope: FileScope): number | undefined {
+function firstNumberArgument(call: SyntaxNode, scope: FileScope): number | undefined {
   const args = call.childForFieldName('arguments');
   for (const arg of args ? kids(args) : []) {
     const n = numberOf(arg, scope.numbers);
@@ -267,7 +267,7 @@ export function firstNumberArgument(call: SyntaxNode, scope: FileScope): number 
 }
 
 /** Names from the enclosing function the body uses (kept alive as long as it runs); `this` included. */
-export function capturesOf(body: SyntaxNode, outer: ReadonlySet<string>): string[] {
+function capturesOf(body: SyntaxNode, outer: ReadonlySet<string>): string[] {
   const seen = new Set<string>();
   if (outer.size === 0 && !body.text.includes('this')) return [];
   walk(body, (node) => {

@@ -168,7 +168,8 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     }
     if (!isTestFile) recordCall(node, ctx);
     if (node.type !== 'call_expression') continue;
-    if (floatingModel && looping.size + scope.imports.size > 0) {
+    // A floating call starts one of this file's looping functions, or an imported one.
+    if (floatingModel && (looping.size > 0 || scope.imports.size > 0)) {
       const floating = floatingCall(node, ctx, floatingModel);
       if (floating) facts.acquisitions.push(floating);
     }

@@ -98,30 +98,12 @@ function errorFirst(fn: SyntaxNode): boolean {
   return !!name && ERROR_FIRST.test(name);
 }
 
-export function isElementCallback(fn: SyntaxNode): boolean {
+function isElementCallback(fn: SyntaxNode): boolean {
   const call = fn.parent?.type === 'arguments' ? fn.parent.parent : null;
   const callee = call?.childForFieldName('function');
   return callee?.type === 'member_expression' && ELEMENT_METHODS.test(callee.childForFieldName('property')?.text ?? '');
 }
 
-/** The context of a node found by walking up (for the few lookups outside the top-down walk). */
-export function functionContext(node: SyntaxNode): FunctionContext {
-  let inLoop = false;
-  let fn: SyntaxNode | null = null;
-  let cls: SyntaxNode | null = null;
-  let inTest = false;
-  for (let cur = node.parent; cur; cur = cur.parent) {
-    if (!fn && !cls && LOOP_TYPES.has(cur.type)) inLoop = true;
-    if (!fn && !cls && FUNCTION_TYPES.has(cur.type)) {
-      if (isInlineCallback(cur)) {
-        if (isElementCallback(cur)) inLoop = true;
-      } else fn = cur;
-    }
-    if (!cls && CLASS_TYPES.has(cur.type)) cls = cur;
-    if (cur.type === 'call_expression' && isTestBlock(cur)) inTest = true;
-  }
-  return { fn, cls, inLoop, inTest };
-}
 
 export function className(cls: SyntaxNode): string {
   const name = cls.childForFieldName('name')?.text;
@@ -208,10 +190,6 @@ function isTopLevel(fn: SyntaxNode): boolean {
 }
 
 export type Enclosing = EnclosingFunction & { context: FunctionContext };
-
-export function enclosingFunction(node: SyntaxNode, scope: FileScope, fileIsTest: boolean): Enclosing {
-  return describeFunction(node, functionContext(node), scope, fileIsTest);
-}
 
 /** What the function in `context` is; `node` is the node inside it being judged. */
 export function describeFunction(node: SyntaxNode, context: FunctionContext, scope: FileScope, fileIsTest: boolean): Enclosing {

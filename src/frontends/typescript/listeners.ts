@@ -39,7 +39,7 @@ export interface ListenerContext {
 }
 
 /** `a?.b` and `a.b` are the same receiver; whitespace never matters. */
-export function normalisedText(node: SyntaxNode): string {
+function normalisedText(node: SyntaxNode): string {
   return node.text.replace(/\s+/g, '').replace(/\?\./g, '.').replace(/!/g, '');
 }
 

@@ -203,12 +203,6 @@ export class ScopeCollector {
   }
 }
 
-export function collectScope(root: SyntaxNode): FileScope {
-  const collector = new ScopeCollector();
-  walk(root, (node) => collector.visit(node));
-  return collector.finish(root);
-}
-
 function collectTopLevel(stmt: SyntaxNode, scope: FileScope): void {
   const inner = stmt.type === 'export_statement' ? (stmt.childForFieldName('declaration') ?? stmt) : stmt;
   switch (inner.type) {
