@@ -3,9 +3,9 @@
 import type { MetricSeries } from './runtime-series.js';
 import { forHtml } from './sanitize.js';
 
-const W = 640;
-const H = 180;
-const PAD = { left: 56, right: 16, top: 14, bottom: 30 };
+const W = 480;
+const H = 170;
+const PAD = { left: 72, right: 16, top: 14, bottom: 32 };
 
 export function lineChart(series: MetricSeries): string {
   const pts = series.points;
@@ -27,12 +27,12 @@ export function lineChart(series: MetricSeries): string {
   const first = ys[0]!;
   const last = ys[ys.length - 1]!;
   const delta = last - first;
-  const bytes = /rss|bytes|mem|heap/i.test(series.name);
+  const bytes = series.unit ? series.unit === 'bytes' : /rss|bytes|mem|heap/i.test(series.name);
   const fmt = (n: number): string => formatNumber(n, bytes);
-  const title = `${series.name}: ${fmt(first)} → ${fmt(last)} (${delta >= 0 ? '+' : ''}${fmt(delta)}) over ${formatDuration(x1 - x0)}`;
+  const title = `${series.name}: ${fmt(first)} → ${fmt(last)} (${delta >= 0 ? '+' : ''}${fmt(delta)}) over ${formatDuration(x1 - x0)}${series.verdict ? ` — ${series.verdict}` : ''}`;
   const gridY = [y0, (y0 + y1) / 2, y1];
   return [
-    `<figure class="chart">`,
+    `<figure class="chart${series.verdict?.startsWith('growing') ? ' growing' : ''}">`,
     `<figcaption>${forHtml(title)}</figcaption>`,
     `<svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${forHtml(title)}" xmlns="http://www.w3.org/2000/svg">`,
     ...gridY.map(

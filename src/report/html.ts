@@ -248,8 +248,11 @@ dd { margin: 0; }
 figure.chart { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 8px; }
 figure.chart svg { width: 100%; height: auto; }
 figure.chart .grid { stroke: var(--line); }
-figure.chart .axis { font-size: 11px; fill: var(--muted); }
+figure.chart .axis { font-size: 15px; fill: var(--muted); }
 figure.chart .line { stroke: var(--p2); stroke-width: 2; }
 figure.chart .line-point { fill: var(--p2); }
+figure.chart.growing { border-color: var(--p0); }
+figure.chart.growing .line { stroke: var(--p0); }
+figure.chart.growing figcaption { color: var(--p0); font-weight: 600; }
 footer { margin-top: 40px; font-size: 13px; }
 `;

@@ -1,6 +1,7 @@
 // Runtime time series for the HTML report (`--runtime FILE`): the JSON that
-// `leakaudit watch --json` writes. The loader is tolerant of shape: samples as
-// `{samples: [{t, ...metrics}]}` or a bare array of samples, or series as
+// `leakaudit watch --json` writes (`kind: "leakaudit-watch"`: samples with
+// `t` in ms and `values`, plus a verdict per metric). Other shapes are read
+// too: samples as `{samples: [{t, ...metrics}]}` or a bare array of samples, or series as
 // `{series|metrics: {name: [v...] | [[t, v]...] | [{t, v}...]}}`; numeric
 // leaves of nested sample objects become dotted metric names (`fds.socket`).
 import { readFileSync } from 'node:fs';
@@ -9,6 +10,9 @@ export interface MetricSeries {
   name: string;
   /** [seconds since the first sample, value], in time order. */
   points: [number, number][];
+  unit?: 'count' | 'bytes';
+  /** The watch's verdict, e.g. `growing: +1 per cycle, +138/min`. */
+  verdict?: string;
 }
 
 export interface RuntimeSeries {
@@ -52,12 +56,56 @@ export function loadRuntimeSeries(path: string): RuntimeSeries {
 export function seriesFrom(data: unknown): Omit<RuntimeSeries, 'label'> | undefined {
   if (Array.isArray(data)) return fromSamples(data);
   if (!isRecord(data)) return undefined;
+  if (Array.isArray(data.samples) && (data.kind === 'leakaudit-watch' || data.samples.some((x) => isRecord(x) && isRecord(x.values)))) return fromWatch(data);
   if (Array.isArray(data.samples)) return fromSamples(data.samples);
   for (const key of ['series', 'metrics']) {
     const s = data[key];
     if (isRecord(s)) return fromNamedSeries(s);
   }
   return undefined;
+}
+
+/** `leakaudit watch --json`: `t` is ms since the start; metrics that stay at 0 (unused FD classes) are left out. */
+function fromWatch(data: Record<string, unknown>): Omit<RuntimeSeries, 'label'> {
+  const rows = (data.samples as unknown[]).filter(isRecord);
+  const infos = new Map<string, Record<string, unknown>>();
+  if (Array.isArray(data.metrics)) for (const m of data.metrics) if (isRecord(m) && typeof m.name === 'string') infos.set(m.name, m);
+  const series = new Map<string, [number, number][]>();
+  for (const name of infos.keys()) series.set(name, []);
+  for (const row of rows) {
+    const t = toNumberTime(row.t);
+    if (t === undefined || !isRecord(row.values)) continue;
+    for (const [name, v] of Object.entries(row.values)) {
+      if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+      let pts = series.get(name);
+      if (!pts) {
+        if (series.size >= MAX_METRICS) continue;
+        pts = [];
+        series.set(name, pts);
+      }
+      pts.push([t / 1000, v]);
+    }
+  }
+  const metrics: MetricSeries[] = [];
+  for (const [name, points] of series) {
+    if (points.every((p) => p[1] === 0)) continue;
+    const info = infos.get(name);
+    metrics.push({ name, points, ...(info?.unit === 'bytes' || info?.unit === 'count' ? { unit: info.unit } : {}), ...(info ? verdictOf(info) : {}) });
+  }
+  return finish(metrics);
+}
+
+function verdictOf(info: Record<string, unknown>): { verdict?: string } {
+  if (typeof info.verdict !== 'string') return {};
+  const rates: string[] = [];
+  if (typeof info.perCycle === 'number') rates.push(`${signed(info.perCycle)} per cycle`);
+  if (typeof info.perMinute === 'number' && info.verdict === 'growing') rates.push(`${signed(info.perMinute)}/min`);
+  return { verdict: rates.length > 0 && info.verdict === 'growing' ? `${info.verdict}: ${rates.join(', ')}` : info.verdict };
+}
+
+function signed(n: number): string {
+  const r = Math.abs(n) >= 10 ? Math.round(n) : Math.round(n * 100) / 100;
+  return r >= 0 ? `+${r}` : String(r);
 }
 
 function fromSamples(samples: unknown[]): Omit<RuntimeSeries, 'label'> {
@@ -101,7 +149,7 @@ function fromNamedSeries(s: Record<string, unknown>): Omit<RuntimeSeries, 'label
 }
 
 function finish(metrics: MetricSeries[]): Omit<RuntimeSeries, 'label'> {
-  const kept = metrics.filter((m) => m.points.length > 0).map((m) => ({ name: m.name, points: thin([...m.points].sort((a, b) => a[0] - b[0])) }));
+  const kept = metrics.filter((m) => m.points.length > 0).map((m) => ({ ...m, points: thin([...m.points].sort((a, b) => a[0] - b[0])) }));
   const all = kept.flatMap((m) => m.points.map((p) => p[0]));
   const durationSec = all.length > 0 ? Math.max(...all) - Math.min(...all) : 0;
   return { metrics: kept, durationSec };

@@ -123,6 +123,37 @@ describe('runtime series loader', () => {
     expect(Math.max(...s.metrics[0]!.points.map((p) => p[1]))).toBe(6);
   });
 
+  it('reads `leakaudit watch --json`: ms times, values, units and verdicts; all-zero metrics left out', () => {
+    const s = seriesFrom({
+      version: 1,
+      kind: 'leakaudit-watch',
+      metrics: [
+        { name: 'fds', unit: 'count', verdict: 'stable', perCycle: 0, perMinute: 0 },
+        { name: 'rss', unit: 'bytes', verdict: 'stable', perCycle: null, perMinute: 10 },
+        { name: 'node:Timeout', unit: 'count', verdict: 'growing', perCycle: 1, perMinute: 138.4 },
+        { name: 'fds.pipe', unit: 'count', verdict: 'stable' },
+      ],
+      samples: [0, 1, 2].map((i) => ({ t: i * 500, cycle: i, processes: 1, probed: true, values: { fds: 4, rss: 1e6 + i, 'node:Timeout': 3 + i, 'fds.pipe': 0 } })),
+    })!;
+    expect(s.metrics.map((m) => [m.name, m.unit, m.verdict])).toEqual([
+      ['fds', 'count', 'stable'],
+      ['rss', 'bytes', 'stable'],
+      ['node:Timeout', 'count', 'growing: +1 per cycle, +138/min'],
+    ]);
+    expect(s.metrics[2]!.points).toEqual([[0, 3], [0.5, 4], [1, 5]]);
+  });
+
+  it('charts what `leakaudit watch --json` really wrote', () => {
+    const tree = makeTree({ 'src/lib.rs': 'pub fn f() {}\n' });
+    const file = join(tree, 'watch.json');
+    const leak = 'const a = []; setInterval(() => a.push(setInterval(() => {}, 1000)), 100)';
+    const watch = runCli(['watch', '--duration', '2s', '--interval', '100ms', '--json', file, '--', process.execPath, '-e', leak]);
+    expect(watch.stderr).not.toMatch(/internal error/);
+    const page = htmlOf([tree, '--runtime', file]);
+    expect(page).toMatch(/<figure class="chart growing"><figcaption>node:Timeout: \d+ → \d+ \(\+\d+\) over [\d.]+ s — growing: \+\d+\/min<\/figcaption>/);
+    expect(page).toMatch(/<figcaption>rss: [\d.]+ Mi → /);
+  });
+
   it('finds nothing in data that is not a series', () => {
     expect(seriesFrom('text')).toBeUndefined();
     expect(seriesFrom({ a: 1 })).toBeUndefined();
