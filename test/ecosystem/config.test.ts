@@ -200,6 +200,18 @@ describe('config errors: one line, exit 2, pointing at the place', () => {
   });
 });
 
+it("the README's example config is valid and its model is used", () => {
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  const example = /\*\*Configuration\*\*[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)?.[1];
+  expect(example).toBeDefined();
+  const root = makeTree({
+    'leakaudit.config.json': example!,
+    'src/worker.rs': 'use our_runtime::Runtime;\n\npub fn start() {\n    Runtime::forever(async move { loop { tick().await; } });\n}\n',
+    'src/generated/x.rs': TASK_LEAK,
+  });
+  expect(findings(root).list).toEqual(['P0 src/worker.rs:4 task-unstoppable']);
+});
+
 describe('schema/leakaudit.config.schema.json', () => {
   const file = join(REPO, 'schema', 'leakaudit.config.schema.json');
 
