@@ -28,7 +28,7 @@ export function languageOf(path: string): LanguageInfo | undefined {
 /** Test code by path: tests/ and benches/ trees, *_test.rs, *.test.ts, *.spec.ts, __tests__/. */
 export function isTestPath(relPath: string): boolean {
   return (
-    /(^|\/)(tests?|benches|__tests__|__mocks__|spec|e2e|fixtures?|testdata|test-utils)\//.test(relPath) ||
+    /(^|\/)(tests?|benches|bench|__tests__|__mocks__|spec|e2e|fixtures?|testdata|test-utils)\//.test(relPath) ||
     /(_test|_tests|_bench)\.rs$/.test(relPath) ||
     /\.(test|spec|bench|e2e)\.[cm]?[jt]sx?$/.test(relPath) ||
     /(^|\/)(test_utils|test_helpers|testing)\.rs$/.test(relPath)

@@ -20,6 +20,7 @@ const RESOURCE_LABEL: Record<string, string> = {
   'actor-never-stopped': 'Actors / workers / processes (never stopped)',
   'channel-unbounded': 'Channels (unbounded)',
   'listener-never-removed': 'Listeners / subscriptions (never removed)',
+  'connection-closed-only-on-success': 'Connections closed only on the success path',
 };
 
 export function activeFindings(result: Pick<AuditResult, 'findings'>): Finding[] {
