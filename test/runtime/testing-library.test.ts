@@ -150,7 +150,7 @@ describe('kinds of survivors', () => {
   it('a child process never killed', async () => {
     const children: ReturnType<typeof spawn>[] = [];
     const report = await checkLeaks(() => void children.push(spawn('sleep', ['30'], { stdio: 'ignore' })), { cycles: 1, warmup: 0, settleMs: 100 });
-    for (const child of children) child.kill('SIGKILL');
+    await Promise.all(children.map((child) => new Promise((resolve) => (child.kill('SIGKILL'), child.once('close', resolve)))));
     expect(report.survivors.find((s) => s.kind === 'child-process')).toMatchObject({ count: 1, site: { file: join(import.meta.dirname, 'testing-library.test.ts') } });
   });
 
@@ -187,11 +187,17 @@ describe('kinds of survivors', () => {
 });
 
 describe('the check itself leaves nothing behind', () => {
-  function footprint(): { resources: string[]; listeners: Record<string, number> } {
-    const listeners: Record<string, number> = {};
-    for (const name of process.eventNames()) listeners[String(name)] = process.listenerCount(name);
-    // Requests in flight (FSReqPromise, ...) come and go on their own; handles and timers must match.
-    return { resources: process.getActiveResourcesInfo().filter((r) => !r.includes('Req')).sort(), listeners };
+  /** Handles and timers by type (requests in flight come and go on their own), and listeners on process by event. */
+  function footprint(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const type of process.getActiveResourcesInfo()) if (!type.includes('Req')) counts[type] = (counts[type] ?? 0) + 1;
+    for (const name of process.eventNames()) counts[`process.on(${String(name)})`] = process.listenerCount(name);
+    return counts;
+  }
+
+  /** What `after` has more of than `before`: what the check left behind. Earlier tests' timers may end meanwhile. */
+  function grown(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+    return Object.fromEntries(Object.entries(after).filter(([k, n]) => n > (before[k] ?? 0)));
   }
 
   it('after a passing and a failing check: no hook, no timer, no listener of its own', async () => {
@@ -200,10 +206,11 @@ describe('the check itself leaves nothing behind', () => {
     const timers: NodeJS.Timeout[] = [];
     await checkLeaks(apiCycle(FixedApi), { cycles: 2 });
     const failed: LeakReport = await checkLeaks(() => void timers.push(setInterval(() => undefined, 60_000)), { cycles: 2, settleMs: 30 });
+    expect(grown(before, footprint())).toEqual({ Timeout: expect.any(Number) }); // the test's own intervals, still running
     for (const t of timers) clearInterval(t);
     expect(failed.ok).toBe(false);
     expect(isTracking()).toBe(false);
-    expect(footprint()).toEqual(before);
+    expect(grown(before, footprint())).toEqual({});
   });
 
   it('a cycle that throws still removes the hook, and the error is the cycle\'s', async () => {

@@ -131,11 +131,15 @@ describe.runIf(process.platform === 'linux')('watch errors are one line', () => 
     expect(run.stdout).toMatch(/cycle 1 failed \(exit code 7: no route to host\)/);
   });
 
-  it('a --pid target that exits is reported with what was measured', async () => {
+  it('a --pid target that exits is reported with what was measured and how it ended', async () => {
     const { spawn } = await import('node:child_process');
-    const sleeper = spawn('sleep', ['1']);
-    const run = await runWatchCli(['--pid', String(sleeper.pid), '--interval', '50ms', '--duration', '30s']);
+    const sleeper = spawn('sleep', ['300'], { stdio: 'ignore' });
+    const watch = startWatch(['--pid', String(sleeper.pid), '--interval', '50ms', '--duration', '60s']);
+    await watch.waitFor(/t=\S+ .*t=\S+ /s);
+    sleeper.kill('SIGTERM');
+    const run = await watch.done;
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/target exited early: (exit code 0|exit status unknown \(not a child of leakaudit\)); measured \d+ samples/);
+    // Read from the zombie's /proc/<pid>/stat when leakaudit sees it before its parent reaps it.
+    expect(run.stdout).toMatch(/target exited early: (killed by SIGTERM \(status 143\)|exit status unknown \(not a child of leakaudit\)); measured \d+ samples/);
   });
 });
