@@ -70,7 +70,7 @@ describe('rule fixtures', () => {
   it.each(units.map((u) => [u.name, u] as const))('%s', async (_name, unit) => {
     const result = await runAudit({ paths: [unit.path], root: unit.root });
     expect(result.skipped, 'fixture files must all be read').toEqual([]);
-    const findings = result.findings.map((f) => ({ ruleId: f.ruleId, path: f.location.path, line: f.location.startLine, message: f.message }));
+    const findings = result.findings.map((f) => ({ ruleId: f.ruleId, path: f.location.path, line: f.location.startLine, priority: f.priority, message: f.message }));
     if (unit.clean) {
       expect(findings, 'a clean fixture must not be reported').toEqual([]);
     }
@@ -83,6 +83,8 @@ describe('rule fixtures', () => {
     if (!unit.clean) expect(expected.length, 'a leaky fixture needs at least one `ruleid:` annotation').toBeGreaterThan(0);
     const missing = expected.filter((e) => !findings.some((f) => f.ruleId === e.ruleId && f.path === e.path && f.line === e.line));
     expect(missing.map((e) => `${e.path}:${e.line} expected ${e.ruleId}`), 'missing findings').toEqual([]);
+    const misjudged = expected.filter((e) => e.priority && !findings.some((f) => f.ruleId === e.ruleId && f.path === e.path && f.line === e.line && f.priority === e.priority));
+    expect(misjudged.map((e) => `${e.path}:${e.line} expected ${e.ruleId} at ${e.priority}`), 'wrong priorities').toEqual([]);
     const wrong = expectations
       .filter((e) => e.kind === 'ok')
       .filter((e) => findings.some((f) => f.ruleId === e.ruleId && f.path === e.path && f.line === e.line));

@@ -26,6 +26,8 @@ const INLINE_METHODS = /^(forEach|map|flatMap|filter|reduce|reduceRight|some|eve
  * run as often as that code does (`client.connect(cb)`, `setTimeout(cb)`, `server.listen(port, cb)`).
  */
 const ONCE_METHODS = /^(connect|once|listen|close|end|lookup|exec|execFile|readFile|writeFile|appendFile|stat|access|mkdir|rm|unlink|nextTick|setImmediate|setTimeout|queueMicrotask|resolve|run|transaction|serialize)$/;
+/** Events that fire once per page or process: their handlers run once, like their caller. */
+const ONE_SHOT_EVENTS = /^['"`](DOMContentLoaded|load|ready)['"`]$/;
 const ONCE_FUNCTIONS = /^(setTimeout|setImmediate|queueMicrotask|exec|execFile|lookup|readFile|writeFile)$/;
 /** Node-style `(err, result) => ..` callbacks complete an operation once. */
 const ERROR_FIRST = /^(err|error|e|er|ex)$/;
@@ -87,7 +89,15 @@ export function isInlineCallback(fn: SyntaxNode): boolean {
   if (callee?.type === 'identifier') return ONCE_FUNCTIONS.test(callee.text) || errorFirst(fn);
   if (callee?.type !== 'member_expression') return false;
   const method = callee.childForFieldName('property')?.text ?? '';
+  if (/^(addEventListener|on|addListener)$/.test(method) && firesOnce(call)) return true;
   return INLINE_METHODS.test(method) || ONCE_METHODS.test(method) || (errorFirst(fn) && !/^on|^add|Listener$|^subscribe$/.test(method));
+}
+
+/** `addEventListener('DOMContentLoaded', fn)`, `el.addEventListener('x', fn, { once: true })`. */
+function firesOnce(call: SyntaxNode): boolean {
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((c): c is SyntaxNode => c !== null && c.type !== 'comment') ?? [];
+  if (args[0] && ONE_SHOT_EVENTS.test(args[0].text)) return true;
+  return !!args[2] && args[2].type === 'object' && /\bonce\s*:\s*true\b/.test(args[2].text);
 }
 
 function errorFirst(fn: SyntaxNode): boolean {
