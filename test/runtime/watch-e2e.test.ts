@@ -98,6 +98,16 @@ describe.runIf(process.platform === 'linux')('how a watch ends', () => {
     expect(alive(pid)).toBe(false);
   });
 
+  it('an interrupted watch does not wait for a running cycle command: its group is stopped too', async () => {
+    const watch = startWatch(['--interval', '50ms', '--cycle', 'sleep 300', '--cycle-timeout', '10m', '--', process.execPath, IDLE]);
+    await watch.waitFor(/idle-service \d+ ready/);
+    await watch.waitFor(/t=\S+ cycle=0/);
+    watch.child.kill('SIGINT');
+    const run = await watch.done;
+    expect(run.code, run.stdout + run.stderr).toBe(130);
+    expect(run.stdout).toMatch(/interrupted by SIGINT; measured \d+ samples? in \S+, 0\/10 cycles/);
+  });
+
   it('SIGINT ends an open-ended watch normally and forwards SIGINT to the target', async () => {
     const watch = startWatch(['--interval', '50ms', '--', process.execPath, IDLE]);
     const pid = Number((await watch.waitFor(/idle-service (\d+) ready/))[1]);

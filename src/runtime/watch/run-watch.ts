@@ -91,6 +91,9 @@ export interface WatchResult {
   targetOutput: string[];
 }
 
+/** About 40 MB of samples at most; a day at 1 s is 86,400. */
+const MAX_SAMPLES = 20_000;
+
 export const WATCH_DEFAULTS = {
   intervalMs: 1000,
   cycles: 10,
@@ -235,8 +238,18 @@ class WatchSession {
       processes: reading.processes.length,
     };
     this.samples.push(sample);
+    if (this.samples.length > MAX_SAMPLES) this.thin();
     this.options.onSample?.(sample, this.progress());
     return sample;
+  }
+
+  /** Long watches keep memory bounded: every other interval sample goes (cycle samples always stay). */
+  private thin(): void {
+    let keep = true;
+    const kept = this.samples.filter((s) => s.cycle !== undefined || (keep = !keep));
+    this.samples.length = 0;
+    this.samples.push(...kept);
+    this.noteOnce(`more than ${MAX_SAMPLES} samples: older interval samples were thinned to keep memory bounded`);
   }
 
   private async sampleOnInterval(): Promise<void> {
@@ -257,7 +270,7 @@ class WatchSession {
     const deadline = performance.now() + o.readyTimeoutMs;
     let last: ShellOutcome | undefined;
     while (!this.ending.signal.aborted) {
-      last = await runShell(command, { env: this.shellEnv(0), timeoutMs: Math.max(1000, deadline - performance.now()) });
+      last = await runShell(command, { env: this.shellEnv(0), timeoutMs: Math.max(1000, deadline - performance.now()), signal: this.ending.signal });
       if (last.ok) return true;
       if (performance.now() >= deadline) break;
       await sleep(Math.min(200, o.intervalMs), this.ending.signal);
@@ -276,7 +289,7 @@ class WatchSession {
     await this.takeSample(0);
     const cycles = o.cycles ?? WATCH_DEFAULTS.cycles;
     for (let i = 1; i <= cycles && !this.ending.signal.aborted; i++) {
-      const outcome = await runShell(command, { env: this.shellEnv(i), timeoutMs: o.cycleTimeoutMs });
+      const outcome = await runShell(command, { env: this.shellEnv(i), timeoutMs: o.cycleTimeoutMs, signal: this.ending.signal });
       if (this.ending.signal.aborted) return;
       if (!outcome.ok) {
         // A cycle that fails because the target just died is reported as the target's exit.

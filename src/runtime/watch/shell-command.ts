@@ -15,7 +15,7 @@ export interface ShellOutcome {
   output: string[];
 }
 
-export function runShell(command: string, options: { env: NodeJS.ProcessEnv; timeoutMs: number; cwd?: string }): Promise<ShellOutcome> {
+export function runShell(command: string, options: { env: NodeJS.ProcessEnv; timeoutMs: number; cwd?: string; signal?: AbortSignal }): Promise<ShellOutcome> {
   const started = performance.now();
   return new Promise((resolve) => {
     const tail = new OutputTail(10);
@@ -27,12 +27,19 @@ export function runShell(command: string, options: { env: NodeJS.ProcessEnv; tim
       timedOut = true;
       killGroup(child.pid, 'SIGKILL');
     }, options.timeoutMs);
-    child.once('error', (err) => {
+    // The watch is ending: the command's whole group goes with it.
+    const abort = (): void => void killGroup(child.pid, 'SIGTERM');
+    options.signal?.addEventListener('abort', abort, { once: true });
+    const cleanup = (): void => {
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', abort);
+    };
+    child.once('error', (err) => {
+      cleanup();
       resolve({ ok: false, timedOut, error: err.message, durationMs: performance.now() - started, output: tail.lines() });
     });
     child.once('close', (code, signal) => {
-      clearTimeout(timer);
+      cleanup();
       killGroup(child.pid, 'SIGKILL'); // anything the command left running in the background
       const exit = exitStatus(code, signal);
       resolve({ ok: !timedOut && exit.status === 0, exit, timedOut, durationMs: performance.now() - started, output: tail.lines() });
