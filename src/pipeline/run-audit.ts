@@ -10,8 +10,8 @@ import type { FaultInjection } from '../parse/extraction-job.js';
 import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_IN_PROCESS_BELOW_BYTES, extractFiles, prepareExtraction, type CacheStats } from './extract-files.js';
 import { createModelSet, loadBuiltinModels, type ModelSet } from '../models/index.js';
 import type { ResourceModel } from '../models/schema.js';
-import { buildProject } from '../analysis/project.js';
-import { judge, type Judgement } from '../analysis/judge.js';
+import { judgePackages, packageDirs } from '../analysis/packages.js';
+import type { Judgement } from '../analysis/judge.js';
 import { countApis, type ApiCount } from '../analysis/counts.js';
 import { RULES } from '../rules/index.js';
 import type { Finding } from '../analysis/finding.js';
@@ -124,8 +124,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     files.push(outcome.facts);
     if (outcome.note) decodeNotes.push({ path: file.relPath, note: outcome.note });
   });
-  const project = buildProject(root, files, [], models);
-  const judgement = judge(project, RULES, {
+  const judgement = judgePackages(root, files, packageDirs(root, discovery.manifests), models, RULES, {
     ...(opts.disabledRules ? { disabled: opts.disabledRules } : {}),
     ...(opts.rulePriorities ? { priorities: opts.rulePriorities } : {}),
   });

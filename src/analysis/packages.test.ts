@@ -1,0 +1,38 @@
+// Two packages side by side never lend each other their types' teardown.
+import { describe, expect, it } from 'vitest';
+import { runAudit } from '../pipeline/run-audit.js';
+import { makeTree } from '../../test/helpers.js';
+
+const LEAKY = `
+pub struct Server { task: Option<tokio::task::JoinHandle<()>> }
+impl Server {
+    pub fn start(&mut self) {
+        self.task = Some(tokio::spawn(async move { loop { tokio::time::sleep(tokio::time::Duration::from_secs(1)).await; } }));
+    }
+}
+`;
+const FIXED = `${LEAKY}
+impl Drop for Server {
+    fn drop(&mut self) { if let Some(t) = self.task.take() { t.abort(); } }
+}
+`;
+
+describe('packages', () => {
+  it('resolves owners within each crate', async () => {
+    const root = makeTree({
+      'Cargo.toml': '[workspace]\nmembers = ["leaky", "fixed"]\n',
+      'leaky/Cargo.toml': '[package]\nname = "leaky"\n',
+      'leaky/src/lib.rs': LEAKY,
+      'fixed/Cargo.toml': '[package]\nname = "fixed"\n',
+      'fixed/src/lib.rs': FIXED,
+    });
+    const result = await runAudit({ paths: [root] });
+    expect(result.findings.map((f) => `${f.ruleId} ${f.location.path}`)).toEqual(['task-unstoppable leaky/src/lib.rs']);
+  });
+
+  it('treats a tree without manifests as one package', async () => {
+    const root = makeTree({ 'a/lib.rs': LEAKY, 'b/drop.rs': FIXED.replace(LEAKY, '') });
+    const result = await runAudit({ paths: [root] });
+    expect(result.findings).toEqual([]);
+  });
+});
