@@ -67,7 +67,7 @@ export function registerWatch(program: Command): void {
     .option('--min-rss-growth <size>', 'smaller RSS growth over the window is never called a leak', '2MiB')
     .option('--json <file>', 'write the time series and verdicts as JSON')
     .option('--csv <file>', 'write the time series as CSV')
-    .option('--md <file>', 'write the verdicts as Markdown, with a chart of what grows (e.g. $GITHUB_STEP_SUMMARY)')
+    .option('--md <file>', 'write the verdicts as Markdown with a chart of what grows (for a PR comment or $GITHUB_STEP_SUMMARY)')
     .option('--log <file>', 'save the started command\'s output to this file')
     .option('--no-node-probe', 'do not preload the Node probe (timers, handles, process listeners) into a started command')
     .option('-q, --quiet', 'no live view and no target output; only the summary')
