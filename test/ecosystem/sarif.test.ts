@@ -7,6 +7,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../src/analysis/finding.js';
+import type { AuditResult } from '../../src/pipeline/run-audit.js';
+import { toSarif } from '../../src/report/sarif.js';
 import { makeTree, REPO, runCli } from '../helpers.js';
 
 const require = createRequire(import.meta.url);
@@ -218,4 +221,33 @@ describe('--format sarif', () => {
     const validate = validator();
     expect(validate(JSON.parse(runCli([tree, '-f', 'sarif', '--max-file-size', '1KB']).stdout))).toBe(true);
   });
+});
+
+it('keeps a run within what GitHub shows (5,000 results) and says how many were left out', () => {
+  const root = makeTree({ 'src/a.rs': 'fn f() {}\n' });
+  const finding = (i: number): Finding => ({
+    ruleId: 'task-unstoppable',
+    messageId: 'discarded',
+    kind: 'task',
+    language: 'rust',
+    severity: 'critical',
+    priority: 'P0',
+    confidence: 'high',
+    location: { path: 'src/a.rs', startLine: 1, endLine: 1, startCol: 1 },
+    symbol: `f${i}`,
+    api: 'tokio::spawn',
+    snippet: 'fn f() {}',
+    message: `leak ${i}`,
+    evidence: [],
+    growth: '+1',
+    impact: 'one task',
+    remediation: 'stop it',
+    fingerprint: i.toString(16).padStart(32, '0'),
+    related: [],
+  });
+  const result = { root, findings: Array.from({ length: 5003 }, (_, i) => finding(i)), suppressionProblems: [], skipped: [], partial: [] } as unknown as AuditResult;
+  const run = (toSarif(result) as SarifLog).runs[0]!;
+  expect(run.results).toHaveLength(5000);
+  expect(run.invocations[0].toolExecutionNotifications[0].message.text).toBe('3 findings beyond the first 5000 are left out of this SARIF file (GitHub shows at most 5,000 per run); see the JSON report for all.');
+  expect((toSarif(result, { maxResults: 10 }) as SarifLog).runs[0]!.results).toHaveLength(10);
 });
