@@ -170,6 +170,19 @@ impl Server {
     expect(audit(root, []).findings.map((f) => f.symbol).sort()).toEqual(['committed_leak', 'old_leak', 'untracked_leak']);
   });
 
+  it('with a baseline: the baseline covers the whole project, the report only the changed files', () => {
+    const root = repo();
+    const baseline = join(root, 'base.json');
+    writeFileSync(join(root, 'src', 'lib.rs'), `pub fn add() {}\n${leak('fresh_leak')}`);
+    const written = audit(root, ['--changed-since', 'HEAD', '--write-baseline', baseline]);
+    expect(JSON.parse(readFileSync(baseline, 'utf8')).findings.map((e: { symbol: string }) => e.symbol).sort()).toEqual(['fresh_leak', 'old_leak']);
+    expect(written.stderr).toContain('baseline of 2 findings written');
+    writeFileSync(join(root, 'src', 'lib.rs'), `pub fn add() {}\n${leak('fresh_leak')}${leak('newer_leak', 5)}`);
+    const r = audit(root, ['--changed-since', 'HEAD', '--baseline', baseline]);
+    expect(active(r.findings)).toEqual(['src/lib.rs newer_leak task-unstoppable']);
+    expect(r.stderr).toBe(`leakaudit: 2 files changed since HEAD; 0 findings in unchanged files not reported\nleakaudit: baseline ${baseline}: 2 known findings hidden, 1 new\n`);
+  });
+
   it('audits a subdirectory of the repository with paths relative to it', () => {
     const root = repo();
     writeFileSync(join(root, 'src', 'new.rs'), leak('untracked_leak'));
