@@ -12,7 +12,7 @@ export const ModelRole = z.enum([
 
 export const ResourceModel = z
   .object({
-    id: z.string().regex(/^[a-z0-9_.-]+$/i, 'model id: letters, digits, . _ -'),
+    id: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'model id: letters, digits, . _ -'),
     language: z.enum(['rust', 'typescript']),
     library: z.string().min(1),
     kind: z.enum(RESOURCE_KINDS as [string, ...string[]]),
