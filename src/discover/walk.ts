@@ -6,6 +6,10 @@ import ignore from 'ignore';
 import { isTestPath, languageOf, type LanguageInfo } from './language.js';
 
 /** Directories that hold build output, dependencies or vendored code. */
+const MANIFEST = /^(Cargo\.toml|package\.json)$/;
+/** Subdirectories walked at once: enough to overlap I/O, few enough to stay far from the FD limit. */
+const DIR_CONCURRENCY = 8;
+
 const ALWAYS_SKIPPED_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', 'target', 'vendor', 'third_party', 'third-party', '.venv', '__pycache__', '.next', '.turbo', '.cache', 'bower_components', 'coverage']);
 
 export interface DiscoveredFile {
@@ -46,7 +50,7 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
   const seenDirs = new Set<string>();
   const rel = (abs: string): string => relative(root, abs).split(sep).join('/');
 
-  async function visitFile(abs: string, size: number): Promise<void> {
+  function visitFile(abs: string, size: number): void {
     const relPath = rel(abs) || abs.split(sep).pop()!;
     if (/(^|\/)(Cargo\.toml|package\.json)$/.test(relPath)) out.manifests.push(abs);
     const info = languageOf(relPath);
@@ -72,7 +76,7 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
       out.skipped.push({ relPath: rel(abs) || '.', reason: `cannot resolve directory: ${errorCode(err)}` });
       return;
     }
-    if (seenDirs.has(real)) return; // symlink loop or a directory linked twice
+    if (seenDirs.has(real)) return; // a directory reached twice
     seenDirs.add(real);
     let entries;
     try {
@@ -81,9 +85,11 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
       out.skipped.push({ relPath: rel(abs) || '.', reason: `cannot list directory: ${errorCode(err)}` });
       return;
     }
-    const local = await readIgnoreFile(abs);
+    // Only ignore files this directory really has: no failed reads per directory.
+    const local = await readIgnoreFile(abs, new Set(entries.filter((e) => e.isFile()).map((e) => e.name)));
     const active = local ? [...rules, local.withBase(rel(abs))] : rules;
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const subdirs: string[] = [];
+    const sources: { path: string; relPath: string; name: string }[] = [];
     for (const entry of entries) {
       const child = join(abs, entry.name);
       const relPath = rel(child);
@@ -95,16 +101,26 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
       }
       const isDir = entry.isDirectory();
       if (isDir && ALWAYS_SKIPPED_DIRS.has(entry.name)) continue;
+      if (!isDir && !entry.isFile()) continue;
+      // Only sources and manifests matter: other files are never stat'ed or matched.
+      if (!isDir && !languageOf(relPath) && !MANIFEST.test(entry.name)) continue;
       if (active.some((r) => r.ignored(relPath, isDir))) continue;
       if (isDir && userIgnore.ignores(`${relPath}/`)) continue;
-      if (isDir) await visitDir(child, active);
-      else if (entry.isFile()) {
-        const st = await stat(child).catch((err: unknown) => errorCode(err));
-        if (typeof st === 'string') {
-          const hint = entry.name.includes('\uFFFD') ? ' (file name is not valid UTF-8)' : '';
-          if (languageOf(relPath)) out.skipped.push({ relPath, reason: `cannot read: ${st}${hint}` });
-        } else if (st.isFile()) await visitFile(child, st.size);
-      }
+      if (isDir) subdirs.push(child);
+      else sources.push({ path: child, relPath, name: entry.name });
+    }
+    // Stat this directory's files together; then the subdirectories, a few at a time.
+    const stats = await Promise.all(sources.map((f) => stat(f.path).catch((err: unknown) => errorCode(err))));
+    for (let i = 0; i < sources.length; i++) {
+      const f = sources[i]!;
+      const st = stats[i]!;
+      if (typeof st === 'string') {
+        const hint = f.name.includes('\uFFFD') ? ' (file name is not valid UTF-8)' : '';
+        if (languageOf(f.relPath)) out.skipped.push({ relPath: f.relPath, reason: `cannot read: ${st}${hint}` });
+      } else if (st.isFile()) visitFile(f.path, st.size);
+    }
+    for (let i = 0; i < subdirs.length; i += DIR_CONCURRENCY) {
+      await Promise.all(subdirs.slice(i, i + DIR_CONCURRENCY).map((d) => visitDir(d, active)));
     }
   }
 
@@ -122,9 +138,12 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
     }
     const real = await stat(abs).catch(() => undefined);
     if (real?.isDirectory()) await visitDir(abs, await parentIgnores(root, abs));
-    else if (real?.isFile()) await visitFile(abs, real.size);
+    else if (real?.isFile()) visitFile(abs, real.size);
   }
+  // Directories are walked concurrently: order everything for deterministic output.
   out.files.sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
+  out.skipped.sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
+  out.manifests.sort();
   return out;
 }
 
@@ -133,9 +152,10 @@ interface ScopedIgnore {
   ignored(relPath: string, isDir: boolean): boolean;
 }
 
-async function readIgnoreFile(dir: string): Promise<{ withBase(base: string): ScopedIgnore } | undefined> {
+async function readIgnoreFile(dir: string, present?: ReadonlySet<string>): Promise<{ withBase(base: string): ScopedIgnore } | undefined> {
   const texts: string[] = [];
   for (const name of ['.gitignore', '.ignore', '.leakauditignore']) {
+    if (present && !present.has(name)) continue;
     const text = await readFile(join(dir, name), 'utf8').catch(() => undefined);
     if (text) texts.push(text);
   }
