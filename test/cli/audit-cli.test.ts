@@ -104,3 +104,21 @@ describe('leakaudit audit', () => {
     expect(unknown.stderr).toContain('unknown rule');
   });
 });
+
+describe('unwritable places', () => {
+  it('an output path that cannot be written is one line and exit 2', () => {
+    const root = makeTree({ 'src/lib.rs': CLEAN, 'blocker': 'a file, not a directory' });
+    const r = runCli([root, '-o', `${root}/blocker/report.json`, '-f', 'json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^leakaudit: cannot write .*blocker\/report\.json: ENOTDIR/);
+  });
+
+  it('an unwritable cache directory is a warning; the audit still runs', () => {
+    const root = makeTree({ 'src/server.rs': LEAKY, 'blocker': 'a file' });
+    const r = runCli([root, '--cache-dir', `${root}/blocker/cache`]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('task-unstoppable');
+    expect(r.stderr).toMatch(/cannot write the fact cache/);
+  });
+});
