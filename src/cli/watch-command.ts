@@ -11,7 +11,7 @@ import { toWatchCsv, toWatchJson } from '../runtime/watch/series-output.js';
 import { renderSummary } from '../runtime/watch/summary.js';
 import { checkThresholds, type Thresholds } from '../runtime/watch/thresholds.js';
 import { WatchError } from '../runtime/watch/watch-error.js';
-import { parseSize } from './audit-command.js';
+import { parseSize } from './sizes.js';
 import { EXIT, UsageError } from './errors.js';
 
 export interface WatchCliOptions {
