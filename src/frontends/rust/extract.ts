@@ -1,6 +1,7 @@
 // Rust frontend: a tree-sitter CST in, language-neutral facts out.
 import type { SyntaxNode, SyntaxTree } from '../../parse/syntax.js';
 import type { Acquisition, ApiUse, EnclosingFunction, FileFacts, Owner, OwnerMethod, Release } from '../../facts/types.js';
+import { emptyFileFacts } from '../../facts/empty.js';
 import type { ResourceModel } from '../../models/schema.js';
 import { parseSuppressions, type CommentSpan } from '../shared/suppressions.js';
 import { firstLine, kids, line, siteOf, same } from '../shared/tree.js';
@@ -57,21 +58,8 @@ export function extractRust(input: RustFrontendInput): FileFacts {
     durationMs: (expr) => durationMs(expr, consts),
   };
 
-  const facts: FileFacts = {
-    path,
-    language: 'rust',
-    lineCount: lines.length,
-    isTestFile,
-    acquisitions: [],
-    releases: [],
-    owners: [],
-    loopingFunctions: [],
-    calls: [],
-    uses: [],
-    imports: [...imports.roots].sort(),
-    parseErrors: 0,
-    suppressions: [],
-  };
+  const facts: FileFacts = emptyFileFacts(path, 'rust', lines.length, isTestFile);
+  facts.imports = [...imports.roots].sort();
   const releaseNames = new Set(models.flatMap((m) => m.releases));
   const comments: CommentSpan[] = [];
   const seenCalls = new Set<string>();

@@ -1,6 +1,7 @@
 // TypeScript / JavaScript frontend: a tree-sitter CST in, language-neutral facts out.
 import type { SyntaxNode, SyntaxTree } from '../../parse/syntax.js';
 import type { Acquisition, BodyFacts, FileFacts, HandleFate, Owner, Release } from '../../facts/types.js';
+import { emptyFileFacts } from '../../facts/empty.js';
 import type { ResourceModel } from '../../models/schema.js';
 import { parseSuppressions, type CommentSpan } from '../shared/suppressions.js';
 import { firstLine, kids, line, shortText, siteOf, walk, same } from '../shared/tree.js';
@@ -33,21 +34,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   const lines = source.split(/\r\n|\r|\n/);
   const scopeCollector = new ScopeCollector();
   const scope = scopeCollector.scope;
-  const facts: FileFacts = {
-    path,
-    language: 'typescript',
-    lineCount: lines.length,
-    isTestFile,
-    acquisitions: [],
-    releases: [],
-    owners: [],
-    loopingFunctions: [],
-    calls: [],
-    uses: [],
-    imports: [],
-    parseErrors: 0,
-    suppressions: [],
-  };
+  const facts: FileFacts = emptyFileFacts(path, 'typescript', lines.length, isTestFile);
 
   // One top-down walk collects everything the passes below need, each node with its
   // function context (no parent lookups: every step up allocates a node wrapper).
