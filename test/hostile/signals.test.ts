@@ -31,13 +31,14 @@ describe('interrupting an audit', () => {
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
-  ] as const)('%s ends the run with exit %i and a note', async (signal, code) => {
+  ] as const)('%s ends the run with exit %i and a note', { timeout: 120_000 }, async (signal, code) => {
     const r = await interruptAfterStart(root, cacheDir, signal);
     expect(r.code).toBe(code);
     expect(r.stderr).toContain(`interrupted by ${signal}`);
   });
 
-  it('leaves a cache the next run reads without error', () => {
+  // A full cold-ish run of the big tree: generous on a loaded 2-core machine.
+  it('leaves a cache the next run reads without error', { timeout: 180_000 }, () => {
     const r = runCli([root, '--cache-dir', cacheDir, '-f', 'json']);
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout);
