@@ -45,7 +45,7 @@ export function partitionByPackage(files: readonly FileFacts[], dirs: readonly s
 export function judgePackages(root: string, files: readonly FileFacts[], dirs: readonly string[], models: ModelSet, rules: readonly Rule[], opts: JudgeOptions): Judgement {
   const merged: Judgement = { findings: [], notes: [], suppressionProblems: [] };
   for (const group of partitionByPackage(files, dirs)) {
-    const j = judge(buildProject(root, group, [], models), rules, opts);
+    const j = judge(buildProject(root, group, models), rules, opts);
     merged.findings.push(...j.findings);
     merged.notes.push(...j.notes);
     merged.suppressionProblems.push(...j.suppressionProblems);

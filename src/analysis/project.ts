@@ -1,6 +1,6 @@
 // The whole-project view the rules judge: owners merged across files, the
 // releases each owner's methods perform, looping functions by name.
-import type { Acquisition, CallFact, FileFacts, LoopingFunction, ManifestFacts, Owner, Release } from '../facts/types.js';
+import type { Acquisition, CallFact, FileFacts, LoopingFunction, Owner, Release } from '../facts/types.js';
 import type { ModelSet } from '../models/index.js';
 
 export interface MergedOwner {
@@ -24,7 +24,6 @@ export interface AcquisitionRef {
 export interface Project {
   root: string;
   files: FileFacts[];
-  manifests: ManifestFacts[];
   models: ModelSet;
   owners: Map<string, MergedOwner>;
   /** Releases by `OwnerType.field`. */
@@ -36,7 +35,7 @@ export interface Project {
   callers: Map<string, (CallFact & { path: string })[]>;
 }
 
-export function buildProject(root: string, files: FileFacts[], manifests: ManifestFacts[], models: ModelSet): Project {
+export function buildProject(root: string, files: FileFacts[], models: ModelSet): Project {
   const owners = new Map<string, MergedOwner>();
   const fieldReleases = new Map<string, OwnedRelease[]>();
   const looping = new Map<string, (LoopingFunction & { path: string })[]>();
@@ -73,7 +72,7 @@ export function buildProject(root: string, files: FileFacts[], manifests: Manife
     }
     for (const acquisition of file.acquisitions) acquisitions.push({ file, acquisition });
   }
-  return { root, files, manifests, models, owners, fieldReleases, looping, acquisitions, callers };
+  return { root, files, models, owners, fieldReleases, looping, acquisitions, callers };
 }
 
 /** `Type::method` for messages. */

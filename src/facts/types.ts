@@ -228,11 +228,3 @@ export interface Suppression {
   ruleIds: string[];
   reason: string;
 }
-
-/** Declared dependencies read from manifests (Cargo.toml, package.json). */
-export interface ManifestFacts {
-  path: string;
-  language: Language;
-  dependencies: string[];
-  devDependencies: string[];
-}

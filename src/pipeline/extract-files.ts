@@ -138,12 +138,6 @@ export async function extractFiles(files: readonly DiscoveredFile[], prepared: P
   return report;
 }
 
-function sizeOf(files: readonly DiscoveredFile[], indexes: readonly number[]): number {
-  let n = 0;
-  for (const i of indexes) n += files[i]!.size;
-  return n;
-}
-
 function toJob(file: DiscoveredFile, id: number): ExtractionJob {
   return { id, absPath: file.absPath, relPath: file.relPath, info: file.info, isTestFile: file.isTestFile, size: file.size, attempt: 0 };
 }

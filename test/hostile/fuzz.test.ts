@@ -49,7 +49,7 @@ function check(path: string, source: string): FileOutcome {
     expect(a.site.startLine).toBeGreaterThanOrEqual(1);
     expect(a.site.endLine).toBeLessThanOrEqual(lines);
   }
-  const { findings } = judge(buildProject('/', [facts], [], models), RULES);
+  const { findings } = judge(buildProject('/', [facts], models), RULES);
   for (const f of findings) {
     expect(f.location.startLine).toBeGreaterThanOrEqual(1);
     expect(f.location.endLine).toBeLessThanOrEqual(lines);

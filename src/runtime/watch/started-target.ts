@@ -35,7 +35,7 @@ export class StartedTarget {
   private readonly tail = new OutputTail(20);
 
   private constructor(
-    private readonly child: ChildProcess,
+    child: ChildProcess,
     readonly pid: number,
     readonly command: string[],
     private readonly log?: WriteStream,
