@@ -8,7 +8,7 @@ import { BaselineError } from '../baseline/baseline.js';
 import { scopeFindings } from '../baseline/scope.js';
 import { configEffects } from '../config/apply.js';
 import { ConfigError, discoverConfig, loadConfigFile } from '../config/load.js';
-import { runAudit } from '../pipeline/run-audit.js';
+import { defaultRoot, runAudit } from '../pipeline/run-audit.js';
 import { renderHtml } from '../report/html.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -57,7 +57,7 @@ export async function runAuditCommand(paths: string[], options: AuditCliOptions)
 
 async function auditAndReport(paths: string[], options: AuditCliOptions): Promise<number> {
   const maxFileBytes = parseSize(options.maxFileSize);
-  const auditBase = baseDirOf(resolve(options.root ?? (paths.length === 1 ? paths[0]! : '.')));
+  const auditBase = baseDirOf(resolve(options.root ?? defaultRoot(paths)));
   const loaded = options.config === false ? undefined : options.config ? loadConfigFile(options.config) : discoverConfig(auditBase);
   const config = loaded ? configEffects(loaded, auditBase) : undefined;
   const runtime = options.runtime ? loadRuntimeSeries(options.runtime) : undefined;

@@ -1,14 +1,12 @@
 // Discovery: walk the audited paths, honour .gitignore and config excludes,
 // skip what cannot be source code, and say why for every skipped file.
-import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import ignore from 'ignore';
 import { isTestPath, languageOf, type LanguageInfo } from './language.js';
 
 /** Directories that hold build output, dependencies or vendored code. */
 const MANIFEST = /^(Cargo\.toml|package\.json)$/;
-/** Subdirectories walked at once: enough to overlap I/O, few enough to stay far from the FD limit. */
-const DIR_CONCURRENCY = 8;
 
 const ALWAYS_SKIPPED_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', 'target', 'vendor', 'third_party', 'third-party', '.venv', '__pycache__', '.next', '.turbo', '.cache', 'bower_components', 'coverage']);
 
@@ -47,11 +45,10 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
   const out: Discovery = { files: [], skipped: [], manifests: [] };
   const userIgnore = ignore().add(opts.exclude ?? []);
   const includeOnly = opts.include && opts.include.length > 0 ? ignore().add(opts.include) : undefined;
-  const seenDirs = new Set<string>();
   const rel = (abs: string): string => relative(root, abs).split(sep).join('/');
+  let listed = 0;
 
-  function visitFile(abs: string, size: number): void {
-    const relPath = rel(abs) || abs.split(sep).pop()!;
+  function visitFile(abs: string, relPath: string, size: number): void {
     if (/(^|\/)(Cargo\.toml|package\.json)$/.test(relPath)) out.manifests.push(abs);
     const info = languageOf(relPath);
     if (!info) return;
@@ -68,31 +65,24 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
     out.files.push({ absPath: abs, relPath, size, info, isTestFile: isTestPath(relPath) });
   }
 
-  async function visitDir(abs: string, rules: ScopedIgnore[]): Promise<void> {
-    let real: string;
-    try {
-      real = await realpath(abs);
-    } catch (err) {
-      out.skipped.push({ relPath: rel(abs) || '.', reason: `cannot resolve directory: ${errorCode(err)}` });
-      return;
-    }
-    if (seenDirs.has(real)) return; // a directory reached twice
-    seenDirs.add(real);
+  // Synchronous on purpose: a directory listing or a stat costs a few
+  // microseconds in the calling thread, several times that through the thread
+  // pool. Symbolic links are never followed, so no directory is reached twice.
+  async function visitDir(abs: string, relDir: string, rules: ScopedIgnore[]): Promise<void> {
     let entries;
     try {
-      entries = await readdir(abs, { withFileTypes: true });
+      entries = readdirSync(abs, { withFileTypes: true });
     } catch (err) {
-      out.skipped.push({ relPath: rel(abs) || '.', reason: `cannot list directory: ${errorCode(err)}` });
+      out.skipped.push({ relPath: relDir || '.', reason: `cannot list directory: ${errorCode(err)}` });
       return;
     }
     // Only ignore files this directory really has: no failed reads per directory.
-    const local = await readIgnoreFile(abs, new Set(entries.filter((e) => e.isFile()).map((e) => e.name)));
-    const active = local ? [...rules, local.withBase(rel(abs))] : rules;
-    const subdirs: string[] = [];
-    const sources: { path: string; relPath: string; name: string }[] = [];
+    const local = readIgnoreFile(abs, new Set(entries.filter((e) => e.isFile()).map((e) => e.name)));
+    const active = local ? [...rules, local.withBase(relDir)] : rules;
+    const subdirs: { abs: string; relPath: string }[] = [];
     for (const entry of entries) {
-      const child = join(abs, entry.name);
-      const relPath = rel(child);
+      const name = entry.name;
+      const relPath = relDir ? `${relDir}/${name}` : name;
       // Like git and ripgrep, symbolic links are not followed: a linked tree is
       // audited at its real path, and loops or links out of the root cannot happen.
       if (entry.isSymbolicLink()) {
@@ -100,30 +90,33 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
         continue;
       }
       const isDir = entry.isDirectory();
-      if (isDir && ALWAYS_SKIPPED_DIRS.has(entry.name)) continue;
+      if (isDir && ALWAYS_SKIPPED_DIRS.has(name)) continue;
       if (!isDir && !entry.isFile()) continue;
       // Only sources and manifests matter: other files are never stat'ed or matched.
-      if (!isDir && !languageOf(relPath) && !MANIFEST.test(entry.name)) continue;
+      const manifest = !isDir && MANIFEST.test(name);
+      if (!isDir && !manifest && !languageOf(name)) continue;
       if (active.some((r) => r.ignored(relPath, isDir))) continue;
-      if (isDir && userIgnore.ignores(`${relPath}/`)) continue;
-      if (isDir) subdirs.push(child);
-      else sources.push({ path: child, relPath, name: entry.name });
+      const child = join(abs, name);
+      if (isDir) {
+        if (!userIgnore.ignores(`${relPath}/`)) subdirs.push({ abs: child, relPath });
+        continue;
+      }
+      let size: number;
+      try {
+        size = statSync(child).size;
+      } catch (err) {
+        const hint = name.includes('\uFFFD') ? ' (file name is not valid UTF-8)' : '';
+        if (!manifest) out.skipped.push({ relPath, reason: `cannot read: ${errorCode(err)}${hint}` });
+        continue;
+      }
+      visitFile(child, relPath, size);
     }
-    // Stat this directory's files together; then the subdirectories, a few at a time.
-    const stats = await Promise.all(sources.map((f) => stat(f.path).catch((err: unknown) => errorCode(err))));
-    for (let i = 0; i < sources.length; i++) {
-      const f = sources[i]!;
-      const st = stats[i]!;
-      if (typeof st === 'string') {
-        const hint = f.name.includes('\uFFFD') ? ' (file name is not valid UTF-8)' : '';
-        if (languageOf(f.relPath)) out.skipped.push({ relPath: f.relPath, reason: `cannot read: ${st}${hint}` });
-      } else if (st.isFile()) visitFile(f.path, st.size);
-    }
-    for (let i = 0; i < subdirs.length; i += DIR_CONCURRENCY) {
-      await Promise.all(subdirs.slice(i, i + DIR_CONCURRENCY).map((d) => visitDir(d, active)));
-    }
+    // Let timers and signals through now and then on very large trees.
+    if (++listed % 256 === 0) await new Promise((r) => setImmediate(r));
+    for (const d of subdirs) await visitDir(d.abs, d.relPath, active);
   }
 
+  const seenStarts = new Set<string>();
   for (const p of opts.paths) {
     const abs = resolve(p);
     if (!isInside(abs, root)) {
@@ -131,17 +124,28 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
       out.skipped.push({ relPath: p, reason: 'outside the audited root' });
       continue;
     }
-    const st = await lstat(abs).catch(() => undefined);
+    const st = lstatSync(abs, { throwIfNoEntry: false });
     if (!st) {
       out.skipped.push({ relPath: p, reason: 'no such file or directory' });
       continue;
     }
-    const real = await stat(abs).catch(() => undefined);
-    if (real?.isDirectory()) await visitDir(abs, await parentIgnores(root, abs));
-    else if (real?.isFile()) visitFile(abs, real.size);
+    // The same tree named twice (`src src/`) is walked once; nested starts are deduplicated below.
+    let real: string;
+    try {
+      real = realpathSync(abs);
+    } catch (err) {
+      out.skipped.push({ relPath: p, reason: `cannot resolve: ${errorCode(err)}` });
+      continue;
+    }
+    if (seenStarts.has(real)) continue;
+    seenStarts.add(real);
+    const target = statSync(abs, { throwIfNoEntry: false });
+    if (target?.isDirectory()) await visitDir(abs, rel(abs), parentIgnores(root, abs));
+    else if (target?.isFile()) visitFile(abs, rel(abs) || abs.split(sep).pop()!, target.size);
   }
-  // Directories are walked concurrently: order everything for deterministic output.
+  // Order everything for deterministic output; a file reached from two starting paths counts once.
   out.files.sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
+  out.files = out.files.filter((f, i, all) => i === 0 || f.relPath !== all[i - 1]!.relPath);
   out.skipped.sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
   out.manifests.sort();
   return out;
@@ -152,11 +156,16 @@ interface ScopedIgnore {
   ignored(relPath: string, isDir: boolean): boolean;
 }
 
-async function readIgnoreFile(dir: string, present?: ReadonlySet<string>): Promise<{ withBase(base: string): ScopedIgnore } | undefined> {
+function readIgnoreFile(dir: string, present?: ReadonlySet<string>): { withBase(base: string): ScopedIgnore } | undefined {
   const texts: string[] = [];
   for (const name of ['.gitignore', '.ignore', '.leakauditignore']) {
     if (present && !present.has(name)) continue;
-    const text = await readFile(join(dir, name), 'utf8').catch(() => undefined);
+    let text: string | undefined;
+    try {
+      text = readFileSync(join(dir, name), 'utf8');
+    } catch {
+      text = undefined;
+    }
     if (text) texts.push(text);
   }
   if (texts.length === 0) return undefined;
@@ -175,13 +184,13 @@ async function readIgnoreFile(dir: string, present?: ReadonlySet<string>): Promi
 }
 
 /** .gitignore files between the root and a starting directory below it. */
-async function parentIgnores(root: string, start: string): Promise<ScopedIgnore[]> {
+function parentIgnores(root: string, start: string): ScopedIgnore[] {
   const out: ScopedIgnore[] = [];
   if (!isInside(start, root) || start === root) return out;
   const parts = relative(root, start).split(sep);
   let dir = root;
   for (let i = 0; i < parts.length; i++) {
-    const f = await readIgnoreFile(dir);
+    const f = readIgnoreFile(dir);
     if (f) out.push(f.withBase(relative(root, dir).split(sep).join('/')));
     dir = join(dir, parts[i]!);
   }

@@ -2,7 +2,7 @@
 // Parsing and extraction run in worker threads (or come from the fact cache);
 // the main thread only discovers, resolves, judges and reports.
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import type { FileFacts } from '../facts/types.js';
 import { discover, type SkippedFile } from '../discover/walk.js';
 import { DEFAULT_PARSE_TIMEOUT_MS } from '../parse/syntax.js';
@@ -73,9 +73,26 @@ export interface AuditResult extends Judgement {
   warnings: string[];
 }
 
+/**
+ * One path: itself. Several: the working directory when it holds them all,
+ * else their closest common directory, so that `leakaudit ../a ../b` audits
+ * both rather than skipping them as outside the root.
+ */
+export function defaultRoot(paths: readonly string[]): string {
+  if (paths.length === 0) return resolve('.');
+  if (paths.length === 1) return resolve(paths[0]!);
+  const abs = paths.map((p) => resolve(p));
+  const inside = (p: string, dir: string): boolean => p === dir || p.startsWith(dir.endsWith(sep) ? dir : `${dir}${sep}`);
+  let parent = resolve('.');
+  if (abs.every((p) => inside(p, parent))) return parent;
+  parent = dirname(abs[0]!);
+  while (!abs.every((p) => inside(p, parent)) && dirname(parent) !== parent) parent = dirname(parent);
+  return parent;
+}
+
 export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   const started = performance.now();
-  const root = resolve(opts.root ?? (opts.paths.length === 1 ? opts.paths[0]! : '.'));
+  const root = resolve(opts.root ?? defaultRoot(opts.paths));
   const models = createModelSet([...loadBuiltinModels(), ...(opts.userModels ?? [])]);
   const prepared = prepareExtraction(
     {

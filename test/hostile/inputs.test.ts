@@ -105,6 +105,21 @@ describe('hostile inputs', () => {
     expect(result.skipped).toContainEqual({ relPath: join(other, 'x.rs'), reason: 'outside the audited root' });
   });
 
+  it('audits several trees outside the working directory under their common parent', async () => {
+    const a = makeTree({ 'src/leak.rs': LEAK });
+    const b = makeTree({ 'x.rs': LEAK });
+    const result = await runAudit({ paths: [a, b] });
+    expect(result.skipped).toEqual([]);
+    expect(result.findings).toHaveLength(2);
+  });
+
+  it('walks a tree named twice, or inside another start, once', async () => {
+    const root = makeTree({ 'src/leak.rs': LEAK, 'src/inner/more.rs': LEAK });
+    const result = await runAudit({ paths: [join(root, 'src', 'inner'), join(root, 'src'), join(root, 'src')], root });
+    expect(result.files.map((f) => f.path)).toEqual(['src/inner/more.rs', 'src/leak.rs']);
+    expect(result.findings).toHaveLength(2);
+  });
+
   it('skips a directory named like a source file', async () => {
     const root = makeTree({ 'src/leak.rs': LEAK });
     mkdirSync(join(root, 'src', 'dir.rs'));

@@ -6,14 +6,14 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 
 const denied = new Set<string>();
-vi.mock('node:fs/promises', async (importOriginal) => {
-  const fs = await importOriginal<typeof import('node:fs/promises')>();
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
   return {
     ...fs,
-    readdir: (async (path: string, opts?: unknown) => {
+    readdirSync: ((path: string, opts?: unknown) => {
       if (denied.has(String(path))) throw Object.assign(new Error(`EACCES: permission denied, scandir '${String(path)}'`), { code: 'EACCES' });
-      return fs.readdir(path, opts as never);
-    }) as typeof fs.readdir,
+      return fs.readdirSync(path, opts as never);
+    }) as typeof fs.readdirSync,
   };
 });
 
