@@ -11,19 +11,32 @@ import { parserVersions } from '../parse/grammar-files.js';
 /** Directories (relative to src/ or dist/) whose code decides what a file's facts are. */
 const EXTRACTOR_DIRS = ['frontends', 'parse', 'facts'];
 
+/** ...and whose code decides what a judgement is, given the facts. */
+const ANALYSIS_DIRS = ['analysis', 'rules', 'facts'];
+
 let memo: string | undefined;
+let analysisMemo: string | undefined;
 
 export function extractorFingerprint(): string {
-  if (memo) return memo;
+  memo ??= fingerprint(EXTRACTOR_DIRS, parserVersions());
+  return memo;
+}
+
+/** The same for the code after extraction: a stored result is reused only by the code that judged it. */
+export function analysisFingerprint(): string {
+  analysisMemo ??= fingerprint(ANALYSIS_DIRS, '');
+  return analysisMemo;
+}
+
+function fingerprint(dirs: readonly string[], seed: string): string {
   const base = join(dirname(fileURLToPath(import.meta.url)), '..');
-  const hash = createHash('sha256').update(parserVersions());
-  for (const dir of EXTRACTOR_DIRS) {
+  const hash = createHash('sha256').update(seed);
+  for (const dir of dirs) {
     for (const file of codeFiles(join(base, dir))) {
       hash.update(`\0${file.slice(base.length)}\0`).update(readFileSync(file));
     }
   }
-  memo = hash.digest('hex').slice(0, 16);
-  return memo;
+  return hash.digest('hex').slice(0, 16);
 }
 
 /** Source or compiled code, without tests, type declarations and source maps. */

@@ -16,6 +16,9 @@ export interface DiscoveredFile {
   /** Path relative to the audit root, forward slashes. */
   relPath: string;
   size: number;
+  /** Modification time and inode at discovery: an unchanged stamp lets a warm run skip reading the file. */
+  mtimeMs: number;
+  ino: number;
   info: LanguageInfo;
   isTestFile: boolean;
 }
@@ -48,7 +51,8 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
   const rel = (abs: string): string => relative(root, abs).split(sep).join('/');
   let listed = 0;
 
-  function visitFile(abs: string, relPath: string, size: number): void {
+  function visitFile(abs: string, relPath: string, st: { size: number; mtimeMs: number; ino: number }): void {
+    const size = st.size;
     if (/(^|\/)(Cargo\.toml|package\.json)$/.test(relPath)) out.manifests.push(abs);
     const info = languageOf(relPath);
     if (!info) return;
@@ -62,7 +66,7 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
       out.skipped.push({ relPath, reason: `larger than ${formatBytes(opts.maxFileBytes)} (${formatBytes(size)})` });
       return;
     }
-    out.files.push({ absPath: abs, relPath, size, info, isTestFile: isTestPath(relPath) });
+    out.files.push({ absPath: abs, relPath, size, mtimeMs: st.mtimeMs, ino: st.ino, info, isTestFile: isTestPath(relPath) });
   }
 
   // Synchronous on purpose: a directory listing or a stat costs a few
@@ -101,15 +105,15 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
         if (!userIgnore.ignores(`${relPath}/`)) subdirs.push({ abs: child, relPath });
         continue;
       }
-      let size: number;
+      let st: { size: number; mtimeMs: number; ino: number };
       try {
-        size = statSync(child).size;
+        st = statSync(child);
       } catch (err) {
         const hint = name.includes('\uFFFD') ? ' (file name is not valid UTF-8)' : '';
         if (!manifest) out.skipped.push({ relPath, reason: `cannot read: ${errorCode(err)}${hint}` });
         continue;
       }
-      visitFile(child, relPath, size);
+      visitFile(child, relPath, st);
     }
     // Let timers and signals through now and then on very large trees.
     if (++listed % 256 === 0) await new Promise((r) => setImmediate(r));
@@ -141,7 +145,7 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
     seenStarts.add(real);
     const target = statSync(abs, { throwIfNoEntry: false });
     if (target?.isDirectory()) await visitDir(abs, rel(abs), parentIgnores(root, abs));
-    else if (target?.isFile()) visitFile(abs, rel(abs) || abs.split(sep).pop()!, target.size);
+    else if (target?.isFile()) visitFile(abs, rel(abs) || abs.split(sep).pop()!, target);
   }
   // Order everything for deterministic output; a file reached from two starting paths counts once.
   out.files.sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));

@@ -9,7 +9,8 @@ import type { ParserBackend } from './syntax.js';
 
 export type FileOutcome =
   | { ok: true; facts: FileFacts; note?: string }
-  | { ok: false; relPath: string; reason: string };
+  /** `refused`: the bytes themselves rule the file out (binary, not text): the same content always gives the same reason. */
+  | { ok: false; relPath: string; reason: string; refused?: true };
 
 export async function extractFile(file: DiscoveredFile, parser: ParserBackend, models: readonly ResourceModel[]): Promise<FileOutcome> {
   let bytes: Uint8Array;
@@ -23,7 +24,7 @@ export async function extractFile(file: DiscoveredFile, parser: ParserBackend, m
 
 export function extractSource(file: Pick<DiscoveredFile, 'relPath' | 'info' | 'isTestFile'>, bytes: Uint8Array, parser: ParserBackend, models: readonly ResourceModel[]): FileOutcome {
   const decoded = decodeSource(bytes);
-  if (!decoded.ok) return { ok: false, relPath: file.relPath, reason: decoded.reason };
+  if (!decoded.ok) return { ok: false, relPath: file.relPath, reason: decoded.reason, refused: true };
   const frontend = frontendFor(file.info.language);
   if (!frontend) return { ok: false, relPath: file.relPath, reason: `no frontend for ${file.info.language} yet` };
   let tree;

@@ -31,6 +31,8 @@ export interface CacheTarget {
 export interface JobResult {
   id: number;
   outcome: FileOutcome;
+  /** The cache key the facts were stored under (with a cache target). */
+  cacheKey?: string;
   /** Why the facts could not be cached (an errno code), if they could not. */
   cacheError?: string;
 }
@@ -59,9 +61,10 @@ export async function runJob(job: ExtractionJob, backend: WasmBackend, models: r
   }
   const outcome = extractSource(job, bytes, backend, models);
   if (!outcome.ok || !cache) return { id: job.id, outcome };
+  const cacheKey = entryKey(cache.prefix, job, sha256(bytes));
   try {
-    writeEntry(cache.dir, entryKey(cache.prefix, job, sha256(bytes)), outcome.note ? { facts: outcome.facts, note: outcome.note } : { facts: outcome.facts });
-    return { id: job.id, outcome };
+    writeEntry(cache.dir, cacheKey, outcome.note ? { facts: outcome.facts, note: outcome.note } : { facts: outcome.facts });
+    return { id: job.id, outcome, cacheKey };
   } catch (err) {
     return { id: job.id, outcome, cacheError: (err as NodeJS.ErrnoException).code ?? String(err) };
   }

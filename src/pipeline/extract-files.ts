@@ -8,6 +8,7 @@ import type { DiscoveredFile } from '../discover/walk.js';
 import type { ResourceModel } from '../models/schema.js';
 import { entryKey, runKeyPrefix } from '../cache/cache-key.js';
 import { probeWritable, readEntry, sha256 } from '../cache/fact-cache.js';
+import { snapshotLocation, TreeSnapshot, writeSnapshot, type StampedFile, type StoredFacts } from '../cache/tree-snapshot.js';
 import { refusal } from '../parse/decode.js';
 import type { FileOutcome } from '../parse/extract-file.js';
 import { timedOut, type CacheTarget, type ExtractionJob, type FaultInjection, type JobResult } from '../parse/extraction-job.js';
@@ -30,11 +31,15 @@ export interface ExtractionSettings {
   inProcessBelowBytes: number;
   faults?: FaultInjection;
   onProgress?: (done: number, total: number, path: string) => void;
+  /** The audited tree, for its snapshot in the cache: the root and the starting paths. */
+  tree?: { root: string; paths: string[] };
 }
 
 export interface CacheStats {
   dir: string;
   hits: number;
+  /** Hits answered by the tree snapshot from the file's stamp alone, without reading it. */
+  unread: number;
   misses: number;
   written: number;
   /** One line when the cache could not be used fully (unwritable directory). */
@@ -49,6 +54,8 @@ export interface ExtractionReport {
   workersStarted: number;
   /** Files parsed in this run (cache misses). */
   parsed: number;
+  /** The cache key of each file's facts, when a cache is open and the file has facts. */
+  keys?: (string | undefined)[];
 }
 
 /** The cache opened, and workers perhaps already booting, before discovery ends. */
@@ -66,7 +73,7 @@ export interface PreparedExtraction {
  */
 export function prepareExtraction(settings: ExtractionSettings, prestart: boolean): PreparedExtraction {
   const cold = !settings.cacheDir || !existsSync(settings.cacheDir);
-  const cache = settings.cacheDir ? openCache(settings.cacheDir, settings.modelsVersion) : undefined;
+  const cache = settings.cacheDir ? openCache(settings.cacheDir, settings.modelsVersion, settings.tree) : undefined;
   const prepared: PreparedExtraction = { settings, ...(cache ? { cache } : {}) };
   if (prestart && cold && settings.jobs > 0) prepared.early = startPool(settings, [], cache?.writeTarget);
   return prepared;
@@ -75,6 +82,8 @@ export function prepareExtraction(settings: ExtractionSettings, prestart: boolea
 export async function extractFiles(files: readonly DiscoveredFile[], prepared: PreparedExtraction): Promise<ExtractionReport> {
   const { settings, cache } = prepared;
   const outcomes: (FileOutcome | undefined)[] = new Array(files.length);
+  /** The cache key of each file's facts, when known: what the next snapshot stores. */
+  const keys: (string | undefined)[] = new Array(files.length);
   let done = 0;
   const settle = (index: number, outcome: FileOutcome): void => {
     outcomes[index] = outcome;
@@ -94,8 +103,9 @@ export async function extractFiles(files: readonly DiscoveredFile[], prepared: P
   for (const i of todo) {
     const file = files[i]!;
     const known = cache?.lookup(file);
-    if (known) {
-      settle(i, known);
+    if (known?.outcome) {
+      keys[i] = known.key;
+      settle(i, known.outcome);
       continue;
     }
     if (!hasFrontend) {
@@ -123,6 +133,7 @@ export async function extractFiles(files: readonly DiscoveredFile[], prepared: P
         (r) => {
           if (r.cacheError) cacheError ??= r.cacheError;
           else if (r.outcome.ok && cache?.writeTarget) written++;
+          keys[r.id] = r.cacheKey;
           settle(r.id, r.outcome);
         },
       );
@@ -131,9 +142,10 @@ export async function extractFiles(files: readonly DiscoveredFile[], prepared: P
     }
   }
   const report: ExtractionReport = { outcomes: outcomes as FileOutcome[], workersStarted: runner?.workersStarted() ?? 0, parsed: misses.length };
+  report.keys = keys;
   if (cache) {
     const warning = cache.warning ?? (cacheError ? `cannot write the fact cache in ${cache.dir} (${cacheError}); facts were not cached` : undefined);
-    report.cache = { dir: cache.dir, hits: cache.hits, misses: misses.length, written, ...(warning ? { warning } : {}) };
+    report.cache = { dir: cache.dir, hits: cache.hits, unread: cache.unread, misses: misses.length, written, ...(warning ? { warning } : {}) };
   }
   return report;
 }
@@ -169,19 +181,49 @@ export interface OpenCache {
   warning?: string;
   /** Undefined when the directory cannot be written: entries are still read. */
   writeTarget?: CacheTarget;
-  /** The outcome without parsing: cached facts, or a refusal seen in the bytes read to hash them. */
-  lookup(file: DiscoveredFile): FileOutcome | undefined;
+  /**
+   * The outcome without parsing: from the tree snapshot when the file's stamp
+   * is unchanged (the file is not even read), else cached facts for its
+   * content, or a refusal seen in the bytes read to hash it. `key` is the
+   * cache key of the facts; no `outcome` means: extract it.
+   */
+  lookup(file: DiscoveredFile): { outcome?: FileOutcome; key?: string } | undefined;
+  /** When every file is unchanged since the snapshot: each file's cache key, or its refusal. */
+  unchangedTree(files: readonly DiscoveredFile[]): StampedFile[] | undefined;
+  /** The result the snapshot holds for this judgement key. */
+  storedResult(key: string, files: readonly StampedFile[]): unknown;
+  /** Facts of an unchanged file, by cache key. */
+  storedFacts(key: string): StoredFacts | undefined;
+  /**
+   * Stores the tree snapshot, with the judged result, when anything differs
+   * from the last one; returns an errno code on failure.
+   */
+  saveSnapshot(files: readonly DiscoveredFile[], outcomes: readonly FileOutcome[], keys: readonly (string | undefined)[], takenAt: number, result: { key: string; value: unknown } | undefined): string | undefined;
   hits: number;
+  /** Hits answered from the file's stamp alone, without reading it. */
+  unread: number;
 }
 
-function openCache(dir: string, modelsVersion: string): OpenCache {
+function openCache(dir: string, modelsVersion: string, tree: ExtractionSettings['tree']): OpenCache {
   const prefix = runKeyPrefix(modelsVersion);
   const problem = probeWritable(dir);
+  const location = tree ? snapshotLocation(dir, prefix, tree.root, tree.paths) : undefined;
+  const snapshot = location ? TreeSnapshot.load(location) : TreeSnapshot.empty();
+  let reusedResult = false;
   return {
     dir,
     ...(problem ? { warning: `cannot write the fact cache in ${dir} (${problem}); running without it` } : { writeTarget: { dir, prefix } }),
     hits: 0,
+    unread: 0,
     lookup(file) {
+      const same = snapshot.unchanged(file.relPath, file);
+      if (same?.refused !== undefined) return { outcome: { ok: false, relPath: file.relPath, reason: same.refused, refused: true } };
+      const stored = same?.key !== undefined ? snapshot.facts(same.key) : undefined;
+      if (same?.key !== undefined && stored) {
+        this.hits++;
+        this.unread++;
+        return { outcome: stored.note ? { ok: true, facts: stored.facts, note: stored.note } : { ok: true, facts: stored.facts }, key: same.key };
+      }
       let bytes: Buffer;
       try {
         bytes = readFileSync(file.absPath);
@@ -189,11 +231,51 @@ function openCache(dir: string, modelsVersion: string): OpenCache {
         return undefined; // extraction reports the read error
       }
       const refused = refusal(bytes);
-      if (refused) return { ok: false, relPath: file.relPath, reason: refused };
-      const entry = readEntry(dir, entryKey(prefix, file, sha256(bytes)));
-      if (!entry) return undefined;
+      if (refused) return { outcome: { ok: false, relPath: file.relPath, reason: refused, refused: true } };
+      const key = entryKey(prefix, file, sha256(bytes));
+      const entry = snapshot.facts(key) ?? readEntry(dir, key);
+      if (!entry) return { key };
       this.hits++;
-      return entry.note ? { ok: true, facts: entry.facts, note: entry.note } : { ok: true, facts: entry.facts };
+      return { outcome: entry.note ? { ok: true, facts: entry.facts, note: entry.note } : { ok: true, facts: entry.facts }, key };
+    },
+    unchangedTree(files) {
+      if (files.length !== snapshot.size) return undefined;
+      const out: StampedFile[] = [];
+      for (const file of files) {
+        const same = snapshot.unchanged(file.relPath, file);
+        if (!same) return undefined;
+        out.push(same);
+      }
+      return out;
+    },
+    storedResult(key, files) {
+      const value = snapshot.result(key);
+      if (value !== undefined) {
+        reusedResult = true;
+        this.hits = this.unread = files.filter((f) => f.key !== undefined).length;
+      }
+      return value;
+    },
+    storedFacts: (key) => snapshot.facts(key),
+    saveSnapshot(files, outcomes, keys, takenAt, result) {
+      if (!location || problem || reusedResult) return undefined;
+      const stamps: Record<string, StampedFile> = {};
+      const facts: Record<string, StoredFacts> = {};
+      files.forEach((file, i) => {
+        const outcome = outcomes[i];
+        const key = keys[i];
+        const stamp = { size: file.size, mtimeMs: file.mtimeMs, ino: file.ino };
+        if (outcome?.ok && key) {
+          stamps[file.relPath] = { ...stamp, key };
+          facts[key] = outcome.note ? { facts: outcome.facts, note: outcome.note } : { facts: outcome.facts };
+        } else if (outcome && !outcome.ok && outcome.refused) stamps[file.relPath] = { ...stamp, refused: outcome.reason };
+      });
+      try {
+        writeSnapshot(location, { takenAt, stamps, facts, ...(result ? { result } : {}) });
+        return undefined;
+      } catch (err) {
+        return (err as NodeJS.ErrnoException).code ?? String(err);
+      }
     },
   };
 }

@@ -1,7 +1,7 @@
 // Parallel and incremental extraction must not change a single result:
 // main thread, 1 worker, N workers, cold cache, warm cache, a corrupt cache,
 // two runs sharing a cache, and workers that crash or hang.
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdtempSync, appendFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdtempSync, appendFileSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +104,8 @@ describe('the fact cache', () => {
     writeFileSync(flipped, `${text.slice(0, at)}${text[at] === '9' ? '8' : '9'}${text.slice(at + 1)}`, 'latin1');
     writeFileSync(swapped, readFileSync(other)); // a valid entry for another file
     writeFileSync(emptied, '');
+    // The tree snapshot would answer every file without an entry: these tests are about entries.
+    rmSync(join(cacheDir, 'trees'), { recursive: true, force: true });
     const repaired = await runAudit({ paths: [root], jobs: 0, cacheDir });
     expect(repaired.extraction.parsed).toBe(4);
     expect(repaired.warnings).toEqual([]);
@@ -153,6 +155,139 @@ describe('the fact cache', () => {
     expect(result.warnings[0]).toMatch(/cannot write the fact cache in .*a-file\/cache \(\w+\)/);
     expect(comparable(result)).toEqual(comparable(reference));
     expect(statSync(blocker).isFile()).toBe(true);
+  });
+});
+
+describe('the tree snapshot', () => {
+  let root: string;
+  let reference: AuditResult;
+  const HOUR_AGO = new Date(Date.now() - 3_600_000);
+
+  /** Files written long ago: their stamps can be trusted. */
+  function age(dir: string): void {
+    for (const f of readdirSync(dir, { recursive: true, encoding: 'utf8' })) utimesSync(join(dir, f), HOUR_AGO, HOUR_AGO);
+  }
+
+  beforeAll(async () => {
+    root = makeGeneratedTree(12);
+    temps.push(root);
+    age(root);
+    reference = await runAudit({ paths: [root], jobs: 0 });
+  });
+
+  async function warmed(): Promise<string> {
+    const cacheDir = tempDir();
+    const cold = await runAudit({ paths: [root], jobs: 0, cacheDir });
+    expect(cold.extraction.parsed).toBe(reference.files.length);
+    return cacheDir;
+  }
+
+  it('answers an unchanged tree without reading a file, and reuses the judged result', async () => {
+    const cacheDir = await warmed();
+    const warm = await runAudit({ paths: [root], jobs: 0, cacheDir });
+    expect(warm.extraction.parsed).toBe(0);
+    expect(warm.extraction.reusedResult).toBe(true);
+    expect(warm.extraction.cache).toMatchObject({ hits: reference.files.length, unread: reference.files.length, misses: 0 });
+    expect(comparable(warm)).toEqual(comparable(reference));
+  });
+
+  it('reads a touched file again, parses nothing when its content is the same', async () => {
+    const cacheDir = await warmed();
+    const touched = join(root, 'src/m002/mod.rs');
+    utimesSync(touched, new Date(), new Date());
+    try {
+      const result = await runAudit({ paths: [root], jobs: 0, cacheDir });
+      expect(result.extraction.parsed).toBe(0);
+      expect(result.extraction.reusedResult).toBeUndefined();
+      expect(result.extraction.cache).toMatchObject({ hits: reference.files.length, unread: reference.files.length - 1 });
+      expect(comparable(result)).toEqual(comparable(reference));
+    } finally {
+      utimesSync(touched, HOUR_AGO, HOUR_AGO);
+    }
+  });
+
+  it('re-extracts a file whose content changed, and judges the tree again', async () => {
+    const cacheDir = await warmed();
+    const changed = join(root, 'src/m003/mod.rs');
+    const before = readFileSync(changed);
+    appendFileSync(changed, '\npub fn added() { tokio::spawn(async { loop {} }); }\n');
+    age(root);
+    try {
+      const result = await runAudit({ paths: [root], jobs: 0, cacheDir });
+      expect(result.extraction.parsed).toBe(1);
+      const fresh = await runAudit({ paths: [root], jobs: 0 });
+      expect(comparable(result)).toEqual(comparable(fresh));
+      expect(fresh.findings.length).toBeGreaterThan(reference.findings.length);
+    } finally {
+      writeFileSync(changed, before);
+      age(root);
+    }
+  });
+
+  it('does not trust the stamp of a file changed just before the snapshot was taken', async () => {
+    const fresh = makeGeneratedTree(3);
+    temps.push(fresh);
+    const cacheDir = tempDir();
+    await runAudit({ paths: [fresh], jobs: 0, cacheDir });
+    const again = await runAudit({ paths: [fresh], jobs: 0, cacheDir });
+    expect(again.extraction.cache?.unread).toBe(0);
+    expect(again.extraction.parsed).toBe(0);
+  });
+
+  it('judges again, and right, when the options change', async () => {
+    const cacheDir = await warmed();
+    const opts = { disabledRules: new Set(['task-unstoppable']) };
+    const result = await runAudit({ paths: [root], jobs: 0, cacheDir, ...opts });
+    expect(result.extraction.reusedResult).toBeUndefined();
+    expect(result.extraction.parsed).toBe(0);
+    expect(comparable(result)).toEqual(comparable(await runAudit({ paths: [root], jobs: 0, ...opts })));
+    expect(result.findings.length).toBeLessThan(reference.findings.length);
+  });
+
+  it('notices added and deleted files', async () => {
+    const cacheDir = await warmed();
+    const added = join(root, 'src/added.rs');
+    writeFileSync(added, 'pub fn more() { tokio::spawn(async { loop {} }); }\n');
+    age(root);
+    try {
+      const withAdded = await runAudit({ paths: [root], jobs: 0, cacheDir });
+      expect(withAdded.extraction.parsed).toBe(1);
+      expect(comparable(withAdded)).toEqual(comparable(await runAudit({ paths: [root], jobs: 0 })));
+    } finally {
+      rmSync(added);
+    }
+    const afterDelete = await runAudit({ paths: [root], jobs: 0, cacheDir });
+    expect(afterDelete.extraction.parsed).toBe(0);
+    expect(comparable(afterDelete)).toEqual(comparable(reference));
+  });
+
+  it('falls back to the per-file entries when the snapshot is truncated or corrupt', async () => {
+    const cacheDir = await warmed();
+    const trees = join(cacheDir, 'trees');
+    const [index] = readdirSync(trees).filter((f) => f.endsWith('.index')).map((f) => join(trees, f));
+    const [facts] = readdirSync(trees).filter((f) => f.endsWith('.facts')).map((f) => join(trees, f));
+    // A corrupt facts file: unchanged files are read and answered from their entries.
+    const factsText = readFileSync(facts!, 'latin1');
+    writeFileSync(facts!, factsText.replace('"startLine":1', '"startLine":2'), 'latin1');
+    const touched = join(root, 'src/m004/mod.rs');
+    utimesSync(touched, new Date(), new Date());
+    try {
+      const result = await runAudit({ paths: [root], jobs: 0, cacheDir });
+      expect(result.extraction.parsed).toBe(0);
+      expect(comparable(result)).toEqual(comparable(reference));
+    } finally {
+      utimesSync(touched, HOUR_AGO, HOUR_AGO);
+    }
+    // A truncated index: nothing is trusted, every file is read, nothing parsed.
+    writeFileSync(index!, readFileSync(index!).subarray(0, 100));
+    const truncated = await runAudit({ paths: [root], jobs: 0, cacheDir });
+    expect(truncated.extraction.cache?.unread).toBe(0);
+    expect(truncated.extraction.parsed).toBe(0);
+    expect(comparable(truncated)).toEqual(comparable(reference));
+    // ...and the run wrote a good snapshot again.
+    const repaired = await runAudit({ paths: [root], jobs: 0, cacheDir });
+    expect(repaired.extraction.reusedResult).toBe(true);
+    expect(comparable(repaired)).toEqual(comparable(reference));
   });
 });
 

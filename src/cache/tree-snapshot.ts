@@ -1,0 +1,188 @@
+// The tree snapshot: what the last run saw of one audited tree, in one cache
+// file: each file's size, modification time and inode with the cache key of
+// its facts (or the reason it was refused), the facts themselves, and the
+// judged result. A warm run answers an unchanged file from its stamp without
+// reading it (as git's index does); when no file changed at all and the
+// judgement inputs are the same, it reuses the result without loading a fact.
+// The per-file entries (fact-cache.ts) stay the ground truth: a snapshot that
+// is missing, stale, truncated or corrupt only costs speed.
+//
+// A file whose modification time is too close to the moment the snapshot was
+// taken is never trusted by its stamp alone ("racy git"): it could have
+// changed again within the file system's timestamp granularity.
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FileFacts } from '../facts/types.js';
+
+/** Bump when the layout changes. */
+const FORMAT = 'LAS3';
+/** Modification times this close to the snapshot's own are re-read, not trusted. */
+const RACY_MS = 2_000;
+
+/** How a file looked when its facts were taken. */
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
+/** One file in the snapshot: the cache key of its facts, or why it was refused (binary, not text). */
+export type StampedFile = FileStamp & ({ key: string; refused?: undefined } | { key?: undefined; refused: string });
+
+export interface StoredFacts {
+  facts: FileFacts;
+  note?: string;
+}
+
+/** Sections are parsed only when needed: a warm run with nothing changed never parses the facts. */
+interface Sections {
+  takenAt: number;
+  stamps: Record<string, StampedFile>;
+  /** Facts by cache key. */
+  facts: Record<string, StoredFacts>;
+  /** The judged result, valid for exactly this `key`. */
+  result?: { key: string; value: unknown };
+}
+
+export class TreeSnapshot {
+  private factsByKey: Record<string, StoredFacts> | undefined;
+
+  private constructor(
+    private readonly takenAt: number,
+    private readonly stamps: Record<string, StampedFile>,
+    /** The facts file and the digest it must have: read only when a fact is asked for. */
+    private readonly factsFile: { path: string; digest: string } | undefined,
+    private readonly rawResult: string | undefined,
+  ) {}
+
+  static empty(): TreeSnapshot {
+    return new TreeSnapshot(0, {}, undefined, undefined);
+  }
+
+  /** The snapshot stored for this tree, or an empty one when there is none or it cannot be trusted. */
+  static load(location: SnapshotLocation): TreeSnapshot {
+    const index = readChecked(location.index, location.id);
+    if (!index || index.fields.length !== 3) return TreeSnapshot.empty();
+    const [stampsLength, resultLength, factsDigest] = index.fields as [string, string, string];
+    const sizes = [Number(stampsLength), Number(resultLength)];
+    if (sizes.some((n) => !Number.isInteger(n) || n < 0) || sizes[0]! + sizes[1]! !== index.body.length) return TreeSnapshot.empty();
+    try {
+      const head = JSON.parse(index.body.subarray(0, sizes[0]).toString('utf8')) as Pick<Sections, 'takenAt' | 'stamps'>;
+      if (!head || typeof head.takenAt !== 'number' || !head.stamps || typeof head.stamps !== 'object') return TreeSnapshot.empty();
+      const result = sizes[1]! > 0 ? index.body.subarray(sizes[0]).toString('utf8') : undefined;
+      return new TreeSnapshot(head.takenAt, head.stamps, { path: location.facts, digest: factsDigest }, result);
+    } catch {
+      return TreeSnapshot.empty();
+    }
+  }
+
+  /** The stamped file when its stamp is unchanged (and not too recent to trust). */
+  unchanged(relPath: string, stamp: FileStamp): StampedFile | undefined {
+    const entry = Object.hasOwn(this.stamps, relPath) ? this.stamps[relPath] : undefined;
+    if (!entry || entry.size !== stamp.size || entry.mtimeMs !== stamp.mtimeMs || entry.ino !== stamp.ino) return undefined;
+    if (stamp.mtimeMs >= this.takenAt - RACY_MS) return undefined;
+    return entry;
+  }
+
+  /** The stored facts for a cache key (reads the facts file on first use; a mismatched one counts as empty). */
+  facts(key: string): StoredFacts | undefined {
+    if (!this.factsByKey) {
+      this.factsByKey = {};
+      const file = this.factsFile ? readChecked(this.factsFile.path, this.factsFile.digest, true) : undefined;
+      if (file) {
+        try {
+          this.factsByKey = JSON.parse(file.body.toString('utf8')) as Record<string, StoredFacts>;
+        } catch {
+          /* unreadable: every fact comes from the per-file entries instead */
+        }
+      }
+    }
+    return Object.hasOwn(this.factsByKey, key) ? this.factsByKey[key] : undefined;
+  }
+
+  /** The stored result when it was judged from exactly `key`. */
+  result(key: string): unknown {
+    if (!this.rawResult) return undefined;
+    try {
+      const stored = JSON.parse(this.rawResult) as Sections['result'];
+      return stored && stored.key === key ? stored.value : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Files in the snapshot. */
+  get size(): number {
+    return Object.keys(this.stamps).length;
+  }
+}
+
+export interface SnapshotLocation {
+  id: string;
+  /** Stamps and the stored result: small, read by every run. */
+  index: string;
+  /** The facts: read only when a file changed. */
+  facts: string;
+}
+
+/** Where the snapshot of one audited tree lives: one per root and set of starting paths. */
+export function snapshotLocation(cacheDir: string, runPrefix: string, root: string, paths: readonly string[]): SnapshotLocation {
+  const id = createHash('sha256').update(`${runPrefix}\0${root}\0${[...paths].sort().join('\0')}`).digest('hex');
+  const base = join(cacheDir, 'trees', id.slice(0, 32));
+  return { id, index: `${base}.index`, facts: `${base}.facts` };
+}
+
+/**
+ * Writes a snapshot: the facts file first, then the index naming the facts'
+ * digest, each atomically (temp file + rename). A reader that meets a facts
+ * file from another writer sees the digest differ and falls back to the
+ * per-file entries. Throws on I/O errors.
+ */
+export function writeSnapshot(location: SnapshotLocation, sections: Sections): void {
+  const facts = Buffer.from(JSON.stringify(sections.facts), 'utf8');
+  const factsDigest = digest(facts);
+  writeChecked(location.facts, factsDigest, [], facts);
+  const stamps = Buffer.from(JSON.stringify({ takenAt: sections.takenAt, stamps: sections.stamps }), 'utf8');
+  const result = Buffer.from(sections.result ? JSON.stringify(sections.result) : '', 'utf8');
+  writeChecked(location.index, location.id, [String(stamps.length), String(result.length), factsDigest], Buffer.concat([stamps, result]));
+}
+
+/** A file of one header line (`FORMAT id digest fields...`) and a body the digest covers. */
+function writeChecked(path: string, id: string, fields: string[], body: Buffer): void {
+  const header = Buffer.from(`${[FORMAT, id, digest(body), ...fields].join(' ')}\n`, 'latin1');
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  mkdirSync(join(path, '..'), { recursive: true });
+  try {
+    writeFileSync(tmp, Buffer.concat([header, body]));
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+/**
+ * The body and extra header fields of a checked file, or undefined when it is
+ * missing, for another id, truncated or corrupt. With `idIsDigest`, the id
+ * expected is the body's digest itself.
+ */
+function readChecked(path: string, id: string, idIsDigest = false): { body: Buffer; fields: string[] } | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch {
+    return undefined;
+  }
+  const newline = bytes.indexOf(0x0a);
+  if (newline < 0) return undefined;
+  const [format, storedId, sum, ...fields] = bytes.subarray(0, newline).toString('latin1').split(' ');
+  const body = bytes.subarray(newline + 1);
+  if (format !== FORMAT || storedId !== id || (idIsDigest && sum !== id) || digest(body) !== sum) return undefined;
+  return { body, fields };
+}
+
+/** Detects truncation and corruption (not tampering): md5 is several times faster than sha256 here. */
+function digest(data: Uint8Array): string {
+  return createHash('md5').update(data).digest('hex');
+}
