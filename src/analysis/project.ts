@@ -32,7 +32,7 @@ export interface Project {
   looping: Map<string, (LoopingFunction & { path: string })[]>;
   acquisitions: AcquisitionRef[];
   /** Production callers by callee name. */
-  callers: Map<string, (CallFact & { path: string })[]>;
+  callers: Map<string, CallFact[]>;
 }
 
 export function buildProject(root: string, files: FileFacts[], models: ModelSet): Project {
@@ -40,12 +40,13 @@ export function buildProject(root: string, files: FileFacts[], models: ModelSet)
   const fieldReleases = new Map<string, OwnedRelease[]>();
   const looping = new Map<string, (LoopingFunction & { path: string })[]>();
   const acquisitions: AcquisitionRef[] = [];
-  const callers = new Map<string, (CallFact & { path: string })[]>();
+  const callers = new Map<string, CallFact[]>();
   for (const file of files) {
+    // Shared, not copied: calls are most of the facts, and no rule needs their file.
     for (const call of file.calls) {
-      const list = callers.get(call.callee) ?? [];
-      list.push({ ...call, path: file.path });
-      callers.set(call.callee, list);
+      const list = callers.get(call.callee);
+      if (list) list.push(call);
+      else callers.set(call.callee, [call]);
     }
     for (const owner of file.owners) {
       let merged = owners.get(owner.name);

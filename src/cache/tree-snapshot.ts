@@ -11,12 +11,13 @@
 // taken is never trusted by its stamp alone ("racy git"): it could have
 // changed again within the file system's timestamp granularity.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileFacts } from '../facts/types.js';
 
 /** Bump when the layout changes. */
-const FORMAT = 'LAS3';
+const FORMAT = 'LAS4';
+const NEWLINE = Buffer.from('\n');
 /** Modification times this close to the snapshot's own are re-read, not trusted. */
 const RACY_MS = 2_000;
 
@@ -40,13 +41,14 @@ interface Sections {
   takenAt: number;
   stamps: Record<string, StampedFile>;
   /** Facts by cache key. */
-  facts: Record<string, StoredFacts>;
+  facts: Map<string, StoredFacts>;
   /** The judged result, valid for exactly this `key`. */
   result?: { key: string; value: unknown };
 }
 
 export class TreeSnapshot {
-  private factsByKey: Record<string, StoredFacts> | undefined;
+  /** Each stored file's facts as the JSON bytes they were written as, parsed on demand. */
+  private factLines: Map<string, { raw: Buffer; parsed?: StoredFacts }> | undefined;
 
   private constructor(
     private readonly takenAt: number,
@@ -87,18 +89,39 @@ export class TreeSnapshot {
 
   /** The stored facts for a cache key (reads the facts file on first use; a mismatched one counts as empty). */
   facts(key: string): StoredFacts | undefined {
-    if (!this.factsByKey) {
-      this.factsByKey = {};
-      const file = this.factsFile ? readChecked(this.factsFile.path, this.factsFile.digest, true) : undefined;
-      if (file) {
-        try {
-          this.factsByKey = JSON.parse(file.body.toString('utf8')) as Record<string, StoredFacts>;
-        } catch {
-          /* unreadable: every fact comes from the per-file entries instead */
-        }
+    const line = this.lines().get(key);
+    if (!line) return undefined;
+    if (!line.parsed) {
+      try {
+        line.parsed = JSON.parse(line.raw.toString('utf8')) as StoredFacts;
+      } catch {
+        this.factLines!.delete(key);
+        return undefined;
       }
     }
-    return Object.hasOwn(this.factsByKey, key) ? this.factsByKey[key] : undefined;
+    return line.parsed;
+  }
+
+  /** The stored JSON of a file's facts: a rewrite copies it instead of serialising the facts again. */
+  rawFacts(key: string): Buffer | undefined {
+    return this.lines().get(key)?.raw;
+  }
+
+  /** The facts file: one `key TAB json` line per file. */
+  private lines(): Map<string, { raw: Buffer; parsed?: StoredFacts }> {
+    if (this.factLines) return this.factLines;
+    this.factLines = new Map();
+    const file = this.factsFile ? readChecked(this.factsFile.path, this.factsFile.digest, true) : undefined;
+    if (!file) return this.factLines;
+    const body = file.body;
+    for (let start = 0; start < body.length; ) {
+      let end = body.indexOf(0x0a, start);
+      if (end < 0) end = body.length;
+      const tab = body.indexOf(0x09, start);
+      if (tab > start && tab < end) this.factLines.set(body.toString('latin1', start, tab), { raw: body.subarray(tab + 1, end) });
+      start = end + 1;
+    }
+    return this.factLines;
   }
 
   /** The stored result when it was judged from exactly `key`. */
@@ -139,8 +162,12 @@ export function snapshotLocation(cacheDir: string, runPrefix: string, root: stri
  * file from another writer sees the digest differ and falls back to the
  * per-file entries. Throws on I/O errors.
  */
-export function writeSnapshot(location: SnapshotLocation, sections: Sections): void {
-  const facts = Buffer.from(JSON.stringify(sections.facts), 'utf8');
+export function writeSnapshot(location: SnapshotLocation, sections: Sections, previous?: TreeSnapshot): void {
+  const lines: Buffer[] = [];
+  for (const [key, stored] of sections.facts) {
+    lines.push(Buffer.from(`${key}\t`, 'latin1'), previous?.rawFacts(key) ?? Buffer.from(JSON.stringify(stored), 'utf8'), NEWLINE);
+  }
+  const facts = Buffer.concat(lines);
   const factsDigest = digest(facts);
   writeChecked(location.facts, factsDigest, [], facts);
   const stamps = Buffer.from(JSON.stringify({ takenAt: sections.takenAt, stamps: sections.stamps }), 'utf8');
@@ -154,7 +181,13 @@ function writeChecked(path: string, id: string, fields: string[], body: Buffer):
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   mkdirSync(join(path, '..'), { recursive: true });
   try {
-    writeFileSync(tmp, Buffer.concat([header, body]));
+    const fd = openSync(tmp, 'w');
+    try {
+      writeSync(fd, header);
+      writeSync(fd, body);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
@@ -182,7 +215,7 @@ function readChecked(path: string, id: string, idIsDigest = false): { body: Buff
   return { body, fields };
 }
 
-/** Detects truncation and corruption (not tampering): md5 is several times faster than sha256 here. */
+/** Detects truncation and corruption. sha256 runs in hardware on current x86 and ARM: about 1.5 GB/s. */
 function digest(data: Uint8Array): string {
-  return createHash('md5').update(data).digest('hex');
+  return createHash('sha256').update(data).digest('hex');
 }

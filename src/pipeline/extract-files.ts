@@ -10,8 +10,8 @@ import { entryKey, runKeyPrefix } from '../cache/cache-key.js';
 import { probeWritable, readEntry, sha256 } from '../cache/fact-cache.js';
 import { snapshotLocation, TreeSnapshot, writeSnapshot, type StampedFile, type StoredFacts } from '../cache/tree-snapshot.js';
 import { refusal } from '../parse/decode.js';
-import type { FileOutcome } from '../parse/extract-file.js';
-import { timedOut, type CacheTarget, type ExtractionJob, type FaultInjection, type JobResult } from '../parse/extraction-job.js';
+import type { CacheTarget, ExtractionJob, FaultInjection, JobResult } from '../parse/extraction-job.js';
+import { timedOut, type FileOutcome } from '../parse/outcome.js';
 import type { Grammar } from '../parse/syntax.js';
 import type { ExtractionPool } from '../parse/worker-pool.js';
 
@@ -260,18 +260,18 @@ function openCache(dir: string, modelsVersion: string, tree: ExtractionSettings[
     saveSnapshot(files, outcomes, keys, takenAt, result) {
       if (!location || problem || reusedResult) return undefined;
       const stamps: Record<string, StampedFile> = {};
-      const facts: Record<string, StoredFacts> = {};
+      const facts = new Map<string, StoredFacts>();
       files.forEach((file, i) => {
         const outcome = outcomes[i];
         const key = keys[i];
         const stamp = { size: file.size, mtimeMs: file.mtimeMs, ino: file.ino };
         if (outcome?.ok && key) {
           stamps[file.relPath] = { ...stamp, key };
-          facts[key] = outcome.note ? { facts: outcome.facts, note: outcome.note } : { facts: outcome.facts };
+          facts.set(key, outcome.note ? { facts: outcome.facts, note: outcome.note } : { facts: outcome.facts });
         } else if (outcome && !outcome.ok && outcome.refused) stamps[file.relPath] = { ...stamp, refused: outcome.reason };
       });
       try {
-        writeSnapshot(location, { takenAt, stamps, facts, ...(result ? { result } : {}) });
+        writeSnapshot(location, { takenAt, stamps, facts, ...(result ? { result } : {}) }, snapshot);
         return undefined;
       } catch (err) {
         return (err as NodeJS.ErrnoException).code ?? String(err);
