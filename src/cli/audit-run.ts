@@ -4,23 +4,18 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { atOrAbove, type Priority } from '../analysis/finding.js';
-import { BaselineError } from '../baseline/baseline.js';
-import { scopeFindings } from '../baseline/scope.js';
 import { configEffects } from '../config/apply.js';
-import { ConfigError, discoverConfig, loadConfigFile } from '../config/load.js';
-import { defaultRoot, runAudit } from '../pipeline/run-audit.js';
-import { renderHtml } from '../report/html.js';
-import { renderJson } from '../report/json.js';
-import { renderMarkdown } from '../report/markdown.js';
-import { loadRuntimeSeries, RuntimeDataError } from '../report/runtime-series.js';
-import { renderSarif } from '../report/sarif.js';
+import { findConfigFile } from '../config/find.js';
+import { defaultRoot, runAudit, type AuditResult } from '../pipeline/run-audit.js';
 import { baseDirOf } from '../report/source-file.js';
-import { renderText } from '../report/text.js';
 import { EXIT, UsageError } from './errors.js';
 import { parseSize } from './sizes.js';
 import { exitOnInterrupt } from './interrupt.js';
 import { createProgress } from './progress.js';
 import { performanceOptions, type PerformanceCliOptions } from './performance-options.js';
+
+// Config validation, baselines, runtime data and all but one report format are
+// loaded only when this run needs them: start-up time is most of a warm run.
 
 export interface AuditCliOptions extends PerformanceCliOptions {
   format: 'text' | 'json' | 'md' | 'sarif' | 'html';
@@ -48,7 +43,7 @@ export async function runAuditCommand(paths: string[], options: AuditCliOptions)
     return await auditAndReport(paths, options);
   } catch (err) {
     // Bad config, baseline or runtime data: one line, exit 2.
-    if (err instanceof ConfigError || err instanceof BaselineError || err instanceof RuntimeDataError) throw new UsageError(err.message);
+    if (err instanceof Error && (err.name === 'ConfigError' || err.name === 'BaselineError' || err.name === 'RuntimeDataError')) throw new UsageError(err.message);
     throw err;
   } finally {
     restoreSignals();
@@ -58,9 +53,10 @@ export async function runAuditCommand(paths: string[], options: AuditCliOptions)
 async function auditAndReport(paths: string[], options: AuditCliOptions): Promise<number> {
   const maxFileBytes = parseSize(options.maxFileSize);
   const auditBase = baseDirOf(resolve(options.root ?? defaultRoot(paths)));
-  const loaded = options.config === false ? undefined : options.config ? loadConfigFile(options.config) : discoverConfig(auditBase);
+  const configPath = options.config === false ? undefined : (options.config ?? findConfigFile(auditBase));
+  const loaded = configPath ? (await import('../config/load.js')).loadConfigFile(configPath) : undefined;
   const config = loaded ? configEffects(loaded, auditBase) : undefined;
-  const runtime = options.runtime ? loadRuntimeSeries(options.runtime) : undefined;
+  const runtime = options.runtime ? (await import('../report/runtime-series.js')).loadRuntimeSeries(options.runtime) : undefined;
   const exclude = [...(config?.exclude ?? []), ...(options.exclude ?? [])];
   const progress = createProgress(!options.quiet && options.format === 'text' ? true : !options.quiet && Boolean(options.output));
   const result = await runAudit({
@@ -75,26 +71,12 @@ async function auditAndReport(paths: string[], options: AuditCliOptions): Promis
   });
   progress.done();
   if (!options.quiet) for (const warning of result.warnings) process.stderr.write(`leakaudit: warning: ${warning}\n`);
-  const notes = await scopeFindings(result, options);
-  if (!options.quiet) for (const note of notes) process.stderr.write(`leakaudit: ${note}\n`);
-  const color = options.color && !process.env.NO_COLOR && !options.output && process.stdout.isTTY === true;
-  let text: string;
-  switch (options.format) {
-    case 'json':
-      text = renderJson(result);
-      break;
-    case 'md':
-      text = renderMarkdown(result);
-      break;
-    case 'sarif':
-      text = renderSarif(result);
-      break;
-    case 'html':
-      text = renderHtml(result, runtime ? { runtime } : {});
-      break;
-    default:
-      text = renderText(result, { color, verbose: !options.brief });
+  if (options.baseline || options.writeBaseline || options.changedSince) {
+    const notes = await (await import('../baseline/scope.js')).scopeFindings(result, options);
+    if (!options.quiet) for (const note of notes) process.stderr.write(`leakaudit: ${note}\n`);
   }
+  const color = options.color && !process.env.NO_COLOR && !options.output && process.stdout.isTTY === true;
+  const text = await render(result, options, { color, ...(runtime ? { runtime } : {}) });
   if (options.output) {
     try {
       await writeFile(options.output, text);
@@ -109,4 +91,23 @@ async function auditAndReport(paths: string[], options: AuditCliOptions): Promis
   if (failOn === 'none') return EXIT.ok;
   const failing = result.findings.some((f) => !f.suppressed && atOrAbove(f.priority, failOn));
   return failing ? EXIT.findings : EXIT.ok;
+}
+
+async function render(
+  result: AuditResult,
+  options: AuditCliOptions,
+  extra: { color: boolean; runtime?: import('../report/runtime-series.js').RuntimeSeries },
+): Promise<string> {
+  switch (options.format) {
+    case 'json':
+      return (await import('../report/json.js')).renderJson(result);
+    case 'md':
+      return (await import('../report/markdown.js')).renderMarkdown(result);
+    case 'sarif':
+      return (await import('../report/sarif.js')).renderSarif(result);
+    case 'html':
+      return (await import('../report/html.js')).renderHtml(result, extra.runtime ? { runtime: extra.runtime } : {});
+    default:
+      return (await import('../report/text.js')).renderText(result, { color: extra.color, verbose: !options.brief });
+  }
 }

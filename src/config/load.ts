@@ -2,15 +2,16 @@
 // key of a package.json, in the audited directory or the nearest one above it
 // (the search stops at the root of the git work tree). Every problem is one
 // line: `file:line:col: path: what is wrong`.
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { findConfigFile } from './find.js';
+import { basename, dirname, resolve } from 'node:path';
 import type { z } from 'zod';
 import { loadBuiltinModels } from '../models/index.js';
 import { RULES } from '../rules/index.js';
 import { JsonSyntaxError, parsePositioned, type JsonPath, type PositionedJson } from './json-positions.js';
 import { LeakauditConfig } from './schema.js';
 
-export const CONFIG_FILE = 'leakaudit.config.json';
+export { CONFIG_FILE } from './find.js';
 
 /** A config that cannot be used: the CLI prints the message as one line and exits 2. */
 export class ConfigError extends Error {
@@ -27,16 +28,8 @@ export interface LoadedConfig {
 
 /** The nearest config at or above `startDir`, or undefined when there is none. */
 export function discoverConfig(startDir: string): LoadedConfig | undefined {
-  for (let dir = resolve(startDir); ; dir = dirname(dir)) {
-    const own = join(dir, CONFIG_FILE);
-    if (existsSync(own)) return loadConfigFile(own);
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg)) {
-      const loaded = loadFromPackageJson(pkg);
-      if (loaded) return loaded;
-    }
-    if (existsSync(join(dir, '.git')) || dirname(dir) === dir) return undefined;
-  }
+  const found = findConfigFile(startDir);
+  return found ? loadConfigFile(found) : undefined;
 }
 
 /** A config named explicitly (`--config FILE`): leakaudit.config.json-style, or a package.json with a `leakaudit` key. */

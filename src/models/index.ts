@@ -1,9 +1,12 @@
 // Loads the built-in resource models (JSON data beside this file) and user models.
+// Built-in models are not run through zod at start-up (importing it costs more
+// than a warm audit): the defaults are filled in here, and a test proves the
+// result equals what the zod schema makes of every built-in file.
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
-import { ModelFile, type ResourceModel } from './schema.js';
+import type { ResourceModel } from './schema.js';
 import type { Language } from '../facts/types.js';
 
 /** Where the JSON model files live: src/models in a checkout, copied next to dist by the build. */
@@ -37,12 +40,48 @@ export function loadBuiltinModels(): ResourceModel[] {
     for (const file of readdirSync(join(dir, lang.name)).sort()) {
       if (!file.endsWith('.json')) continue;
       const path = join(dir, lang.name, file);
-      const parsed = ModelFile.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-      if (!parsed.success) throw new Error(`invalid built-in model file ${path}: ${parsed.error.message}`);
-      out.push(...parsed.data.models);
+      out.push(...builtinModelFile(JSON.parse(readFileSync(path, 'utf8')) as RawModelFile));
     }
   }
   return out;
+}
+
+/** Paths of the built-in model files. */
+export function builtinModelFiles(): string[] {
+  const dir = modelsDir();
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .flatMap((d) => readdirSync(join(dir, d.name)).filter((f) => f.endsWith('.json')).sort().map((f) => join(dir, d.name, f)));
+}
+
+type RawModel = Omit<ResourceModel, 'role' | 'releases' | 'acquire' | 'completion'> & {
+  role?: ResourceModel['role'];
+  releases?: string[];
+  acquire: Partial<ResourceModel['acquire']> & { receiver?: Partial<NonNullable<ResourceModel['acquire']['receiver']>> };
+  completion?: Partial<NonNullable<ResourceModel['completion']>>;
+};
+type RawModelFile = { models: RawModel[] };
+
+/** A built-in model file with the schema's defaults filled in (models/schema.ts; the test checks they agree). */
+export function builtinModelFile(file: RawModelFile): ResourceModel[] {
+  return file.models.map((m) => {
+    const { receiver, ...acquire } = m.acquire;
+    const out: ResourceModel = {
+      ...m,
+      role: m.role ?? 'acquire',
+      acquire: {
+        ...acquire,
+        calls: acquire.calls ?? [],
+        methods: acquire.methods ?? [],
+        constructors: acquire.constructors ?? [],
+        requiresImport: acquire.requiresImport ?? [],
+        ...(receiver ? { receiver: { ...receiver, models: receiver.models ?? [] } } : {}),
+      },
+      releases: m.releases ?? [],
+    } as ResourceModel;
+    if (m.completion) out.completion = { ...m.completion, events: m.completion.events ?? [], callback: m.completion.callback ?? false };
+    return out;
+  });
 }
 
 export function createModelSet(models: ResourceModel[]): ModelSet {

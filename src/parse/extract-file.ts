@@ -1,16 +1,13 @@
 // One file through parse + frontend. Never throws: every failure becomes a skip reason.
 import { readFile } from 'node:fs/promises';
-import type { FileFacts } from '../facts/types.js';
+import type { FileOutcome } from './outcome.js';
 import type { ResourceModel } from '../models/schema.js';
 import type { DiscoveredFile } from '../discover/walk.js';
 import { frontendFor } from '../frontends/index.js';
 import { decodeSource } from './decode.js';
 import type { ParserBackend } from './syntax.js';
 
-export type FileOutcome =
-  | { ok: true; facts: FileFacts; note?: string }
-  /** `refused`: the bytes themselves rule the file out (binary, not text): the same content always gives the same reason. */
-  | { ok: false; relPath: string; reason: string; refused?: true };
+export type { FileOutcome } from './outcome.js';
 
 export async function extractFile(file: DiscoveredFile, parser: ParserBackend, models: readonly ResourceModel[]): Promise<FileOutcome> {
   let bytes: Uint8Array;

@@ -70,7 +70,4 @@ export async function runJob(job: ExtractionJob, backend: WasmBackend, models: r
   }
 }
 
-/** The skip outcome of a file that overran its wall-clock budget. */
-export function timedOut(job: Pick<ExtractionJob, 'relPath'>, ms: number): FileOutcome {
-  return { ok: false, relPath: job.relPath, reason: `parsing and fact extraction took longer than ${ms} ms (skipped)` };
-}
+export { timedOut } from './outcome.js';

@@ -10,7 +10,8 @@ import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { ResourceModel } from '../models/schema.js';
-import { timedOut, type CacheTarget, type ExtractionJob, type FaultInjection, type JobResult } from './extraction-job.js';
+import type { CacheTarget, ExtractionJob, FaultInjection, JobResult } from './extraction-job.js';
+import { timedOut } from './outcome.js';
 import type { Grammar } from './syntax.js';
 
 export interface WorkerConfig {

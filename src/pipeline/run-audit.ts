@@ -1,11 +1,11 @@
 // discover -> parse + extract -> resolve -> judge: the whole static audit.
 // Parsing and extraction run in worker threads (or come from the fact cache);
 // the main thread only discovers, resolves, judges and reports.
+import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve, sep } from 'node:path';
 import type { FileFacts } from '../facts/types.js';
 import { discover, type SkippedFile } from '../discover/walk.js';
-import { createHash } from 'node:crypto';
 import { VERSION } from '../version.js';
 import { analysisFingerprint } from '../cache/extractor-fingerprint.js';
 import { DEFAULT_PARSE_TIMEOUT_MS } from '../parse/syntax.js';
@@ -16,7 +16,6 @@ import type { ResourceModel } from '../models/schema.js';
 import { judgePackages, packageDirs } from '../analysis/packages.js';
 import type { JudgeOptions, Judgement } from '../analysis/judge.js';
 import { countApis, type ApiCount } from '../analysis/counts.js';
-import { RULES } from '../rules/index.js';
 import type { Finding } from '../analysis/finding.js';
 
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -165,6 +164,8 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     files.push(outcome.facts);
     if (outcome.note) decodeNotes.push({ path: file.relPath, note: outcome.note });
   });
+  // The rules load only when there is something to judge: a warm run reuses the last judgement.
+  const { RULES } = await import('../rules/index.js');
   const judgement = judgePackages(root, files, packages, models, RULES, judgeOptions);
   const stored: StoredResult = {
     ...judgement,

@@ -13,6 +13,7 @@ import { sleep } from './timing.js';
 import { TreeSampler, type TreeReading } from './tree-sampler.js';
 import { assertLinux, WatchError } from './watch-error.js';
 import { formatDuration } from './duration.js';
+import { WATCH_DEFAULTS } from './defaults.js';
 
 export interface WatchOptions {
   /** Watch this running process... */
@@ -94,18 +95,8 @@ export interface WatchResult {
 /** About 40 MB of samples at most; a day at 1 s is 86,400. */
 const MAX_SAMPLES = 20_000;
 
-export const WATCH_DEFAULTS = {
-  intervalMs: 1000,
-  cycles: 10,
-  settleMs: 250,
-  cycleTimeoutMs: 60_000,
-  warmupCycles: 1,
-  readyTimeoutMs: 30_000,
-  graceMs: 5000,
-  nodeProbe: true,
-  alpha: 0.05,
-  minRssGrowth: 2 * 1024 * 1024,
-} as const;
+export { WATCH_DEFAULTS };
+
 
 export async function runWatch(options: WatchOptions): Promise<WatchResult> {
   assertLinux(options.platform);
