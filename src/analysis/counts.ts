@@ -41,5 +41,29 @@ export function countApis(files: readonly FileFacts[]): ApiCount[] {
       allSites: c.sites + c.testSites,
       allFiles: new Set([...c.files, ...c.testFiles]).size,
     }))
-    .sort((a, b) => b.sites + b.testSites - (a.sites + a.testSites) || (a.api < b.api ? -1 : 1));
+    .sort(byUse);
+}
+
+function byUse(a: ApiCount, b: ApiCount): number {
+  return b.sites + b.testSites - (a.sites + a.testSites) || (a.api < b.api ? -1 : 1);
+}
+
+/** Counts of disjoint file sets (packages) as one: every field sums, since no file is in two sets. */
+export function mergeCounts(parts: readonly (readonly ApiCount[])[]): ApiCount[] {
+  const map = new Map<string, ApiCount>();
+  for (const part of parts) {
+    for (const c of part) {
+      const m = map.get(c.api);
+      if (!m) map.set(c.api, { ...c });
+      else {
+        m.sites += c.sites;
+        m.files += c.files;
+        m.testSites += c.testSites;
+        m.testFiles += c.testFiles;
+        m.allSites += c.allSites;
+        m.allFiles += c.allFiles;
+      }
+    }
+  }
+  return [...map.values()].sort(byUse);
 }

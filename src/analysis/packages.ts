@@ -31,15 +31,21 @@ export function packageDirs(root: string, manifestPaths: readonly string[]): str
 
 /** Files grouped by the innermost package directory that contains them. */
 export function partitionByPackage(files: readonly FileFacts[], dirs: readonly string[]): FileFacts[][] {
+  return groupByPackage(files, (f) => f.path, dirs).map((g) => g.items);
+}
+
+/** Items grouped by the innermost package directory holding their path, in directory order. */
+export function groupByPackage<T>(items: readonly T[], pathOf: (item: T) => string, dirs: readonly string[]): { dir: string; items: T[] }[] {
   const sorted = [...dirs].sort((a, b) => b.length - a.length);
-  const groups = new Map<string, FileFacts[]>();
-  for (const file of files) {
-    const dir = sorted.find((d) => d === '' || file.path.startsWith(`${d}/`)) ?? '';
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const path = pathOf(item);
+    const dir = sorted.find((d) => d === '' || path.startsWith(`${d}/`)) ?? '';
     const list = groups.get(dir) ?? [];
-    list.push(file);
+    list.push(item);
     groups.set(dir, list);
   }
-  return [...groups.keys()].sort().map((k) => groups.get(k)!);
+  return [...groups.keys()].sort().map((dir) => ({ dir, items: groups.get(dir)! }));
 }
 
 export function judgePackages(root: string, files: readonly FileFacts[], dirs: readonly string[], models: ModelSet, rules: readonly Rule[], opts: JudgeOptions): Judgement {

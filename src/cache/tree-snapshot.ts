@@ -16,8 +16,10 @@ import { join } from 'node:path';
 import type { FileFacts } from '../facts/types.js';
 
 /** Bump when the layout changes. */
-const FORMAT = 'LAS4';
+const FORMAT = 'LAS5';
 const NEWLINE = Buffer.from('\n');
+/** The index's facts digest when there is no facts file. */
+const NO_FACTS = '-';
 /** Modification times this close to the snapshot's own are re-read, not trusted. */
 const RACY_MS = 2_000;
 
@@ -29,21 +31,34 @@ export interface FileStamp {
 }
 
 /** One file in the snapshot: the cache key of its facts, or why it was refused (binary, not text). */
-export type StampedFile = FileStamp & ({ key: string; refused?: undefined } | { key?: undefined; refused: string });
+export type StampedFile = FileStamp &
+  (
+    | {
+        key: string;
+        refused?: undefined;
+        /** Its facts are not in the facts file (a file changed since it was written): read its per-file entry. */
+        outside?: true;
+      }
+    | { key?: undefined; refused: string; outside?: undefined }
+  );
 
 export interface StoredFacts {
   facts: FileFacts;
   note?: string;
 }
 
+/** A package's judged result, valid for exactly this `key` (its files' facts and the judge's inputs). */
+export interface StoredPackage {
+  key: string;
+  value: unknown;
+}
+
 /** Sections are parsed only when needed: a warm run with nothing changed never parses the facts. */
 interface Sections {
   takenAt: number;
   stamps: Record<string, StampedFile>;
-  /** Facts by cache key. */
-  facts: Map<string, StoredFacts>;
-  /** The judged result, valid for exactly this `key`. */
-  result?: { key: string; value: unknown };
+  /** Judged results by package directory. */
+  packages: Record<string, StoredPackage>;
 }
 
 export class TreeSnapshot {
@@ -55,8 +70,10 @@ export class TreeSnapshot {
     private readonly stamps: Record<string, StampedFile>,
     /** The facts file and the digest it must have: read only when a fact is asked for. */
     private readonly factsFile: { path: string; digest: string } | undefined,
-    private readonly rawResult: string | undefined,
+    private readonly rawPackages: string | undefined,
   ) {}
+
+  private parsedPackages: Record<string, StoredPackage> | undefined;
 
   static empty(): TreeSnapshot {
     return new TreeSnapshot(0, {}, undefined, undefined);
@@ -72,8 +89,8 @@ export class TreeSnapshot {
     try {
       const head = JSON.parse(index.body.subarray(0, sizes[0]).toString('utf8')) as Pick<Sections, 'takenAt' | 'stamps'>;
       if (!head || typeof head.takenAt !== 'number' || !head.stamps || typeof head.stamps !== 'object') return TreeSnapshot.empty();
-      const result = sizes[1]! > 0 ? index.body.subarray(sizes[0]).toString('utf8') : undefined;
-      return new TreeSnapshot(head.takenAt, head.stamps, { path: location.facts, digest: factsDigest }, result);
+      const packages = sizes[1]! > 0 ? index.body.subarray(sizes[0]).toString('utf8') : undefined;
+      return new TreeSnapshot(head.takenAt, head.stamps, { path: location.facts, digest: factsDigest }, packages);
     } catch {
       return TreeSnapshot.empty();
     }
@@ -124,16 +141,31 @@ export class TreeSnapshot {
     return this.factLines;
   }
 
-  /** The stored result when it was judged from exactly `key`. */
-  result(key: string): unknown {
-    if (!this.rawResult) return undefined;
-    try {
-      const stored = JSON.parse(this.rawResult) as Sections['result'];
-      return stored && stored.key === key ? stored.value : undefined;
-    } catch {
-      return undefined;
+  /** The stored result of a package when it was judged from exactly `key`. */
+  packageResult(dir: string, key: string): unknown {
+    if (!this.parsedPackages) {
+      try {
+        this.parsedPackages = this.rawPackages ? (JSON.parse(this.rawPackages) as Record<string, StoredPackage>) : {};
+      } catch {
+        this.parsedPackages = {};
+      }
     }
+    const stored = Object.hasOwn(this.parsedPackages, dir) ? this.parsedPackages[dir] : undefined;
+    return stored && stored.key === key ? stored.value : undefined;
   }
+
+  /** The digest of the facts file this snapshot names, if it names one. */
+  get factsDigest(): string | undefined {
+    return this.factsFile && this.factsFile.digest !== NO_FACTS ? this.factsFile.digest : undefined;
+  }
+
+  /** Keys the facts file holds, by the index alone (the facts file is not read). */
+  get factKeys(): ReadonlySet<string> {
+    this.keysInFacts ??= new Set(Object.values(this.stamps).flatMap((s) => (s.key !== undefined && !s.outside ? [s.key] : [])));
+    return this.keysInFacts;
+  }
+
+  private keysInFacts: Set<string> | undefined;
 
   /** Files in the snapshot. */
   get size(): number {
@@ -160,19 +192,25 @@ export function snapshotLocation(cacheDir: string, runPrefix: string, root: stri
  * Writes a snapshot: the facts file first, then the index naming the facts'
  * digest, each atomically (temp file + rename). A reader that meets a facts
  * file from another writer sees the digest differ and falls back to the
- * per-file entries. Throws on I/O errors.
+ * per-file entries. `facts` undefined keeps the facts file `previous` names
+ * (files whose facts it lacks are answered from their per-file entries).
+ * Throws on I/O errors.
  */
-export function writeSnapshot(location: SnapshotLocation, sections: Sections, previous?: TreeSnapshot): void {
-  const lines: Buffer[] = [];
-  for (const [key, stored] of sections.facts) {
-    lines.push(Buffer.from(`${key}\t`, 'latin1'), previous?.rawFacts(key) ?? Buffer.from(JSON.stringify(stored), 'utf8'), NEWLINE);
+export function writeSnapshot(location: SnapshotLocation, sections: Sections & { facts?: Map<string, StoredFacts | undefined> }, previous: TreeSnapshot): void {
+  let factsDigest = previous.factsDigest ?? NO_FACTS;
+  if (sections.facts) {
+    const lines: Buffer[] = [];
+    for (const [key, stored] of sections.facts) {
+      const raw = previous.rawFacts(key) ?? (stored ? Buffer.from(JSON.stringify(stored), 'utf8') : undefined);
+      if (raw) lines.push(Buffer.from(`${key}\t`, 'latin1'), raw, NEWLINE);
+    }
+    const facts = Buffer.concat(lines);
+    factsDigest = digest(facts);
+    writeChecked(location.facts, factsDigest, [], facts);
   }
-  const facts = Buffer.concat(lines);
-  const factsDigest = digest(facts);
-  writeChecked(location.facts, factsDigest, [], facts);
   const stamps = Buffer.from(JSON.stringify({ takenAt: sections.takenAt, stamps: sections.stamps }), 'utf8');
-  const result = Buffer.from(sections.result ? JSON.stringify(sections.result) : '', 'utf8');
-  writeChecked(location.index, location.id, [String(stamps.length), String(result.length), factsDigest], Buffer.concat([stamps, result]));
+  const packages = Buffer.from(JSON.stringify(sections.packages), 'utf8');
+  writeChecked(location.index, location.id, [String(stamps.length), String(packages.length), factsDigest], Buffer.concat([stamps, packages]));
 }
 
 /** A file of one header line (`FORMAT id digest fields...`) and a body the digest covers. */

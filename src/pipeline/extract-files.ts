@@ -7,8 +7,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { DiscoveredFile } from '../discover/walk.js';
 import type { ResourceModel } from '../models/schema.js';
 import { entryKey, runKeyPrefix } from '../cache/cache-key.js';
+import { rememberFingerprintsIn } from '../cache/extractor-fingerprint.js';
 import { probeWritable, readEntry, sha256 } from '../cache/fact-cache.js';
-import { snapshotLocation, TreeSnapshot, writeSnapshot, type StampedFile, type StoredFacts } from '../cache/tree-snapshot.js';
+import { snapshotLocation, TreeSnapshot, writeSnapshot, type StampedFile, type StoredFacts, type StoredPackage } from '../cache/tree-snapshot.js';
 import { refusal } from '../parse/decode.js';
 import type { CacheTarget, ExtractionJob, FaultInjection, JobResult } from '../parse/extraction-job.js';
 import { timedOut, type FileOutcome } from '../parse/outcome.js';
@@ -188,28 +189,49 @@ export interface OpenCache {
    * cache key of the facts; no `outcome` means: extract it.
    */
   lookup(file: DiscoveredFile): { outcome?: FileOutcome; key?: string } | undefined;
-  /** When every file is unchanged since the snapshot: each file's cache key, or its refusal. */
-  unchangedTree(files: readonly DiscoveredFile[]): StampedFile[] | undefined;
-  /** The result the snapshot holds for this judgement key. */
-  storedResult(key: string, files: readonly StampedFile[]): unknown;
-  /** Facts of an unchanged file, by cache key. */
+  /** When all these files are unchanged since the snapshot: each file's cache key, or its refusal. */
+  unchangedFiles(files: readonly DiscoveredFile[]): StampedFile[] | undefined;
+  /** The result the snapshot holds for a package judged from exactly `key`. */
+  storedPackage(dir: string, key: string): unknown;
+  /** Facts by cache key, from the snapshot or the per-file entry. */
   storedFacts(key: string): StoredFacts | undefined;
-  /**
-   * Stores the tree snapshot, with the judged result, when anything differs
-   * from the last one; returns an errno code on failure.
-   */
-  saveSnapshot(files: readonly DiscoveredFile[], outcomes: readonly FileOutcome[], keys: readonly (string | undefined)[], takenAt: number, result: { key: string; value: unknown } | undefined): string | undefined;
+  /** Counts files of a reused package as cache hits read from their stamps. */
+  countUnread(files: number): void;
+  /** Stores the tree snapshot; returns an errno code on failure. */
+  saveSnapshot(files: readonly SnapshotFile[], packages: Record<string, StoredPackage>, takenAt: number): string | undefined;
   hits: number;
   /** Hits answered from the file's stamp alone, without reading it. */
   unread: number;
 }
 
+/** What the next snapshot records of one file. */
+export interface SnapshotFile {
+  file: DiscoveredFile;
+  /** Cache key of its facts... */
+  key?: string;
+  /** ...or why its bytes were refused. Neither: not recorded (a timeout, a crash). */
+  refused?: string;
+  /** The facts, when this run has them in memory. */
+  facts?: StoredFacts;
+}
+
+/**
+ * Up to this many files are answered from their per-file entries rather than
+ * the snapshot's facts file, and may be missing from it; above this many, the
+ * facts file is rewritten.
+ */
+const FEW_FILES = 32;
+
 function openCache(dir: string, modelsVersion: string, tree: ExtractionSettings['tree']): OpenCache {
-  const prefix = runKeyPrefix(modelsVersion);
   const problem = probeWritable(dir);
+  if (!problem) rememberFingerprintsIn(dir);
+  const prefix = runKeyPrefix(modelsVersion);
   const location = tree ? snapshotLocation(dir, prefix, tree.root, tree.paths) : undefined;
   const snapshot = location ? TreeSnapshot.load(location) : TreeSnapshot.empty();
-  let reusedResult = false;
+  // A few files are cheaper to answer from their own entries than by reading every file's facts.
+  let entryReads = 0;
+  const storedFacts = (key: string): StoredFacts | undefined =>
+    entryReads++ < FEW_FILES ? (readEntry(dir, key) ?? snapshot.facts(key)) : (snapshot.facts(key) ?? readEntry(dir, key));
   return {
     dir,
     ...(problem ? { warning: `cannot write the fact cache in ${dir} (${problem}); running without it` } : { writeTarget: { dir, prefix } }),
@@ -218,7 +240,7 @@ function openCache(dir: string, modelsVersion: string, tree: ExtractionSettings[
     lookup(file) {
       const same = snapshot.unchanged(file.relPath, file);
       if (same?.refused !== undefined) return { outcome: { ok: false, relPath: file.relPath, reason: same.refused, refused: true } };
-      const stored = same?.key !== undefined ? snapshot.facts(same.key) : undefined;
+      const stored = same?.key !== undefined ? storedFacts(same.key) : undefined;
       if (same?.key !== undefined && stored) {
         this.hits++;
         this.unread++;
@@ -233,13 +255,12 @@ function openCache(dir: string, modelsVersion: string, tree: ExtractionSettings[
       const refused = refusal(bytes);
       if (refused) return { outcome: { ok: false, relPath: file.relPath, reason: refused, refused: true } };
       const key = entryKey(prefix, file, sha256(bytes));
-      const entry = snapshot.facts(key) ?? readEntry(dir, key);
+      const entry = storedFacts(key);
       if (!entry) return { key };
       this.hits++;
       return { outcome: entry.note ? { ok: true, facts: entry.facts, note: entry.note } : { ok: true, facts: entry.facts }, key };
     },
-    unchangedTree(files) {
-      if (files.length !== snapshot.size) return undefined;
+    unchangedFiles(files) {
       const out: StampedFile[] = [];
       for (const file of files) {
         const same = snapshot.unchanged(file.relPath, file);
@@ -248,30 +269,29 @@ function openCache(dir: string, modelsVersion: string, tree: ExtractionSettings[
       }
       return out;
     },
-    storedResult(key, files) {
-      const value = snapshot.result(key);
-      if (value !== undefined) {
-        reusedResult = true;
-        this.hits = this.unread = files.filter((f) => f.key !== undefined).length;
-      }
-      return value;
+    storedPackage: (pkg, key) => snapshot.packageResult(pkg, key),
+    storedFacts,
+    countUnread(n) {
+      this.hits += n;
+      this.unread += n;
     },
-    storedFacts: (key) => snapshot.facts(key),
-    saveSnapshot(files, outcomes, keys, takenAt, result) {
-      if (!location || problem || reusedResult) return undefined;
+    saveSnapshot(files, packages, takenAt) {
+      if (!location || problem) return undefined;
+      const known = snapshot.factKeys;
+      // A few changed files do not justify rewriting every file's facts: their per-file entries answer for them.
+      const outside = files.filter((f) => f.key !== undefined && !known.has(f.key)).length;
+      const keepFacts = snapshot.factsDigest !== undefined && outside <= FEW_FILES;
       const stamps: Record<string, StampedFile> = {};
-      const facts = new Map<string, StoredFacts>();
-      files.forEach((file, i) => {
-        const outcome = outcomes[i];
-        const key = keys[i];
-        const stamp = { size: file.size, mtimeMs: file.mtimeMs, ino: file.ino };
-        if (outcome?.ok && key) {
-          stamps[file.relPath] = { ...stamp, key };
-          facts.set(key, outcome.note ? { facts: outcome.facts, note: outcome.note } : { facts: outcome.facts });
-        } else if (outcome && !outcome.ok && outcome.refused) stamps[file.relPath] = { ...stamp, refused: outcome.reason };
-      });
+      for (const f of files) {
+        const stamp = { size: f.file.size, mtimeMs: f.file.mtimeMs, ino: f.file.ino };
+        if (f.key !== undefined) {
+          const out = keepFacts ? !known.has(f.key) : !f.facts && !known.has(f.key);
+          stamps[f.file.relPath] = { ...stamp, key: f.key, ...(out ? { outside: true as const } : {}) };
+        } else if (f.refused !== undefined) stamps[f.file.relPath] = { ...stamp, refused: f.refused };
+      }
+      const facts = keepFacts ? undefined : new Map(files.filter((f) => f.key !== undefined).map((f) => [f.key!, f.facts]));
       try {
-        writeSnapshot(location, { takenAt, stamps, facts, ...(result ? { result } : {}) }, snapshot);
+        writeSnapshot(location, { takenAt, stamps, packages, ...(facts ? { facts } : {}) }, snapshot);
         return undefined;
       } catch (err) {
         return (err as NodeJS.ErrnoException).code ?? String(err);

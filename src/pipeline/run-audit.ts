@@ -5,17 +5,22 @@ import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve, sep } from 'node:path';
 import type { FileFacts } from '../facts/types.js';
-import { discover, type SkippedFile } from '../discover/walk.js';
+import { discover, type DiscoveredFile, type SkippedFile } from '../discover/walk.js';
 import { VERSION } from '../version.js';
 import { analysisFingerprint } from '../cache/extractor-fingerprint.js';
 import { DEFAULT_PARSE_TIMEOUT_MS } from '../parse/syntax.js';
 import type { FaultInjection } from '../parse/extraction-job.js';
-import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_IN_PROCESS_BELOW_BYTES, extractFiles, prepareExtraction, type CacheStats, type OpenCache } from './extract-files.js';
+import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_IN_PROCESS_BELOW_BYTES, extractFiles, prepareExtraction, type CacheStats, type SnapshotFile } from './extract-files.js';
 import { createModelSet, loadBuiltinModels, type ModelSet } from '../models/index.js';
 import type { ResourceModel } from '../models/schema.js';
-import { judgePackages, packageDirs } from '../analysis/packages.js';
+import { groupByPackage, packageDirs } from '../analysis/packages.js';
+import { buildProject } from '../analysis/project.js';
+import { compareFindings, judge } from '../analysis/judge.js';
 import type { JudgeOptions, Judgement } from '../analysis/judge.js';
-import { countApis, type ApiCount } from '../analysis/counts.js';
+import { countApis, mergeCounts, type ApiCount } from '../analysis/counts.js';
+import type { Rule } from '../rules/types.js';
+import type { StampedFile, StoredPackage } from '../cache/tree-snapshot.js';
+import type { FileOutcome } from '../parse/outcome.js';
 import type { Finding } from '../analysis/finding.js';
 
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -56,6 +61,9 @@ export interface ExtractionStats {
   cache?: CacheStats;
   /** Nothing changed since the last run with the same inputs: its judged result was reused. */
   reusedResult?: true;
+  /** Packages (crates, npm packages) whose stored judgement was reused because none of their files changed. */
+  reusedPackages?: number;
+  packages?: number;
   timings: { discoverMs: number; extractMs: number; analyseMs: number };
 }
 
@@ -115,13 +123,16 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   );
   let discovery: Awaited<ReturnType<typeof discover>>;
   let discovered: number;
-  let extraction: Awaited<ReturnType<typeof extractFiles>>;
   const takenAt = Date.now();
-  const judgeOptions = {
+  const judgeOptions: JudgeOptions = {
     ...(opts.disabledRules ? { disabled: opts.disabledRules } : {}),
     ...(opts.rulePriorities ? { priorities: opts.rulePriorities } : {}),
   };
-  let packages: string[];
+  const cache = prepared.cache;
+  /** Each package: its files, and its stored result when none of them changed. */
+  let groups: { dir: string; items: number[]; key?: string; stored?: PackageResult; stamped?: StampedFile[] }[];
+  let extraction: Awaited<ReturnType<typeof extractFiles>> | undefined;
+  let todo: number[];
   try {
     discovery = await discover({
       root,
@@ -131,71 +142,109 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
       ...(opts.include ? { include: opts.include } : {}),
     });
     discovered = performance.now();
-    packages = packageDirs(root, discovery.manifests);
-    // Nothing changed since the last run with the same inputs: its result stands.
-    const cache = prepared.cache;
-    const unchanged = cache?.unchangedTree(discovery.files);
-    if (cache && unchanged) {
-      const key = resultKey(models.version, packages, judgeOptions, discovery.files.map((f, i) => [f.relPath, unchanged[i]!.key ?? `refused ${unchanged[i]!.refused}`]));
-      const stored = cache.storedResult(key, unchanged) as StoredResult | undefined;
-      if (stored) {
-        await prepared.early?.then((pool) => pool.close());
-        return fromStoredResult(stored, { root, models, discovery, started, discovered, cache, facts: unchanged.map((u) => u.key) });
+    const found = discovery.files;
+    const base = judgementBase(models.version, judgeOptions);
+    // A package none of whose files changed keeps the result it was judged to last time: types,
+    // teardowns and callers resolve within a package, so no other package's change can alter it.
+    groups = groupByPackage(found.map((_, i) => i), (i) => found[i]!.relPath, packageDirs(root, discovery.manifests));
+    todo = [];
+    for (const group of groups) {
+      const stamped = cache?.unchangedFiles(group.items.map((i) => found[i]!));
+      if (cache && stamped) {
+        group.key = packageKey(base, group.dir, group.items.map((i, k) => [found[i]!.relPath, stamped[k]!]));
+        const stored = cache.storedPackage(group.dir, group.key) as PackageResult | undefined;
+        if (stored) {
+          group.stored = stored;
+          group.stamped = stamped;
+          cache.countUnread(stamped.filter((s) => s.key !== undefined).length);
+          continue;
+        }
       }
+      todo.push(...group.items);
     }
-    extraction = await extractFiles(discovery.files, prepared);
+    if (todo.length > 0) extraction = await extractFiles(todo.map((i) => found[i]!), prepared);
+    else await prepared.early?.then((pool) => pool.close());
   } catch (err) {
     // Workers started early must not keep the process alive after a failure.
     await prepared.early?.then((pool) => pool.close());
     throw err;
   }
   const extracted = performance.now();
-  const files: FileFacts[] = [];
-  const extractionSkipped: SkippedFile[] = [];
-  const decodeNotes: AuditResult['decodeNotes'] = [];
-  let bytes = 0;
-  discovery.files.forEach((file, i) => {
-    const outcome = extraction.outcomes[i]!;
-    if (!outcome.ok) {
-      extractionSkipped.push({ relPath: outcome.relPath, reason: outcome.reason });
-      return;
+  const found = discovery.files;
+  const outcomeOf = new Map<number, { outcome: FileOutcome; key?: string }>();
+  todo.forEach((i, k) => outcomeOf.set(i, { outcome: extraction!.outcomes[k]!, ...(extraction!.keys?.[k] ? { key: extraction!.keys[k] } : {}) }));
+
+  // The rules load only when there is something to judge.
+  const rules = groups.some((g) => !g.stored) ? (await import('../rules/index.js')).RULES : [];
+  const inMemory: (FileFacts | undefined)[] = new Array(found.length);
+  const results: PackageResult[] = [];
+  const storedPackages: Record<string, StoredPackage> = {};
+  const snapshotFiles: SnapshotFile[] = [];
+  for (const group of groups) {
+    if (group.stored) {
+      results.push(group.stored);
+      storedPackages[group.dir] = { key: group.key!, value: group.stored };
+      group.items.forEach((i, k) => {
+        const stamp = group.stamped![k]!;
+        snapshotFiles.push({ file: found[i]!, ...(stamp.key !== undefined ? { key: stamp.key } : { refused: stamp.refused }) });
+      });
+      continue;
     }
-    bytes += file.size;
-    files.push(outcome.facts);
-    if (outcome.note) decodeNotes.push({ path: file.relPath, note: outcome.note });
-  });
-  // The rules load only when there is something to judge: a warm run reuses the last judgement.
-  const { RULES } = await import('../rules/index.js');
-  const judgement = judgePackages(root, files, packages, models, RULES, judgeOptions);
-  const stored: StoredResult = {
-    ...judgement,
-    filesScanned: files.length,
-    bytesScanned: bytes,
-    extractionSkipped,
-    partial: files.filter((f) => f.parseErrors > 0).map((f) => ({ path: f.path, errors: f.parseErrors })),
-    decodeNotes,
-    counts: countApis(files),
-  };
-  const warnings = extraction.cache?.warning ? [extraction.cache.warning] : [];
-  if (prepared.cache && extraction.keys && !extraction.cache?.warning) {
-    const keys = extraction.keys;
-    const key = resultKey(models.version, packages, judgeOptions, discovery.files.map((f, i) => {
-      const outcome = extraction.outcomes[i]!;
-      return [f.relPath, keys[i] ?? (!outcome.ok && outcome.refused ? `refused ${outcome.reason}` : '')];
-    }));
-    // A result that depends on a file without a cache key (a timeout, a crash) is not reusable.
-    const reusable = discovery.files.every((_, i) => keys[i] !== undefined || (!extraction.outcomes[i]!.ok && (extraction.outcomes[i] as { refused?: true }).refused));
-    const failed = prepared.cache.saveSnapshot(discovery.files, extraction.outcomes, keys, takenAt, reusable ? { key, value: stored } : undefined);
-    if (failed) warnings.push(`cannot write the fact cache in ${prepared.cache.dir} (${failed}); the next run will read every file again`);
+    const result = judgePackage(root, group.items.map((i) => ({ file: found[i]!, ...outcomeOf.get(i)! })), models, rules, judgeOptions);
+    results.push(result);
+    const entries: [string, StampedFile | undefined][] = [];
+    for (const i of group.items) {
+      const { outcome, key } = outcomeOf.get(i)!;
+      if (outcome.ok) inMemory[i] = outcome.facts;
+      const refused = !outcome.ok && outcome.refused ? outcome.reason : undefined;
+      const stamp = { size: found[i]!.size, mtimeMs: found[i]!.mtimeMs, ino: found[i]!.ino };
+      entries.push([found[i]!.relPath, key !== undefined ? { ...stamp, key } : refused !== undefined ? { ...stamp, refused } : undefined]);
+      snapshotFiles.push({
+        file: found[i]!,
+        ...(key !== undefined ? { key } : {}),
+        ...(refused !== undefined ? { refused } : {}),
+        ...(outcome.ok ? { facts: outcome.note ? { facts: outcome.facts, note: outcome.note } : { facts: outcome.facts } } : {}),
+      });
+    }
+    // A result that depends on a file without a cache key (a timeout, a crash) is not kept.
+    if (entries.every(([, e]) => e !== undefined)) storedPackages[group.dir] = { key: packageKey(judgementBase(models.version, judgeOptions), group.dir, entries as [string, StampedFile][]), value: result };
   }
+  const warnings = extraction?.cache?.warning ? [extraction.cache.warning] : cache?.warning ? [cache.warning] : [];
+  const changed = todo.length > 0 || groups.some((g) => !g.stored);
+  if (cache && changed && !warnings.length) {
+    const failed = cache.saveSnapshot(snapshotFiles, storedPackages, takenAt);
+    if (failed) warnings.push(`cannot write the fact cache in ${cache.dir} (${failed}); the next run will read every file again`);
+  }
+  let files: FileFacts[] | undefined;
+  const factsOf = (i: number): FileFacts | undefined => {
+    if (inMemory[i]) return inMemory[i];
+    const group = groups.find((g) => g.items.includes(i));
+    const key = group?.stamped?.[group.items.indexOf(i)]?.key;
+    return key !== undefined ? cache?.storedFacts(key)?.facts : undefined;
+  };
+  const stats: CacheStats | undefined = extraction?.cache
+    ? { ...extraction.cache, hits: cache!.hits, unread: cache!.unread }
+    : cache
+      ? { dir: cache.dir, hits: cache.hits, unread: cache.unread, misses: 0, written: 0 }
+      : undefined;
   return {
-    ...assemble(stored, root, models, discovery.skipped),
-    files,
+    ...mergePackageResults(results),
+    root,
+    skipped: sortByPath([...discovery.skipped, ...results.flatMap((r) => r.extractionSkipped)]),
+    models,
+    // Facts of packages whose result was reused are loaded only if someone asks (tests, tools), not for a report.
+    get files(): FileFacts[] {
+      files ??= found.map((_, i) => factsOf(i)).filter((f): f is FileFacts => f !== undefined);
+      return files;
+    },
     durationMs: Math.round(performance.now() - started),
     extraction: {
-      parsed: extraction.parsed,
-      workers: extraction.workersStarted,
-      ...(extraction.cache ? { cache: extraction.cache } : {}),
+      parsed: extraction?.parsed ?? 0,
+      workers: extraction?.workersStarted ?? 0,
+      ...(stats ? { cache: stats } : {}),
+      ...(groups.every((g) => g.stored) ? { reusedResult: true as const } : {}),
+      reusedPackages: groups.filter((g) => g.stored).length,
+      packages: groups.length,
       timings: {
         discoverMs: Math.round(discovered - started),
         extractMs: Math.round(extracted - discovered),
@@ -206,8 +255,8 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   };
 }
 
-/** What a run judged, as stored in the tree snapshot for the next run with the same inputs. */
-interface StoredResult extends Judgement {
+/** What one package was judged to, with what the report needs of its files: stored for the next run. */
+interface PackageResult extends Judgement {
   filesScanned: number;
   bytesScanned: number;
   /** Files discovery found that extraction skipped (binary, timed out). */
@@ -217,46 +266,63 @@ interface StoredResult extends Judgement {
   counts: ApiCount[];
 }
 
-/** Everything a judgement depends on besides the code: models, packages, options, and each file's facts by key. */
-function resultKey(modelsVersion: string, packages: readonly string[], options: JudgeOptions, files: [string, string][]): string {
-  const hash = createHash('sha256')
-    .update(`${VERSION}\0${analysisFingerprint()}\0${modelsVersion}\0${[...packages].sort().join(',')}\0`)
-    .update(`${[...(options.disabled ?? [])].sort().join(',')}\0${[...(options.priorities ?? new Map())].sort().join(';')}\0`);
-  for (const [path, key] of files) hash.update(`${path}\0${key}\n`);
+function judgePackage(
+  root: string,
+  files: { file: DiscoveredFile; outcome: FileOutcome }[],
+  models: ModelSet,
+  rules: readonly Rule[],
+  options: JudgeOptions,
+): PackageResult {
+  const facts: FileFacts[] = [];
+  const result: PackageResult = { findings: [], notes: [], suppressionProblems: [], filesScanned: 0, bytesScanned: 0, extractionSkipped: [], partial: [], decodeNotes: [], counts: [] };
+  for (const { file, outcome } of files) {
+    if (!outcome.ok) {
+      result.extractionSkipped.push({ relPath: outcome.relPath, reason: outcome.reason });
+      continue;
+    }
+    facts.push(outcome.facts);
+    result.filesScanned++;
+    result.bytesScanned += file.size;
+    if (outcome.facts.parseErrors > 0) result.partial.push({ path: outcome.facts.path, errors: outcome.facts.parseErrors });
+    if (outcome.note) result.decodeNotes.push({ path: file.relPath, note: outcome.note });
+  }
+  Object.assign(result, judge(buildProject(root, facts, models), rules, options));
+  result.counts = countApis(facts);
+  return result;
+}
+
+/** The packages' results as one: lists in path order, counts summed (packages never share a file). */
+function mergePackageResults(results: readonly PackageResult[]): Omit<AuditResult, 'root' | 'skipped' | 'models' | 'files' | 'durationMs' | 'extraction' | 'warnings'> {
+  const findings = results.flatMap((r) => r.findings).sort(compareFindings);
+  const notes = results.flatMap((r) => r.notes).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
+  return {
+    findings,
+    notes,
+    suppressionProblems: results.flatMap((r) => r.suppressionProblems),
+    filesScanned: results.reduce((n, r) => n + r.filesScanned, 0),
+    bytesScanned: results.reduce((n, r) => n + r.bytesScanned, 0),
+    partial: sortByKey(results.flatMap((r) => r.partial), (p) => p.path),
+    decodeNotes: sortByKey(results.flatMap((r) => r.decodeNotes), (d) => d.path),
+    counts: mergeCounts(results.map((r) => r.counts)),
+  };
+}
+
+/** Everything a package's judgement depends on besides its files: the tool, the judging code, the models, the options. */
+function judgementBase(modelsVersion: string, options: JudgeOptions): string {
+  return `${VERSION}\0${analysisFingerprint()}\0${modelsVersion}\0${[...(options.disabled ?? [])].sort().join(',')}\0${[...(options.priorities ?? new Map())].sort().join(';')}`;
+}
+
+/** The key of a package's judgement: the base, its directory, and each file's facts (by cache key) or refusal. */
+function packageKey(base: string, dir: string, files: readonly [string, StampedFile][]): string {
+  const hash = createHash('sha256').update(`${base}\0${dir}\0`);
+  for (const [path, stamp] of files) hash.update(`${path}\0${stamp.key ?? `refused ${stamp.refused}`}\n`);
   return hash.digest('hex');
 }
 
-function assemble(stored: StoredResult, root: string, models: ModelSet, discoverySkipped: readonly SkippedFile[]): Omit<AuditResult, 'files' | 'durationMs' | 'extraction' | 'warnings'> {
-  const { extractionSkipped, ...rest } = stored;
-  const skipped = [...discoverySkipped, ...extractionSkipped];
-  skipped.sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
-  return { ...rest, root, skipped, models };
+function sortByPath(skipped: SkippedFile[]): SkippedFile[] {
+  return sortByKey(skipped, (s) => s.relPath);
 }
 
-/** The result of a run with nothing changed: the stored judgement, and the facts only if someone asks. */
-function fromStoredResult(
-  stored: StoredResult,
-  ctx: { root: string; models: ModelSet; discovery: Awaited<ReturnType<typeof discover>>; started: number; discovered: number; cache: OpenCache; facts: (string | undefined)[] },
-): AuditResult {
-  let files: FileFacts[] | undefined;
-  const result: AuditResult = {
-    ...assemble(stored, ctx.root, ctx.models, ctx.discovery.skipped),
-    get files(): FileFacts[] {
-      files ??= ctx.facts.flatMap((key) => {
-        const facts = key !== undefined ? ctx.cache.storedFacts(key)?.facts : undefined;
-        return facts ? [facts] : [];
-      });
-      return files;
-    },
-    durationMs: Math.round(performance.now() - ctx.started),
-    extraction: {
-      parsed: 0,
-      workers: 0,
-      reusedResult: true,
-      cache: { dir: ctx.cache.dir, hits: ctx.cache.hits, unread: ctx.cache.unread, misses: 0, written: 0 },
-      timings: { discoverMs: Math.round(ctx.discovered - ctx.started), extractMs: 0, analyseMs: Math.round(performance.now() - ctx.discovered) },
-    },
-    warnings: [],
-  };
-  return result;
+function sortByKey<T>(items: T[], key: (item: T) => string): T[] {
+  return items.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }

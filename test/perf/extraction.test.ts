@@ -291,6 +291,31 @@ describe('the tree snapshot', () => {
   });
 });
 
+describe('per-package judgements', () => {
+  it('judges again only the package whose file changed, with the same result as a fresh run', async () => {
+    const root = makeGeneratedTree(6, ['alpha', 'beta', 'gamma']);
+    temps.push(root);
+    const old = new Date(Date.now() - 3_600_000);
+    for (const f of readdirSync(root, { recursive: true, encoding: 'utf8' })) utimesSync(join(root, f), old, old);
+    const cacheDir = tempDir();
+    const cold = await runAudit({ paths: [root], jobs: 0, cacheDir });
+    expect(cold.extraction.packages).toBe(3);
+    expect(cold.extraction.reusedPackages).toBe(0);
+    const changed = join(root, 'crates/beta/src/m002/mod.rs');
+    appendFileSync(changed, '\npub fn extra() { tokio::spawn(async { loop {} }); }\n');
+    utimesSync(changed, old, new Date(Date.now() - 60_000));
+    const result = await runAudit({ paths: [root], jobs: 0, cacheDir });
+    expect(result.extraction.reusedPackages).toBe(2);
+    expect(result.extraction.parsed).toBe(1);
+    const fresh = await runAudit({ paths: [root], jobs: 0 });
+    expect(comparable(result)).toEqual(comparable(fresh));
+    expect(result.findings.filter((f) => f.location.path.startsWith('crates/beta/')).length).toBe(cold.findings.filter((f) => f.location.path.startsWith('crates/beta/')).length + 1);
+    const again = await runAudit({ paths: [root], jobs: 0, cacheDir });
+    expect(again.extraction.reusedResult).toBe(true);
+    expect(comparable(again)).toEqual(comparable(fresh));
+  });
+});
+
 describe('worker faults', () => {
   let root: string;
   let reference: AuditResult;

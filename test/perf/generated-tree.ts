@@ -86,14 +86,18 @@ function moduleSource(i: number): string {
   return parts.join('');
 }
 
-export function makeGeneratedTree(moduleCount = 48): string {
+/** With `crates`, one Cargo package per name (crates/NAME), each holding the whole tree. */
+export function makeGeneratedTree(moduleCount = 48, crates: string[] = []): string {
   const files: Record<string, string | Uint8Array> = {};
-  for (let i = 0; i < moduleCount; i++) files[`src/m${String(i).padStart(3, '0')}/mod.rs`] = moduleSource(i);
-  files['src/broken.rs'] = 'fn broken( {\n  let x = ;\n}\nfn fine() { tokio::spawn(async { loop {} }); }\n';
-  files['src/latin1.rs'] = Buffer.concat([Buffer.from('// caf'), Buffer.from([0xe9]), Buffer.from('\nfn f() { tokio::spawn(async { loop {} }); }\n')]);
-  files['src/utf16.rs'] = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('fn g() { std::thread::spawn(|| loop {}); }\n', 'utf16le')]);
-  files['src/blob.rs'] = Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 1, 2, 3]);
-  files['tests/integration.rs'] = `#[tokio::test]\nasync fn t() { tokio::spawn(async { loop {} }); }\n`;
-  files['src/empty.rs'] = '';
+  for (const base of crates.length > 0 ? crates.map((c) => `crates/${c}/`) : ['']) {
+    if (base) files[`${base}Cargo.toml`] = `[package]\nname = "${base.split('/')[1]}"\nversion = "0.1.0"\n`;
+    for (let i = 0; i < moduleCount; i++) files[`${base}src/m${String(i).padStart(3, '0')}/mod.rs`] = moduleSource(i);
+    files[`${base}src/broken.rs`] = 'fn broken( {\n  let x = ;\n}\nfn fine() { tokio::spawn(async { loop {} }); }\n';
+    files[`${base}src/latin1.rs`] = Buffer.concat([Buffer.from('// caf'), Buffer.from([0xe9]), Buffer.from('\nfn f() { tokio::spawn(async { loop {} }); }\n')]);
+    files[`${base}src/utf16.rs`] = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('fn g() { std::thread::spawn(|| loop {}); }\n', 'utf16le')]);
+    files[`${base}src/blob.rs`] = Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 1, 2, 3]);
+    files[`${base}tests/integration.rs`] = `#[tokio::test]\nasync fn t() { tokio::spawn(async { loop {} }); }\n`;
+    files[`${base}src/empty.rs`] = '';
+  }
   return makeTree(files);
 }
