@@ -12,8 +12,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parserVersions } from '../parse/grammar-files.js';
 
-/** Directories (relative to src/ or dist/) whose code decides what a file's facts are. */
-const EXTRACTOR_DIRS = ['frontends', 'parse', 'facts'];
+/** Directories (relative to src/ or dist/) whose code decides what a file's facts are (discovery: which files, which language). */
+const EXTRACTOR_DIRS = ['discover', 'frontends', 'parse', 'facts'];
 
 /** ...and whose code decides what a judgement is, given the facts. */
 const ANALYSIS_DIRS = ['analysis', 'rules', 'facts'];

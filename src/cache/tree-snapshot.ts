@@ -10,9 +10,10 @@
 // A file whose modification time is too close to the moment the snapshot was
 // taken is never trusted by its stamp alone ("racy git"): it could have
 // changed again within the file system's timestamp granularity.
-import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { digest, readChecked, writeChecked } from './checked-file.js';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { FileFacts } from '../facts/types.js';
 
 /** Bump when the layout changes. */
@@ -81,7 +82,7 @@ export class TreeSnapshot {
 
   /** The snapshot stored for this tree, or an empty one when there is none or it cannot be trusted. */
   static load(location: SnapshotLocation): TreeSnapshot {
-    const index = readChecked(location.index, location.id);
+    const index = readChecked(location.index, FORMAT, location.id);
     if (!index || index.fields.length !== 3) return TreeSnapshot.empty();
     const [stampsLength, resultLength, factsDigest] = index.fields as [string, string, string];
     const sizes = [Number(stampsLength), Number(resultLength)];
@@ -128,7 +129,7 @@ export class TreeSnapshot {
   private lines(): Map<string, { raw: Buffer; parsed?: StoredFacts }> {
     if (this.factLines) return this.factLines;
     this.factLines = new Map();
-    const file = this.factsFile ? readChecked(this.factsFile.path, this.factsFile.digest, true) : undefined;
+    const file = this.factsFile ? readChecked(this.factsFile.path, FORMAT, this.factsFile.digest, true) : undefined;
     if (!file) return this.factLines;
     const body = file.body;
     for (let start = 0; start < body.length; ) {
@@ -179,13 +180,15 @@ export interface SnapshotLocation {
   index: string;
   /** The facts: read only when a file changed. */
   facts: string;
+  /** The directory listings of the last discovery. */
+  listings: string;
 }
 
 /** Where the snapshot of one audited tree lives: one per root and set of starting paths. */
 export function snapshotLocation(cacheDir: string, runPrefix: string, root: string, paths: readonly string[]): SnapshotLocation {
   const id = createHash('sha256').update(`${runPrefix}\0${root}\0${[...paths].sort().join('\0')}`).digest('hex');
   const base = join(cacheDir, 'trees', id.slice(0, 32));
-  return { id, index: `${base}.index`, facts: `${base}.facts` };
+  return { id, index: `${base}.index`, facts: `${base}.facts`, listings: `${base}.dirs` };
 }
 
 /**
@@ -206,54 +209,43 @@ export function writeSnapshot(location: SnapshotLocation, sections: Sections & {
     }
     const facts = Buffer.concat(lines);
     factsDigest = digest(facts);
-    writeChecked(location.facts, factsDigest, [], facts);
+    writeChecked(location.facts, FORMAT, factsDigest, [], facts);
   }
   const stamps = Buffer.from(JSON.stringify({ takenAt: sections.takenAt, stamps: sections.stamps }), 'utf8');
   const packages = Buffer.from(JSON.stringify(sections.packages), 'utf8');
-  writeChecked(location.index, location.id, [String(stamps.length), String(packages.length), factsDigest], Buffer.concat([stamps, packages]));
+  writeChecked(location.index, FORMAT, location.id, [String(stamps.length), String(packages.length), factsDigest], Buffer.concat([stamps, packages]));
 }
 
-/** A file of one header line (`FORMAT id digest fields...`) and a body the digest covers. */
-function writeChecked(path: string, id: string, fields: string[], body: Buffer): void {
-  const header = Buffer.from(`${[FORMAT, id, digest(body), ...fields].join(' ')}\n`, 'latin1');
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  mkdirSync(join(path, '..'), { recursive: true });
-  try {
-    const fd = openSync(tmp, 'w');
-    try {
-      writeSync(fd, header);
-      writeSync(fd, body);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
-}
+/** Snapshots kept per cache directory: one per audited tree and leakaudit version; the least recently written go. */
+const KEEP_SNAPSHOTS = 16;
 
 /**
- * The body and extra header fields of a checked file, or undefined when it is
- * missing, for another id, truncated or corrupt. With `idIsDigest`, the id
- * expected is the body's digest itself.
+ * Removes the files of all but the most recently written snapshots (each code
+ * or model change starts new ones). Best effort: a file another run removes
+ * first, or cannot be removed, is left to the next run.
  */
-function readChecked(path: string, id: string, idIsDigest = false): { body: Buffer; fields: string[] } | undefined {
-  let bytes: Buffer;
+export function pruneSnapshots(location: SnapshotLocation): void {
+  const dir = dirname(location.index);
+  let names: string[];
   try {
-    bytes = readFileSync(path);
+    names = readdirSync(dir);
   } catch {
-    return undefined;
+    return;
   }
-  const newline = bytes.indexOf(0x0a);
-  if (newline < 0) return undefined;
-  const [format, storedId, sum, ...fields] = bytes.subarray(0, newline).toString('latin1').split(' ');
-  const body = bytes.subarray(newline + 1);
-  if (format !== FORMAT || storedId !== id || (idIsDigest && sum !== id) || digest(body) !== sum) return undefined;
-  return { body, fields };
-}
-
-/** Detects truncation and corruption. sha256 runs in hardware on current x86 and ARM: about 1.5 GB/s. */
-function digest(data: Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  const newest = new Map<string, number>();
+  for (const name of names) {
+    const id = name.slice(0, name.indexOf('.'));
+    try {
+      newest.set(id, Math.max(newest.get(id) ?? 0, statSync(join(dir, name)).mtimeMs));
+    } catch {
+      /* gone already */
+    }
+  }
+  if (newest.size <= KEEP_SNAPSHOTS) return;
+  const keep = new Set([...newest].sort((a, b) => b[1] - a[1]).slice(0, KEEP_SNAPSHOTS).map(([id]) => id));
+  keep.add(basename(location.index).slice(0, basename(location.index).indexOf('.')));
+  for (const name of names) {
+    if (keep.has(name.slice(0, name.indexOf('.')))) continue;
+    rmSync(join(dir, name), { force: true });
+  }
 }

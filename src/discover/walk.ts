@@ -4,6 +4,7 @@ import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'no
 import { join, relative, resolve, sep } from 'node:path';
 import ignore from 'ignore';
 import { isTestPath, languageOf, type LanguageInfo } from './language.js';
+import { RACY_MS, sameIgnoreFiles, type DirListing, type Listings, type Stamp } from './listings.js';
 
 /** Directories that hold build output, dependencies or vendored code. */
 const MANIFEST = /^(Cargo\.toml|package\.json)$/;
@@ -34,6 +35,8 @@ export interface DiscoverOptions {
   maxFileBytes: number;
   exclude?: string[];
   include?: string[];
+  /** The last run's directory listings: unchanged directories are not listed again. */
+  listings?: Listings;
 }
 
 export interface Discovery {
@@ -41,12 +44,19 @@ export interface Discovery {
   skipped: SkippedFile[];
   /** Manifests found: Cargo.toml, package.json (absolute paths). */
   manifests: string[];
+  /** This run's directory listings, for the next run. */
+  listings: Listings;
+  /** Directories listed afresh (not answered by the last listings). */
+  relisted: number;
 }
 
 export async function discover(opts: DiscoverOptions): Promise<Discovery> {
   const root = resolve(opts.root);
-  const out: Discovery = { files: [], skipped: [], manifests: [] };
+  const takenAt = Date.now();
+  const out: Discovery = { files: [], skipped: [], manifests: [], listings: { takenAt, dirs: {}, above: {} }, relisted: 0 };
+  const previous = opts.listings;
   const userIgnore = ignore().add(opts.exclude ?? []);
+  const excluding = (opts.exclude ?? []).length > 0;
   const includeOnly = opts.include && opts.include.length > 0 ? ignore().add(opts.include) : undefined;
   const rel = (abs: string): string => relative(root, abs).split(sep).join('/');
   let listed = 0;
@@ -56,7 +66,7 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
     if (/(^|\/)(Cargo\.toml|package\.json)$/.test(relPath)) out.manifests.push(abs);
     const info = languageOf(relPath);
     if (!info) return;
-    if (userIgnore.ignores(relPath)) return;
+    if (excluding && userIgnore.ignores(relPath)) return;
     if (includeOnly && !includeOnly.ignores(relPath)) return;
     if (/\.min\.[cm]?js$|[-.]bundle\.[cm]?js$/.test(relPath)) {
       out.skipped.push({ relPath, reason: 'minified or bundled file' });
@@ -72,52 +82,95 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
   // Synchronous on purpose: a directory listing or a stat costs a few
   // microseconds in the calling thread, several times that through the thread
   // pool. Symbolic links are never followed, so no directory is reached twice.
-  async function visitDir(abs: string, relDir: string, rules: ScopedIgnore[]): Promise<void> {
-    let entries;
-    try {
-      entries = readdirSync(abs, { withFileTypes: true });
-    } catch (err) {
-      out.skipped.push({ relPath: relDir || '.', reason: `cannot list directory: ${errorCode(err)}` });
-      return;
-    }
-    // Only ignore files this directory really has: no failed reads per directory.
-    const local = readIgnoreFile(abs, new Set(entries.filter((e) => e.isFile()).map((e) => e.name)));
-    const active = local ? [...rules, local.withBase(relDir)] : rules;
-    const subdirs: { abs: string; relPath: string }[] = [];
-    for (const entry of entries) {
-      const name = entry.name;
-      const relPath = relDir ? `${relDir}/${name}` : name;
-      // Like git and ripgrep, symbolic links are not followed: a linked tree is
-      // audited at its real path, and loops or links out of the root cannot happen.
-      if (entry.isSymbolicLink()) {
-        if (!active.some((r) => r.ignored(relPath, false))) out.skipped.push({ relPath, reason: 'symbolic link (not followed)' });
-        continue;
-      }
-      const isDir = entry.isDirectory();
-      if (isDir && ALWAYS_SKIPPED_DIRS.has(name)) continue;
-      if (!isDir && !entry.isFile()) continue;
-      // Only sources and manifests matter: other files are never stat'ed or matched.
-      const manifest = !isDir && MANIFEST.test(name);
-      if (!isDir && !manifest && !languageOf(name)) continue;
-      if (active.some((r) => r.ignored(relPath, isDir))) continue;
-      const child = join(abs, name);
-      if (isDir) {
-        if (!userIgnore.ignores(`${relPath}/`)) subdirs.push({ abs: child, relPath });
-        continue;
-      }
-      let st: { size: number; mtimeMs: number; ino: number };
+  // `rules` is asked for only when the directory (or one below it) must be
+  // listed: an unchanged tree never reads an ignore file. `trusted`: the
+  // ignore files above are the same as when the last listings were taken.
+  async function visitDir(abs: string, relDir: string, rules: () => ScopedIgnore[], trusted: boolean): Promise<void> {
+    const listing = listDir(abs, relDir, rules, trusted);
+    if (!listing) return;
+    out.listings.dirs[relDir] = listing.entry;
+    // Plain concatenation: `abs` is already normalised, and path.join costs more than the stat on big trees.
+    const dirPrefix = abs.endsWith(sep) ? abs : `${abs}${sep}`;
+    const at = (name: string): { abs: string; relPath: string } => ({ abs: `${dirPrefix}${name}`, relPath: relDir ? `${relDir}/${name}` : name });
+    for (const name of listing.entry.links) out.skipped.push({ relPath: at(name).relPath, reason: 'symbolic link (not followed)' });
+    for (const name of listing.entry.files) {
+      const { abs: child, relPath } = at(name);
+      let st: Stamp;
       try {
         st = statSync(child);
       } catch (err) {
         const hint = name.includes('\uFFFD') ? ' (file name is not valid UTF-8)' : '';
-        if (!manifest) out.skipped.push({ relPath, reason: `cannot read: ${errorCode(err)}${hint}` });
+        if (!MANIFEST.test(name)) out.skipped.push({ relPath, reason: `cannot read: ${errorCode(err)}${hint}` });
         continue;
       }
       visitFile(child, relPath, st);
     }
     // Let timers and signals through now and then on very large trees.
     if (++listed % 256 === 0) await new Promise((r) => setImmediate(r));
-    for (const d of subdirs) await visitDir(d.abs, d.relPath, active);
+    let local: ScopedIgnore[] | undefined;
+    const inner = (): ScopedIgnore[] => {
+      if (!local) {
+        const own = readIgnoreFile(abs, new Set(Object.keys(listing.entry.ignoreFiles)));
+        local = own ? [...rules(), own.withBase(relDir)] : rules();
+      }
+      return local;
+    };
+    for (const name of listing.entry.subdirs) {
+      const d = at(name);
+      await visitDir(d.abs, d.relPath, inner, listing.trustChildren);
+    }
+  }
+
+  /** The directory's listing: the last run's when nothing it depends on changed, else a fresh one. */
+  function listDir(abs: string, relDir: string, rules: () => ScopedIgnore[], trusted: boolean): { entry: DirListing; trustChildren: boolean } | undefined {
+    const cached = trusted ? previous?.dirs[relDir] : undefined;
+    let dirStamp: Stamp | undefined;
+    if (cached) {
+      try {
+        dirStamp = statSync(abs);
+      } catch {
+        dirStamp = undefined;
+      }
+      if (dirStamp && dirStamp.mtimeMs === cached.mtimeMs && dirStamp.ino === cached.ino && cached.mtimeMs < previous!.takenAt - RACY_MS) {
+        if (sameIgnoreFiles(cached.ignoreFiles, ignoreStamps(abs, Object.keys(cached.ignoreFiles)))) return { entry: cached, trustChildren: true };
+      }
+    }
+    out.relisted++;
+    let entries;
+    try {
+      dirStamp ??= statSync(abs);
+      entries = readdirSync(abs, { withFileTypes: true });
+    } catch (err) {
+      out.skipped.push({ relPath: relDir || '.', reason: `cannot list directory: ${errorCode(err)}` });
+      return undefined;
+    }
+    const ignoreNames = entries.filter((e) => e.isFile() && IGNORE_FILES.includes(e.name)).map((e) => e.name);
+    const ignoreFiles = ignoreStamps(abs, ignoreNames);
+    // Only ignore files this directory really has: no failed reads per directory.
+    const own = readIgnoreFile(abs, new Set(ignoreNames));
+    const active = own ? [...rules(), own.withBase(relDir)] : rules();
+    const entry: DirListing = { mtimeMs: dirStamp.mtimeMs, ino: dirStamp.ino, ignoreFiles, subdirs: [], files: [], links: [] };
+    for (const e of entries) {
+      const name = e.name;
+      const relPath = relDir ? `${relDir}/${name}` : name;
+      // Like git and ripgrep, symbolic links are not followed: a linked tree is
+      // audited at its real path, and loops or links out of the root cannot happen.
+      if (e.isSymbolicLink()) {
+        if (!active.some((r) => r.ignored(relPath, false))) entry.links.push(name);
+        continue;
+      }
+      const isDir = e.isDirectory();
+      if (isDir && ALWAYS_SKIPPED_DIRS.has(name)) continue;
+      if (!isDir && !e.isFile()) continue;
+      // Only sources and manifests matter: other files are never stat'ed or matched.
+      if (!isDir && !MANIFEST.test(name) && !languageOf(name)) continue;
+      if (active.some((r) => r.ignored(relPath, isDir))) continue;
+      if (isDir) {
+        if (!excluding || !userIgnore.ignores(`${relPath}/`)) entry.subdirs.push(name);
+      } else entry.files.push(name);
+    }
+    // The ignore files below were read under this directory's: if those changed, nothing below can be trusted.
+    return { entry, trustChildren: trusted && cached !== undefined && sameIgnoreFiles(cached.ignoreFiles, ignoreFiles) };
   }
 
   const seenStarts = new Set<string>();
@@ -144,7 +197,14 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
     if (seenStarts.has(real)) continue;
     seenStarts.add(real);
     const target = statSync(abs, { throwIfNoEntry: false });
-    if (target?.isDirectory()) await visitDir(abs, rel(abs), parentIgnores(root, abs));
+    if (target?.isDirectory()) {
+      // Ignore files between the root and a start below it apply too: their stamps decide whether the listings stand.
+      const aboveStamps = ignoreFilesAbove(root, abs);
+      out.listings.above[rel(abs)] = aboveStamps;
+      const previousAbove = previous?.above[rel(abs)];
+      let above: ScopedIgnore[] | undefined;
+      await visitDir(abs, rel(abs), () => (above ??= parentIgnores(root, abs)), previousAbove !== undefined && sameIgnoreFiles(previousAbove, aboveStamps));
+    }
     else if (target?.isFile()) visitFile(abs, rel(abs) || abs.split(sep).pop()!, target);
   }
   // Order everything for deterministic output; a file reached from two starting paths counts once.
@@ -160,9 +220,24 @@ interface ScopedIgnore {
   ignored(relPath: string, isDir: boolean): boolean;
 }
 
+const IGNORE_FILES = ['.gitignore', '.ignore', '.leakauditignore'];
+
+function ignoreStamps(dir: string, names: readonly string[]): Record<string, Stamp> {
+  const stamps: Record<string, Stamp> = {};
+  for (const name of names) {
+    try {
+      const st = statSync(join(dir, name));
+      stamps[name] = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
+    } catch {
+      /* gone: the stamps differ from the listing's, so the directory is listed again */
+    }
+  }
+  return stamps;
+}
+
 function readIgnoreFile(dir: string, present?: ReadonlySet<string>): { withBase(base: string): ScopedIgnore } | undefined {
   const texts: string[] = [];
-  for (const name of ['.gitignore', '.ignore', '.leakauditignore']) {
+  for (const name of IGNORE_FILES) {
     if (present && !present.has(name)) continue;
     let text: string | undefined;
     try {
@@ -185,6 +260,19 @@ function readIgnoreFile(dir: string, present?: ReadonlySet<string>): { withBase(
       };
     },
   };
+}
+
+/** Stamps of the ignore files in the directories from the root down to (not including) `start`, by path. */
+function ignoreFilesAbove(root: string, start: string): Record<string, Stamp> {
+  const stamps: Record<string, Stamp> = {};
+  if (!isInside(start, root) || start === root) return stamps;
+  const parts = relative(root, start).split(sep);
+  let dir = root;
+  for (let i = 0; i < parts.length; i++) {
+    for (const [name, stamp] of Object.entries(ignoreStamps(dir, IGNORE_FILES))) stamps[join(dir, name)] = stamp;
+    dir = join(dir, parts[i]!);
+  }
+  return stamps;
 }
 
 /** .gitignore files between the root and a starting directory below it. */

@@ -8,8 +8,10 @@ import type { DiscoveredFile } from '../discover/walk.js';
 import type { ResourceModel } from '../models/schema.js';
 import { entryKey, runKeyPrefix } from '../cache/cache-key.js';
 import { rememberFingerprintsIn } from '../cache/extractor-fingerprint.js';
+import { digest, readChecked, writeChecked } from '../cache/checked-file.js';
+import type { Listings } from '../discover/listings.js';
 import { probeWritable, readEntry, sha256 } from '../cache/fact-cache.js';
-import { snapshotLocation, TreeSnapshot, writeSnapshot, type StampedFile, type StoredFacts, type StoredPackage } from '../cache/tree-snapshot.js';
+import { pruneSnapshots, snapshotLocation, TreeSnapshot, writeSnapshot, type StampedFile, type StoredFacts, type StoredPackage } from '../cache/tree-snapshot.js';
 import { refusal } from '../parse/decode.js';
 import type { CacheTarget, ExtractionJob, FaultInjection, JobResult } from '../parse/extraction-job.js';
 import { timedOut, type FileOutcome } from '../parse/outcome.js';
@@ -195,6 +197,10 @@ export interface OpenCache {
   storedPackage(dir: string, key: string): unknown;
   /** Facts by cache key, from the snapshot or the per-file entry. */
   storedFacts(key: string): StoredFacts | undefined;
+  /** The last run's directory listings, when they were taken with the same excludes. */
+  listings(excludes: readonly string[]): Listings | undefined;
+  /** Stores this run's directory listings; returns an errno code on failure. */
+  saveListings(excludes: readonly string[], listings: Listings): string | undefined;
   /** Counts files of a reused package as cache hits read from their stamps. */
   countUnread(files: number): void;
   /** Stores the tree snapshot; returns an errno code on failure. */
@@ -221,6 +227,9 @@ export interface SnapshotFile {
  * facts file is rewritten.
  */
 const FEW_FILES = 32;
+
+/** Bump when the directory listings' layout changes. */
+const LISTINGS_FORMAT = 'LAD1';
 
 function openCache(dir: string, modelsVersion: string, tree: ExtractionSettings['tree']): OpenCache {
   const problem = probeWritable(dir);
@@ -270,6 +279,26 @@ function openCache(dir: string, modelsVersion: string, tree: ExtractionSettings[
       return out;
     },
     storedPackage: (pkg, key) => snapshot.packageResult(pkg, key),
+    listings(excludes) {
+      if (!location) return undefined;
+      const file = readChecked(location.listings, LISTINGS_FORMAT, location.id);
+      if (!file || file.fields[0] !== digest(Buffer.from(JSON.stringify(excludes)))) return undefined;
+      try {
+        const listings = JSON.parse(file.body.toString('utf8')) as Listings;
+        return listings && typeof listings.takenAt === 'number' && listings.dirs && listings.above ? listings : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    saveListings(excludes, listings) {
+      if (!location || problem) return undefined;
+      try {
+        writeChecked(location.listings, LISTINGS_FORMAT, location.id, [digest(Buffer.from(JSON.stringify(excludes)))], Buffer.from(JSON.stringify(listings)));
+        return undefined;
+      } catch (err) {
+        return (err as NodeJS.ErrnoException).code ?? String(err);
+      }
+    },
     storedFacts,
     countUnread(n) {
       this.hits += n;
@@ -292,6 +321,7 @@ function openCache(dir: string, modelsVersion: string, tree: ExtractionSettings[
       const facts = keepFacts ? undefined : new Map(files.filter((f) => f.key !== undefined).map((f) => [f.key!, f.facts]));
       try {
         writeSnapshot(location, { takenAt, stamps, packages, ...(facts ? { facts } : {}) }, snapshot);
+        pruneSnapshots(location);
         return undefined;
       } catch (err) {
         return (err as NodeJS.ErrnoException).code ?? String(err);

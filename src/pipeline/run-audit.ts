@@ -134,13 +134,18 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   let extraction: Awaited<ReturnType<typeof extractFiles>> | undefined;
   let todo: number[];
   try {
+    const excludes = opts.exclude ?? [];
+    const listings = cache?.listings(excludes);
     discovery = await discover({
       root,
       paths: opts.paths.length > 0 ? opts.paths : [root],
       maxFileBytes: opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
       ...(opts.exclude ? { exclude: opts.exclude } : {}),
       ...(opts.include ? { include: opts.include } : {}),
+      ...(listings ? { listings } : {}),
     });
+    // Unchanged directories need not be listed next time either.
+    if (cache && discovery.relisted > 0) cache.saveListings(excludes, discovery.listings);
     discovered = performance.now();
     const found = discovery.files;
     const base = judgementBase(models.version, judgeOptions);

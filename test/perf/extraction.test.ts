@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAudit, type AuditOptions, type AuditResult } from '../../src/pipeline/run-audit.js';
-import { REPO } from '../helpers.js';
+import { makeTree, REPO } from '../helpers.js';
 import { makeGeneratedTree } from './generated-tree.js';
 
 const FIXTURES = join(REPO, 'src', 'rules');
@@ -248,13 +248,18 @@ describe('the tree snapshot', () => {
     const cacheDir = await warmed();
     const added = join(root, 'src/added.rs');
     writeFileSync(added, 'pub fn more() { tokio::spawn(async { loop {} }); }\n');
-    age(root);
+    // A new entry gives its directory a new modification time (old enough to trust).
+    const tenMinutesAgo = new Date(Date.now() - 600_000);
+    utimesSync(added, tenMinutesAgo, tenMinutesAgo);
+    utimesSync(join(root, 'src'), tenMinutesAgo, tenMinutesAgo);
     try {
       const withAdded = await runAudit({ paths: [root], jobs: 0, cacheDir });
       expect(withAdded.extraction.parsed).toBe(1);
       expect(comparable(withAdded)).toEqual(comparable(await runAudit({ paths: [root], jobs: 0 })));
     } finally {
       rmSync(added);
+      const fiveMinutesAgo = new Date(Date.now() - 300_000);
+      utimesSync(join(root, 'src'), fiveMinutesAgo, fiveMinutesAgo);
     }
     const afterDelete = await runAudit({ paths: [root], jobs: 0, cacheDir });
     expect(afterDelete.extraction.parsed).toBe(0);
@@ -373,5 +378,19 @@ describe('the worker pool', () => {
     } finally {
       await pool.close();
     }
+  });
+});
+
+describe('cache housekeeping', () => {
+  it('keeps the snapshots of the most recently audited trees only', async () => {
+    const cacheDir = tempDir();
+    const trees = Array.from({ length: 18 }, () => {
+      const root = makeTree({ 'src/lib.rs': 'pub fn f() {}\n' });
+      temps.push(root);
+      return root;
+    });
+    for (const root of trees) await runAudit({ paths: [root], jobs: 0, cacheDir });
+    const ids = new Set(readdirSync(join(cacheDir, 'trees')).map((n) => n.slice(0, n.indexOf('.'))));
+    expect(ids.size).toBe(16);
   });
 });

@@ -1,0 +1,51 @@
+// Cache files that detect their own truncation and corruption: one header
+// line (format, id, digest of the body, extra fields), then the body; written
+// to a temporary file and renamed into place, so a reader never sees half.
+import { randomBytes, createHash } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** A file of one header line (`FORMAT id digest fields...`) and a body the digest covers. */
+export function writeChecked(path: string, format: string, id: string, fields: string[], body: Buffer): void {
+  const header = Buffer.from(`${[format, id, digest(body), ...fields].join(' ')}\n`, 'latin1');
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  mkdirSync(join(path, '..'), { recursive: true });
+  try {
+    const fd = openSync(tmp, 'w');
+    try {
+      writeSync(fd, header);
+      writeSync(fd, body);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+/**
+ * The body and extra header fields of a checked file, or undefined when it is
+ * missing, for another id, truncated or corrupt. With `idIsDigest`, the id
+ * expected is the body's digest itself.
+ */
+export function readChecked(path: string, format: string, id: string, idIsDigest = false): { body: Buffer; fields: string[] } | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch {
+    return undefined;
+  }
+  const newline = bytes.indexOf(0x0a);
+  if (newline < 0) return undefined;
+  const [storedFormat, storedId, sum, ...fields] = bytes.subarray(0, newline).toString('latin1').split(' ');
+  const body = bytes.subarray(newline + 1);
+  if (storedFormat !== format || storedId !== id || (idIsDigest && sum !== id) || digest(body) !== sum) return undefined;
+  return { body, fields };
+}
+
+/** Detects truncation and corruption. sha256 runs in hardware on current x86 and ARM: about 1.5 GB/s. */
+export function digest(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}

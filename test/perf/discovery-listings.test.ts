@@ -1,0 +1,118 @@
+// Discovery reuses the last run's directory listings: only directories whose
+// modification time or ignore files changed are listed again. Every change a
+// listing depends on must be noticed, or files would be missed or audited
+// against the wrong ignore rules.
+import { mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { discover, type Discovery } from '../../src/discover/walk.js';
+import { makeTree } from '../helpers.js';
+
+const temps: string[] = [];
+afterAll(() => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
+
+const LONG_AGO = new Date(Date.now() - 3_600_000);
+
+/** Every file and directory written long ago: their stamps can be trusted. */
+function age(root: string): void {
+  for (const f of readdirSync(root, { recursive: true, encoding: 'utf8' })) utimesSync(join(root, f), LONG_AGO, LONG_AGO);
+  utimesSync(root, LONG_AGO, LONG_AGO);
+}
+
+/** Writes a file and gives it, and the directory it landed in, an old but new modification time. */
+function write(root: string, rel: string, content: string, when = new Date(Date.now() - 600_000)): void {
+  const abs = join(root, rel);
+  mkdirSync(dirname(abs), { recursive: true });
+  writeFileSync(abs, content);
+  utimesSync(abs, when, when);
+  utimesSync(dirname(abs), when, when);
+}
+
+function tree(): string {
+  const root = makeTree({
+    'src/a.rs': 'fn a() {}\n',
+    'src/deep/b.rs': 'fn b() {}\n',
+    'src/deep/gen.rs': 'fn gen() {}\n',
+    'web/app.ts': 'export const x = 1;\n',
+    'web/.gitignore': 'ignored.ts\n',
+    'web/ignored.ts': 'export const y = 2;\n',
+    'README.md': '# not source\n',
+    '.gitignore': '*.tmp\n',
+  });
+  temps.push(root);
+  age(root);
+  return root;
+}
+
+async function run(root: string, listings?: Discovery['listings'], paths = [root], exclude?: string[]): Promise<Discovery> {
+  return discover({ root, paths, maxFileBytes: 1 << 20, ...(listings ? { listings } : {}), ...(exclude ? { exclude } : {}) });
+}
+
+const paths = (d: Discovery): string[] => d.files.map((f) => f.relPath);
+
+describe('directory listings', () => {
+  it('lists nothing again when nothing changed, and finds the same files', async () => {
+    const root = tree();
+    const first = await run(root);
+    const again = await run(root, first.listings);
+    expect(again.relisted).toBe(0);
+    expect(paths(again)).toEqual(paths(first));
+    expect(paths(first)).toEqual(['src/a.rs', 'src/deep/b.rs', 'src/deep/gen.rs', 'web/app.ts']);
+  });
+
+  it('finds a file added to a directory, and stops finding a deleted one', async () => {
+    const root = tree();
+    const first = await run(root);
+    write(root, 'src/deep/c.rs', 'fn c() {}\n');
+    const added = await run(root, first.listings);
+    expect(added.relisted).toBe(1);
+    expect(paths(added)).toContain('src/deep/c.rs');
+    rmSync(join(root, 'src/deep/b.rs'));
+    utimesSync(join(root, 'src/deep'), new Date(Date.now() - 300_000), new Date(Date.now() - 300_000));
+    const removed = await run(root, added.listings);
+    expect(paths(removed)).not.toContain('src/deep/b.rs');
+  });
+
+  it('applies an ignore file whose content changed to its whole subtree', async () => {
+    const root = tree();
+    const first = await run(root);
+    // An existing ignore file rewritten in place: the directory's own modification time stays the same.
+    writeFileSync(join(root, '.gitignore'), '*.tmp\ngen.rs\n');
+    utimesSync(join(root, '.gitignore'), new Date(Date.now() - 600_000), new Date(Date.now() - 600_000));
+    utimesSync(root, LONG_AGO, LONG_AGO);
+    const after = await run(root, first.listings);
+    expect(paths(after)).not.toContain('src/deep/gen.rs');
+    expect(paths(after)).toContain('src/deep/b.rs');
+  });
+
+  it('applies a changed ignore file between the root and a starting path', async () => {
+    const root = tree();
+    const start = [join(root, 'src')];
+    const first = await run(root, undefined, start);
+    expect(paths(first)).toContain('src/deep/gen.rs');
+    write(root, '.gitignore', '*.tmp\ngen.rs\n');
+    utimesSync(root, LONG_AGO, LONG_AGO);
+    const after = await run(root, first.listings, start);
+    expect(paths(after)).not.toContain('src/deep/gen.rs');
+  });
+
+  it('does not trust a directory changed just before the listings were taken', async () => {
+    const root = tree();
+    write(root, 'src/late.rs', 'fn late() {}\n', new Date());
+    const first = await run(root);
+    const again = await run(root, first.listings);
+    expect(again.relisted).toBeGreaterThanOrEqual(1);
+    expect(paths(again)).toEqual(paths(first));
+  });
+
+  it('lists again, with the excludes, when the excludes differ', async () => {
+    const root = tree();
+    const first = await run(root);
+    // The pipeline keys stored listings by their excludes; discovery given none lists everything.
+    const excluded = await run(root, undefined, [root], ['src/deep/']);
+    expect(paths(excluded)).toEqual(['src/a.rs', 'web/app.ts']);
+    expect(first.relisted).toBeGreaterThan(0);
+  });
+});
