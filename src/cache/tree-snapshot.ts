@@ -1,11 +1,11 @@
-// The tree snapshot: what the last run saw of one audited tree, in one cache
-// file: each file's size, modification time and inode with the cache key of
-// its facts (or the reason it was refused), the facts themselves, and the
-// judged result. A warm run answers an unchanged file from its stamp without
-// reading it (as git's index does); when no file changed at all and the
-// judgement inputs are the same, it reuses the result without loading a fact.
-// The per-file entries (fact-cache.ts) stay the ground truth: a snapshot that
-// is missing, stale, truncated or corrupt only costs speed.
+// The tree snapshot: what the last run saw of one audited tree. The index
+// holds each file's size, modification time and inode with the cache key of
+// its facts (or the reason it was refused), and each package's judged result;
+// the facts file holds the facts, one line per file. A warm run answers an
+// unchanged file from its stamp without reading it (as git's index does); a
+// package none of whose files changed keeps its judged result without a fact
+// being loaded. The per-file entries (fact-cache.ts) stay the ground truth: a
+// snapshot that is missing, stale, truncated or corrupt only costs speed.
 //
 // A file whose modification time is too close to the moment the snapshot was
 // taken is never trusted by its stamp alone ("racy git"): it could have
