@@ -6,11 +6,14 @@ import { kids, line, shortText, walk, same } from '../shared/tree.js';
 import { FUNCTION_TYPES, LOOP_TYPES, functionName, isInlineCallback, parameterNames, bodyOf } from './functions.js';
 import { memberPath, qualifiedNames, unwrap } from './qualify.js';
 import { numberOf, type FileScope } from './scope.js';
+import type { NodeIndex } from './node-index.js';
 
 const CANCEL_WORDS = /abort|cancel|shutdown|shutting|stop|terminat|quit|exit|closed|closing|running|alive|active|dispos|destroy|done|finish|signal|disconnect|enabled|isOpen|started|paused/i;
 
 export interface BodyContext {
   scope: FileScope;
+  /** The file's indexed nodes, for walks that look only at some types. */
+  index: NodeIndex;
   /** Is this call a period source (sleep, delay, a timeout promise) according to the models? */
   isPeriodCall(call: SyntaxNode): boolean;
 }
@@ -56,13 +59,17 @@ export function analyseFunctionBody(body: SyntaxNode, ctx: BodyContext, outer: R
   return facts;
 }
 
+/** Types `findLongLivedLoop` looks at: loops, and the nested functions `ownWalk` leaves out. */
+const LOOP_SEARCH_TYPES = [...FUNCTION_TYPES, ...LOOP_TYPES];
+
+/** The first loop that runs until stopped, outside nested functions (`ownWalk` over the index). */
 function findLongLivedLoop(body: SyntaxNode, ctx: BodyContext): FoundLoop | undefined {
   let found: FoundLoop | undefined;
-  ownWalk(body, (node) => {
-    if (found) return false;
-    if (!LOOP_TYPES.has(node.type)) return true;
+  ctx.index.walk(body, LOOP_SEARCH_TYPES, (node, type) => {
+    if (!same(node, body) && FUNCTION_TYPES.has(type) && !isInlineCallback(node, type)) return false;
+    if (!LOOP_TYPES.has(type)) return true;
     found = classifyLoop(node, ctx);
-    return !found;
+    return found ? 'stop' : true;
   });
   return found;
 }

@@ -4,15 +4,18 @@ import type { Acquisition, BodyFacts, FileFacts, HandleFate, Owner, Release } fr
 import { emptyFileFacts } from '../../facts/empty.js';
 import type { ResourceModel } from '../../models/schema.js';
 import { parseSuppressions, type CommentSpan } from '../shared/suppressions.js';
+import { lineCount, splitLines } from '../shared/lines.js';
 import { firstLine, kids, line, shortText, siteOf, walk, same } from '../shared/tree.js';
 import { analyseFunctionBody, consumingLoopBody, intervalBody, outerNames, rearmBody, type BodyContext } from './body.js';
-import { CLASS_TYPES, FUNCTION_TYPES, MODULE_CONTEXT, bodyOf, childContext, className, describeFunction, functionName, isAsync, isInlineCallback, type Enclosing, type FunctionContext } from './functions.js';
+import { CLASS_TYPES, FUNCTION_TYPES, LOOP_TYPES, MODULE_CONTEXT, bodyOf, childContext, className, describeFunction, functionName, isInlineCallback, mayCallEffectHooks, type Enclosing, type FunctionContext } from './functions.js';
 import { Declarations, fateOf, type FateContext } from './handles.js';
-import { listenerFacts, registrationKey, subscriptionFacts, type ListenerContext } from './listeners.js';
+import { listenerFacts, registrationKey, Removal, subscriptionFacts, type ListenerContext } from './listeners.js';
 import { bindingText, CallMatcher, type CallMatch } from './match.js';
+import { CallSite } from './call-site.js';
 import { collectClass, moduleOwner, type ClassInfo } from './owners.js';
 import { memberPath, unwrap } from './qualify.js';
-import { ScopeCollector, thisPath } from './scope.js';
+import { EnclosingStack, NodeIndex } from './node-index.js';
+import { SCOPE_NODE_TYPES, ScopeCollector, thisPath } from './scope.js';
 
 export interface TypescriptFrontendInput {
   path: string;
@@ -23,46 +26,105 @@ export interface TypescriptFrontendInput {
 }
 
 interface Collected {
-  calls: { node: SyntaxNode; ctx: FunctionContext }[];
+  calls: { node: SyntaxNode; site: CallSite; ctx: FunctionContext }[];
   functions: { node: SyntaxNode; ctx: FunctionContext }[];
   classes: SyntaxNode[];
+}
+
+/**
+ * Node types the main pass acts on: what it collects, what changes the function
+ * context (`childContext`), and what the scope collector reads; the types later
+ * walks over the index look for (assignments, declarations); and the `async`
+ * keyword, which tells the async functions. Comments only carry suppressions,
+ * and a suppression needs the marker in the source.
+ */
+export function mainNodeTypes(source: string): readonly string[] {
+  return source.includes('leakaudit-ignore') ? MAIN_NODE_TYPES_WITH_COMMENTS : MAIN_NODE_TYPES;
+}
+
+const MAIN_NODE_TYPES: readonly string[] = [
+  ...new Set(['ERROR', 'call_expression', 'new_expression', 'assignment_expression', 'async', ...FUNCTION_TYPES, ...CLASS_TYPES, ...LOOP_TYPES, ...SCOPE_NODE_TYPES]),
+];
+const MAIN_NODE_TYPES_WITH_COMMENTS: readonly string[] = [...MAIN_NODE_TYPES, 'comment'];
+
+/** What the passes look up in the models. */
+interface ModelSets {
+  periodModels: ReadonlySet<string>;
+  releaseNames: ReadonlySet<string>;
+  listenerReleaseNames: ReadonlySet<string>;
+  floatingModel: ResourceModel | undefined;
+}
+
+/** Built once per model list: the same list comes with every file (see `modelsFor` in parse/extract-file.ts). */
+const setsByModels = new WeakMap<readonly ResourceModel[], ModelSets>();
+
+function modelSets(models: readonly ResourceModel[]): ModelSets {
+  let sets = setsByModels.get(models);
+  if (!sets) {
+    sets = {
+      periodModels: new Set(models.filter((m) => m.role === 'period').map((m) => m.id)),
+      releaseNames: new Set(models.filter((m) => m.role === 'acquire').flatMap((m) => m.releases)),
+      listenerReleaseNames: new Set(models.filter((m) => m.kind === 'listener').flatMap((m) => m.releases)),
+      floatingModel: models.find((m) => m.acquire.construct === 'floating-async-call'),
+    };
+    setsByModels.set(models, sets);
+  }
+  return sets;
 }
 
 export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   const { tree, source, models, path, isTestFile } = input;
   const root = tree.rootNode;
-  const lines = source.split(/\r\n|\r|\n/);
+  // The lines themselves only for snippets and suppressions: most files need just their count.
+  let lineList: string[] | undefined;
+  const lines = (): string[] => (lineList ??= splitLines(source));
   const scopeCollector = new ScopeCollector();
   const scope = scopeCollector.scope;
-  const facts: FileFacts = emptyFileFacts(path, 'typescript', lines.length, isTestFile);
+  const facts: FileFacts = emptyFileFacts(path, 'typescript', lineCount(source), isTestFile);
 
-  // One top-down walk collects everything the passes below need, each node with its
-  // function context (no parent lookups: every step up allocates a node wrapper).
+  // One pass over the nodes that matter, in pre-order, collects everything the passes
+  // below need, each node with its function context (no parent lookups: every step up
+  // allocates a node wrapper). The contexts of the enclosing nodes are kept on a stack.
   const collected: Collected = { calls: [], functions: [], classes: [] };
   const comments: CommentSpan[] = [];
-  const stack: { node: SyntaxNode; ctx: FunctionContext }[] = [{ node: root, ctx: MODULE_CONTEXT }];
-  while (stack.length > 0) {
-    const { node, ctx } = stack.pop()!;
-    const type = node.type;
+  const index = new NodeIndex(root, mainNodeTypes(source));
+  const contexts = new EnclosingStack<FunctionContext>();
+  /** Import statements: the scope collector reads them whole, nothing inside them is visited. */
+  const imports = new EnclosingStack<true>();
+  /** Ids of the nodes with an `async` keyword child (`isAsync`), from the keywords' parents. */
+  const asyncNodes = new Set<number>();
+  for (let i = 0; i < index.nodes.length; i++) {
+    const node = index.nodes[i]!;
+    const type = index.types[i]!;
+    if (type === 'async') {
+      const parent = node.parent;
+      if (parent) asyncNodes.add(parent.id);
+      continue;
+    }
+    scopeCollector.track(node, type);
+    imports.enter(node);
+    if (imports.depth > 0) continue;
+    contexts.enter(node);
+    const ctx = contexts.top() ?? MODULE_CONTEXT;
     if (type === 'comment') {
       // A marker quoted in a code span documents the syntax; it suppresses nothing.
       if (!/`[^`]*leakaudit-ignore/.test(node.text)) {
-        const before = lines[node.startPosition.row]!.slice(0, node.startPosition.column);
+        const before = lines()[node.startPosition.row]!.slice(0, node.startPosition.column);
         comments.push({ line: line(node), text: node.text, trailing: before.trim() !== '' });
       }
       continue;
     }
+    const site = type === 'call_expression' || type === 'new_expression' ? new CallSite(node, type) : undefined;
     if (type === 'ERROR') facts.parseErrors++;
-    else if (type === 'call_expression' || type === 'new_expression') collected.calls.push({ node, ctx });
+    else if (site) collected.calls.push({ node, site, ctx });
     else if (FUNCTION_TYPES.has(type)) collected.functions.push({ node, ctx });
     else if (CLASS_TYPES.has(type)) collected.classes.push(node);
-    if (!scopeCollector.visit(node)) continue;
-    const inner = childContext(node, ctx);
-    const children = node.namedChildren;
-    for (let i = children.length - 1; i >= 0; i--) {
-      const child = children[i];
-      if (child) stack.push({ node: child, ctx: inner });
+    if (!scopeCollector.visit(node, type, site)) {
+      imports.push(node, true);
+      continue;
     }
+    const inner = childContext(node, ctx, type, site);
+    if (inner !== ctx) contexts.push(node, inner);
   }
 
   scopeCollector.finish(root);
@@ -70,36 +132,46 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   const matcher = new CallMatcher(models, scope);
   const classes = new Map<string, ClassInfo>();
   for (const cls of collected.classes) {
-    const info = collectClass(cls, scope);
+    const info = collectClass(cls, scope, index);
     if (!classes.has(info.owner.name)) classes.set(info.owner.name, info);
   }
 
-  const described = new Map<string, Omit<Enclosing, 'context'>>();
-  /** What the function around `node` is, computed once per function. */
-  const describe = (node: SyntaxNode, ctx: FunctionContext): Enclosing => {
-    if (!ctx.fn) return describeFunction(node, ctx, scope, isTestFile);
-    const key = `${ctx.fn.startIndex}:${ctx.fn.endIndex}:${ctx.inTest}`;
-    let known = described.get(key);
+  const effectHooks = mayCallEffectHooks(source);
+  // Descriptions by function node and test flag: a description depends on nothing else (the
+  // class around a function is the same in all its contexts). Every context holds the node
+  // object of the pass, so the same function is always the same key.
+  const described = [new Map<SyntaxNode, Omit<Enclosing, 'context'>>(), new Map<SyntaxNode, Omit<Enclosing, 'context'>>()] as const;
+  /** What the function around `node` is, computed once per function: shared, not to be changed. */
+  const describeShared = (node: SyntaxNode, ctx: FunctionContext): Omit<Enclosing, 'context'> => {
+    if (!ctx.fn) return describeFunction(node, ctx, scope, isTestFile, effectHooks);
+    const byFunction = described[ctx.inTest ? 1 : 0];
+    let known = byFunction.get(ctx.fn);
     if (!known) {
-      const { context: _context, ...rest } = describeFunction(node, ctx, scope, isTestFile);
+      const { context: _context, ...rest } = describeFunction(node, ctx, scope, isTestFile, effectHooks);
       known = rest;
-      described.set(key, known);
+      byFunction.set(ctx.fn, known);
     }
-    return { ...known, context: ctx };
+    return known;
+  };
+  /** What the function around `node` is, with the context of `node`. */
+  const describe = (node: SyntaxNode, ctx: FunctionContext): Enclosing => {
+    if (!ctx.fn) return describeFunction(node, ctx, scope, isTestFile, effectHooks);
+    return { ...describeShared(node, ctx), context: ctx };
   };
 
-  const declarations = new Declarations();
-  const periodModels = new Set(models.filter((m) => m.role === 'period').map((m) => m.id));
+  const declarations = new Declarations(index);
+  const { periodModels, releaseNames, listenerReleaseNames, floatingModel } = modelSets(models);
   const noBindings = new Map<string, ResourceModel>();
   const bodyCtx: BodyContext = {
     scope,
+    index,
     isPeriodCall: (call) => matcher.match(call, noBindings).some((m) => periodModels.has(m.model.id)),
   };
 
   // Async functions whose body loops until stopped: started without `await`, they are background tasks.
   const looping = new Map<string, BodyFacts>();
   for (const { node: fn, ctx } of collected.functions) {
-    if (!isAsync(fn) || isInlineCallback(fn)) continue;
+    if (!asyncNodes.has(fn.id) || isInlineCallback(fn)) continue;
     const name = functionName(fn);
     const body = bodyOf(fn);
     if (name.startsWith('<') || !body || body.type !== 'statement_block') continue;
@@ -113,38 +185,44 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   // Names bound to acquired resources, for receiver rules (`pool.connect()` on a pg Pool).
   const bindings = new Map<string, ResourceModel>();
   const matches = new Map<SyntaxNode, CallMatch[]>();
-  for (const { node } of collected.calls) {
-    const found = matcher.match(node, bindings);
+  /** The last call after which `bindings` changed. */
+  let lastBinding = -1;
+  for (let i = 0; i < collected.calls.length; i++) {
+    const { node, site } = collected.calls[i]!;
+    const found = matcher.matchSite(site, bindings);
     if (found.length === 0) continue;
     matches.set(node, found);
     const acquire = found.find((m) => m.model.role === 'acquire');
     const target = acquire ? boundName(node) : undefined;
-    if (acquire && target) bindings.set(target, acquire.model);
+    if (acquire && target) {
+      bindings.set(target, acquire.model);
+      lastBinding = i;
+    }
   }
   // Method models whose receiver is bound later in the file (a field assigned in a later constructor).
-  for (const { node } of collected.calls) {
+  // Calls after the last binding were matched against the final bindings already: matching
+  // depends on nothing else, so they would not match now either.
+  for (let i = 0; i < lastBinding; i++) {
+    const { node, site } = collected.calls[i]!;
     if (matches.has(node)) continue;
-    const found = matcher.match(node, bindings).filter((m) => m.model.acquire.receiver);
+    const found = matcher.matchSite(site, bindings).filter((m) => m.model.acquire.receiver);
     if (found.length > 0) matches.set(node, found);
   }
 
-  const releaseNames = new Set(models.filter((m) => m.role === 'acquire').flatMap((m) => m.releases));
-  const listenerReleaseNames = new Set(models.filter((m) => m.kind === 'listener').flatMap((m) => m.releases));
-  const floatingModel = models.find((m) => m.acquire.construct === 'floating-async-call');
   const moduleTouched = { used: false };
   const seenCalls = new Set<string>();
-  const removals: SyntaxNode[] = [];
+  const removals: Removal[] = [];
   const instanceInits = new Map<string, string | undefined>();
 
   // Releases first: listener facts look for the removal that matches them.
-  for (const { node, ctx } of collected.calls) {
-    if (node.type !== 'call_expression' || matches.has(node)) continue;
-    const release = releaseOf(node, ctx);
+  for (const { node, site, ctx } of collected.calls) {
+    if (site.type !== 'call_expression' || matches.has(node)) continue;
+    const release = releaseOf(site, ctx);
     if (!release) continue;
     facts.releases.push(release);
-    if (listenerReleaseNames.has(release.api)) removals.push(node);
+    if (listenerReleaseNames.has(release.api)) removals.push(new Removal(site));
   }
-  for (const { node, ctx } of collected.calls) {
+  for (const { node, site, ctx } of collected.calls) {
     const found = matches.get(node) ?? [];
     if (found.length > 0) {
       const enclosing = describe(node, ctx);
@@ -153,11 +231,11 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       if (acquire) facts.acquisitions.push(acquisitionOf(node, acquire, enclosing));
       continue;
     }
-    if (!isTestFile) recordCall(node, ctx);
-    if (node.type !== 'call_expression') continue;
+    if (!isTestFile) recordCall(site, ctx);
+    if (site.type !== 'call_expression') continue;
     // A floating call starts one of this file's looping functions, or an imported one.
     if (floatingModel && (looping.size > 0 || scope.imports.size > 0)) {
-      const floating = floatingCall(node, ctx, floatingModel);
+      const floating = floatingCall(site, ctx, floatingModel);
       if (floating) facts.acquisitions.push(floating);
     }
   }
@@ -193,6 +271,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
         modulePath: path,
         declarations,
         removals,
+        index,
       };
       const lf = model.kind === 'listener' ? listenerFacts(call, lctx, () => generic().fate) : subscriptionFacts(call, lctx);
       acquisition.source = lf.source;
@@ -208,7 +287,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       kind: model.kind as Acquisition['kind'],
       api: match.api,
       site: siteOf(call),
-      snippet: firstLine(lines[call.startPosition.row] ?? call.text),
+      snippet: firstLine(lines()[call.startPosition.row] ?? call.text),
       fn: stripContext(enclosing),
       handle,
       ...acquisition,
@@ -244,20 +323,23 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   }
 
   /** Who calls which named function, so the analysis can tell what only `main()` starts. */
-  function recordCall(call: SyntaxNode, ctx: FunctionContext): void {
-    const isNew = call.type === 'new_expression';
-    const callee = call.childForFieldName(isNew ? 'constructor' : 'function');
-    const calleePath = callee ? memberPath(callee) : undefined;
+  function recordCall(site: CallSite, ctx: FunctionContext): void {
+    const call = site.node;
+    const isNew = site.isNew;
+    // `list.push(x)`: a member call's last name is its property, so a built-in method is
+    // known before the whole path is read (the path is then either unreadable or ignored).
+    if (!isNew && site.calleeType === 'member_expression' && IGNORED_CALLEES.test((site.property ?? '').replace(/^#/, ''))) return;
+    const calleePath = site.path;
     if (!calleePath) return;
     const name = calleePath.at(-1)!.replace(/^#/, '');
     // `new Store(..)` calls Store's constructor: who creates instances tells how many there are.
     if (isNew && !/^[A-Z]/.test(name)) return;
     if (!isNew && calleePath.length > 1 && IGNORED_CALLEES.test(name)) return;
-    const enclosing = describe(call, ctx);
+    const enclosing = describeShared(call, ctx);
     if (enclosing.isTest) return;
     let calleeOwner: string | undefined;
     if (isNew) calleeOwner = name;
-    else if (calleePath.length === 2 && calleePath[0] === 'this') calleeOwner = enclosing.context.cls ? className(enclosing.context.cls) : '?';
+    else if (calleePath.length === 2 && calleePath[0] === 'this') calleeOwner = ctx.cls ? className(ctx.cls) : '?';
     else if (calleePath.length === 2 && /^[A-Z]/.test(calleePath[0]!) && classes.has(calleePath[0]!)) calleeOwner = calleePath[0];
     else if (calleePath.length > 1) calleeOwner = '?';
     const calleeName = isNew ? 'constructor' : name;
@@ -274,21 +356,24 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   }
 
   /** `run()`, `void this.loop()`, `poll().catch(log)`: an async looping function started without awaiting it. */
-  function floatingCall(call: SyntaxNode, ctx: FunctionContext, model: ResourceModel): Acquisition | undefined {
-    const callee = call.childForFieldName('function');
-    const pathOf = callee ? memberPath(callee) : undefined;
+  function floatingCall(site: CallSite, ctx: FunctionContext, model: ResourceModel): Acquisition | undefined {
+    const call = site.node;
+    const callee = site.callee;
+    // `this.loop()` can only start one of this file's looping functions.
+    if (site.calleeType === 'member_expression' && looping.size === 0) return undefined;
+    const pathOf = site.path;
     if (!pathOf || pathOf.length > 2 || (pathOf.length === 2 && pathOf[0] !== 'this')) return undefined;
     const name = pathOf.at(-1)!;
-    const enclosing = describe(call, ctx);
-    const cls = enclosing.context.cls;
+    const cls = ctx.cls;
     const ownerType = pathOf.length === 2 && cls ? className(cls) : undefined;
     let body = looping.get(`${ownerType ?? ''}#${name}`);
-    if (!body && pathOf.length === 1 && visiblyFloating(call)) {
+    if (!body && pathOf.length === 1) {
       // Another module's function, visibly a promise left running: the project resolves it.
       const binding = scope.imports.get(name);
-      if (binding && binding.module.startsWith('.')) body = { longLived: false, exits: [], ignoredErrors: [], captures: [], delegatesTo: binding.name === '*' ? name : binding.name };
+      if (binding && binding.module.startsWith('.') && visiblyFloating(call)) body = { longLived: false, exits: [], ignoredErrors: [], captures: [], delegatesTo: binding.name === '*' ? name : binding.name };
     }
     if (!body) return undefined;
+    const enclosing = describe(call, ctx);
     // A loop restarting itself from inside is not a new task.
     if (enclosing.name === name && enclosing.ownerType === ownerType) return undefined;
     const fateCtx: FateContext = { model, scope, ...(cls ? { ownerType: className(cls) } : {}), modulePath: path, fn: enclosing.context.fn, root, isTask: true, declarations };
@@ -301,7 +386,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       kind: model.kind as Acquisition['kind'],
       api: `${shortText(callee!, 40)}()`,
       site: siteOf(call),
-      snippet: firstLine(lines[call.startPosition.row] ?? call.text),
+      snippet: firstLine(lines()[call.startPosition.row] ?? call.text),
       fn: stripContext(enclosing),
       handle: fate,
       body: { ...body, captures: [] },
@@ -310,23 +395,24 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     return a;
   }
 
-  function releaseOf(call: SyntaxNode, ctx: FunctionContext): Release | undefined {
-    const callee = call.childForFieldName('function');
+  function releaseOf(site: CallSite, ctx: FunctionContext): Release | undefined {
+    const call = site.node;
+    const callee = site.callee;
     if (!callee) return undefined;
     let api: string;
-    if (callee.type === 'identifier') api = callee.text;
-    else if (callee.type === 'member_expression') api = callee.childForFieldName('property')?.text ?? '';
+    if (site.calleeType === 'identifier') api = site.identifier!;
+    else if (site.calleeType === 'member_expression') api = site.property ?? '';
     else return undefined;
     if (!releaseNames.has(api)) return undefined;
     const args = call.childForFieldName('arguments');
     const list = args ? kids(args) : [];
-    const targetNode = callee.type === 'identifier' ? list[0] : (callee.childForFieldName('object') ?? undefined);
+    const targetNode = site.calleeType === 'identifier' ? list[0] : (callee.childForFieldName('object') ?? undefined);
     if (!targetNode) return undefined;
     const enclosing = describe(call, ctx);
     const cls = enclosing.context.cls;
     const ownerType = cls ? className(cls) : undefined;
     const listenerKey =
-      callee.type === 'member_expression' && listenerReleaseNames.has(api)
+      site.calleeType === 'member_expression' && listenerReleaseNames.has(api)
         ? registrationKey(targetNode, list[1], { ...(ownerType ? { ownerType } : {}), scope, fn: enclosing.context.fn, modulePath: path, declarations })
         : undefined;
     const fnInfo = { name: enclosing.name, ...(ownerType ? { ownerType } : {}) };
@@ -360,7 +446,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     };
     const direct = fieldOf(rootMemberPath(node));
     if (direct) return direct;
-    if (node.type === 'identifier') return fieldOf(originOfLocal(node.text, at, fn)) ?? { kind: 'local', name: node.text };
+    if (node.type === 'identifier') return fieldOf(originOfLocal(node.text, at, fn, index)) ?? { kind: 'local', name: node.text };
     return { kind: 'other', text: shortText(node, 60) };
   }
 
@@ -394,7 +480,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   const owners: Owner[] = [...classes.values()].map((c) => c.owner);
   if (moduleTouched.used) owners.push(moduleOwner(path, root, scope));
   facts.owners = owners;
-  facts.suppressions = parseSuppressions(comments, lines);
+  facts.suppressions = comments.length > 0 ? parseSuppressions(comments, lines()) : [];
   return facts;
 }
 
@@ -468,7 +554,7 @@ function rootMemberPath(node: SyntaxNode): string[] | undefined {
  * The member path a local a release acts on came from: `for (const t of this.timers.values())`,
  * `this.workers.forEach((w) => w.terminate())`, `const t = this.timer`, `const { timer } = this`.
  */
-function originOfLocal(name: string, at: SyntaxNode, fn: SyntaxNode | null): string[] | undefined {
+function originOfLocal(name: string, at: SyntaxNode, fn: SyntaxNode | null, index: NodeIndex): string[] | undefined {
   const binds = (pattern: SyntaxNode | null): boolean => !!pattern && new RegExp(`(^|[^\\w$])${name.replace(/\$/g, '\\$')}([^\\w$]|$)`).test(pattern.text);
   for (let cur = at.parent; cur; cur = cur.parent) {
     if (cur.type === 'for_in_statement' && binds(cur.childForFieldName('left'))) {
@@ -487,16 +573,15 @@ function originOfLocal(name: string, at: SyntaxNode, fn: SyntaxNode | null): str
     }
   }
   // `const t = this.timer;` / `const { timer } = this;` earlier in the function.
+  // Nodes come in pre-order, so their starts never decrease: the first at or after `at` ends the search.
   let origin: string[] | undefined;
-  if (fn) walk(fn, (n) => {
-    if (origin || n.startIndex >= at.startIndex) return false;
-    if (n.type === 'variable_declarator') {
-      const pattern = n.childForFieldName('name');
-      const value = n.childForFieldName('value');
-      if (pattern?.type === 'identifier' && pattern.text === name && value) origin = rootMemberPath(value) ?? [];
-      else if (pattern?.type === 'object_pattern' && value && binds(pattern) && unwrap(value).type === 'this') origin = ['this', name];
-    }
-    return !origin;
+  if (fn) index.walk(fn, ['variable_declarator'], (n) => {
+    if (n.startIndex >= at.startIndex) return 'stop';
+    const pattern = n.childForFieldName('name');
+    const value = n.childForFieldName('value');
+    if (pattern?.type === 'identifier' && pattern.text === name && value) origin = rootMemberPath(value) ?? [];
+    else if (pattern?.type === 'object_pattern' && value && binds(pattern) && unwrap(value).type === 'this') origin = ['this', name];
+    return origin ? 'stop' : true;
   });
   return origin && origin.length > 0 ? origin : undefined;
 }

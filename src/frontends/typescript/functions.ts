@@ -6,6 +6,7 @@ import type { EnclosingFunction } from '../../facts/types.js';
 import { kids, shortText, siteOf } from '../shared/tree.js';
 import type { FileScope } from './scope.js';
 import { memberPath, unwrap } from './qualify.js';
+import { CallSite } from './call-site.js';
 
 export const FUNCTION_TYPES: ReadonlySet<string> = new Set([
   'function_declaration',
@@ -44,6 +45,13 @@ const LIFECYCLE =
 const ENTRY_NAMES = /^(main|bootstrap|init|initialize|initialise|setup|start)$/;
 /** React effect hooks: the callback runs per mounted component; its returned cleanup on unmount. */
 const EFFECT_HOOKS = /^(React\.)?(useEffect|useLayoutEffect|useInsertionEffect|onMounted|onMount)$/;
+/** A callee `EFFECT_HOOKS` accepts has one of these in its text, so the source has it too. */
+const EFFECT_HOOK_WORDS = /useEffect|useLayoutEffect|useInsertionEffect|onMount/;
+
+/** Can a function in `source` be an effect hook's callback? Without a hook's name in the text, none can. */
+export function mayCallEffectHooks(source: string): boolean {
+  return EFFECT_HOOK_WORDS.test(source);
+}
 /** Test-framework blocks. */
 const TEST_BLOCKS = /^(describe|it|test|suite|context|specify|bench|beforeEach|afterEach|beforeAll|afterAll|before|after|fixture|Deno\.test)(\.[\w.]+)?$/;
 
@@ -61,27 +69,35 @@ export interface FunctionContext {
 export const MODULE_CONTEXT: FunctionContext = { fn: null, cls: null, inLoop: false, inTest: false };
 
 /** The context of a node's children, from the node and its own context (a top-down walk needs no parent lookups). */
-export function childContext(node: SyntaxNode, ctx: FunctionContext): FunctionContext {
-  if (FUNCTION_TYPES.has(node.type)) {
-    if (isInlineCallback(node)) return isElementCallback(node) && !ctx.inLoop ? { ...ctx, inLoop: true } : ctx;
+/** `type`: the node's, when the caller has read it; `site`: a call's, when the caller keeps it. */
+export function childContext(node: SyntaxNode, ctx: FunctionContext, type: string = node.type, site?: CallSite): FunctionContext {
+  if (FUNCTION_TYPES.has(type)) {
+    if (isInlineCallback(node, type)) return isElementCallback(node) && !ctx.inLoop ? { ...ctx, inLoop: true } : ctx;
     return { fn: node, cls: ctx.cls, inLoop: false, inTest: ctx.inTest };
   }
-  if (CLASS_TYPES.has(node.type)) return { fn: null, cls: node, inLoop: false, inTest: ctx.inTest };
-  if (LOOP_TYPES.has(node.type)) return ctx.inLoop ? ctx : { ...ctx, inLoop: true };
-  if (node.type === 'call_expression' && !ctx.inTest && isTestBlock(node)) return { ...ctx, inTest: true };
+  if (CLASS_TYPES.has(type)) return { fn: null, cls: node, inLoop: false, inTest: ctx.inTest };
+  if (LOOP_TYPES.has(type)) return ctx.inLoop ? ctx : { ...ctx, inLoop: true };
+  if (type === 'call_expression' && !ctx.inTest && isTestBlock(site ?? new CallSite(node, type))) return { ...ctx, inTest: true };
   return ctx;
 }
 
-/** Is this function node an inline callback (array method, promise executor, `.then`, IIFE)? */
-export function isInlineCallback(fn: SyntaxNode): boolean {
-  if (fn.type !== 'arrow_function' && fn.type !== 'function_expression' && fn.type !== 'function') return false;
+/** Is this function node an inline callback (array method, promise executor, `.then`, IIFE)? `type`: the node's, when known. */
+export function isInlineCallback(fn: SyntaxNode, type: string = fn.type): boolean {
+  if (type !== 'arrow_function' && type !== 'function_expression' && type !== 'function') return false;
   const parent = fn.parent;
   if (!parent) return false;
-  // IIFE: `(async () => { .. })()`
+  const parentType = parent.type;
+  // IIFE: `(async () => { .. })()`. Each step up is read once: it crosses into the parser.
   let up: SyntaxNode = fn;
-  while (up.parent?.type === 'parenthesized_expression') up = up.parent;
-  if (up.parent?.type === 'call_expression' && up.parent.childForFieldName('function')?.startIndex === up.startIndex) return true;
-  if (parent.type !== 'arguments') return false;
+  let above: SyntaxNode | null = parent;
+  let aboveType: string | undefined = parentType;
+  while (above && aboveType === 'parenthesized_expression') {
+    up = above;
+    above = up.parent;
+    aboveType = above?.type;
+  }
+  if (above && aboveType === 'call_expression' && above.childForFieldName('function')?.startIndex === up.startIndex) return true;
+  if (parentType !== 'arguments') return false;
   const call = parent.parent;
   if (!call) return false;
   if (call.type === 'new_expression') return unwrap(call.childForFieldName('constructor') ?? call).text === 'Promise';
@@ -109,7 +125,8 @@ function errorFirst(fn: SyntaxNode): boolean {
 }
 
 function isElementCallback(fn: SyntaxNode): boolean {
-  const call = fn.parent?.type === 'arguments' ? fn.parent.parent : null;
+  const parent = fn.parent;
+  const call = parent?.type === 'arguments' ? parent.parent : null;
   const callee = call?.childForFieldName('function');
   return callee?.type === 'member_expression' && ELEMENT_METHODS.test(callee.childForFieldName('property')?.text ?? '');
 }
@@ -166,17 +183,23 @@ function stripQuotes(s: string): string {
 }
 
 function effectHookOf(fn: SyntaxNode): boolean {
-  if (fn.parent?.type !== 'arguments') return false;
-  const call = fn.parent.parent;
+  const parent = fn.parent;
+  if (parent?.type !== 'arguments') return false;
+  const call = parent.parent;
   const callee = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
   return !!callee && EFFECT_HOOKS.test(callee.text);
 }
 
 /** `describe(..)`, `it.only(..)`, `describe.each(table)(name, fn)`: a test-framework block. */
-function isTestBlock(call: SyntaxNode): boolean {
-  let callee = call.childForFieldName('function');
-  while (callee?.type === 'call_expression') callee = callee.childForFieldName('function');
-  return !!callee && (callee.type === 'identifier' || callee.type === 'member_expression') && TEST_BLOCKS.test(callee.text.replace(/\s+/g, ''));
+function isTestBlock(call: CallSite): boolean {
+  if (call.calleeType === 'identifier') return TEST_BLOCKS.test(call.identifier!.replace(/\s+/g, ''));
+  let callee = call.callee;
+  let type = call.calleeType;
+  while (type === 'call_expression') {
+    callee = callee!.childForFieldName('function');
+    type = callee?.type;
+  }
+  return !!callee && (type === 'identifier' || type === 'member_expression') && TEST_BLOCKS.test(callee.text.replace(/\s+/g, ''));
 }
 
 function isStatic(method: SyntaxNode): boolean {
@@ -193,16 +216,21 @@ function isFactory(method: SyntaxNode, owner: string): boolean {
 }
 
 function isTopLevel(fn: SyntaxNode): boolean {
-  let decl: SyntaxNode | null = fn;
-  if (fn.parent?.type === 'variable_declarator') decl = fn.parent.parent;
-  if (decl?.parent?.type === 'export_statement') decl = decl.parent;
-  return decl?.parent?.type === 'program';
+  // What holds the declaration (`fn`, or the declaration of its variable); each step up
+  // is read once, as it crosses into the parser.
+  let above = fn.parent;
+  if (above?.type === 'variable_declarator') above = above.parent?.parent ?? null;
+  if (above?.type === 'export_statement') above = above.parent;
+  return above?.type === 'program';
 }
 
 export type Enclosing = EnclosingFunction & { context: FunctionContext };
 
-/** What the function in `context` is; `node` is the node inside it being judged. */
-export function describeFunction(node: SyntaxNode, context: FunctionContext, scope: FileScope, fileIsTest: boolean): Enclosing {
+/**
+ * What the function in `context` is; `node` is the node inside it being judged.
+ * `effectHooks`: `mayCallEffectHooks` of the file's source.
+ */
+export function describeFunction(node: SyntaxNode, context: FunctionContext, scope: FileScope, fileIsTest: boolean, effectHooks: boolean): Enclosing {
   const isTest = fileIsTest || context.inTest;
   const { fn, cls } = context;
   if (!fn) {
@@ -213,17 +241,18 @@ export function describeFunction(node: SyntaxNode, context: FunctionContext, sco
     return { name: '<module>', constructOnce: true, isEntryPoint: true, isTest, site: siteOf(node), context };
   }
   const name = functionName(fn);
-  const ownerType = cls ? className(cls) : effectHookOf(fn) ? componentName(fn) : undefined;
+  const effect = effectHooks && effectHookOf(fn);
+  const ownerType = cls ? className(cls) : effect ? componentName(fn) : undefined;
   // `main()`, a module's `init()`/`start()`, or a function the module calls while it loads: once per process.
-  const entry = isTopLevel(fn) && (ENTRY_NAMES.test(name) || scope.moduleCalls.has(name));
+  const entry = (ENTRY_NAMES.test(name) || scope.moduleCalls.has(name)) && isTopLevel(fn);
   const constructOnce =
     entry ||
     CONSTRUCT_ONCE.test(name) ||
     LIFECYCLE.test(name) ||
-    effectHookOf(fn) ||
+    effect ||
     (fn.type === 'method_definition' && cls !== null && isFactory(fn, className(cls)));
   return {
-    name: effectHookOf(fn) ? 'useEffect' : name,
+    name: effect ? 'useEffect' : name,
     ...(ownerType ? { ownerType } : {}),
     constructOnce,
     isEntryPoint: entry,

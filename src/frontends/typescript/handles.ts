@@ -9,6 +9,7 @@ import { FUNCTION_TYPES, bodyOf, isAsync, isInlineCallback } from './functions.j
 import { memberPath, qualifiedNames, unwrap } from './qualify.js';
 import { declaredNames, stringValue, thisPath, type FileScope } from './scope.js';
 import { signalArgument } from './body.js';
+import type { NodeIndex } from './node-index.js';
 
 /** Methods whose result is still the same resource (`setInterval(..).unref()`, `createServer(..).listen(..)`). */
 const PASS_THROUGH = /^(unref|ref|listen|on|once|addListener|prependListener|setMaxListeners|setEncoding|setNoDelay|setKeepAlive|setTimeout|connect)$/;
@@ -98,13 +99,15 @@ function atModuleLevel(node: SyntaxNode): boolean {
 export class Declarations {
   private readonly byFunction = new Map<string, Set<string>>();
 
+  constructor(private readonly index: NodeIndex) {}
+
   /** Is `name` declared inside `fn` (so it is not the module-level or global one)? */
   has(fn: SyntaxNode | null, name: string): boolean {
     if (!fn) return false;
     const key = `${fn.startIndex}:${fn.endIndex}`;
     let names = this.byFunction.get(key);
     if (!names) {
-      names = declaredNames(fn);
+      names = declaredNames(fn, this.index);
       this.byFunction.set(key, names);
     }
     return names.has(name);

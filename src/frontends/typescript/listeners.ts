@@ -4,13 +4,15 @@
 import type { SyntaxNode } from '../../parse/syntax.js';
 import type { HandleFate, ListenerSource, SourceLifetime } from '../../facts/types.js';
 import type { ResourceModel } from '../../models/schema.js';
-import { kids, line, shortText, walk } from '../shared/tree.js';
+import { kids, line, shortText } from '../shared/tree.js';
 import { bodyOf, FUNCTION_TYPES, parameterNames } from './functions.js';
 import type { Declarations } from './handles.js';
 import type { ClassInfo } from './owners.js';
 import { memberPath, qualifiedNames, unwrap } from './qualify.js';
 import { stringValue, thisPath, type FileScope } from './scope.js';
 import { signalArgument } from './body.js';
+import type { NodeIndex } from './node-index.js';
+import type { CallSite } from './call-site.js';
 
 /** Process-wide objects. */
 const GLOBALS = new Set(['process', 'window', 'document', 'globalThis', 'global', 'self', 'navigator', 'screen', 'visualViewport', 'location', 'history', 'chrome', 'browser']);
@@ -35,7 +37,9 @@ export interface ListenerContext {
   modulePath: string;
   declarations: Declarations;
   /** Calls in this file that remove a listener (`off`, `removeListener`, `removeEventListener` ..). */
-  removals: readonly SyntaxNode[];
+  removals: readonly Removal[];
+  /** The file's indexed nodes, for walks that look only at some types. */
+  index: NodeIndex;
 }
 
 /** `a?.b` and `a.b` are the same receiver; whitespace never matters. */
@@ -79,7 +83,7 @@ export function lifetimeOf(expr: SyntaxNode, ctx: ListenerContext, depth = 0): S
   // Parameters and locals shadow imports and globals.
   if (ctx.fn && parameterNames(ctx.fn).has(root)) return ctx.constructorKind === 'public' ? 'injected' : ctx.constructorKind === 'private' ? 'owned' : 'parameter';
   if (ctx.fn && ctx.declarations.has(ctx.fn, root)) {
-    const value = initialValue(ctx.fn, root);
+    const value = initialValue(ctx.fn, root, ctx.index);
     if (value) {
       const v = unwrap(value);
       if (v.type === 'new_expression' || v.type === 'object' || v.type === 'array') return 'local';
@@ -96,12 +100,11 @@ export function lifetimeOf(expr: SyntaxNode, ctx: ListenerContext, depth = 0): S
 }
 
 /** The initialiser of `const name = ..` in `fn`. */
-function initialValue(fn: SyntaxNode, name: string): SyntaxNode | null {
+function initialValue(fn: SyntaxNode, name: string, index: NodeIndex): SyntaxNode | null {
   let out: SyntaxNode | null = null;
-  walk(fn, (n) => {
-    if (out) return false;
-    if (n.type === 'variable_declarator' && n.childForFieldName('name')?.text === name) out = n.childForFieldName('value');
-    return !out;
+  index.walk(fn, ['variable_declarator'], (n) => {
+    if (n.childForFieldName('name')?.text === name) out = n.childForFieldName('value');
+    return out ? 'stop' : true;
   });
   return out;
 }
@@ -166,6 +169,9 @@ export function registrationKey(receiver: SyntaxNode, handler: SyntaxNode | unde
 /** Methods that end an emitter (and with it every listener on it). */
 const EMITTER_ENDS = /^(close|destroy|end|terminate|disconnect|abort|kill|dispose|removeAllListeners)$/;
 
+/** The nodes that bind one name to another's value. */
+const ASSIGNING_TYPES = ['assignment_expression', 'variable_declarator'];
+
 /**
  * The texts the receiver goes by in its function: `this.transport` and `transport` after
  * `this.transport = transport`, `t` after `const t = this.transport`.
@@ -175,13 +181,13 @@ function receiverAliases(receiver: SyntaxNode, ctx: ListenerContext): Set<string
   const aliases = new Set([text]);
   const fnBody = ctx.fn ? bodyOf(ctx.fn) : null;
   if (!fnBody) return aliases;
-  walk(fnBody, (n) => {
+  ctx.index.walk(fnBody, ASSIGNING_TYPES, (n, type) => {
     let left: SyntaxNode | null = null;
     let right: SyntaxNode | null = null;
-    if (n.type === 'assignment_expression') {
+    if (type === 'assignment_expression') {
       left = n.childForFieldName('left');
       right = n.childForFieldName('right');
-    } else if (n.type === 'variable_declarator') {
+    } else {
       left = n.childForFieldName('name');
       right = n.childForFieldName('value');
     }
@@ -201,43 +207,81 @@ function closesEmitter(aliases: ReadonlySet<string>, ctx: ListenerContext): stri
   const fnBody = ctx.fn ? bodyOf(ctx.fn) : null;
   if (!fnBody) return undefined;
   let found: string | undefined;
-  walk(fnBody, (n) => {
-    if (found) return false;
-    if (n.type === 'call_expression') {
-      const callee = n.childForFieldName('function');
-      if (callee?.type === 'member_expression' && EMITTER_ENDS.test(callee.childForFieldName('property')?.text ?? '')) {
-        const obj = callee.childForFieldName('object');
-        if (obj && aliases.has(normalisedText(obj))) found = shortText(n, 50);
-      }
+  ctx.index.walk(fnBody, ['call_expression'], (n) => {
+    const callee = n.childForFieldName('function');
+    if (callee?.type === 'member_expression' && EMITTER_ENDS.test(callee.childForFieldName('property')?.text ?? '')) {
+      const obj = callee.childForFieldName('object');
+      if (obj && aliases.has(normalisedText(obj))) found = shortText(n, 50);
     }
-    return !found;
+    return found ? 'stop' : true;
   });
   return found;
+}
+
+/**
+ * A call that removes listeners, with the texts `findRemoval` compares, each read on
+ * first use and kept: every listener of a file is compared with every removal.
+ */
+export class Removal {
+  private receiver: string | null | undefined;
+  private argumentNodes: SyntaxNode[] | undefined;
+  private readonly argumentTexts: string[] = [];
+
+  constructor(readonly site: CallSite) {}
+
+  /** The method called, when the callee is a member expression (`off` in `bus.off(..)`). */
+  get method(): string | undefined {
+    return this.site.calleeType === 'member_expression' ? (this.site.property ?? '') : undefined;
+  }
+
+  /** `normalisedText` of the receiver; null without one. Only for a member callee. */
+  get receiverText(): string | null {
+    if (this.receiver === undefined) {
+      const obj = this.site.callee!.childForFieldName('object');
+      this.receiver = obj ? normalisedText(obj) : null;
+    }
+    return this.receiver;
+  }
+
+  get argumentCount(): number {
+    return this.arguments().length;
+  }
+
+  /** `normalisedText` of argument `i` (< `argumentCount`). */
+  argumentText(i: number): string {
+    return (this.argumentTexts[i] ??= normalisedText(this.arguments()[i]!));
+  }
+
+  private arguments(): SyntaxNode[] {
+    if (!this.argumentNodes) {
+      const args = this.site.node.childForFieldName('arguments');
+      this.argumentNodes = args ? kids(args) : [];
+    }
+    return this.argumentNodes;
+  }
 }
 
 function findRemoval(aliases: ReadonlySet<string>, eventNode: SyntaxNode | undefined, handler: SyntaxNode | undefined, ctx: ListenerContext): { api: string; line: number } | undefined {
   const eventText = eventNode ? normalisedText(eventNode) : undefined;
   const handlerText = handler && !FUNCTION_TYPES.has(unwrap(handler).type) ? normalisedText(handler) : undefined;
   const releases = ctx.model.releases;
-  const matches = (call: SyntaxNode): boolean => {
-    const callee = call.childForFieldName('function');
-    if (callee?.type !== 'member_expression') return false;
-    const method = callee.childForFieldName('property')?.text ?? '';
-    if (!releases.includes(method)) return false;
-    const obj = callee.childForFieldName('object');
-    if (!obj || !aliases.has(normalisedText(obj))) return false;
-    const args = call.childForFieldName('arguments');
-    const list = args ? kids(args) : [];
-    if (method === 'removeAllListeners') return list.length === 0 || !eventText || normalisedText(list[0]!) === eventText;
-    if (eventText && list[0] && normalisedText(list[0]) !== eventText) return false;
-    return handlerText !== undefined && list[1] !== undefined && normalisedText(list[1]) === handlerText;
+  const matches = (removal: Removal): boolean => {
+    const method = removal.method;
+    if (method === undefined || !releases.includes(method)) return false;
+    const receiver = removal.receiverText;
+    if (receiver === null || !aliases.has(receiver)) return false;
+    const count = removal.argumentCount;
+    if (method === 'removeAllListeners') return count === 0 || !eventText || removal.argumentText(0) === eventText;
+    if (eventText && count > 0 && removal.argumentText(0) !== eventText) return false;
+    return handlerText !== undefined && count > 1 && removal.argumentText(1) === handlerText;
   };
   const fnBody = ctx.fn ? bodyOf(ctx.fn) : null;
-  const inFunction = (n: SyntaxNode): boolean => !!fnBody && n.startIndex >= fnBody.startIndex && n.endIndex <= fnBody.endIndex;
+  const inFunction = ({ site: { node } }: Removal): boolean => !!fnBody && node.startIndex >= fnBody.startIndex && node.endIndex <= fnBody.endIndex;
   const candidates = ctx.removals.filter(matches);
   const found = candidates.find(inFunction) ?? candidates[0];
   if (!found) return undefined;
-  return { api: found.childForFieldName('function')?.childForFieldName('property')?.text ?? 'off', line: line(found) };
+  // A match has a member callee, so its method is the callee's property.
+  return { api: found.site.property ?? 'off', line: line(found.site.node) };
 }
 
 /** Facts for `source$.pipe(..).subscribe(..)`: completing operators, and the source's lifetime. */

@@ -5,6 +5,7 @@ import type { ResourceModel } from '../../models/schema.js';
 import { shortText } from '../shared/tree.js';
 import { memberPath, qualifiedNames, unwrap } from './qualify.js';
 import type { FileScope } from './scope.js';
+import { CallSite } from './call-site.js';
 
 export interface CallMatch {
   model: ResourceModel;
@@ -17,45 +18,71 @@ export interface CallMatch {
 /** Names bound (in this file) to the result of an acquisition: `pool` -> `pg.Pool`, `this.browser` -> `browser.launch`. */
 export type Bindings = ReadonlyMap<string, ResourceModel>;
 
-export class CallMatcher {
-  private readonly calls = new Map<string, ResourceModel[]>();
-  private readonly constructors = new Map<string, ResourceModel[]>();
-  private readonly methods = new Map<string, ResourceModel[]>();
-  private readonly patterns: { re: RegExp; model: ResourceModel }[] = [];
-  private readonly receiverNames = new Map<string, RegExp>();
+/** Lookups from the models, by call path, constructor, method and last name. */
+interface ModelTables {
+  calls: Map<string, ResourceModel[]>;
+  constructors: Map<string, ResourceModel[]>;
+  methods: Map<string, ResourceModel[]>;
+  patterns: { re: RegExp; model: ResourceModel }[];
+  receiverNames: Map<string, RegExp>;
   /** Last name segments any model can match: a call whose callee ends otherwise is skipped at once. */
-  private readonly lastNames = new Set<string>();
+  lastNames: Set<string>;
+}
+
+/**
+ * Built once per model list: the same list comes with every file (see
+ * `modelsFor` in parse/extract-file.ts), and the tables depend on nothing else.
+ * The patterns have no `g` or `y` flag, so sharing them keeps no state.
+ */
+const tablesByModels = new WeakMap<readonly ResourceModel[], ModelTables>();
+
+function modelTables(models: readonly ResourceModel[]): ModelTables {
+  let tables = tablesByModels.get(models);
+  if (tables) return tables;
+  tables = { calls: new Map(), constructors: new Map(), methods: new Map(), patterns: [], receiverNames: new Map(), lastNames: new Set() };
+  const add = (map: Map<string, ResourceModel[]>, key: string, model: ResourceModel): void => {
+    const list = map.get(key) ?? [];
+    list.push(model);
+    map.set(key, list);
+  };
+  for (const model of models) {
+    for (const c of model.acquire.calls) add(tables.calls, c, model);
+    for (const c of model.acquire.constructors) add(tables.constructors, c, model);
+    for (const m of model.acquire.methods) add(tables.methods, m, model);
+    for (const name of [...model.acquire.calls, ...model.acquire.constructors, ...model.acquire.methods]) tables.lastNames.add(name.split('.').pop()!);
+    const pattern = model.acquire.receiver?.namePattern;
+    if (pattern) {
+      try {
+        tables.receiverNames.set(model.id, new RegExp(pattern, 'i'));
+      } catch {
+        /* an invalid user pattern matches nothing */
+      }
+    }
+    if (model.acquire.constructorPattern) {
+      try {
+        tables.patterns.push({ re: new RegExp(model.acquire.constructorPattern), model });
+      } catch {
+        /* an invalid user pattern matches nothing */
+      }
+    }
+  }
+  tablesByModels.set(models, tables);
+  return tables;
+}
+
+export class CallMatcher {
+  private readonly calls: Map<string, ResourceModel[]>;
+  private readonly constructors: Map<string, ResourceModel[]>;
+  private readonly methods: Map<string, ResourceModel[]>;
+  private readonly patterns: { re: RegExp; model: ResourceModel }[];
+  private readonly receiverNames: Map<string, RegExp>;
+  private readonly lastNames: Set<string>;
 
   constructor(
     models: readonly ResourceModel[],
     private readonly scope: FileScope,
   ) {
-    const add = (map: Map<string, ResourceModel[]>, key: string, model: ResourceModel): void => {
-      const list = map.get(key) ?? [];
-      list.push(model);
-      map.set(key, list);
-    };
-    for (const model of models) {
-      for (const c of model.acquire.calls) add(this.calls, c, model);
-      for (const c of model.acquire.constructors) add(this.constructors, c, model);
-      for (const m of model.acquire.methods) add(this.methods, m, model);
-      for (const name of [...model.acquire.calls, ...model.acquire.constructors, ...model.acquire.methods]) this.lastNames.add(name.split('.').pop()!);
-      const pattern = model.acquire.receiver?.namePattern;
-      if (pattern) {
-        try {
-          this.receiverNames.set(model.id, new RegExp(pattern, 'i'));
-        } catch {
-          /* an invalid user pattern matches nothing */
-        }
-      }
-      if (model.acquire.constructorPattern) {
-        try {
-          this.patterns.push({ re: new RegExp(model.acquire.constructorPattern), model });
-        } catch {
-          /* an invalid user pattern matches nothing */
-        }
-      }
-    }
+    ({ calls: this.calls, constructors: this.constructors, methods: this.methods, patterns: this.patterns, receiverNames: this.receiverNames, lastNames: this.lastNames } = modelTables(models));
   }
 
   private importsAny(libs: readonly string[]): boolean {
@@ -69,43 +96,50 @@ export class CallMatcher {
   }
 
   /** The last name of a callee (`setInterval`, `spawn` in `cp.spawn`, `Client` in `new pg.Client`). */
-  private static lastName(callee: SyntaxNode): string | undefined {
-    if (callee.type === 'identifier') return callee.text;
-    if (callee.type === 'member_expression') return callee.childForFieldName('property')?.text;
+  private static lastName(site: CallSite, callee: SyntaxNode): string | undefined {
+    if (site.calleeType === 'identifier') return site.identifier;
+    if (site.calleeType === 'member_expression') return site.property;
     return unwrap(callee).type === 'identifier' ? unwrap(callee).text : undefined;
   }
 
   match(node: SyntaxNode, bindings: Bindings): CallMatch[] {
-    const callee = node.type === 'new_expression' ? node.childForFieldName('constructor') : node.childForFieldName('function');
+    return this.matchSite(new CallSite(node, node.type), bindings);
+  }
+
+  /** `match` for a call whose site the caller keeps (what it read from the callee is reused). */
+  matchSite(site: CallSite, bindings: Bindings): CallMatch[] {
+    const node = site.node;
+    const callee = site.callee;
     if (!callee) return [];
-    const last = CallMatcher.lastName(callee);
+    const last = CallMatcher.lastName(site, callee);
     if (last === undefined) return [];
     // Aliased and default imports are written under any name; everything else must end in a known name.
-    const known = this.lastNames.has(last) || (callee.type === 'identifier' && this.scope.imports.has(last)) || (node.type === 'new_expression' && this.patterns.length > 0);
+    const known = this.lastNames.has(last) || (site.calleeType === 'identifier' && this.scope.imports.has(last)) || (site.isNew && this.patterns.length > 0);
     if (!known) return [];
-    const found = this.matchAny(node, callee, bindings);
+    const found = this.matchAny(site, callee, bindings);
     if (found.length === 0) return found;
     const args = node.childForFieldName('arguments');
     const count = args ? args.namedChildren.filter((c) => c !== null && c.type !== 'comment').length : 0;
     return found.filter((m) => m.model.acquire.maxArguments === undefined || count <= m.model.acquire.maxArguments);
   }
 
-  private matchAny(node: SyntaxNode, callee: SyntaxNode, bindings: Bindings): CallMatch[] {
-    if (node.type === 'new_expression') return this.matchNew(callee);
-    if (node.type !== 'call_expression') return [];
+  private matchAny(site: CallSite, callee: SyntaxNode, bindings: Bindings): CallMatch[] {
+    if (site.type === 'new_expression') return this.matchNew(callee);
+    if (site.type !== 'call_expression') return [];
     const out: CallMatch[] = [];
-    const written = shortText(callee, 60).replace(/\s+/g, '');
-    const isShadowed = this.shadowed(callee);
-    for (const name of qualifiedNames(callee, this.scope)) {
+    // The text and the shadowing are read only once a model fits: most calls match none.
+    let written: string | undefined;
+    let isShadowed: boolean | undefined;
+    for (const name of qualifiedNames(callee, this.scope, site.calleeType)) {
       for (const model of this.calls.get(name) ?? []) {
         // A local `sleep()` helper is still a period source; a local `setInterval` is not the timer.
-        if (isShadowed && model.role !== 'period') continue;
-        if (!out.some((m) => m.model === model)) out.push({ model, api: written, key: name });
+        if ((isShadowed ??= this.shadowed(callee)) && model.role !== 'period') continue;
+        if (!out.some((m) => m.model === model)) out.push({ model, api: (written ??= shortText(callee, 60).replace(/\s+/g, '')), key: name });
       }
     }
     if (out.length > 0) return out;
-    if (callee.type === 'member_expression') {
-      const method = callee.childForFieldName('property')?.text ?? '';
+    if (site.calleeType === 'member_expression') {
+      const method = site.property ?? '';
       const receiver = callee.childForFieldName('object');
       for (const model of this.methods.get(method) ?? []) {
         if (!receiver || !this.receiverFits(model, receiver, bindings)) continue;
@@ -117,19 +151,22 @@ export class CallMatcher {
   }
 
   private matchNew(ctor: SyntaxNode): CallMatch[] {
-    const written = `new ${shortText(ctor, 50).replace(/\s+/g, '')}`;
+    // The text and the shadowing are read only once a model fits: most `new`s build nothing a model knows.
+    let written: string | undefined;
+    const writtenText = (): string => (written ??= `new ${shortText(ctor, 50).replace(/\s+/g, '')}`);
     const out: CallMatch[] = [];
-    if (!this.shadowed(ctor)) {
-      for (const name of qualifiedNames(ctor, this.scope)) {
+    const names = qualifiedNames(ctor, this.scope);
+    if (names.some((name) => this.constructors.has(name)) && !this.shadowed(ctor)) {
+      for (const name of names) {
         for (const model of this.constructors.get(name) ?? []) {
-          if (!out.some((m) => m.model === model)) out.push({ model, api: written, key: `new ${name}` });
+          if (!out.some((m) => m.model === model)) out.push({ model, api: writtenText(), key: `new ${name}` });
         }
       }
     }
-    if (out.length > 0) return out;
+    if (out.length > 0 || this.patterns.length === 0) return out;
     const last = memberPath(ctor)?.at(-1) ?? unwrap(ctor).text;
     for (const { re, model } of this.patterns) {
-      if (re.test(last) && this.importsAny(model.acquire.requiresImport)) out.push({ model, api: written, key: `new ${last}` });
+      if (re.test(last) && this.importsAny(model.acquire.requiresImport)) out.push({ model, api: writtenText(), key: `new ${last}` });
     }
     return out;
   }

@@ -3,10 +3,11 @@
 // it goes away.
 import type { SyntaxNode } from '../../parse/syntax.js';
 import type { Owner, OwnerMethod } from '../../facts/types.js';
-import { kids, siteOf, walk } from '../shared/tree.js';
+import { kids, siteOf } from '../shared/tree.js';
 import { className, FUNCTION_TYPES, methodName, parameterNames } from './functions.js';
 import { memberPath, unwrap } from './qualify.js';
 import type { FileScope } from './scope.js';
+import type { NodeIndex } from './node-index.js';
 
 /** Teardown names: `close`, `dispose`, `stopPolling`, `destroyAll`, framework destroy hooks, `[Symbol.dispose]`. */
 const TEARDOWN_PREFIX =
@@ -31,7 +32,7 @@ export interface ClassInfo {
 /** Calls that hand a dependency in rather than create one. */
 const INJECTORS = /^(inject|useInject|useService|useContext|Inject|getService|container\.get|resolve)$/;
 
-export function collectClass(cls: SyntaxNode, scope: FileScope): ClassInfo {
+export function collectClass(cls: SyntaxNode, scope: FileScope, index: NodeIndex): ClassInfo {
   const name = className(cls);
   const owner: Owner = { name, site: siteOf(cls), fields: [], methods: [], hasDropImpl: false };
   const origins = new Map<string, FieldOrigin>();
@@ -69,8 +70,7 @@ export function collectClass(cls: SyntaxNode, scope: FileScope): ClassInfo {
   }
   // `this.x = ..` anywhere in the class body.
   if (body) {
-    walk(body, (node) => {
-      if (node.type !== 'assignment_expression') return true;
+    index.walk(body, ['assignment_expression'], (node) => {
       const left = node.childForFieldName('left');
       const path = left ? memberPath(left) : undefined;
       if (!path || path[0] !== 'this' || path.length !== 2) return true;

@@ -8,49 +8,67 @@ import { requiredModule, type FileScope } from './scope.js';
 /** Objects whose properties are globals: `globalThis.setInterval` is `setInterval`. */
 const GLOBAL_OBJECTS = new Set(['globalThis', 'window', 'global', 'self']);
 
-/** Wrappers that do not change what an expression refers to. */
-export function unwrap(node: SyntaxNode): SyntaxNode {
-  let cur = node;
-  for (;;) {
-    let inner: SyntaxNode | undefined;
-    if (cur.type === 'parenthesized_expression' || cur.type === 'non_null_expression' || cur.type === 'as_expression' || cur.type === 'satisfies_expression') inner = kids(cur)[0];
-    else if (cur.type === 'type_assertion') inner = kids(cur).at(-1);
-    if (!inner) return cur;
-    cur = inner;
-  }
+// Types are passed along where known and read once otherwise: each read of a
+// node's `type` crosses into the parser.
+
+/** The expression a wrapper (of type `type`) holds; undefined when `node` is no wrapper. */
+function wrapped(node: SyntaxNode, type: string): SyntaxNode | undefined {
+  if (type === 'parenthesized_expression' || type === 'non_null_expression' || type === 'as_expression' || type === 'satisfies_expression') return kids(node)[0];
+  if (type === 'type_assertion') return kids(node).at(-1);
+  return undefined;
 }
 
-/** `a.b.c` -> ['a', 'b', 'c'] when every step is a plain property; the root may be `this` or an identifier. */
-export function memberPath(node: SyntaxNode): string[] | undefined {
+/** Wrappers that do not change what an expression refers to. `type`: the node's, when known. */
+export function unwrap(node: SyntaxNode, type: string = node.type): SyntaxNode {
+  let cur = node;
+  for (let inner = wrapped(cur, type); inner; inner = wrapped(cur, cur.type)) cur = inner;
+  return cur;
+}
+
+/**
+ * `a.b.c` -> ['a', 'b', 'c'] when every step is a plain property; the root may be `this` or an identifier.
+ * `type`: the node's, when known.
+ */
+export function memberPath(node: SyntaxNode, type: string = node.type): string[] | undefined {
   const out: string[] = [];
-  let cur: SyntaxNode = unwrap(node);
-  while (cur.type === 'member_expression') {
+  let cur = node;
+  let curType = type;
+  for (;;) {
+    // `unwrap`, keeping the type of what it ends at.
+    for (let inner = wrapped(cur, curType); inner; inner = wrapped(cur, curType)) {
+      cur = inner;
+      curType = cur.type;
+    }
+    if (curType !== 'member_expression') break;
     const prop = cur.childForFieldName('property');
-    if (!prop || (prop.type !== 'property_identifier' && prop.type !== 'private_property_identifier')) return undefined;
+    const propType = prop?.type;
+    if (!prop || (propType !== 'property_identifier' && propType !== 'private_property_identifier')) return undefined;
     out.unshift(prop.text);
     const obj = cur.childForFieldName('object');
     if (!obj) return undefined;
-    cur = unwrap(obj);
+    cur = obj;
+    curType = obj.type;
   }
-  if (cur.type === 'identifier' || cur.type === 'this') {
+  if (curType === 'identifier' || curType === 'this') {
     out.unshift(cur.text);
     return out;
   }
   return undefined;
 }
 
-export function qualifiedNames(callee: SyntaxNode, scope: FileScope): string[] {
-  const node = unwrap(callee);
-  if (node.type === 'identifier') {
+export function qualifiedNames(callee: SyntaxNode, scope: FileScope, calleeType: string = callee.type): string[] {
+  const node = unwrap(callee, calleeType);
+  const type = node === callee ? calleeType : node.type;
+  if (type === 'identifier') {
     const binding = scope.imports.get(node.text);
     if (!binding) return [node.text];
     return [binding.name === '*' ? binding.module : `${binding.module}.${binding.name}`];
   }
-  if (node.type !== 'member_expression') return [];
+  if (type !== 'member_expression') return [];
   // `require('child_process').spawn`
-  const required = requiredModule(node);
+  const required = requiredModule(node, type);
   if (required) return [required.name === '*' ? required.module : `${required.module}.${required.name}`];
-  const path = memberPath(node);
+  const path = memberPath(node, type);
   if (!path) {
     // `require('pg').Client` handled above; `(await import('pg')).Client` likewise; others unknown.
     return [];

@@ -3,6 +3,8 @@
 // calls when it loads, and the numeric constants a period can refer to.
 import type { SyntaxNode } from '../../parse/syntax.js';
 import { kids, same, walk } from '../shared/tree.js';
+import { EnclosingStack, isWithin, type NodeIndex } from './node-index.js';
+import { CallSite } from './call-site.js';
 
 export interface ImportBinding {
   /** Module specifier without a `node:` prefix: `pg`, `timers/promises`, `./bus`. */
@@ -55,44 +57,105 @@ export function stringValue(node: SyntaxNode | null | undefined): string | undef
 }
 
 /** `require('m')`, `require('m').x`, `require('m').verbose()`, `await import('m')`: the module and export it yields. */
-export function requiredModule(expr: SyntaxNode | null | undefined): ImportBinding | undefined {
+export function requiredModule(expr: SyntaxNode | null | undefined, type: string | undefined = expr?.type): ImportBinding | undefined {
+  // Each node's type is read once, and a field only when it can matter: every read crosses into the parser.
   if (!expr) return undefined;
-  if (expr.type === 'await_expression') return requiredModule(kids(expr)[0]);
-  if (expr.type === 'parenthesized_expression') return requiredModule(kids(expr)[0]);
-  if (expr.type === 'call_expression') {
+  if (type === 'await_expression') return requiredModule(kids(expr)[0]);
+  if (type === 'parenthesized_expression') return requiredModule(kids(expr)[0]);
+  if (type === 'call_expression') {
     const fn = expr.childForFieldName('function');
-    const args = expr.childForFieldName('arguments');
-    if ((fn?.type === 'identifier' && fn.text === 'require') || fn?.type === 'import') {
+    const fnType = fn?.type;
+    if ((fnType === 'identifier' && fn!.text === 'require') || fnType === 'import') {
+      const args = expr.childForFieldName('arguments');
       const spec = stringValue(args ? kids(args)[0] : undefined);
       return spec === undefined ? undefined : { module: normaliseModule(spec), name: '*' };
     }
     // `require('sqlite3').verbose()` is still the module.
-    if (fn?.type === 'member_expression' && fn.childForFieldName('property')?.text === 'verbose') {
-      return requiredModule(fn.childForFieldName('object'));
+    if (fnType === 'member_expression' && fn!.childForFieldName('property')?.text === 'verbose') {
+      return requiredModule(fn!.childForFieldName('object'));
     }
     return undefined;
   }
-  if (expr.type === 'member_expression') {
+  if (type === 'member_expression') {
     const base = requiredModule(expr.childForFieldName('object'));
+    if (!base) return undefined;
     const prop = expr.childForFieldName('property')?.text;
-    if (base && prop) return base.name === '*' ? { module: base.module, name: prop } : { module: base.module, name: `${base.name}.${prop}` };
+    if (prop) return base.name === '*' ? { module: base.module, name: prop } : { module: base.module, name: `${base.name}.${prop}` };
   }
   return undefined;
 }
 
-/** Collects the file scope node by node, so the frontend's single walk can feed it. */
+/** The node types `addDeclarations` looks at. */
+const DECLARING_NODE_TYPES: readonly string[] = [
+  'variable_declarator',
+  'required_parameter',
+  'optional_parameter',
+  'formal_parameters',
+  'arrow_function',
+  'catch_clause',
+  'for_in_statement',
+  'function_declaration',
+  'generator_function_declaration',
+  'class_declaration',
+];
+
+/** Functions and classes: code in them does not run while the module loads. */
+const FUNCTION_LIKE: ReadonlySet<string> = new Set(['function_declaration', 'generator_function_declaration', 'function_expression', 'function', 'generator_function', 'arrow_function', 'method_definition', 'class_declaration', 'class']);
+
+/** The node types `ScopeCollector.visit` and `track` act on; every other node is nothing to them. */
+export const SCOPE_NODE_TYPES: readonly string[] = [
+  'import_statement',
+  'export_statement',
+  'variable_declarator',
+  'call_expression',
+  'public_field_definition',
+  ...DECLARING_NODE_TYPES,
+  ...FUNCTION_LIKE,
+];
+
+const DECLARING: ReadonlySet<string> = new Set(DECLARING_NODE_TYPES);
+
+/** Collects the file scope node by node, so the frontend's single pass can feed it. */
 export class ScopeCollector {
-  readonly scope: FileScope = {
-    imports: new Map(),
-    roots: new Set(),
-    moduleNames: new Set(),
-    moduleVars: new Set(),
-    moduleCalls: new Set(),
-    numbers: new Map(),
-    declared: new Set(),
-    thisAliases: new Set(),
-  };
+  readonly scope: FileScope;
   private readonly ambiguous = new Set<string>();
+  /**
+   * The declaring nodes visited, for `scope.declared`. Most files never ask for it
+   * (it decides only whether a bare global name or a listener's root is the
+   * file's own), so the names are read from these nodes on the first question.
+   */
+  private readonly declaring: SyntaxNode[] = [];
+  private readonly declaringTypes: string[] = [];
+  private declared: Set<string> | undefined;
+  private finished = false;
+  /** Functions and classes around the node being tracked. */
+  private readonly functionLike = new EnclosingStack<true>();
+  /** Calls outside every function and class, in order: `finish` keeps those in top-level code. */
+  private readonly moduleLevelCalls: SyntaxNode[] = [];
+
+  constructor() {
+    const collector = this;
+    this.scope = {
+      imports: new Map(),
+      roots: new Set(),
+      moduleNames: new Set(),
+      moduleVars: new Set(),
+      moduleCalls: new Set(),
+      numbers: new Map(),
+      get declared(): Set<string> {
+        return collector.declaredNames();
+      },
+      thisAliases: new Set(),
+    };
+  }
+
+  private declaredNames(): Set<string> {
+    if (this.declared) return this.declared;
+    if (!this.finished) throw new Error('declared names asked for before every node was visited');
+    this.declared = new Set();
+    for (let i = 0; i < this.declaring.length; i++) addDeclarations(this.declaring[i]!, this.declaringTypes[i]!, this.declared);
+    return this.declared;
+  }
 
   private addRoot(spec: string): void {
     const r = packageRoot(spec);
@@ -108,11 +171,27 @@ export class ScopeCollector {
     } else this.scope.numbers.set(name, value);
   }
 
-  /** Looks at one node; returns false when its children hold nothing more for the scope (an import). */
-  visit(node: SyntaxNode): boolean {
+  /**
+   * Sees every node of the pass in pre-order, the insides of imports included
+   * (the walk for module calls this replaces did not skip them).
+   */
+  track(node: SyntaxNode, type: string): void {
+    this.functionLike.enter(node);
+    if (type === 'call_expression' && this.functionLike.depth === 0) this.moduleLevelCalls.push(node);
+    if (FUNCTION_LIKE.has(type)) this.functionLike.push(node, true);
+  }
+
+  /**
+   * Looks at one node (`site`: a call's, when the caller keeps it); returns false when
+   * its children hold nothing more for the scope (an import).
+   */
+  visit(node: SyntaxNode, type: string, site?: CallSite): boolean {
     const scope = this.scope;
-    addDeclarations(node, scope.declared);
-    switch (node.type) {
+    if (DECLARING.has(type)) {
+      this.declaring.push(node);
+      this.declaringTypes.push(type);
+    }
+    switch (type) {
       case 'import_statement': {
         const source = stringValue(node.childForFieldName('source'));
         if (source === undefined) {
@@ -151,13 +230,19 @@ export class ScopeCollector {
         return true;
       }
       case 'variable_declarator': {
-        const name = node.childForFieldName('name');
+        // The value first: only a `require`, `this` or a number makes the name worth reading.
         const value = node.childForFieldName('value');
-        const required = requiredModule(value);
+        if (!value) return true;
+        const valueType = value.type;
+        const required = requiredModule(value, valueType);
+        const number = numberOf(value, scope.numbers, 0, valueType);
+        if (!required && valueType !== 'this' && number === undefined) return true;
+        const name = node.childForFieldName('name');
+        const nameType = name?.type;
         if (required && name) {
           this.addRoot(required.module);
-          if (name.type === 'identifier') scope.imports.set(name.text, required);
-          else if (name.type === 'object_pattern') {
+          if (nameType === 'identifier') scope.imports.set(name.text, required);
+          else if (nameType === 'object_pattern') {
             for (const p of kids(name)) {
               if (p.type === 'shorthand_property_identifier_pattern') scope.imports.set(p.text, { module: required.module, name: p.text });
               else if (p.type === 'pair_pattern') {
@@ -168,16 +253,16 @@ export class ScopeCollector {
             }
           }
         }
-        if (name?.type === 'identifier' && value?.type === 'this') scope.thisAliases.add(name.text);
-        const decl = node.parent;
-        if (name?.type === 'identifier' && value && decl?.type === 'lexical_declaration' && /^const\b/.test(decl.text)) {
-          this.setNumber(name.text, numberOf(value, scope.numbers));
+        if (nameType === 'identifier' && valueType === 'this') scope.thisAliases.add(name!.text);
+        if (nameType === 'identifier' && number !== undefined) {
+          const decl = node.parent;
+          if (decl?.type === 'lexical_declaration' && /^const\b/.test(decl.text)) this.setNumber(name!.text, number);
         }
         return true;
       }
       case 'call_expression': {
-        const fn = node.childForFieldName('function');
-        if (fn?.type === 'import' || (fn?.type === 'identifier' && fn.text === 'require')) {
+        const call = site ?? new CallSite(node, type);
+        if (call.calleeType === 'import' || call.identifier === 'require') {
           const args = node.childForFieldName('arguments');
           const spec = stringValue(args ? kids(args)[0] : undefined);
           if (spec !== undefined) this.addRoot(spec);
@@ -188,7 +273,12 @@ export class ScopeCollector {
         // `static readonly PERIOD = 5000` / `private readonly every = 10_000`
         const name = node.childForFieldName('name')?.text;
         const value = node.childForFieldName('value');
-        if (name && value && /\breadonly\b/.test(node.text.slice(0, node.text.indexOf(name)))) this.setNumber(name, numberOf(value, scope.numbers));
+        // The value first: most are not numbers, and then the field's text need not be read.
+        const number = name && value ? numberOf(value, scope.numbers) : undefined;
+        if (number !== undefined) {
+          const text = node.text;
+          if (/\breadonly\b/.test(text.slice(0, text.indexOf(name!)))) this.setNumber(name!, number);
+        }
         return true;
       }
       default:
@@ -198,62 +288,73 @@ export class ScopeCollector {
 
   /** The module-level facts, read from the top-level statements once every node was visited. */
   finish(root: SyntaxNode): FileScope {
-    for (const stmt of kids(root)) collectTopLevel(stmt, this.scope);
+    this.finished = true;
+    const calls = this.moduleLevelCalls;
+    let next = 0;
+    for (const stmt of kids(root)) {
+      const code = collectTopLevel(stmt, this.scope);
+      if (!code) continue;
+      // Statements come in order: calls before this one's code are in none of the rest.
+      while (next < calls.length && calls[next]!.startIndex < code.startIndex) next++;
+      const end = code.endIndex;
+      for (let i = next; i < calls.length && calls[i]!.startIndex <= end; i++) {
+        if (isWithin(calls[i]!, code)) addModuleCall(calls[i]!, this.scope);
+      }
+    }
     return this.scope;
   }
 }
 
-function collectTopLevel(stmt: SyntaxNode, scope: FileScope): void {
-  const inner = stmt.type === 'export_statement' ? (stmt.childForFieldName('declaration') ?? stmt) : stmt;
-  switch (inner.type) {
+/** Names and variables a top-level statement declares; returns the statement's code when it runs at load time. */
+function collectTopLevel(stmt: SyntaxNode, scope: FileScope): SyntaxNode | undefined {
+  const stmtType = stmt.type;
+  const inner = stmtType === 'export_statement' ? (stmt.childForFieldName('declaration') ?? stmt) : stmt;
+  switch (inner === stmt ? stmtType : inner.type) {
     case 'lexical_declaration':
     case 'variable_declaration':
       for (const d of kids(inner)) {
         if (d.type !== 'variable_declarator') continue;
         const name = d.childForFieldName('name');
         if (name?.type === 'identifier') {
-          scope.moduleNames.add(name.text);
+          const text = name.text;
+          scope.moduleNames.add(text);
           const value = d.childForFieldName('value');
-          if (!value || !isFunctionValue(value)) scope.moduleVars.add(name.text);
+          if (!value || !isFunctionValue(value)) scope.moduleVars.add(text);
         }
       }
-      return;
+      return undefined;
     case 'function_declaration':
     case 'generator_function_declaration':
     case 'class_declaration':
     case 'abstract_class_declaration': {
       const name = inner.childForFieldName('name')?.text;
       if (name) scope.moduleNames.add(name);
-      return;
+      return undefined;
     }
     default:
-      collectModuleCalls(inner, scope);
+      return inner;
   }
 }
 
 function isFunctionValue(node: SyntaxNode): boolean {
-  return node.type === 'arrow_function' || node.type === 'function_expression' || node.type === 'function' || node.type === 'class';
+  const type = node.type;
+  return type === 'arrow_function' || type === 'function_expression' || type === 'function' || type === 'class';
 }
 
-/** Calls made while the module loads (`main()`, `main().catch(..)`, `void start()`), outside any function. */
-function collectModuleCalls(stmt: SyntaxNode, scope: FileScope): void {
-  walk(stmt, (node) => {
-    if (FUNCTION_LIKE.has(node.type)) return false;
-    if (node.type === 'call_expression') {
-      const fn = node.childForFieldName('function');
-      if (fn?.type === 'identifier') scope.moduleCalls.add(fn.text);
-    }
-    return true;
-  });
+/**
+ * A call made while the module loads (`main()`, `main().catch(..)`, `void start()`): in
+ * top-level code, outside any function or class.
+ */
+function addModuleCall(call: SyntaxNode, scope: FileScope): void {
+  const fn = call.childForFieldName('function');
+  if (fn?.type === 'identifier') scope.moduleCalls.add(fn.text);
 }
-
-const FUNCTION_LIKE = new Set(['function_declaration', 'generator_function_declaration', 'function_expression', 'function', 'generator_function', 'arrow_function', 'method_definition', 'class_declaration', 'class']);
 
 /** A compile-time number: literals (`10_000`, `0x10`), `+ - * /`, parentheses, `as const`, known constants. */
-export function numberOf(node: SyntaxNode, consts: ReadonlyMap<string, number>, depth = 0): number | undefined {
+export function numberOf(node: SyntaxNode, consts: ReadonlyMap<string, number>, depth = 0, type: string = node.type): number | undefined {
   // Real constants are shallow; a generated 10 000-term sum is not worth a deep recursion.
   if (depth > 32) return undefined;
-  switch (node.type) {
+  switch (type) {
     case 'number': {
       const n = Number(node.text.replace(/_/g, ''));
       return Number.isFinite(n) ? n : undefined;
@@ -291,18 +392,15 @@ export function numberOf(node: SyntaxNode, consts: ReadonlyMap<string, number>, 
 }
 
 /** Every name a subtree declares: variables, parameters, catch and loop bindings, functions and classes. */
-export function declaredNames(root: SyntaxNode): Set<string> {
+export function declaredNames(root: SyntaxNode, index: NodeIndex): Set<string> {
   const out = new Set<string>();
-  walk(root, (n) => {
-    addDeclarations(n, out);
-    return true;
-  });
+  index.walk(root, DECLARING_NODE_TYPES, (n, type) => addDeclarations(n, type, out));
   return out;
 }
 
-/** The names one node declares. */
-function addDeclarations(n: SyntaxNode, out: Set<string>): void {
-  switch (n.type) {
+/** The names one node (of type `type`) declares. */
+function addDeclarations(n: SyntaxNode, type: string, out: Set<string>): void {
+  switch (type) {
     case 'variable_declarator':
       addPattern(n.childForFieldName('name'), out);
       return;
