@@ -4,10 +4,11 @@
 // change nobody remembered to announce still invalidates every cached fact.
 //
 // Hashing the code reads ~60 files, a noticeable part of a warm run; with a
-// cache directory, the hash is remembered against each file's size,
-// modification time and inode, and recomputed when any of them differs.
+// cache directory, the hash is remembered against the size, modification
+// time and inode of each file and directory it came from, and recomputed
+// when any of them differs.
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, statSync, writeFileSync, type Dirent } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parserVersions } from '../parse/grammar-files.js';
@@ -43,62 +44,85 @@ export function analysisFingerprint(): string {
 
 function fingerprint(dirs: readonly string[], seed: () => string): string {
   const base = join(dirname(fileURLToPath(import.meta.url)), '..');
-  const files = dirs.flatMap((dir) => codeFiles(join(base, dir)));
-  const remembered = rememberIn ? recall(rememberIn, files) : undefined;
-  if (remembered?.value) return remembered.value;
+  const roots = dirs.map((dir) => join(base, dir));
+  const memoPath = rememberIn ? join(rememberIn, `fingerprint-${createHash('sha256').update(roots.join('\0')).digest('hex').slice(0, 24)}.json`) : undefined;
+  const remembered = memoPath ? recall(memoPath) : undefined;
+  if (remembered) return remembered;
+  const listed = roots.map((dir) => codeFiles(dir));
   const hash = createHash('sha256').update(seed());
-  for (const file of files) hash.update(`\0${file.slice(base.length)}\0`).update(readFileSync(file));
+  for (const file of listed.flatMap((l) => l.files)) hash.update(`\0${file.slice(base.length)}\0`).update(readFileSync(file));
   const value = hash.digest('hex').slice(0, 16);
-  if (remembered?.store) remembered.store(value);
+  if (memoPath) remember(memoPath, value, [...roots, ...listed.flatMap((l) => l.dirs)], listed.flatMap((l) => l.files));
   return value;
 }
 
-/** The fingerprint remembered for these files as they are now, or how to remember it. */
-function recall(cacheDir: string, files: readonly string[]): { value?: string; store?: (value: string) => void } {
-  const signature = createHash('sha256');
-  const now = Date.now();
-  let racy = false;
-  for (const file of files) {
-    try {
-      const st = statSync(file);
-      signature.update(`${file}\0${st.size}\0${st.mtimeMs}\0${st.ino}\n`);
-      if (st.mtimeMs >= now - RACY_MS) racy = true;
-    } catch {
-      return {};
-    }
-  }
-  const key = signature.digest('hex');
-  const path = join(cacheDir, `fingerprint-${key.slice(0, 32)}`);
-  try {
-    const [storedKey, value] = readFileSync(path, 'latin1').split(' ');
-    if (storedKey === key && value && /^[0-9a-f]{16}$/.test(value)) return { value };
-  } catch {
-    /* not remembered yet */
-  }
-  if (racy) return {};
-  return {
-    store(value) {
-      const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-      try {
-        writeFileSync(tmp, `${key} ${value}`);
-        renameSync(tmp, path);
-      } catch {
-        /* an unwritable cache only costs the hashing next time */
-      }
-    },
-  };
+/** What a remembered fingerprint was computed from: every directory and file, with their stamps. */
+interface Remembered {
+  value: string;
+  stamps: Record<string, [number, number, number]>;
 }
 
-/** Source or compiled code, without tests, type declarations and source maps. */
-function codeFiles(dir: string): string[] {
-  let names: string[];
+function stampOf(path: string): [number, number, number] | undefined {
   try {
-    names = readdirSync(dir, { recursive: true, encoding: 'utf8' });
+    const st = statSync(path);
+    return [st.size, st.mtimeMs, st.ino];
   } catch {
-    return [];
+    return undefined;
   }
-  return names
-    .filter((n) => /\.[cm]?[jt]s$/.test(n) && !/\.d\.[cm]?ts$|\.test\.[cm]?[jt]s$|(^|[\\/])fixtures[\\/]/.test(n))
-    .sort()
-    .map((n) => join(dir, n));
+}
+
+/**
+ * The remembered fingerprint, when no directory or file it was computed from
+ * changed (a file added or removed changes its directory's stamp).
+ */
+function recall(memoPath: string): string | undefined {
+  let stored: Remembered;
+  try {
+    stored = JSON.parse(readFileSync(memoPath, 'utf8')) as Remembered;
+  } catch {
+    return undefined;
+  }
+  if (!stored || typeof stored.value !== 'string' || !/^[0-9a-f]{16}$/.test(stored.value) || !stored.stamps) return undefined;
+  for (const [path, stamp] of Object.entries(stored.stamps)) {
+    const now = stampOf(path);
+    if (!now || now[0] !== stamp[0] || now[1] !== stamp[1] || now[2] !== stamp[2]) return undefined;
+  }
+  return stored.value;
+}
+
+function remember(memoPath: string, value: string, dirs: readonly string[], files: readonly string[]): void {
+  const stamps: Record<string, [number, number, number]> = {};
+  const now = Date.now();
+  for (const path of [...dirs, ...files]) {
+    const stamp = stampOf(path);
+    // Code changed this recently may change again unseen: do not remember against it.
+    if (!stamp || stamp[1] >= now - RACY_MS) return;
+    stamps[path] = stamp;
+  }
+  const tmp = `${memoPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    writeFileSync(tmp, JSON.stringify({ value, stamps } satisfies Remembered));
+    renameSync(tmp, memoPath);
+  } catch {
+    /* an unwritable cache only costs the hashing next time */
+  }
+}
+
+/** Source or compiled code, without tests, type declarations and source maps; and the directories listed. */
+function codeFiles(dir: string): { files: string[]; dirs: string[] } {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { recursive: true, withFileTypes: true });
+  } catch {
+    return { files: [], dirs: [] };
+  }
+  const files: string[] = [];
+  const dirs: string[] = [];
+  for (const e of entries) {
+    const path = join(e.parentPath ?? e.path, e.name);
+    const rel = path.slice(dir.length + 1);
+    if (e.isDirectory()) dirs.push(path);
+    else if (/\.[cm]?[jt]s$/.test(e.name) && !/\.d\.[cm]?ts$|\.test\.[cm]?[jt]s$/.test(e.name) && !/(^|[\\/])fixtures[\\/]/.test(rel)) files.push(path);
+  }
+  return { files: files.sort(), dirs: dirs.sort() };
 }

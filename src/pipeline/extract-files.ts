@@ -232,8 +232,10 @@ const FEW_FILES = 32;
 const LISTINGS_FORMAT = 'LAD1';
 
 function openCache(dir: string, modelsVersion: string, tree: ExtractionSettings['tree']): OpenCache {
-  const problem = probeWritable(dir);
-  if (!problem) rememberFingerprintsIn(dir);
+  // Whether the directory can be written is found out when something is to be written: a warm run writes nothing.
+  let probed: { problem: string | undefined } | undefined;
+  const writeProblem = (): string | undefined => (probed ??= { problem: probeWritable(dir) }).problem;
+  rememberFingerprintsIn(dir);
   const prefix = runKeyPrefix(modelsVersion);
   const location = tree ? snapshotLocation(dir, prefix, tree.root, tree.paths) : undefined;
   const snapshot = location ? TreeSnapshot.load(location) : TreeSnapshot.empty();
@@ -243,7 +245,13 @@ function openCache(dir: string, modelsVersion: string, tree: ExtractionSettings[
     entryReads++ < FEW_FILES ? (readEntry(dir, key) ?? snapshot.facts(key)) : (snapshot.facts(key) ?? readEntry(dir, key));
   return {
     dir,
-    ...(problem ? { warning: `cannot write the fact cache in ${dir} (${problem}); running without it` } : { writeTarget: { dir, prefix } }),
+    get warning() {
+      const problem = writeProblem();
+      return problem ? `cannot write the fact cache in ${dir} (${problem}); running without it` : undefined;
+    },
+    get writeTarget() {
+      return writeProblem() ? undefined : { dir, prefix };
+    },
     hits: 0,
     unread: 0,
     lookup(file) {
@@ -291,7 +299,7 @@ function openCache(dir: string, modelsVersion: string, tree: ExtractionSettings[
       }
     },
     saveListings(excludes, listings) {
-      if (!location || problem) return undefined;
+      if (!location || writeProblem()) return undefined;
       try {
         writeChecked(location.listings, LISTINGS_FORMAT, location.id, [digest(Buffer.from(JSON.stringify(excludes)))], Buffer.from(JSON.stringify(listings)));
         return undefined;
@@ -305,7 +313,7 @@ function openCache(dir: string, modelsVersion: string, tree: ExtractionSettings[
       this.unread += n;
     },
     saveSnapshot(files, packages, takenAt) {
-      if (!location || problem) return undefined;
+      if (!location || writeProblem()) return undefined;
       const known = snapshot.factKeys;
       // A few changed files do not justify rewriting every file's facts: their per-file entries answer for them.
       const outside = files.filter((f) => f.key !== undefined && !known.has(f.key)).length;

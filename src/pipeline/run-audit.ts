@@ -214,11 +214,14 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     // A result that depends on a file without a cache key (a timeout, a crash) is not kept.
     if (entries.every(([, e]) => e !== undefined)) storedPackages[group.dir] = { key: packageKey(judgementBase(models.version, judgeOptions), group.dir, entries as [string, StampedFile][]), value: result };
   }
-  const warnings = extraction?.cache?.warning ? [extraction.cache.warning] : cache?.warning ? [cache.warning] : [];
-  const changed = todo.length > 0 || groups.some((g) => !g.stored);
-  if (cache && changed && !warnings.length) {
-    const failed = cache.saveSnapshot(snapshotFiles, storedPackages, takenAt);
-    if (failed) warnings.push(`cannot write the fact cache in ${cache.dir} (${failed}); the next run will read every file again`);
+  const warnings = extraction?.cache?.warning ? [extraction.cache.warning] : [];
+  const changed = todo.length > 0;
+  if (cache && changed && warnings.length === 0) {
+    if (cache.warning) warnings.push(cache.warning);
+    else {
+      const failed = cache.saveSnapshot(snapshotFiles, storedPackages, takenAt);
+      if (failed) warnings.push(`cannot write the fact cache in ${cache.dir} (${failed}); the next run will read every file again`);
+    }
   }
   let files: FileFacts[] | undefined;
   const factsOf = (i: number): FileFacts | undefined => {
