@@ -121,6 +121,12 @@ export async function extractFiles(files: readonly DiscoveredFile[], prepared: P
     }
     misses.push(i);
     missBytes += file.size;
+    // Without workers booting already, the first miss starts compiling the parser on the main
+    // thread (WebAssembly compiles in the background) while the remaining lookups go on.
+    if (misses.length === 1 && !prepared.early) {
+      void mainThreadBackend(settings, [file.info.grammar]).catch(() => undefined);
+      void import('../parse/extraction-job.js');
+    }
     // Start workers as soon as the work is big enough: they boot while the cache lookups go on.
     if (settings.jobs > 0 && missBytes >= settings.inProcessBelowBytes) workers();
   }
@@ -241,8 +247,10 @@ function openCache(dir: string, modelsVersion: string, tree: ExtractionSettings[
   const snapshot = location ? TreeSnapshot.load(location) : TreeSnapshot.empty();
   // A few files are cheaper to answer from their own entries than by reading every file's facts.
   let entryReads = 0;
+  // The facts file is read only for a key the index says it holds.
+  const fromSnapshot = (key: string): StoredFacts | undefined => (snapshot.factKeys.has(key) ? snapshot.facts(key) : undefined);
   const storedFacts = (key: string): StoredFacts | undefined =>
-    entryReads++ < FEW_FILES ? (readEntry(dir, key) ?? snapshot.facts(key)) : (snapshot.facts(key) ?? readEntry(dir, key));
+    entryReads++ < FEW_FILES ? (readEntry(dir, key) ?? fromSnapshot(key)) : (fromSnapshot(key) ?? readEntry(dir, key));
   return {
     dir,
     get warning() {
@@ -383,17 +391,21 @@ function workerRunner(pool: Promise<ExtractionPool>, grammars: Grammar[]): JobRu
 /** Main-thread backends, one per parse budget, kept for later runs in the same process (tests, watch). */
 const mainThreadBackends = new Map<number, Promise<import('../parse/wasm-backend.js').WasmBackend>>();
 
+function mainThreadBackend(settings: ExtractionSettings, grammars: Grammar[]): Promise<import('../parse/wasm-backend.js').WasmBackend> {
+  let backend = mainThreadBackends.get(settings.parseTimeoutMs);
+  if (!backend) {
+    backend = import('../parse/wasm-backend.js').then(({ WasmBackend }) => WasmBackend.create(grammars, settings.parseTimeoutMs));
+    mainThreadBackends.set(settings.parseTimeoutMs, backend);
+  }
+  return backend;
+}
+
 function mainThreadRunner(settings: ExtractionSettings, grammars: Grammar[], cache: CacheTarget | undefined): JobRunner {
   return {
     kind: 'main',
     async run(jobs, onResult) {
       const { runJob } = await import('../parse/extraction-job.js');
-      let backend = mainThreadBackends.get(settings.parseTimeoutMs);
-      if (!backend) {
-        backend = import('../parse/wasm-backend.js').then(({ WasmBackend }) => WasmBackend.create(grammars, settings.parseTimeoutMs));
-        mainThreadBackends.set(settings.parseTimeoutMs, backend);
-      }
-      const parser = await backend;
+      const parser = await mainThreadBackend(settings, grammars);
       let n = 0;
       for (const job of jobs) {
         const started = performance.now();
