@@ -2,7 +2,8 @@
 // skip what cannot be source code, and say why for every skipped file.
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import ignore from 'ignore';
+import { createRequire } from 'node:module';
+import type { Ignore } from 'ignore';
 import { isTestPath, languageOf, type LanguageInfo } from './language.js';
 import { RACY_MS, sameIgnoreFiles, type DirListing, type Listings, type Stamp } from './listings.js';
 
@@ -55,9 +56,8 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
   const takenAt = Date.now();
   const out: Discovery = { files: [], skipped: [], manifests: [], listings: { takenAt, dirs: {}, above: {} }, relisted: 0 };
   const previous = opts.listings;
-  const userIgnore = ignore().add(opts.exclude ?? []);
-  const excluding = (opts.exclude ?? []).length > 0;
-  const includeOnly = opts.include && opts.include.length > 0 ? ignore().add(opts.include) : undefined;
+  const userIgnore = opts.exclude && opts.exclude.length > 0 ? newIgnore().add(opts.exclude) : undefined;
+  const includeOnly = opts.include && opts.include.length > 0 ? newIgnore().add(opts.include) : undefined;
   const rel = (abs: string): string => relative(root, abs).split(sep).join('/');
   let listed = 0;
 
@@ -66,7 +66,7 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
     if (/(^|\/)(Cargo\.toml|package\.json)$/.test(relPath)) out.manifests.push(abs);
     const info = languageOf(relPath);
     if (!info) return;
-    if (excluding && userIgnore.ignores(relPath)) return;
+    if (userIgnore?.ignores(relPath)) return;
     if (includeOnly && !includeOnly.ignores(relPath)) return;
     if (/\.min\.[cm]?js$|[-.]bundle\.[cm]?js$/.test(relPath)) {
       out.skipped.push({ relPath, reason: 'minified or bundled file' });
@@ -166,7 +166,7 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
       if (!isDir && !MANIFEST.test(name) && !languageOf(name)) continue;
       if (active.some((r) => r.ignored(relPath, isDir))) continue;
       if (isDir) {
-        if (!excluding || !userIgnore.ignores(`${relPath}/`)) entry.subdirs.push(name);
+        if (!userIgnore?.ignores(`${relPath}/`)) entry.subdirs.push(name);
       } else entry.files.push(name);
     }
     // The ignore files below were read under this directory's: if those changed, nothing below can be trusted.
@@ -220,6 +220,17 @@ interface ScopedIgnore {
   ignored(relPath: string, isDir: boolean): boolean;
 }
 
+let ignoreFactory: (() => Ignore) | undefined;
+
+/**
+ * A gitignore matcher. The library loads on first use: a warm run whose
+ * directories are all unchanged never matches a path against ignore rules.
+ */
+function newIgnore(): Ignore {
+  ignoreFactory ??= createRequire(import.meta.url)('ignore') as () => Ignore;
+  return ignoreFactory();
+}
+
 const IGNORE_FILES = ['.gitignore', '.ignore', '.leakauditignore'];
 
 function ignoreStamps(dir: string, names: readonly string[]): Record<string, Stamp> {
@@ -248,7 +259,7 @@ function readIgnoreFile(dir: string, present?: ReadonlySet<string>): { withBase(
     if (text) texts.push(text);
   }
   if (texts.length === 0) return undefined;
-  const ig = ignore().add(texts.join('\n'));
+  const ig = newIgnore().add(texts.join('\n'));
   return {
     withBase(base: string): ScopedIgnore {
       return {
