@@ -16,8 +16,8 @@ import { parserVersions } from '../parse/grammar-files.js';
 /** Directories (relative to src/ or dist/) whose code decides what a file's facts are (discovery: which files, which language). */
 const EXTRACTOR_DIRS = ['discover', 'frontends', 'parse', 'facts'];
 
-/** ...and whose code decides what a judgement is, given the facts. */
-const ANALYSIS_DIRS = ['analysis', 'rules', 'facts'];
+/** ...and whose code decides what a judgement is, given the facts (the pipeline assembles what is stored). */
+const ANALYSIS_DIRS = ['analysis', 'rules', 'facts', 'pipeline'];
 
 /** Code changed this recently may change again within the file system's timestamp granularity. */
 const RACY_MS = 2_000;
