@@ -283,8 +283,11 @@ describe('the tree snapshot', () => {
     } finally {
       utimesSync(touched, HOUR_AGO, HOUR_AGO);
     }
-    // A truncated index: nothing is trusted, every file is read, nothing parsed.
+    // A truncated index and corrupt directory listings: nothing is trusted, every file is read, nothing parsed.
     writeFileSync(index!, readFileSync(index!).subarray(0, 100));
+    const [dirs] = readdirSync(trees).filter((f) => f.endsWith('.dirs')).map((f) => join(trees, f));
+    const listing = readFileSync(dirs!, 'latin1');
+    writeFileSync(dirs!, listing.replace('"subdirs":[', '"subdirs":["nowhere",'), 'latin1');
     const truncated = await runAudit({ paths: [root], jobs: 0, cacheDir });
     expect(truncated.extraction.cache?.unread).toBe(0);
     expect(truncated.extraction.parsed).toBe(0);
