@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { FileOutcome } from './outcome.js';
 import type { ResourceModel } from '../models/schema.js';
 import type { DiscoveredFile } from '../discover/walk.js';
-import { frontendFor } from '../frontends/index.js';
+import { frontendFor, hasFrontend, loadFrontend } from '../frontends/index.js';
 import { decodeSource } from './decode.js';
 import type { ParserBackend } from './syntax.js';
 
@@ -16,14 +16,17 @@ export async function extractFile(file: DiscoveredFile, parser: ParserBackend, m
   } catch (err) {
     return { ok: false, relPath: file.relPath, reason: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
   }
+  await loadFrontend(file.info.language);
   return extractSource(file, bytes, parser, models);
 }
 
+/** Synchronous: the file's frontend must be loaded (`loadFrontend`) first. */
 export function extractSource(file: Pick<DiscoveredFile, 'relPath' | 'info' | 'isTestFile'>, bytes: Uint8Array, parser: ParserBackend, models: readonly ResourceModel[]): FileOutcome {
   const decoded = decodeSource(bytes);
   if (!decoded.ok) return { ok: false, relPath: file.relPath, reason: decoded.reason, refused: true };
+  if (!hasFrontend(file.info.language)) return { ok: false, relPath: file.relPath, reason: `no frontend for ${file.info.language} yet` };
   const frontend = frontendFor(file.info.language);
-  if (!frontend) return { ok: false, relPath: file.relPath, reason: `no frontend for ${file.info.language} yet` };
+  if (!frontend) return { ok: false, relPath: file.relPath, reason: `the ${file.info.language} frontend was not loaded` };
   let tree;
   try {
     tree = parser.parse(decoded.text, file.info.grammar);

@@ -8,6 +8,7 @@ import type { ResourceModel } from '../models/schema.js';
 import { entryKey } from '../cache/cache-key.js';
 import { sha256, writeEntry } from '../cache/fact-cache.js';
 import { extractSource, type FileOutcome } from './extract-file.js';
+import { loadFrontend } from '../frontends/index.js';
 import type { WasmBackend } from './wasm-backend.js';
 
 export interface ExtractionJob {
@@ -53,6 +54,11 @@ export async function runJob(job: ExtractionJob, backend: WasmBackend, models: r
     bytes = readFileSync(job.absPath);
   } catch (err) {
     return { id: job.id, outcome: { ok: false, relPath: job.relPath, reason: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` } };
+  }
+  try {
+    await loadFrontend(job.info.language);
+  } catch (err) {
+    return { id: job.id, outcome: { ok: false, relPath: job.relPath, reason: `cannot load the ${job.info.language} frontend: ${(err as Error).message}` } };
   }
   try {
     await backend.load(job.info.grammar);

@@ -112,8 +112,8 @@ export async function extractFiles(files: readonly DiscoveredFile[], prepared: P
       continue;
     }
     if (!hasFrontend) {
-      const { frontendFor } = await import('../frontends/index.js');
-      hasFrontend = (f) => frontendFor(f.info.language) !== undefined;
+      const frontends = await import('../frontends/index.js');
+      hasFrontend = (f) => frontends.hasFrontend(f.info.language);
     }
     if (!hasFrontend(file)) {
       settle(i, await withoutFrontend(file));
@@ -125,7 +125,7 @@ export async function extractFiles(files: readonly DiscoveredFile[], prepared: P
     // thread (WebAssembly compiles in the background) while the remaining lookups go on.
     if (misses.length === 1 && !prepared.early) {
       void mainThreadBackend(settings, [file.info.grammar]).catch(() => undefined);
-      void import('../parse/extraction-job.js');
+      void import('../frontends/index.js').then((f) => f.loadFrontend(file.info.language)).catch(() => undefined);
     }
     // Start workers as soon as the work is big enough: they boot while the cache lookups go on.
     if (settings.jobs > 0 && missBytes >= settings.inProcessBelowBytes) workers();
