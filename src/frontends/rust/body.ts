@@ -3,7 +3,7 @@
 import type { SyntaxNode } from '../../parse/syntax.js';
 import type { BodyFacts, LoopExit } from '../../facts/types.js';
 import { allKids, kids, line, shortText, same } from '../shared/tree.js';
-import { walkTypes } from './node-index.js';
+import { walkTypes, type NodeIndex } from './node-index.js';
 
 /** Nodes that start a new function scope: exits inside them do not leave our loop. */
 const SCOPE_BOUNDARY = new Set(['closure_expression', 'function_item', 'async_block']);
@@ -23,8 +23,12 @@ export interface PeriodResolver {
   isPeriodCall(call: SyntaxNode): boolean;
 }
 
-export function analyseBody(body: SyntaxNode, periods: PeriodResolver, outerNames: ReadonlySet<string>): BodyFacts {
-  const loop = findLongLivedLoop(body);
+/**
+ * `index` must hold every node of `BODY_INDEX_TYPES` in the file: loops,
+ * scope boundaries and calls are looked up there, not searched for again.
+ */
+export function analyseBody(body: SyntaxNode, index: NodeIndex, periods: PeriodResolver, outerNames: ReadonlySet<string>): BodyFacts {
+  const loop = findLongLivedLoop(body, index);
   const captures = capturesOf(body, outerNames);
   if (!loop) return { longLived: false, exits: [], ignoredErrors: [], captures };
   const facts: BodyFacts = {
@@ -39,7 +43,7 @@ export function analyseBody(body: SyntaxNode, periods: PeriodResolver, outerName
     const recv = firstRecvCall(loop.node);
     if (recv) facts.ignoresChannelClose = recv;
   }
-  const period = periodOf(body, periods);
+  const period = periodOf(body, index, periods);
   if (period) {
     facts.periodMs = period.ms;
     if (period.interval && facts.loopKind === 'loop') facts.loopKind = 'loop ticking an interval';
@@ -48,8 +52,8 @@ export function analyseBody(body: SyntaxNode, periods: PeriodResolver, outerName
 }
 
 /** Whether `analyseBody` would call this body long-lived, without working out the rest. */
-export function hasLongLivedLoop(body: SyntaxNode): boolean {
-  return findLongLivedLoop(body) !== undefined;
+export function hasLongLivedLoop(body: SyntaxNode, index: NodeIndex): boolean {
+  return findLongLivedLoop(body, index) !== undefined;
 }
 
 interface FoundLoop {
@@ -60,25 +64,19 @@ interface FoundLoop {
 
 const LOOPS_AND_BOUNDARIES = [...LOOPS, ...SCOPE_BOUNDARY];
 
-/**
- * The first loop in the body (outside nested closures) that has no finite bound of its own.
- * Loops and scope boundaries come from one native search, in the order a walk would meet them.
- */
-function findLongLivedLoop(body: SyntaxNode): FoundLoop | undefined {
-  let skipUntil = -1;
-  for (const node of body.descendantsOfType(LOOPS_AND_BOUNDARIES)) {
-    if (!node || node.startIndex < skipUntil) continue;
-    const type = node.type;
+/** The node types `analyseBody` and `hasLongLivedLoop` need in the file's index. */
+export const BODY_INDEX_TYPES: readonly string[] = [...LOOPS_AND_BOUNDARIES, 'call_expression'];
+
+/** The first loop in the body (outside nested closures) that has no finite bound of its own. */
+function findLongLivedLoop(body: SyntaxNode, index: NodeIndex): FoundLoop | undefined {
+  let found: FoundLoop | undefined;
+  index.walk(body, LOOPS_AND_BOUNDARIES, (node, type) => {
     // Loops inside nested closures / async blocks belong to whatever runs them (another spawn), not to this body.
-    if (SCOPE_BOUNDARY.has(type) && !same(node, body)) {
-      skipUntil = node.endIndex;
-      continue;
-    }
-    if (!LOOPS.has(type)) continue;
-    const classified = classifyLoop(node);
-    if (classified) return classified;
-  }
-  return undefined;
+    if (SCOPE_BOUNDARY.has(type)) return same(node, body);
+    found = classifyLoop(node);
+    return found ? 'stop' : true;
+  });
+  return found;
 }
 
 function classifyLoop(node: SyntaxNode): FoundLoop | undefined {
@@ -264,11 +262,10 @@ function hasExitToken(node: SyntaxNode): boolean {
 }
 
 /** The period of the loop: the first interval(...) or sleep(...) in the body. */
-function periodOf(body: SyntaxNode, periods: PeriodResolver): { ms: number; interval: boolean } | undefined {
+function periodOf(body: SyntaxNode, index: NodeIndex, periods: PeriodResolver): { ms: number; interval: boolean } | undefined {
   let out: { ms: number; interval: boolean } | undefined;
-  walkTypes(body, ['call_expression'], (node) => {
-    if (out) return false;
-    if (node.type !== 'call_expression' || !periods.isPeriodCall(node)) return true;
+  index.walk(body, ['call_expression'], (node) => {
+    if (!periods.isPeriodCall(node)) return true;
     const args = node.childForFieldName('arguments');
     const arg = args ? kids(args).find((a) => a.type !== 'line_comment' && a.type !== 'block_comment') : undefined;
     // interval_at(start, period): the period is the last argument.
@@ -276,7 +273,7 @@ function periodOf(body: SyntaxNode, periods: PeriodResolver): { ms: number; inte
     const expr = /interval_at/.test(node.text) ? last : arg;
     const ms = expr ? periods.durationMs(expr) : undefined;
     if (ms !== undefined) out = { ms, interval: /interval/.test(node.childForFieldName('function')?.text ?? '') };
-    return !out;
+    return out ? 'stop' : true;
   });
   return out;
 }

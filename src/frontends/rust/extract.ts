@@ -4,12 +4,14 @@ import type { Acquisition, ApiUse, EnclosingFunction, FileFacts, Owner, OwnerMet
 import { emptyFileFacts } from '../../facts/empty.js';
 import type { ResourceModel } from '../../models/schema.js';
 import { parseSuppressions, type CommentSpan } from '../shared/suppressions.js';
+import { lineCount, splitLines } from '../shared/lines.js';
 import { firstLine, kids, line, siteOf, same } from '../shared/tree.js';
-import { analyseBody, hasLongLivedLoop, type PeriodResolver } from './body.js';
+import { ATTRIBUTE_NODE_TYPE, AttributeWindow } from './attribute-window.js';
+import { analyseBody, BODY_INDEX_TYPES, hasLongLivedLoop, type PeriodResolver } from './body.js';
 import { enclosingFromScopes, functionNode, implTypeName, scopeItem, type ScopeItem } from './functions.js';
 import { fateOf, selfField } from './handles.js';
 import { collectImports, IMPORT_NODE_TYPES, normalisePath, resolvePath, type RustImports } from './imports.js';
-import { indexNodes, ScopeStack, walkTypes, type NodeIndex } from './node-index.js';
+import { NodeIndex, ScopeStack, walkTypes } from './node-index.js';
 
 /** Teardown method names: they run when the owner goes away. `post_stop` is ractor's. */
 const TEARDOWN = /^(drop|close|shutdown|shut_down|stop|stop_all|terminate|abort|abort_all|cancel|dispose|destroy|cleanup|clean_up|teardown|tear_down|kill|halt|quit|disconnect|release|post_stop|graceful_shutdown)(_|$)/;
@@ -29,6 +31,8 @@ interface CallMatch {
 
 /** Node types the main pass handles (mod_item only to know which code is test code). */
 const MAIN_NODE_TYPES = ['ERROR', 'struct_item', 'impl_item', 'function_item', 'mod_item', 'call_expression'];
+/** Looked up in the index: by the body analysis, the searches for earlier `let`s and `AttributeWindow`. */
+const LOOKUP_NODE_TYPES = [...BODY_INDEX_TYPES, 'let_declaration', ATTRIBUTE_NODE_TYPE];
 const COMMENT_NODE_TYPES = ['line_comment', 'block_comment'];
 const CONST_NODE_TYPES = ['const_item', 'static_item', 'let_declaration'];
 
@@ -38,11 +42,11 @@ const CONST_NODE_TYPES = ['const_item', 'static_item', 'let_declaration'];
  * `JoinHandle` type needs that word, and durations need a `Duration::from_*` call.
  */
 function indexFor(root: SyntaxNode, source: string): NodeIndex {
-  const types = [...MAIN_NODE_TYPES, ...IMPORT_NODE_TYPES];
-  if (source.includes('leakaudit-ignore')) types.push(...COMMENT_NODE_TYPES);
-  if (source.includes('JoinHandle')) types.push('type_identifier');
-  if (source.includes('from_')) types.push(...CONST_NODE_TYPES);
-  return indexNodes(root, types);
+  const types = new Set([...MAIN_NODE_TYPES, ...IMPORT_NODE_TYPES, ...LOOKUP_NODE_TYPES]);
+  if (source.includes('leakaudit-ignore')) for (const t of COMMENT_NODE_TYPES) types.add(t);
+  if (source.includes('JoinHandle')) types.add('type_identifier');
+  if (source.includes('from_')) for (const t of CONST_NODE_TYPES) types.add(t);
+  return new NodeIndex(root, [...types]);
 }
 
 export function extractRust(input: RustFrontendInput): FileFacts {
@@ -50,7 +54,9 @@ export function extractRust(input: RustFrontendInput): FileFacts {
   const root = tree.rootNode;
   const index = indexFor(root, source);
   const imports = collectImports(root, index);
-  const lines = source.split(/\r\n|\r|\n/);
+  // Most files need only the line count; the lines are split on first use.
+  let splitSource: string[] | undefined;
+  const lines = (): string[] => (splitSource ??= splitLines(source));
   const matcher = new CallMatcher(models, imports);
   const consts = source.includes('from_') ? collectDurationConsts(index) : new Map<string, number>();
   const periods: PeriodResolver = {
@@ -58,9 +64,8 @@ export function extractRust(input: RustFrontendInput): FileFacts {
     durationMs: (expr) => durationMs(expr, consts),
   };
 
-  const facts: FileFacts = emptyFileFacts(path, 'rust', lines.length, isTestFile);
+  const facts: FileFacts = emptyFileFacts(path, 'rust', lineCount(source), isTestFile);
   facts.imports = [...imports.roots].sort();
-  const releaseNames = new Set(models.flatMap((m) => m.releases));
   const comments: CommentSpan[] = [];
   const seenCalls = new Set<string>();
   const owners = new Map<string, Owner>();
@@ -91,12 +96,14 @@ export function extractRust(input: RustFrontendInput): FileFacts {
   };
   const inTestScope = (): boolean => scopes.values().some((s) => s.isTest());
 
+  const attributes = new AttributeWindow();
   for (let i = 0; i < index.nodes.length; i++) {
     const node = index.nodes[i]!;
     const type = index.types[i]!;
+    const mayHaveAttributes = attributes.next(node, type);
     scopes.enter(node);
     visit(node, type);
-    if (type === 'function_item' || type === 'impl_item' || type === 'mod_item') scopes.push(node, scopeItem(node, type));
+    if (type === 'function_item' || type === 'impl_item' || type === 'mod_item') scopes.push(node, scopeItem(node, type, mayHaveAttributes));
   }
 
   function visit(node: SyntaxNode, type: string): void {
@@ -106,7 +113,7 @@ export function extractRust(input: RustFrontendInput): FileFacts {
         return;
       case 'line_comment':
       case 'block_comment': {
-        const before = lines[node.startPosition.row]!.slice(0, node.startPosition.column);
+        const before = lines()[node.startPosition.row]!.slice(0, node.startPosition.column);
         comments.push({ line: line(node), text: node.text, trailing: before.trim() !== '' });
         return;
       }
@@ -149,8 +156,8 @@ export function extractRust(input: RustFrontendInput): FileFacts {
       case 'function_item': {
         const body = node.childForFieldName('body');
         const name = node.childForFieldName('name')?.text;
-        if (body && name && /\b(loop|while|for)\b/.test(body.text) && hasLongLivedLoop(body)) {
-          const facts2 = analyseBody(body, periods, new Set());
+        if (body && name && /\b(loop|while|for)\b/.test(body.text) && hasLongLivedLoop(body, index)) {
+          const facts2 = analyseBody(body, index, periods, new Set());
           if (facts2.longLived) {
             const impl = node.parent?.parent?.type === 'impl_item' ? implTypeName(node.parent.parent) : undefined;
             facts.loopingFunctions.push({ name, ...(impl ? { ownerType: impl } : {}), site: siteOf(node), body: facts2 });
@@ -167,9 +174,10 @@ export function extractRust(input: RustFrontendInput): FileFacts {
         // Read once: every property of a node is a call into the parser.
         const fnType = fnNode.type;
         const method = fnType === 'field_expression' ? (fnNode.childForFieldName('field')?.text ?? '') : undefined;
-        if (method !== undefined && releaseNames.has(method)) facts.releases.push(releaseOf(node, fnNode, method));
-        const match = matcher.matchCallee(fnNode, fnType, method);
-        if (!isTestFile) recordCall(node, fnNode, fnType, method);
+        const fnText = fnType === 'identifier' || fnType === 'scoped_identifier' ? fnNode.text : undefined;
+        if (method !== undefined && matcher.isReleaseName(method)) facts.releases.push(releaseOf(node, fnNode, method));
+        const match = matcher.matchCallee(fnNode, fnType, method, fnText);
+        if (!isTestFile) recordCall(node, fnNode, fnType, method, fnText);
         if (!match) return;
         const enclosing = enclosingOf(node);
         facts.uses.push({ api: match.api, line: line(node), isTest: enclosing.isTest });
@@ -198,7 +206,7 @@ export function extractRust(input: RustFrontendInput): FileFacts {
       kind: model.kind as Acquisition['kind'],
       api: match.api,
       site: siteOf(call),
-      snippet: firstLine(lines[call.startPosition.row] ?? call.text),
+      snippet: firstLine(lines()[call.startPosition.row] ?? call.text),
       fn: enclosing,
       handle,
     };
@@ -208,10 +216,10 @@ export function extractRust(input: RustFrontendInput): FileFacts {
       const bodyArg = args ? kids(args).filter((a) => !a.type.endsWith('comment'))[model.body === 'last-argument' ? -1 : 0] : undefined;
       const target = bodyArg ? bodyOfArgument(bodyArg) : undefined;
       if (target) {
-        const outer = outerNames(fnItem, call);
-        acquisition.body = analyseBody(target, periods, outer);
+        const outer = outerNames(fnItem, call, index);
+        acquisition.body = analyseBody(target, index, periods, outer);
         if (!acquisition.body.longLived) {
-          const callee = delegatedCall(target);
+          const callee = delegatedCall(target, index);
           if (callee) acquisition.body.delegatesTo = callee;
         }
       }
@@ -219,16 +227,20 @@ export function extractRust(input: RustFrontendInput): FileFacts {
     return acquisition;
   }
 
-  /** `fnType` is `fnNode.type`; `method` the field name when it is a field expression. */
-  function recordCall(call: SyntaxNode, fnNode: SyntaxNode, fnType: string, method: string | undefined): void {
+  /**
+   * `fnType` is `fnNode.type`; `method` the field name when it is a field
+   * expression; `fnText` the callee's text when it is a (scoped) identifier.
+   */
+  function recordCall(call: SyntaxNode, fnNode: SyntaxNode, fnType: string, method: string | undefined, fnText: string | undefined): void {
+    const scoped = fnType === 'scoped_identifier' ? scopedParts(fnNode, fnText!) : undefined;
     let callee: string | undefined;
-    if (fnType === 'identifier') callee = fnNode.text;
-    else if (fnType === 'scoped_identifier') callee = fnNode.childForFieldName('name')?.text;
+    if (fnType === 'identifier') callee = fnText;
+    else if (scoped) callee = scoped.name();
     else if (fnType === 'field_expression') callee = method;
     if (!callee || /^(new|clone|unwrap|expect|map_err|into|to_string|as_ref|await|iter|collect|push|insert|get|len|is_empty|ok|lock|send|recv)$/.test(callee)) return;
     let calleeOwner: string | undefined;
-    if (fnType === 'scoped_identifier') {
-      const path = fnNode.childForFieldName('path')?.text;
+    if (scoped) {
+      const path = scoped.path();
       if (path && /^[A-Z]\w*$/.test(path)) calleeOwner = path;
     } else if (fnType === 'field_expression') {
       // `self.f()` targets our own type; `x.f()` some type we cannot name here.
@@ -254,7 +266,7 @@ export function extractRust(input: RustFrontendInput): FileFacts {
     const enclosing = enclosingOf(call);
     const fn = { name: enclosing.name, ...(enclosing.ownerType ? { ownerType: enclosing.ownerType } : {}) };
     let field = receiver ? selfField(receiver) : undefined;
-    if (!field && receiver?.type === 'identifier') field = fieldBoundTo(receiver.text, call);
+    if (!field && receiver?.type === 'identifier') field = fieldBoundTo(receiver.text, call, index);
     if (!field) {
       // `self.task.take().map(|h| h.abort())`: the statement names the field.
       let stmt: SyntaxNode | null = call;
@@ -271,8 +283,24 @@ export function extractRust(input: RustFrontendInput): FileFacts {
   }
 
   facts.owners = [...owners.values()];
-  facts.suppressions = parseSuppressions(comments, lines);
+  facts.suppressions = comments.length > 0 ? parseSuppressions(comments, lines()) : [];
   return facts;
+}
+
+/** `a::b::c`: words joined by `::`, nothing else (no spaces, generics or comments). */
+const PLAIN_SCOPED = /^\w+(?:::\w+)+$/;
+
+/**
+ * The `path` and `name` texts of a scoped identifier. For a plain one they are
+ * the text before and after the last `::` (the grammar nests paths to the
+ * left), so the tree is only asked about the others.
+ */
+function scopedParts(node: SyntaxNode, text: string): { path(): string | undefined; name(): string | undefined } {
+  if (PLAIN_SCOPED.test(text)) {
+    const cut = text.lastIndexOf('::');
+    return { path: () => text.slice(0, cut), name: () => text.slice(cut + 2) };
+  }
+  return { path: () => node.childForFieldName('path')?.text, name: () => node.childForFieldName('name')?.text };
 }
 
 function use(api: string, node: SyntaxNode, isTest: boolean): ApiUse {
@@ -285,6 +313,8 @@ interface ModelTables {
   methods: Map<string, ResourceModel[]>;
   /** Last segments of the model call paths: a builder chain can only end in one of these. */
   callNames: Set<string>;
+  /** Every model's release method names. */
+  releases: Set<string>;
 }
 
 /** Model lookups, built once per model list (the same list comes with every file). */
@@ -293,8 +323,9 @@ const tablesByModels = new WeakMap<readonly ResourceModel[], ModelTables>();
 function modelTables(models: readonly ResourceModel[]): ModelTables {
   let tables = tablesByModels.get(models);
   if (tables) return tables;
-  tables = { calls: new Map(), methods: new Map(), callNames: new Set() };
+  tables = { calls: new Map(), methods: new Map(), callNames: new Set(), releases: new Set() };
   for (const model of models) {
+    for (const release of model.releases) tables.releases.add(release);
     for (const call of model.acquire.calls) {
       tables.calls.set(call, model);
       tables.callNames.add(call.split('::').pop()!);
@@ -313,11 +344,17 @@ class CallMatcher {
   private readonly calls: Map<string, ResourceModel>;
   private readonly methods: Map<string, ResourceModel[]>;
   private readonly callNames: Set<string>;
+  private readonly releases: Set<string>;
   /** Path as written -> match; the file's imports are fixed, so each path is resolved once. */
   private readonly byPath = new Map<string, CallMatch | undefined>();
 
   constructor(models: readonly ResourceModel[], private readonly imports: RustImports) {
-    ({ calls: this.calls, methods: this.methods, callNames: this.callNames } = modelTables(models));
+    ({ calls: this.calls, methods: this.methods, callNames: this.callNames, releases: this.releases } = modelTables(models));
+  }
+
+  /** Is `method` a release method of some model? */
+  isReleaseName(method: string): boolean {
+    return this.releases.has(method);
   }
 
   match(call: SyntaxNode): CallMatch | undefined {
@@ -327,11 +364,12 @@ class CallMatcher {
 
   /**
    * `match` for a call whose `function` node is already at hand, with its type and,
-   * for a field expression, its field name when the caller has read them.
+   * for a field expression, its field name (for an identifier, its text) when the
+   * caller has read them.
    */
-  matchCallee(fn: SyntaxNode, type: string = fn.type, field?: string): CallMatch | undefined {
+  matchCallee(fn: SyntaxNode, type: string = fn.type, field?: string, text?: string): CallMatch | undefined {
     if (type === 'identifier' || type === 'scoped_identifier' || type === 'generic_function') {
-      const written = normalisePath(type === 'generic_function' ? (fn.childForFieldName('function')?.text ?? fn.text) : fn.text);
+      const written = normalisePath(type === 'generic_function' ? (fn.childForFieldName('function')?.text ?? fn.text) : (text ?? fn.text));
       if (this.byPath.has(written)) return this.byPath.get(written);
       let found: CallMatch | undefined;
       for (const candidate of resolvePath(written, this.imports)) {
@@ -398,11 +436,11 @@ function bodyOfArgument(arg: SyntaxNode): SyntaxNode | undefined {
 }
 
 /** The function a non-looping body hands its work to: `run_loop(rx).await` -> `run_loop`. */
-function delegatedCall(body: SyntaxNode): string | undefined {
+function delegatedCall(body: SyntaxNode, index: NodeIndex): string | undefined {
   const calls: string[] = [];
-  walkTypes(body, ['closure_expression', 'call_expression'], (node) => {
-    if (node.type === 'closure_expression' && !same(node, body)) return false;
-    if (node.type === 'call_expression') {
+  index.walk(body, ['closure_expression', 'call_expression'], (node, type) => {
+    if (type === 'closure_expression' && !same(node, body)) return false;
+    if (type === 'call_expression') {
       const fn = node.childForFieldName('function');
       if (fn?.type === 'identifier') calls.push(fn.text);
       else if (fn?.type === 'scoped_identifier') calls.push(fn.childForFieldName('name')?.text ?? '');
@@ -417,7 +455,7 @@ function delegatedCall(body: SyntaxNode): string | undefined {
 }
 
 /** Let-bound names and parameters of the enclosing function declared before `at`. */
-function outerNames(fnItem: SyntaxNode | null, at: SyntaxNode): Set<string> {
+function outerNames(fnItem: SyntaxNode | null, at: SyntaxNode, index: NodeIndex): Set<string> {
   const names = new Set<string>();
   if (!fnItem) return names;
   const params = fnItem.childForFieldName('parameters');
@@ -426,15 +464,14 @@ function outerNames(fnItem: SyntaxNode | null, at: SyntaxNode): Set<string> {
     return n.type !== 'type_identifier';
   });
   const body = fnItem.childForFieldName('body');
-  if (body) walkTypes(body, ['let_declaration'], (n) => {
-    if (n.startIndex >= at.startIndex) return false;
-    if (n.type === 'let_declaration') {
-      const pattern = n.childForFieldName('pattern');
-      if (pattern) walkTypes(pattern, ['identifier'], (p) => {
-        if (p.type === 'identifier') names.add(p.text);
-        return true;
-      });
-    }
+  // Lets come in order: the first at or after `at` ends the search.
+  if (body) index.walk(body, ['let_declaration'], (n) => {
+    if (n.startIndex >= at.startIndex) return 'stop';
+    const pattern = n.childForFieldName('pattern');
+    if (pattern) walkTypes(pattern, ['identifier'], (p) => {
+      if (p.type === 'identifier') names.add(p.text);
+      return true;
+    });
     return true;
   });
   return names;
@@ -449,7 +486,7 @@ function insideLoop(node: SyntaxNode, fnItem: SyntaxNode | null): boolean {
 }
 
 /** `if let Some(h) = self.task.take() { h.abort() }`, `for h in self.handles.drain(..)`: which field a local came from. */
-function fieldBoundTo(name: string, at: SyntaxNode): string | undefined {
+function fieldBoundTo(name: string, at: SyntaxNode, index: NodeIndex): string | undefined {
   const fnItem = functionNode(at);
   if (!fnItem) return undefined;
   let field: string | undefined;
@@ -476,14 +513,14 @@ function fieldBoundTo(name: string, at: SyntaxNode): string | undefined {
   if (field) return field;
   // `let h = self.task.take();` earlier in the function
   const body = fnItem.childForFieldName('body');
-  if (body) walkTypes(body, ['let_declaration'], (n) => {
-    if (field || n.startIndex >= at.startIndex) return false;
-    if (n.type === 'let_declaration' && n.childForFieldName('pattern')?.text.match(new RegExp(`\\b${name}\\b`))) {
+  if (body) index.walk(body, ['let_declaration'], (n) => {
+    if (n.startIndex >= at.startIndex) return 'stop';
+    if (n.childForFieldName('pattern')?.text.match(new RegExp(`\\b${name}\\b`))) {
       const value = n.childForFieldName('value');
       const m = value ? /\bself\s*\.\s*(\w+)/.exec(value.text) : null;
       if (m) field = m[1];
     }
-    return true;
+    return field ? 'stop' : true;
   });
   return field;
 }

@@ -54,10 +54,13 @@ export interface ScopeItem {
   isTest(): boolean;
 }
 
-/** A scope item whose test attribute is read on first use and remembered. */
-export function scopeItem(node: SyntaxNode, type: ScopeItem['type']): ScopeItem {
+/**
+ * A scope item whose test attribute is read on first use and remembered.
+ * `mayHaveAttributes` false (see `AttributeWindow`) answers without the tree.
+ */
+export function scopeItem(node: SyntaxNode, type: ScopeItem['type'], mayHaveAttributes = true): ScopeItem {
   let test: boolean | undefined;
-  return { node, type, isTest: () => (test ??= type !== 'impl_item' && isTestItem(node)) };
+  return { node, type, isTest: () => (test ??= type !== 'impl_item' && mayHaveAttributes && isTestItem(node)) };
 }
 
 /**
@@ -84,7 +87,7 @@ function describeEnclosing(node: SyntaxNode, fn: SyntaxNode | null, impl: Syntax
   const name = fn.childForFieldName('name')?.text ?? '<fn>';
   const ownerType = impl ? implTypeName(impl) : undefined;
   const returnType = fn.childForFieldName('return_type')?.text ?? '';
-  const returnsSelf = /\bSelf\b/.test(returnType) || (ownerType !== undefined && wordPattern(ownerType).test(returnType));
+  const returnsSelf = /\bSelf\b/.test(returnType) || (ownerType !== undefined && containsWord(returnType, ownerType));
   const isEntryPoint = name === 'main' && !impl;
   return {
     name,
@@ -97,6 +100,26 @@ function describeEnclosing(node: SyntaxNode, fn: SyntaxNode | null, impl: Syntax
 }
 
 const wordPatterns = new Map<string, RegExp>();
+const WORD = /^\w+$/;
+
+/**
+ * `\bword\b` matches in `text`. A plain word is looked for with `indexOf`:
+ * compiling a pattern for each of the thousands of type names cost more
+ * than all the searches. Any other word keeps its pattern, so it matches
+ * (or fails to compile) exactly as before.
+ */
+function containsWord(text: string, word: string): boolean {
+  if (!WORD.test(word)) return wordPattern(word).test(text);
+  for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + 1)) {
+    if (!isWordChar(text.charCodeAt(at - 1)) && !isWordChar(text.charCodeAt(at + word.length))) return true;
+  }
+  return false;
+}
+
+/** `\w` (ASCII letters, digits, `_`); NaN (outside the string) is not. */
+function isWordChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+}
 
 /** `\bword\b`, compiled once per word. */
 function wordPattern(word: string): RegExp {

@@ -131,8 +131,13 @@ function addUse(node: SyntaxNode, prefix: string, imports: RustImports): void {
   }
 }
 
+/** Words joined by `::`, without spaces or generics: its own normal form. */
+const PLAIN_PATH = /^\w+(?:::\w+)*$/;
+
 /** Strip turbofish / generic arguments: `Vec::<T>::new` -> `Vec::new`. */
 export function normalisePath(text: string): string {
+  // The common case, `a::b::c` as written, has nothing to strip.
+  if (PLAIN_PATH.test(text)) return text;
   let out = '';
   let depth = 0;
   for (const ch of text.replace(/\s+/g, '')) {

@@ -4,17 +4,9 @@
 // order `walk` visits nodes in, so passes over this list see the same nodes in
 // the same order as walks that visit only these types.
 import type { SyntaxNode } from '../../parse/syntax.js';
+import { NodeIndex } from '../shared/node-index.js';
 
-export interface NodeIndex {
-  nodes: SyntaxNode[];
-  /** `nodes[i].type`, read once. */
-  types: string[];
-}
-
-export function indexNodes(root: SyntaxNode, types: readonly string[]): NodeIndex {
-  const nodes = root.descendantsOfType([...types]).filter((n): n is SyntaxNode => n !== null);
-  return { nodes, types: nodes.map((n) => n.type) };
-}
+export { NodeIndex };
 
 /**
  * The function, impl and mod items around the node being visited, kept while
