@@ -2,9 +2,10 @@
 // entry. Entries are written to a temp file and renamed into place, so two
 // runs sharing a directory never see half an entry; each entry carries its key
 // and a checksum, so a truncated or corrupt one reads as a miss (re-extract,
-// overwrite), never as stale or broken facts.
+// overwrite), never as stale or broken facts. Entries unwritten for two weeks
+// are swept away.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileFacts } from '../facts/types.js';
 
@@ -82,4 +83,53 @@ export function probeWritable(dir: string): string | undefined {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code ?? String(err);
   }
+}
+
+/** Entries not written for this long are removed: the tree snapshots hold the facts in use. */
+export const ENTRY_MAX_AGE_MS = 14 * 24 * 3600 * 1000;
+/** The sweep runs at most this often per cache directory (it stats every entry). */
+const SWEEP_EVERY_MS = 24 * 3600 * 1000;
+
+/**
+ * Removes entries older than `maxAgeMs`, at most once a day per directory
+ * (the time of the last sweep is the modification time of a marker file).
+ * Every code or model change starts a new set of keys, so without this the
+ * directory would only grow. An entry removed while still wanted costs one
+ * re-extraction, never a wrong result. Best effort: errors are ignored.
+ * Returns how many entries were removed.
+ */
+export function sweepEntries(dir: string, now = Date.now(), maxAgeMs = ENTRY_MAX_AGE_MS): number {
+  const marker = join(dir, '.swept');
+  try {
+    if (statSync(marker).mtimeMs > now - SWEEP_EVERY_MS) return 0;
+  } catch {
+    /* never swept */
+  }
+  try {
+    writeFileSync(marker, '');
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (let i = 0; i < 256; i++) {
+    const sub = join(dir, i.toString(16).padStart(2, '0'));
+    let names: string[];
+    try {
+      names = readdirSync(sub);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const path = join(sub, name);
+      try {
+        if (statSync(path).mtimeMs < now - maxAgeMs) {
+          rmSync(path, { force: true });
+          removed++;
+        }
+      } catch {
+        /* gone already */
+      }
+    }
+  }
+  return removed;
 }

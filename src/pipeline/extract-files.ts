@@ -10,7 +10,7 @@ import { entryKey, runKeyPrefix } from '../cache/cache-key.js';
 import { rememberFingerprintsIn } from '../cache/extractor-fingerprint.js';
 import { digest, readChecked, writeChecked } from '../cache/checked-file.js';
 import type { Listings } from '../discover/listings.js';
-import { probeWritable, readEntry, sha256 } from '../cache/fact-cache.js';
+import { probeWritable, readEntry, sha256, sweepEntries } from '../cache/fact-cache.js';
 import { pruneSnapshots, snapshotLocation, TreeSnapshot, writeSnapshot, type StampedFile, type StoredFacts, type StoredPackage } from '../cache/tree-snapshot.js';
 import { refusal } from '../parse/decode.js';
 import type { CacheTarget, ExtractionJob, FaultInjection, JobResult } from '../parse/extraction-job.js';
@@ -338,6 +338,7 @@ function openCache(dir: string, modelsVersion: string, tree: ExtractionSettings[
       try {
         writeSnapshot(location, { takenAt, stamps, packages, ...(facts ? { facts } : {}) }, snapshot);
         pruneSnapshots(location);
+        sweepEntries(dir);
         return undefined;
       } catch (err) {
         return (err as NodeJS.ErrnoException).code ?? String(err);

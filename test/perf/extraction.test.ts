@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAudit, type AuditOptions, type AuditResult } from '../../src/pipeline/run-audit.js';
+import { sweepEntries } from '../../src/cache/fact-cache.js';
 import { makeTree, REPO } from '../helpers.js';
 import { makeGeneratedTree } from './generated-tree.js';
 
@@ -31,8 +32,12 @@ function comparable(result: AuditResult): object {
 /** Workers even for small trees, so the pool is what is tested. */
 const WORKERS: Partial<AuditOptions> = { inProcessBelowBytes: 0 };
 
+/** The per-file entries: fanned out over directories named by two hex digits. */
 function cacheEntries(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json')).map((f) => join(dir, f));
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => /^[0-9a-f]{2}[\\/][^\\/]+\.json$/.test(f))
+    .map((f) => join(dir, f))
+    .sort();
 }
 
 describe.each([
@@ -395,5 +400,27 @@ describe('cache housekeeping', () => {
     for (const root of trees) await runAudit({ paths: [root], jobs: 0, cacheDir });
     const ids = new Set(readdirSync(join(cacheDir, 'trees')).map((n) => n.slice(0, n.indexOf('.'))));
     expect(ids.size).toBe(16);
+  });
+});
+
+describe('entry sweeping', () => {
+  it('removes entries unwritten for two weeks, at most once a day, and the results stay right', async () => {
+    const root = makeGeneratedTree(4);
+    temps.push(root);
+    const cacheDir = tempDir();
+    const first = await runAudit({ paths: [root], jobs: 0, cacheDir });
+    const entries = cacheEntries(cacheDir);
+    expect(entries.length).toBe(first.files.length);
+    // The first run swept an empty directory and left its marker: no second sweep today.
+    expect(sweepEntries(cacheDir)).toBe(0);
+    const old = new Date(Date.now() - 20 * 24 * 3600 * 1000);
+    for (const e of entries.slice(1)) utimesSync(e, old, old);
+    const tomorrow = Date.now() + 25 * 3600 * 1000;
+    expect(sweepEntries(cacheDir, tomorrow)).toBe(entries.length - 1);
+    expect(cacheEntries(cacheDir)).toEqual([entries[0]]);
+    rmSync(join(cacheDir, 'trees'), { recursive: true, force: true });
+    const again = await runAudit({ paths: [root], jobs: 0, cacheDir });
+    expect(again.extraction.parsed).toBe(entries.length - 1);
+    expect(comparable(again)).toEqual(comparable(first));
   });
 });
