@@ -144,10 +144,32 @@ export function listenerFacts(call: SyntaxNode, ctx: ListenerContext, genericFat
   if (removal) return { source, fate: { kind: 'released-locally', local: normalisedText(receiver), api: removal.api, line: removal.line } };
   const key = registrationKey(receiver, handler, ctx);
   if (key) return { source, fate: { kind: 'field', ownerType: key.owner, field: key.field, line: line(call) } };
+  if (handler && handlerReturned(handler, ctx.fn)) return { source, fate: { kind: 'returned' } };
   return {
     source,
     fate: { kind: 'discarded', how: `never removed: nothing calls ${ctx.model.releases.map((r) => `\`${r}\``).join('/')} for it` },
   };
+}
+
+/**
+ * `const onMessage = ..; window.addEventListener('message', onMessage); return onMessage`:
+ * the function hands its handler to the caller, who can remove it (an
+ * `unsubscribe(handler)` beside it). Only a `return` of the function itself counts.
+ */
+function handlerReturned(handler: SyntaxNode, fn: SyntaxNode | null): boolean {
+  if (handler.type !== 'identifier' || !fn) return false;
+  const body = bodyOf(fn);
+  if (!body) return false;
+  // An arrow function whose body is the handler: `() => onMessage`.
+  if (body.type === 'identifier') return body.text === handler.text;
+  for (const ret of body.descendantsOfType('return_statement')) {
+    const value = ret ? kids(ret)[0] : undefined;
+    if (!value || value.type !== 'identifier' || value.text !== handler.text) continue;
+    let owner = ret!.parent;
+    while (owner && !FUNCTION_TYPES.has(owner.type)) owner = owner.parent;
+    if (owner?.id === fn.id) return true;
+  }
+  return false;
 }
 
 /**
