@@ -13,7 +13,7 @@ export const connectionPerOperation: Rule = {
     precision: 'high',
     tags: ['leak', 'database', 'connection', 'file-descriptors'],
     messages: {
-      churn: '`{api}` opens a connection on every call of `{symbol}()`; it closes on drop, but nothing reuses it',
+      churn: '`{api}` opens a connection on every call of `{symbol}()`; it is closed after each use, but nothing reuses it',
       neverClosed: '`{api}` opens a connection on every call of `{symbol}()` and nothing closes it',
     },
   },
@@ -71,7 +71,7 @@ export const connectionPerOperation: Rule = {
         api: a.api,
         snippet: a.snippet,
         message: closes
-          ? `\`${a.api}\` opens a connection on every call of \`${symbol}()\`; it closes on drop, but nothing reuses it`
+          ? `\`${a.api}\` opens a connection on every call of \`${symbol}()\`; it is closed after each use, but nothing reuses it`
           : `\`${a.api}\` opens a connection on every call of \`${symbol}()\` and nothing closes it`,
         evidence,
         growth: closes
