@@ -8,7 +8,8 @@
 // time and inode of each file and directory it came from, and recomputed
 // when any of them differs.
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, renameSync, statSync, writeFileSync, type Dirent } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, writeFileSync, type Dirent } from 'node:fs';
+import { sameStamp, settled, stampOf, type Stamp } from '../discover/stamp.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parserVersions } from '../parse/grammar-files.js';
@@ -19,8 +20,6 @@ const EXTRACTOR_DIRS = ['discover', 'frontends', 'parse', 'facts'];
 /** ...and whose code decides what a judgement is, given the facts (the pipeline assembles what is stored). */
 const ANALYSIS_DIRS = ['analysis', 'rules', 'facts', 'pipeline'];
 
-/** Code changed this recently may change again within the file system's timestamp granularity. */
-const RACY_MS = 2_000;
 
 let memo: string | undefined;
 let analysisMemo: string | undefined;
@@ -59,16 +58,7 @@ function fingerprint(dirs: readonly string[], seed: () => string): string {
 /** What a remembered fingerprint was computed from: every directory and file, with their stamps. */
 interface Remembered {
   value: string;
-  stamps: Record<string, [number, number, number]>;
-}
-
-function stampOf(path: string): [number, number, number] | undefined {
-  try {
-    const st = statSync(path);
-    return [st.size, st.mtimeMs, st.ino];
-  } catch {
-    return undefined;
-  }
+  stamps: Record<string, Stamp>;
 }
 
 /**
@@ -83,20 +73,17 @@ function recall(memoPath: string): string | undefined {
     return undefined;
   }
   if (!stored || typeof stored.value !== 'string' || !/^[0-9a-f]{16}$/.test(stored.value) || !stored.stamps) return undefined;
-  for (const [path, stamp] of Object.entries(stored.stamps)) {
-    const now = stampOf(path);
-    if (!now || now[0] !== stamp[0] || now[1] !== stamp[1] || now[2] !== stamp[2]) return undefined;
-  }
+  for (const [path, stamp] of Object.entries(stored.stamps)) if (!sameStamp(stampOf(path), stamp)) return undefined;
   return stored.value;
 }
 
 function remember(memoPath: string, value: string, dirs: readonly string[], files: readonly string[]): void {
-  const stamps: Record<string, [number, number, number]> = {};
+  const stamps: Record<string, Stamp> = {};
   const now = Date.now();
   for (const path of [...dirs, ...files]) {
     const stamp = stampOf(path);
     // Code changed this recently may change again unseen: do not remember against it.
-    if (!stamp || stamp[1] >= now - RACY_MS) return;
+    if (!stamp || !settled(stamp, now)) return;
     stamps[path] = stamp;
   }
   const tmp = `${memoPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;

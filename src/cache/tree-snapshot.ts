@@ -15,24 +15,16 @@ import { digest, readChecked, writeChecked } from './checked-file.js';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { FileFacts } from '../facts/types.js';
+import { sameStamp, settled, type Stamp } from '../discover/stamp.js';
 
 /** Bump when the layout changes. */
 const FORMAT = 'LAS5';
 const NEWLINE = Buffer.from('\n');
 /** The index's facts digest when there is no facts file. */
 const NO_FACTS = '-';
-/** Modification times this close to the snapshot's own are re-read, not trusted. */
-const RACY_MS = 2_000;
-
-/** How a file looked when its facts were taken. */
-export interface FileStamp {
-  size: number;
-  mtimeMs: number;
-  ino: number;
-}
 
 /** One file in the snapshot: the cache key of its facts, or why it was refused (binary, not text). */
-export type StampedFile = FileStamp &
+export type StampedFile = Stamp &
   (
     | {
         key: string;
@@ -98,11 +90,9 @@ export class TreeSnapshot {
   }
 
   /** The stamped file when its stamp is unchanged (and not too recent to trust). */
-  unchanged(relPath: string, stamp: FileStamp): StampedFile | undefined {
+  unchanged(relPath: string, stamp: Stamp): StampedFile | undefined {
     const entry = Object.hasOwn(this.stamps, relPath) ? this.stamps[relPath] : undefined;
-    if (!entry || entry.size !== stamp.size || entry.mtimeMs !== stamp.mtimeMs || entry.ino !== stamp.ino) return undefined;
-    if (stamp.mtimeMs >= this.takenAt - RACY_MS) return undefined;
-    return entry;
+    return sameStamp(entry, stamp) && settled(stamp, this.takenAt) ? entry : undefined;
   }
 
   /** The stored facts for a cache key (reads the facts file on first use; a mismatched one counts as empty). */
@@ -168,10 +158,6 @@ export class TreeSnapshot {
 
   private keysInFacts: Set<string> | undefined;
 
-  /** Files in the snapshot. */
-  get size(): number {
-    return Object.keys(this.stamps).length;
-  }
 }
 
 export interface SnapshotLocation {

@@ -5,13 +5,9 @@
 // every run. The decisions also depend on the ignore files in force, so each
 // listing records the stamps of the directory's own ignore files, and a
 // directory whose ignore files changed is listed again with its whole subtree.
+import { sameStamp, type Stamp } from './stamp.js';
 
-/** Size, modification time and inode. */
-export interface Stamp {
-  size: number;
-  mtimeMs: number;
-  ino: number;
-}
+export type { Stamp };
 
 export interface DirListing {
   mtimeMs: number;
@@ -32,13 +28,6 @@ export interface Listings {
   dirs: Record<string, DirListing>;
   /** For each starting directory, the ignore files between the root and it (by path), with their stamps. */
   above: Record<string, Record<string, Stamp>>;
-}
-
-/** Modification times this close to the listing's own are listed again, not trusted. */
-export const RACY_MS = 2_000;
-
-export function sameStamp(a: Stamp | undefined, b: Stamp | undefined): boolean {
-  return a !== undefined && b !== undefined && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
 }
 
 /** Same ignore files with the same stamps. */

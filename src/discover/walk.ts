@@ -5,7 +5,8 @@ import { join, relative, resolve, sep } from 'node:path';
 import { createRequire } from 'node:module';
 import type { Ignore } from 'ignore';
 import { isTestPath, languageOf, type LanguageInfo } from './language.js';
-import { RACY_MS, sameIgnoreFiles, type DirListing, type Listings, type Stamp } from './listings.js';
+import { sameIgnoreFiles, type DirListing, type Listings } from './listings.js';
+import { settled, stampOf, type Stamp } from './stamp.js';
 
 /** Directories that hold build output, dependencies or vendored code. */
 const MANIFEST = /^(Cargo\.toml|package\.json)$/;
@@ -131,7 +132,7 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
       } catch {
         dirStamp = undefined;
       }
-      if (dirStamp && dirStamp.mtimeMs === cached.mtimeMs && dirStamp.ino === cached.ino && cached.mtimeMs < previous!.takenAt - RACY_MS) {
+      if (dirStamp && dirStamp.mtimeMs === cached.mtimeMs && dirStamp.ino === cached.ino && settled(cached, previous!.takenAt)) {
         if (sameIgnoreFiles(cached.ignoreFiles, ignoreStamps(abs, Object.keys(cached.ignoreFiles)))) return { entry: cached, trustChildren: true };
       }
     }
@@ -236,12 +237,9 @@ const IGNORE_FILES = ['.gitignore', '.ignore', '.leakauditignore'];
 function ignoreStamps(dir: string, names: readonly string[]): Record<string, Stamp> {
   const stamps: Record<string, Stamp> = {};
   for (const name of names) {
-    try {
-      const st = statSync(join(dir, name));
-      stamps[name] = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
-    } catch {
-      /* gone: the stamps differ from the listing's, so the directory is listed again */
-    }
+    // A vanished file has no stamp: the stamps then differ from the listing's, and the directory is listed again.
+    const stamp = stampOf(join(dir, name));
+    if (stamp) stamps[name] = stamp;
   }
   return stamps;
 }
