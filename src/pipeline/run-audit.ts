@@ -1,26 +1,21 @@
 // discover -> parse + extract -> resolve -> judge: the whole static audit.
 // Parsing and extraction run in worker threads (or come from the fact cache);
 // the main thread only discovers, resolves, judges and reports.
-import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve, sep } from 'node:path';
 import type { FileFacts } from '../facts/types.js';
-import { discover, type DiscoveredFile, type SkippedFile } from '../discover/walk.js';
-import { VERSION } from '../version.js';
-import { analysisFingerprint } from '../cache/extractor-fingerprint.js';
+import { discover, type SkippedFile } from '../discover/walk.js';
 import { DEFAULT_PARSE_TIMEOUT_MS } from '../parse/syntax.js';
 import type { FaultInjection } from '../parse/extraction-job.js';
 import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_IN_PROCESS_BELOW_BYTES, extractFiles, prepareExtraction, type CacheStats, type SnapshotFile } from './extract-files.js';
 import { createModelSet, loadBuiltinModels, type ModelSet } from '../models/index.js';
 import type { ResourceModel } from '../models/schema.js';
 import { groupByPackage, packageDirs } from '../analysis/packages.js';
-import { buildProject } from '../analysis/project.js';
-import { compareFindings, judge } from '../analysis/judge.js';
 import type { JudgeOptions, Judgement } from '../analysis/judge.js';
-import { countApis, mergeCounts, type ApiCount } from '../analysis/counts.js';
-import type { Rule } from '../rules/types.js';
-import type { StampedFile, StoredPackage } from '../cache/tree-snapshot.js';
+import type { ApiCount } from '../analysis/counts.js';
 import type { FileOutcome } from '../parse/outcome.js';
+import { judgePackage, judgementBase, mergePackageResults, packageKey, sortByKey, type PackageResult } from './package-results.js';
+import type { StampedFile, StoredPackage } from '../cache/tree-snapshot.js';
 import type { Finding } from '../analysis/finding.js';
 
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -129,6 +124,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     ...(opts.rulePriorities ? { priorities: opts.rulePriorities } : {}),
   };
   const cache = prepared.cache;
+  const base = judgementBase(models.version, judgeOptions);
   /** Each package: its files, and its stored result when none of them changed. */
   let groups: { dir: string; items: number[]; key?: string; stored?: PackageResult; stamped?: StampedFile[] }[];
   let extraction: Awaited<ReturnType<typeof extractFiles>> | undefined;
@@ -148,7 +144,6 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     if (cache && discovery.relisted > 0) cache.saveListings(excludes, discovery.listings);
     discovered = performance.now();
     const found = discovery.files;
-    const base = judgementBase(models.version, judgeOptions);
     // A package none of whose files changed keeps the result it was judged to last time: types,
     // teardowns and callers resolve within a package, so no other package's change can alter it.
     groups = groupByPackage(found.map((_, i) => i), (i) => found[i]!.relPath, packageDirs(root, discovery.manifests));
@@ -182,6 +177,8 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   // The rules load only when there is something to judge.
   const rules = groups.some((g) => !g.stored) ? (await import('../rules/index.js')).RULES : [];
   const inMemory: (FileFacts | undefined)[] = new Array(found.length);
+  /** For files of reused packages: where their facts are, should anyone ask. */
+  const storedKey: (string | undefined)[] = new Array(found.length);
   const results: PackageResult[] = [];
   const storedPackages: Record<string, StoredPackage> = {};
   const snapshotFiles: SnapshotFile[] = [];
@@ -191,28 +188,30 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
       storedPackages[group.dir] = { key: group.key!, value: group.stored };
       group.items.forEach((i, k) => {
         const stamp = group.stamped![k]!;
+        storedKey[i] = stamp.key;
         snapshotFiles.push({ file: found[i]!, ...(stamp.key !== undefined ? { key: stamp.key } : { refused: stamp.refused }) });
       });
       continue;
     }
     const result = judgePackage(root, group.items.map((i) => ({ file: found[i]!, ...outcomeOf.get(i)! })), models, rules, judgeOptions);
     results.push(result);
-    const entries: [string, StampedFile | undefined][] = [];
+    const entries: [string, StampedFile][] = [];
     for (const i of group.items) {
+      const file = found[i]!;
       const { outcome, key } = outcomeOf.get(i)!;
       if (outcome.ok) inMemory[i] = outcome.facts;
-      const refused = !outcome.ok && outcome.refused ? outcome.reason : undefined;
-      const stamp = { size: found[i]!.size, mtimeMs: found[i]!.mtimeMs, ino: found[i]!.ino };
-      entries.push([found[i]!.relPath, key !== undefined ? { ...stamp, key } : refused !== undefined ? { ...stamp, refused } : undefined]);
+      const stamp = { size: file.size, mtimeMs: file.mtimeMs, ino: file.ino };
+      const stamped: StampedFile | undefined =
+        key !== undefined ? { ...stamp, key } : !outcome.ok && outcome.refused ? { ...stamp, refused: outcome.reason } : undefined;
+      if (stamped) entries.push([file.relPath, stamped]);
       snapshotFiles.push({
-        file: found[i]!,
-        ...(key !== undefined ? { key } : {}),
-        ...(refused !== undefined ? { refused } : {}),
+        file,
+        ...(stamped?.key !== undefined ? { key: stamped.key } : stamped ? { refused: stamped.refused } : {}),
         ...(outcome.ok ? { facts: outcome.note ? { facts: outcome.facts, note: outcome.note } : { facts: outcome.facts } } : {}),
       });
     }
     // A result that depends on a file without a cache key (a timeout, a crash) is not kept.
-    if (entries.every(([, e]) => e !== undefined)) storedPackages[group.dir] = { key: packageKey(judgementBase(models.version, judgeOptions), group.dir, entries as [string, StampedFile][]), value: result };
+    if (entries.length === group.items.length) storedPackages[group.dir] = { key: packageKey(base, group.dir, entries), value: result };
   }
   const warnings = extraction?.cache?.warning ? [extraction.cache.warning] : [];
   const changed = todo.length > 0;
@@ -224,12 +223,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     }
   }
   let files: FileFacts[] | undefined;
-  const factsOf = (i: number): FileFacts | undefined => {
-    if (inMemory[i]) return inMemory[i];
-    const group = groups.find((g) => g.items.includes(i));
-    const key = group?.stamped?.[group.items.indexOf(i)]?.key;
-    return key !== undefined ? cache?.storedFacts(key)?.facts : undefined;
-  };
+  const factsOf = (i: number): FileFacts | undefined => inMemory[i] ?? (storedKey[i] !== undefined ? cache?.storedFacts(storedKey[i]!)?.facts : undefined);
   const stats: CacheStats | undefined = extraction?.cache
     ? { ...extraction.cache, hits: cache!.hits, unread: cache!.unread }
     : cache
@@ -263,74 +257,6 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   };
 }
 
-/** What one package was judged to, with what the report needs of its files: stored for the next run. */
-interface PackageResult extends Judgement {
-  filesScanned: number;
-  bytesScanned: number;
-  /** Files discovery found that extraction skipped (binary, timed out). */
-  extractionSkipped: SkippedFile[];
-  partial: AuditResult['partial'];
-  decodeNotes: AuditResult['decodeNotes'];
-  counts: ApiCount[];
-}
-
-function judgePackage(
-  root: string,
-  files: { file: DiscoveredFile; outcome: FileOutcome }[],
-  models: ModelSet,
-  rules: readonly Rule[],
-  options: JudgeOptions,
-): PackageResult {
-  const facts: FileFacts[] = [];
-  const result: PackageResult = { findings: [], notes: [], suppressionProblems: [], filesScanned: 0, bytesScanned: 0, extractionSkipped: [], partial: [], decodeNotes: [], counts: [] };
-  for (const { file, outcome } of files) {
-    if (!outcome.ok) {
-      result.extractionSkipped.push({ relPath: outcome.relPath, reason: outcome.reason });
-      continue;
-    }
-    facts.push(outcome.facts);
-    result.filesScanned++;
-    result.bytesScanned += file.size;
-    if (outcome.facts.parseErrors > 0) result.partial.push({ path: outcome.facts.path, errors: outcome.facts.parseErrors });
-    if (outcome.note) result.decodeNotes.push({ path: file.relPath, note: outcome.note });
-  }
-  Object.assign(result, judge(buildProject(root, facts, models), rules, options));
-  result.counts = countApis(facts);
-  return result;
-}
-
-/** The packages' results as one: lists in path order, counts summed (packages never share a file). */
-function mergePackageResults(results: readonly PackageResult[]): Omit<AuditResult, 'root' | 'skipped' | 'models' | 'files' | 'durationMs' | 'extraction' | 'warnings'> {
-  const findings = results.flatMap((r) => r.findings).sort(compareFindings);
-  const notes = results.flatMap((r) => r.notes).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
-  return {
-    findings,
-    notes,
-    suppressionProblems: results.flatMap((r) => r.suppressionProblems),
-    filesScanned: results.reduce((n, r) => n + r.filesScanned, 0),
-    bytesScanned: results.reduce((n, r) => n + r.bytesScanned, 0),
-    partial: sortByKey(results.flatMap((r) => r.partial), (p) => p.path),
-    decodeNotes: sortByKey(results.flatMap((r) => r.decodeNotes), (d) => d.path),
-    counts: mergeCounts(results.map((r) => r.counts)),
-  };
-}
-
-/** Everything a package's judgement depends on besides its files: the tool, the judging code, the models, the options. */
-function judgementBase(modelsVersion: string, options: JudgeOptions): string {
-  return `${VERSION}\0${analysisFingerprint()}\0${modelsVersion}\0${[...(options.disabled ?? [])].sort().join(',')}\0${[...(options.priorities ?? new Map())].sort().join(';')}`;
-}
-
-/** The key of a package's judgement: the base, its directory, and each file's facts (by cache key) or refusal. */
-function packageKey(base: string, dir: string, files: readonly [string, StampedFile][]): string {
-  const hash = createHash('sha256').update(`${base}\0${dir}\0`);
-  for (const [path, stamp] of files) hash.update(`${path}\0${stamp.key ?? `refused ${stamp.refused}`}\n`);
-  return hash.digest('hex');
-}
-
 function sortByPath(skipped: SkippedFile[]): SkippedFile[] {
   return sortByKey(skipped, (s) => s.relPath);
-}
-
-function sortByKey<T>(items: T[], key: (item: T) => string): T[] {
-  return items.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }

@@ -2,10 +2,12 @@
 // modification time or ignore files changed are listed again. Every change a
 // listing depends on must be noticed, or files would be missed or audited
 // against the wrong ignore rules.
-import { mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { discover, type Discovery } from '../../src/discover/walk.js';
+import { runAudit } from '../../src/pipeline/run-audit.js';
 import { makeTree } from '../helpers.js';
 
 const temps: string[] = [];
@@ -107,12 +109,21 @@ describe('directory listings', () => {
     expect(paths(again)).toEqual(paths(first));
   });
 
-  it('lists again, with the excludes, when the excludes differ', async () => {
+  it('does not reuse listings taken with other excludes', async () => {
     const root = tree();
-    const first = await run(root);
-    // The pipeline keys stored listings by their excludes; discovery given none lists everything.
-    const excluded = await run(root, undefined, [root], ['src/deep/']);
-    expect(paths(excluded)).toEqual(['src/a.rs', 'web/app.ts']);
-    expect(first.relisted).toBeGreaterThan(0);
+    // A link is reported as skipped where it is found: an excluded directory's must not be.
+    symlinkSync('../a.rs', join(root, 'src/deep/link.rs'));
+    age(root);
+    const cacheDir = mkdtempSync(join(tmpdir(), 'leakaudit-listings-'));
+    temps.push(cacheDir);
+    const audited = async (exclude?: string[]): Promise<string[]> => {
+      const result = await runAudit({ paths: [root], jobs: 0, cacheDir, ...(exclude ? { exclude } : {}) });
+      return [...result.files.map((f) => f.path), ...result.skipped.map((s) => `skipped ${s.relPath}`)].sort();
+    };
+    const all = ['skipped src/deep/link.rs', 'src/a.rs', 'src/deep/b.rs', 'src/deep/gen.rs', 'web/app.ts'];
+    expect(await audited()).toEqual(all);
+    // Listings stored without excludes still walk into src/deep: used here, they would report its link.
+    expect(await audited(['src/deep/'])).toEqual(['src/a.rs', 'web/app.ts']);
+    expect(await audited()).toEqual(all);
   });
 });
