@@ -48,10 +48,15 @@ export function readEntry(dir: string, key: string): CachedFacts | undefined {
   }
 }
 
-/** Writes an entry atomically (temp file + rename). Throws on I/O errors; callers decide how loud to be. */
-export function writeEntry(dir: string, key: string, entry: CachedFacts): void {
+/**
+ * Writes an entry atomically (temp file + rename) and returns its JSON, which
+ * the tree snapshot can store as it is. Throws on I/O errors; callers decide
+ * how loud to be.
+ */
+export function writeEntry(dir: string, key: string, entry: CachedFacts): string {
   const path = entryPath(dir, key);
-  const body = Buffer.from(JSON.stringify(entry), 'utf8');
+  const json = JSON.stringify(entry);
+  const body = Buffer.from(json, 'utf8');
   const header = Buffer.from(`${FORMAT} ${key} ${sha256(body)} ${body.length}\n`, 'latin1');
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
@@ -67,6 +72,7 @@ export function writeEntry(dir: string, key: string, entry: CachedFacts): void {
     rmSync(tmp, { force: true });
     throw err;
   }
+  return json;
 }
 
 /**

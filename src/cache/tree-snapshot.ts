@@ -185,12 +185,14 @@ export function snapshotLocation(cacheDir: string, runPrefix: string, root: stri
  * (files whose facts it lacks are answered from their per-file entries).
  * Throws on I/O errors.
  */
-export function writeSnapshot(location: SnapshotLocation, sections: Sections & { facts?: Map<string, StoredFacts | undefined> }, previous: TreeSnapshot): void {
+export function writeSnapshot(location: SnapshotLocation, sections: Sections & { facts?: Map<string, { stored?: StoredFacts; json?: string }> }, previous: TreeSnapshot): void {
   let factsDigest = previous.factsDigest ?? NO_FACTS;
   if (sections.facts) {
     const lines: Buffer[] = [];
-    for (const [key, stored] of sections.facts) {
-      const raw = previous.rawFacts(key) ?? (stored ? Buffer.from(JSON.stringify(stored), 'utf8') : undefined);
+    for (const [key, { stored, json }] of sections.facts) {
+      // The text already at hand (last snapshot, fresh cache entry) before serialising again.
+      const text = json ?? (stored ? JSON.stringify(stored) : undefined);
+      const raw = previous.rawFacts(key) ?? (text !== undefined ? Buffer.from(text, 'utf8') : undefined);
       if (raw) lines.push(Buffer.from(`${key}\t`, 'latin1'), raw, NEWLINE);
     }
     const facts = Buffer.concat(lines);

@@ -34,6 +34,8 @@ export interface JobResult {
   outcome: FileOutcome;
   /** The cache key the facts were stored under (with a cache target). */
   cacheKey?: string;
+  /** The facts as the cache entry stored them: the tree snapshot keeps this text instead of serialising again. */
+  factsJson?: string;
   /** Why the facts could not be cached (an errno code), if they could not. */
   cacheError?: string;
 }
@@ -69,8 +71,8 @@ export async function runJob(job: ExtractionJob, backend: WasmBackend, models: r
   if (!outcome.ok || !cache) return { id: job.id, outcome };
   const cacheKey = entryKey(cache.prefix, job, sha256(bytes));
   try {
-    writeEntry(cache.dir, cacheKey, outcome.note ? { facts: outcome.facts, note: outcome.note } : { facts: outcome.facts });
-    return { id: job.id, outcome, cacheKey };
+    const factsJson = writeEntry(cache.dir, cacheKey, outcome.note ? { facts: outcome.facts, note: outcome.note } : { facts: outcome.facts });
+    return { id: job.id, outcome, cacheKey, factsJson };
   } catch (err) {
     return { id: job.id, outcome, cacheError: (err as NodeJS.ErrnoException).code ?? String(err) };
   }

@@ -59,6 +59,8 @@ export interface ExtractionReport {
   parsed: number;
   /** The cache key of each file's facts, when a cache is open and the file has facts. */
   keys?: (string | undefined)[];
+  /** Facts extracted in this run, serialised as their cache entries were written. */
+  json?: (string | undefined)[];
 }
 
 /** The cache opened, and workers perhaps already booting, before discovery ends. */
@@ -87,6 +89,8 @@ export async function extractFiles(files: readonly DiscoveredFile[], prepared: P
   const outcomes: (FileOutcome | undefined)[] = new Array(files.length);
   /** The cache key of each file's facts, when known: what the next snapshot stores. */
   const keys: (string | undefined)[] = new Array(files.length);
+  /** The facts of files extracted now, as their cache entries serialised them. */
+  const json: (string | undefined)[] = new Array(files.length);
   let done = 0;
   const settle = (index: number, outcome: FileOutcome): void => {
     outcomes[index] = outcome;
@@ -143,6 +147,7 @@ export async function extractFiles(files: readonly DiscoveredFile[], prepared: P
           if (r.cacheError) cacheError ??= r.cacheError;
           else if (r.outcome.ok && cache?.writeTarget) written++;
           keys[r.id] = r.cacheKey;
+          if (r.factsJson !== undefined) json[r.id] = r.factsJson;
           settle(r.id, r.outcome);
         },
       );
@@ -152,6 +157,7 @@ export async function extractFiles(files: readonly DiscoveredFile[], prepared: P
   }
   const report: ExtractionReport = { outcomes: outcomes as FileOutcome[], workersStarted: runner?.workersStarted() ?? 0, parsed: misses.length };
   report.keys = keys;
+  report.json = json;
   if (cache) {
     const warning = cache.warning ?? (cacheError ? `cannot write the fact cache in ${cache.dir} (${cacheError}); facts were not cached` : undefined);
     report.cache = { dir: cache.dir, hits: cache.hits, unread: cache.unread, misses: misses.length, written, ...(warning ? { warning } : {}) };
@@ -223,8 +229,10 @@ export interface SnapshotFile {
   key?: string;
   /** ...or why its bytes were refused. Neither: not recorded (a timeout, a crash). */
   refused?: string;
-  /** The facts, when this run has them in memory. */
+  /** The facts, when this run has them in memory... */
   facts?: StoredFacts;
+  /** ...and already serialised, when they were just written to their cache entry. */
+  json?: string;
 }
 
 /**
@@ -334,7 +342,7 @@ function openCache(dir: string, modelsVersion: string, tree: ExtractionSettings[
           stamps[f.file.relPath] = { ...stamp, key: f.key, ...(out ? { outside: true as const } : {}) };
         } else if (f.refused !== undefined) stamps[f.file.relPath] = { ...stamp, refused: f.refused };
       }
-      const facts = keepFacts ? undefined : new Map(files.filter((f) => f.key !== undefined).map((f) => [f.key!, f.facts]));
+      const facts = keepFacts ? undefined : new Map(files.filter((f) => f.key !== undefined).map((f) => [f.key!, { ...(f.facts ? { stored: f.facts } : {}), ...(f.json !== undefined ? { json: f.json } : {}) }]));
       try {
         writeSnapshot(location, { takenAt, stamps, packages, ...(facts ? { facts } : {}) }, snapshot);
         pruneSnapshots(location);

@@ -171,8 +171,14 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   }
   const extracted = performance.now();
   const found = discovery.files;
-  const outcomeOf = new Map<number, { outcome: FileOutcome; key?: string }>();
-  todo.forEach((i, k) => outcomeOf.set(i, { outcome: extraction!.outcomes[k]!, ...(extraction!.keys?.[k] ? { key: extraction!.keys[k] } : {}) }));
+  const outcomeOf = new Map<number, { outcome: FileOutcome; key?: string; json?: string }>();
+  todo.forEach((i, k) =>
+    outcomeOf.set(i, {
+      outcome: extraction!.outcomes[k]!,
+      ...(extraction!.keys?.[k] ? { key: extraction!.keys[k] } : {}),
+      ...(extraction!.json?.[k] !== undefined ? { json: extraction!.json[k] } : {}),
+    }),
+  );
 
   // The rules load only when there is something to judge.
   const rules = groups.some((g) => !g.stored) ? (await import('../rules/index.js')).RULES : [];
@@ -198,7 +204,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     const entries: [string, StampedFile][] = [];
     for (const i of group.items) {
       const file = found[i]!;
-      const { outcome, key } = outcomeOf.get(i)!;
+      const { outcome, key, json } = outcomeOf.get(i)!;
       if (outcome.ok) inMemory[i] = outcome.facts;
       const stamp = { size: file.size, mtimeMs: file.mtimeMs, ino: file.ino };
       const stamped: StampedFile | undefined =
@@ -208,6 +214,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
         file,
         ...(stamped?.key !== undefined ? { key: stamped.key } : stamped ? { refused: stamped.refused } : {}),
         ...(outcome.ok ? { facts: outcome.note ? { facts: outcome.facts, note: outcome.note } : { facts: outcome.facts } } : {}),
+        ...(json !== undefined ? { json } : {}),
       });
     }
     // A result that depends on a file without a cache key (a timeout, a crash) is not kept.
