@@ -1,17 +1,24 @@
 // Cache files that detect their own truncation and corruption: one header
 // line (format, id, digest of the body, extra fields), then the body; written
 // to a temporary file and renamed into place, so a reader never sees half.
-import { randomBytes, createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** A file of one header line (`FORMAT id digest fields...`) and a body the digest covers. */
 export function writeChecked(path: string, format: string, id: string, fields: string[], body: Buffer): void {
-  const header = Buffer.from(`${[format, id, digest(body), ...fields].join(' ')}\n`, 'latin1');
+  const header = Buffer.from(`${[format, id, sha256(body), ...fields].join(' ')}\n`, 'latin1');
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  mkdirSync(join(path, '..'), { recursive: true });
   try {
-    const fd = openSync(tmp, 'w');
+    let fd: number;
+    try {
+      fd = openSync(tmp, 'w');
+    } catch (err) {
+      // The directory is made on first need, not checked before every write.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      mkdirSync(join(path, '..'), { recursive: true });
+      fd = openSync(tmp, 'w');
+    }
     try {
       writeSync(fd, header);
       writeSync(fd, body);
@@ -41,11 +48,11 @@ export function readChecked(path: string, format: string, id: string, idIsDigest
   if (newline < 0) return undefined;
   const [storedFormat, storedId, sum, ...fields] = bytes.subarray(0, newline).toString('latin1').split(' ');
   const body = bytes.subarray(newline + 1);
-  if (storedFormat !== format || storedId !== id || (idIsDigest && sum !== id) || digest(body) !== sum) return undefined;
+  if (storedFormat !== format || storedId !== id || (idIsDigest && sum !== id) || sha256(body) !== sum) return undefined;
   return { body, fields };
 }
 
-/** Detects truncation and corruption. sha256 runs in hardware on current x86 and ARM: about 1.5 GB/s. */
-export function digest(data: Uint8Array): string {
+/** Hex SHA-256 (hardware-accelerated on current x86 and ARM: about 1.5 GB/s). */
+export function sha256(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
 }

@@ -4,8 +4,9 @@
 // and a checksum, so a truncated or corrupt one reads as a miss (re-extract,
 // overwrite), never as stale or broken facts. Entries unwritten for two weeks
 // are swept away.
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readChecked, sha256, writeChecked } from './checked-file.js';
 import { join } from 'node:path';
 import type { FileFacts } from '../facts/types.js';
 
@@ -18,9 +19,7 @@ export interface CachedFacts {
   note?: string;
 }
 
-export function sha256(data: Uint8Array | string): string {
-  return createHash('sha256').update(data).digest('hex');
-}
+export { sha256 };
 
 /** Path of an entry: fanned out over 256 directories. */
 function entryPath(dir: string, key: string): string {
@@ -29,19 +28,10 @@ function entryPath(dir: string, key: string): string {
 
 /** The entry for `key`, or undefined when absent, unreadable, truncated, corrupt or for another key. */
 export function readEntry(dir: string, key: string): CachedFacts | undefined {
-  let bytes: Buffer;
+  const file = readChecked(entryPath(dir, key), FORMAT, key);
+  if (!file) return undefined;
   try {
-    bytes = readFileSync(entryPath(dir, key));
-  } catch {
-    return undefined;
-  }
-  const newline = bytes.indexOf(0x0a);
-  if (newline < 0) return undefined;
-  const [format, storedKey, sum, length] = bytes.subarray(0, newline).toString('latin1').split(' ');
-  const body = bytes.subarray(newline + 1);
-  if (format !== FORMAT || storedKey !== key || Number(length) !== body.length || sha256(body) !== sum) return undefined;
-  try {
-    const parsed = JSON.parse(body.toString('utf8')) as CachedFacts;
+    const parsed = JSON.parse(file.body.toString('utf8')) as CachedFacts;
     return parsed && typeof parsed === 'object' && parsed.facts && typeof parsed.facts === 'object' ? parsed : undefined;
   } catch {
     return undefined;
@@ -54,24 +44,9 @@ export function readEntry(dir: string, key: string): CachedFacts | undefined {
  * how loud to be.
  */
 export function writeEntry(dir: string, key: string, entry: CachedFacts): string {
-  const path = entryPath(dir, key);
   const json = JSON.stringify(entry);
   const body = Buffer.from(json, 'utf8');
-  const header = Buffer.from(`${FORMAT} ${key} ${sha256(body)} ${body.length}\n`, 'latin1');
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    writeFileSync(tmp, Buffer.concat([header, body]));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    mkdirSync(join(dir, key.slice(0, 2)), { recursive: true });
-    writeFileSync(tmp, Buffer.concat([header, body]));
-  }
-  try {
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
+  writeChecked(entryPath(dir, key), FORMAT, key, [String(body.length)], body);
   return json;
 }
 

@@ -11,7 +11,7 @@
 // taken is never trusted by its stamp alone ("racy git"): it could have
 // changed again within the file system's timestamp granularity.
 import { createHash } from 'node:crypto';
-import { digest, readChecked, writeChecked } from './checked-file.js';
+import { readChecked, sha256, writeChecked } from './checked-file.js';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { FileFacts } from '../facts/types.js';
@@ -196,7 +196,7 @@ export function writeSnapshot(location: SnapshotLocation, sections: Sections & {
       if (raw) lines.push(Buffer.from(`${key}\t`, 'latin1'), raw, NEWLINE);
     }
     const facts = Buffer.concat(lines);
-    factsDigest = digest(facts);
+    factsDigest = sha256(facts);
     writeChecked(location.facts, FORMAT, factsDigest, [], facts);
   }
   const stamps = Buffer.from(JSON.stringify({ takenAt: sections.takenAt, stamps: sections.stamps }), 'utf8');

@@ -8,7 +8,7 @@ import type { DiscoveredFile } from '../discover/walk.js';
 import type { ResourceModel } from '../models/schema.js';
 import { entryKey, runKeyPrefix } from '../cache/cache-key.js';
 import { rememberFingerprintsIn } from '../cache/extractor-fingerprint.js';
-import { digest, readChecked, writeChecked } from '../cache/checked-file.js';
+import { readChecked, writeChecked } from '../cache/checked-file.js';
 import type { Listings } from '../discover/listings.js';
 import { probeWritable, readEntry, sha256, sweepEntries } from '../cache/fact-cache.js';
 import { pruneSnapshots, snapshotLocation, TreeSnapshot, writeSnapshot, type StampedFile, type StoredFacts, type StoredPackage } from '../cache/tree-snapshot.js';
@@ -306,7 +306,7 @@ function openCache(dir: string, modelsVersion: string, tree: ExtractionSettings[
     listings(excludes) {
       if (!location) return undefined;
       const file = readChecked(location.listings, LISTINGS_FORMAT, location.id);
-      if (!file || file.fields[0] !== digest(Buffer.from(JSON.stringify(excludes)))) return undefined;
+      if (!file || file.fields[0] !== sha256(JSON.stringify(excludes))) return undefined;
       try {
         const listings = JSON.parse(file.body.toString('utf8')) as Listings;
         return listings && typeof listings.takenAt === 'number' && listings.dirs && listings.above ? listings : undefined;
@@ -317,7 +317,7 @@ function openCache(dir: string, modelsVersion: string, tree: ExtractionSettings[
     saveListings(excludes, listings) {
       if (!location || writeProblem()) return undefined;
       try {
-        writeChecked(location.listings, LISTINGS_FORMAT, location.id, [digest(Buffer.from(JSON.stringify(excludes)))], Buffer.from(JSON.stringify(listings)));
+        writeChecked(location.listings, LISTINGS_FORMAT, location.id, [sha256(JSON.stringify(excludes))], Buffer.from(JSON.stringify(listings)));
         return undefined;
       } catch (err) {
         return (err as NodeJS.ErrnoException).code ?? String(err);
