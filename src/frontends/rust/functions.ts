@@ -10,6 +10,25 @@ const CONSTRUCT_ONCE =
 
 const TEST_ATTR = /^#\[(?:[\w:]+::)?test\b|^#\[cfg\(test\)\]|^#\[bench\]|^#\[rstest\b/;
 
+/** `#[cfg(all(test, not(loom)))]`: an `all` with a bare `test` among its terms compiles only in tests. */
+function isTestOnlyCfg(attr: string): boolean {
+  const m = /^#\[cfg\(all\((.*)\)\)\]$/.exec(attr);
+  if (!m) return false;
+  let depth = 0;
+  let term = '';
+  for (const ch of `${m[1]},`) {
+    if (ch === ',' && depth === 0) {
+      if (term === 'test') return true;
+      term = '';
+      continue;
+    }
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    term += ch;
+  }
+  return false;
+}
+
 export function attributesOf(node: SyntaxNode): string[] {
   const out: string[] = [];
   // Sibling steps cost O(siblings) each in tree-sitter: stop after a few, so a
@@ -23,7 +42,7 @@ export function attributesOf(node: SyntaxNode): string[] {
 }
 
 export function isTestItem(node: SyntaxNode): boolean {
-  return attributesOf(node).some((a) => TEST_ATTR.test(a));
+  return attributesOf(node).some((a) => TEST_ATTR.test(a) || isTestOnlyCfg(a));
 }
 
 /** The impl's self type, without generics or path: `impl<T> Foo<T>` -> `Foo`. */
