@@ -1,5 +1,7 @@
-// A pool of extraction worker threads. Each worker takes one job at a time,
-// under a wall-clock budget. Memory stays bounded: the bytes being parsed at
+// A pool of extraction worker threads. Each worker works through its jobs one
+// at a time, under a wall-clock budget each, and holds the next job in hand
+// while it works on one: it never waits for the main thread between files.
+// Memory stays bounded: the bytes being parsed at
 // once are capped (a big file waits for the others rather than doubling the
 // peak), and a worker that parsed a big file is replaced, since WebAssembly
 // memory only grows. A worker that dies is replaced and its job
@@ -36,6 +38,9 @@ export interface PoolOptions {
 export const DEFAULT_MAX_BYTES_IN_FLIGHT = 1024 * 1024;
 export const DEFAULT_RECYCLE_AFTER_BYTES = 512 * 1024;
 
+/** Jobs handed to one worker at once: the one it works on and the next. */
+const JOBS_PER_WORKER = 2;
+
 /** Workers that die before they are ready this many times in a row mean workers cannot start here. */
 const MAX_BOOT_FAILURES = 3;
 
@@ -49,7 +54,9 @@ interface Slot {
   ready: boolean;
   /** Set when the pool itself ends the worker: its exit is not a crash. */
   retired: boolean;
-  current?: Pending;
+  /** Jobs handed to the worker, in order: it works on the first; results come back in this order. */
+  inHand: Pending[];
+  /** The budget of the first job in hand. */
   timer?: NodeJS.Timeout;
   error?: string;
 }
@@ -92,7 +99,7 @@ export class ExtractionPool {
   private spawn(): void {
     const worker = startWorker(this.opts.worker);
     this.started++;
-    const slot: Slot = { worker, ready: false, retired: false };
+    const slot: Slot = { worker, ready: false, retired: false, inHand: [] };
     this.slots.add(slot);
     worker.on('message', (msg: JobResult | { ready: true }) => this.onMessage(slot, msg));
     worker.on('error', (err) => {
@@ -103,16 +110,32 @@ export class ExtractionPool {
 
   private pump(): void {
     for (const slot of this.slots) {
-      if (this.queue.length === 0) return;
-      if (!slot.ready || slot.current || slot.retired) continue;
-      const next = this.nextFitting();
-      if (next < 0) return;
-      const pending = this.queue.splice(next, 1)[0]!;
-      slot.current = pending;
-      this.bytesInFlight += pending.job.size;
-      slot.timer = setTimeout(() => this.onTimeout(slot), this.opts.jobTimeoutMs);
-      slot.worker.postMessage(pending.job);
+      while (this.queue.length > 0 && slot.ready && !slot.retired && this.takesMore(slot)) {
+        const next = this.nextFitting();
+        if (next < 0) return;
+        const pending = this.queue.splice(next, 1)[0]!;
+        slot.inHand.push(pending);
+        this.bytesInFlight += pending.job.size;
+        if (slot.inHand.length === 1) this.startBudget(slot);
+        slot.worker.postMessage(pending.job);
+      }
     }
+  }
+
+  /** A worker takes a second job unless the one it has will get it replaced (nothing may wait behind that one). */
+  private takesMore(slot: Slot): boolean {
+    if (slot.inHand.length >= JOBS_PER_WORKER) return false;
+    return !slot.inHand.some((p) => this.recycles(p.job));
+  }
+
+  private recycles(job: ExtractionJob): boolean {
+    return job.size >= (this.opts.recycleAfterBytes ?? DEFAULT_RECYCLE_AFTER_BYTES);
+  }
+
+  /** The first job in hand starts now: the worker finished the one before it, or had none. */
+  private startBudget(slot: Slot): void {
+    clearTimeout(slot.timer);
+    slot.timer = setTimeout(() => this.onTimeout(slot), this.opts.jobTimeoutMs);
   }
 
   /** The first queued job (largest first) that fits in the bytes-in-flight budget, or -1. */
@@ -122,13 +145,23 @@ export class ExtractionPool {
     return this.queue.findIndex((p) => p.job.size <= room);
   }
 
-  /** The slot's job is over (done, timed out or crashed): its bytes leave the budget. */
+  /** The slot's first job is over (done, timed out or crashed): its bytes leave the budget, and the next job's budget starts. */
   private release(slot: Slot): Pending | undefined {
-    const pending = slot.current;
+    const pending = slot.inHand.shift();
     clearTimeout(slot.timer);
-    slot.current = undefined;
+    slot.timer = undefined;
     if (pending) this.bytesInFlight -= pending.job.size;
+    if (slot.inHand.length > 0) this.startBudget(slot);
     return pending;
+  }
+
+  /** Jobs handed to a worker that will not do them go back to the front of the queue, as they were. */
+  private giveBack(slot: Slot): void {
+    clearTimeout(slot.timer);
+    slot.timer = undefined;
+    const rest = slot.inHand.splice(0);
+    for (const p of rest) this.bytesInFlight -= p.job.size;
+    this.queue.unshift(...rest);
   }
 
   private onMessage(slot: Slot, msg: JobResult | { ready: true }): void {
@@ -138,9 +171,11 @@ export class ExtractionPool {
       this.pump();
       return;
     }
-    const pending = this.release(slot);
-    pending?.resolve(msg);
-    if (pending && pending.job.size >= (this.opts.recycleAfterBytes ?? DEFAULT_RECYCLE_AFTER_BYTES) && !this.closed) {
+    if (slot.inHand[0]?.job.id !== msg.id) return;
+    const pending = this.release(slot)!;
+    pending.resolve(msg);
+    if (this.recycles(pending.job) && !this.closed) {
+      this.giveBack(slot);
       this.retire(slot);
       this.spawn();
     }
@@ -150,6 +185,7 @@ export class ExtractionPool {
   private onTimeout(slot: Slot): void {
     const pending = this.release(slot);
     if (!pending) return;
+    this.giveBack(slot);
     this.retire(slot);
     pending.resolve({ id: pending.job.id, outcome: timedOut(pending.job, this.opts.jobTimeoutMs) });
     this.spawn();
@@ -167,7 +203,9 @@ export class ExtractionPool {
     this.slots.delete(slot);
     if (!slot.ready) this.bootFailures++;
     const why = slot.error ?? `exit code ${code}`;
+    // The first job in hand is the one the worker was on; the others go back as they were.
     const pending = this.release(slot);
+    this.giveBack(slot);
     if (pending) {
       if (pending.job.attempt < 1) this.queue.unshift({ job: { ...pending.job, attempt: pending.job.attempt + 1 }, resolve: pending.resolve });
       else pending.resolve(skip(pending.job, `the extraction worker crashed twice on this file (${why})`));

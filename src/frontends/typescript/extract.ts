@@ -85,7 +85,12 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   // One pass over the nodes that matter, in pre-order, collects everything the passes
   // below need, each node with its function context (no parent lookups: every step up
   // allocates a node wrapper). The contexts of the enclosing nodes are kept on a stack.
-  const collected: Collected = { calls: [], functions: [], classes: [] };
+  // Three arrays, not one object holding them: an object whose array fields change
+  // elements kind from file to file sends the optimised extraction back to the
+  // interpreter, and recompiling it costs more than the extraction of most files.
+  const collectedCalls: Collected['calls'] = [];
+  const collectedFunctions: Collected['functions'] = [];
+  const collectedClasses: Collected['classes'] = [];
   const comments: CommentSpan[] = [];
   const index = new NodeIndex(root, mainNodeTypes(source));
   const contexts = new EnclosingStack<FunctionContext>();
@@ -116,9 +121,9 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     }
     const site = type === 'call_expression' || type === 'new_expression' ? new CallSite(node, type) : undefined;
     if (type === 'ERROR') facts.parseErrors++;
-    else if (site) collected.calls.push({ node, site, ctx });
-    else if (FUNCTION_TYPES.has(type)) collected.functions.push({ node, ctx });
-    else if (CLASS_TYPES.has(type)) collected.classes.push(node);
+    else if (site) collectedCalls.push({ node, site, ctx });
+    else if (FUNCTION_TYPES.has(type)) collectedFunctions.push({ node, ctx });
+    else if (CLASS_TYPES.has(type)) collectedClasses.push(node);
     if (!scopeCollector.visit(node, type, site)) {
       imports.push(node, true);
       continue;
@@ -131,7 +136,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   facts.imports = [...scope.roots].sort();
   const matcher = new CallMatcher(models, scope);
   const classes = new Map<string, ClassInfo>();
-  for (const cls of collected.classes) {
+  for (const cls of collectedClasses) {
     const info = collectClass(cls, scope, index);
     if (!classes.has(info.owner.name)) classes.set(info.owner.name, info);
   }
@@ -170,7 +175,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
 
   // Async functions whose body loops until stopped: started without `await`, they are background tasks.
   const looping = new Map<string, BodyFacts>();
-  for (const { node: fn, ctx } of collected.functions) {
+  for (const { node: fn, ctx } of collectedFunctions) {
     if (!asyncNodes.has(fn.id) || isInlineCallback(fn)) continue;
     const name = functionName(fn);
     const body = bodyOf(fn);
@@ -187,8 +192,8 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   const matches = new Map<SyntaxNode, CallMatch[]>();
   /** The last call after which `bindings` changed. */
   let lastBinding = -1;
-  for (let i = 0; i < collected.calls.length; i++) {
-    const { node, site } = collected.calls[i]!;
+  for (let i = 0; i < collectedCalls.length; i++) {
+    const { node, site } = collectedCalls[i]!;
     const found = matcher.matchSite(site, bindings);
     if (found.length === 0) continue;
     matches.set(node, found);
@@ -203,7 +208,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   // Calls after the last binding were matched against the final bindings already: matching
   // depends on nothing else, so they would not match now either.
   for (let i = 0; i < lastBinding; i++) {
-    const { node, site } = collected.calls[i]!;
+    const { node, site } = collectedCalls[i]!;
     if (matches.has(node)) continue;
     const found = matcher.matchSite(site, bindings).filter((m) => m.model.acquire.receiver);
     if (found.length > 0) matches.set(node, found);
@@ -215,14 +220,14 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   const instanceInits = new Map<string, string | undefined>();
 
   // Releases first: listener facts look for the removal that matches them.
-  for (const { node, site, ctx } of collected.calls) {
+  for (const { node, site, ctx } of collectedCalls) {
     if (site.type !== 'call_expression' || matches.has(node)) continue;
     const release = releaseOf(site, ctx);
     if (!release) continue;
     facts.releases.push(release);
     if (listenerReleaseNames.has(release.api)) removals.push(new Removal(site));
   }
-  for (const { node, site, ctx } of collected.calls) {
+  for (const { node, site, ctx } of collectedCalls) {
     const found = matches.get(node) ?? [];
     if (found.length > 0) {
       const enclosing = describe(node, ctx);
@@ -477,7 +482,8 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     return found;
   }
 
-  const owners: Owner[] = [...classes.values()].map((c) => c.owner);
+  const owners: Owner[] = [];
+  for (const c of classes.values()) owners.push(c.owner);
   if (moduleTouched.used) owners.push(moduleOwner(path, root, scope));
   facts.owners = owners;
   facts.suppressions = comments.length > 0 ? parseSuppressions(comments, lines()) : [];
