@@ -145,6 +145,8 @@ export function listenerFacts(call: SyntaxNode, ctx: ListenerContext, genericFat
   const key = registrationKey(receiver, handler, ctx);
   if (key) return { source, fate: { kind: 'field', ownerType: key.owner, field: key.field, line: line(call) } };
   if (handler && handlerReturned(handler, ctx.fn)) return { source, fate: { kind: 'returned' } };
+  const selfRemoval = handler ? factorySelfRemoval(handler, aliases, eventNode, ctx) : undefined;
+  if (selfRemoval) return { source, fate: { kind: 'released-locally', local: normalisedText(receiver), api: selfRemoval.api, line: selfRemoval.line } };
   return {
     source,
     fate: { kind: 'discarded', how: `never removed: nothing calls ${ctx.model.releases.map((r) => `\`${r}\``).join('/')} for it` },
@@ -170,6 +172,75 @@ function handlerReturned(handler: SyntaxNode, fn: SyntaxNode | null): boolean {
     if (owner?.id === fn.id) return true;
   }
   return false;
+}
+
+/** React hooks that hand back the function they are given. */
+const CALLBACK_HOOK = /^(React\.)?useCallback$/;
+
+/**
+ * `target.addEventListener('mouseup', endDrag(axis))`, where the factory
+ * `endDrag` (a function of this file, `useCallback` around it or not) returns
+ * a handler that removes itself: `const handler = (e) => { ..;
+ * target.removeEventListener('mouseup', handler) }; return handler`. The
+ * removal must be inside the factory, on the same target and event, of the
+ * handler the factory returns.
+ */
+function factorySelfRemoval(handler: SyntaxNode, aliases: ReadonlySet<string>, eventNode: SyntaxNode | undefined, ctx: ListenerContext): { api: string; line: number } | undefined {
+  const call = unwrap(handler);
+  if (call.type !== 'call_expression') return undefined;
+  const callee = call.childForFieldName('function');
+  if (callee?.type !== 'identifier') return undefined;
+  const factory = localFunction(callee.text, ctx);
+  const body = factory ? bodyOf(factory) : null;
+  if (!factory || !body) return undefined;
+  const returned = returnedName(factory, body);
+  if (!returned) return undefined;
+  const eventText = eventNode ? normalisedText(eventNode) : undefined;
+  const releases = ctx.model.releases;
+  const found = ctx.removals.find((removal) => {
+    const { node } = removal.site;
+    if (node.startIndex < body.startIndex || node.endIndex > body.endIndex) return false;
+    const method = removal.method;
+    if (method === undefined || method === 'removeAllListeners' || !releases.includes(method)) return false;
+    const receiver = removal.receiverText;
+    if (receiver === null || !aliases.has(receiver) || removal.argumentCount < 2) return false;
+    if (eventText !== undefined && removal.argumentText(0) !== eventText) return false;
+    return removal.argumentText(1) === returned;
+  });
+  return found ? { api: found.site.property ?? 'off', line: line(found.site.node) } : undefined;
+}
+
+/** The function a name of this file stands for: `function name() {}`, `const name = () => ..`, `const name = useCallback(() => .., deps)`. */
+function localFunction(name: string, ctx: ListenerContext): SyntaxNode | undefined {
+  let found: SyntaxNode | undefined;
+  ctx.index.walk(ctx.root, ['variable_declarator', 'function_declaration'], (n, type) => {
+    if (n.childForFieldName('name')?.text !== name) return true;
+    let value: SyntaxNode | null = type === 'function_declaration' ? n : n.childForFieldName('value');
+    if (value && value.type === 'call_expression' && CALLBACK_HOOK.test(value.childForFieldName('function')?.text ?? '')) {
+      const args = value.childForFieldName('arguments');
+      value = args ? (kids(args)[0] ?? null) : null;
+    }
+    if (value && FUNCTION_TYPES.has(unwrap(value).type)) found = unwrap(value);
+    return found ? 'stop' : true;
+  });
+  return found;
+}
+
+/** The name a function returns, when every `return` of its own returns that one name (`return handler`). */
+function returnedName(fn: SyntaxNode, body: SyntaxNode): string | undefined {
+  if (body.type === 'identifier') return body.text;
+  let name: string | undefined;
+  let other = false;
+  for (const ret of body.descendantsOfType('return_statement')) {
+    if (!ret) continue;
+    let owner = ret.parent;
+    while (owner && !FUNCTION_TYPES.has(owner.type)) owner = owner.parent;
+    if (owner?.id !== fn.id) continue;
+    const value = kids(ret)[0];
+    if (!value || value.type !== 'identifier' || (name !== undefined && value.text !== name)) other = true;
+    else name = value.text;
+  }
+  return other ? undefined : name;
 }
 
 /**
