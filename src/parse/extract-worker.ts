@@ -2,7 +2,7 @@
 // through the jobs handed over, one at a time, in order. The parent times each job and replaces a worker that
 // dies or overruns, so this file does nothing clever about failure.
 import { parentPort, workerData } from 'node:worker_threads';
-import { runJob, type ExtractionJob } from './extraction-job.js';
+import { pack, runJob, type ExtractionJob } from './extraction-job.js';
 import type { WorkerConfig } from './worker-pool.js';
 import type { Grammar } from './syntax.js';
 import { WasmBackend } from './wasm-backend.js';
@@ -37,6 +37,6 @@ async function run(job: ExtractionJob): Promise<void> {
     id: job.id,
     outcome: { ok: false as const, relPath: job.relPath, reason: `extraction failed: ${(err as Error)?.message ?? String(err)}` },
   }));
-  port.postMessage(result);
+  port.postMessage(pack(result));
 }
 port.postMessage({ ready: true });

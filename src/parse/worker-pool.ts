@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { ResourceModel } from '../models/schema.js';
-import type { CacheTarget, ExtractionJob, FaultInjection, JobResult } from './extraction-job.js';
+import { unpack, type CacheTarget, type ExtractionJob, type FaultInjection, type JobResult, type PackedResult } from './extraction-job.js';
 import { timedOut } from './outcome.js';
 import type { Grammar } from './syntax.js';
 
@@ -101,7 +101,7 @@ export class ExtractionPool {
     this.started++;
     const slot: Slot = { worker, ready: false, retired: false, inHand: [] };
     this.slots.add(slot);
-    worker.on('message', (msg: JobResult | { ready: true }) => this.onMessage(slot, msg));
+    worker.on('message', (msg: JobResult | PackedResult | { ready: true }) => this.onMessage(slot, msg));
     worker.on('error', (err) => {
       slot.error ??= err?.message ?? String(err);
     });
@@ -164,7 +164,7 @@ export class ExtractionPool {
     this.queue.unshift(...rest);
   }
 
-  private onMessage(slot: Slot, msg: JobResult | { ready: true }): void {
+  private onMessage(slot: Slot, msg: JobResult | PackedResult | { ready: true }): void {
     if ('ready' in msg) {
       slot.ready = true;
       this.bootFailures = 0;
@@ -173,7 +173,7 @@ export class ExtractionPool {
     }
     if (slot.inHand[0]?.job.id !== msg.id) return;
     const pending = this.release(slot)!;
-    pending.resolve(msg);
+    pending.resolve(unpack(msg));
     if (this.recycles(pending.job) && !this.closed) {
       this.giveBack(slot);
       this.retire(slot);
