@@ -37,6 +37,6 @@ async function run(job: ExtractionJob): Promise<void> {
     id: job.id,
     outcome: { ok: false as const, relPath: job.relPath, reason: `extraction failed: ${(err as Error)?.message ?? String(err)}` },
   }));
-  port.postMessage(pack(result));
+  port.postMessage(pack({ ...result, memoryBytes: backend.memoryBytes() }));
 }
 port.postMessage({ ready: true });

@@ -38,6 +38,8 @@ export interface JobResult {
   factsJson?: string;
   /** Why the facts could not be cached (an errno code), if they could not. */
   cacheError?: string;
+  /** The worker's parser memory after the job (see `WasmBackend.memoryBytes`). */
+  memoryBytes?: number;
 }
 
 /** Test-only faults, to prove a crashed or stuck worker cannot take the run down. */
@@ -89,13 +91,20 @@ export interface PackedResult {
   packed: string;
   cacheKey?: string;
   cacheError?: string;
+  memoryBytes?: number;
 }
 
 export function pack(result: JobResult): JobResult | PackedResult {
   const { outcome } = result;
   if (!outcome.ok) return result;
   const packed = result.factsJson ?? JSON.stringify(outcome.note ? { facts: outcome.facts, note: outcome.note } : { facts: outcome.facts });
-  return { id: result.id, packed, ...(result.cacheKey !== undefined ? { cacheKey: result.cacheKey } : {}), ...(result.cacheError !== undefined ? { cacheError: result.cacheError } : {}) };
+  return {
+    id: result.id,
+    packed,
+    ...(result.cacheKey !== undefined ? { cacheKey: result.cacheKey } : {}),
+    ...(result.cacheError !== undefined ? { cacheError: result.cacheError } : {}),
+    ...(result.memoryBytes !== undefined ? { memoryBytes: result.memoryBytes } : {}),
+  };
 }
 
 export function unpack(message: JobResult | PackedResult): JobResult {
@@ -107,6 +116,7 @@ export function unpack(message: JobResult | PackedResult): JobResult {
     // The text is the cache entry's only when the entry was written.
     ...(message.cacheKey !== undefined ? { cacheKey: message.cacheKey, factsJson: message.packed } : {}),
     ...(message.cacheError !== undefined ? { cacheError: message.cacheError } : {}),
+    ...(message.memoryBytes !== undefined ? { memoryBytes: message.memoryBytes } : {}),
   };
 }
 

@@ -6,6 +6,8 @@ import { grammarPath } from './grammar-files.js';
 import { DEFAULT_PARSE_TIMEOUT_MS, type Grammar, type ParserBackend, type SyntaxTree } from './syntax.js';
 
 let initialised: Promise<void> | undefined;
+/** The Emscripten module object: web-tree-sitter keeps its views of the parser's memory on it. */
+const runtime: { HEAPU8?: Uint8Array } = {};
 
 export { DEFAULT_PARSE_TIMEOUT_MS };
 
@@ -17,7 +19,7 @@ export class WasmBackend implements ParserBackend {
   private constructor(private readonly timeoutMs: number) {}
 
   static async create(grammars: Grammar[], timeoutMs = DEFAULT_PARSE_TIMEOUT_MS): Promise<WasmBackend> {
-    initialised ??= Parser.init();
+    initialised ??= Parser.init(runtime as object);
     await initialised;
     const backend = new WasmBackend(timeoutMs);
     for (const grammar of grammars) await backend.load(grammar);
@@ -37,6 +39,11 @@ export class WasmBackend implements ParserBackend {
       this.loading.set(grammar, loading);
     }
     return loading;
+  }
+
+  /** Bytes of WebAssembly memory the parser holds: it grows for a big tree and never shrinks. */
+  memoryBytes(): number {
+    return runtime.HEAPU8?.length ?? 0;
   }
 
   has(grammar: Grammar): boolean {

@@ -3,8 +3,10 @@
 // while it works on one: it never waits for the main thread between files.
 // Memory stays bounded: the bytes being parsed at
 // once are capped (a big file waits for the others rather than doubling the
-// peak), and a worker that parsed a big file is replaced, since WebAssembly
-// memory only grows. A worker that dies is replaced and its job
+// peak), and a worker whose parser memory grew past a limit is replaced, since
+// WebAssembly memory only grows. (Most big files fit in the memory the parser
+// starts with; replacing a worker after each one cost a new worker and a cold
+// optimiser for nothing.) A worker that dies is replaced and its job
 // retried once, then skipped with the reason; a worker that overruns its
 // budget is terminated and replaced, and its file skipped with a note. The
 // pool never throws: every job resolves to a result.
@@ -31,12 +33,13 @@ export interface PoolOptions {
   jobTimeoutMs: number;
   /** Source bytes in flight across all workers; one job always runs, however big. */
   maxBytesInFlight?: number;
-  /** A worker that finished a file at least this big is replaced, returning its memory. */
-  recycleAfterBytes?: number;
+  /** A worker whose parser memory reached this many bytes is replaced, returning it. */
+  recycleAboveMemoryBytes?: number;
 }
 
 export const DEFAULT_MAX_BYTES_IN_FLIGHT = 1024 * 1024;
-export const DEFAULT_RECYCLE_AFTER_BYTES = 512 * 1024;
+/** The parser starts with 32 MiB; a 1.7 MB TypeScript file still fits in it. */
+export const DEFAULT_RECYCLE_ABOVE_MEMORY_BYTES = 128 * 1024 * 1024;
 
 /** Jobs handed to one worker at once: the one it works on and the next. */
 const JOBS_PER_WORKER = 2;
@@ -122,14 +125,8 @@ export class ExtractionPool {
     }
   }
 
-  /** A worker takes a second job unless the one it has will get it replaced (nothing may wait behind that one). */
   private takesMore(slot: Slot): boolean {
-    if (slot.inHand.length >= JOBS_PER_WORKER) return false;
-    return !slot.inHand.some((p) => this.recycles(p.job));
-  }
-
-  private recycles(job: ExtractionJob): boolean {
-    return job.size >= (this.opts.recycleAfterBytes ?? DEFAULT_RECYCLE_AFTER_BYTES);
+    return slot.inHand.length < JOBS_PER_WORKER;
   }
 
   /** The first job in hand starts now: the worker finished the one before it, or had none. */
@@ -174,7 +171,7 @@ export class ExtractionPool {
     if (slot.inHand[0]?.job.id !== msg.id) return;
     const pending = this.release(slot)!;
     pending.resolve(unpack(msg));
-    if (this.recycles(pending.job) && !this.closed) {
+    if ((msg.memoryBytes ?? 0) >= (this.opts.recycleAboveMemoryBytes ?? DEFAULT_RECYCLE_ABOVE_MEMORY_BYTES) && !this.closed) {
       this.giveBack(slot);
       this.retire(slot);
       this.spawn();

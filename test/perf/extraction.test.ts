@@ -361,7 +361,7 @@ describe('worker faults', () => {
 });
 
 describe('the worker pool', () => {
-  it('replaces a worker after a big file, so its memory goes back to the system', async () => {
+  it('replaces a worker whose parser memory reached the limit, so the memory goes back to the system', async () => {
     const { ExtractionPool } = await import('../../src/parse/worker-pool.js');
     const { loadBuiltinModels } = await import('../../src/models/index.js');
     const root = makeGeneratedTree(3);
@@ -370,20 +370,26 @@ describe('the worker pool', () => {
       const absPath = join(root, relPath);
       return { id, absPath, relPath, info: { language: 'rust' as const, grammar: 'rust' as const }, isTestFile: false, size: statSync(absPath).size, attempt: 0 };
     });
-    const bigEnough = Math.min(...files.map((f) => f.size));
-    const pool = new ExtractionPool({
-      size: 1,
-      jobTimeoutMs: 60_000,
-      recycleAfterBytes: bigEnough,
-      worker: { grammars: ['rust'], parseTimeoutMs: 10_000, models: loadBuiltinModels() },
-    });
-    try {
-      const results = await Promise.all(files.map((f) => pool.extract(f)));
-      expect(results.map((r) => r.outcome.ok)).toEqual([true, true, true]);
-      expect(pool.started).toBe(4);
-    } finally {
-      await pool.close();
-    }
+    const started = async (recycleAboveMemoryBytes: number | undefined): Promise<number> => {
+      const pool = new ExtractionPool({
+        size: 1,
+        jobTimeoutMs: 60_000,
+        ...(recycleAboveMemoryBytes !== undefined ? { recycleAboveMemoryBytes } : {}),
+        worker: { grammars: ['rust'], parseTimeoutMs: 10_000, models: loadBuiltinModels() },
+      });
+      try {
+        const results = await Promise.all(files.map((f) => pool.extract(f)));
+        expect(results.map((r) => r.outcome.ok)).toEqual([true, true, true]);
+        for (const r of results) expect(r.memoryBytes).toBeGreaterThanOrEqual(16 * 1024 * 1024);
+        return pool.started;
+      } finally {
+        await pool.close();
+      }
+    };
+    // Every worker's memory is over a limit of one byte: each file gets a fresh one.
+    expect(await started(1)).toBe(4);
+    // Small files never grow the parser's memory to the default limit.
+    expect(await started(undefined)).toBe(1);
   });
 });
 
