@@ -104,7 +104,8 @@ export function resolveDelegate(project: Project, ref: AcquisitionRef, name: str
 /**
  * The entry point a function is started from, when every production call path
  * to it (by name, up to `depth` levels) starts at an entry point such as
- * `main()`: then what it starts exists once per process, not once per call.
+ * `main()`, or at a call that runs once per process (a lazy singleton): then
+ * what it starts exists once per process, not once per call.
  * Unknown (no callers: public API, framework hook) and mixed paths give undefined.
  */
 export function startedOnlyFromEntry(project: Project, fn: { name: string; ownerType?: string }, depth = 3): string | undefined {
@@ -120,7 +121,7 @@ export function startedOnlyFromEntry(project: Project, fn: { name: string; owner
     if (calls.length === 0) return false;
     let entry: string | undefined;
     for (const call of calls) {
-      if (call.callerIsEntryPoint) {
+      if (call.callerIsEntryPoint || call.once) {
         entry ??= call.caller;
         continue;
       }

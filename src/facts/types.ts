@@ -189,6 +189,11 @@ export interface CallFact {
   caller: string;
   callerOwner?: string;
   callerIsEntryPoint: boolean;
+  /**
+   * The call runs at most once per process whoever calls its caller: a lazy
+   * singleton (`if (X.instance == null) X.instance = new X()`, `instance ??= new X()`).
+   */
+  once?: true;
 }
 
 /** One API use counted for the methodology section (exact counts, code only). */

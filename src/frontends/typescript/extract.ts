@@ -5,7 +5,7 @@ import { emptyFileFacts } from '../../facts/empty.js';
 import type { ResourceModel } from '../../models/schema.js';
 import { parseSuppressions, type CommentSpan } from '../shared/suppressions.js';
 import { lineCount, splitLines } from '../shared/lines.js';
-import { firstLine, kids, line, shortText, siteOf, walk, same } from '../shared/tree.js';
+import { allKids, firstLine, kids, line, shortText, siteOf, walk, same } from '../shared/tree.js';
 import { analyseFunctionBody, consumingLoopBody, intervalBody, outerNames, rearmBody, type BodyContext } from './body.js';
 import { CLASS_TYPES, FUNCTION_TYPES, LOOP_TYPES, MODULE_CONTEXT, bodyOf, childContext, className, describeFunction, functionName, isInlineCallback, mayCallEffectHooks, type Enclosing, type FunctionContext } from './functions.js';
 import { Declarations, fateOf, type FateContext } from './handles.js';
@@ -15,7 +15,7 @@ import { CallSite } from './call-site.js';
 import { collectClass, moduleOwner, type ClassInfo } from './owners.js';
 import { memberPath, unwrap } from './qualify.js';
 import { EnclosingStack, NodeIndex } from './node-index.js';
-import { SCOPE_NODE_TYPES, ScopeCollector, thisPath } from './scope.js';
+import { SCOPE_NODE_TYPES, ScopeCollector, thisPath, type FileScope } from './scope.js';
 
 export interface TypescriptFrontendInput {
   path: string;
@@ -357,6 +357,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       caller: enclosing.name,
       ...(enclosing.ownerType ? { callerOwner: enclosing.ownerType } : {}),
       callerIsEntryPoint: enclosing.isEntryPoint,
+      ...(isNew && lazySingleton(call, name, ctx, scope) ? { once: true as const } : {}),
     });
   }
 
@@ -500,6 +501,37 @@ function visiblyFloating(call: SyntaxNode): boolean {
   const parent = call.parent;
   if (parent?.type === 'unary_expression' && parent.text.startsWith('void')) return true;
   return parent?.type === 'member_expression' && /^(catch|then|finally)$/.test(parent.childForFieldName('property')?.text ?? '');
+}
+
+/**
+ * `new X()` stored in a slot it is only made for while the slot is empty, so
+ * it runs once per process: `X.instance ??= new X()`, or `X.instance = new X()`
+ * (`this.instance` in a static method, a module variable) under an `if` that
+ * tests that slot.
+ */
+function lazySingleton(call: SyntaxNode, className: string, ctx: FunctionContext, scope: FileScope): boolean {
+  let up = call.parent;
+  while (up?.type === 'parenthesized_expression') up = up.parent;
+  if (!up || (up.type !== 'assignment_expression' && up.type !== 'augmented_assignment_expression')) return false;
+  const left = up.childForFieldName('left');
+  if (!left) return false;
+  const path = memberPath(left);
+  if (!path) return false;
+  const slotOfClass = path.length === 2 && (path[0] === className || (path[0] === 'this' && isStaticMethod(ctx.fn)));
+  const moduleSlot = path.length === 1 && scope.moduleVars.has(path[0]!);
+  if (!slotOfClass && !moduleSlot) return false;
+  if (up.type === 'augmented_assignment_expression') return /^(\?\?=|\|\|=)$/.test(up.childForFieldName('operator')?.text ?? '');
+  const slot = left.text.replace(/\s+/g, '');
+  for (let cur = up.parent; cur && !FUNCTION_TYPES.has(cur.type); cur = cur.parent) {
+    if (cur.type !== 'if_statement') continue;
+    const condition = cur.childForFieldName('condition');
+    if (condition && condition.text.replace(/\s+/g, '').includes(slot)) return true;
+  }
+  return false;
+}
+
+function isStaticMethod(fn: SyntaxNode | null): boolean {
+  return fn?.type === 'method_definition' && allKids(fn).some((k) => k.type === 'static');
 }
 
 /** `private constructor(..)`, `#method()`: only the class itself calls it. */
