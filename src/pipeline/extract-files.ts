@@ -78,7 +78,7 @@ export interface PreparedExtraction {
  */
 export function prepareExtraction(settings: ExtractionSettings, prestart: boolean): PreparedExtraction {
   const cold = !settings.cacheDir || !existsSync(settings.cacheDir);
-  const cache = settings.cacheDir ? openCache(settings.cacheDir, settings.modelsVersion, settings.tree) : undefined;
+  const cache = settings.cacheDir ? openCache(settings.cacheDir, settings.modelsVersion, settings.tree, cold) : undefined;
   const prepared: PreparedExtraction = { settings, ...(cache ? { cache } : {}) };
   if (prestart && cold && settings.jobs > 0) prepared.early = startPool(settings, [], cache?.writeTarget);
   return prepared;
@@ -245,7 +245,8 @@ const FEW_FILES = 32;
 /** Bump when the directory listings' layout changes. */
 const LISTINGS_FORMAT = 'LAD1';
 
-function openCache(dir: string, modelsVersion: string, tree: ExtractionSettings['tree']): OpenCache {
+/** `fresh`: the directory did not exist when the run began, so it holds nothing to look up. */
+function openCache(dir: string, modelsVersion: string, tree: ExtractionSettings['tree'], fresh: boolean): OpenCache {
   // Whether the directory can be written is found out when something is to be written: a warm run writes nothing.
   let probed: { problem: string | undefined } | undefined;
   const writeProblem = (): string | undefined => (probed ??= { problem: probeWritable(dir) }).problem;
@@ -279,6 +280,8 @@ function openCache(dir: string, modelsVersion: string, tree: ExtractionSettings[
         this.unread++;
         return { outcome: stored.note ? { ok: true, facts: stored.facts, note: stored.note } : { ok: true, facts: stored.facts }, key: same.key };
       }
+      // A first run: no entry to find, so no file is read and hashed here (the workers do both anyway).
+      if (fresh) return undefined;
       let bytes: Buffer;
       try {
         bytes = readFileSync(file.absPath);

@@ -95,8 +95,9 @@ describe.each([
     expect(comparable(unused)).toEqual(comparable(reference));
   });
 
-  it('gives identical results from a cold and a warm cache', async () => {
-    const cacheDir = tempDir();
+  // A directory not made yet is a first run: nothing is looked up, every file goes to the workers.
+  it.each(['made and empty', 'not made yet'])('gives identical results from a cold and a warm cache (cache directory %s)', async (state) => {
+    const cacheDir = state === 'not made yet' ? join(tempDir(), 'cache') : tempDir();
     const cold = await runAudit({ paths: [root], jobs: 2, cacheDir, ...WORKERS });
     expect(cold.extraction.cache).toMatchObject({ hits: 0, written: cold.files.length });
     expect(comparable(cold)).toEqual(comparable(reference));
