@@ -216,6 +216,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
 
   const moduleTouched = { used: false };
   const seenCalls = new Set<string>();
+  const classFactories = isTestFile ? new Map<string, number[]>() : classFactoriesOf(collectedCalls);
   const removals: Removal[] = [];
   const instanceInits = new Map<string, string | undefined>();
 
@@ -348,6 +349,26 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     else if (calleePath.length === 2 && /^[A-Z]/.test(calleePath[0]!) && classes.has(calleePath[0]!)) calleeOwner = calleePath[0];
     else if (calleePath.length > 1) calleeOwner = '?';
     const calleeName = isNew ? 'constructor' : name;
+    // `this.register(AuthStore)`, where `register(StoreClass)` does `new StoreClass(..)`: this call constructs an `AuthStore`.
+    if (!isNew && classFactories.size > 0) {
+      const positions = classFactories.get(`${calleeOwner ?? ''}::${name}`);
+      const args = positions ? site.node.childForFieldName('arguments') : null;
+      const argList = args ? kids(args) : [];
+      for (const i of positions ?? []) {
+        const arg = argList[i];
+        if (arg?.type !== 'identifier' || !/^[A-Z]/.test(arg.text)) continue;
+        const made = `constructor|${arg.text}|${enclosing.name}|${enclosing.ownerType ?? ''}`;
+        if (seenCalls.has(made)) continue;
+        seenCalls.add(made);
+        facts.calls.push({
+          callee: 'constructor',
+          calleeOwner: arg.text,
+          caller: enclosing.name,
+          ...(enclosing.ownerType ? { callerOwner: enclosing.ownerType } : {}),
+          callerIsEntryPoint: enclosing.isEntryPoint,
+        });
+      }
+    }
     const key = `${calleeName}|${calleeOwner ?? ''}|${enclosing.name}|${enclosing.ownerType ?? ''}`;
     if (seenCalls.has(key)) return;
     seenCalls.add(key);
@@ -501,6 +522,36 @@ function visiblyFloating(call: SyntaxNode): boolean {
   const parent = call.parent;
   if (parent?.type === 'unary_expression' && parent.text.startsWith('void')) return true;
   return parent?.type === 'member_expression' && /^(catch|then|finally)$/.test(parent.childForFieldName('property')?.text ?? '');
+}
+
+/**
+ * The functions of this file that construct a class they are given:
+ * `register(StoreClass) { new StoreClass(this) }`. Keyed `Owner::name` (`::name`
+ * outside a class), with the positions of the parameters they construct.
+ */
+function classFactoriesOf(calls: readonly { site: CallSite; ctx: FunctionContext }[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const { site, ctx } of calls) {
+    if (!site.isNew || site.calleeType !== 'identifier' || !ctx.fn) continue;
+    const position = positionalParameters(ctx.fn).indexOf(site.callee!.text);
+    if (position < 0) continue;
+    const key = `${ctx.cls ? className(ctx.cls) : ''}::${functionName(ctx.fn)}`;
+    const positions = out.get(key) ?? [];
+    if (!positions.includes(position)) positions.push(position);
+    out.set(key, positions);
+  }
+  return out;
+}
+
+/** The names of a function's plain parameters, by position (`undefined` for a destructured one). */
+function positionalParameters(fn: SyntaxNode): (string | undefined)[] {
+  const params = fn.childForFieldName('parameters') ?? fn.childForFieldName('parameter');
+  if (!params) return [];
+  if (params.type === 'identifier') return [params.text];
+  return kids(params).map((p) => {
+    const pattern = p.type === 'required_parameter' || p.type === 'optional_parameter' ? p.childForFieldName('pattern') : p;
+    return pattern?.type === 'identifier' ? pattern.text : undefined;
+  });
 }
 
 /**
