@@ -215,6 +215,25 @@ function isFactory(method: SyntaxNode, owner: string): boolean {
   return new RegExp(`return\\s+new\\s+(${owner}|this)\\b`).test(body);
 }
 
+/**
+ * The handler of a command-line command declared at module level:
+ * `program.command('start').action((opts) => { .. })`. The CLI runs one
+ * command per process, so its handler runs once.
+ */
+function isCliAction(fn: SyntaxNode): boolean {
+  const args = fn.parent;
+  if (args?.type !== 'arguments') return false;
+  const call = args.parent;
+  const callee = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
+  if (callee?.type !== 'member_expression' || callee.childForFieldName('property')?.text !== 'action') return false;
+  if (!/\.command\s*\(/.test(callee.childForFieldName('object')?.text ?? '')) return false;
+  for (let up = call!.parent; up; up = up.parent) {
+    if (up.type === 'program') return true;
+    if (FUNCTION_TYPES.has(up.type) || CLASS_TYPES.has(up.type)) return false;
+  }
+  return false;
+}
+
 function isTopLevel(fn: SyntaxNode): boolean {
   // What holds the declaration (`fn`, or the declaration of its variable); each step up
   // is read once, as it crosses into the parser.
@@ -244,7 +263,7 @@ export function describeFunction(node: SyntaxNode, context: FunctionContext, sco
   const effect = effectHooks && effectHookOf(fn);
   const ownerType = cls ? className(cls) : effect ? componentName(fn) : undefined;
   // `main()`, a module's `init()`/`start()`, or a function the module calls while it loads: once per process.
-  const entry = (ENTRY_NAMES.test(name) || scope.moduleCalls.has(name)) && isTopLevel(fn);
+  const entry = ((ENTRY_NAMES.test(name) || scope.moduleCalls.has(name)) && isTopLevel(fn)) || isCliAction(fn);
   const constructOnce =
     entry ||
     CONSTRUCT_ONCE.test(name) ||
