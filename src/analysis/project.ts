@@ -108,6 +108,18 @@ export function resolveDelegate(project: Project, ref: AcquisitionRef, name: str
  * what it starts exists once per process, not once per call.
  * Unknown (no callers: public API, framework hook) and mixed paths give undefined.
  */
+/**
+ * What the project shows of the calls to `fn`: none by its name, some through
+ * a receiver of unknown type (any of them may be a call to it), or all of them.
+ */
+export function callersOf(project: Project, fn: { name: string; ownerType?: string }): 'none' | 'unknowable' | 'known' {
+  const byName = project.callers.get(fn.name) ?? [];
+  // `that.handleSignals()`: a method call on a receiver of unknown type may be a call to `fn`, owner or not.
+  if (byName.some((c) => c.calleeOwner === '?')) return 'unknowable';
+  const calls = byName.filter((c) => (fn.ownerType ? c.calleeOwner === fn.ownerType : c.calleeOwner === undefined));
+  return calls.length === 0 ? 'none' : 'known';
+}
+
 export function startedOnlyFromEntry(project: Project, fn: { name: string; ownerType?: string }, depth = 3): string | undefined {
   const seen = new Set<string>();
   const visit = (name: string, owner: string | undefined, level: number): string | undefined | false => {

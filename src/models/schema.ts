@@ -68,6 +68,11 @@ export const ResourceModel = z
     pooled: z.boolean().optional(),
     /** The resource releases itself after its first use (a `once` listener): it leaks only while that never happens. */
     oneShot: z.boolean().optional(),
+    /**
+     * Events a program subscribes to once, while it starts (signals, exit, uncaught errors on a
+     * process-wide object): with no caller in sight, a listener for one is reported at P2.
+     */
+    setupEvents: z.array(z.string()).optional(),
     /** The resource ends on its own (a child process, a worker): code that waits for one of these events, or passes a completion callback, waits for it. */
     completion: z.object({ events: z.array(z.string()).default([]), callback: z.boolean().default(false) }).strict().optional(),
     /** What to do instead, for findings on this API (shown as the remediation). */

@@ -1,4 +1,5 @@
 // TypeScript / JavaScript frontend: a tree-sitter CST in, language-neutral facts out.
+import { builtinModules } from 'node:module';
 import type { SyntaxNode, SyntaxTree } from '../../parse/syntax.js';
 import type { Acquisition, BodyFacts, FileFacts, HandleFate, Owner, Release } from '../../facts/types.js';
 import { emptyFileFacts } from '../../facts/empty.js';
@@ -337,6 +338,14 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     if (!isNew && site.calleeType === 'member_expression' && IGNORED_CALLEES.test((site.property ?? '').replace(/^#/, ''))) return;
     const calleePath = site.path;
     if (!calleePath) return;
+    // `exec(..)` after `const { exec } = require('child_process')`: Node's function, not one of this
+    // project's (a call graph by name would take it for any `exec` the project defines). Likewise a
+    // module variable that holds no function of this file (`var exec = cp.exec`). Other imports may
+    // be the project's own under a path alias (`~/stores`), so they stay.
+    if (!isNew && calleePath.length === 1) {
+      const imported = scope.imports.get(calleePath[0]!);
+      if (imported ? NODE_BUILTINS.has(imported.module.split('/')[0]!) : scope.moduleVars.has(calleePath[0]!)) return;
+    }
     const name = calleePath.at(-1)!.replace(/^#/, '');
     // `new Store(..)` calls Store's constructor: who creates instances tells how many there are.
     if (isNew && !/^[A-Z]/.test(name)) return;
@@ -523,6 +532,9 @@ function visiblyFloating(call: SyntaxNode): boolean {
   if (parent?.type === 'unary_expression' && parent.text.startsWith('void')) return true;
   return parent?.type === 'member_expression' && /^(catch|then|finally)$/.test(parent.childForFieldName('property')?.text ?? '');
 }
+
+/** Node's built-in modules (`child_process`, `fs`, ..): their functions are never the project's. */
+const NODE_BUILTINS: ReadonlySet<string> = new Set(builtinModules.map((m) => m.replace(/^node:/, '').split('/')[0]!));
 
 /**
  * The functions of this file that construct a class they are given:

@@ -1,7 +1,7 @@
 // listener-never-removed: a listener or subscription added, per operation or
 // per instance, to an object that outlives it, and never removed.
 import type { Acquisition, SourceLifetime } from '../../facts/types.js';
-import { releasesOfField, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
+import { callersOf, releasesOfField, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
 import type { Rule } from '../types.js';
 import { describeFate, isTestCode, locationOf } from '../shared/describe.js';
 
@@ -27,6 +27,7 @@ export const listenerNeverRemoved: Rule = {
     messages: {
       perOperation: '`{api}` in `{symbol}()` adds a listener to `{source}` on every call and never removes it',
       perInstance: '`{api}` in `{symbol}()` adds a listener to `{source}` for every instance, and no teardown removes it',
+      setup: '`{api}` for `{event}` in `{symbol}()` adds a listener to `{source}` that nothing removes; how often `{symbol}()` runs is not known',
     },
   },
   check(ctx) {
@@ -77,21 +78,27 @@ export const listenerNeverRemoved: Rule = {
       const symbol = symbolOf(a);
       const unit = a.kind === 'subscription' ? 'subscription' : 'listener';
       const event = a.source.event !== undefined ? ` for \`${a.source.event}\`` : '';
+      // A signal or exit handler on a process-wide object, in a function whose callers cannot be seen:
+      // such handlers are added once at start-up far more often than per operation.
+      const callers = frequency === 'per-operation' && a.source.lifetime === 'global' && a.source.event !== undefined && model.setupEvents?.includes(a.source.event) ? callersOf(ctx.project, a.fn) : 'known';
+      const setup = callers !== 'known';
       const evidence = [
         `\`${a.source.text}\` is ${lifetime}`,
-        frequency === 'per-operation'
-          ? `\`${symbol}()\` runs per operation: every call adds one more ${unit}${event}`
-          : `\`${symbol}()\` runs for every \`${a.fn.ownerType}\` instance: each adds one more ${unit}${event}, and the instance cannot be collected while \`${a.source.text}\` holds it`,
+        setup
+          ? `nothing in this project shows how often \`${symbol}()\` runs (${callers === 'none' ? 'no call to it' : 'it is called through a receiver of unknown type'}); \`${a.source.event}\` handlers are usually added once, while the program starts, but each call adds one more`
+          : frequency === 'per-operation'
+            ? `\`${symbol}()\` runs per operation: every call adds one more ${unit}${event}`
+            : `\`${symbol}()\` runs for every \`${a.fn.ownerType}\` instance: each adds one more ${unit}${event}, and the instance cannot be collected while \`${a.source.text}\` holds it`,
         fate.kind === 'field'
           ? (teardownNote ?? `\`${fate.ownerType}\` has no teardown method that calls ${model.releases.map((r) => `\`${r}\``).join('/')} for it`)
           : `nothing calls ${model.releases.map((r) => `\`${r}\``).join('/')} for it${fate.kind === 'discarded' || fate.kind === 'local' ? '' : ` (${describeFate(fate, handleType)})`}`,
       ];
       if (model.oneShot) evidence.push('it removes itself after the first event: it leaks only while that event never comes');
-      const priority = model.oneShot ? 'P2' : frequency === 'per-operation' ? 'P0' : 'P1';
-      const confidence = model.oneShot ? 'low' : a.source.lifetime === 'injected' ? 'medium' : 'high';
+      const priority = model.oneShot || setup ? 'P2' : frequency === 'per-operation' ? 'P0' : 'P1';
+      const confidence = model.oneShot || setup ? 'low' : a.source.lifetime === 'injected' ? 'medium' : 'high';
       ctx.report({
         ruleId: 'listener-never-removed',
-        messageId: frequency === 'per-operation' ? 'perOperation' : 'perInstance',
+        messageId: setup ? 'setup' : frequency === 'per-operation' ? 'perOperation' : 'perInstance',
         kind: a.kind,
         language: ref.file.language,
         priority,
@@ -100,8 +107,9 @@ export const listenerNeverRemoved: Rule = {
         symbol,
         api: a.api,
         snippet: a.snippet,
-        message:
-          frequency === 'per-operation'
+        message: setup
+          ? `\`${a.api}\`${event} in \`${symbol}()\` adds a ${unit} to \`${a.source.text}\` that nothing removes; how often \`${symbol}()\` runs is not known`
+          : frequency === 'per-operation'
             ? `\`${a.api}\`${event} in \`${symbol}()\` adds a ${unit} to \`${a.source.text}\` on every call and never removes it`
             : `\`${a.api}\`${event} in \`${symbol}()\` adds a ${unit} to \`${a.source.text}\` for every instance, and no teardown removes it`,
         evidence,
