@@ -442,7 +442,9 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     if (!releaseNames.has(api)) return undefined;
     const args = call.childForFieldName('arguments');
     const list = args ? kids(args) : [];
-    const targetNode = site.calleeType === 'identifier' ? list[0] : (callee.childForFieldName('object') ?? undefined);
+    // `window.clearInterval(id)` is `clearInterval(id)`: the id is the target, not `window`.
+    const viaGlobal = site.calleeType === 'member_expression' && GLOBAL_TIMER_RELEASES.test(api) && isGlobalObject(callee.childForFieldName('object'), scope);
+    const targetNode = site.calleeType === 'identifier' || viaGlobal ? list[0] : (callee.childForFieldName('object') ?? undefined);
     if (!targetNode) return undefined;
     const enclosing = describe(call, ctx);
     const cls = enclosing.context.cls;
@@ -531,6 +533,15 @@ function visiblyFloating(call: SyntaxNode): boolean {
   const parent = call.parent;
   if (parent?.type === 'unary_expression' && parent.text.startsWith('void')) return true;
   return parent?.type === 'member_expression' && /^(catch|then|finally)$/.test(parent.childForFieldName('property')?.text ?? '');
+}
+
+/** Releases that are global functions, also called through the global object (`window.clearInterval(id)`). */
+const GLOBAL_TIMER_RELEASES = /^(clearInterval|clearTimeout|clearImmediate|cancelAnimationFrame|cancelIdleCallback)$/;
+
+/** `window`, `globalThis`, `global`, `self`, unless the file declares a name like that itself. */
+function isGlobalObject(node: SyntaxNode | null, scope: FileScope): boolean {
+  const text = node?.type === 'identifier' ? node.text : undefined;
+  return text !== undefined && /^(window|globalThis|global|self)$/.test(text) && !scope.declared.has(text);
 }
 
 /** Node's built-in modules (`child_process`, `fs`, ..): their functions are never the project's. */
