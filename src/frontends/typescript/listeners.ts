@@ -295,6 +295,24 @@ function receiverAliases(receiver: SyntaxNode, ctx: ListenerContext): Set<string
   return aliases;
 }
 
+/**
+ * The texts the handler goes by where a removal may read it: its own, and the
+ * places its function stores it (`state.listeners.onKeyDown = onKeyDown`, for
+ * a `removeEventListener('keydown', state.listeners.onKeyDown)` elsewhere).
+ */
+function handlerAliases(handlerText: string, ctx: ListenerContext): Set<string> {
+  const aliases = new Set([handlerText]);
+  const fnBody = ctx.fn ? bodyOf(ctx.fn) : null;
+  if (!fnBody || !/^[\w$]+$/.test(handlerText)) return aliases;
+  ctx.index.walk(fnBody, ['assignment_expression'], (n) => {
+    const right = n.childForFieldName('right');
+    const left = n.childForFieldName('left');
+    if (right && left?.type === 'member_expression' && normalisedText(unwrap(right)) === handlerText) aliases.add(normalisedText(left));
+    return true;
+  });
+  return aliases;
+}
+
 /** `emitter.close()` in the same function: the listener dies with its emitter. */
 function closesEmitter(aliases: ReadonlySet<string>, ctx: ListenerContext): string | undefined {
   const fnBody = ctx.fn ? bodyOf(ctx.fn) : null;
@@ -357,6 +375,7 @@ export class Removal {
 function findRemoval(aliases: ReadonlySet<string>, eventNode: SyntaxNode | undefined, handler: SyntaxNode | undefined, ctx: ListenerContext): { api: string; line: number } | undefined {
   const eventText = eventNode ? normalisedText(eventNode) : undefined;
   const handlerText = handler && !FUNCTION_TYPES.has(unwrap(handler).type) ? normalisedText(handler) : undefined;
+  const handlerTexts = handlerText !== undefined ? handlerAliases(handlerText, ctx) : new Set<string>();
   const releases = ctx.model.releases;
   const matches = (removal: Removal): boolean => {
     const method = removal.method;
@@ -366,7 +385,7 @@ function findRemoval(aliases: ReadonlySet<string>, eventNode: SyntaxNode | undef
     const count = removal.argumentCount;
     if (method === 'removeAllListeners') return count === 0 || !eventText || removal.argumentText(0) === eventText;
     if (eventText && count > 0 && removal.argumentText(0) !== eventText) return false;
-    return handlerText !== undefined && count > 1 && removal.argumentText(1) === handlerText;
+    return count > 1 && handlerTexts.has(removal.argumentText(1));
   };
   const fnBody = ctx.fn ? bodyOf(ctx.fn) : null;
   const inFunction = ({ site: { node } }: Removal): boolean => !!fnBody && node.startIndex >= fnBody.startIndex && node.endIndex <= fnBody.endIndex;
