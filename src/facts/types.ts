@@ -132,6 +132,8 @@ export interface Acquisition {
   unreferenced?: { how: string; line: number };
   /** For listeners and subscriptions: what they are attached to, and how long that lives. */
   source?: ListenerSource;
+  /** It removes itself after its first event (`addEventListener(.., { once: true })`), like a one-shot model's. */
+  oneShot?: true;
 }
 
 /** How long the object a listener is attached to lives, as far as the frontend can tell. */

@@ -282,6 +282,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       };
       const lf = model.kind === 'listener' ? listenerFacts(call, lctx, () => generic().fate) : subscriptionFacts(call, lctx);
       acquisition.source = lf.source;
+      if (lf.oneShot) acquisition.oneShot = true;
       handle = lf.fate ?? generic().fate;
     } else {
       const result = generic();

@@ -111,6 +111,8 @@ function initialValue(fn: SyntaxNode, name: string, index: NodeIndex): SyntaxNod
 
 export interface ListenerFacts {
   source: ListenerSource;
+  /** Registered with `{ once: true }`: it removes itself after its first event. */
+  oneShot?: true;
   /** Set when the listener's own rules decide the fate (signal option, matching removal, owner key). */
   fate?: HandleFate;
 }
@@ -131,26 +133,33 @@ export function listenerFacts(call: SyntaxNode, ctx: ListenerContext, genericFat
   };
   const signal = signalArgument(call);
   if (signal) return { source, fate: { kind: 'scoped', how: `registered with an AbortSignal (\`${signal}\`): aborting it removes the listener` } };
-  // `const off = emitter.on(..)`: the call returns an unsubscribe function.
-  if (call.parent?.type !== 'expression_statement' && call.parent?.type !== 'member_expression') {
-    const fate = genericFate();
-    if (fate.kind === 'released-locally' || fate.kind === 'returned' || fate.kind === 'field' || fate.kind === 'scoped') return { source, fate };
+  // `{ once: true }`: the listener removes itself after its first event, as a `once` listener does.
+  const options = argList[2];
+  const once = options?.type === 'object' && /\bonce\s*:\s*true\b/.test(options.text);
+  return once ? { ...listenerFate(), oneShot: true } : listenerFate();
+
+  function listenerFate(): ListenerFacts {
+    // `const off = emitter.on(..)`: the call returns an unsubscribe function.
+    if (call.parent?.type !== 'expression_statement' && call.parent?.type !== 'member_expression') {
+      const fate = genericFate();
+      if (fate.kind === 'released-locally' || fate.kind === 'returned' || fate.kind === 'field' || fate.kind === 'scoped') return { source, fate };
+    }
+    if (!receiver) return { source };
+    const aliases = receiverAliases(receiver, ctx);
+    const closer = closesEmitter(aliases, ctx);
+    if (closer) return { source, fate: { kind: 'scoped', how: `the emitter itself is closed here (\`${closer}\`): its listeners go with it` } };
+    const removal = findRemoval(aliases, eventNode, handler, ctx);
+    if (removal) return { source, fate: { kind: 'released-locally', local: normalisedText(receiver), api: removal.api, line: removal.line } };
+    const key = registrationKey(receiver, handler, ctx);
+    if (key) return { source, fate: { kind: 'field', ownerType: key.owner, field: key.field, line: line(call) } };
+    if (handler && handlerReturned(handler, ctx.fn)) return { source, fate: { kind: 'returned' } };
+    const selfRemoval = handler ? factorySelfRemoval(handler, aliases, eventNode, ctx) : undefined;
+    if (selfRemoval) return { source, fate: { kind: 'released-locally', local: normalisedText(receiver), api: selfRemoval.api, line: selfRemoval.line } };
+    return {
+      source,
+      fate: { kind: 'discarded', how: `never removed: nothing calls ${ctx.model.releases.map((r) => `\`${r}\``).join('/')} for it` },
+    };
   }
-  if (!receiver) return { source };
-  const aliases = receiverAliases(receiver, ctx);
-  const closer = closesEmitter(aliases, ctx);
-  if (closer) return { source, fate: { kind: 'scoped', how: `the emitter itself is closed here (\`${closer}\`): its listeners go with it` } };
-  const removal = findRemoval(aliases, eventNode, handler, ctx);
-  if (removal) return { source, fate: { kind: 'released-locally', local: normalisedText(receiver), api: removal.api, line: removal.line } };
-  const key = registrationKey(receiver, handler, ctx);
-  if (key) return { source, fate: { kind: 'field', ownerType: key.owner, field: key.field, line: line(call) } };
-  if (handler && handlerReturned(handler, ctx.fn)) return { source, fate: { kind: 'returned' } };
-  const selfRemoval = handler ? factorySelfRemoval(handler, aliases, eventNode, ctx) : undefined;
-  if (selfRemoval) return { source, fate: { kind: 'released-locally', local: normalisedText(receiver), api: selfRemoval.api, line: selfRemoval.line } };
-  return {
-    source,
-    fate: { kind: 'discarded', how: `never removed: nothing calls ${ctx.model.releases.map((r) => `\`${r}\``).join('/')} for it` },
-  };
 }
 
 /**

@@ -93,9 +93,9 @@ export const listenerNeverRemoved: Rule = {
           ? (teardownNote ?? `\`${fate.ownerType}\` has no teardown method that calls ${model.releases.map((r) => `\`${r}\``).join('/')} for it`)
           : `nothing calls ${model.releases.map((r) => `\`${r}\``).join('/')} for it${fate.kind === 'discarded' || fate.kind === 'local' ? '' : ` (${describeFate(fate, handleType)})`}`,
       ];
-      if (model.oneShot) evidence.push('it removes itself after the first event: it leaks only while that event never comes');
-      const priority = model.oneShot || setup ? 'P2' : frequency === 'per-operation' ? 'P0' : 'P1';
-      const confidence = model.oneShot || setup ? 'low' : a.source.lifetime === 'injected' ? 'medium' : 'high';
+      if ((model.oneShot || a.oneShot)) evidence.push('it removes itself after the first event: it leaks only while that event never comes');
+      const priority = (model.oneShot || a.oneShot) || setup ? 'P2' : frequency === 'per-operation' ? 'P0' : 'P1';
+      const confidence = (model.oneShot || a.oneShot) || setup ? 'low' : a.source.lifetime === 'injected' ? 'medium' : 'high';
       ctx.report({
         ruleId: 'listener-never-removed',
         messageId: setup ? 'setup' : frequency === 'per-operation' ? 'perOperation' : 'perInstance',
