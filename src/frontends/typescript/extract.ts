@@ -489,10 +489,31 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     return { kind: 'other', text: shortText(node, 60) };
   }
 
-  /** The class a variable holds an instance of: `new C(..)`, `C.getInstance()`, `await C.create(..)`. */
+  /**
+   * The class a variable holds an instance of: `new C(..)`, `C.getInstance()`, `await C.create(..)`
+   * in its function or a function around it (a callback using an outer local), or a parameter
+   * declared `name: C`.
+   */
   function instanceClassOf(name: string, fn: SyntaxNode | null): string | undefined {
-    const fromFn = fn && declarations.has(fn, name) ? instanceInits.get(`${fn.startIndex}:${name}`) ?? scanInstance(fn, name) : undefined;
-    return fromFn ?? (scope.moduleVars.has(name) ? scanInstance(root, name, true) : undefined);
+    for (let f = fn; f; f = enclosingFunction(f)) {
+      const typed = parameterClass(f, name);
+      if (typed) return typed;
+      if (declarations.has(f, name)) return instanceInits.get(`${f.startIndex}:${name}`) ?? scanInstance(f, name);
+    }
+    return scope.moduleVars.has(name) ? scanInstance(root, name, true) : undefined;
+  }
+
+  /** `worker: IdleWorker` among `fn`'s parameters: `IdleWorker`. */
+  function parameterClass(fn: SyntaxNode, name: string): string | undefined {
+    const params = fn.childForFieldName('parameters');
+    for (const p of params ? kids(params) : []) {
+      if (p.type !== 'required_parameter' && p.type !== 'optional_parameter') continue;
+      if (p.childForFieldName('pattern')?.text !== name) continue;
+      const type = p.childForFieldName('type');
+      const named = type ? kids(type)[0] : undefined;
+      return named?.type === 'type_identifier' && /^[A-Z]/.test(named.text) ? named.text : undefined;
+    }
+    return undefined;
   }
 
   function scanInstance(where: SyntaxNode, name: string, topOnly = false): string | undefined {
@@ -543,6 +564,12 @@ const GLOBAL_TIMER_RELEASES = /^(clearInterval|clearTimeout|clearImmediate|cance
 function isGlobalObject(node: SyntaxNode | null, scope: FileScope): boolean {
   const text = node?.type === 'identifier' ? node.text : undefined;
   return text !== undefined && /^(window|globalThis|global|self)$/.test(text) && !scope.declared.has(text);
+}
+
+/** The function around a function, if any. */
+function enclosingFunction(fn: SyntaxNode): SyntaxNode | null {
+  for (let up = fn.parent; up; up = up.parent) if (FUNCTION_TYPES.has(up.type)) return up;
+  return null;
 }
 
 /** Node's built-in modules (`child_process`, `fs`, ..): their functions are never the project's. */
