@@ -32,21 +32,26 @@ export interface Project {
   looping: Map<string, (LoopingFunction & { path: string })[]>;
   acquisitions: AcquisitionRef[];
   /** Production callers by callee name. */
-  callers: Map<string, CallFact[]>;
+  callers: Map<string, ProjectCall[]>;
 }
+
+/** A call fact; a call of a local helper also carries its file. */
+export type ProjectCall = CallFact & { path?: string };
 
 export function buildProject(root: string, files: FileFacts[], models: ModelSet): Project {
   const owners = new Map<string, MergedOwner>();
   const fieldReleases = new Map<string, OwnedRelease[]>();
   const looping = new Map<string, (LoopingFunction & { path: string })[]>();
   const acquisitions: AcquisitionRef[] = [];
-  const callers = new Map<string, CallFact[]>();
+  const callers = new Map<string, ProjectCall[]>();
   for (const file of files) {
-    // Shared, not copied: calls are most of the facts, and no rule needs their file.
+    // Shared, not copied: calls are most of the facts. Only a call of a local helper needs its
+    // file (it can only call a function of that file), and those are few.
     for (const call of file.calls) {
+      const entry: ProjectCall = call.local ? { ...call, path: file.path } : call;
       const list = callers.get(call.callee);
-      if (list) list.push(call);
-      else callers.set(call.callee, [call]);
+      if (list) list.push(entry);
+      else callers.set(call.callee, [entry]);
     }
     for (const owner of file.owners) {
       let merged = owners.get(owner.name);
@@ -102,34 +107,40 @@ export function resolveDelegate(project: Project, ref: AcquisitionRef, name: str
 }
 
 /**
- * The entry point a function is started from, when every production call path
- * to it (by name, up to `depth` levels) starts at an entry point such as
- * `main()`, or at a call that runs once per process (a lazy singleton): then
- * what it starts exists once per process, not once per call.
- * Unknown (no callers: public API, framework hook) and mixed paths give undefined.
- */
-/**
  * What the project shows of the calls to `fn`: none by its name, some through
  * a receiver of unknown type (any of them may be a call to it), or all of them.
  */
-export function callersOf(project: Project, fn: { name: string; ownerType?: string }): 'none' | 'unknowable' | 'known' {
+export function callersOf(project: Project, fn: { name: string; ownerType?: string }, path?: string): 'none' | 'unknowable' | 'known' {
   const byName = project.callers.get(fn.name) ?? [];
   // `that.handleSignals()`: a method call on a receiver of unknown type may be a call to `fn`, owner or not.
   if (byName.some((c) => c.calleeOwner === '?')) return 'unknowable';
-  const calls = byName.filter((c) => (fn.ownerType ? c.calleeOwner === fn.ownerType : c.calleeOwner === undefined));
-  return calls.length === 0 ? 'none' : 'known';
+  return byName.some((c) => callsFunction(c, fn.ownerType, path)) ? 'known' : 'none';
 }
 
-export function startedOnlyFromEntry(project: Project, fn: { name: string; ownerType?: string }, depth = 3): string | undefined {
+/** Can this call be a call to the function of that owner in that file (a file unknown: any)? */
+function callsFunction(call: ProjectCall, owner: string | undefined, path: string | undefined): boolean {
+  if (owner ? call.calleeOwner !== owner : call.calleeOwner !== undefined) return false;
+  return !call.local || path === undefined || call.path === path;
+}
+
+/**
+ * The entry point a function is started from, when every production call path
+ * to it (by name, up to `depth` levels) starts at an entry point such as
+ * `main()`, or at a call that runs once per process (a lazy singleton): then
+ * what it starts exists once per process, not once per call. `path`: the
+ * function's file, so that calls of a same-named local helper elsewhere do not count.
+ * Unknown (no callers: public API, framework hook) and mixed paths give undefined.
+ */
+export function startedOnlyFromEntry(project: Project, fn: { name: string; ownerType?: string }, path?: string, depth = 3): string | undefined {
   const seen = new Set<string>();
-  const visit = (name: string, owner: string | undefined, level: number): string | undefined | false => {
-    const key = `${owner ?? ''}::${name}`;
+  const visit = (name: string, owner: string | undefined, file: string | undefined, level: number): string | undefined | false => {
+    const key = `${owner ?? ''}::${name}::${file ?? ''}`;
     if (seen.has(key)) return false;
     seen.add(key);
     const byName = project.callers.get(name) ?? [];
     // A method call on a receiver of unknown type may target this function: then its callers are unknowable.
     if (owner && byName.some((c) => c.calleeOwner === '?')) return false;
-    const calls = byName.filter((c) => (owner ? c.calleeOwner === owner : c.calleeOwner === undefined));
+    const calls = byName.filter((c) => callsFunction(c, owner, file));
     if (calls.length === 0) return false;
     let entry: string | undefined;
     for (const call of calls) {
@@ -138,11 +149,11 @@ export function startedOnlyFromEntry(project: Project, fn: { name: string; owner
         continue;
       }
       if (level >= depth) return false;
-      const up = visit(call.caller, call.callerOwner, level + 1);
+      const up = visit(call.caller, call.callerOwner, call.path, level + 1);
       if (!up) return false;
       entry ??= up;
     }
     return entry;
   };
-  return visit(fn.name, fn.ownerType, 1) || undefined;
+  return visit(fn.name, fn.ownerType, path, 1) || undefined;
 }

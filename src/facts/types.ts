@@ -196,6 +196,11 @@ export interface CallFact {
    * singleton (`if (X.instance == null) X.instance = new X()`, `instance ??= new X()`).
    */
   once?: true;
+  /**
+   * The callee is a name bound inside the caller's function or one around it (a nested helper,
+   * a parameter): it can only be a function of the same file, whatever other files define.
+   */
+  local?: true;
 }
 
 /** One API use counted for the methodology section (exact counts, code only). */

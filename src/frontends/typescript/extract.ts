@@ -389,6 +389,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       ...(enclosing.ownerType ? { callerOwner: enclosing.ownerType } : {}),
       callerIsEntryPoint: enclosing.isEntryPoint,
       ...(isNew && lazySingleton(call, name, ctx, scope) ? { once: true as const } : {}),
+      ...(!isNew && calleePath.length === 1 && boundLocally(calleePath[0]!, ctx.fn) ? { local: true as const } : {}),
     });
   }
 
@@ -501,6 +502,27 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       if (declarations.has(f, name)) return instanceInits.get(`${f.startIndex}:${name}`) ?? scanInstance(f, name);
     }
     return scope.moduleVars.has(name) ? scanInstance(root, name, true) : undefined;
+  }
+
+  /**
+   * Is `name` a function of `fn` or of a function around it (a nested helper, a parameter), not
+   * one of the module's? A local bound to an import (`const { run } = await import('./run.js')`)
+   * is the other file's function, so it does not count.
+   */
+  function boundLocally(name: string, fn: SyntaxNode | null): boolean {
+    for (let f = fn; f; f = enclosingFunction(f)) {
+      if (!declarations.has(f, name)) continue;
+      if (positionalParameters(f).includes(name)) return true;
+      let helper = false;
+      index.walk(f, ['function_declaration', 'variable_declarator'], (n, type) => {
+        if (n.childForFieldName('name')?.text !== name) return true;
+        const value = type === 'function_declaration' ? n : n.childForFieldName('value');
+        helper = !!value && FUNCTION_TYPES.has(unwrap(value).type);
+        return 'stop';
+      });
+      return helper;
+    }
+    return false;
   }
 
   /** `worker: IdleWorker` among `fn`'s parameters: `IdleWorker`. */

@@ -34,12 +34,12 @@ export const actorNeverStopped: Rule = {
         continue;
       }
       // A process or worker that ends on its own, started once by the entry point, is the program's own work.
-      if (model.completion && (a.fn.isEntryPoint || startedOnlyFromEntry(ctx.project, a.fn))) {
+      if (model.completion && (a.fn.isEntryPoint || startedOnlyFromEntry(ctx.project, a.fn, ref.file.path))) {
         ctx.note({ counter: 'runs to completion from the entry point', path: ref.file.path, line, detail: `${a.api} in ${symbolOf(a)}` });
         continue;
       }
       // Started once per process (the entry point, module level, or a function only the entry point reaches): it does not grow.
-      const startedFrom = a.inLoop ? undefined : a.fn.isEntryPoint ? a.fn.name : startedOnlyFromEntry(ctx.project, a.fn);
+      const startedFrom = a.inLoop ? undefined : a.fn.isEntryPoint ? a.fn.name : startedOnlyFromEntry(ctx.project, a.fn, ref.file.path);
       const evidence = [describeFate(fate, handleType)];
       const related: { path: string; line: number; message: string }[] = [];
       let messageId: 'discarded' | 'fieldNeverReleased' = 'discarded';

@@ -29,7 +29,7 @@ export const connectionPerOperation: Rule = {
         ctx.note({ counter: 'opened once', path: ref.file.path, line, detail: `${a.api} in ${symbolOf(a)} (constructor/init)` });
         continue;
       }
-      const startedFrom = a.inLoop ? undefined : startedOnlyFromEntry(ctx.project, a.fn);
+      const startedFrom = a.inLoop ? undefined : startedOnlyFromEntry(ctx.project, a.fn, ref.file.path);
       if (startedFrom) {
         ctx.note({ counter: 'opened once', path: ref.file.path, line, detail: `${a.api} in ${symbolOf(a)}, only called from ${startedFrom}()` });
         continue;

@@ -70,7 +70,7 @@ export const listenerNeverRemoved: Rule = {
         ctx.note({ counter: 'short-lived source', path, line, detail: `${a.api}: \`${a.source.text}\` is ${a.source.lifetime}, it dies with its listener` });
         continue;
       }
-      const frequency = howOften(a, ctx.project);
+      const frequency = howOften(a, ctx.project, path);
       if (frequency === 'once') {
         ctx.note({ counter: 'once per process', path, line, detail: `${a.api} in ${symbolOf(a)}` });
         continue;
@@ -80,7 +80,7 @@ export const listenerNeverRemoved: Rule = {
       const event = a.source.event !== undefined ? ` for \`${a.source.event}\`` : '';
       // A signal or exit handler on a process-wide object, in a function whose callers cannot be seen:
       // such handlers are added once at start-up far more often than per operation.
-      const callers = frequency === 'per-operation' && a.source.lifetime === 'global' && a.source.event !== undefined && model.setupEvents?.includes(a.source.event) ? callersOf(ctx.project, a.fn) : 'known';
+      const callers = frequency === 'per-operation' && a.source.lifetime === 'global' && a.source.event !== undefined && model.setupEvents?.includes(a.source.event) ? callersOf(ctx.project, a.fn, path) : 'known';
       const setup = callers !== 'known';
       const evidence = [
         `\`${a.source.text}\` is ${lifetime}`,
@@ -126,10 +126,10 @@ export const listenerNeverRemoved: Rule = {
 };
 
 /** Per operation, per instance (constructor, lifecycle hook, effect), or once per process. */
-function howOften(a: Acquisition, project: Parameters<typeof startedOnlyFromEntry>[0]): 'per-operation' | 'per-instance' | 'once' {
+function howOften(a: Acquisition, project: Parameters<typeof startedOnlyFromEntry>[0], path: string): 'per-operation' | 'per-instance' | 'once' {
   if (a.fn.isEntryPoint || a.fn.name === '<module>') return 'once';
   // Only the entry point creates the owner (a singleton store) or calls the function: once.
-  if (!a.inLoop && startedOnlyFromEntry(project, a.fn)) return 'once';
+  if (!a.inLoop && startedOnlyFromEntry(project, a.fn, path)) return 'once';
   if (a.fn.constructOnce) return a.fn.ownerType ? 'per-instance' : 'once';
   return 'per-operation';
 }

@@ -86,7 +86,7 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
     default:
       break;
   }
-  const startedFrom = a.fn.isEntryPoint ? a.fn.name : startedOnlyFromEntry(ctx.project, a.fn);
+  const startedFrom = a.fn.isEntryPoint ? a.fn.name : startedOnlyFromEntry(ctx.project, a.fn, file.path);
   if (startedFrom) messageId = 'entryPoint';
 
   const loop = body.loopKind ?? 'loop';
