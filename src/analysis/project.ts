@@ -144,6 +144,8 @@ export function startedOnlyFromEntry(project: Project, fn: { name: string; owner
     if (calls.length === 0) return false;
     let entry: string | undefined;
     for (const call of calls) {
+      // A function calling itself (a timer re-arming itself, a retry) is not started by that call again from outside.
+      if (call.caller === name && call.callerOwner === owner) continue;
       if (call.callerIsEntryPoint || call.once) {
         entry ??= call.caller;
         continue;
