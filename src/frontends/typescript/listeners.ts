@@ -95,8 +95,36 @@ export function lifetimeOf(expr: SyntaxNode, ctx: ListenerContext, depth = 0): S
   if (ctx.scope.imports.has(root)) return 'imported';
   // `var self = this`, a local `location`: a name the file declares is not the global.
   if (GLOBALS.has(root) && !ctx.scope.declared.has(root)) return 'global';
-  if (ctx.scope.moduleNames.has(root)) return 'module';
+  if (ctx.scope.moduleNames.has(root)) {
+    // `socket = io.connect(..); socket.on(..)`: the module variable holds what this function just
+    // made (or was handed), so the listener lives as long as that value, not the module.
+    const value = ctx.fn ? freshAssignment(ctx.fn, root, ctx.index) : undefined;
+    if (value) {
+      const v = unwrap(value);
+      if (v.type === 'new_expression' || v.type === 'object' || v.type === 'array') return 'local';
+      const inner = lifetimeOf(v, ctx, depth + 1);
+      return inner === 'unknown' ? 'local' : inner;
+    }
+    return 'module';
+  }
   return 'unknown';
+}
+
+/**
+ * The value `fn` itself stores in the module variable `name` (`name = ..` not under an `if` that
+ * tests `name`: a lazy `if (!name) name = ..` keeps one value for every call).
+ */
+function freshAssignment(fn: SyntaxNode, name: string, index: NodeIndex): SyntaxNode | null {
+  let out: SyntaxNode | null = null;
+  index.walk(fn, ['assignment_expression'], (n) => {
+    if (n.childForFieldName('left')?.text !== name) return true;
+    for (let up = n.parent; up && up.id !== fn.id; up = up.parent) {
+      if (up.type === 'if_statement' && new RegExp(`\\b${name.replace(/\$/g, '\\$')}\\b`).test(up.childForFieldName('condition')?.text ?? '')) return true;
+    }
+    out = n.childForFieldName('right');
+    return 'stop';
+  });
+  return out;
 }
 
 /** The initialiser of `const name = ..` in `fn`. */
