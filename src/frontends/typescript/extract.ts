@@ -350,6 +350,8 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     const name = calleePath.at(-1)!.replace(/^#/, '');
     // `new Store(..)` calls Store's constructor: who creates instances tells how many there are.
     if (isNew && !/^[A-Z]/.test(name)) return;
+    // `obj.constructor(..)` reaches some class's constructor by reflection: it says nothing of which.
+    if (!isNew && name === 'constructor') return;
     if (!isNew && calleePath.length > 1 && IGNORED_CALLEES.test(name)) return;
     const enclosing = describeShared(call, ctx);
     if (enclosing.isTest) return;

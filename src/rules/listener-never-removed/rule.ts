@@ -130,6 +130,9 @@ function howOften(a: Acquisition, project: Parameters<typeof startedOnlyFromEntr
   if (a.fn.isEntryPoint || a.fn.name === '<module>') return 'once';
   // Only the entry point creates the owner (a singleton store) or calls the function: once.
   if (!a.inLoop && startedOnlyFromEntry(project, a.fn, path)) return 'once';
-  if (a.fn.constructOnce) return a.fn.ownerType ? 'per-instance' : 'once';
-  return 'per-operation';
+  if (!a.fn.constructOnce) return 'per-operation';
+  if (!a.fn.ownerType) return 'once';
+  // A set-up method of an object the program makes once (`export default new PadUtils()`): one instance, so once.
+  if (!a.inLoop && startedOnlyFromEntry(project, { name: 'constructor', ownerType: a.fn.ownerType }, path)) return 'once';
+  return 'per-instance';
 }
