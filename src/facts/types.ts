@@ -134,6 +134,8 @@ export interface Acquisition {
   source?: ListenerSource;
   /** It removes itself after its first event (`addEventListener(.., { once: true })`), like a one-shot model's. */
   oneShot?: true;
+  /** A module-level flag lets it run once per process: `if (!started) { started = true; .. }`. */
+  guardedOnce?: { flag: string; line: number };
 }
 
 /** How long the object a listener is attached to lives, as far as the frontend can tell. */

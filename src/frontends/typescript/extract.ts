@@ -266,6 +266,8 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     let handle: HandleFate;
     let unreferenced: Acquisition['unreferenced'];
     const acquisition: Partial<Acquisition> = {};
+    const guard = onceGuard(call, fn, scope);
+    if (guard) acquisition.guardedOnce = guard;
     if (model.kind === 'listener' || model.kind === 'subscription') {
       const lctx: ListenerContext = {
         scope,
@@ -588,6 +590,26 @@ const GLOBAL_TIMER_RELEASES = /^(clearInterval|clearTimeout|clearImmediate|cance
 function isGlobalObject(node: SyntaxNode | null, scope: FileScope): boolean {
   const text = node?.type === 'identifier' ? node.text : undefined;
   return text !== undefined && /^(window|globalThis|global|self)$/.test(text) && !scope.declared.has(text);
+}
+
+/**
+ * `if (!started) { started = true; setInterval(..) }`: a module variable tested and set in the same
+ * `if` lets what it guards run once per process, however often the function runs.
+ */
+function onceGuard(at: SyntaxNode, fn: SyntaxNode | null, scope: FileScope): { flag: string; line: number } | undefined {
+  for (let up = at.parent; up && up.id !== fn?.id; up = up.parent) {
+    if (up.type !== 'if_statement') continue;
+    const condition = up.childForFieldName('condition')?.text ?? '';
+    const consequence = up.childForFieldName('consequence');
+    if (!consequence || !(at.startIndex >= consequence.startIndex && at.endIndex <= consequence.endIndex)) continue;
+    for (const m of condition.matchAll(/(?:^|[(&\s])!\s*([A-Za-z_$][\w$]*)\b(?!\s*[.([])/g)) {
+      const flag = m[1]!;
+      if (!scope.moduleVars.has(flag)) continue;
+      const set = new RegExp(`(^|[^.\\w$])${flag.replace(/\$/g, '\\$')}\\s*=\\s*true\\b`);
+      if (set.test(consequence.text)) return { flag, line: line(up) };
+    }
+  }
+  return undefined;
 }
 
 /** The function around a function, if any. */

@@ -130,6 +130,8 @@ function howOften(a: Acquisition, project: Parameters<typeof startedOnlyFromEntr
   if (a.fn.isEntryPoint || a.fn.name === '<module>') return 'once';
   // Only the entry point creates the owner (a singleton store) or calls the function: once.
   if (!a.inLoop && startedOnlyFromEntry(project, a.fn, path)) return 'once';
+  // `if (!started) { started = true; .. }`: a module flag lets it run once per process.
+  if (!a.inLoop && a.guardedOnce) return 'once';
   if (!a.fn.constructOnce) return 'per-operation';
   if (!a.fn.ownerType) return 'once';
   // A set-up method of an object the program makes once (`export default new PadUtils()`): one instance, so once.

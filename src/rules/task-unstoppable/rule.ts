@@ -87,7 +87,9 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
       break;
   }
   const startedFrom = a.fn.isEntryPoint ? a.fn.name : startedOnlyFromEntry(ctx.project, a.fn, file.path);
-  if (startedFrom) messageId = 'entryPoint';
+  // `if (!started) { started = true; .. }`: once per process, whoever calls the function.
+  const guarded = !startedFrom && !a.inLoop ? a.guardedOnce : undefined;
+  if (startedFrom || guarded) messageId = 'entryPoint';
 
   const loop = body.loopKind ?? 'loop';
   const period = body.periodMs !== undefined ? ` every ${formatPeriod(body.periodMs)}` : '';
@@ -120,12 +122,13 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
   const costs = [model.cost?.summary ?? `one ${unit}`];
   if (body.periodMs !== undefined) costs.push(`wakes every ${formatPeriod(body.periodMs)} (${wakeupRate(body.periodMs)} per leaked ${unit})`);
   if (body.captures.length > 0) costs.push(`pins ${body.captures.length} captured value${body.captures.length === 1 ? '' : 's'} (and everything they reference) for ever`);
+  if (guarded) evidence.push(`the module flag \`${guarded.flag}\` (line ${guarded.line}) lets it start once per process: it does not grow, but nothing can shut it down`);
   if (startedFrom && !a.fn.isEntryPoint) evidence.push(`\`${symbolOf(a)}()\` is only called from \`${startedFrom}()\`: one ${unitOf(a.kind)} per process, it does not grow, but nothing can shut it down`);
-  if (!startedFrom && !a.fn.isEntryPoint && a.fn.name !== '<module>' && !ctx.project.callers.has(a.fn.name)) {
+  if (!startedFrom && !guarded && !a.fn.isEntryPoint && a.fn.name !== '<module>' && !ctx.project.callers.has(a.fn.name)) {
     evidence.push(`nothing in this project calls \`${symbolOf(a)}()\` (public API or framework hook): how fast it grows depends on its callers`);
   }
   if (a.unreferenced) evidence.push(`it is unreferenced with ${a.unreferenced.how}: it no longer keeps the process alive, but it still runs and keeps what it captured`);
-  const priority = startedFrom ? 'P2' : a.unreferenced ? 'P1' : 'P0';
+  const priority = startedFrom || guarded ? 'P2' : a.unreferenced ? 'P1' : 'P0';
   const symbol = symbolOf(a);
   const field = fate.kind === 'field' ? `${fate.ownerType}.${fate.field}` : '';
   const message =
@@ -147,7 +150,11 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
     snippet: a.snippet,
     message,
     evidence,
-    growth: startedFrom && !a.fn.isEntryPoint ? `1 ${unit} for the life of the process (started from \`${startedFrom}()\` via \`${symbol}()\`)` : growthOf(a, unit),
+    growth: guarded
+      ? `1 ${unit} for the life of the process (guarded by \`${guarded.flag}\`)`
+      : startedFrom && !a.fn.isEntryPoint
+        ? `1 ${unit} for the life of the process (started from \`${startedFrom}()\` via \`${symbol}()\`)`
+        : growthOf(a, unit),
     impact: costs.join('; '),
     remediation: model.remediation ?? `Keep the ${handleType} and release it (${model.releases.join('/') || 'stop it'}) in the owner's teardown.`,
     related,
