@@ -84,13 +84,7 @@ export function lifetimeOf(expr: SyntaxNode, ctx: ListenerContext, depth = 0): S
   if (ctx.fn && parameterNames(ctx.fn).has(root)) return ctx.constructorKind === 'public' ? 'injected' : ctx.constructorKind === 'private' ? 'owned' : 'parameter';
   if (ctx.fn && ctx.declarations.has(ctx.fn, root)) {
     const value = initialValue(ctx.fn, root, ctx.index);
-    if (value) {
-      const v = unwrap(value);
-      if (v.type === 'new_expression' || v.type === 'object' || v.type === 'array') return 'local';
-      const inner = lifetimeOf(v, ctx, depth + 1);
-      return inner === 'unknown' ? 'local' : inner;
-    }
-    return 'local';
+    return value ? lifetimeOfValue(value, ctx, depth) : 'local';
   }
   if (ctx.scope.imports.has(root)) return 'imported';
   // `var self = this`, a local `location`: a name the file declares is not the global.
@@ -99,15 +93,17 @@ export function lifetimeOf(expr: SyntaxNode, ctx: ListenerContext, depth = 0): S
     // `socket = io.connect(..); socket.on(..)`: the module variable holds what this function just
     // made (or was handed), so the listener lives as long as that value, not the module.
     const value = ctx.fn ? freshAssignment(ctx.fn, root, ctx.index) : undefined;
-    if (value) {
-      const v = unwrap(value);
-      if (v.type === 'new_expression' || v.type === 'object' || v.type === 'array') return 'local';
-      const inner = lifetimeOf(v, ctx, depth + 1);
-      return inner === 'unknown' ? 'local' : inner;
-    }
-    return 'module';
+    return value ? lifetimeOfValue(value, ctx, depth) : 'module';
   }
   return 'unknown';
+}
+
+/** How long a value the function itself makes or is handed lives: a new object is the function's own. */
+function lifetimeOfValue(value: SyntaxNode, ctx: ListenerContext, depth: number): SourceLifetime {
+  const v = unwrap(value);
+  if (v.type === 'new_expression' || v.type === 'object' || v.type === 'array') return 'local';
+  const inner = lifetimeOf(v, ctx, depth + 1);
+  return inner === 'unknown' ? 'local' : inner;
 }
 
 /**
