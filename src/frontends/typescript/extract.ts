@@ -267,7 +267,8 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     let unreferenced: Acquisition['unreferenced'];
     const acquisition: Partial<Acquisition> = {};
     const guard = onceGuard(call, fn, scope);
-    if (guard) acquisition.guardedOnce = guard;
+    // A local of the same name would be a fresh flag on every call.
+    if (guard && !declarations.has(fn, guard.flag)) acquisition.guardedOnce = guard;
     if (model.kind === 'listener' || model.kind === 'subscription') {
       const lctx: ListenerContext = {
         scope,
