@@ -362,6 +362,9 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     if (isNew) calleeOwner = name;
     else if (calleePath.length === 2 && calleePath[0] === 'this') calleeOwner = ctx.cls ? className(ctx.cls) : '?';
     else if (calleePath.length === 2 && /^[A-Z]/.test(calleePath[0]!) && classes.has(calleePath[0]!)) calleeOwner = calleePath[0];
+    // `packages.loadPackages()` with `import packages from './plugins/packages'`: a function of another
+    // file of this project, called through its module object, not a method of some unknown type.
+    else if (calleePath.length === 2 && isProjectModule(scope.imports.get(calleePath[0]!)) && !boundLocally(calleePath[0]!, ctx.fn)) calleeOwner = undefined;
     else if (calleePath.length > 1) calleeOwner = '?';
     const calleeName = isNew ? 'constructor' : name;
     // `this.register(AuthStore)`, where `register(StoreClass)` does `new StoreClass(..)`: this call constructs an `AuthStore`.
@@ -611,6 +614,11 @@ function onceGuard(at: SyntaxNode, fn: SyntaxNode | null, scope: FileScope): { f
     }
   }
   return undefined;
+}
+
+/** A whole-module import (`import x from './x'`, `import * as x`, `require('./x')`) of a file of this project. */
+function isProjectModule(binding: { module: string; name: string } | undefined): boolean {
+  return !!binding && binding.name === '*' && (binding.module.startsWith('.') || binding.module.startsWith('/'));
 }
 
 /** The function around a function, if any. */
