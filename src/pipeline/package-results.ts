@@ -16,17 +16,21 @@ import type { FileOutcome } from '../parse/outcome.js';
 import type { Rule } from '../rules/types.js';
 import { VERSION } from '../version.js';
 
-/** What one package was judged to, with what the report needs of its files: stored for the next run. */
-export interface PackageResult extends Judgement {
+/** What the report says of the files judged: a package's share, or the whole run's. */
+export interface ScanSummary extends Judgement {
   filesScanned: number;
   bytesScanned: number;
-  /** Files discovery found that extraction skipped (binary, timed out). */
-  extractionSkipped: SkippedFile[];
   /** Files parsed with syntax errors (facts may be partial). */
   partial: { path: string; errors: number }[];
   /** Files decoded with a note (UTF-16, invalid UTF-8). */
   decodeNotes: { path: string; note: string }[];
   counts: ApiCount[];
+}
+
+/** What one package was judged to, with what the report needs of its files: stored for the next run. */
+export interface PackageResult extends ScanSummary {
+  /** Files discovery found that extraction skipped (binary, timed out). */
+  extractionSkipped: SkippedFile[];
 }
 
 export function judgePackage(

@@ -11,10 +11,9 @@ import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_IN_PROCESS_BELOW_BYTES, extractFiles, 
 import { createModelSet, loadBuiltinModels, type ModelSet } from '../models/index.js';
 import type { ResourceModel } from '../models/schema.js';
 import { groupByPackage, packageDirs } from '../analysis/packages.js';
-import type { JudgeOptions, Judgement } from '../analysis/judge.js';
-import type { ApiCount } from '../analysis/counts.js';
+import type { JudgeOptions } from '../analysis/judge.js';
 import type { FileOutcome } from '../parse/outcome.js';
-import { judgePackage, judgementBase, mergePackageResults, packageKey, sortByKey, type PackageResult } from './package-results.js';
+import { judgePackage, judgementBase, mergePackageResults, packageKey, sortByKey, type PackageResult, type ScanSummary } from './package-results.js';
 import type { StampedFile, StoredPackage } from '../cache/tree-snapshot.js';
 import type { Finding } from '../analysis/finding.js';
 
@@ -62,17 +61,10 @@ export interface ExtractionStats {
   timings: { discoverMs: number; extractMs: number; analyseMs: number };
 }
 
-export interface AuditResult extends Judgement {
+export interface AuditResult extends ScanSummary {
   root: string;
   files: FileFacts[];
-  filesScanned: number;
-  bytesScanned: number;
   skipped: SkippedFile[];
-  /** Files parsed with syntax errors (facts may be partial). */
-  partial: { path: string; errors: number }[];
-  /** Files decoded with a note (UTF-16, invalid UTF-8). */
-  decodeNotes: { path: string; note: string }[];
-  counts: ApiCount[];
   models: ModelSet;
   durationMs: number;
   extraction: ExtractionStats;

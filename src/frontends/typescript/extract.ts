@@ -518,7 +518,9 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
    * is the other file's function, so it does not count.
    */
   function boundLocally(name: string, fn: SyntaxNode | null): boolean {
-    for (let f = fn; f; f = enclosingFunction(f)) {
+    // A name the file declares nowhere (an import, a global) is no local: no climb up the tree.
+    if (!fn || !scope.declared.has(name)) return false;
+    for (let f: SyntaxNode | null = fn; f; f = enclosingFunction(f)) {
       if (!declarations.has(f, name)) continue;
       if (positionalParameters(f).includes(name)) return true;
       let helper = false;
