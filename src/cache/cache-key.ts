@@ -13,8 +13,10 @@ export interface KeyedFile {
 }
 
 /** The part of every key that is the same for the whole run. */
-export function runKeyPrefix(modelsVersion: string): string {
-  return createHash('sha256').update(`leakaudit ${VERSION}\0models ${modelsVersion}\0extractor ${extractorFingerprint()}`).digest('hex');
+export function runKeyPrefix(modelsVersion: string, options: { includeGenerated?: boolean } = {}): string {
+  // Generated files get facts only with --include-generated, and are refused without it.
+  const generated = options.includeGenerated ? '\0generated included' : '';
+  return createHash('sha256').update(`leakaudit ${VERSION}\0models ${modelsVersion}\0extractor ${extractorFingerprint()}${generated}`).digest('hex');
 }
 
 export function entryKey(prefix: string, file: KeyedFile, contentHash: string): string {

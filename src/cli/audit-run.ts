@@ -31,6 +31,7 @@ export interface AuditCliOptions extends PerformanceCliOptions {
   root?: string;
   maxFileSize: string;
   exclude?: string[];
+  includeGenerated?: boolean;
   quiet?: boolean;
   color: boolean;
   verbose?: boolean;
@@ -65,6 +66,7 @@ async function auditAndReport(paths: string[], options: AuditCliOptions): Promis
     maxFileBytes,
     ...(exclude.length > 0 ? { exclude } : {}),
     ...(config?.include ? { include: config.include } : {}),
+    ...(options.includeGenerated || config?.includeGenerated ? { includeGenerated: true } : {}),
     ...(config ? { userModels: config.userModels, disabledRules: config.disabledRules, rulePriorities: config.rulePriorities } : {}),
     ...performanceOptions(options),
     onProgress: (done, total, path) => progress.update(done, total, path),

@@ -13,6 +13,7 @@ export interface ConfigEffects {
   rulePriorities: Map<string, Priority>;
   userModels: ResourceModel[];
   failOn?: Priority | 'none';
+  includeGenerated?: boolean;
 }
 
 /** An anchored pattern no path can match: an include list that cannot match under the root must select nothing, not everything. */
@@ -43,6 +44,7 @@ export function configEffects(loaded: LoadedConfig, auditBase: string): ConfigEf
     rulePriorities,
     userModels: config.models ?? [],
     ...(config.failOn ? { failOn: config.failOn } : {}),
+    ...(config.includeGenerated ? { includeGenerated: true } : {}),
   };
 }
 

@@ -21,6 +21,10 @@ export const LeakauditConfig = z
     $schema: z.string().optional().describe('The JSON schema of this file, for editors.'),
     include: Globs.optional().describe('Only audit files matching these gitignore-style patterns (relative to the directory of this file).'),
     exclude: Globs.optional().describe('Skip files matching these gitignore-style patterns (relative to the directory of this file), on top of .gitignore.'),
+    includeGenerated: z
+      .boolean()
+      .optional()
+      .describe('Audit generated code too: bundles, minified scripts and files whose header says a tool generated them (skipped and listed by default).'),
     rules: z.object(ruleShape).strict().optional().describe('Per rule: "off", "on", or a priority override ("P0", "P1", "P2").'),
     failOn: z.enum(['P0', 'P1', 'P2', 'none']).optional().describe('Exit 1 when a finding at or above this priority is reported (default P1); --fail-on overrides it.'),
     models: z

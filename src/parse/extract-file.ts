@@ -5,11 +5,18 @@ import type { ResourceModel } from '../models/schema.js';
 import type { DiscoveredFile } from '../discover/walk.js';
 import { frontendFor, hasFrontend, loadFrontend } from '../frontends/index.js';
 import { decodeSource } from './decode.js';
+import { generatedReason, INCLUDE_GENERATED_HINT } from './generated.js';
 import type { ParserBackend } from './syntax.js';
 
 export type { FileOutcome } from './outcome.js';
 
-export async function extractFile(file: DiscoveredFile, parser: ParserBackend, models: readonly ResourceModel[]): Promise<FileOutcome> {
+/** Choices that change which files get facts (they are part of every cache key). */
+export interface ExtractOptions {
+  /** Audit bundles, minified scripts and files a tool says it generated, instead of skipping them. */
+  includeGenerated?: boolean;
+}
+
+export async function extractFile(file: DiscoveredFile, parser: ParserBackend, models: readonly ResourceModel[], options: ExtractOptions = {}): Promise<FileOutcome> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(file.absPath);
@@ -17,13 +24,21 @@ export async function extractFile(file: DiscoveredFile, parser: ParserBackend, m
     return { ok: false, relPath: file.relPath, reason: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
   }
   await loadFrontend(file.info.language);
-  return extractSource(file, bytes, parser, models);
+  return extractSource(file, bytes, parser, models, options);
 }
 
 /** Synchronous: the file's frontend must be loaded (`loadFrontend`) first. */
-export function extractSource(file: Pick<DiscoveredFile, 'relPath' | 'info' | 'isTestFile'>, bytes: Uint8Array, parser: ParserBackend, models: readonly ResourceModel[]): FileOutcome {
+export function extractSource(
+  file: Pick<DiscoveredFile, 'relPath' | 'info' | 'isTestFile'>,
+  bytes: Uint8Array,
+  parser: ParserBackend,
+  models: readonly ResourceModel[],
+  options: ExtractOptions = {},
+): FileOutcome {
   const decoded = decodeSource(bytes);
   if (!decoded.ok) return { ok: false, relPath: file.relPath, reason: decoded.reason, refused: true };
+  const generated = options.includeGenerated ? undefined : generatedReason(file.relPath, decoded.text);
+  if (generated) return { ok: false, relPath: file.relPath, reason: `${generated}; ${INCLUDE_GENERATED_HINT}`, refused: true };
   if (!hasFrontend(file.info.language)) return { ok: false, relPath: file.relPath, reason: `no frontend for ${file.info.language} yet` };
   const frontend = frontendFor(file.info.language);
   if (!frontend) return { ok: false, relPath: file.relPath, reason: `the ${file.info.language} frontend was not loaded` };

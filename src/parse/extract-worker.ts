@@ -33,7 +33,7 @@ async function run(job: ExtractionJob): Promise<void> {
     await new Promise(() => undefined);
   }
   if (faults?.hangOn && job.relPath.endsWith(faults.hangOn)) for (;;);
-  const result = await runJob(job, backend, config.models, config.cache).catch((err: unknown) => ({
+  const result = await runJob(job, backend, config.models, config.cache, config.extract).catch((err: unknown) => ({
     id: job.id,
     outcome: { ok: false as const, relPath: job.relPath, reason: `extraction failed: ${(err as Error)?.message ?? String(err)}` },
   }));

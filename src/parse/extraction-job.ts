@@ -7,7 +7,7 @@ import type { LanguageInfo } from '../discover/language.js';
 import type { ResourceModel } from '../models/schema.js';
 import { entryKey } from '../cache/cache-key.js';
 import { sha256, writeEntry, type CachedFacts } from '../cache/fact-cache.js';
-import { extractSource, type FileOutcome } from './extract-file.js';
+import { extractSource, type ExtractOptions, type FileOutcome } from './extract-file.js';
 import { loadFrontend } from '../frontends/index.js';
 import type { WasmBackend } from './wasm-backend.js';
 
@@ -52,7 +52,13 @@ export interface FaultInjection {
   hangOn?: string;
 }
 
-export async function runJob(job: ExtractionJob, backend: WasmBackend, models: readonly ResourceModel[], cache: CacheTarget | undefined): Promise<JobResult> {
+export async function runJob(
+  job: ExtractionJob,
+  backend: WasmBackend,
+  models: readonly ResourceModel[],
+  cache: CacheTarget | undefined,
+  options: ExtractOptions = {},
+): Promise<JobResult> {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(job.absPath);
@@ -69,7 +75,7 @@ export async function runJob(job: ExtractionJob, backend: WasmBackend, models: r
   } catch (err) {
     return { id: job.id, outcome: { ok: false, relPath: job.relPath, reason: `cannot load the ${job.info.grammar} grammar: ${(err as Error).message}` } };
   }
-  const outcome = extractSource(job, bytes, backend, models);
+  const outcome = extractSource(job, bytes, backend, models, options);
   if (!outcome.ok || !cache) return { id: job.id, outcome };
   const cacheKey = entryKey(cache.prefix, job, sha256(bytes));
   try {

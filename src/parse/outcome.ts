@@ -5,7 +5,10 @@ import type { FileFacts } from '../facts/types.js';
 
 export type FileOutcome =
   | { ok: true; facts: FileFacts; note?: string }
-  /** `refused`: the bytes themselves rule the file out (binary, not text): the same content always gives the same reason. */
+  /**
+   * `refused`: the bytes themselves rule the file out (binary, generated code): the same content
+   * always gives the same reason, under the same options (they are part of the cache key).
+   */
   | { ok: false; relPath: string; reason: string; refused?: true };
 
 /** The skip outcome of a file that overran its wall-clock budget. */

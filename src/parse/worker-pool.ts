@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { ResourceModel } from '../models/schema.js';
 import { unpack, type CacheTarget, type ExtractionJob, type FaultInjection, type JobResult, type PackedResult } from './extraction-job.js';
+import type { ExtractOptions } from './extract-file.js';
 import { timedOut } from './outcome.js';
 import type { Grammar } from './syntax.js';
 
@@ -23,6 +24,7 @@ export interface WorkerConfig {
   parseTimeoutMs: number;
   models: ResourceModel[];
   cache?: CacheTarget;
+  extract?: ExtractOptions;
   faults?: FaultInjection;
 }
 

@@ -14,6 +14,7 @@ import { probeWritable, readEntry, sha256, sweepEntries } from '../cache/fact-ca
 import { pruneSnapshots, snapshotLocation, TreeSnapshot, writeSnapshot, type StampedFile, type StoredFacts, type StoredPackage } from '../cache/tree-snapshot.js';
 import { refusal } from '../parse/decode.js';
 import type { CacheTarget, ExtractionJob, FaultInjection, JobResult } from '../parse/extraction-job.js';
+import type { ExtractOptions } from '../parse/extract-file.js';
 import { timedOut, type FileOutcome } from '../parse/outcome.js';
 import type { Grammar } from '../parse/syntax.js';
 import type { ExtractionPool } from '../parse/worker-pool.js';
@@ -32,6 +33,8 @@ export interface ExtractionSettings {
   parseTimeoutMs: number;
   fileTimeoutMs: number;
   inProcessBelowBytes: number;
+  /** Audit generated code (bundles, minified scripts, files a tool wrote) instead of skipping it. */
+  includeGenerated?: boolean;
   faults?: FaultInjection;
   onProgress?: (done: number, total: number, path: string) => void;
   /** The audited tree, for its snapshot in the cache: the root and the starting paths. */
@@ -78,7 +81,7 @@ export interface PreparedExtraction {
  */
 export function prepareExtraction(settings: ExtractionSettings, prestart: boolean): PreparedExtraction {
   const cold = !settings.cacheDir || !existsSync(settings.cacheDir);
-  const cache = settings.cacheDir ? openCache(settings.cacheDir, settings.modelsVersion, settings.tree, cold) : undefined;
+  const cache = settings.cacheDir ? openCache(settings.cacheDir, runKeyPrefix(settings.modelsVersion, extractOptions(settings)), settings.tree, cold) : undefined;
   const prepared: PreparedExtraction = { settings, ...(cache ? { cache } : {}) };
   if (prestart && cold && settings.jobs > 0) prepared.early = startPool(settings, [], cache?.writeTarget);
   return prepared;
@@ -165,6 +168,11 @@ export async function extractFiles(files: readonly DiscoveredFile[], prepared: P
   return report;
 }
 
+/** The settings that decide which files get facts: part of every cache key. */
+function extractOptions(settings: ExtractionSettings): ExtractOptions {
+  return settings.includeGenerated ? { includeGenerated: true } : {};
+}
+
 function toJob(file: DiscoveredFile, id: number): ExtractionJob {
   return { id, absPath: file.absPath, relPath: file.relPath, info: file.info, isTestFile: file.isTestFile, size: file.size, attempt: 0 };
 }
@@ -246,12 +254,11 @@ const FEW_FILES = 32;
 const LISTINGS_FORMAT = 'LAD1';
 
 /** `fresh`: the directory did not exist when the run began, so it holds nothing to look up. */
-function openCache(dir: string, modelsVersion: string, tree: ExtractionSettings['tree'], fresh: boolean): OpenCache {
+function openCache(dir: string, prefix: string, tree: ExtractionSettings['tree'], fresh: boolean): OpenCache {
   // Whether the directory can be written is found out when something is to be written: a warm run writes nothing.
   let probed: { problem: string | undefined } | undefined;
   const writeProblem = (): string | undefined => (probed ??= { problem: probeWritable(dir) }).problem;
   rememberFingerprintsIn(dir);
-  const prefix = runKeyPrefix(modelsVersion);
   const location = tree ? snapshotLocation(dir, prefix, tree.root, tree.paths) : undefined;
   const snapshot = location ? TreeSnapshot.load(location) : TreeSnapshot.empty();
   // A few files are cheaper to answer from their own entries than by reading every file's facts.
@@ -376,6 +383,7 @@ function startPool(settings: ExtractionSettings, grammars: Grammar[], cache: Cac
           parseTimeoutMs: settings.parseTimeoutMs,
           models: settings.models,
           ...(cache ? { cache } : {}),
+          extract: extractOptions(settings),
           ...(settings.faults ? { faults: settings.faults } : {}),
         },
       }),
@@ -421,7 +429,7 @@ function mainThreadRunner(settings: ExtractionSettings, grammars: Grammar[], cac
       let n = 0;
       for (const job of jobs) {
         const started = performance.now();
-        const result = await runJob(job, parser, settings.models, cache);
+        const result = await runJob(job, parser, settings.models, cache, extractOptions(settings));
         // The same budget as in a worker; on the main thread it can only be checked afterwards.
         if (performance.now() - started > settings.fileTimeoutMs) result.outcome = timedOut(job, settings.fileTimeoutMs);
         onResult(result);

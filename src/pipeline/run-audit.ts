@@ -29,6 +29,8 @@ export interface AuditOptions {
   userModels?: ResourceModel[];
   disabledRules?: ReadonlySet<string>;
   rulePriorities?: ReadonlyMap<string, Finding['priority']>;
+  /** Audit bundles, minified scripts and files a tool says it generated, instead of skipping and listing them. */
+  includeGenerated?: boolean;
   /** Per-file parse budget. */
   parseTimeoutMs?: number;
   /** Per-file wall-clock budget for parse + extraction; an overrun file is skipped with a note. */
@@ -102,6 +104,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
       parseTimeoutMs: opts.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS,
       fileTimeoutMs: opts.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS,
       inProcessBelowBytes: opts.inProcessBelowBytes ?? DEFAULT_IN_PROCESS_BELOW_BYTES,
+      ...(opts.includeGenerated ? { includeGenerated: true } : {}),
       ...(opts.faultInjection ? { faults: opts.faultInjection } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       tree: { root, paths: opts.paths.map((p) => resolve(p)) },

@@ -43,7 +43,7 @@ export function renderMarkdown(result: AuditResult, opts: MarkdownOptions = {}):
 
   out.push('## Methodology', '');
   out.push(
-    '1. Discovered source files (honouring `.gitignore`; build output, dependencies and vendored code skipped), parsed each with tree-sitter.',
+    '1. Discovered source files (honouring `.gitignore`; build output, dependencies, vendored and generated code skipped), parsed each with tree-sitter.',
     '2. Matched every call against the resource models (one entry per library API: spawn, open, connect, subscribe, interval, actor spawn).',
     '3. For each acquisition, traced its handle (discarded, local, field, returned, awaited) and, for tasks, analysed the body: loops, periods, exits, ignored errors.',
     '4. Resolved across the project: owners merged across files, teardown methods (Drop / close / shutdown / stop) and the fields they release, functions a spawned body delegates to.',

@@ -4,6 +4,7 @@ import pc from 'picocolors';
 import type { Finding, Priority } from '../analysis/finding.js';
 import type { AuditResult } from '../pipeline/run-audit.js';
 import { forTerminal as t } from './sanitize.js';
+import { isGeneratedSkip } from '../parse/generated.js';
 import { activeFindings, countsByPriority, summaryRows } from './summary.js';
 
 export interface TextOptions {
@@ -37,8 +38,12 @@ export function renderText(result: AuditResult, opts: TextOptions): string {
   const partial = result.partial.length > 0 ? `, ${result.partial.length} parsed with syntax errors` : '';
   out.push(`${parts.join(' · ')}  (${result.filesScanned} files${skipped}${partial} in ${(result.durationMs / 1000).toFixed(2)} s)`);
   if (result.skipped.length > 0 && opts.verbose) {
-    for (const s of result.skipped.slice(0, 20)) out.push(c.dim(`  skipped ${t(s.relPath)}: ${t(s.reason)}`));
-    if (result.skipped.length > 20) out.push(c.dim(`  … and ${result.skipped.length - 20} more (see --format json)`));
+    // Generated files can be many (a generated type file per package): one line for all of them.
+    const generated = result.skipped.filter((s) => isGeneratedSkip(s.reason));
+    const others = generated.length > 1 ? result.skipped.filter((s) => !isGeneratedSkip(s.reason)) : result.skipped;
+    if (generated.length > 1) out.push(c.dim(`  skipped ${generated.length} generated files (bundled, minified, or marked generated in their header), e.g. ${t(generated[0]!.relPath)}; --include-generated audits them`));
+    for (const s of others.slice(0, 20)) out.push(c.dim(`  skipped ${t(s.relPath)}: ${t(s.reason)}`));
+    if (others.length > 20) out.push(c.dim(`  … and ${others.length - 20} more (see --format json)`));
   }
   return `${out.join('\n')}\n`;
 }
