@@ -1,8 +1,9 @@
 // Benchmark (not a test): leakaudit against ast-grep and ripgrep on the same
 // trees, in one run, rounds interleaved so that a noisy machine hurts every
 // tool alike. Per round: leakaudit cold (--no-cache), warm (cache filled,
-// nothing changed), after one file changed, `ast-grep run -p PATTERN`, and
-// `rg -c -F TEXT`. Prints medians, files/s, MB/s, CPU time, peak RSS and the
+// nothing changed), after one file changed, the parse-only floor (read and
+// parse the same files in as many workers, nothing else: parse-floor.mjs),
+// `ast-grep run -p PATTERN`, and `rg -c -F TEXT`. Prints medians, files/s, MB/s, CPU time, peak RSS and the
 // ratios to ast-grep. After the one-file run the file is restored (content and
 // modification time) and an untimed run lets the cache see it again.
 //
@@ -179,6 +180,8 @@ async function main(): Promise<void> {
   const cacheDir = join(work, 'cache');
   const root = commonParent(opts.dirs);
   const jobs = opts.jobs !== undefined ? ['--jobs', String(opts.jobs)] : [];
+  // The floor parses in as many threads as leakaudit extracts in.
+  const workerCount = Math.max(1, opts.jobs ?? availableParallelism());
   const leak = (name: string, extra: string[]): [string, string[]] => [
     process.execPath,
     [opts.leakaudit, ...opts.dirs, '--root', root, '-q', '--fail-on', 'none', '-f', 'json', '-o', join(work, `${name}.json`), ...jobs, ...extra],
@@ -198,6 +201,10 @@ async function main(): Promise<void> {
           await measure(...leak('reprime', ['--cache-dir', cacheDir]), root);
         }
       },
+    },
+    {
+      name: `parse only, ${workerCount} workers (floor)`,
+      run: () => measure(process.execPath, [join(REPO, 'bench', 'parse-floor.mjs'), '--jobs', String(workerCount), ...opts.dirs], root),
     },
     { name: `ast-grep run -p '${opts.pattern}'`, run: () => measure(AST_GREP, ['run', '-p', opts.pattern, ...(lang.astGrepLang ? ['-l', lang.astGrepLang] : []), ...opts.dirs], root, [0, 1]) },
     ...(rg ? [{ name: `rg -c -F '${opts.text}'`, run: () => measure(rg, ['-c', '-F', opts.text, ...lang.rgTypes, ...opts.dirs], root, [0, 1]) }] : []),
@@ -223,7 +230,7 @@ async function main(): Promise<void> {
 
   const report = JSON.parse(readFileSync(join(work, 'cold.json'), 'utf8')) as { stats: { files: number; bytes: number; skipped: number } };
   const { files: fileCount, bytes } = report.stats;
-  const astGrepMedian = median(samples.get(tools[3]!.name)!.map((s) => s.wallMs));
+  const astGrepMedian = median(samples.get(tools.find((t) => t.name.startsWith('ast-grep'))!.name)!.map((s) => s.wallMs));
   const rows = tools.map((t) => {
     const ss = samples.get(t.name)!;
     const wall = median(ss.map((s) => s.wallMs));
