@@ -20,6 +20,8 @@ export interface DirListing {
   files: string[];
   /** Symbolic links reported as skipped. */
   links: string[];
+  /** Dependency directories skipped although no ignore file excludes them (committed: perhaps the project's own code). */
+  unignoredDependencies?: string[];
 }
 
 export interface Listings {

@@ -11,6 +11,9 @@ import { settled, stampOf, type Stamp } from './stamp.js';
 /** Directories that hold build output, dependencies or vendored code. */
 const MANIFEST = /^(Cargo\.toml|package\.json)$/;
 
+/** Of those, the ones that hold other people's code: worth a note when the project commits one (see `unignoredDependencies`). */
+const DEPENDENCY_DIRS = new Set(['node_modules', 'vendor', 'third_party', 'third-party', 'bower_components']);
+
 const ALWAYS_SKIPPED_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', 'target', 'vendor', 'third_party', 'third-party', '.venv', '__pycache__', '.next', '.turbo', '.cache', 'bower_components', 'coverage']);
 
 export interface DiscoveredFile {
@@ -50,12 +53,18 @@ export interface Discovery {
   listings: Listings;
   /** Directories listed afresh (not answered by the last listings). */
   relisted: number;
+  /**
+   * Dependency directories (node_modules, vendor...) skipped although no ignore file
+   * excludes them: committed, so perhaps the project's own code (Node-RED keeps its
+   * packages in packages/node_modules). Naming one as a path audits it.
+   */
+  unignoredDependencies: string[];
 }
 
 export async function discover(opts: DiscoverOptions): Promise<Discovery> {
   const root = resolve(opts.root);
   const takenAt = Date.now();
-  const out: Discovery = { files: [], skipped: [], manifests: [], listings: { takenAt, dirs: {}, above: {} }, relisted: 0 };
+  const out: Discovery = { files: [], skipped: [], manifests: [], listings: { takenAt, dirs: {}, above: {} }, relisted: 0, unignoredDependencies: [] };
   const previous = opts.listings;
   const userIgnore = opts.exclude && opts.exclude.length > 0 ? newIgnore().add(opts.exclude) : undefined;
   const includeOnly = opts.include && opts.include.length > 0 ? newIgnore().add(opts.include) : undefined;
@@ -94,6 +103,7 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
     const dirPrefix = abs.endsWith(sep) ? abs : `${abs}${sep}`;
     const at = (name: string): { abs: string; relPath: string } => ({ abs: `${dirPrefix}${name}`, relPath: relDir ? `${relDir}/${name}` : name });
     for (const name of listing.entry.links) out.skipped.push({ relPath: at(name).relPath, reason: 'symbolic link (not followed)' });
+    for (const name of listing.entry.unignoredDependencies ?? []) out.unignoredDependencies.push(at(name).relPath);
     for (const name of listing.entry.files) {
       const { abs: child, relPath } = at(name);
       let st: Stamp;
@@ -161,7 +171,10 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
         continue;
       }
       const isDir = e.isDirectory();
-      if (isDir && ALWAYS_SKIPPED_DIRS.has(name)) continue;
+      if (isDir && ALWAYS_SKIPPED_DIRS.has(name)) {
+        if (DEPENDENCY_DIRS.has(name) && !active.some((r) => r.ignored(relPath, true))) (entry.unignoredDependencies ??= []).push(name);
+        continue;
+      }
       if (!isDir && !e.isFile()) continue;
       // Only sources and manifests matter: other files are never stat'ed or matched.
       if (!isDir && !MANIFEST.test(name) && !languageOf(name)) continue;
@@ -213,6 +226,7 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
   out.files = out.files.filter((f, i, all) => i === 0 || f.relPath !== all[i - 1]!.relPath);
   out.skipped.sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
   out.manifests.sort();
+  out.unignoredDependencies.sort();
   return out;
 }
 

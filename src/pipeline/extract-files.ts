@@ -251,7 +251,7 @@ export interface SnapshotFile {
 const FEW_FILES = 32;
 
 /** Bump when the directory listings' layout changes. */
-const LISTINGS_FORMAT = 'LAD1';
+const LISTINGS_FORMAT = 'LAD2';
 
 /** `fresh`: the directory did not exist when the run began, so it holds nothing to look up. */
 function openCache(dir: string, prefix: string, tree: ExtractionSettings['tree'], fresh: boolean): OpenCache {

@@ -224,6 +224,8 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
       if (failed) warnings.push(`cannot write the fact cache in ${cache.dir} (${failed}); the next run will read every file again`);
     }
   }
+  const committed = dependencyNote(discovery.unignoredDependencies);
+  if (committed) warnings.push(committed);
   let files: FileFacts[] | undefined;
   const factsOf = (i: number): FileFacts | undefined => inMemory[i] ?? (storedKey[i] !== undefined ? cache?.storedFacts(storedKey[i]!)?.facts : undefined);
   const stats: CacheStats | undefined = extraction?.cache
@@ -257,6 +259,16 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     },
     warnings,
   };
+}
+
+/** Dependency directories are skipped; one no ignore file excludes may be the project's own code: say how to audit it. */
+function dependencyNote(dirs: readonly string[]): string | undefined {
+  if (dirs.length === 0) return undefined;
+  if (dirs.length === 1) {
+    return `${dirs[0]} was not audited: dependency directories are skipped, but no .gitignore excludes this one; if it holds your own code, name it: leakaudit ${dirs[0]}`;
+  }
+  const shown = dirs.slice(0, 3).join(', ');
+  return `${dirs.length} dependency directories no .gitignore excludes were not audited (${shown}${dirs.length > 3 ? ', …' : ''}); if one holds your own code, name it as a path`;
 }
 
 function sortByPath(skipped: SkippedFile[]): SkippedFile[] {

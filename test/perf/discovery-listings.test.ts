@@ -127,3 +127,31 @@ describe('directory listings', () => {
     expect(await audited()).toEqual(all);
   });
 });
+
+describe('dependency directories', () => {
+  it('names the ones no ignore file excludes, from fresh and from reused listings alike', async () => {
+    const root = makeTree({
+      'src/a.ts': 'export const a = 1;\n',
+      'packages/node_modules/@app/core/index.js': 'module.exports = {};\n',
+      'node_modules/dep/index.js': 'module.exports = {};\n',
+      'vendor/lib.rs': 'fn lib() {}\n',
+      'target/debug/build.rs': 'fn build() {}\n',
+      '.gitignore': '/node_modules\n',
+    });
+    temps.push(root);
+    age(root);
+    const first = await run(root);
+    expect(paths(first)).toEqual(['src/a.ts']);
+    // Ignored (node_modules at the root) and build output (target) go unmentioned.
+    expect(first.unignoredDependencies).toEqual(['packages/node_modules', 'vendor']);
+    const again = await run(root, first.listings);
+    expect(again.relisted).toBe(0);
+    expect(again.unignoredDependencies).toEqual(['packages/node_modules', 'vendor']);
+    const audit = await runAudit({ paths: [root], jobs: 0 });
+    expect(audit.warnings).toEqual([
+      '2 dependency directories no .gitignore excludes were not audited (packages/node_modules, vendor); if one holds your own code, name it as a path',
+    ]);
+    const named = await runAudit({ paths: [join(root, 'packages/node_modules/@app')], root, jobs: 0 });
+    expect(named.files.map((f) => f.path)).toEqual(['packages/node_modules/@app/core/index.js']);
+  });
+});
