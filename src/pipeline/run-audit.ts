@@ -2,7 +2,7 @@
 // Parsing and extraction run in worker threads (or come from the fact cache);
 // the main thread only discovers, resolves, judges and reports.
 import { availableParallelism } from 'node:os';
-import { dirname, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { FileFacts } from '../facts/types.js';
 import { discover, type SkippedFile } from '../discover/walk.js';
 import { DEFAULT_PARSE_TIMEOUT_MS } from '../parse/syntax.js';
@@ -224,7 +224,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
       if (failed) warnings.push(`cannot write the fact cache in ${cache.dir} (${failed}); the next run will read every file again`);
     }
   }
-  const committed = dependencyNote(discovery.unignoredDependencies);
+  const committed = dependencyNote(discovery.unignoredDependencies, root);
   if (committed) warnings.push(committed);
   let files: FileFacts[] | undefined;
   const factsOf = (i: number): FileFacts | undefined => inMemory[i] ?? (storedKey[i] !== undefined ? cache?.storedFacts(storedKey[i]!)?.facts : undefined);
@@ -262,10 +262,12 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
 }
 
 /** Dependency directories are skipped; one no ignore file excludes may be the project's own code: say how to audit it. */
-function dependencyNote(dirs: readonly string[]): string | undefined {
+function dependencyNote(dirs: readonly string[], root: string): string | undefined {
   if (dirs.length === 0) return undefined;
   if (dirs.length === 1) {
-    return `${dirs[0]} was not audited: dependency directories are skipped, but no .gitignore excludes this one; if it holds your own code, name it: leakaudit ${dirs[0]}`;
+    // The command to type is relative to where it is typed.
+    const path = relative(process.cwd(), join(root, dirs[0]!)) || '.';
+    return `${dirs[0]} was not audited: dependency directories are skipped, but no .gitignore excludes this one; if it holds your own code, name it: leakaudit ${path}`;
   }
   const shown = dirs.slice(0, 3).join(', ');
   return `${dirs.length} dependency directories no .gitignore excludes were not audited (${shown}${dirs.length > 3 ? ', …' : ''}); if one holds your own code, name it as a path`;

@@ -15,7 +15,7 @@ export interface SummaryRow {
 
 const RESOURCE_LABEL: Record<string, string> = {
   'task-unstoppable': 'Spawned tasks / timers (long-lived, unstoppable)',
-  'connection-per-operation': 'Database connections (opened per operation)',
+  'connection-per-operation': 'Connections: database, broker, RPC, socket (opened per operation)',
   'storage-dual-stack': 'Database client stacks (dual storage)',
   'actor-never-stopped': 'Actors / workers / processes (never stopped)',
   'channel-unbounded': 'Channels (unbounded)',

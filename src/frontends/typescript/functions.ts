@@ -87,16 +87,7 @@ export function isInlineCallback(fn: SyntaxNode, type: string = fn.type): boolea
   const parent = fn.parent;
   if (!parent) return false;
   const parentType = parent.type;
-  // IIFE: `(async () => { .. })()`. Each step up is read once: it crosses into the parser.
-  let up: SyntaxNode = fn;
-  let above: SyntaxNode | null = parent;
-  let aboveType: string | undefined = parentType;
-  while (above && aboveType === 'parenthesized_expression') {
-    up = above;
-    above = up.parent;
-    aboveType = above?.type;
-  }
-  if (above && aboveType === 'call_expression' && above.childForFieldName('function')?.startIndex === up.startIndex) return true;
+  if (invokingCall(fn, parent, parentType)) return true;
   if (parentType !== 'arguments') return false;
   const call = parent.parent;
   if (!call) return false;
@@ -107,6 +98,34 @@ export function isInlineCallback(fn: SyntaxNode, type: string = fn.type): boolea
   const method = callee.childForFieldName('property')?.text ?? '';
   if (/^(addEventListener|on|addListener)$/.test(method) && firesOnce(call)) return true;
   return INLINE_METHODS.test(method) || ONCE_METHODS.test(method) || (errorFirst(fn) && !/^on|^add|Listener$|^subscribe$/.test(method));
+}
+
+/** The call that invokes a function expression at once (an IIFE: `(async () => { .. })()`), if it is one. */
+function invokingCall(fn: SyntaxNode, parent: SyntaxNode, parentType: string): SyntaxNode | undefined {
+  // Each step up is read once: it crosses into the parser.
+  let up: SyntaxNode = fn;
+  let above: SyntaxNode | null = parent;
+  let aboveType: string | undefined = parentType;
+  while (above && aboveType === 'parenthesized_expression') {
+    up = above;
+    above = up.parent;
+    aboveType = above?.type;
+  }
+  return above && aboveType === 'call_expression' && above.childForFieldName('function')?.startIndex === up.startIndex ? above : undefined;
+}
+
+/**
+ * Does this function run once, while the module loads? The module pattern
+ * `RED.comms = (function () { var ws; .. })()`: an IIFE inside no other function.
+ * Its variables then live as long as the process, like module variables.
+ */
+export function runsOnceAtLoad(fn: SyntaxNode): boolean {
+  const type = fn.type;
+  if (type !== 'arrow_function' && type !== 'function_expression' && type !== 'function') return false;
+  const parent = fn.parent;
+  if (!parent || !invokingCall(fn, parent, parent.type)) return false;
+  for (let cur = parent.parent; cur; cur = cur.parent) if (FUNCTION_TYPES.has(cur.type)) return false;
+  return true;
 }
 
 /** `addEventListener('DOMContentLoaded', fn)`, `el.addEventListener('x', fn, { once: true })`. */

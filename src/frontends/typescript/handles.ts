@@ -5,7 +5,7 @@ import type { SyntaxNode } from '../../parse/syntax.js';
 import type { HandleFate } from '../../facts/types.js';
 import type { ResourceModel } from '../../models/schema.js';
 import { kids, line, shortText, walk, same } from '../shared/tree.js';
-import { FUNCTION_TYPES, bodyOf, isAsync, isInlineCallback } from './functions.js';
+import { FUNCTION_TYPES, bodyOf, isAsync, isInlineCallback, runsOnceAtLoad } from './functions.js';
 import { memberPath, qualifiedNames, unwrap } from './qualify.js';
 import { declaredNames, stringValue, thisPath, type FileScope } from './scope.js';
 import { signalArgument } from './body.js';
@@ -193,6 +193,8 @@ class LocalTracker {
         // a variable of an outer function, used anywhere in that function.
         if (this.ctx.fn && !this.ctx.declarations.has(this.ctx.fn, root)) {
           const outer = this.declaringFunction(at, root);
+          // A variable of a module-pattern IIFE (`(function () { var ws; .. })()`) lives as long as a module variable.
+          if (outer && runsOnceAtLoad(outer)) return this.moduleField(root, at);
           if (outer) return this.traceLocal(root, at, depth, undefined, outer);
         }
         return this.traceLocal(root, at, depth);
