@@ -110,16 +110,20 @@ export function resolveDelegate(project: Project, ref: AcquisitionRef, name: str
  * What the project shows of the calls to `fn`: none by its name, some through
  * a receiver of unknown type (any of them may be a call to it), or all of them.
  */
-export function callersOf(project: Project, fn: { name: string; ownerType?: string }, path?: string): 'none' | 'unknowable' | 'known' {
+export function callersOf(project: Project, fn: { name: string; ownerType?: string; module?: string }, path?: string): 'none' | 'unknowable' | 'known' {
   const byName = project.callers.get(fn.name) ?? [];
   // `that.handleSignals()`: a method call on a receiver of unknown type may be a call to `fn`, owner or not.
   if (byName.some((c) => c.calleeOwner === '?')) return 'unknowable';
-  return byName.some((c) => callsFunction(c, fn.ownerType, path)) ? 'known' : 'none';
+  return byName.some((c) => callsFunction(c, fn.ownerType, path, fn.module)) ? 'known' : 'none';
 }
 
-/** Can this call be a call to the function of that owner in that file (a file unknown: any)? */
-function callsFunction(call: ProjectCall, owner: string | undefined, path: string | undefined): boolean {
+/**
+ * Can this call be a call to the function of that owner in that file (a file unknown: any),
+ * and of that module (a call naming another module cannot be)?
+ */
+function callsFunction(call: ProjectCall, owner: string | undefined, path: string | undefined, module: string | undefined): boolean {
   if (owner ? call.calleeOwner !== owner : call.calleeOwner !== undefined) return false;
+  if (call.calleeModule !== undefined && module !== undefined && call.calleeModule !== module) return false;
   return !call.local || path === undefined || call.path === path;
 }
 
@@ -131,31 +135,31 @@ function callsFunction(call: ProjectCall, owner: string | undefined, path: strin
  * function's file, so that calls of a same-named local helper elsewhere do not count.
  * Unknown (no callers: public API, framework hook) and mixed paths give undefined.
  */
-export function startedOnlyFromEntry(project: Project, fn: { name: string; ownerType?: string }, path?: string, depth = 3): string | undefined {
+export function startedOnlyFromEntry(project: Project, fn: { name: string; ownerType?: string; module?: string }, path?: string, depth = 3): string | undefined {
   const seen = new Set<string>();
-  const visit = (name: string, owner: string | undefined, file: string | undefined, level: number): string | undefined | false => {
-    const key = `${owner ?? ''}::${name}::${file ?? ''}`;
+  const visit = (name: string, owner: string | undefined, file: string | undefined, module: string | undefined, level: number): string | undefined | false => {
+    const key = `${owner ?? ''}::${module ?? ''}::${name}::${file ?? ''}`;
     if (seen.has(key)) return false;
     seen.add(key);
     const byName = project.callers.get(name) ?? [];
     // A method call on a receiver of unknown type may target this function: then its callers are unknowable.
     if (owner && byName.some((c) => c.calleeOwner === '?')) return false;
-    const calls = byName.filter((c) => callsFunction(c, owner, file));
+    const calls = byName.filter((c) => callsFunction(c, owner, file, module));
     if (calls.length === 0) return false;
     let entry: string | undefined;
     for (const call of calls) {
       // A function calling itself (a timer re-arming itself, a retry) is not started by that call again from outside.
-      if (call.caller === name && call.callerOwner === owner) continue;
+      if (call.caller === name && call.callerOwner === owner && call.callerModule === module) continue;
       if (call.callerIsEntryPoint || call.once) {
         entry ??= call.caller;
         continue;
       }
       if (level >= depth) return false;
-      const up = visit(call.caller, call.callerOwner, call.path, level + 1);
+      const up = visit(call.caller, call.callerOwner, call.path, call.callerModule, level + 1);
       if (!up) return false;
       entry ??= up;
     }
     return entry;
   };
-  return visit(fn.name, fn.ownerType, path, 1) || undefined;
+  return visit(fn.name, fn.ownerType, path, fn.module, 1) || undefined;
 }

@@ -37,6 +37,11 @@ export interface EnclosingFunction {
   name: string;
   /** Struct/class/impl type the function belongs to, if any. */
   ownerType?: string;
+  /**
+   * For a free function, the module it is declared in, when the language names modules in
+   * calls (Rust: `cache::memory::new()` calls the `new` of module `memory`).
+   */
+  module?: string;
   /** new/init/constructor/main/builder: runs once per object or process, not per operation. */
   constructOnce: boolean;
   /** Entry point of the process (`main`): what it starts lives as long as the process. */
@@ -190,8 +195,12 @@ export interface CallFact {
   callee: string;
   /** Type named at the call (`Type::f()`, `self.f()` inside `Type`); `?` for a method call on a receiver of unknown type. */
   calleeOwner?: string;
+  /** The module named at the call (`memory` in `cache::memory::new()`): only a free function of that module can be the callee. */
+  calleeModule?: string;
   caller: string;
   callerOwner?: string;
+  /** The caller's module, when it is a free function whose module is known (see `EnclosingFunction.module`). */
+  callerModule?: string;
   callerIsEntryPoint: boolean;
   /**
    * The call runs at most once per process whoever calls its caller: a lazy

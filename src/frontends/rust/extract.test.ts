@@ -12,16 +12,49 @@ beforeAll(async () => {
   backend = await WasmBackend.create(['rust']);
 });
 
-function facts(source: string, isTestFile = false): FileFacts {
+function facts(source: string, isTestFile = false, path = 'lib.rs'): FileFacts {
   const tree = backend.parse(source, 'rust');
   try {
-    return extractRust({ path: 'lib.rs', source, tree, models, isTestFile });
+    return extractRust({ path, source, tree, models, isTestFile });
   } finally {
     tree.delete();
   }
 }
 
 describe('rust frontend', () => {
+  it('names the type or the module a path call goes to, and the module of each free function', () => {
+    const f = facts(
+      `
+fn build() {
+    let _a = cache::memory::new();
+    let _b = crate::db::Pool::new(4);
+    let _c = crc::Crc::<u32>::new(7);
+    let _d = Vec::<u8>::with_capacity(3);
+    super::helpers::tidy();
+}
+mod inner {
+    pub fn start() { tokio::spawn(async {}); }
+}
+trait Id: Sized {
+    fn new(raw: u64) -> Self;
+    fn zero() -> Self { Self::new(0) }
+}
+`,
+      false,
+      'src/store/mod.rs',
+    );
+    const call = (callee: string) => f.calls.find((c) => c.callee === callee);
+    expect(call('new')).toMatchObject({ calleeModule: 'memory', caller: 'build', callerModule: 'store' });
+    expect(f.calls.filter((c) => c.callee === 'new' && c.caller === 'build').map((c) => c.calleeOwner ?? c.calleeModule)).toEqual(['memory', 'Pool', 'Crc']);
+    expect(call('with_capacity')).toMatchObject({ calleeOwner: 'Vec' });
+    expect(call('tidy')).toMatchObject({ calleeModule: 'helpers' });
+    // A trait's default method calls whichever type implements it: not a free `new`.
+    expect(f.calls.find((c) => c.caller === 'zero')).toMatchObject({ callee: 'new', calleeOwner: '?' });
+    expect(f.acquisitions[0]!.fn).toMatchObject({ name: 'start', module: 'inner' });
+    expect(facts('fn main() { tokio::spawn(async {}); }', false, 'src/main.rs').acquisitions[0]!.fn.module).toBeUndefined();
+    expect(facts('fn go() { tokio::spawn(async {}); }', false, 'src/jobs/sweep.rs').acquisitions[0]!.fn.module).toBe('sweep');
+  });
+
   it('resolves spawn through use lists, aliases and globs', () => {
     const f = facts(`
 use tokio::{spawn, task as t};

@@ -8,7 +8,7 @@ import { lineCount, splitLines } from '../shared/lines.js';
 import { firstLine, kids, line, siteOf, same } from '../shared/tree.js';
 import { ATTRIBUTE_NODE_TYPE, AttributeWindow } from './attribute-window.js';
 import { analyseBody, BODY_INDEX_TYPES, hasLongLivedLoop, type PeriodResolver } from './body.js';
-import { enclosingFromScopes, functionNode, implTypeName, scopeItem, type ScopeItem } from './functions.js';
+import { enclosingFromScopes, fileModuleOf, functionNode, implTypeName, scopeItem, type ScopeItem } from './functions.js';
 import { fateOf, selfField } from './handles.js';
 import { collectImports, IMPORT_NODE_TYPES, normalisePath, resolvePath, type RustImports } from './imports.js';
 import { NodeIndex, ScopeStack, walkTypes } from './node-index.js';
@@ -82,14 +82,15 @@ export function extractRust(input: RustFrontendInput): FileFacts {
   // innermost item share their enclosing function (unless it is the module:
   // then the site is the node's own), so it is worked out once per item.
   const scopes = new ScopeStack<ScopeItem>();
+  const fileModule = fileModuleOf(path);
   const enclosingByScope = new Map<number, EnclosingFunction>();
   const enclosingOf = (node: SyntaxNode): EnclosingFunction => {
     const items = scopes.values();
     const innermost = items[items.length - 1];
-    if (!innermost || !items.some((s) => s.type === 'function_item')) return enclosingFromScopes(node, items, isTestFile);
+    if (!innermost || !items.some((s) => s.type === 'function_item')) return enclosingFromScopes(node, items, isTestFile, fileModule);
     let known = enclosingByScope.get(innermost.node.id);
     if (!known) {
-      known = enclosingFromScopes(node, items, isTestFile);
+      known = enclosingFromScopes(node, items, isTestFile, fileModule);
       enclosingByScope.set(innermost.node.id, known);
     }
     return { ...known, site: { ...known.site } };
@@ -237,26 +238,33 @@ export function extractRust(input: RustFrontendInput): FileFacts {
     if (fnType === 'identifier') callee = fnText;
     else if (scoped) callee = scoped.name();
     else if (fnType === 'field_expression') callee = method;
-    if (!callee || /^(new|clone|unwrap|expect|map_err|into|to_string|as_ref|await|iter|collect|push|insert|get|len|is_empty|ok|lock|send|recv)$/.test(callee)) return;
+    if (!callee || /^(clone|unwrap|expect|map_err|into|to_string|as_ref|await|iter|collect|push|insert|get|len|is_empty|ok|lock|send|recv)$/.test(callee)) return;
     let calleeOwner: string | undefined;
+    let calleeModule: string | undefined;
     if (scoped) {
-      const path = scoped.path();
-      if (path && /^[A-Z]\w*$/.test(path)) calleeOwner = path;
+      // The segment before the name: a type (`Pool::new()`, `crate::db::Pool::new()`) or a module (`cache::memory::new()`).
+      const path = scoped.path() && withoutGenerics(scoped.path()!);
+      const last = path?.slice(path.lastIndexOf(':') + 1);
+      if (last && /^[A-Z]\w*$/.test(last)) calleeOwner = last;
+      else if (last && /^[a-z_]\w*$/.test(last) && !/^(self|super|crate)$/.test(last)) calleeModule = last;
     } else if (fnType === 'field_expression') {
       // `self.f()` targets our own type; `x.f()` some type we cannot name here.
       calleeOwner = fnNode.childForFieldName('value')?.type === 'self' ? 'Self' : '?';
     }
     const enclosing = enclosingOf(call);
     if (enclosing.isTest) return;
-    if (calleeOwner === 'Self') calleeOwner = enclosing.ownerType;
-    const key = `${callee}|${calleeOwner ?? ''}|${enclosing.name}|${enclosing.ownerType ?? ''}`;
+    // `Self::new()` in a trait's default method: some type implementing the trait, not a free function.
+    if (calleeOwner === 'Self') calleeOwner = enclosing.ownerType ?? '?';
+    const key = `${callee}|${calleeOwner ?? ''}|${calleeModule ?? ''}|${enclosing.name}|${enclosing.ownerType ?? ''}|${enclosing.module ?? ''}`;
     if (seenCalls.has(key)) return;
     seenCalls.add(key);
     facts.calls.push({
       callee,
       ...(calleeOwner ? { calleeOwner } : {}),
+      ...(calleeModule ? { calleeModule } : {}),
       caller: enclosing.name,
       ...(enclosing.ownerType ? { callerOwner: enclosing.ownerType } : {}),
+      ...(enclosing.module ? { callerModule: enclosing.module } : {}),
       callerIsEntryPoint: enclosing.isEntryPoint,
     });
   }
@@ -301,6 +309,17 @@ function scopedParts(node: SyntaxNode, text: string): { path(): string | undefin
     return { path: () => text.slice(0, cut), name: () => text.slice(cut + 2) };
   }
   return { path: () => node.childForFieldName('path')?.text, name: () => node.childForFieldName('name')?.text };
+}
+
+/** `crc::Crc::<u32>` -> `crc::Crc`: the turbofish names no type or module of its own. */
+function withoutGenerics(path: string): string {
+  if (!path.includes('<')) return path;
+  let out = path;
+  for (let before = ''; before !== out; ) {
+    before = out;
+    out = out.replace(/<[^<>]*>/g, '');
+  }
+  return out.replace(/::$/, '').replace(/::::/g, '::');
 }
 
 function use(api: string, node: SyntaxNode, isTest: boolean): ApiUse {

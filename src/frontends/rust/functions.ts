@@ -53,19 +53,7 @@ export function implTypeName(impl: SyntaxNode): string | undefined {
   return path.split('::').pop();
 }
 
-export function enclosingFunction(node: SyntaxNode, fileIsTest: boolean): EnclosingFunction {
-  let fn: SyntaxNode | null = null;
-  let impl: SyntaxNode | null = null;
-  let isTest = fileIsTest;
-  for (let cur: SyntaxNode | null = node; cur; cur = cur.parent) {
-    if (cur.type === 'function_item' && !fn) fn = cur;
-    else if (cur.type === 'impl_item' && !impl) impl = cur;
-    if ((cur.type === 'function_item' || cur.type === 'mod_item') && isTestItem(cur)) isTest = true;
-  }
-  return describeEnclosing(node, fn, impl, isTest);
-}
-
-/** An item around a node: what `enclosingFunction` finds climbing, recorded on the way down instead. */
+/** An item around a node, recorded on the way down the tree instead of found by climbing from the node. */
 export interface ScopeItem {
   node: SyntaxNode;
   type: 'function_item' | 'impl_item' | 'mod_item';
@@ -83,23 +71,40 @@ export function scopeItem(node: SyntaxNode, type: ScopeItem['type'], mayHaveAttr
 }
 
 /**
- * `enclosingFunction` for a node whose function, impl and mod ancestors are
- * known (outermost first): the same answer without climbing the tree.
+ * The function a node sits in, from its function, impl and mod ancestors
+ * (outermost first), without climbing the tree. `fileModule`: the module the
+ * file is (see `fileModuleOf`), for a free function outside any inline `mod`.
  */
-export function enclosingFromScopes(node: SyntaxNode, scopes: readonly ScopeItem[], fileIsTest: boolean): EnclosingFunction {
+export function enclosingFromScopes(node: SyntaxNode, scopes: readonly ScopeItem[], fileIsTest: boolean, fileModule?: string): EnclosingFunction {
   let fn: SyntaxNode | null = null;
   let impl: SyntaxNode | null = null;
+  let mod: SyntaxNode | null = null;
   let isTest = fileIsTest;
   for (let i = scopes.length - 1; i >= 0; i--) {
     const s = scopes[i]!;
     if (s.type === 'function_item' && !fn) fn = s.node;
     else if (s.type === 'impl_item' && !impl) impl = s.node;
+    else if (s.type === 'mod_item' && !mod) mod = s.node;
     if (!isTest && s.isTest()) isTest = true;
   }
-  return describeEnclosing(node, fn, impl, isTest);
+  return describeEnclosing(node, fn, impl, isTest, mod ? mod.childForFieldName('name')?.text : fileModule);
 }
 
-function describeEnclosing(node: SyntaxNode, fn: SyntaxNode | null, impl: SyntaxNode | null, isTest: boolean): EnclosingFunction {
+/**
+ * The module a Rust file is, as calls name it: its stem (`memory.rs`), or its
+ * directory for a `mod.rs`. A crate root (`lib.rs`, `main.rs`, `src/bin/*.rs`,
+ * `build.rs`) is named by no call.
+ */
+export function fileModuleOf(path: string): string | undefined {
+  const parts = path.split('/');
+  const stem = parts[parts.length - 1]!.replace(/\.rs$/, '');
+  const dir = parts[parts.length - 2];
+  if (stem === 'mod') return dir;
+  if (stem === 'lib' || stem === 'main' || stem === 'build' || dir === 'bin') return undefined;
+  return stem;
+}
+
+function describeEnclosing(node: SyntaxNode, fn: SyntaxNode | null, impl: SyntaxNode | null, isTest: boolean, module: string | undefined): EnclosingFunction {
   if (!fn) {
     return { name: '<module>', constructOnce: true, isEntryPoint: false, isTest, site: siteOf(node) };
   }
@@ -111,6 +116,7 @@ function describeEnclosing(node: SyntaxNode, fn: SyntaxNode | null, impl: Syntax
   return {
     name,
     ...(ownerType ? { ownerType } : {}),
+    ...(!impl && module ? { module } : {}),
     constructOnce: isEntryPoint || CONSTRUCT_ONCE.test(name) || returnsSelf,
     isEntryPoint,
     isTest,
