@@ -1,7 +1,7 @@
 // listener-never-removed: a listener or subscription added, per operation or
 // per instance, to an object that outlives it, and never removed.
 import type { Acquisition, SourceLifetime } from '../../facts/types.js';
-import { callersOf, releasesOfField, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
+import { callersOf, releasesOfField, startedOnlyFromEntry, symbolOf, type Project } from '../../analysis/project.js';
 import type { Rule } from '../types.js';
 import { describeFate, isTestCode, locationOf } from '../shared/describe.js';
 
@@ -65,6 +65,13 @@ export const listenerNeverRemoved: Rule = {
           for (const m of teardown) related.push({ path: m.path, line: m.site.startLine, message: `teardown \`${fate.ownerType}::${m.name}\` does not remove it` });
         }
       }
+      // A wrapper that closes the emitter it was handed (`this.raw.quit()` in its `disconnect()`):
+      // the emitter does not outlive the wrapper, and its listeners end with it.
+      const wrapped = a.source.lifetime === 'injected' && a.fn.ownerType ? closedByOwner(ctx.project, a.fn.ownerType, a.source.text, model.releases) : undefined;
+      if (wrapped) {
+        ctx.note({ counter: 'emitter closed by its owner', path, line, detail: `${a.api}: \`${wrapped.field}.${wrapped.api}()\` in ${wrapped.fn}()` });
+        continue;
+      }
       const lifetime = OUTLIVES[a.source.lifetime];
       if (!lifetime) {
         ctx.note({ counter: 'short-lived source', path, line, detail: `${a.api}: \`${a.source.text}\` is ${a.source.lifetime}, it dies with its listener` });
@@ -124,6 +131,19 @@ export const listenerNeverRemoved: Rule = {
     }
   },
 };
+
+/**
+ * The owner's close of the emitter a listener was added to, when the emitter is one of its
+ * fields (`this.raw`, or the parameter property `raw`) and a method of the owner ends it
+ * with something other than a listener removal (`quit`, `destroy`, `close`).
+ */
+function closedByOwner(project: Project, owner: string, source: string, listenerReleases: readonly string[]): { field: string; api: string; fn: string } | undefined {
+  const field = source.replace(/^this\./, '');
+  if (!/^[\w$#]+$/.test(field)) return undefined;
+  if (field === source && !project.owners.get(owner)?.fields.some((f) => f.name === field)) return undefined;
+  const closing = (project.fieldReleases.get(`${owner}.${field}`) ?? []).find((r) => !listenerReleases.includes(r.api));
+  return closing ? { field, api: closing.api, fn: closing.fn.name } : undefined;
+}
 
 /** Per operation, per instance (constructor, lifecycle hook, effect), or once per process. */
 function howOften(a: Acquisition, project: Parameters<typeof startedOnlyFromEntry>[0], path: string): 'per-operation' | 'per-instance' | 'once' {
