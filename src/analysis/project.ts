@@ -114,17 +114,28 @@ export function callersOf(project: Project, fn: { name: string; ownerType?: stri
   const byName = project.callers.get(fn.name) ?? [];
   // `that.handleSignals()`: a method call on a receiver of unknown type may be a call to `fn`, owner or not.
   if (byName.some((c) => c.calleeOwner === '?')) return 'unknowable';
-  return byName.some((c) => callsFunction(c, fn.ownerType, path, fn.module)) ? 'known' : 'none';
+  return byName.some((c) => callsFunction(project, c, fn.ownerType, path, fn.module)) ? 'known' : 'none';
 }
 
 /**
  * Can this call be a call to the function of that owner in that file (a file unknown: any),
  * and of that module (a call naming another module cannot be)?
  */
-function callsFunction(call: ProjectCall, owner: string | undefined, path: string | undefined, module: string | undefined): boolean {
+function callsFunction(project: Project, call: ProjectCall, owner: string | undefined, path: string | undefined, module: string | undefined): boolean {
   if (owner ? call.calleeOwner !== owner : call.calleeOwner !== undefined) return false;
   if (call.calleeModule !== undefined && module !== undefined && call.calleeModule !== module) return false;
+  if (owner && path !== undefined && call.calleeFile !== undefined && !fromFile(call.calleeFile, path)) {
+    // The call names the file of its class. When that file declares a class of this name, it is
+    // another class; when it does not (an index file re-exporting it), the name decides as before.
+    if (project.owners.get(owner)?.files.some((f) => fromFile(call.calleeFile!, f))) return false;
+  }
   return !call.local || path === undefined || call.path === path;
+}
+
+/** Is `path` the file `calleeFile` names (extension left out, or the directory of an index file)? */
+function fromFile(calleeFile: string, path: string): boolean {
+  const bare = path.replace(/\.[cm]?[jt]sx?$/, '');
+  return bare === calleeFile || bare === `${calleeFile}/index`;
 }
 
 /**
@@ -144,7 +155,7 @@ export function startedOnlyFromEntry(project: Project, fn: { name: string; owner
     const byName = project.callers.get(name) ?? [];
     // A method call on a receiver of unknown type may target this function: then its callers are unknowable.
     if (owner && byName.some((c) => c.calleeOwner === '?')) return false;
-    const calls = byName.filter((c) => callsFunction(c, owner, file, module));
+    const calls = byName.filter((c) => callsFunction(project, c, owner, file, module));
     if (calls.length === 0) return false;
     let entry: string | undefined;
     for (const call of calls) {

@@ -197,6 +197,12 @@ export interface CallFact {
   calleeOwner?: string;
   /** The module named at the call (`memory` in `cache::memory::new()`): only a free function of that module can be the callee. */
   calleeModule?: string;
+  /**
+   * The file the call site says the callee's class comes from, without its extension
+   * (`server/plugins/uploader` for `new Uploader()` after `import Uploader from './plugins/uploader'`,
+   * or the caller's own file for a class it declares): another file's class of the same name is not the callee.
+   */
+  calleeFile?: string;
   caller: string;
   callerOwner?: string;
   /** The caller's module, when it is a free function whose module is known (see `EnclosingFunction.module`). */

@@ -1,5 +1,6 @@
 // TypeScript / JavaScript frontend: a tree-sitter CST in, language-neutral facts out.
 import { builtinModules } from 'node:module';
+import { posix } from 'node:path';
 import type { SyntaxNode, SyntaxTree } from '../../parse/syntax.js';
 import type { Acquisition, BodyFacts, FileFacts, HandleFate, Owner, Release } from '../../facts/types.js';
 import { emptyFileFacts } from '../../facts/empty.js';
@@ -387,12 +388,15 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
         });
       }
     }
-    const key = `${calleeName}|${calleeOwner ?? ''}|${enclosing.name}|${enclosing.ownerType ?? ''}`;
+    // `new Uploader()`, `Store.create()`: the file the class comes from tells it from another file's class of the same name.
+    const calleeFile = calleeOwner && calleeOwner !== '?' && calleePath.length === (isNew ? 1 : 2) ? classFile(calleeOwner, ctx.fn) : undefined;
+    const key = `${calleeName}|${calleeOwner ?? ''}|${calleeFile ?? ''}|${enclosing.name}|${enclosing.ownerType ?? ''}`;
     if (seenCalls.has(key)) return;
     seenCalls.add(key);
     facts.calls.push({
       callee: calleeName,
       ...(calleeOwner ? { calleeOwner } : {}),
+      ...(calleeFile !== undefined ? { calleeFile } : {}),
       caller: enclosing.name,
       ...(enclosing.ownerType ? { callerOwner: enclosing.ownerType } : {}),
       callerIsEntryPoint: enclosing.isEntryPoint,
@@ -510,6 +514,18 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       if (declarations.has(f, name)) return instanceInits.get(`${f.startIndex}:${name}`) ?? scanInstance(f, name);
     }
     return scope.moduleVars.has(name) ? scanInstance(root, name, true) : undefined;
+  }
+
+  /**
+   * The file a class name refers to, without extension: the module it is imported from by a
+   * relative path, or this file when this file declares it. Undefined for a package, a path
+   * alias, or a class bound inside the function.
+   */
+  function classFile(name: string, fn: SyntaxNode | null): string | undefined {
+    const imported = scope.imports.get(name);
+    if (imported) return imported.module.startsWith('.') ? posix.normalize(posix.join(posix.dirname(path), imported.module)).replace(/\.[cm]?[jt]sx?$/, '') : undefined;
+    if (!scope.declared.has(name) || (fn && declarations.has(fn, name))) return undefined;
+    return path.replace(/\.[cm]?[jt]sx?$/, '');
   }
 
   /**
