@@ -113,7 +113,7 @@ export function resolveDelegate(project: Project, ref: AcquisitionRef, name: str
 export function callersOf(project: Project, fn: { name: string; ownerType?: string; module?: string }, path?: string): 'none' | 'unknowable' | 'known' {
   const byName = project.callers.get(fn.name) ?? [];
   // `that.handleSignals()`: a method call on a receiver of unknown type may be a call to `fn`, owner or not.
-  if (byName.some((c) => c.calleeOwner === '?')) return 'unknowable';
+  if (byName.some((c) => unknownReceiver(project, c))) return 'unknowable';
   return byName.some((c) => callsFunction(project, c, fn.ownerType, path, fn.module)) ? 'known' : 'none';
 }
 
@@ -130,6 +130,16 @@ function callsFunction(project: Project, call: ProjectCall, owner: string | unde
     if (project.owners.get(owner)?.files.some((f) => fromFile(call.calleeFile!, f))) return false;
   }
   return !call.local || path === undefined || call.path === path;
+}
+
+/**
+ * A method call whose receiver's class is unknown, or known only from the receiver variable
+ * and not shown declaring the method (an interface, a library class, an inherited method).
+ */
+function unknownReceiver(project: Project, call: ProjectCall): boolean {
+  if (call.calleeOwner === '?') return true;
+  if (!call.typedReceiver) return false;
+  return !project.owners.get(call.calleeOwner!)?.methods.some((m) => m.name === call.callee);
 }
 
 /** Is `path` the file `calleeFile` names (extension left out, or the directory of an index file)? */
@@ -154,7 +164,7 @@ export function startedOnlyFromEntry(project: Project, fn: { name: string; owner
     seen.add(key);
     const byName = project.callers.get(name) ?? [];
     // A method call on a receiver of unknown type may target this function: then its callers are unknowable.
-    if (owner && byName.some((c) => c.calleeOwner === '?')) return false;
+    if (owner && byName.some((c) => unknownReceiver(project, c))) return false;
     const calls = byName.filter((c) => callsFunction(project, c, owner, file, module));
     if (calls.length === 0) return false;
     let entry: string | undefined;

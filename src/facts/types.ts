@@ -203,6 +203,13 @@ export interface CallFact {
    * or the caller's own file for a class it declares): another file's class of the same name is not the callee.
    */
   calleeFile?: string;
+  /**
+   * `calleeOwner` is the class the receiver variable holds (`manager.init()` after
+   * `manager = new ClientManager()`), not a type named at the call: if the project shows no
+   * such class declaring the method (an interface, a library class, an inherited method),
+   * the call may reach any function of its name, as on a receiver of unknown type.
+   */
+  typedReceiver?: true;
   caller: string;
   callerOwner?: string;
   /** The caller's module, when it is a free function whose module is known (see `EnclosingFunction.module`). */

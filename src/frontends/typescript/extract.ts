@@ -367,6 +367,15 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     // file of this project, called through its module object, not a method of some unknown type.
     else if (calleePath.length === 2 && isProjectModule(scope.imports.get(calleePath[0]!)) && !boundLocally(calleePath[0]!, ctx.fn)) calleeOwner = undefined;
     else if (calleePath.length > 1) calleeOwner = '?';
+    // `manager.init()` after `manager = new ClientManager()`, or with `let manager: ClientManager | null`.
+    let typedReceiver = false;
+    if (calleeOwner === '?' && calleePath.length === 2 && scope.declared.has(calleePath[0]!)) {
+      const cls = instanceClassOf(calleePath[0]!, ctx.fn);
+      if (cls) {
+        calleeOwner = cls;
+        typedReceiver = true;
+      }
+    }
     const calleeName = isNew ? 'constructor' : name;
     // `this.register(AuthStore)`, where `register(StoreClass)` does `new StoreClass(..)`: this call constructs an `AuthStore`.
     if (!isNew && classFactories.size > 0) {
@@ -397,6 +406,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       callee: calleeName,
       ...(calleeOwner ? { calleeOwner } : {}),
       ...(calleeFile !== undefined ? { calleeFile } : {}),
+      ...(typedReceiver ? { typedReceiver: true as const } : {}),
       caller: enclosing.name,
       ...(enclosing.ownerType ? { callerOwner: enclosing.ownerType } : {}),
       callerIsEntryPoint: enclosing.isEntryPoint,
@@ -568,19 +578,16 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     const key = `${where.startIndex}:${name}`;
     if (instanceInits.has(key)) return instanceInits.get(key);
     let found: string | undefined;
-    const scope0 = topOnly ? kids(where) : [where];
-    for (const start of scope0) {
-      walk(start, (n) => {
-        if (found) return false;
-        if (n.type === 'variable_declarator' && n.childForFieldName('name')?.text === name) {
-          const value = n.childForFieldName('value');
-          const m = value ? INSTANCE_OF.exec(value.text) : null;
-          if (m) found = m[1] ?? m[2];
-        }
-        return !found && !(topOnly && FUNCTION_TYPES.has(n.type));
-      });
-      if (found) break;
-    }
+    // Over the node index, not the tree: only declarators (and, for module scope, the functions to skip) become objects.
+    index.walk(where, topOnly ? INSTANCE_SCAN_TOP_TYPES : INSTANCE_SCAN_TYPES, (n, type) => {
+      if (type !== 'variable_declarator') return n.startIndex === where.startIndex;
+      if (n.childForFieldName('name')?.text !== name) return true;
+      const value = n.childForFieldName('value');
+      const m = value ? INSTANCE_OF.exec(value.text) : null;
+      // `let manager: ClientManager | null = null`: the one class its declared type allows.
+      found = m ? (m[1] ?? m[2]) : declaredClass(n.childForFieldName('type'));
+      return found ? 'stop' : true;
+    });
     instanceInits.set(key, found);
     return found;
   }
@@ -597,6 +604,18 @@ type ReleaseTarget = Release['target'] | { kind: 'module-field'; field: string }
 
 /** `new Server(..)`, `Server.getInstance()`, `await Server.create(..)`: the class of the instance. */
 const INSTANCE_OF = /^(?:await\s+)?(?:new\s+([A-Z][\w$]*)\b|([A-Z][\w$]*)\.(?:getInstance|instance|shared|create|get|default)\b)/;
+
+/** What `scanInstance` visits in a function: every declarator, nested functions' too. */
+const INSTANCE_SCAN_TYPES: readonly string[] = ['variable_declarator'];
+/** ...and at module scope: the top-level declarators, functions pruned. */
+const INSTANCE_SCAN_TOP_TYPES: readonly string[] = ['variable_declarator', ...FUNCTION_TYPES];
+
+/** `: Manager | null` -> `Manager`: the one class-like name a type annotation allows besides null and undefined. */
+function declaredClass(annotation: SyntaxNode | null): string | undefined {
+  if (!annotation) return undefined;
+  const names = annotation.text.replace(/^:\s*/, '').split('|').map((t) => t.trim()).filter((t) => t !== 'null' && t !== 'undefined');
+  return names.length === 1 && /^[A-Z][\w$]*$/.test(names[0]!) ? names[0] : undefined;
+}
 
 /** `void f()`, `f().catch(..)`, `f().then(..)`: a promise started and left running, whatever `f` is. */
 function visiblyFloating(call: SyntaxNode): boolean {
