@@ -99,6 +99,12 @@ export function resolveDelegate(project: Project, ref: AcquisitionRef, name: str
   const candidates = project.looping.get(name);
   if (!candidates || candidates.length === 0) return undefined;
   const owner = ref.acquisition.fn.ownerType;
+  // `server.run()`: a method of a value of unknown type, so not the spawning type's own `run`, nor a
+  // free function: only a single method of that name on another type can be meant.
+  if (ref.acquisition.body?.delegateOnOther) {
+    const methods = candidates.filter((c) => c.ownerType !== undefined && c.ownerType !== owner);
+    return methods.length === 1 ? methods[0] : undefined;
+  }
   return (
     candidates.find((c) => owner && c.ownerType === owner) ??
     candidates.find((c) => c.path === ref.file.path) ??

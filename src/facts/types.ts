@@ -106,6 +106,11 @@ export interface BodyFacts {
   captures: string[];
   /** The body only calls this function (`run_loop(rx).await`): resolve it across the project. */
   delegatesTo?: string;
+  /**
+   * The delegate is a method called on some other value (`server.run()`, not `self.run()` or
+   * `run()`): its type is not known here, so it is not the spawning type's own method.
+   */
+  delegateOnOther?: true;
 }
 
 /** A function whose own body is a long-lived loop: the target of a delegated spawn. */

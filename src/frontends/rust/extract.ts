@@ -220,8 +220,11 @@ export function extractRust(input: RustFrontendInput): FileFacts {
         const outer = outerNames(fnItem, call, index);
         acquisition.body = analyseBody(target, index, periods, outer);
         if (!acquisition.body.longLived) {
-          const callee = delegatedCall(target, index);
-          if (callee) acquisition.body.delegatesTo = callee;
+          const callee = delegatedCall(target, index, fnItem, call);
+          if (callee) {
+            acquisition.body.delegatesTo = callee.name;
+            if (callee.onOther) acquisition.body.delegateOnOther = true;
+          }
         }
       }
     }
@@ -455,23 +458,43 @@ function bodyOfArgument(arg: SyntaxNode): SyntaxNode | undefined {
 }
 
 /** The function a non-looping body hands its work to: `run_loop(rx).await` -> `run_loop`. */
-function delegatedCall(body: SyntaxNode, index: NodeIndex): string | undefined {
-  const calls: string[] = [];
+function delegatedCall(body: SyntaxNode, index: NodeIndex, fnItem: SyntaxNode | null, spawn: SyntaxNode): { name: string; onOther: boolean } | undefined {
+  const calls: { name: string; onOther: boolean }[] = [];
   index.walk(body, ['closure_expression', 'call_expression'], (node, type) => {
     if (type === 'closure_expression' && !same(node, body)) return false;
     if (type === 'call_expression') {
       const fn = node.childForFieldName('function');
-      if (fn?.type === 'identifier') calls.push(fn.text);
-      else if (fn?.type === 'scoped_identifier') calls.push(fn.childForFieldName('name')?.text ?? '');
+      if (fn?.type === 'identifier') calls.push({ name: fn.text, onOther: false });
+      else if (fn?.type === 'scoped_identifier') calls.push({ name: fn.childForFieldName('name')?.text ?? '', onOther: false });
       else if (fn?.type === 'field_expression') {
         const method = fn.childForFieldName('field')?.text ?? '';
-        if (!/^(clone|await|unwrap|expect|into|to_string|as_ref|map_err|lock|read|write|send|recv)$/.test(method)) calls.push(method);
+        // `self.run()`, or `this.run()` after `let this = self.clone()`, is the spawning type's own
+        // method; `server.run()` after `let server = builder.build()` some other value's.
+        const receiver = fn.childForFieldName('value');
+        const onOther = receiver?.type !== 'self' && !(receiver?.type === 'identifier' && boundToSelf(receiver.text, fnItem, spawn, index));
+        if (!/^(clone|await|unwrap|expect|into|to_string|as_ref|map_err|lock|read|write|send|recv)$/.test(method)) calls.push({ name: method, onOther });
       }
     }
     return true;
   });
-  return calls.find(Boolean);
+  return calls.find((c) => c.name !== '');
 }
+
+/** Is `name` bound, before `at`, to the function's own receiver: `let this = self.clone()`, `Arc::clone(&self)`, `self`? */
+function boundToSelf(name: string, fnItem: SyntaxNode | null, at: SyntaxNode, index: NodeIndex): boolean {
+  const body = fnItem?.childForFieldName('body');
+  if (!body) return false;
+  let value: string | undefined;
+  index.walk(body, ['let_declaration'], (n) => {
+    if (n.startIndex >= at.startIndex) return 'stop';
+    if (n.childForFieldName('pattern')?.text.replace(/^mut\s+/, '') === name) value = n.childForFieldName('value')?.text;
+    return true;
+  });
+  return value !== undefined && SELF_VALUE.test(value.replace(/\s+/g, ''));
+}
+
+/** `self`, `self.clone()`, `Arc::clone(&self)`, `Rc::clone(&self)`: the receiver itself, shared. */
+const SELF_VALUE = /^(?:self|self\.clone\(\)|(?:Arc|Rc)::clone\(&?self\))$/;
 
 /** Let-bound names and parameters of the enclosing function declared before `at`. */
 function outerNames(fnItem: SyntaxNode | null, at: SyntaxNode, index: NodeIndex): Set<string> {
