@@ -76,7 +76,13 @@ export function childContext(node: SyntaxNode, ctx: FunctionContext, type: strin
     return { fn: node, cls: ctx.cls, inLoop: false, inTest: ctx.inTest };
   }
   if (CLASS_TYPES.has(type)) return { fn: null, cls: node, inLoop: false, inTest: ctx.inTest };
-  if (LOOP_TYPES.has(type)) return ctx.inLoop ? ctx : { ...ctx, inLoop: true };
+  if (LOOP_TYPES.has(type)) {
+    if (ctx.inLoop) return ctx;
+    // A loop the module body runs once, while it loads, and that ends (`for (let i = 0; i < COUNT; i++)`,
+    // `for (const url of urls)`): what it starts is a fixed number of resources, not one per operation.
+    if (!ctx.fn && !ctx.cls && endingLoop(node, type)) return ctx;
+    return { ...ctx, inLoop: true };
+  }
   if (type === 'call_expression' && !ctx.inTest && isTestBlock(site ?? new CallSite(node, type))) return { ...ctx, inTest: true };
   return ctx;
 }
@@ -126,6 +132,18 @@ export function runsOnceAtLoad(fn: SyntaxNode): boolean {
   if (!parent || !invokingCall(fn, parent, parent.type)) return false;
   for (let cur = parent.parent; cur; cur = cur.parent) if (FUNCTION_TYPES.has(cur.type)) return false;
   return true;
+}
+
+/**
+ * A loop that ends by its own shape: a `for` with a condition (not `for (;;)` or `; true;`),
+ * or a `for..of` / `for..in` over a collection (not `for await`, which reads a stream).
+ */
+function endingLoop(loop: SyntaxNode, type: string): boolean {
+  if (type === 'for_statement') {
+    const condition = loop.childForFieldName('condition');
+    return !!condition && condition.type !== 'empty_statement' && condition.type !== 'true';
+  }
+  return type === 'for_in_statement' && loop.children[1]?.type !== 'await';
 }
 
 /** `addEventListener('DOMContentLoaded', fn)`, `el.addEventListener('x', fn, { once: true })`. */
