@@ -100,6 +100,11 @@ export const listenerNeverRemoved: Rule = {
           ? (teardownNote ?? `\`${fate.ownerType}\` has no teardown method that calls ${model.releases.map((r) => `\`${r}\``).join('/')} for it`)
           : `nothing calls ${model.releases.map((r) => `\`${r}\``).join('/')} for it${fate.kind === 'discarded' || fate.kind === 'local' ? '' : ` (${describeFate(fate, handleType)})`}`,
       ];
+      // "Per operation" is inferred from what the function is not (a constructor, a hook, a start-up
+      // function); say so when no caller in sight backs it.
+      if (!setup && frequency === 'per-operation' && callersOf(ctx.project, a.fn, path) === 'none') {
+        evidence.push(`nothing in this project calls \`${symbol}()\` (public API, framework hook, or a caller in a file leakaudit does not read, such as a .vue component): how fast it grows depends on its callers`);
+      }
       if ((model.oneShot || a.oneShot)) evidence.push('it removes itself after the first event: it leaks only while that event never comes');
       const priority = (model.oneShot || a.oneShot) || setup ? 'P2' : frequency === 'per-operation' ? 'P0' : 'P1';
       const confidence = (model.oneShot || a.oneShot) || setup ? 'low' : a.source.lifetime === 'injected' ? 'medium' : 'high';

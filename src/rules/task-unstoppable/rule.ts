@@ -125,7 +125,7 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
   if (guarded) evidence.push(`the module flag \`${guarded.flag}\` (line ${guarded.line}) lets it start once per process: it does not grow, but nothing can shut it down`);
   if (startedFrom && !a.fn.isEntryPoint) evidence.push(`\`${symbolOf(a)}()\` is only called from \`${startedFrom}()\`: one ${unitOf(a.kind)} per process, it does not grow, but nothing can shut it down`);
   if (!startedFrom && !guarded && !a.fn.isEntryPoint && a.fn.name !== '<module>' && !ctx.project.callers.has(a.fn.name)) {
-    evidence.push(`nothing in this project calls \`${symbolOf(a)}()\` (public API or framework hook): how fast it grows depends on its callers`);
+    evidence.push(`nothing in this project calls \`${symbolOf(a)}()\` (public API, framework hook, or a caller in a file leakaudit does not read, such as a .vue component): how fast it grows depends on its callers`);
   }
   if (a.unreferenced) evidence.push(`it is unreferenced with ${a.unreferenced.how}: it no longer keeps the process alive, but it still runs and keeps what it captured`);
   const priority = startedFrom || guarded ? 'P2' : a.unreferenced ? 'P1' : 'P0';
