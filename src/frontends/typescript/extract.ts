@@ -9,7 +9,7 @@ import { parseSuppressions, type CommentSpan } from '../shared/suppressions.js';
 import { lineCount, splitLines } from '../shared/lines.js';
 import { allKids, firstLine, kids, line, shortText, siteOf, walk, same } from '../shared/tree.js';
 import { analyseFunctionBody, consumingLoopBody, intervalBody, outerNames, rearmBody, type BodyContext } from './body.js';
-import { CLASS_TYPES, FUNCTION_TYPES, LOOP_TYPES, MODULE_CONTEXT, bodyOf, childContext, className, describeFunction, functionName, isInlineCallback, mayCallEffectHooks, type Enclosing, type FunctionContext } from './functions.js';
+import { CLASS_TYPES, FUNCTION_TYPES, LOOP_TYPES, MODULE_CONTEXT, bodyOf, childContext, className, describeFunction, functionName, isInlineCallback, mayCallEffectHooks, positionalParameters, type Enclosing, type FunctionContext } from './functions.js';
 import { Declarations, fateOf, type FateContext } from './handles.js';
 import { listenerFacts, registrationKey, Removal, subscriptionFacts, type ListenerContext } from './listeners.js';
 import { bindingText, CallMatcher, type CallMatch } from './match.js';
@@ -687,15 +687,6 @@ function classFactoriesOf(calls: readonly { site: CallSite; ctx: FunctionContext
 }
 
 /** The names of a function's plain parameters, by position (`undefined` for a destructured one). */
-function positionalParameters(fn: SyntaxNode): (string | undefined)[] {
-  const params = fn.childForFieldName('parameters') ?? fn.childForFieldName('parameter');
-  if (!params) return [];
-  if (params.type === 'identifier') return [params.text];
-  return kids(params).map((p) => {
-    const pattern = p.type === 'required_parameter' || p.type === 'optional_parameter' ? p.childForFieldName('pattern') : p;
-    return pattern?.type === 'identifier' ? pattern.text : undefined;
-  });
-}
 
 /**
  * `new X()` stored in a slot it is only made for while the slot is empty, so

@@ -153,7 +153,19 @@ function firesOnce(call: SyntaxNode): boolean {
   return !!args[2] && args[2].type === 'object' && /\bonce\s*:\s*true\b/.test(args[2].text);
 }
 
-function errorFirst(fn: SyntaxNode): boolean {
+/** The names of a function's parameters, in order (undefined for a destructuring pattern). */
+export function positionalParameters(fn: SyntaxNode): (string | undefined)[] {
+  const params = fn.childForFieldName('parameters') ?? fn.childForFieldName('parameter');
+  if (!params) return [];
+  if (params.type === 'identifier') return [params.text];
+  return kids(params).map((p) => {
+    const pattern = p.type === 'required_parameter' || p.type === 'optional_parameter' ? p.childForFieldName('pattern') : p;
+    return pattern?.type === 'identifier' ? pattern.text : undefined;
+  });
+}
+
+/** Does the function take an error first (`(err, value) => ..`), Node's callback convention? */
+export function errorFirst(fn: SyntaxNode): boolean {
   const params = fn.childForFieldName('parameters');
   const first = params ? params.namedChildren.find((c) => c !== null && c.type !== 'comment') : fn.childForFieldName('parameter');
   if (!first) return false;

@@ -5,7 +5,7 @@ import type { SyntaxNode } from '../../parse/syntax.js';
 import type { HandleFate } from '../../facts/types.js';
 import type { ResourceModel } from '../../models/schema.js';
 import { kids, line, shortText, walk, same } from '../shared/tree.js';
-import { FUNCTION_TYPES, bodyOf, isAsync, isInlineCallback, runsOnceAtLoad } from './functions.js';
+import { FUNCTION_TYPES, bodyOf, errorFirst, isAsync, isInlineCallback, positionalParameters, runsOnceAtLoad } from './functions.js';
 import { memberPath, qualifiedNames, unwrap } from './qualify.js';
 import { declaredNames, stringValue, thisPath, type FileScope } from './scope.js';
 import { signalArgument } from './body.js';
@@ -77,9 +77,24 @@ export function fateOf(call: SyntaxNode, ctx: FateContext): HandleResult {
   if (signal) return { fate: { kind: 'scoped', how: `given an AbortSignal (\`${signal}\`): aborting it releases the resource` } };
   const tracker = new LocalTracker(ctx);
   if (ctx.model.completion?.callback && lastArgumentIsFunction(call)) return { fate: { kind: 'awaited' } };
-  const fate = tracker.fateOfValue(expr, 0);
+  let fate = tracker.fateOfValue(expr, 0);
+  // `pool.getConnection((err, connection) => ..)`: the checkout hands its connection to an
+  // error-first callback, so the connection's fate is what that callback does with it.
+  if (fate.kind === 'discarded' && (ctx.model.kind === 'connection' || ctx.model.kind === 'pool')) {
+    const delivered = callbackHandle(call);
+    if (delivered) fate = tracker.traceLocal(delivered.name, delivered.fn, 0, undefined, delivered.fn);
+  }
   const found = unreferenced ?? tracker.unreferenced;
   return { fate, ...(found ? { unreferenced: found } : {}) };
+}
+
+/** The value an error-first callback (the call's last argument) receives second: `(err, connection) => ..`. */
+function callbackHandle(call: SyntaxNode): { name: string; fn: SyntaxNode } | undefined {
+  const args = call.childForFieldName('arguments');
+  const last = args ? kids(args).at(-1) : undefined;
+  if (!last || !FUNCTION_TYPES.has(last.type) || !errorFirst(last)) return undefined;
+  const name = positionalParameters(last)[1];
+  return name ? { name, fn: last } : undefined;
 }
 
 function lastArgumentIsFunction(call: SyntaxNode): boolean {

@@ -92,7 +92,7 @@ export function lifetimeOf(expr: SyntaxNode, ctx: ListenerContext, depth = 0): S
   if (ctx.scope.moduleNames.has(root)) {
     // `socket = io.connect(..); socket.on(..)`: the module variable holds what this function just
     // made (or was handed), so the listener lives as long as that value, not the module.
-    const value = ctx.fn ? freshAssignment(ctx.fn, root, ctx.index) : undefined;
+    const value = ctx.fn ? freshAssignment(ctx.fn, root, ctx.index, expr) : undefined;
     return value ? lifetimeOfValue(value, ctx, depth) : 'module';
   }
   return 'unknown';
@@ -108,14 +108,19 @@ function lifetimeOfValue(value: SyntaxNode, ctx: ListenerContext, depth: number)
 
 /**
  * The value `fn` itself stores in the module variable `name` (`name = ..` not under an `if` that
- * tests `name`: a lazy `if (!name) name = ..` keeps one value for every call).
+ * tests `name`: a lazy `if (!name) name = ..` keeps one value for every call). Under such an `if`,
+ * the value is still fresh for code `at` later in the same branch (`if (!con) { con = connect();
+ * con.on(..) }`): that code runs only when a new value was just made.
  */
-function freshAssignment(fn: SyntaxNode, name: string, index: NodeIndex): SyntaxNode | null {
+function freshAssignment(fn: SyntaxNode, name: string, index: NodeIndex, at: SyntaxNode): SyntaxNode | null {
   let out: SyntaxNode | null = null;
   index.walk(fn, ['assignment_expression'], (n) => {
     if (n.childForFieldName('left')?.text !== name) return true;
     for (let up = n.parent; up && up.id !== fn.id; up = up.parent) {
-      if (up.type === 'if_statement' && new RegExp(`\\b${name.replace(/\$/g, '\\$')}\\b`).test(up.childForFieldName('condition')?.text ?? '')) return true;
+      if (up.type !== 'if_statement' || !new RegExp(`\\b${name.replace(/\$/g, '\\$')}\\b`).test(up.childForFieldName('condition')?.text ?? '')) continue;
+      const branch = up.childForFieldName('consequence');
+      const sameBranch = !!branch && at.startIndex > n.endIndex && at.endIndex <= branch.endIndex && n.startIndex >= branch.startIndex;
+      if (!sameBranch) return true;
     }
     out = n.childForFieldName('right');
     return 'stop';
