@@ -33,6 +33,8 @@ export interface Project {
   acquisitions: AcquisitionRef[];
   /** Production callers by callee name. */
   callers: Map<string, ProjectCall[]>;
+  /** The file each call fact comes from: a caller's own callers are looked up with its file. */
+  fileOfCall: Map<CallFact, string>;
 }
 
 /** A call fact; a call of a local helper also carries its file. */
@@ -44,11 +46,13 @@ export function buildProject(root: string, files: FileFacts[], models: ModelSet)
   const looping = new Map<string, (LoopingFunction & { path: string })[]>();
   const acquisitions: AcquisitionRef[] = [];
   const callers = new Map<string, ProjectCall[]>();
+  const fileOfCall = new Map<CallFact, string>();
   for (const file of files) {
     // Shared, not copied: calls are most of the facts. Only a call of a local helper needs its
     // file (it can only call a function of that file), and those are few.
     for (const call of file.calls) {
       const entry: ProjectCall = call.local ? { ...call, path: file.path } : call;
+      fileOfCall.set(entry, file.path);
       const list = callers.get(call.callee);
       if (list) list.push(entry);
       else callers.set(call.callee, [entry]);
@@ -78,7 +82,7 @@ export function buildProject(root: string, files: FileFacts[], models: ModelSet)
     }
     for (const acquisition of file.acquisitions) acquisitions.push({ file, acquisition });
   }
-  return { root, files, models, owners, fieldReleases, looping, acquisitions, callers };
+  return { root, files, models, owners, fieldReleases, looping, acquisitions, callers, fileOfCall };
 }
 
 /** `Type::method` for messages. */
@@ -182,7 +186,7 @@ export function startedOnlyFromEntry(project: Project, fn: { name: string; owner
         continue;
       }
       if (level >= depth) return false;
-      const up = visit(call.caller, call.callerOwner, call.path, call.callerModule, level + 1);
+      const up = visit(call.caller, call.callerOwner, project.fileOfCall.get(call), call.callerModule, level + 1);
       if (!up) return false;
       entry ??= up;
     }

@@ -30,7 +30,7 @@ interface CallMatch {
 }
 
 /** Node types the main pass handles (mod_item only to know which code is test code). */
-const MAIN_NODE_TYPES = ['ERROR', 'struct_item', 'impl_item', 'function_item', 'mod_item', 'call_expression'];
+const MAIN_NODE_TYPES = ['ERROR', 'struct_item', 'impl_item', 'trait_item', 'function_item', 'mod_item', 'call_expression'];
 /** Looked up in the index: by the body analysis, the searches for earlier `let`s and `AttributeWindow`. */
 const LOOKUP_NODE_TYPES = [...BODY_INDEX_TYPES, 'let_declaration', ATTRIBUTE_NODE_TYPE];
 const COMMENT_NODE_TYPES = ['line_comment', 'block_comment'];
@@ -68,6 +68,11 @@ export function extractRust(input: RustFrontendInput): FileFacts {
   facts.imports = [...imports.roots].sort();
   const comments: CommentSpan[] = [];
   const seenCalls = new Set<string>();
+  const freeFns = freeFunctionNames(index);
+  /** Receiver types by `function start:name` (see `receiverType`). */
+  const letTypes = new Map<string, string | undefined>();
+  /** Names bound by a pattern in each function (by its start), with where (see `boundInFunction`). */
+  const bindingsByFunction = new Map<number, Map<string, number[]>>();
   const owners = new Map<string, Owner>();
   const ownerOf = (name: string, node: SyntaxNode): Owner => {
     let o = owners.get(name);
@@ -232,6 +237,56 @@ export function extractRust(input: RustFrontendInput): FileFacts {
   }
 
   /**
+   * The type a method call's receiver certainly has: a constructor call (`Server::new(..)?`,
+   * `Config::default()`), a struct literal, or a `let` of the enclosing function bound to one
+   * (or annotated with a plain type). Smart pointers and containers (`Arc::new(x)`) pass method
+   * calls on to what they hold, so they name no type here.
+   */
+  function receiverType(receiver: SyntaxNode, at: SyntaxNode): string | undefined {
+    if (receiver.type !== 'identifier') return constructedType(receiver);
+    const fnItem = scopes.values().filter((s) => s.type === 'function_item').at(-1)?.node;
+    const body = fnItem?.childForFieldName('body');
+    if (!body) return undefined;
+    const name = receiver.text;
+    const key = `${body.startIndex}:${name}`;
+    if (letTypes.has(key)) return letTypes.get(key);
+    let found: string | undefined;
+    let seen = false;
+    index.walk(body, ['let_declaration'], (n) => {
+      if (n.startIndex >= at.startIndex) return 'stop';
+      if (n.childForFieldName('pattern')?.text.replace(/^mut\s+/, '') !== name) return true;
+      // The last binding of the name before the call decides (a later `let` shadows an earlier one).
+      seen = true;
+      const annotated = n.childForFieldName('type');
+      const value = n.childForFieldName('value');
+      found = annotated ? plainType(annotated.text) : value ? constructedType(value) : undefined;
+      return true;
+    });
+    // A binding after the call in the same function would shadow nothing before it; no binding at all: a parameter or a capture.
+    const type = seen ? found : undefined;
+    letTypes.set(key, type);
+    return type;
+  }
+
+  /** Is `name` bound by a pattern of the enclosing function before `at` (`Ok((addr, run)) =>`, `|run|`, `let run = ..`)? */
+  function boundInFunction(name: string, at: SyntaxNode): boolean {
+    const fnItem = scopes.values().filter((s) => s.type === 'function_item').at(-1)?.node;
+    if (!fnItem) return false;
+    let bindings = bindingsByFunction.get(fnItem.startIndex);
+    if (!bindings) {
+      bindings = new Map();
+      for (const id of fnItem.descendantsOfType('identifier')) {
+        if (!id || !PATTERN_PARENTS.has(id.parent?.type ?? '')) continue;
+        const list = bindings.get(id.text);
+        if (list) list.push(id.startIndex);
+        else bindings.set(id.text, [id.startIndex]);
+      }
+      bindingsByFunction.set(fnItem.startIndex, bindings);
+    }
+    return (bindings.get(name) ?? []).some((start) => start < at.startIndex);
+  }
+
+  /**
    * `fnType` is `fnNode.type`; `method` the field name when it is a field
    * expression; `fnText` the callee's text when it is a (scoped) identifier.
    */
@@ -244,21 +299,39 @@ export function extractRust(input: RustFrontendInput): FileFacts {
     if (!callee || /^(clone|unwrap|expect|map_err|into|to_string|as_ref|await|iter|collect|push|insert|get|len|is_empty|ok|lock|send|recv)$/.test(callee)) return;
     let calleeOwner: string | undefined;
     let calleeModule: string | undefined;
+    let local = false;
     if (scoped) {
       // The segment before the name: a type (`Pool::new()`, `crate::db::Pool::new()`) or a module (`cache::memory::new()`).
       const path = scoped.path() && withoutGenerics(scoped.path()!);
       const last = path?.slice(path.lastIndexOf(':') + 1);
       if (last && /^[A-Z]\w*$/.test(last)) calleeOwner = last;
       else if (last && /^[a-z_]\w*$/.test(last) && !/^(self|super|crate)$/.test(last)) calleeModule = last;
+    } else if (fnType === 'identifier') {
+      // A bare `run()`: this file's own free `run`, or one imported by name (`use crate::jobs::run`: of
+      // module `jobs`). A name the file neither declares nor imports is a local binding (a closure,
+      // a parameter) or a prelude item (`drop`, `Ok`), no function of the project: no call fact,
+      // unless a glob import may have brought it and no pattern of the function binds it.
+      const imported = imports.names.get(callee);
+      const declared = freeFns.has(callee);
+      // `let (addr, run) = make(); run(addr)`: a binding shadows the function of the same name.
+      if ((declared || (!imported && imports.globs.length > 0)) && boundInFunction(callee, call)) return;
+      if (declared) local = true;
+      else if (imported?.length === 1) calleeModule = moduleOfPath(imported[0]!);
+      else if (!imported && imports.globs.length === 0) return;
     } else if (fnType === 'field_expression') {
-      // `self.f()` targets our own type; `x.f()` some type we cannot name here.
-      calleeOwner = fnNode.childForFieldName('value')?.type === 'self' ? 'Self' : '?';
+      // `self.f()` targets our own type; `server.f()` after `let server = Server::new(..)?` that
+      // type (Rust resolves a method on a concrete type to that type's); any other `x.f()` some
+      // type we cannot name here.
+      const receiver = fnNode.childForFieldName('value');
+      // `Server::new(..).context(..)`: a method of the Result around the value, not of the value's type.
+      const onResult = receiver?.type !== 'identifier' && RESULT_PASS_THROUGH.test(callee);
+      calleeOwner = receiver?.type === 'self' ? 'Self' : (receiver && !onResult ? receiverType(receiver, call) : undefined) ?? '?';
     }
     const enclosing = enclosingOf(call);
     if (enclosing.isTest) return;
     // `Self::new()` in a trait's default method: some type implementing the trait, not a free function.
     if (calleeOwner === 'Self') calleeOwner = enclosing.ownerType ?? '?';
-    const key = `${callee}|${calleeOwner ?? ''}|${calleeModule ?? ''}|${enclosing.name}|${enclosing.ownerType ?? ''}|${enclosing.module ?? ''}`;
+    const key = `${callee}|${calleeOwner ?? ''}|${calleeModule ?? ''}|${local}|${enclosing.name}|${enclosing.ownerType ?? ''}|${enclosing.module ?? ''}`;
     if (seenCalls.has(key)) return;
     seenCalls.add(key);
     facts.calls.push({
@@ -268,6 +341,7 @@ export function extractRust(input: RustFrontendInput): FileFacts {
       caller: enclosing.name,
       ...(enclosing.ownerType ? { callerOwner: enclosing.ownerType } : {}),
       ...(enclosing.module ? { callerModule: enclosing.module } : {}),
+      ...(local ? { local: true as const } : {}),
       callerIsEntryPoint: enclosing.isEntryPoint,
     });
   }
@@ -312,6 +386,71 @@ function scopedParts(node: SyntaxNode, text: string): { path(): string | undefin
     return { path: () => text.slice(0, cut), name: () => text.slice(cut + 2) };
   }
   return { path: () => node.childForFieldName('path')?.text, name: () => node.childForFieldName('name')?.text };
+}
+
+/** Types that hand method calls on to what they hold (Deref), or hold anything: they name no receiver type. */
+const WRAPPER_TYPES = /^(Arc|Rc|Box|Weak|Mutex|RwLock|RefCell|Cell|Pin|Cow|Option|Result|Some|Ok|Err|Vec|VecDeque|HashMap|HashSet|BTreeMap|BTreeSet|String|ManuallyDrop|MaybeUninit)$/;
+
+/** Nodes whose identifier children bind a name. */
+const PATTERN_PARENTS: ReadonlySet<string> = new Set([
+  'let_declaration', 'parameter', 'closure_parameters', 'tuple_pattern', 'tuple_struct_pattern', 'slice_pattern', 'field_pattern',
+  'or_pattern', 'ref_pattern', 'mut_pattern', 'reference_pattern', 'captured_pattern', 'match_pattern', 'let_condition', 'for_expression',
+]);
+
+/** Names of the free functions the file declares: outside any impl or trait. */
+function freeFunctionNames(index: NodeIndex): Set<string> {
+  const names = new Set<string>();
+  // The index is in pre-order: a container holds the nodes that start before it ends.
+  const containers: number[] = [];
+  for (let i = 0; i < index.nodes.length; i++) {
+    const type = index.types[i]!;
+    if (type !== 'impl_item' && type !== 'trait_item' && type !== 'function_item') continue;
+    const node = index.nodes[i]!;
+    while (containers.length > 0 && containers[containers.length - 1]! <= node.startIndex) containers.pop();
+    if (type === 'function_item') {
+      if (containers.length === 0) {
+        const name = node.childForFieldName('name')?.text;
+        if (name) names.add(name);
+      }
+    } else containers.push(node.endIndex);
+  }
+  return names;
+}
+
+/** `crate::jobs::run` -> `jobs`: the module an imported function comes from, when the path names one. */
+function moduleOfPath(path: string): string | undefined {
+  const parts = path.split('::');
+  const module = parts[parts.length - 2];
+  return module && /^[a-z_]\w*$/.test(module) && !/^(self|super|crate)$/.test(module) ? module : undefined;
+}
+
+/** Methods on a Result or Option that hand back the value they hold. */
+const RESULT_PASS_THROUGH = /^(unwrap|expect|context|with_context|map_err|unwrap_or_else|unwrap_or_default|ok_or|ok_or_else)$/;
+
+/** `Server::new(..)?`, `Config::default().await`, `Server { .. }`: the type that expression makes, when it says. */
+function constructedType(expr: SyntaxNode): string | undefined {
+  let e: SyntaxNode | null = expr;
+  for (;;) {
+    if (!e) return undefined;
+    if (e.type === 'try_expression' || e.type === 'await_expression' || e.type === 'parenthesized_expression') e = e.namedChildren[0] ?? null;
+    else if (e.type === 'call_expression' && e.childForFieldName('function')?.type === 'field_expression' && RESULT_PASS_THROUGH.test(e.childForFieldName('function')!.childForFieldName('field')?.text ?? '')) {
+      // `Server::new(..).context("..")?`: error handling around the value, not another value.
+      e = e.childForFieldName('function')!.childForFieldName('value');
+    } else break;
+  }
+  if (e.type === 'struct_expression') return plainType(e.childForFieldName('name')?.text ?? '');
+  if (e.type !== 'call_expression') return undefined;
+  const fn = e.childForFieldName('function');
+  if (fn?.type !== 'scoped_identifier' || !/^(new|default)$/.test(fn.childForFieldName('name')?.text ?? '')) return undefined;
+  return plainType(fn.childForFieldName('path')?.text ?? '');
+}
+
+/** `dist::http::Server` -> `Server`; `&mut Server` -> `Server`; generic or wrapper types -> undefined. */
+function plainType(text: string): string | undefined {
+  const stripped = text.replace(/^&\s*(?:'\w+\s+)?(?:mut\s+)?/, '').trim().replace(/::<[^<>]*>/g, '');
+  if (/[<>&()[\]\s]/.test(stripped)) return undefined;
+  const last = stripped.slice(stripped.lastIndexOf(':') + 1);
+  return /^[A-Z]\w*$/.test(last) && !WRAPPER_TYPES.test(last) ? last : undefined;
 }
 
 /** `crc::Crc::<u32>` -> `crc::Crc`: the turbofish names no type or module of its own. */
