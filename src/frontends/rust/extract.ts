@@ -272,6 +272,8 @@ export function extractRust(input: RustFrontendInput): FileFacts {
   function boundInFunction(name: string, at: SyntaxNode): boolean {
     const fnItem = scopes.values().filter((s) => s.type === 'function_item').at(-1)?.node;
     if (!fnItem) return false;
+    // Most names occur before the call only as calls (`run(`), paths or fields: then nothing binds them.
+    if (!mayBind(source.slice(fnItem.startIndex, at.startIndex), name)) return false;
     let bindings = bindingsByFunction.get(fnItem.startIndex);
     if (!bindings) {
       bindings = new Map();
@@ -390,6 +392,25 @@ function scopedParts(node: SyntaxNode, text: string): { path(): string | undefin
 
 /** Types that hand method calls on to what they hold (Deref), or hold anything: they name no receiver type. */
 const WRAPPER_TYPES = /^(Arc|Rc|Box|Weak|Mutex|RwLock|RefCell|Cell|Pin|Cow|Option|Result|Some|Ok|Err|Vec|VecDeque|HashMap|HashSet|BTreeMap|BTreeSet|String|ManuallyDrop|MaybeUninit)$/;
+
+/** Does `name` occur in `text` other than as a call (`name(`), a path segment (`a::name`) or a field (`.name`)? */
+function mayBind(text: string, name: string): boolean {
+  for (let at = text.indexOf(name); at !== -1; at = text.indexOf(name, at + 1)) {
+    const before = text.charCodeAt(at - 1);
+    const after = at + name.length;
+    if (isIdentChar(before) || isIdentChar(text.charCodeAt(after))) continue;
+    if (before === 46 /* . */ || (before === 58 /* : */ && text.charCodeAt(at - 2) === 58)) continue;
+    let next = after;
+    while (text.charCodeAt(next) === 32) next++;
+    if (text.charCodeAt(next) === 40 /* ( */ || (text.charCodeAt(next) === 58 && text.charCodeAt(next + 1) === 58)) continue;
+    return true;
+  }
+  return false;
+}
+
+function isIdentChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+}
 
 /** Nodes whose identifier children bind a name. */
 const PATTERN_PARENTS: ReadonlySet<string> = new Set([
