@@ -132,7 +132,10 @@ export function callersOf(project: Project, fn: { name: string; ownerType?: stri
  * and of that module (a call naming another module cannot be)?
  */
 function callsFunction(project: Project, call: ProjectCall, owner: string | undefined, path: string | undefined, module: string | undefined): boolean {
-  if (owner ? call.calleeOwner !== owner : call.calleeOwner !== undefined) return false;
+  // `checkVersion.startInterval()` through the module object of the file declaring the method: the
+  // method of the object that file exports (`export default new CheckVersion()`).
+  const throughModule = owner !== undefined && call.calleeOwner === undefined && call.calleeFile !== undefined && path !== undefined && fromFile(call.calleeFile, path);
+  if (!throughModule && (owner ? call.calleeOwner !== owner : call.calleeOwner !== undefined)) return false;
   if (call.calleeModule !== undefined && module !== undefined && call.calleeModule !== module) return false;
   if (owner && path !== undefined && call.calleeFile !== undefined && !fromFile(call.calleeFile, path)) {
     // The call names the file of its class. When that file declares a class of this name, it is

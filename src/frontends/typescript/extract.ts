@@ -360,13 +360,18 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     const enclosing = describeShared(call, ctx);
     if (enclosing.isTest) return;
     let calleeOwner: string | undefined;
+    /** The project file whose module object the call goes through (`packages.loadPackages()`). */
+    let moduleFile: string | undefined;
     if (isNew) calleeOwner = name;
     else if (calleePath.length === 2 && calleePath[0] === 'this') calleeOwner = ctx.cls ? className(ctx.cls) : '?';
     else if (calleePath.length === 2 && /^[A-Z]/.test(calleePath[0]!) && classes.has(calleePath[0]!)) calleeOwner = calleePath[0];
     // `packages.loadPackages()` with `import packages from './plugins/packages'`: a function of another
-    // file of this project, called through its module object, not a method of some unknown type.
-    else if (calleePath.length === 2 && isProjectModule(scope.imports.get(calleePath[0]!)) && !boundLocally(calleePath[0]!, ctx.fn)) calleeOwner = undefined;
-    else if (calleePath.length > 1) calleeOwner = '?';
+    // file of this project, called through its module object, not a method of some unknown type; or,
+    // when that file's default export is an object (`export default new CheckVersion()`), its method.
+    else if (calleePath.length === 2 && isProjectModule(scope.imports.get(calleePath[0]!)) && !boundLocally(calleePath[0]!, ctx.fn)) {
+      calleeOwner = undefined;
+      moduleFile = relativeModuleFile(scope.imports.get(calleePath[0]!)!.module);
+    } else if (calleePath.length > 1) calleeOwner = '?';
     // `manager.init()` after `manager = new ClientManager()`, or with `let manager: ClientManager | null`.
     let typedReceiver = false;
     if (calleeOwner === '?' && calleePath.length === 2 && scope.declared.has(calleePath[0]!)) {
@@ -398,7 +403,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       }
     }
     // `new Uploader()`, `Store.create()`: the file the class comes from tells it from another file's class of the same name.
-    const calleeFile = calleeOwner && calleeOwner !== '?' && calleePath.length === (isNew ? 1 : 2) ? classFile(calleeOwner, ctx.fn) : undefined;
+    const calleeFile = calleeOwner && calleeOwner !== '?' && calleePath.length === (isNew ? 1 : 2) ? classFile(calleeOwner, ctx.fn) : moduleFile;
     const key = `${calleeName}|${calleeOwner ?? ''}|${calleeFile ?? ''}|${enclosing.name}|${enclosing.ownerType ?? ''}`;
     if (seenCalls.has(key)) return;
     seenCalls.add(key);
@@ -526,6 +531,11 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     return scope.moduleVars.has(name) ? scanInstance(root, name, true) : undefined;
   }
 
+  /** `./plugins/uploader` imported by this file -> `server/plugins/uploader`; a package or an alias -> undefined. */
+  function relativeModuleFile(module: string): string | undefined {
+    return module.startsWith('.') ? posix.normalize(posix.join(posix.dirname(path), module)).replace(/\.[cm]?[jt]sx?$/, '') : undefined;
+  }
+
   /**
    * The file a class name refers to, without extension: the module it is imported from by a
    * relative path, or this file when this file declares it. Undefined for a package, a path
@@ -533,7 +543,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
    */
   function classFile(name: string, fn: SyntaxNode | null): string | undefined {
     const imported = scope.imports.get(name);
-    if (imported) return imported.module.startsWith('.') ? posix.normalize(posix.join(posix.dirname(path), imported.module)).replace(/\.[cm]?[jt]sx?$/, '') : undefined;
+    if (imported) return relativeModuleFile(imported.module);
     if (!scope.declared.has(name) || (fn && declarations.has(fn, name))) return undefined;
     return path.replace(/\.[cm]?[jt]sx?$/, '');
   }
