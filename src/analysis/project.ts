@@ -155,9 +155,9 @@ function unknownReceiver(project: Project, call: ProjectCall): boolean {
   return !project.owners.get(call.calleeOwner!)?.methods.some((m) => m.name === call.callee);
 }
 
-/** Is `path` the file `calleeFile` names (extension left out, or the directory of an index file)? */
+/** Is `path` the file `calleeFile` names (see `CallFact.calleeFile`: no extension, or a directory and its index file)? */
 function fromFile(calleeFile: string, path: string): boolean {
-  const bare = path.replace(/\.[cm]?[jt]sx?$/, '');
+  const bare = path.replace(/\.[^./]+$/, '');
   return bare === calleeFile || bare === `${calleeFile}/index`;
 }
 

@@ -203,9 +203,10 @@ export interface CallFact {
   /** The module named at the call (`memory` in `cache::memory::new()`): only a free function of that module can be the callee. */
   calleeModule?: string;
   /**
-   * The file the call site says the callee's class comes from, without its extension
-   * (`server/plugins/uploader` for `new Uploader()` after `import Uploader from './plugins/uploader'`,
-   * or the caller's own file for a class it declares): another file's class of the same name is not the callee.
+   * The file the call site says the callee comes from, relative to the root and without its
+   * extension (`server/plugins/uploader` for `new Uploader()` after `import Uploader from
+   * './plugins/uploader'`, or the caller's own file for a class it declares); it may name a
+   * directory, meaning its `index` file. Another file's class of the same name is not the callee.
    */
   calleeFile?: string;
   /**
