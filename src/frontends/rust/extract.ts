@@ -8,7 +8,7 @@ import { lineCount, splitLines } from '../shared/lines.js';
 import { firstLine, kids, line, siteOf, same } from '../shared/tree.js';
 import { ATTRIBUTE_NODE_TYPE, AttributeWindow } from './attribute-window.js';
 import { analyseBody, BODY_INDEX_TYPES, hasLongLivedLoop, type PeriodResolver } from './body.js';
-import { enclosingFromScopes, fileModuleOf, functionNode, implTypeName, scopeItem, type ScopeItem } from './functions.js';
+import { enclosingFromScopes, fileModuleOf, functionNode, implTypeName, isWordChar, scopeItem, type ScopeItem } from './functions.js';
 import { fateOf, selfField } from './handles.js';
 import { collectImports, IMPORT_NODE_TYPES, normalisePath, resolvePath, type RustImports } from './imports.js';
 import { NodeIndex, ScopeStack, walkTypes } from './node-index.js';
@@ -398,7 +398,7 @@ function mayBind(text: string, name: string): boolean {
   for (let at = text.indexOf(name); at !== -1; at = text.indexOf(name, at + 1)) {
     const before = text.charCodeAt(at - 1);
     const after = at + name.length;
-    if (isIdentChar(before) || isIdentChar(text.charCodeAt(after))) continue;
+    if (isWordChar(before) || isWordChar(text.charCodeAt(after))) continue;
     if (before === 46 /* . */ || (before === 58 /* : */ && text.charCodeAt(at - 2) === 58)) continue;
     let next = after;
     while (text.charCodeAt(next) === 32) next++;
@@ -406,10 +406,6 @@ function mayBind(text: string, name: string): boolean {
     return true;
   }
   return false;
-}
-
-function isIdentChar(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
 }
 
 /** Nodes whose identifier children bind a name. */

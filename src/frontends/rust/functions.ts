@@ -142,7 +142,7 @@ function containsWord(text: string, word: string): boolean {
 }
 
 /** `\w` (ASCII letters, digits, `_`); NaN (outside the string) is not. */
-function isWordChar(code: number): boolean {
+export function isWordChar(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
 }
 
