@@ -127,6 +127,11 @@ export function callersOf(project: Project, fn: { name: string; ownerType?: stri
   return byName.some((c) => callsFunction(project, c, fn.ownerType, path, fn.module)) ? 'known' : 'none';
 }
 
+/** The calls that construct `owner` (declared in the file at `path`), as far as the project shows them. */
+export function constructionsOf(project: Project, owner: string, path: string): ProjectCall[] {
+  return (project.callers.get('constructor') ?? []).filter((c) => callsFunction(project, c, owner, path, undefined));
+}
+
 /**
  * Can this call be a call to the function of that owner in that file (a file unknown: any),
  * and of that module (a call naming another module cannot be)?

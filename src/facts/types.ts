@@ -166,6 +166,8 @@ export interface ListenerSource {
   lifetime: SourceLifetime;
   /** The event name, when it is a literal. */
   event?: string;
+  /** An `injected` source that is the constructor's parameter at this position: whoever constructs the owner decides how long it lives. */
+  parameter?: number;
 }
 
 /** A release call: abort / stop / close / clearInterval / off / drop. */
@@ -221,6 +223,11 @@ export interface CallFact {
   /** The caller's module, when it is a free function whose module is known (see `EnclosingFunction.module`). */
   callerModule?: string;
   callerIsEntryPoint: boolean;
+  /**
+   * Positions of the arguments whose values are new on every run of the caller: the parameters
+   * of an event handler it sits in (`io.on('connection', (socket) => new Session(socket))`).
+   */
+  freshArguments?: number[];
   /**
    * The call runs at most once per process whoever calls its caller: a lazy
    * singleton (`if (X.instance == null) X.instance = new X()`, `instance ??= new X()`).

@@ -404,7 +404,9 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     }
     // `new Uploader()`, `Store.create()`: the file the class comes from tells it from another file's class of the same name.
     const calleeFile = calleeOwner && calleeOwner !== '?' && calleePath.length === (isNew ? 1 : 2) ? classFile(calleeOwner, ctx.fn) : moduleFile;
-    const key = `${calleeName}|${calleeOwner ?? ''}|${calleeFile ?? ''}|${enclosing.name}|${enclosing.ownerType ?? ''}`;
+    // `io.on('connection', (socket) => new Session(socket))`: arguments new on every event.
+    const fresh = isNew ? eventArguments(call, ctx.fn) : undefined;
+    const key = `${calleeName}|${calleeOwner ?? ''}|${calleeFile ?? ''}|${fresh?.join(',') ?? ''}|${enclosing.name}|${enclosing.ownerType ?? ''}`;
     if (seenCalls.has(key)) return;
     seenCalls.add(key);
     facts.calls.push({
@@ -416,6 +418,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       ...(enclosing.ownerType ? { callerOwner: enclosing.ownerType } : {}),
       callerIsEntryPoint: enclosing.isEntryPoint,
       ...(isNew && lazySingleton(call, name, ctx, scope) ? { once: true as const } : {}),
+      ...(fresh && fresh.length > 0 ? { freshArguments: fresh } : {}),
       ...(!isNew && calleePath.length === 1 && boundLocally(calleePath[0]!, ctx.fn) ? { local: true as const } : {}),
     });
   }
@@ -662,6 +665,25 @@ function onceGuard(at: SyntaxNode, fn: SyntaxNode | null, scope: FileScope): { f
   }
   return undefined;
 }
+
+/**
+ * Positions of a call's arguments that are parameters of the event handler it sits in
+ * (`emitter.on('connection', (socket) => new Session(socket))`): values new on every event.
+ */
+function eventArguments(call: SyntaxNode, fn: SyntaxNode | null): number[] | undefined {
+  if (!fn || fn.parent?.type !== 'arguments') return undefined;
+  const registering = fn.parent.parent?.childForFieldName('function');
+  if (registering?.type !== 'member_expression' || !LISTEN_METHODS.test(registering.childForFieldName('property')?.text ?? '')) return undefined;
+  const params = positionalParameters(fn);
+  const args = call.childForFieldName('arguments');
+  const out: number[] = [];
+  (args ? kids(args) : []).forEach((arg, i) => {
+    if (arg.type === 'identifier' && params.includes(arg.text)) out.push(i);
+  });
+  return out;
+}
+
+const LISTEN_METHODS = /^(on|addListener|addEventListener|prependListener)$/;
 
 /** A whole-module import (`import x from './x'`, `import * as x`, `require('./x')`) of a file of this project. */
 function isProjectModule(binding: { module: string; name: string } | undefined): boolean {

@@ -5,7 +5,7 @@ import type { SyntaxNode } from '../../parse/syntax.js';
 import type { HandleFate, ListenerSource, SourceLifetime } from '../../facts/types.js';
 import type { ResourceModel } from '../../models/schema.js';
 import { kids, line, shortText } from '../shared/tree.js';
-import { bodyOf, FUNCTION_TYPES, parameterNames } from './functions.js';
+import { bodyOf, FUNCTION_TYPES, parameterNames, positionalParameters } from './functions.js';
 import type { Declarations } from './handles.js';
 import type { ClassInfo } from './owners.js';
 import { memberPath, qualifiedNames, unwrap } from './qualify.js';
@@ -155,10 +155,14 @@ export function listenerFacts(call: SyntaxNode, ctx: ListenerContext, genericFat
   const eventNode = argList[0];
   const handler = argList[1];
   const event = stringValue(eventNode) ?? (eventNode && eventNode.type === 'member_expression' ? eventNode.text : undefined);
+  const lifetime = receiver ? lifetimeOf(receiver, ctx) : 'unknown';
+  // `constructor(socket) { socket.on(..) }`: which argument of the construction the emitter is.
+  const parameter = lifetime === 'injected' && receiver?.type === 'identifier' && ctx.fn ? positionalParameters(ctx.fn).indexOf(receiver.text) : -1;
   const source: ListenerSource = {
     text: receiver ? shortText(receiver, 50) : '?',
-    lifetime: receiver ? lifetimeOf(receiver, ctx) : 'unknown',
+    lifetime,
     ...(event !== undefined ? { event } : {}),
+    ...(parameter >= 0 ? { parameter } : {}),
   };
   const signal = signalArgument(call);
   if (signal) return { source, fate: { kind: 'scoped', how: `registered with an AbortSignal (\`${signal}\`): aborting it removes the listener` } };

@@ -1,7 +1,7 @@
 // listener-never-removed: a listener or subscription added, per operation or
 // per instance, to an object that outlives it, and never removed.
 import type { Acquisition, SourceLifetime } from '../../facts/types.js';
-import { callersOf, releasesOfField, startedOnlyFromEntry, symbolOf, type Project } from '../../analysis/project.js';
+import { callersOf, constructionsOf, releasesOfField, startedOnlyFromEntry, symbolOf, type Project } from '../../analysis/project.js';
 import type { Rule } from '../types.js';
 import { describeFate, isTestCode, locationOf } from '../shared/describe.js';
 
@@ -71,6 +71,16 @@ export const listenerNeverRemoved: Rule = {
       if (wrapped) {
         ctx.note({ counter: 'emitter closed by its owner', path, line, detail: `${a.api}: \`${wrapped.field}.${wrapped.api}()\` in ${wrapped.fn}()` });
         continue;
+      }
+      // `io.on('connection', (socket) => new Session(socket))`, `constructor(socket) { socket.on(..) }`:
+      // every construction hands in an emitter new on each event, so each emitter gets one listener.
+      const param = a.source.parameter;
+      if (param !== undefined && a.fn.name === 'constructor' && a.fn.ownerType) {
+        const made = constructionsOf(ctx.project, a.fn.ownerType, path);
+        if (made.length > 0 && made.every((c) => c.freshArguments?.includes(param))) {
+          ctx.note({ counter: 'emitter made per construction', path, line, detail: `${a.api}: every \`new ${a.fn.ownerType}(..)\` passes an event's own \`${a.source.text}\`` });
+          continue;
+        }
       }
       const lifetime = OUTLIVES[a.source.lifetime];
       if (!lifetime) {
