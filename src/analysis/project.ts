@@ -32,30 +32,28 @@ export interface Project {
   looping: Map<string, (LoopingFunction & { path: string })[]>;
   acquisitions: AcquisitionRef[];
   /** Production callers by callee name. */
-  callers: Map<string, ProjectCall[]>;
-  /** The file each call fact comes from: a caller's own callers are looked up with its file. */
+  callers: Map<string, CallFact[]>;
+  /**
+   * The file each call fact comes from: a call of a local helper can only reach a function of
+   * that file, and a caller's own callers are looked up with its file.
+   */
   fileOfCall: Map<CallFact, string>;
 }
-
-/** A call fact; a call of a local helper also carries its file. */
-export type ProjectCall = CallFact & { path?: string };
 
 export function buildProject(root: string, files: FileFacts[], models: ModelSet): Project {
   const owners = new Map<string, MergedOwner>();
   const fieldReleases = new Map<string, OwnedRelease[]>();
   const looping = new Map<string, (LoopingFunction & { path: string })[]>();
   const acquisitions: AcquisitionRef[] = [];
-  const callers = new Map<string, ProjectCall[]>();
+  const callers = new Map<string, CallFact[]>();
   const fileOfCall = new Map<CallFact, string>();
   for (const file of files) {
-    // Shared, not copied: calls are most of the facts. Only a call of a local helper needs its
-    // file (it can only call a function of that file), and those are few.
+    // Shared, not copied: calls are most of the facts; their files are kept beside them.
     for (const call of file.calls) {
-      const entry: ProjectCall = call.local ? { ...call, path: file.path } : call;
-      fileOfCall.set(entry, file.path);
+      fileOfCall.set(call, file.path);
       const list = callers.get(call.callee);
-      if (list) list.push(entry);
-      else callers.set(call.callee, [entry]);
+      if (list) list.push(call);
+      else callers.set(call.callee, [call]);
     }
     for (const owner of file.owners) {
       let merged = owners.get(owner.name);
@@ -128,7 +126,7 @@ export function callersOf(project: Project, fn: { name: string; ownerType?: stri
 }
 
 /** The calls that construct `owner` (declared in the file at `path`), as far as the project shows them. */
-export function constructionsOf(project: Project, owner: string, path: string): ProjectCall[] {
+export function constructionsOf(project: Project, owner: string, path: string): CallFact[] {
   return (project.callers.get('constructor') ?? []).filter((c) => callsFunction(project, c, owner, path, undefined));
 }
 
@@ -136,7 +134,7 @@ export function constructionsOf(project: Project, owner: string, path: string): 
  * Can this call be a call to the function of that owner in that file (a file unknown: any),
  * and of that module (a call naming another module cannot be)?
  */
-function callsFunction(project: Project, call: ProjectCall, owner: string | undefined, path: string | undefined, module: string | undefined): boolean {
+function callsFunction(project: Project, call: CallFact, owner: string | undefined, path: string | undefined, module: string | undefined): boolean {
   // `checkVersion.startInterval()` through the module object of the file declaring the method: the
   // method of the object that file exports (`export default new CheckVersion()`).
   const throughModule = owner !== undefined && call.calleeOwner === undefined && call.calleeFile !== undefined && path !== undefined && fromFile(call.calleeFile, path);
@@ -147,14 +145,14 @@ function callsFunction(project: Project, call: ProjectCall, owner: string | unde
     // another class; when it does not (an index file re-exporting it), the name decides as before.
     if (project.owners.get(owner)?.files.some((f) => fromFile(call.calleeFile!, f))) return false;
   }
-  return !call.local || path === undefined || call.path === path;
+  return !call.local || path === undefined || project.fileOfCall.get(call) === path;
 }
 
 /**
  * A method call whose receiver's class is unknown, or known only from the receiver variable
  * and not shown declaring the method (an interface, a library class, an inherited method).
  */
-function unknownReceiver(project: Project, call: ProjectCall): boolean {
+function unknownReceiver(project: Project, call: CallFact): boolean {
   if (call.calleeOwner === '?') return true;
   if (!call.typedReceiver) return false;
   return !project.owners.get(call.calleeOwner!)?.methods.some((m) => m.name === call.callee);

@@ -244,33 +244,27 @@ export function extractRust(input: RustFrontendInput): FileFacts {
    */
   function receiverType(receiver: SyntaxNode, at: SyntaxNode): string | undefined {
     if (receiver.type !== 'identifier') return constructedType(receiver);
-    const fnItem = scopes.values().filter((s) => s.type === 'function_item').at(-1)?.node;
-    const body = fnItem?.childForFieldName('body');
-    if (!body) return undefined;
-    const name = receiver.text;
-    const key = `${body.startIndex}:${name}`;
+    const fnItem = innermostFunction();
+    if (!fnItem) return undefined;
+    const key = `${fnItem.startIndex}:${receiver.text}`;
     if (letTypes.has(key)) return letTypes.get(key);
-    let found: string | undefined;
-    let seen = false;
-    index.walk(body, ['let_declaration'], (n) => {
-      if (n.startIndex >= at.startIndex) return 'stop';
-      if (n.childForFieldName('pattern')?.text.replace(/^mut\s+/, '') !== name) return true;
-      // The last binding of the name before the call decides (a later `let` shadows an earlier one).
-      seen = true;
-      const annotated = n.childForFieldName('type');
-      const value = n.childForFieldName('value');
-      found = annotated ? plainType(annotated.text) : value ? constructedType(value) : undefined;
-      return true;
-    });
-    // A binding after the call in the same function would shadow nothing before it; no binding at all: a parameter or a capture.
-    const type = seen ? found : undefined;
+    // No `let` at all: a parameter or a capture, of a type not named here.
+    const binding = lastLetBefore(receiver.text, fnItem, at, index);
+    const annotated = binding?.childForFieldName('type');
+    const value = binding?.childForFieldName('value');
+    const type = annotated ? plainType(annotated.text) : value ? constructedType(value) : undefined;
     letTypes.set(key, type);
     return type;
   }
 
+  /** The function item the node being visited sits in, from the scope stack. */
+  function innermostFunction(): SyntaxNode | undefined {
+    return scopes.values().filter((s) => s.type === 'function_item').at(-1)?.node;
+  }
+
   /** Is `name` bound by a pattern of the enclosing function before `at` (`Ok((addr, run)) =>`, `|run|`, `let run = ..`)? */
   function boundInFunction(name: string, at: SyntaxNode): boolean {
-    const fnItem = scopes.values().filter((s) => s.type === 'function_item').at(-1)?.node;
+    const fnItem = innermostFunction();
     if (!fnItem) return false;
     // Most names occur before the call only as calls (`run(`), paths or fields: then nothing binds them.
     if (!mayBind(source.slice(fnItem.startIndex, at.startIndex), name)) return false;
@@ -638,15 +632,22 @@ function delegatedCall(body: SyntaxNode, index: NodeIndex, fnItem: SyntaxNode | 
 
 /** Is `name` bound, before `at`, to the function's own receiver: `let this = self.clone()`, `Arc::clone(&self)`, `self`? */
 function boundToSelf(name: string, fnItem: SyntaxNode | null, at: SyntaxNode, index: NodeIndex): boolean {
-  const body = fnItem?.childForFieldName('body');
-  if (!body) return false;
-  let value: string | undefined;
-  index.walk(body, ['let_declaration'], (n) => {
-    if (n.startIndex >= at.startIndex) return 'stop';
-    if (n.childForFieldName('pattern')?.text.replace(/^mut\s+/, '') === name) value = n.childForFieldName('value')?.text;
-    return true;
-  });
+  const value = fnItem ? lastLetBefore(name, fnItem, at, index)?.childForFieldName('value')?.text : undefined;
   return value !== undefined && SELF_VALUE.test(value.replace(/\s+/g, ''));
+}
+
+/** The last `let name = ..` (or `let mut name`) of the function before `at`: the binding `name` refers to there. */
+function lastLetBefore(name: string, fnItem: SyntaxNode, at: SyntaxNode, index: NodeIndex): SyntaxNode | undefined {
+  const body = fnItem.childForFieldName('body');
+  let found: SyntaxNode | undefined;
+  if (body) {
+    index.walk(body, ['let_declaration'], (n) => {
+      if (n.startIndex >= at.startIndex) return 'stop';
+      if (n.childForFieldName('pattern')?.text.replace(/^mut\s+/, '') === name) found = n;
+      return true;
+    });
+  }
+  return found;
 }
 
 /** `self`, `self.clone()`, `Arc::clone(&self)`, `Rc::clone(&self)`: the receiver itself, shared. */

@@ -536,7 +536,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
 
   /** `./plugins/uploader` imported by this file -> `server/plugins/uploader`; a package or an alias -> undefined. */
   function relativeModuleFile(module: string): string | undefined {
-    return module.startsWith('.') ? posix.normalize(posix.join(posix.dirname(path), module)).replace(/\.[cm]?[jt]sx?$/, '') : undefined;
+    return module.startsWith('.') ? withoutExtension(posix.normalize(posix.join(posix.dirname(path), module))) : undefined;
   }
 
   /**
@@ -548,7 +548,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     const imported = scope.imports.get(name);
     if (imported) return relativeModuleFile(imported.module);
     if (!scope.declared.has(name) || (fn && declarations.has(fn, name))) return undefined;
-    return path.replace(/\.[cm]?[jt]sx?$/, '');
+    return withoutExtension(path);
   }
 
   /**
@@ -685,6 +685,11 @@ function eventArguments(call: SyntaxNode, fn: SyntaxNode | null): number[] | und
 
 const LISTEN_METHODS = /^(on|addListener|addEventListener|prependListener)$/;
 
+/** `server/uploader.ts` -> `server/uploader`: how imports name a file (`CallFact.calleeFile`). */
+function withoutExtension(path: string): string {
+  return path.replace(/\.[cm]?[jt]sx?$/, '');
+}
+
 /** A whole-module import (`import x from './x'`, `import * as x`, `require('./x')`) of a file of this project. */
 function isProjectModule(binding: { module: string; name: string } | undefined): boolean {
   return !!binding && binding.name === '*' && (binding.module.startsWith('.') || binding.module.startsWith('/'));
@@ -717,8 +722,6 @@ function classFactoriesOf(calls: readonly { site: CallSite; ctx: FunctionContext
   }
   return out;
 }
-
-/** The names of a function's plain parameters, by position (`undefined` for a destructured one). */
 
 /**
  * `new X()` stored in a slot it is only made for while the slot is empty, so

@@ -150,7 +150,12 @@ function endingLoop(loop: SyntaxNode, type: string): boolean {
 function firesOnce(call: SyntaxNode): boolean {
   const args = call.childForFieldName('arguments')?.namedChildren.filter((c): c is SyntaxNode => c !== null && c.type !== 'comment') ?? [];
   if (args[0] && ONE_SHOT_EVENTS.test(args[0].text)) return true;
-  return !!args[2] && args[2].type === 'object' && /\bonce\s*:\s*true\b/.test(args[2].text);
+  return onceOption(args[2]);
+}
+
+/** `{ once: true }` among a listener's options: it removes itself after its first event. */
+export function onceOption(options: SyntaxNode | undefined): boolean {
+  return options?.type === 'object' && /\bonce\s*:\s*true\b/.test(options.text);
 }
 
 /** The names of a function's parameters, in order (undefined for a destructuring pattern). */

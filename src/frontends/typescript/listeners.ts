@@ -5,7 +5,7 @@ import type { SyntaxNode } from '../../parse/syntax.js';
 import type { HandleFate, ListenerSource, SourceLifetime } from '../../facts/types.js';
 import type { ResourceModel } from '../../models/schema.js';
 import { kids, line, shortText } from '../shared/tree.js';
-import { bodyOf, FUNCTION_TYPES, parameterNames, positionalParameters } from './functions.js';
+import { bodyOf, FUNCTION_TYPES, onceOption, parameterNames, positionalParameters } from './functions.js';
 import type { Declarations } from './handles.js';
 import type { ClassInfo } from './owners.js';
 import { memberPath, qualifiedNames, unwrap } from './qualify.js';
@@ -167,9 +167,7 @@ export function listenerFacts(call: SyntaxNode, ctx: ListenerContext, genericFat
   const signal = signalArgument(call);
   if (signal) return { source, fate: { kind: 'scoped', how: `registered with an AbortSignal (\`${signal}\`): aborting it removes the listener` } };
   // `{ once: true }`: the listener removes itself after its first event, as a `once` listener does.
-  const options = argList[2];
-  const once = options?.type === 'object' && /\bonce\s*:\s*true\b/.test(options.text);
-  return once ? { ...listenerFate(), oneShot: true } : listenerFate();
+  return onceOption(argList[2]) ? { ...listenerFate(), oneShot: true } : listenerFate();
 
   function listenerFate(): ListenerFacts {
     // `const off = emitter.on(..)`: the call returns an unsubscribe function.

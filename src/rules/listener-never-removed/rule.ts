@@ -95,10 +95,13 @@ export const listenerNeverRemoved: Rule = {
       const symbol = symbolOf(a);
       const unit = a.kind === 'subscription' ? 'subscription' : 'listener';
       const event = a.source.event !== undefined ? ` for \`${a.source.event}\`` : '';
+      // "Per operation" is inferred from what the function is not (a constructor, a hook, a start-up
+      // function); what the project shows of its callers qualifies it.
+      const callers = frequency === 'per-operation' ? callersOf(ctx.project, a.fn, path) : 'known';
       // A signal or exit handler on a process-wide object, in a function whose callers cannot be seen:
       // such handlers are added once at start-up far more often than per operation.
-      const callers = frequency === 'per-operation' && a.source.lifetime === 'global' && a.source.event !== undefined && model.setupEvents?.includes(a.source.event) ? callersOf(ctx.project, a.fn, path) : 'known';
-      const setup = callers !== 'known';
+      const setup = callers !== 'known' && a.source.lifetime === 'global' && a.source.event !== undefined && !!model.setupEvents?.includes(a.source.event);
+      const oneShot = model.oneShot || a.oneShot;
       const evidence = [
         `\`${a.source.text}\` is ${lifetime}`,
         setup
@@ -110,14 +113,12 @@ export const listenerNeverRemoved: Rule = {
           ? (teardownNote ?? `\`${fate.ownerType}\` has no teardown method that calls ${model.releases.map((r) => `\`${r}\``).join('/')} for it`)
           : `nothing calls ${model.releases.map((r) => `\`${r}\``).join('/')} for it${fate.kind === 'discarded' || fate.kind === 'local' ? '' : ` (${describeFate(fate, handleType)})`}`,
       ];
-      // "Per operation" is inferred from what the function is not (a constructor, a hook, a start-up
-      // function); say so when no caller in sight backs it.
-      if (!setup && frequency === 'per-operation' && callersOf(ctx.project, a.fn, path) === 'none') {
+      if (!setup && callers === 'none') {
         evidence.push(`nothing in this project calls \`${symbol}()\` (public API, framework hook, or a caller in a file leakaudit does not read, such as a .vue component): how fast it grows depends on its callers`);
       }
-      if ((model.oneShot || a.oneShot)) evidence.push('it removes itself after the first event: it leaks only while that event never comes');
-      const priority = (model.oneShot || a.oneShot) || setup ? 'P2' : frequency === 'per-operation' ? 'P0' : 'P1';
-      const confidence = (model.oneShot || a.oneShot) || setup ? 'low' : a.source.lifetime === 'injected' ? 'medium' : 'high';
+      if (oneShot) evidence.push('it removes itself after the first event: it leaks only while that event never comes');
+      const priority = oneShot || setup ? 'P2' : frequency === 'per-operation' ? 'P0' : 'P1';
+      const confidence = oneShot || setup ? 'low' : a.source.lifetime === 'injected' ? 'medium' : 'high';
       ctx.report({
         ruleId: 'listener-never-removed',
         messageId: setup ? 'setup' : frequency === 'per-operation' ? 'perOperation' : 'perInstance',
