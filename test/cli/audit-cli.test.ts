@@ -14,6 +14,9 @@ impl Server {
         });
     }
 }
+pub fn on_request() {
+    Server::start(&Server);
+}
 `;
 
 const CLEAN = `

@@ -14,6 +14,9 @@ const Ajv2020 = require('ajv/dist/2020').default as typeof import('ajv').default
 const TASK_LEAK = `pub fn start() {
     tokio::spawn(async move { loop { tick().await; } });
 }
+pub fn on_request() {
+    start();
+}
 `;
 const CHANNEL = `pub fn make() {
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<u8>();
@@ -42,6 +45,10 @@ impl Drop for Worker {
     fn drop(&mut self) {
         if let Some(t) = self.task.take() { t.stop(); }
     }
+}
+
+pub fn on_request() {
+    start();
 }
 `;
 const USER_MODELS = [
@@ -206,7 +213,7 @@ it("the README's example config is valid and its model is used", () => {
   expect(example).toBeDefined();
   const root = makeTree({
     'leakaudit.config.json': example!,
-    'src/worker.rs': 'use our_runtime::Runtime;\n\npub fn start() {\n    Runtime::forever(async move { loop { tick().await; } });\n}\n',
+    'src/worker.rs': 'use our_runtime::Runtime;\n\npub fn start() {\n    Runtime::forever(async move { loop { tick().await; } });\n}\n\npub fn on_request() {\n    start();\n}\n',
     'src/generated/x.rs': TASK_LEAK,
   });
   expect(findings(root).list).toEqual(['P0 src/worker.rs:4 task-unstoppable']);

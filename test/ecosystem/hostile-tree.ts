@@ -25,8 +25,9 @@ export function hostileTree(): { root: string; runtimeFile: string } {
 }
 `;
   const root = makeTree({
-    'src/payloads.rs': PAYLOADS.map((p, i) => leak(`start_${i}`, p)).join('\n'),
-    [`src/${HOSTILE_DIR}/${HOSTILE_FILE}`]: leak('start_in_named_file', PAYLOADS[0]!),
+    // Each leak is called per request (`on_request`), so it grows per call: P0.
+    'src/payloads.rs': `${PAYLOADS.map((p, i) => leak(`start_${i}`, p)).join('\n')}\npub fn on_request() {\n${PAYLOADS.map((_, i) => `    start_${i}();\n`).join('')}}\n`,
+    [`src/${HOSTILE_DIR}/${HOSTILE_FILE}`]: `${leak('start_in_named_file', PAYLOADS[0]!)}\npub fn on_request() {\n    start_in_named_file();\n}\n`,
     'src/clean.rs': 'pub fn add(a: u32, b: u32) -> u32 {\n    a + b\n}\n',
   });
   const runtimeFile = join(root, 'watch.json');

@@ -80,7 +80,7 @@ describe.skipIf(SKIP_BROWSER_REASON !== undefined)('HTML report in headless Chro
 
   it('filters findings by priority and kind', async () => {
     const tree = makeTree({
-      'src/server.rs': 'pub fn start() {\n    tokio::spawn(async move { loop { tick().await; } });\n}\n',
+      'src/server.rs': 'pub fn start() {\n    tokio::spawn(async move { loop { tick().await; } });\n}\npub fn on_request() {\n    start();\n}\n',
       'src/queue.rs': 'pub fn make() {\n    let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<u8>();\n    keep(tx, rx);\n}\n',
     });
     const { page } = await openReport(context, [tree]);

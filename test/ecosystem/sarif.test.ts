@@ -46,6 +46,10 @@ impl Drop for ApiServer {
         println!("bye");
     }
 }
+
+pub fn on_request(items: Vec<u8>) {
+    ApiServer::serve(&ApiServer { heartbeat: None }, items);
+}
 `;
 
 const SUPPRESSED = `pub fn run_forever() {

@@ -61,7 +61,7 @@ describe('leakaudit-ignore', () => {
   });
 
   it('counts suppressed findings in the text summary and warns about problems there', () => {
-    const r = runCli([makeTree({ 'src/a.rs': [fn('kept', `    ${SPAWN} // leakaudit-ignore[task-unstoppable]: by design`), fn('typo', `    // leakaudit-ignore[nope]: x\n    ${SPAWN}`)].join('\n') })]);
+    const r = runCli([makeTree({ 'src/a.rs': [fn('kept', `    ${SPAWN} // leakaudit-ignore[task-unstoppable]: by design`), fn('typo', `    // leakaudit-ignore[nope]: x\n    ${SPAWN}`), fn('on_request', '    typo();')].join('\n') })]);
     expect(r.stdout).toContain('1 finding · 1 P0, 0 P1, 0 P2 · 1 suppressed');
     expect(r.stdout).toContain('warning: src/a.rs:6: unknown rule id `nope` in leakaudit-ignore');
   });

@@ -101,7 +101,7 @@ describe('leakaudit/testing on the restartable API component', () => {
 
   it('runs the static audit itself when given `audit`, and links its finding', async () => {
     const report = await checkLeaks(apiCycle(LeakyApi, leakyApis), { cycles: 1, settleMs: 100, audit: LEAKY_FILE });
-    expect(report.survivors.find((s) => s.kind === 'interval')?.finding).toMatchObject({ ruleId: 'task-unstoppable', priority: 'P0', path: LEAKY_FILE });
+    expect(report.survivors.find((s) => s.kind === 'interval')?.finding).toMatchObject({ ruleId: 'task-unstoppable', priority: 'P1', path: LEAKY_FILE });
   });
 
   it('reads a report from a JSON file, and says so in one line when it cannot', async () => {

@@ -3,7 +3,7 @@
 import type { Acquisition, SourceLifetime } from '../../facts/types.js';
 import { callersOf, constructionsOf, releasesOfField, startedOnlyFromEntry, symbolOf, type Project } from '../../analysis/project.js';
 import type { Rule } from '../types.js';
-import { describeFate, isTestCode, locationOf } from '../shared/describe.js';
+import { cappedByUnseen, describeFate, isTestCode, locationOf, unseenCallers } from '../shared/describe.js';
 
 const KINDS = ['listener', 'subscription'] as const;
 
@@ -113,12 +113,13 @@ export const listenerNeverRemoved: Rule = {
           ? (teardownNote ?? `\`${fate.ownerType}\` has no teardown method that calls ${model.releases.map((r) => `\`${r}\``).join('/')} for it`)
           : `nothing calls ${model.releases.map((r) => `\`${r}\``).join('/')} for it${fate.kind === 'discarded' || fate.kind === 'local' ? '' : ` (${describeFate(fate, handleType)})`}`,
       ];
-      if (!setup && callers === 'none') {
-        evidence.push(`nothing in this project calls \`${symbol}()\` (public API, framework hook, or a caller in a file leakaudit does not read, such as a .vue component): how fast it grows depends on its callers`);
-      }
+      if (!setup && callers !== 'known') evidence.push(unseenCallers(symbol, callers));
       if (oneShot) evidence.push('it removes itself after the first event: it leaks only while that event never comes');
-      const priority = oneShot || setup ? 'P2' : frequency === 'per-operation' ? 'P0' : 'P1';
-      const confidence = oneShot || setup ? 'low' : a.source.lifetime === 'injected' ? 'medium' : 'high';
+      const proven = {
+        priority: oneShot || setup ? ('P2' as const) : frequency === 'per-operation' ? ('P0' as const) : ('P1' as const),
+        confidence: oneShot || setup ? ('low' as const) : a.source.lifetime === 'injected' ? ('medium' as const) : ('high' as const),
+      };
+      const { priority, confidence } = callers === 'known' ? proven : cappedByUnseen(proven.priority, proven.confidence);
       ctx.report({
         ruleId: 'listener-never-removed',
         messageId: setup ? 'setup' : frequency === 'per-operation' ? 'perOperation' : 'perInstance',

@@ -58,3 +58,21 @@ export function locationOf(ref: AcquisitionRef): FindingLocation {
 export function isTestCode(ref: AcquisitionRef): boolean {
   return ref.file.isTestFile || ref.acquisition.fn.isTest;
 }
+
+/**
+ * Evidence for a function none of whose calls could be seen: worded as what leakaudit did
+ * not find in the files it read, never as a fact about the project.
+ */
+export function unseenCallers(symbol: string, callers: 'none' | 'unknowable'): string {
+  return callers === 'none'
+    ? `no caller of \`${symbol}()\` was found in the files read (it may be public API, a framework hook, or called from a file leakaudit does not read, such as a .vue component): how fast it grows depends on its callers`
+    : `\`${symbol}()\` is called only through receivers whose type leakaudit could not tell: how often it runs was not seen`;
+}
+
+/**
+ * A finding whose priority rests on what was not seen (no caller found, a receiver of unknown
+ * type) is not raised by it: at most P1 and at most medium confidence.
+ */
+export function cappedByUnseen(priority: 'P0' | 'P1' | 'P2', confidence: 'high' | 'medium' | 'low'): { priority: 'P1' | 'P2'; confidence: 'medium' | 'low' } {
+  return { priority: priority === 'P2' ? 'P2' : 'P1', confidence: confidence === 'low' ? 'low' : 'medium' };
+}

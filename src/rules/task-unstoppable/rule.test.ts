@@ -26,9 +26,10 @@ impl Server {
             loop { tokio::time::sleep(tokio::time::Duration::from_secs(30)).await; }
         });
     }
-}`,
+}
+pub async fn on_request() { let server = Server::new(); server.restart().await; }`,
     });
-    expect(f).toMatchObject({ priority: 'P0', severity: 'critical', kind: 'task', symbol: 'Server::restart' });
+    expect(f).toMatchObject({ priority: 'P0', severity: 'critical', confidence: 'high', kind: 'task', symbol: 'Server::restart' });
     expect(f!.message).toContain('every 30 s');
     expect(f!.growth).toBe('+1 task per call of `Server::restart()`');
     expect(f!.impact).toContain('stackless');
@@ -48,11 +49,20 @@ impl Server {
     expect(f!.growth).toContain('started from `main()` via `start_updater()`');
   });
 
-  it('stays P0 when a method is also reachable through a receiver of unknown type', async () => {
+  it('is P1 at medium confidence when its only calls are through a receiver of unknown type', async () => {
     const [f] = await audit({
       'src/a.rs': `impl A { pub fn register(&self) { tokio::spawn(async move { loop { tokio::time::sleep(tokio::time::Duration::from_secs(1)).await; } }); } }`,
-      'src/main.rs': 'fn main() { let a = A; a.register(); }',
+      'src/main.rs': 'fn main() { let a = make(); a.register(); }',
     });
-    expect(f).toMatchObject({ priority: 'P0' });
+    expect(f).toMatchObject({ priority: 'P1', confidence: 'medium' });
+    expect(f!.evidence).toContain('`A::register()` is called only through receivers whose type leakaudit could not tell: how often it runs was not seen');
+  });
+
+  it('does not say "nothing calls it" as a fact: P1, medium confidence, worded as not found', async () => {
+    const [f] = await audit({
+      'src/a.rs': `impl A { pub fn register(&self) { tokio::spawn(async move { loop { tokio::time::sleep(tokio::time::Duration::from_secs(1)).await; } }); } }`,
+    });
+    expect(f).toMatchObject({ priority: 'P1', confidence: 'medium' });
+    expect(f!.evidence.some((e) => e.startsWith('no caller of `A::register()` was found in the files read'))).toBe(true);
   });
 });

@@ -1,9 +1,9 @@
 // task-unstoppable: a long-lived task, thread or timer that nothing can stop.
 import type { BodyFacts } from '../../facts/types.js';
 import type { AcquisitionRef } from '../../analysis/project.js';
-import { releasesOfField, resolveDelegate, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
+import { callersOf, releasesOfField, resolveDelegate, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
 import type { Rule, RuleContext } from '../types.js';
-import { describeFate, formatPeriod, growthOf, isTestCode, locationOf, wakeupRate } from '../shared/describe.js';
+import { cappedByUnseen, describeFate, formatPeriod, growthOf, isTestCode, locationOf, unseenCallers, wakeupRate } from '../shared/describe.js';
 
 const KINDS = ['task', 'thread', 'timer'] as const;
 
@@ -124,11 +124,14 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
   if (body.captures.length > 0) costs.push(`pins ${body.captures.length} captured value${body.captures.length === 1 ? '' : 's'} (and everything they reference) for ever`);
   if (guarded) evidence.push(`the module flag \`${guarded.flag}\` (line ${guarded.line}) lets it start once per process: it does not grow, but nothing can shut it down`);
   if (startedFrom && !a.fn.isEntryPoint) evidence.push(`\`${symbolOf(a)}()\` is only called from \`${startedFrom}()\`: one ${unitOf(a.kind)} per process, it does not grow, but nothing can shut it down`);
-  if (!startedFrom && !guarded && !a.fn.isEntryPoint && a.fn.name !== '<module>' && !ctx.project.callers.has(a.fn.name)) {
-    evidence.push(`nothing in this project calls \`${symbolOf(a)}()\` (public API, framework hook, or a caller in a file leakaudit does not read, such as a .vue component): how fast it grows depends on its callers`);
-  }
+  const callers = !startedFrom && !guarded && !a.fn.isEntryPoint && a.fn.name !== '<module>' && !a.inLoop ? callersOf(ctx.project, a.fn, file.path) : 'known';
+  if (callers !== 'known') evidence.push(unseenCallers(symbolOf(a), callers));
   if (a.unreferenced) evidence.push(`it is unreferenced with ${a.unreferenced.how}: it no longer keeps the process alive, but it still runs and keeps what it captured`);
-  const priority = startedFrom || guarded ? 'P2' : a.unreferenced ? 'P1' : 'P0';
+  const proven = {
+    priority: startedFrom || guarded ? ('P2' as const) : a.unreferenced ? ('P1' as const) : ('P0' as const),
+    confidence: body.ignoredErrors.length > 0 || fate.kind === 'discarded' ? ('high' as const) : ('medium' as const),
+  };
+  const { priority, confidence } = callers === 'known' ? proven : cappedByUnseen(proven.priority, proven.confidence);
   const symbol = symbolOf(a);
   const field = fate.kind === 'field' ? `${fate.ownerType}.${fate.field}` : '';
   const message =
@@ -143,7 +146,7 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
     kind: a.kind,
     language: file.language,
     priority,
-    confidence: body.ignoredErrors.length > 0 || fate.kind === 'discarded' ? 'high' : 'medium',
+    confidence,
     location: locationOf(ref),
     symbol,
     api: a.api,
