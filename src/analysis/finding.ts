@@ -46,6 +46,13 @@ export interface Finding {
   /** Stable across unrelated edits: rule, path, symbol, api, normalised snippet, occurrence. */
   fingerprint: string;
   related: RelatedLocation[];
+  /**
+   * `process`: the resource is made once (from the entry point, module scope or behind a
+   * run-once guard) and lives exactly as long as the process. Information, not a finding to
+   * act on: reports fold these into one line unless asked to list them, SARIF gives them level
+   * `note`, and they never fail a run.
+   */
+  lifetime?: 'process';
   /** Set when an inline suppression or baseline covers the finding. */
   suppressed?: { by: 'inline' | 'baseline'; reason: string };
 }
@@ -54,6 +61,18 @@ export const SEVERITY_FOR: Record<Priority, Severity> = { P0: 'critical', P1: 'h
 
 export function comparePriority(a: Priority, b: Priority): number {
   return PRIORITIES.indexOf(a) - PRIORITIES.indexOf(b);
+}
+
+/** Findings that can fail a run or need action: not suppressed, not a process-lifetime resource. */
+export function actionable(f: Finding): boolean {
+  return !f.suppressed && f.lifetime !== 'process';
+}
+
+const CONFIDENCE_RANK: Record<Confidence, number> = { high: 0, medium: 1, low: 2 };
+
+/** Whether a finding's confidence is `min` or better. */
+export function confidentEnough(c: Confidence, min: Confidence): boolean {
+  return CONFIDENCE_RANK[c] <= CONFIDENCE_RANK[min];
 }
 
 export function atOrAbove(p: Priority, threshold: Priority): boolean {

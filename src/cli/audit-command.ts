@@ -31,6 +31,8 @@ export function registerAudit(program: Command): void {
     .option('-q, --quiet', 'print nothing but the report; no progress bar')
     .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
     .option('--brief', 'text format: one block per finding without evidence and fix')
+    .addOption(new Option('--min-confidence <level>', 'report only findings of this confidence or better (see README: how confidence is decided)').choices(['high', 'medium', 'low']))
+    .option('--show-process-lifetime', 'text and md: list the resources that live exactly as long as the process (folded into one line by default)')
     .action(async (paths: string[], options: AuditCliOptions, command: Command) => {
       const { runAuditCommand } = await import('./audit-run.js');
       command.setOptionValue('exitCode', await runAuditCommand(paths, options));

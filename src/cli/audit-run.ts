@@ -3,7 +3,7 @@
 // command runs, so other commands start without the audit pipeline.
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { atOrAbove, type Priority } from '../analysis/finding.js';
+import { actionable, atOrAbove, confidentEnough, type Confidence, type Priority } from '../analysis/finding.js';
 import { configEffects } from '../config/apply.js';
 import { findConfigFile } from '../config/find.js';
 import { defaultRoot, runAudit, type AuditResult } from '../pipeline/run-audit.js';
@@ -36,6 +36,10 @@ export interface AuditCliOptions extends PerformanceCliOptions {
   color: boolean;
   verbose?: boolean;
   brief?: boolean;
+  /** Report only findings of this confidence or better. */
+  minConfidence?: Confidence;
+  /** Text and Markdown: list process-lifetime resources instead of one line for all. */
+  showProcessLifetime?: boolean;
 }
 
 export async function runAuditCommand(paths: string[], options: AuditCliOptions): Promise<number> {
@@ -72,6 +76,10 @@ async function auditAndReport(paths: string[], options: AuditCliOptions): Promis
     onProgress: (done, total, path) => progress.update(done, total, path),
   });
   progress.done();
+  if (options.minConfidence) {
+    const min = options.minConfidence;
+    result.findings = result.findings.filter((f) => confidentEnough(f.confidence, min));
+  }
   if (!options.quiet) for (const warning of result.warnings) process.stderr.write(`leakaudit: warning: ${warning}\n`);
   if (options.baseline || options.writeBaseline || options.changedSince) {
     const notes = await (await import('../baseline/scope.js')).scopeFindings(result, options);
@@ -91,7 +99,7 @@ async function auditAndReport(paths: string[], options: AuditCliOptions): Promis
   }
   const failOn = options.failOn ?? config?.failOn ?? 'P1';
   if (failOn === 'none') return EXIT.ok;
-  const failing = result.findings.some((f) => !f.suppressed && atOrAbove(f.priority, failOn));
+  const failing = result.findings.some((f) => actionable(f) && atOrAbove(f.priority, failOn));
   return failing ? EXIT.findings : EXIT.ok;
 }
 
@@ -104,12 +112,12 @@ async function render(
     case 'json':
       return (await import('../report/json.js')).renderJson(result);
     case 'md':
-      return (await import('../report/markdown.js')).renderMarkdown(result);
+      return (await import('../report/markdown.js')).renderMarkdown(result, { showProcessLifetime: options.showProcessLifetime === true });
     case 'sarif':
       return (await import('../report/sarif.js')).renderSarif(result);
     case 'html':
       return (await import('../report/html.js')).renderHtml(result, extra.runtime ? { runtime: extra.runtime } : {});
     default:
-      return (await import('../report/text.js')).renderText(result, { color: extra.color, verbose: !options.brief });
+      return (await import('../report/text.js')).renderText(result, { color: extra.color, verbose: !options.brief, showProcessLifetime: options.showProcessLifetime === true });
   }
 }

@@ -60,6 +60,7 @@ export function toJsonReport(result: AuditResult): object {
       impact: f.impact,
       remediation: f.remediation,
       related: f.related,
+      ...(f.lifetime ? { lifetime: f.lifetime } : {}),
       fingerprint: f.fingerprint,
       ...(f.suppressed ? { suppressed: f.suppressed } : {}),
     })),

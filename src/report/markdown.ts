@@ -9,17 +9,21 @@ import { RULES } from '../rules/index.js';
 import { VERSION } from '../version.js';
 import { codeSpan, forMarkdown as md, forTerminal } from './sanitize.js';
 import { readSourceLines } from './source.js';
-import { activeFindings, countsByPriority, remediationPlan, summaryRows } from './summary.js';
+import { activeFindings, countsByPriority, processLifetime, remediationPlan, summaryRows } from './summary.js';
 
 const PRIORITY_MARK: Record<Finding['priority'], string> = { P0: '⚠️ CRITICAL (P0)', P1: '⚠️ HIGH (P1)', P2: 'MEDIUM (P2)' };
 
 export interface MarkdownOptions {
   /** Date printed in the header (tests pass a fixed one). */
   date?: string;
+  /** List the resources that live exactly as long as the process instead of one line for all. */
+  showProcessLifetime?: boolean;
 }
 
 export function renderMarkdown(result: AuditResult, opts: MarkdownOptions = {}): string {
-  const findings = activeFindings(result);
+  const active = activeFindings(result);
+  const lifelong = opts.showProcessLifetime ? [] : processLifetime(active);
+  const findings = active.filter((f) => !lifelong.includes(f));
   const counts = countsByPriority(findings);
   const out: string[] = [];
   const date = opts.date ?? new Date().toISOString().slice(0, 10);
@@ -39,6 +43,9 @@ export function renderMarkdown(result: AuditResult, opts: MarkdownOptions = {}):
         '.',
       '',
     );
+  }
+  if (lifelong.length > 0) {
+    out.push(`${lifelong.length} resource${lifelong.length === 1 ? ' lives' : 's live'} for the whole process (started once, from the entry point or module scope): not leaks that grow, and not listed here; \`--show-process-lifetime\` lists ${lifelong.length === 1 ? 'it' : 'them'}.`, '');
   }
 
   out.push('## Methodology', '');

@@ -119,7 +119,8 @@ function sarifResult(f: Finding, index: number | undefined, source: SourceReader
   return {
     ruleId: f.ruleId,
     ...(index !== undefined ? { ruleIndex: index } : {}),
-    level: LEVEL[f.priority],
+    // A resource that lives exactly as long as the process is information, not a defect to act on.
+    level: f.lifetime === 'process' ? 'note' : LEVEL[f.priority],
     kind: 'fail',
     message: { text },
     locations: [

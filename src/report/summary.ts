@@ -27,16 +27,24 @@ export function activeFindings(result: Pick<AuditResult, 'findings'>): Finding[]
   return result.findings.filter((f) => !f.suppressed);
 }
 
+/** Process-lifetime resources (made once, living as long as the process): reported as one line unless listed. */
+export function processLifetime(findings: readonly Finding[]): Finding[] {
+  return findings.filter((f) => f.lifetime === 'process');
+}
+
+/** One row per rule and priority, so that a row's priority is every one of its findings' priority. */
 export function summaryRows(findings: readonly Finding[]): SummaryRow[] {
   const byRule = new Map<string, Finding[]>();
   for (const f of findings) {
-    const list = byRule.get(f.ruleId) ?? [];
+    const key = `${f.ruleId}\0${f.priority}`;
+    const list = byRule.get(key) ?? [];
     list.push(f);
-    byRule.set(f.ruleId, list);
+    byRule.set(key, list);
   }
   const rows: SummaryRow[] = [];
-  for (const [ruleId, list] of byRule) {
-    const top = [...list].sort((a, b) => comparePriority(a.priority, b.priority))[0]!;
+  for (const list of byRule.values()) {
+    const top = list[0]!;
+    const ruleId = top.ruleId;
     rows.push({
       resource: RESOURCE_LABEL[ruleId] ?? ruleId,
       ruleId,

@@ -5,28 +5,35 @@ import type { Finding, Priority } from '../analysis/finding.js';
 import type { AuditResult } from '../pipeline/run-audit.js';
 import { forTerminal as t } from './sanitize.js';
 import { isGeneratedSkip } from '../parse/generated.js';
-import { activeFindings, countsByPriority, summaryRows } from './summary.js';
+import { activeFindings, countsByPriority, processLifetime, summaryRows } from './summary.js';
 
 export interface TextOptions {
   color: boolean;
   /** Show evidence, growth, impact and fix under each finding. */
   verbose: boolean;
+  /** List the resources that live exactly as long as the process instead of one line for all. */
+  showProcessLifetime?: boolean;
 }
 
 export function renderText(result: AuditResult, opts: TextOptions): string {
   const c = pc.createColors(opts.color);
   const prio: Record<Priority, (s: string) => string> = { P0: (s) => c.bold(c.red(s)), P1: (s) => c.yellow(s), P2: (s) => c.cyan(s) };
   const out: string[] = [];
-  const findings = activeFindings(result);
+  const active = activeFindings(result);
+  const lifelong = processLifetime(active);
+  const findings = opts.showProcessLifetime ? active : active.filter((f) => f.lifetime !== 'process');
   for (const f of findings) out.push(renderFinding(f, c, prio, opts.verbose));
   const counts = countsByPriority(findings);
-  const suppressed = result.findings.length - findings.length;
+  const suppressed = result.findings.length - active.length;
   if (findings.length > 0) {
     out.push(c.bold('Summary'));
     for (const row of summaryRows(findings)) {
       out.push(`  ${prio[row.priority](row.priority)}  ${row.resource}: ${row.findings} finding${row.findings === 1 ? '' : 's'} in ${row.files} file${row.files === 1 ? '' : 's'}`);
     }
     out.push('');
+  }
+  if (lifelong.length > 0 && !opts.showProcessLifetime) {
+    out.push(c.dim(`${lifelong.length} resource${lifelong.length === 1 ? ' lives' : 's live'} for the whole process (started once, from the entry point or module scope): --show-process-lifetime to list ${lifelong.length === 1 ? 'it' : 'them'}`));
   }
   for (const p of result.suppressionProblems) out.push(c.yellow(`warning: ${t(p.path)}:${p.line}: ${t(p.problem)}`));
   const parts = [

@@ -11,7 +11,7 @@ import { makeTree, runCli } from '../helpers.js';
 const LEAK = (name: string): string => `export function ${name}(): void {\n  setInterval(() => console.log('tick'), 1000);\n}\n`;
 
 const TREE = {
-  'src/leak.ts': LEAK('start'),
+  'src/leak.ts': LEAK('poll'),
   'dist/index.js': `/******/ (() => { // webpackBootstrap\n/******/ \tvar __webpack_modules__ = ({});\n${LEAK('bundled').replace(': void', '')}})();\n`,
   'src/api-types.ts': `/**\n * This file was automatically generated. DO NOT EDIT.\n */\n${LEAK('generated')}`,
 };

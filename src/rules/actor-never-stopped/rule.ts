@@ -84,6 +84,7 @@ export const actorNeverStopped: Rule = {
         impact: model.cost?.summary ?? `one ${a.kind} per start, alive until the process exits`,
         remediation: model.remediation ?? `Keep the ${handleType} and call ${model.releases.join('/') || 'its stop method'} on shutdown.`,
         related,
+        ...(startedFrom && !model.id.endsWith('spawn_linked') ? { lifetime: 'process' as const } : {}),
       });
     }
   },

@@ -161,6 +161,7 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
     impact: costs.join('; '),
     remediation: model.remediation ?? `Keep the ${handleType} and release it (${model.releases.join('/') || 'stop it'}) in the owner's teardown.`,
     related,
+    ...(startedFrom || guarded ? { lifetime: 'process' as const } : {}),
   });
 }
 
