@@ -38,7 +38,7 @@ export function loadBuiltinModels(): ResourceModel[] {
   for (const lang of readdirSync(dir, { withFileTypes: true })) {
     if (!lang.isDirectory()) continue;
     for (const file of readdirSync(join(dir, lang.name)).sort()) {
-      if (!file.endsWith('.json')) continue;
+      if (!file.endsWith('.json') || file === VOCABULARY_FILE) continue;
       const path = join(dir, lang.name, file);
       out.push(...builtinModelFile(JSON.parse(readFileSync(path, 'utf8')) as RawModelFile));
     }
@@ -51,7 +51,32 @@ export function builtinModelFiles(): string[] {
   const dir = modelsDir();
   return readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory())
-    .flatMap((d) => readdirSync(join(dir, d.name)).filter((f) => f.endsWith('.json')).sort().map((f) => join(dir, d.name, f)));
+    .flatMap((d) => readdirSync(join(dir, d.name)).filter((f) => f.endsWith('.json') && f !== VOCABULARY_FILE).sort().map((f) => join(dir, d.name, f)));
+}
+
+/** Beside a language's model files: the words findings use for that language's ideas. */
+const VOCABULARY_FILE = 'vocabulary.json';
+
+export interface Vocabulary {
+  /** What a teardown is called, after "has no": "Drop impl or teardown method (close/shutdown/stop)". */
+  teardown: string;
+}
+
+const DEFAULT_VOCABULARY: Vocabulary = { teardown: 'teardown method (close/shutdown/stop)' };
+const vocabularies = new Map<string, Vocabulary>();
+
+/** The language's vocabulary (src/models/<language>/vocabulary.json), or words every language shares. */
+export function vocabularyOf(language: Language): Vocabulary {
+  let v = vocabularies.get(language);
+  if (!v) {
+    try {
+      v = { ...DEFAULT_VOCABULARY, ...(JSON.parse(readFileSync(join(modelsDir(), language, VOCABULARY_FILE), 'utf8')) as Partial<Vocabulary>) };
+    } catch {
+      v = DEFAULT_VOCABULARY;
+    }
+    vocabularies.set(language, v);
+  }
+  return v;
 }
 
 type RawModel = Omit<ResourceModel, 'role' | 'releases' | 'acquire' | 'completion'> & {

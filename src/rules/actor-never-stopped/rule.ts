@@ -1,5 +1,6 @@
 // actor-never-stopped: an actor (or worker, child process, server) started with
 // no stop / kill / shutdown reachable for its handle.
+import { vocabularyOf } from '../../models/index.js';
 import type { Rule } from '../types.js';
 import { releasesOfField, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
 import { describeFate, growthOf, isTestCode, locationOf } from '../shared/describe.js';
@@ -54,7 +55,7 @@ export const actorNeverStopped: Rule = {
         const teardown = owner?.methods.filter((m) => m.teardown) ?? [];
         evidence.push(
           teardown.length === 0
-            ? `\`${fate.ownerType}\` has no Drop impl or teardown method that calls ${model.releases.map((r) => `\`${r}\``).join('/')} on it`
+            ? `\`${fate.ownerType}\` has no ${vocabularyOf(ref.file.language).teardown} that calls ${model.releases.map((r) => `\`${r}\``).join('/')} on it`
             : `\`${fate.ownerType}\` has ${teardown.map((m) => `\`${m.name}\``).join(', ')}, but none calls ${model.releases.map((r) => `\`${r}\``).join('/')} on \`${fate.field}\``,
         );
       } else {

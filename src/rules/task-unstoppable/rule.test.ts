@@ -65,4 +65,16 @@ pub async fn on_request() { let server = Server::new(); server.restart().await; 
     expect(f).toMatchObject({ priority: 'P1', confidence: 'medium' });
     expect(f!.evidence.some((e) => e.startsWith('no caller of `A::register()` was found in the files read'))).toBe(true);
   });
+
+  it("words a missing teardown in the finding's language: Drop for Rust, never for JavaScript", async () => {
+    const [rust] = await audit({
+      'src/a.rs': `pub struct Ticker;\nimpl Ticker {\n    pub fn start(&self) {\n        tokio::spawn(async move { loop { tick().await; } });\n    }\n}\npub fn on_request() { Ticker::start(&Ticker); }\n`,
+    });
+    expect(rust!.evidence).toContain('`Ticker` has no Drop impl or teardown method (close/shutdown/stop)');
+    const [js] = await audit({
+      'src/a.js': `class Ticker {\n  begin() {\n    setInterval(() => tick(), 1000);\n  }\n}\nexport function onRequest() { new Ticker().begin(); }\n`,
+    });
+    expect(js!.evidence.some((e) => e.startsWith('`Ticker` has no teardown method (close/stop/dispose/destroy/disconnect'))).toBe(true);
+    expect(js!.evidence.join(' ')).not.toContain('Drop');
+  });
 });

@@ -3,6 +3,7 @@ import type { BodyFacts } from '../../facts/types.js';
 import type { AcquisitionRef } from '../../analysis/project.js';
 import { callersOf, releasesOfField, resolveDelegate, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
 import type { Rule, RuleContext } from '../types.js';
+import { vocabularyOf } from '../../models/index.js';
 import { cappedByUnseen, describeFate, formatPeriod, growthOf, isTestCode, locationOf, unseenCallers, wakeupRate } from '../shared/describe.js';
 
 const KINDS = ['task', 'thread', 'timer'] as const;
@@ -107,7 +108,7 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
   if (ownerName) {
     const owner = ctx.project.owners.get(ownerName);
     const teardown = owner?.methods.filter((m) => m.teardown) ?? [];
-    if (teardown.length === 0) evidence.push(`\`${ownerName}\` has no Drop impl or teardown method (close/shutdown/stop)`);
+    if (teardown.length === 0) evidence.push(`\`${ownerName}\` has no ${vocabularyOf(file.language).teardown}`);
     else {
       const names = [...new Set(teardown.map((m) => m.name))].map((n) => `\`${n}\``).join(', ');
       evidence.push(`\`${ownerName}\` has teardown ${teardown.length === 1 ? 'method' : 'methods'} ${names}, but none stops this ${a.kind}`);
