@@ -134,9 +134,9 @@ function mirrorOf(o: Options, repo: string): string {
 }
 
 /**
- * The unit at a commit, exported once into the work directory. `git archive` first; a
- * snapshot that lacks a large blob makes it stop, so then each blob it has is written
- * one by one (what is missing is a file leakaudit would skip as too large anyway).
+ * The unit at a commit, exported once into the work directory with `git archive`. A snapshot
+ * lacks its files of 4 MiB and more (and a few others), which makes `archive` stop: those are
+ * left out by name (leakaudit skips a file that large anyway).
  */
 function exportTree(o: Options, repo: string, commit: string, root: string): string {
   const dir = join(o.work, repo.replace('/', '+'), `${commit.slice(0, 12)}${root ? `-${createHash('sha1').update(root).digest('hex').slice(0, 8)}` : ''}`);
@@ -144,14 +144,14 @@ function exportTree(o: Options, repo: string, commit: string, root: string): str
   const git = mirrorOf(o, repo);
   if (!existsSync(git)) throw new Error(`no mirror of ${repo} in ${o.mirrors}`);
   const partial = `${dir}.partial`;
-  rmSync(partial, { recursive: true, force: true });
-  mkdirSync(partial, { recursive: true });
-  const pathspec = root ? [root] : [];
-  const archive = spawnSync('bash', ['-c', 'set -o pipefail; git --git-dir="$1" archive "$2" "${@:3}" | tar -x -C "$0"', partial, git, commit, ...pathspec], { encoding: 'utf8' });
-  if (archive.status !== 0) {
+  let pathspec = root ? [root] : [];
+  for (const attempt of [1, 2]) {
     rmSync(partial, { recursive: true, force: true });
     mkdirSync(partial, { recursive: true });
-    writeBlobsOneByOne(git, commit, root, partial);
+    const archive = spawnSync('bash', ['-c', 'set -o pipefail; git --git-dir="$1" archive "$2" "${@:3}" | tar -x -C "$0"', partial, git, commit, ...pathspec], { encoding: 'utf8' });
+    if (archive.status === 0) break;
+    if (attempt === 2) throw new Error(`git archive ${commit}: ${archive.stderr.trim().split('\n')[0]}`);
+    pathspec = [...(root ? [root] : ['.']), ...missingFiles(git, commit, root).map((f) => `:(exclude,literal)${f}`)];
   }
   writeFileSync(join(partial, '.complete'), '');
   rmSync(dir, { recursive: true, force: true });
@@ -159,18 +159,20 @@ function exportTree(o: Options, repo: string, commit: string, root: string): str
   return dir;
 }
 
-function writeBlobsOneByOne(git: string, commit: string, root: string, into: string): void {
+/** Files under root at a commit whose blob the snapshot does not hold (those of 4 MiB and more, and a few others). */
+function missingFiles(git: string, commit: string, root: string): string[] {
   const listing = spawnSync('git', ['--git-dir', git, 'ls-tree', '-r', '-z', commit, '--', ...(root ? [root] : [])], { encoding: 'utf8', maxBuffer: 1 << 28 });
   if (listing.status !== 0) throw new Error(`git ls-tree ${commit}: ${listing.stderr.trim()}`);
+  const pathOf = new Map<string, string[]>();
   for (const entry of listing.stdout.split('\0')) {
-    const m = /^(\d+) blob ([0-9a-f]+)\t(.*)$/s.exec(entry);
-    if (!m || m[1] === '120000') continue;
-    const blob = spawnSync('git', ['--git-dir', git, 'cat-file', 'blob', m[2]!], { maxBuffer: 1 << 28 });
-    if (blob.status !== 0) continue;
-    const file = join(into, m[3]!);
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, blob.stdout);
+    const m = /^\d+ blob ([0-9a-f]+)\t(.*)$/s.exec(entry);
+    if (m) pathOf.set(m[1]!, [...(pathOf.get(m[1]!) ?? []), m[2]!]);
   }
+  const check = spawnSync('git', ['--git-dir', git, 'cat-file', '--batch-check'], { input: [...pathOf.keys()].join('\n'), encoding: 'utf8', maxBuffer: 1 << 28 });
+  return check.stdout
+    .split('\n')
+    .filter((line) => line.endsWith(' missing'))
+    .flatMap((line) => pathOf.get(line.split(' ')[0]!) ?? []);
 }
 
 async function loadRunAudit(checkout: string): Promise<RunAudit> {
