@@ -27,16 +27,19 @@ export function activeFindings(result: Pick<AuditResult, 'findings'>): Finding[]
   return result.findings.filter((f) => !f.suppressed);
 }
 
-export function summaryRows(findings: readonly Finding[]): SummaryRow[] {
-  const byRule = new Map<string, Finding[]>();
+/** One row per rule (at its findings' top priority), or with `byPriority` one per rule and priority. */
+export function summaryRows(findings: readonly Finding[], opts: { byPriority?: boolean } = {}): SummaryRow[] {
+  const groups = new Map<string, Finding[]>();
   for (const f of findings) {
-    const list = byRule.get(f.ruleId) ?? [];
+    const key = opts.byPriority ? `${f.ruleId}|${f.priority}` : f.ruleId;
+    const list = groups.get(key) ?? [];
     list.push(f);
-    byRule.set(f.ruleId, list);
+    groups.set(key, list);
   }
   const rows: SummaryRow[] = [];
-  for (const [ruleId, list] of byRule) {
+  for (const list of groups.values()) {
     const top = [...list].sort((a, b) => comparePriority(a.priority, b.priority))[0]!;
+    const ruleId = top.ruleId;
     rows.push({
       resource: RESOURCE_LABEL[ruleId] ?? ruleId,
       ruleId,
