@@ -10,6 +10,7 @@ import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GRAMMAR_FILES } from '../../src/parse/grammar-files.js';
 import { REPO } from '../helpers.js';
+import { actionSteps, evaluate, inputDefaults } from './action-steps.js';
 
 const VERSION = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
 const README = readFileSync(join(REPO, 'README.md'), 'utf8');
@@ -47,8 +48,9 @@ function userEnv(): NodeJS.ProcessEnv {
   };
 }
 
-function sh(command: string, cwd: string): { code: number | null; out: string } {
-  const r = spawnSync('bash', ['-c', command], { cwd, env: userEnv(), encoding: 'utf8', timeout: 180_000 });
+function sh(command: string, cwd: string, env: Record<string, string> = {}): { code: number | null; out: string } {
+  // As GitHub Actions runs a bash step.
+  const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', command], { cwd, env: { ...userEnv(), ...env }, encoding: 'utf8', timeout: 180_000 });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
@@ -152,7 +154,7 @@ describe("the README's CI and pre-commit recipes, run as written", () => {
     expect(existsSync(join(project, 'leakaudit-baseline.json'))).toBe(true);
     ok('git add -A && git commit -qm baseline', project);
 
-    const workflow = fencedBlocks(ci(), 'yaml').find((b) => b.includes('.github/workflows/leakaudit.yml'))!;
+    const workflow = fencedBlocks(ci(), 'yaml').find((b) => b.includes('.github/workflows/leakaudit.yml') && b.includes('npx leakaudit'))!;
     const runs = [...workflow.matchAll(/^\s*(?:- )?run: (.+)$/gm)].map((m) => m[1]!);
     expect(runs[0]).toBe('npm ci');
     expect(runs.slice(1).every((r) => r.startsWith('npx leakaudit '))).toBe(true);
@@ -171,6 +173,29 @@ describe("the README's CI and pre-commit recipes, run as written", () => {
     const gate = sh(runs.at(-1)!, project);
     expect(gate.out).toContain('src/second.ts:3');
     expect(gate.code).toBe(1);
+  });
+});
+
+describe("the GitHub Action's shell steps, run as the action runs them", () => {
+  it('writes the SARIF report, fills the fact cache, and fails on the leak the baseline does not hold', () => {
+    // Continues from the recipes above: src/second.ts is a new leak.
+    const action = readFileSync(join(REPO, 'action.yml'), 'utf8');
+    const runnerTemp = mkdtempSync(join(root, 'runner-temp-'));
+    const context = { inputs: { ...inputDefaults(action), baseline: 'leakaudit-baseline.json' }, runnerTemp };
+    rmSync(join(project, 'leakaudit.sarif'), { force: true });
+    const steps = actionSteps(action).filter((s) => s.run !== undefined);
+    expect(steps.map((s) => s.name)).toEqual(['Audit (SARIF for code scanning)', 'Fail on new leaks']);
+    const [audit, gate] = steps.map((step) => {
+      const env = Object.fromEntries(Object.entries(step.env).map(([k, v]) => [k, evaluate(v, context)]));
+      return sh(step.run!, join(project, evaluate(step.workingDirectory ?? '.', context)), env);
+    });
+    expect(audit!.code, audit!.out).toBe(0);
+    const sarif = JSON.parse(readFileSync(join(project, context.inputs['sarif-file']!), 'utf8')) as { runs: { results: unknown[] }[] };
+    expect(sarif.runs[0]!.results).toHaveLength(2);
+    expect(readdirSync(join(runnerTemp, 'leakaudit-cache')).length).toBeGreaterThan(0);
+    expect(gate!.out).toContain('src/second.ts:3');
+    expect(gate!.out).not.toContain('src/poller.ts');
+    expect(gate!.code).toBe(1);
   });
 });
 
