@@ -26,7 +26,7 @@ export function registerAudit(program: Command): void {
     .option('--include-generated', 'audit bundles, minified scripts and files a tool says it generated (skipped and listed by default)')
     .option('-j, --jobs <n>', 'worker threads that parse and extract (default: the number of cores; 0: none)')
     .option('--no-cache', 'do not read or write the fact cache')
-    .option('--cache-dir <dir>', 'fact cache directory (default: node_modules/.cache/leakaudit of the nearest package)')
+    .option('--cache-dir <dir>', 'fact cache directory (default: node_modules/.cache/leakaudit beside the nearest package.json at or above the current directory; without one, $XDG_CACHE_HOME/leakaudit or ~/.cache/leakaudit)')
     .option('--file-timeout <seconds>', 'skip a file whose parse and extraction take longer than this', '30')
     .option('-q, --quiet', 'print nothing but the report; no progress bar')
     .option('--no-color', 'disable colours (NO_COLOR is honoured too)')

@@ -1,6 +1,7 @@
 // The audit command's work: load config and baseline, run the audit, render
 // and write the report, map the outcome to an exit code. Loaded only when the
 // command runs, so other commands start without the audit pipeline.
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { actionable, atOrAbove, confidentEnough, type Confidence, type Priority } from '../analysis/finding.js';
@@ -56,6 +57,9 @@ export async function runAuditCommand(paths: string[], options: AuditCliOptions)
 }
 
 async function auditAndReport(paths: string[], options: AuditCliOptions): Promise<number> {
+  // A typo in CI must not pass as "0 findings".
+  const missing = paths.filter((p) => !existsSync(p));
+  if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
   const maxFileBytes = parseSize(options.maxFileSize);
   const auditBase = baseDirOf(resolve(options.root ?? defaultRoot(paths)));
   const configPath = options.config === false ? undefined : (options.config ?? findConfigFile(auditBase));

@@ -19,6 +19,9 @@ export function buildProgram(): Command {
   registerAudit(program);
   registerRules(program);
   registerWatch(program);
+  // `leakaudit PATH` runs audit: its options belong in the first help a user sees.
+  const audit = program.commands.find((c) => c.name() === 'audit')!;
+  program.addHelpText('after', () => `\n${audit.helpInformation()}`);
   return program;
 }
 

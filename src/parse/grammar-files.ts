@@ -1,9 +1,15 @@
 // Where the grammar .wasm files live, and the versions of the parser packages:
 // kept apart from wasm-backend.ts so the cache can name the parser without
 // loading it (a warm run never loads web-tree-sitter).
+//
+// The grammar packages are dev dependencies: the build (scripts/build-assets.ts)
+// copies each file in GRAMMAR_FILES into dist/grammars and records the packages'
+// versions there, so an installed leakaudit needs no grammar package. Run from
+// src/ (tests, tsx), the files come from the packages themselves.
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Grammar } from './syntax.js';
 
 const require = createRequire(import.meta.url);
@@ -14,14 +20,33 @@ export const GRAMMAR_FILES: Record<Grammar, string> = {
   tsx: 'tree-sitter-typescript/tree-sitter-tsx.wasm',
 };
 
+/** dist/grammars from dist/parse; src/grammars (absent) from src/parse. */
+export const BUILT_GRAMMARS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'grammars');
+/** In BUILT_GRAMMARS_DIR: `{ "grammars": ["tree-sitter-rust@0.24.0", ...] }`, written by the build. */
+export const GRAMMAR_MANIFEST = 'versions.json';
+
 export function grammarPath(grammar: Grammar): string {
-  return require.resolve(GRAMMAR_FILES[grammar]);
+  return builtGrammars() ? join(BUILT_GRAMMARS_DIR, basename(GRAMMAR_FILES[grammar])) : require.resolve(GRAMMAR_FILES[grammar]);
 }
 
 /** `web-tree-sitter@0.27.2 tree-sitter-rust@0.24.0 ...`: a different parser or grammar gives different trees. */
 export function parserVersions(): string {
-  const entries = [require.resolve('web-tree-sitter'), ...Object.values(GRAMMAR_FILES).map((f) => require.resolve(f))];
-  return [...new Set(entries.map(packageVersionOf))].join(' ');
+  return [packageVersionOf(require.resolve('web-tree-sitter')), ...(builtGrammars() ?? grammarPackageVersions())].join(' ');
+}
+
+/** The grammar packages of GRAMMAR_FILES as installed (`tree-sitter-rust@0.24.0`, ...), once each. */
+export function grammarPackageVersions(): string[] {
+  return [...new Set(Object.values(GRAMMAR_FILES).map((f) => packageVersionOf(require.resolve(f))))];
+}
+
+let built: string[] | null | undefined;
+
+/** The grammar versions the build recorded, or null when not running from a build. */
+function builtGrammars(): string[] | null {
+  if (built !== undefined) return built;
+  const manifest = join(BUILT_GRAMMARS_DIR, GRAMMAR_MANIFEST);
+  built = existsSync(manifest) ? (JSON.parse(readFileSync(manifest, 'utf8')) as { grammars: string[] }).grammars : null;
+  return built;
 }
 
 function packageVersionOf(file: string): string {

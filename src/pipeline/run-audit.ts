@@ -1,6 +1,7 @@
 // discover -> parse + extract -> resolve -> judge: the whole static audit.
 // Parsing and extraction run in worker threads (or come from the fact cache);
 // the main thread only discovers, resolves, judges and reports.
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { FileFacts } from '../facts/types.js';
@@ -261,9 +262,14 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   };
 }
 
-/** Dependency directories are skipped; one no ignore file excludes may be the project's own code: say how to audit it. */
+/**
+ * Dependency directories are skipped; one no ignore file excludes may be the
+ * project's own code: say how to audit it. Only where something could exclude
+ * it, a git work tree or a tree with a .gitignore: a plain directory with its
+ * npm install in node_modules is the usual case, not a question.
+ */
 function dependencyNote(dirs: readonly string[], root: string): string | undefined {
-  if (dirs.length === 0) return undefined;
+  if (dirs.length === 0 || !underVersionControl(root)) return undefined;
   if (dirs.length === 1) {
     // The command to type is relative to where it is typed.
     const path = relative(process.cwd(), join(root, dirs[0]!)) || '.';
@@ -271,6 +277,14 @@ function dependencyNote(dirs: readonly string[], root: string): string | undefin
   }
   const shown = dirs.slice(0, 3).join(', ');
   return `${dirs.length} dependency directories no .gitignore excludes were not audited (${shown}${dirs.length > 3 ? ', …' : ''}); if one holds your own code, name it as a path`;
+}
+
+/** A .git or a .gitignore at or above the root. */
+function underVersionControl(root: string): boolean {
+  for (let dir = root; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git')) || existsSync(join(dir, '.gitignore'))) return true;
+    if (dirname(dir) === dir) return false;
+  }
 }
 
 function sortByPath(skipped: SkippedFile[]): SkippedFile[] {

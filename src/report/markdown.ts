@@ -2,9 +2,10 @@
 // executive summary, methodology with exact counts, findings by pattern, what
 // was checked and is not a leak, summary table, remediation plan, verification,
 // patterns to avoid.
-import type { Finding } from '../analysis/finding.js';
+import type { Finding, Priority } from '../analysis/finding.js';
+import { languageOf } from '../discover/language.js';
 import type { AuditResult } from '../pipeline/run-audit.js';
-import { ruleDocs } from '../rules/docs.js';
+import { ruleDocs, type CodeBlock } from '../rules/docs.js';
 import { RULES } from '../rules/index.js';
 import { VERSION } from '../version.js';
 import { codeSpan, forMarkdown as md, forTerminal } from './sanitize.js';
@@ -36,7 +37,7 @@ export function renderMarkdown(result: AuditResult, opts: MarkdownOptions = {}):
   out.push('## Executive Summary', '');
   if (findings.length === 0) out.push('No resource-lifecycle leak patterns were found in the audited code.', '');
   else {
-    const rows = summaryRows(findings);
+    const rows = summaryRows(findings, { byPriority: true });
     out.push(
       `leakaudit found **${findings.length} leak pattern${findings.length === 1 ? '' : 's'}** in ${new Set(findings.map((f) => f.location.path)).size} files: ` +
         rows.map((r) => `${r.findings} × ${r.resource.toLowerCase()} (${r.priority})`).join('; ') +
@@ -68,17 +69,17 @@ export function renderMarkdown(result: AuditResult, opts: MarkdownOptions = {}):
   for (const row of summaryRows(findings)) {
     n++;
     const list = byRule.get(row.ruleId)!;
+    const byPriority = PRIORITIES.map((p) => list.filter((f) => f.priority === p)).filter((group) => group.length > 0);
     out.push(`## Finding ${n}: ${row.resource} ${PRIORITY_MARK[row.priority]}`, '');
     out.push(`**Rule**: \`${row.ruleId}\` - ${md(ruleDocs(row.ruleId).summary)}  `);
-    out.push(`**Prevalence**: ${list.length} site${list.length === 1 ? '' : 's'} in ${row.files} file${row.files === 1 ? '' : 's'}`, '');
-    list.forEach((f, i) => {
-      out.push(`### ${n}.${i + 1} \`${md(f.symbol)}\` (\`${md(f.location.path)}:${f.location.startLine}${f.location.endLine > f.location.startLine ? `-${f.location.endLine}` : ''}\`)`, '');
-      const code = readSourceLines(result.root, f.location.path, f.location.startLine, f.location.endLine, 16) ?? f.snippet;
-      out.push(fence(f.language, code), '');
-      out.push(`**${f.priority}, ${f.confidence} confidence**: ${md(f.message)}`, '');
-      for (const e of f.evidence) out.push(`- ${md(e)}`);
-      out.push('', `**Growth**: ${md(f.growth)}  `, `**Impact**: ${md(f.impact)}  `, `**Remediation**: ${md(f.remediation)}`, '');
-    });
+    const split = byPriority.length > 1 ? ` (${byPriority.map((group) => `${group.length} ${group[0]!.priority}`).join(', ')})` : '';
+    out.push(`**Prevalence**: ${list.length} site${list.length === 1 ? '' : 's'} in ${row.files} file${row.files === 1 ? '' : 's'}${split}`, '');
+    // Numbered in priority order, as the seed audit numbers its examples under each pattern.
+    let i = 0;
+    for (const group of byPriority) {
+      out.push(`### ${PRIORITY_MARK[group[0]!.priority]}: ${group.length} site${group.length === 1 ? '' : 's'}`, '');
+      for (const f of group) out.push(...findingSection(result, f, `${n}.${++i}`));
+    }
   }
 
   out.push('## Checked, not leaks', '');
@@ -98,7 +99,7 @@ export function renderMarkdown(result: AuditResult, opts: MarkdownOptions = {}):
 
   out.push('## Summary Table', '');
   out.push('| Resource | Findings | Files | Cleanup | Impact | Priority |', '| --- | ---: | ---: | --- | --- | --- |');
-  for (const row of summaryRows(findings)) out.push(`| ${row.resource} | ${row.findings} | ${row.files} | ${row.cleanup} | ${row.impact} | ${row.priority} |`);
+  for (const row of summaryRows(findings, { byPriority: true })) out.push(`| ${row.resource} | ${row.findings} | ${row.files} | ${row.cleanup} | ${row.impact} | ${row.priority} |`);
   if (findings.length === 0) out.push('| (none) | 0 | 0 | | | |');
   out.push('');
 
@@ -110,7 +111,7 @@ export function renderMarkdown(result: AuditResult, opts: MarkdownOptions = {}):
     out.push(`### ${priority}${priority === 'P0' ? ' (fix first)' : priority === 'P1' ? ' (next)' : ' (when convenient)'}`, '');
     items.forEach((item, i) => {
       out.push(`**${i + 1}. ${item.title}** (${item.count} site${item.count === 1 ? '' : 's'})  `, md(item.remediation), '', 'Files to modify:');
-      for (const file of item.files) out.push(`- \`${md(file)}\``);
+      for (const file of item.files) out.push(`- ${codeSpan(file)}`);
       out.push('');
     });
   }
@@ -131,19 +132,52 @@ export function renderMarkdown(result: AuditResult, opts: MarkdownOptions = {}):
     '',
   );
 
-  out.push('## Code Patterns to Avoid', '');
+  // The bad and good examples of the rules that fired, in the languages they fired in.
   const fired = RULES.filter((r) => byRule.has(r.meta.id));
-  for (const rule of fired.length > 0 ? fired : RULES) {
+  if (fired.length > 0) out.push('## Code Patterns to Avoid', '');
+  for (const rule of fired) {
     const docs = ruleDocs(rule.meta.id);
-    const languages = new Set((byRule.get(rule.meta.id) ?? []).map((f) => f.language));
-    const pick = (blocks: typeof docs.bad) => blocks.find((b) => languages.has(b.language as Finding['language'])) ?? blocks[0];
+    const languages = new Set<string>(byRule.get(rule.meta.id)!.map((f) => f.language));
+    const pick = (blocks: CodeBlock[]): CodeBlock[] => {
+      const matching = blocks.filter((b) => languages.has(blockLanguage(b)));
+      return matching.length > 0 ? matching : blocks.slice(0, 1);
+    };
+    out.push(`### \`${rule.meta.id}\``, '', md(docs.summary), '');
+    // Each bad example followed by its good one, as the docs pair them.
     const bad = pick(docs.bad);
     const good = pick(docs.good);
-    out.push(`### \`${rule.meta.id}\``, '', md(docs.summary), '');
-    if (bad) out.push('❌ Bad:', '', fence(bad.language, bad.code.trimEnd()), '');
-    if (good) out.push('✅ Good:', '', fence(good.language, good.code.trimEnd()), '');
+    for (let i = 0; i < Math.max(bad.length, good.length); i++) {
+      if (bad[i]) out.push('#### ❌ Bad', '', fence(bad[i]!.language, bad[i]!.code.trimEnd()), '');
+      if (good[i]) out.push('#### ✅ Good', '', fence(good[i]!.language, good[i]!.code.trimEnd()), '');
+    }
   }
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n')}\n`;
+}
+
+const PRIORITIES: readonly Priority[] = ['P0', 'P1', 'P2'];
+
+function findingSection(result: AuditResult, f: Finding, number: string): string[] {
+  const lines = `${f.location.startLine}${f.location.endLine > f.location.startLine ? `-${f.location.endLine}` : ''}`;
+  const code = readSourceLines(result.root, f.location.path, f.location.startLine, f.location.endLine, 16) ?? f.snippet;
+  return [
+    `#### ${number} ${codeSpan(f.symbol)} (${codeSpan(`${f.location.path}:${lines}`)})`,
+    '',
+    fence(f.language, code),
+    '',
+    `**${f.priority}, ${f.confidence} confidence**: ${md(f.message)}`,
+    '',
+    ...f.evidence.map((e) => `- ${md(e)}`),
+    '',
+    `**Growth**: ${md(f.growth)}  `,
+    `**Impact**: ${md(f.impact)}  `,
+    `**Remediation**: ${md(f.remediation)}`,
+    '',
+  ];
+}
+
+/** A docs block's fence tag as a finding language: the name itself (\`rust\`) or a file extension (\`ts\`). */
+function blockLanguage(block: CodeBlock): string {
+  return languageOf(`example.${block.language}`)?.language ?? block.language;
 }
 
 const NOTE_LABEL: Record<string, string> = {

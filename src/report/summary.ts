@@ -32,18 +32,18 @@ export function processLifetime(findings: readonly Finding[]): Finding[] {
   return findings.filter((f) => f.lifetime === 'process');
 }
 
-/** One row per rule and priority, so that a row's priority is every one of its findings' priority. */
-export function summaryRows(findings: readonly Finding[]): SummaryRow[] {
-  const byRule = new Map<string, Finding[]>();
+/** One row per rule (at its findings' top priority), or with `byPriority` one per rule and priority. */
+export function summaryRows(findings: readonly Finding[], opts: { byPriority?: boolean } = {}): SummaryRow[] {
+  const groups = new Map<string, Finding[]>();
   for (const f of findings) {
-    const key = `${f.ruleId}\0${f.priority}`;
-    const list = byRule.get(key) ?? [];
+    const key = opts.byPriority ? `${f.ruleId}|${f.priority}` : f.ruleId;
+    const list = groups.get(key) ?? [];
     list.push(f);
-    byRule.set(key, list);
+    groups.set(key, list);
   }
   const rows: SummaryRow[] = [];
-  for (const list of byRule.values()) {
-    const top = list[0]!;
+  for (const list of groups.values()) {
+    const top = [...list].sort((a, b) => comparePriority(a.priority, b.priority))[0]!;
     const ruleId = top.ruleId;
     rows.push({
       resource: RESOURCE_LABEL[ruleId] ?? ruleId,

@@ -27,7 +27,7 @@ export function renderText(result: AuditResult, opts: TextOptions): string {
   const suppressed = result.findings.length - active.length;
   if (findings.length > 0) {
     out.push(c.bold('Summary'));
-    for (const row of summaryRows(findings)) {
+    for (const row of summaryRows(findings, { byPriority: true })) {
       out.push(`  ${prio[row.priority](row.priority)}  ${row.resource}: ${row.findings} finding${row.findings === 1 ? '' : 's'} in ${row.files} file${row.files === 1 ? '' : 's'}`);
     }
     out.push('');

@@ -87,14 +87,6 @@ describe('leakaudit audit', () => {
     expect(size.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('counts a missing path as skipped and still audits the rest', () => {
-    const root = makeTree({ 'src/server.rs': LEAKY });
-    const r = runCli([`${root}/src`, `${root}/nope`, '--root', root, '-f', 'json']);
-    const report = JSON.parse(r.stdout);
-    expect(report.findings).toHaveLength(1);
-    expect(report.skipped).toEqual([{ path: `${root}/nope`, reason: 'no such file or directory' }]);
-  });
-
   it('lists and explains rules', () => {
     const list = runCli(['rules']);
     expect(list.code).toBe(0);

@@ -52,12 +52,23 @@ export function metricNames(samples: readonly Sample[]): string[] {
   return orderMetrics(samples.flatMap((s) => Object.keys(s.values)));
 }
 
+/**
+ * The samples from the target's start on. With the Node probe, that is the
+ * first sample it answered: before it the runtime was still loading (fds
+ * 4 → 20 and threads 1 → 11 are start-up, not growth). Without it, all of them.
+ */
+export function startedSamples(samples: readonly Sample[]): readonly Sample[] {
+  const first = samples.findIndex((s) => s.probed);
+  return first > 0 ? samples.slice(first) : samples;
+}
+
 export function analysePoints(samples: readonly Sample[], plan: AnalysisPlan): Sample[] {
   if (plan.mode === 'cycles') return samples.filter((s) => s.cycle !== undefined && s.cycle >= plan.warmupCycles);
   return samples.filter((s) => s.t >= plan.warmupMs);
 }
 
-export function analyse(samples: readonly Sample[], plan: AnalysisPlan): MetricAnalysis[] {
+export function analyse(recorded: readonly Sample[], plan: AnalysisPlan): MetricAnalysis[] {
+  const samples = startedSamples(recorded);
   const analysed = analysePoints(samples, plan);
   return metricNames(samples).map((name) => {
     const info = metricInfo(name);

@@ -1,9 +1,12 @@
 // The probe that `watch -- CMD` preloads (NODE_OPTIONS=--require) into every
 // Node process of the target: it connects to the watcher's Unix socket and,
 // when asked, answers with process.getActiveResourcesInfo() counted by type
-// and the number of listeners on `process`. It owns no timer, its socket is
-// unref'd (so it never keeps the target alive and is not counted), and any
-// error silently disables it: the target must never notice it.
+// and the number of listeners on `process` the target added (Node's own and
+// other preloads' ones, there when the probe loads before the target's code,
+// are not the target's). It owns no timer, its socket is unref'd (so it never
+// keeps the target alive and is not counted among its handles; the watcher
+// takes its fd out of the target's fds), and any error silently disables it:
+// the target must never notice it.
 //
 // The function below is serialised with Function.prototype.toString into a
 // standalone .cjs file, so it must not reference anything outside its body.
@@ -19,6 +22,8 @@ export interface ProbeReply {
 export function nodeProbeMain(load: (id: string) => unknown, socketPath: string | undefined): void {
   if (!socketPath) return;
   try {
+    const before = new Map<string | symbol, number>();
+    for (const name of process.eventNames()) before.set(name, process.listenerCount(name));
     const net = load('node:net') as typeof import('node:net');
     const threads = load('node:worker_threads') as typeof import('node:worker_threads');
     const socket = net.connect(socketPath);
@@ -37,7 +42,7 @@ export function nodeProbeMain(load: (id: string) => unknown, socketPath: string 
           const resources: Record<string, number> = {};
           for (const type of process.getActiveResourcesInfo()) resources[type] = (resources[type] ?? 0) + 1;
           let processListeners = 0;
-          for (const name of process.eventNames()) processListeners += process.listenerCount(name);
+          for (const name of process.eventNames()) processListeners += Math.max(0, process.listenerCount(name) - (before.get(name) ?? 0));
           const reply: ProbeReply = { id, pid: process.pid, threadId: threads.threadId, resources, processListeners };
           socket.write(`${JSON.stringify(reply)}\n`);
         } catch {

@@ -16,6 +16,8 @@ export interface ProbeCounts {
   answered: Set<number>;
   /** Probes of the tree that did not answer before the deadline. */
   missing: number;
+  /** Answers from the tree: one probe socket each, an fd of the target's that is ours. */
+  probeSockets: number;
 }
 
 export class NodeProbeServer {
@@ -81,13 +83,15 @@ export class NodeProbeServer {
     for (const socket of sockets) this.replies.delete(socket);
     const values: Record<string, number> = {};
     const answered = new Set<number>();
+    let probeSockets = 0;
     for (const reply of answers) {
       if (!pids.has(reply.pid)) continue;
       answered.add(reply.pid);
+      probeSockets++;
       for (const [type, count] of Object.entries(reply.resources)) values[`node:${type}`] = (values[`node:${type}`] ?? 0) + count;
       values['node:process-listeners'] = (values['node:process-listeners'] ?? 0) + (reply.threadId === 0 ? reply.processListeners : 0);
     }
-    return { values, answered, missing: sockets.filter((s) => !s.destroyed).length - answers.length };
+    return { values, answered, missing: sockets.filter((s) => !s.destroyed).length - answers.length, probeSockets };
   }
 
   get connected(): number {

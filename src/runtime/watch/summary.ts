@@ -8,7 +8,7 @@ import type { WatchResult } from './run-watch.js';
 import { sparkline, squeeze } from './sparkline.js';
 import type { ThresholdCheck } from './thresholds.js';
 import { formatP } from './verdict.js';
-import { valueOf } from './analyse.js';
+import { startedSamples, valueOf } from './analyse.js';
 
 export interface SummaryOptions {
   color: boolean;
@@ -65,7 +65,7 @@ export function renderSummary(result: WatchResult, checks: readonly ThresholdChe
   const verdictCell: string[] = [];
   for (const m of shownMetrics(result.analysis)) {
     const f = (v: number): string => formatValue(m.unit, v);
-    const series = result.samples.map((s) => valueOf(s, m.name)).filter((v): v is number => v !== undefined);
+    const series = startedSamples(result.samples).map((s) => valueOf(s, m.name)).filter((v): v is number => v !== undefined);
     const hasTrend = m.trend.verdict !== 'insufficient' && m.trend.reason !== 'constant';
     rows.push([
       m.name.startsWith('fds.') ? `  ${m.name.slice(4)}` : m.name,

@@ -56,7 +56,13 @@ export class TreeSampler {
       const live = new Set(processes.filter((p) => p.state !== 'Z').map((p) => p.pid));
       const counts = await this.probe.query(live, this.probeTimeoutMs);
       probed = counts.answered.size > 0 && counts.missing === 0;
-      if (probed) Object.assign(values, counts.values);
+      if (probed) {
+        Object.assign(values, counts.values);
+        // The probes' own sockets are not the target's fds (read before the query, so clamp).
+        const own = Math.min(counts.probeSockets, values['fds.socket'] ?? 0);
+        values['fds.socket'] = (values['fds.socket'] ?? 0) - own;
+        values.fds = (values.fds ?? 0) - own;
+      }
     }
     return { root, processes, values, probed, unreadable };
   }
