@@ -292,7 +292,13 @@ export function extractRust(input: RustFrontendInput): FileFacts {
     if (fnType === 'identifier') callee = fnText;
     else if (scoped) callee = scoped.name();
     else if (fnType === 'field_expression') callee = method;
-    if (!callee || /^(clone|unwrap|expect|map_err|into|to_string|as_ref|await|iter|collect|push|insert|get|len|is_empty|ok|lock|send|recv)$/.test(callee)) return;
+    if (!callee) return;
+    // A method named like a std or iterator method (`.collect()`, `.send()`) on a receiver of unknown
+    // type is most likely that std method: no call of ours. On `self` or a receiver of a type the code
+    // names (`let c = Collector::new(); c.collect()`) it is the project's method.
+    // A bare `send(..)` is ours only when this file declares or imports it by name.
+    const stdNamed = STD_METHOD_NAMES.test(callee);
+    if (stdNamed && fnType === 'identifier' && !freeFns.has(callee) && !imports.names.has(callee)) return;
     let calleeOwner: string | undefined;
     let calleeModule: string | undefined;
     let local = false;
@@ -322,6 +328,7 @@ export function extractRust(input: RustFrontendInput): FileFacts {
       // `Server::new(..).context(..)`: a method of the Result around the value, not of the value's type.
       const onResult = receiver?.type !== 'identifier' && RESULT_PASS_THROUGH.test(callee);
       calleeOwner = receiver?.type === 'self' ? 'Self' : (receiver && !onResult ? receiverType(receiver, call) : undefined) ?? '?';
+      if (stdNamed && calleeOwner === '?') return;
     }
     const enclosing = enclosingOf(call);
     if (enclosing.isTest) return;
@@ -436,6 +443,8 @@ function moduleOfPath(path: string): string | undefined {
 }
 
 /** Methods on a Result or Option that hand back the value they hold. */
+/** Methods of std types and iterators: a call of one on a receiver of unknown type is no call of ours. */
+const STD_METHOD_NAMES = /^(clone|unwrap|expect|map_err|into|to_string|as_ref|await|iter|collect|push|insert|get|len|is_empty|ok|lock|send|recv)$/;
 const RESULT_PASS_THROUGH = /^(unwrap|expect|context|with_context|map_err|unwrap_or_else|unwrap_or_default|ok_or|ok_or_else)$/;
 
 /** `Server::new(..)?`, `Config::default().await`, `Server { .. }`: the type that expression makes, when it says. */
