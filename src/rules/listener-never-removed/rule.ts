@@ -82,6 +82,13 @@ export const listenerNeverRemoved: Rule = {
           continue;
         }
       }
+      // `Composer.on(filter, ..fns)`: a static method of a project class named like a listener
+      // method builds something; the class itself is no emitter.
+      const method = a.api.slice(a.api.lastIndexOf('.') + 1);
+      if (/^[\w$]+$/.test(a.source.text) && ctx.project.owners.get(a.source.text)?.methods.some((m) => m.name === method)) {
+        ctx.note({ counter: 'static method of a class', path, line, detail: `${a.api}: \`${a.source.text}\` is a class of this project, \`${method}\` its own method` });
+        continue;
+      }
       const lifetime = OUTLIVES[a.source.lifetime];
       if (!lifetime) {
         ctx.note({ counter: 'short-lived source', path, line, detail: `${a.api}: \`${a.source.text}\` is ${a.source.lifetime}, it dies with its listener` });
