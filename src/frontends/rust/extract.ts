@@ -183,7 +183,10 @@ export function extractRust(input: RustFrontendInput): FileFacts {
         const fnText = fnType === 'identifier' || fnType === 'scoped_identifier' ? fnNode.text : undefined;
         if (method !== undefined && matcher.isReleaseName(method)) facts.releases.push(releaseOf(node, fnNode, method));
         const match = matcher.matchCallee(fnNode, fnType, method, fnText);
-        if (!isTestFile) recordCall(node, fnNode, fnType, method, fnText);
+        if (!isTestFile) {
+          recordCall(node, fnNode, fnType, method, fnText);
+          recordReferences(node);
+        }
         if (!match) return;
         const enclosing = enclosingOf(node);
         facts.uses.push({ api: match.api, line: line(node), isTest: enclosing.isTest });
@@ -347,6 +350,60 @@ export function extractRust(input: RustFrontendInput): FileFacts {
       ...(local ? { local: true as const } : {}),
       callerIsEntryPoint: enclosing.isEntryPoint,
     });
+  }
+
+  /**
+   * `thread::spawn(worker)`, `service_fn(handle)`, `.map(Self::parse)`: a function handed over as
+   * a value is used, though no call by name shows it. Recorded as a reference: it runs whenever
+   * what it was handed to calls it, how often is not known.
+   */
+  function recordReferences(call: SyntaxNode): void {
+    const args = call.childForFieldName('arguments');
+    if (!args) return;
+    for (const arg of kids(args)) {
+      let callee: string | undefined;
+      let calleeOwner: string | undefined;
+      let calleeModule: string | undefined;
+      let local = false;
+      if (arg.type === 'identifier') {
+        const name = arg.text;
+        if (!/^[a-z_][a-z0-9_]*$/.test(name)) continue;
+        const imported = imports.names.get(name);
+        if (!freeFns.has(name) && !imported) continue;
+        if (boundInFunction(name, call)) continue;
+        callee = name;
+        if (freeFns.has(name)) local = true;
+        else if (imported?.length === 1) calleeModule = moduleOfPath(imported[0]!);
+      } else if (arg.type === 'scoped_identifier') {
+        const parts = scopedParts(arg, arg.text);
+        const name = parts.name();
+        const path = parts.path() && withoutGenerics(parts.path()!);
+        const last = path?.slice(path.lastIndexOf(':') + 1);
+        if (!name || !/^[a-z_][a-z0-9_]*$/.test(name) || !last) continue;
+        callee = name;
+        if (last === 'Self') calleeOwner = enclosingOf(call).ownerType ?? '?';
+        else if (/^[A-Z]\w*$/.test(last)) calleeOwner = last;
+        else if (/^[a-z_]\w*$/.test(last) && !/^(self|super|crate)$/.test(last)) calleeModule = last;
+        else continue;
+        if (calleeOwner === '?') continue;
+      } else continue;
+      const enclosing = enclosingOf(call);
+      if (enclosing.isTest) continue;
+      const key = `ref|${callee}|${calleeOwner ?? ''}|${calleeModule ?? ''}|${enclosing.name}|${enclosing.ownerType ?? ''}|${enclosing.module ?? ''}`;
+      if (seenCalls.has(key)) continue;
+      seenCalls.add(key);
+      facts.calls.push({
+        callee,
+        ...(calleeOwner ? { calleeOwner } : {}),
+        ...(calleeModule ? { calleeModule } : {}),
+        caller: enclosing.name,
+        ...(enclosing.ownerType ? { callerOwner: enclosing.ownerType } : {}),
+        ...(enclosing.module ? { callerModule: enclosing.module } : {}),
+        ...(local ? { local: true as const } : {}),
+        callerIsEntryPoint: enclosing.isEntryPoint,
+        reference: true,
+      });
+    }
   }
 
   function releaseOf(call: SyntaxNode, fnNode: SyntaxNode, method: string): Release {

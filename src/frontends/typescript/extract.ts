@@ -17,7 +17,7 @@ import { CallSite } from './call-site.js';
 import { collectClass, moduleOwner, type ClassInfo } from './owners.js';
 import { memberPath, unwrap } from './qualify.js';
 import { EnclosingStack, NodeIndex } from './node-index.js';
-import { SCOPE_NODE_TYPES, ScopeCollector, thisPath, type FileScope } from './scope.js';
+import { packageRoot, SCOPE_NODE_TYPES, ScopeCollector, thisPath, type FileScope } from './scope.js';
 
 export interface TypescriptFrontendInput {
   path: string;
@@ -218,6 +218,8 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
 
   const moduleTouched = { used: false };
   const seenCalls = new Set<string>();
+  /** Names of the functions this file declares (`function f`, `const f = () => ..`), read on first use. */
+  let fileFunctions: Set<string> | undefined;
   const classFactories = isTestFile ? new Map<string, number[]>() : classFactoriesOf(collectedCalls);
   const removals: Removal[] = [];
   const instanceInits = new Map<string, string | undefined>();
@@ -231,6 +233,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     if (listenerReleaseNames.has(release.api)) removals.push(new Removal(site));
   }
   for (const { node, site, ctx } of collectedCalls) {
+    if (!isTestFile) recordReferences(site, ctx);
     const found = matches.get(node) ?? [];
     if (found.length > 0) {
       const enclosing = describe(node, ctx);
@@ -421,6 +424,64 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       ...(fresh && fresh.length > 0 ? { freshArguments: fresh } : {}),
       ...(!isNew && calleePath.length === 1 && boundLocally(calleePath[0]!, ctx.fn) ? { local: true as const } : {}),
     });
+  }
+
+  /**
+   * `http.createServer(handle)`, `app.get('/', this.handler)`, `setInterval(tick, ..)`: a function
+   * handed over as a value is used, though no call by name shows it. Recorded as a reference:
+   * the function runs whenever what it was handed to calls it, how often is not known.
+   */
+  function recordReferences(site: CallSite, ctx: FunctionContext): void {
+    const args = site.node.childForFieldName('arguments');
+    if (!args || args.type !== 'arguments') return;
+    for (const raw of kids(args)) {
+      let arg = unwrap(raw);
+      // `this.handle.bind(this)`: the bound function is `this.handle`.
+      if (arg.type === 'call_expression') {
+        const fn = arg.childForFieldName('function');
+        const object = fn?.type === 'member_expression' && fn.childForFieldName('property')?.text === 'bind' ? fn.childForFieldName('object') : null;
+        if (!object) continue;
+        arg = unwrap(object);
+      }
+      let callee: string | undefined;
+      let calleeOwner: string | undefined;
+      if (arg.type === 'identifier') {
+        const name = arg.text;
+        if (!isFunctionName(name, ctx.fn)) continue;
+        callee = name;
+      } else if (arg.type === 'member_expression') {
+        const path = thisPath(memberPath(arg), scope);
+        if (path?.length !== 2 || path[0] !== 'this' || !ctx.cls) continue;
+        const cls = className(ctx.cls);
+        const name = path[1]!.replace(/^#/, '');
+        if (!classes.get(cls)?.owner.methods.some((m) => m.name === name)) continue;
+        callee = name;
+        calleeOwner = cls;
+      } else continue;
+      const enclosing = describeShared(site.node, ctx);
+      if (enclosing.isTest) continue;
+      const key = `ref|${callee}|${calleeOwner ?? ''}|${enclosing.name}|${enclosing.ownerType ?? ''}`;
+      if (seenCalls.has(key)) continue;
+      seenCalls.add(key);
+      facts.calls.push({
+        callee,
+        ...(calleeOwner ? { calleeOwner } : {}),
+        caller: enclosing.name,
+        ...(enclosing.ownerType ? { callerOwner: enclosing.ownerType } : {}),
+        callerIsEntryPoint: enclosing.isEntryPoint,
+        reference: true,
+        ...(!calleeOwner && boundLocally(callee, ctx.fn) ? { local: true as const } : {}),
+      });
+    }
+  }
+
+  /** Is `name` a function of this file, or one imported from a file of the project (not a package)? */
+  function isFunctionName(name: string, fn: SyntaxNode | null): boolean {
+    const imported = scope.imports.get(name);
+    if (imported) return imported.name !== '*' && packageRoot(imported.module) === undefined;
+    if (!scope.declared.has(name)) return false;
+    fileFunctions ??= new Set(collectedFunctions.map(({ node }) => functionName(node)).filter((n) => !n.startsWith('<')));
+    return fileFunctions.has(name) && !(fn && positionalParameters(fn).includes(name));
   }
 
   /** `run()`, `void this.loop()`, `poll().catch(log)`: an async looping function started without awaiting it. */

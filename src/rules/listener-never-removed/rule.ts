@@ -2,6 +2,7 @@
 // per instance, to an object that outlives it, and never removed.
 import type { Acquisition, SourceLifetime } from '../../facts/types.js';
 import { callersOf, constructionsOf, releasesOfField, startedOnlyFromEntry, symbolOf, type Project } from '../../analysis/project.js';
+import { referencedEvidence } from '../shared/callers.js';
 import type { Rule } from '../types.js';
 import { describeFate, isTestCode, locationOf } from '../shared/describe.js';
 
@@ -112,7 +113,7 @@ export const listenerNeverRemoved: Rule = {
       const evidence = [
         `\`${a.source.text}\` is ${lifetime}`,
         setup
-          ? `nothing in this project shows how often \`${symbol}()\` runs (${callers === 'none' ? 'no call to it' : 'it is called through a receiver of unknown type'}); \`${a.source.event}\` handlers are usually added once, while the program starts, but each call adds one more`
+          ? `nothing in this project shows how often \`${symbol}()\` runs (${callers === 'none' ? 'no call to it' : callers === 'referenced' ? 'it is handed over as a value, not called by name' : 'it is called through a receiver of unknown type'}); \`${a.source.event}\` handlers are usually added once, while the program starts, but each call adds one more`
           : frequency === 'per-operation'
             ? `\`${symbol}()\` runs per operation: every call adds one more ${unit}${event}`
             : `\`${symbol}()\` runs for every \`${a.fn.ownerType}\` instance: each adds one more ${unit}${event}, and the instance cannot be collected while \`${a.source.text}\` holds it`,
@@ -123,6 +124,8 @@ export const listenerNeverRemoved: Rule = {
       if (!setup && callers === 'none') {
         evidence.push(`nothing in this project calls \`${symbol}()\` (public API, framework hook, or a caller in a file leakaudit does not read, such as a .vue component): how fast it grows depends on its callers`);
       }
+      const referenced = !setup && callers === 'referenced' ? referencedEvidence(ctx.project, a, path) : undefined;
+      if (referenced) evidence.push(referenced);
       if (oneShot) evidence.push('it removes itself after the first event: it leaks only while that event never comes');
       const priority = oneShot || setup ? 'P2' : frequency === 'per-operation' ? 'P0' : 'P1';
       const confidence = oneShot || setup ? 'low' : a.source.lifetime === 'injected' ? 'medium' : 'high';

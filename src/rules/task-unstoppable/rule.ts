@@ -2,6 +2,7 @@
 import type { BodyFacts } from '../../facts/types.js';
 import type { AcquisitionRef } from '../../analysis/project.js';
 import { releasesOfField, resolveDelegate, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
+import { referencedEvidence } from '../shared/callers.js';
 import type { Rule, RuleContext } from '../types.js';
 import { describeFate, formatPeriod, growthOf, isTestCode, locationOf, wakeupRate } from '../shared/describe.js';
 
@@ -124,7 +125,9 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
   if (body.captures.length > 0) costs.push(`pins ${body.captures.length} captured value${body.captures.length === 1 ? '' : 's'} (and everything they reference) for ever`);
   if (guarded) evidence.push(`the module flag \`${guarded.flag}\` (line ${guarded.line}) lets it start once per process: it does not grow, but nothing can shut it down`);
   if (startedFrom && !a.fn.isEntryPoint) evidence.push(`\`${symbolOf(a)}()\` is only called from \`${startedFrom}()\`: one ${unitOf(a.kind)} per process, it does not grow, but nothing can shut it down`);
-  if (!startedFrom && !guarded && !a.fn.isEntryPoint && a.fn.name !== '<module>' && !ctx.project.callers.has(a.fn.name)) {
+  const referenced = !startedFrom && !guarded && !a.fn.isEntryPoint && a.fn.name !== '<module>' ? referencedEvidence(ctx.project, a, file.path) : undefined;
+  if (referenced) evidence.push(referenced);
+  else if (!startedFrom && !guarded && !a.fn.isEntryPoint && a.fn.name !== '<module>' && !ctx.project.callers.has(a.fn.name)) {
     evidence.push(`nothing in this project calls \`${symbolOf(a)}()\` (public API, framework hook, or a caller in a file leakaudit does not read, such as a .vue component): how fast it grows depends on its callers`);
   }
   if (a.unreferenced) evidence.push(`it is unreferenced with ${a.unreferenced.how}: it no longer keeps the process alive, but it still runs and keeps what it captured`);
