@@ -221,9 +221,16 @@ export function extractRust(input: RustFrontendInput): FileFacts {
     if (insideLoop(call, fnItem)) acquisition.inLoop = true;
     if (model.body) {
       const args = call.childForFieldName('arguments');
-      const bodyArg = args ? kids(args).filter((a) => !a.type.endsWith('comment'))[model.body === 'last-argument' ? -1 : 0] : undefined;
+      let bodyArg = args ? kids(args).filter((a) => !a.type.endsWith('comment'))[model.body === 'last-argument' ? -1 : 0] : undefined;
+      // `let ping = async move { loop { .. } }; tokio::spawn(ping)`: the future bound before the spawn.
+      const bound = bodyArg?.type === 'identifier' && fnItem ? lastLetBefore(bodyArg.text, fnItem, call, index)?.childForFieldName('value') : undefined;
+      if (bound && bound.type !== 'identifier') bodyArg = bound;
       const target = bodyArg ? bodyOfArgument(bodyArg) : undefined;
-      if (target) {
+      // `thread::spawn(worker)`, `thread::spawn(Self::run)`: a function named as the body runs as it.
+      const named = !bound && bodyArg ? namedBody(bodyArg, call) : undefined;
+      if (named) {
+        acquisition.body = { longLived: false, exits: [], ignoredErrors: [], captures: [], delegatesTo: named.name, ...(named.onOther ? { delegateOnOther: true as const } : {}) };
+      } else if (target) {
         const outer = outerNames(fnItem, call, index);
         acquisition.body = analyseBody(target, index, periods, outer);
         if (!acquisition.body.longLived) {
@@ -236,6 +243,25 @@ export function extractRust(input: RustFrontendInput): FileFacts {
       }
     }
     return acquisition;
+  }
+
+  /**
+   * A function named as a spawned body: a free function of this file or imported by name (not a
+   * parameter or local of that name), `Self::run`, or `Worker::run` (a method of another type).
+   */
+  function namedBody(arg: SyntaxNode, call: SyntaxNode): { name: string; onOther: boolean } | undefined {
+    if (arg.type === 'identifier') {
+      const name = arg.text;
+      if (!freeFns.has(name) && !imports.names.has(name)) return undefined;
+      return boundInFunction(name, call) ? undefined : { name, onOther: false };
+    }
+    if (arg.type !== 'scoped_identifier') return undefined;
+    const parts = scopedParts(arg, arg.text);
+    const name = parts.name();
+    const path = parts.path();
+    if (!name || !/^[a-z_][a-z0-9_]*$/.test(name) || !path) return undefined;
+    const owner = withoutGenerics(path).split('::').pop()!;
+    return { name, onOther: owner !== 'Self' && /^[A-Z]/.test(owner) };
   }
 
   /**
