@@ -216,7 +216,8 @@ export function extractRust(input: RustFrontendInput): FileFacts {
       site: siteOf(call),
       snippet: firstLine(lines()[call.startPosition.row] ?? call.text),
       fn: enclosing,
-      handle,
+      // tokio's `Command::kill_on_drop(true)` (on the builder, in this function): dropping the Child kills it.
+      handle: model.kind === 'process' && /\bkill_on_drop\s*\(\s*true\s*\)/.test(fnBody?.text ?? '') ? { kind: 'scoped', how: '`kill_on_drop(true)`: dropping the Child kills the process' } : handle,
     };
     if (insideLoop(call, fnItem)) acquisition.inLoop = true;
     if (model.body) {
