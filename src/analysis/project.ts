@@ -118,16 +118,24 @@ export function resolveDelegate(project: Project, ref: AcquisitionRef, name: str
  * What the project shows of the calls to `fn`: none by its name, some through
  * a receiver of unknown type (any of them may be a call to it), or all of them.
  */
-export function callersOf(project: Project, fn: { name: string; ownerType?: string; module?: string }, path?: string): 'none' | 'unknowable' | 'known' {
+export function callersOf(project: Project, fn: { name: string; ownerType?: string; module?: string }, path?: string): 'none' | 'unknowable' | 'referenced' | 'known' {
   const byName = project.callers.get(fn.name) ?? [];
   // `that.handleSignals()`: a method call on a receiver of unknown type may be a call to `fn`, owner or not.
   if (byName.some((c) => unknownReceiver(project, c))) return 'unknowable';
-  return byName.some((c) => callsFunction(project, c, fn.ownerType, path, fn.module)) ? 'known' : 'none';
+  const reaching = byName.filter((c) => callsFunction(project, c, fn.ownerType, path, fn.module));
+  if (reaching.some((c) => !c.reference)) return 'known';
+  // Handed over as a value (a handler, a callback): used, how often is not known.
+  return reaching.length > 0 ? 'referenced' : 'none';
+}
+
+/** Where `fn` is handed over as a value (`http.createServer(handle)`): the functions that do it. */
+export function referencesOf(project: Project, fn: { name: string; ownerType?: string; module?: string }, path?: string): CallFact[] {
+  return (project.callers.get(fn.name) ?? []).filter((c) => c.reference && callsFunction(project, c, fn.ownerType, path, fn.module));
 }
 
 /** The calls that construct `owner` (declared in the file at `path`), as far as the project shows them. */
 export function constructionsOf(project: Project, owner: string, path: string): CallFact[] {
-  return (project.callers.get('constructor') ?? []).filter((c) => callsFunction(project, c, owner, path, undefined));
+  return (project.callers.get('constructor') ?? []).filter((c) => !c.reference && callsFunction(project, c, owner, path, undefined));
 }
 
 /**
@@ -181,7 +189,9 @@ export function startedOnlyFromEntry(project: Project, fn: { name: string; owner
     const byName = project.callers.get(name) ?? [];
     // A method call on a receiver of unknown type may target this function: then its callers are unknowable.
     if (owner && byName.some((c) => unknownReceiver(project, c))) return false;
+    // A function handed over as a value runs whenever its receiver calls it: no start-up path.
     const calls = byName.filter((c) => callsFunction(project, c, owner, file, module));
+    if (calls.some((c) => c.reference)) return false;
     if (calls.length === 0) return false;
     let entry: string | undefined;
     for (const call of calls) {

@@ -25,10 +25,14 @@ export function languageOf(path: string): LanguageInfo | undefined {
   return dot < 0 ? undefined : BY_EXTENSION[path.slice(dot).toLowerCase()];
 }
 
-/** Test code by path: tests/ and benches/ trees, *_test.rs, *.test.ts, *.spec.ts, __tests__/. */
+/**
+ * Test code by path: tests/ and benches/ trees, end-to-end harnesses (e2e/, playwright/, cypress/),
+ * fixtures, *_test.rs, *.test.ts, *.spec.ts, __tests__/. A directory holding a Playwright or Cypress
+ * configuration is test code too (discover/harness.ts).
+ */
 export function isTestPath(relPath: string): boolean {
   return (
-    /(^|\/)(tests?|benches|bench|__tests__|__mocks__|spec|e2e|fixtures?|testdata|test-utils)\//.test(relPath) ||
+    /(^|\/)(tests?|benches|bench|benchmarks?|__tests__|__mocks__|__fixtures__|spec|e2e|e2e-tests?|playwright|cypress|fixtures?|testdata|test-utils)\//.test(relPath) ||
     /(_test|_tests|_bench)\.rs$/.test(relPath) ||
     /\.(test|spec|bench|e2e)\.[cm]?[jt]sx?$/.test(relPath) ||
     /(^|\/)(test_utils|test_helpers|testing)\.rs$/.test(relPath)

@@ -5,6 +5,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { createRequire } from 'node:module';
 import type { Ignore } from 'ignore';
 import { isTestPath, languageOf, type LanguageInfo } from './language.js';
+import { harnessTestDirs, insideAny } from './harness.js';
 import { sameIgnoreFiles, type DirListing, type Listings } from './listings.js';
 import { settled, stampOf, type Stamp } from './stamp.js';
 
@@ -70,6 +71,8 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
   const includeOnly = opts.include && opts.include.length > 0 ? newIgnore().add(opts.include) : undefined;
   const rel = (abs: string): string => relative(root, abs).split(sep).join('/');
   let listed = 0;
+  /** Directories a Playwright or Cypress configuration makes test code (see harness.ts). */
+  const harnessDirs: string[] = [];
 
   function visitFile(abs: string, relPath: string, st: { size: number; mtimeMs: number; ino: number }): void {
     const size = st.size;
@@ -86,7 +89,7 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
       out.skipped.push({ relPath, reason: `larger than ${formatBytes(opts.maxFileBytes)} (${formatBytes(size)})` });
       return;
     }
-    out.files.push({ absPath: abs, relPath, size, mtimeMs: st.mtimeMs, ino: st.ino, info, isTestFile: isTestPath(relPath) });
+    out.files.push({ absPath: abs, relPath, size, mtimeMs: st.mtimeMs, ino: st.ino, info, isTestFile: isTestPath(relPath) || (harnessDirs.length > 0 && insideAny(relPath, harnessDirs)) });
   }
 
   // Synchronous on purpose: a directory listing or a stat costs a few
@@ -102,6 +105,7 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
     // Plain concatenation: `abs` is already normalised, and path.join costs more than the stat on big trees.
     const dirPrefix = abs.endsWith(sep) ? abs : `${abs}${sep}`;
     const at = (name: string): { abs: string; relPath: string } => ({ abs: `${dirPrefix}${name}`, relPath: relDir ? `${relDir}/${name}` : name });
+    harnessDirs.push(...harnessTestDirs(abs, relDir, listing.entry.files, listing.entry.subdirs));
     for (const name of listing.entry.links) out.skipped.push({ relPath: at(name).relPath, reason: 'symbolic link (not followed)' });
     for (const name of listing.entry.unignoredDependencies ?? []) out.unignoredDependencies.push(at(name).relPath);
     for (const name of listing.entry.files) {

@@ -234,6 +234,12 @@ export interface CallFact {
    */
   once?: true;
   /**
+   * Not a call: the function is handed over as a value (`http.createServer(handle)`,
+   * `thread::spawn(worker)`, `app.get('/', this.handler)`). It is used, so "nothing calls it"
+   * is not true, but it runs whenever what it was handed to calls it: how often is not known.
+   */
+  reference?: true;
+  /**
    * The callee is a name bound inside the caller's function or one around it (a nested helper,
    * a parameter): it can only be a function of the same file, whatever other files define.
    */

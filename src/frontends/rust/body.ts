@@ -180,11 +180,19 @@ function classifyExit(node: SyntaxNode, loop: SyntaxNode, what: string): LoopExi
   return { kind: 'break', detail: `${what}${where || ' in the loop body'}`, line: line(node) };
 }
 
-/** `tokio::select!` and friends: their bodies are token trees, so read the tokens. */
+/** Macros whose arguments are code the macro expands in place: their `break`, `return` and `?` act on the loop. */
+const CODE_MACROS = /(^|::)(select|select_biased|try_join|join|pin_mut|cfg_if|if_chain)$/;
+
+/**
+ * `tokio::select!` and friends: their bodies are token trees, so read the tokens. In any other
+ * macro a `?` is the try operator only right after an expression (`format!("{}", read()?)`); after
+ * `=`, `,` or `(` it is a sigil (`tracing::error!(error = ?e, ..)` logs `e` with Debug), not an exit.
+ */
 function macroExits(node: SyntaxNode): LoopExit[] {
   const name = node.childForFieldName('macro')?.text ?? '';
   const tokens = allTokens(node);
-  const hasExit = tokens.some((t) => t === 'break' || t === 'return' || t === '?');
+  const code = CODE_MACROS.test(name);
+  const hasExit = tokens.some((t, i) => t === 'break' || t === 'return' || (t === '?' && (code || endsExpression(tokens[i - 1]))));
   if (!hasExit) return [];
   const text = shortText(node, 200);
   if (/select/.test(name)) {
@@ -197,6 +205,7 @@ function macroExits(node: SyntaxNode): LoopExit[] {
   return [{ kind: 'break', detail: `\`${name}!\` can break out of the loop`, line: line(node) }];
 }
 
+/** The macro's tokens in source order. */
 function allTokens(node: SyntaxNode): string[] {
   const out: string[] = [];
   const stack = [node];
@@ -204,9 +213,14 @@ function allTokens(node: SyntaxNode): string[] {
     const n = stack.pop()!;
     const children = allKids(n);
     if (children.length === 0) out.push(n.text);
-    else for (const c of children) stack.push(c);
+    else for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   }
   return out;
+}
+
+/** Can an expression end with this token (so that a `?` after it is the try operator)? */
+function endsExpression(token: string | undefined): boolean {
+  return token !== undefined && (token === ')' || token === ']' || token === '}' || /^[\w"']/.test(token));
 }
 
 /** `let _ = tx.send(..)`, `.ok();`, `if let Err(e) = x.send(..) { log }`: errors the loop ignores. */

@@ -116,9 +116,30 @@ function fateOfValue(expr: SyntaxNode, body: SyntaxNode | null, opts: FateOption
       return fateOfValue(parent, body, opts, depth + 1);
     case 'token_tree':
       return { kind: 'passed', to: 'macro' };
+    case 'field_expression':
+      // `reqwest::Client::new().get(url).send().await?;`: a temporary used as the receiver of a call
+      // chain whose result the statement drops is itself dropped at the end of the statement.
+      if (same(parent.childForFieldName('value'), expr) && temporaryOfStatement(parent)) return { kind: 'discarded', how: 'a temporary: used for one call chain and dropped at the end of the statement' };
+      return { kind: 'passed', to: parent.type };
     default:
       return { kind: 'passed', to: parent.type };
   }
+}
+
+/** Does the call chain starting at this method access end in a statement that drops its result? */
+function temporaryOfStatement(access: SyntaxNode): boolean {
+  let node: SyntaxNode = access;
+  for (let i = 0; i < 12; i++) {
+    const up = node.parent;
+    if (!up) return false;
+    if (up.type === 'expression_statement') return true;
+    if (up.type === 'call_expression' || up.type === 'await_expression' || up.type === 'try_expression' || (up.type === 'field_expression' && same(up.childForFieldName('value'), node))) {
+      node = up;
+      continue;
+    }
+    return false;
+  }
+  return false;
 }
 
 function fateOfBlockTail(expr: SyntaxNode, block: SyntaxNode, body: SyntaxNode | null, opts: FateOptions, depth: number): HandleFate {

@@ -301,7 +301,8 @@ class LocalTracker {
       }
       return { kind: 'local', local: id.text };
     }
-    if (parent.type === 'call_expression' && same(parent.childForFieldName('function'), id)) {
+    // A connection or pool called as a function (postgres.js `sql\`..\``) is being used, not released.
+    if ((parent.type === 'call_expression' && same(parent.childForFieldName('function'), id)) && this.ctx.model.kind !== 'connection' && this.ctx.model.kind !== 'pool') {
       // The handle is a function: calling it is the release (`const off = emitter.on(..); off()`).
       return { kind: 'released-locally', local: id.text, api: 'call', line: line(parent) };
     }

@@ -8,7 +8,7 @@ export const connectionPerOperation: Rule = {
   meta: {
     id: 'connection-per-operation',
     summary: 'A database connection opened in a function that runs per operation, not kept for reuse and not taken from a pool.',
-    kinds: ['connection'],
+    kinds: ['connection', 'pool'],
     defaultPriority: 'P0',
     precision: 'high',
     tags: ['leak', 'database', 'connection', 'file-descriptors'],
@@ -20,7 +20,9 @@ export const connectionPerOperation: Rule = {
   check(ctx) {
     for (const ref of ctx.project.acquisitions) {
       const a = ref.acquisition;
-      if (a.kind !== 'connection') continue;
+      // A pool built per operation (`new pg.Pool()`, `r2d2::Pool::builder().build(..)` in a handler) is a
+      // whole set of connections per call: judged like a connection.
+      if (a.kind !== 'connection' && a.kind !== 'pool') continue;
       const model = ctx.project.models.get(a.modelId);
       if (!model || model.role !== 'acquire') continue;
       if (isTestCode(ref)) continue;
@@ -51,8 +53,8 @@ export const connectionPerOperation: Rule = {
         describeFate(fate, handleType),
         closes
           ? `${fate.kind === 'released-locally' ? 'it is closed explicitly' : `a ${handleType} closes when dropped`}, so this is churn, not a leak: every call pays an open (file or socket, handshake, schema read) and holds one more connection while it runs`
-          : `a ${handleType} is not closed when dropped and nothing closes it: every call leaks one connection`,
-        'it is not taken from a pool and not stored for reuse',
+          : `a ${handleType} is not closed when dropped and nothing closes it: every call leaks one ${a.kind === 'pool' ? 'pool and its connections' : 'connection'}`,
+        a.kind === 'pool' ? 'a pool is meant to be built once and shared: this one is built per call and not stored for reuse' : 'it is not taken from a pool and not stored for reuse',
       ];
       if (a.inLoop) evidence.push('the open sits inside a loop: one connection per iteration');
       const sameFn = ctx.project.acquisitions.filter(
@@ -64,7 +66,9 @@ export const connectionPerOperation: Rule = {
         messageId: closes ? 'churn' : 'neverClosed',
         kind: 'connection',
         language: ref.file.language,
-        priority: closes ? 'P1' : 'P0',
+        // Churn of a client that is no data store (an HTTP client, a broker factory) costs handshakes,
+        // not database backends: worth knowing, rarely urgent.
+        priority: closes ? (model.storage === false && model.dropReleases && fate.kind !== 'released-locally' ? 'P2' : 'P1') : 'P0',
         confidence: a.fn.name === '<module>' ? 'low' : 'high',
         location: locationOf(ref),
         symbol,

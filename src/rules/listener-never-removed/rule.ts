@@ -2,6 +2,7 @@
 // per instance, to an object that outlives it, and never removed.
 import type { Acquisition, SourceLifetime } from '../../facts/types.js';
 import { callersOf, constructionsOf, releasesOfField, startedOnlyFromEntry, symbolOf, type Project } from '../../analysis/project.js';
+import { referencedEvidence } from '../shared/callers.js';
 import type { Rule } from '../types.js';
 import { cappedByUnseen, describeFate, isTestCode, locationOf, unseenCallers } from '../shared/describe.js';
 
@@ -82,6 +83,13 @@ export const listenerNeverRemoved: Rule = {
           continue;
         }
       }
+      // `Composer.on(filter, ..fns)`: a static method of a project class named like a listener
+      // method builds something; the class itself is no emitter.
+      const method = a.api.slice(a.api.lastIndexOf('.') + 1);
+      if (/^[\w$]+$/.test(a.source.text) && ctx.project.owners.get(a.source.text)?.methods.some((m) => m.name === method)) {
+        ctx.note({ counter: 'static method of a class', path, line, detail: `${a.api}: \`${a.source.text}\` is a class of this project, \`${method}\` its own method` });
+        continue;
+      }
       const lifetime = OUTLIVES[a.source.lifetime];
       if (!lifetime) {
         ctx.note({ counter: 'short-lived source', path, line, detail: `${a.api}: \`${a.source.text}\` is ${a.source.lifetime}, it dies with its listener` });
@@ -105,7 +113,7 @@ export const listenerNeverRemoved: Rule = {
       const evidence = [
         `\`${a.source.text}\` is ${lifetime}`,
         setup
-          ? `nothing in this project shows how often \`${symbol}()\` runs (${callers === 'none' ? 'no call to it' : 'it is called through a receiver of unknown type'}); \`${a.source.event}\` handlers are usually added once, while the program starts, but each call adds one more`
+          ? `nothing in this project shows how often \`${symbol}()\` runs (${callers === 'none' ? 'no call to it' : callers === 'referenced' ? 'it is handed over as a value, not called by name' : 'it is called through a receiver of unknown type'}); \`${a.source.event}\` handlers are usually added once, while the program starts, but each call adds one more`
           : frequency === 'per-operation'
             ? `\`${symbol}()\` runs per operation: every call adds one more ${unit}${event}`
             : `\`${symbol}()\` runs for every \`${a.fn.ownerType}\` instance: each adds one more ${unit}${event}, and the instance cannot be collected while \`${a.source.text}\` holds it`,
@@ -113,7 +121,9 @@ export const listenerNeverRemoved: Rule = {
           ? (teardownNote ?? `\`${fate.ownerType}\` has no teardown method that calls ${model.releases.map((r) => `\`${r}\``).join('/')} for it`)
           : `nothing calls ${model.releases.map((r) => `\`${r}\``).join('/')} for it${fate.kind === 'discarded' || fate.kind === 'local' ? '' : ` (${describeFate(fate, handleType)})`}`,
       ];
-      if (!setup && callers !== 'known') evidence.push(unseenCallers(symbol, callers));
+      if (!setup && callers !== 'known') {
+        evidence.push(callers === 'referenced' ? (referencedEvidence(ctx.project, a, path) ?? unseenCallers(symbol, 'none')) : unseenCallers(symbol, callers));
+      }
       if (oneShot) evidence.push('it removes itself after the first event: it leaks only while that event never comes');
       const proven = {
         priority: oneShot || setup ? ('P2' as const) : frequency === 'per-operation' ? ('P0' as const) : ('P1' as const),

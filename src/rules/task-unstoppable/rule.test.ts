@@ -77,4 +77,31 @@ pub async fn on_request() { let server = Server::new(); server.restart().await; 
     expect(js!.evidence.some((e) => e.startsWith('`Ticker` has no teardown method (close/stop/dispose/destroy/disconnect'))).toBe(true);
     expect(js!.evidence.join(' ')).not.toContain('Drop');
   });
+
+  it('never says "nothing calls" a function handed over as a value (http.createServer(handle), thread::spawn(worker))', async () => {
+    const ts = await audit({
+      'src/server.js': `import http from 'node:http';
+function handle(req, res) {
+  setInterval(() => res.write('.'), 1000);
+}
+export function serve() { http.createServer(handle).listen(8080); }
+`,
+    });
+    const rs = await audit({
+      'src/lib.rs': `fn worker() { loop { std::thread::sleep(std::time::Duration::from_secs(1)); } }
+pub fn start() {
+    std::thread::spawn(worker);
+    loop { std::thread::sleep(std::time::Duration::from_secs(1)); }
+}
+fn helper() { std::thread::spawn(move || loop { std::thread::sleep(std::time::Duration::from_secs(5)); }); }
+pub fn run_all() { let _ = [1].iter().for_each(|_| ()); std::thread::spawn(helper); }
+`,
+    });
+    const f = ts.find((x) => x.symbol === 'handle');
+    expect(f?.evidence.some((e) => e.startsWith('nothing in this project calls'))).toBe(false);
+    expect(f?.evidence).toContain('`handle()` is handed over as a value (a callback or handler) in `serve()`, and runs whenever what it was handed to calls it: how often is not known');
+    const g = rs.find((x) => x.symbol === 'helper');
+    expect(g?.evidence.some((e) => e.startsWith('nothing in this project calls'))).toBe(false);
+    expect(g?.evidence).toContain('`helper()` is handed over as a value (a callback or handler) in `run_all()`, and runs whenever what it was handed to calls it: how often is not known');
+  });
 });

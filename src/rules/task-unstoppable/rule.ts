@@ -2,6 +2,7 @@
 import type { BodyFacts } from '../../facts/types.js';
 import type { AcquisitionRef } from '../../analysis/project.js';
 import { callersOf, releasesOfField, resolveDelegate, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
+import { referencedEvidence } from '../shared/callers.js';
 import type { Rule, RuleContext } from '../types.js';
 import { vocabularyOf } from '../../models/index.js';
 import { cappedByUnseen, describeFate, formatPeriod, growthOf, isTestCode, locationOf, unseenCallers, wakeupRate } from '../shared/describe.js';
@@ -126,7 +127,8 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
   if (guarded) evidence.push(`the module flag \`${guarded.flag}\` (line ${guarded.line}) lets it start once per process: it does not grow, but nothing can shut it down`);
   if (startedFrom && !a.fn.isEntryPoint) evidence.push(`\`${symbolOf(a)}()\` is only called from \`${startedFrom}()\`: one ${unitOf(a.kind)} per process, it does not grow, but nothing can shut it down`);
   const callers = !startedFrom && !guarded && !a.fn.isEntryPoint && a.fn.name !== '<module>' && !a.inLoop ? callersOf(ctx.project, a.fn, file.path) : 'known';
-  if (callers !== 'known') evidence.push(unseenCallers(symbolOf(a), callers));
+  if (callers === 'referenced') evidence.push(referencedEvidence(ctx.project, a, file.path) ?? unseenCallers(symbolOf(a), 'none'));
+  else if (callers !== 'known') evidence.push(unseenCallers(symbolOf(a), callers));
   if (a.unreferenced) evidence.push(`it is unreferenced with ${a.unreferenced.how}: it no longer keeps the process alive, but it still runs and keeps what it captured`);
   const proven = {
     priority: startedFrom || guarded ? ('P2' as const) : a.unreferenced ? ('P1' as const) : ('P0' as const),

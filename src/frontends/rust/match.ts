@@ -1,0 +1,126 @@
+// Matches Rust call expressions against the resource models: call paths,
+// method names on receivers, and builder chains.
+import type { SyntaxNode } from '../../parse/syntax.js';
+import type { ResourceModel } from '../../models/schema.js';
+import { normalisePath, resolvePath, type RustImports } from './imports.js';
+
+export interface CallMatch {
+  model: ResourceModel;
+  api: string;
+}
+
+/** Matches call expressions against the models' call paths and method names. */
+interface ModelTables {
+  calls: Map<string, ResourceModel>;
+  methods: Map<string, ResourceModel[]>;
+  /** Last segments of the model call paths: a builder chain can only end in one of these. */
+  callNames: Set<string>;
+  /** Every model's release method names. */
+  releases: Set<string>;
+}
+
+/** Model lookups, built once per model list (the same list comes with every file). */
+const tablesByModels = new WeakMap<readonly ResourceModel[], ModelTables>();
+
+function modelTables(models: readonly ResourceModel[]): ModelTables {
+  let tables = tablesByModels.get(models);
+  if (tables) return tables;
+  tables = { calls: new Map(), methods: new Map(), callNames: new Set(), releases: new Set() };
+  for (const model of models) {
+    for (const release of model.releases) tables.releases.add(release);
+    for (const call of model.acquire.calls) {
+      tables.calls.set(call, model);
+      tables.callNames.add(call.split('::').pop()!);
+    }
+    for (const method of model.acquire.methods) {
+      const list = tables.methods.get(method) ?? [];
+      list.push(model);
+      tables.methods.set(method, list);
+    }
+  }
+  tablesByModels.set(models, tables);
+  return tables;
+}
+
+export class CallMatcher {
+  private readonly calls: Map<string, ResourceModel>;
+  private readonly methods: Map<string, ResourceModel[]>;
+  private readonly callNames: Set<string>;
+  private readonly releases: Set<string>;
+  /** Path as written -> match; the file's imports are fixed, so each path is resolved once. */
+  private readonly byPath = new Map<string, CallMatch | undefined>();
+
+  constructor(models: readonly ResourceModel[], private readonly imports: RustImports) {
+    ({ calls: this.calls, methods: this.methods, callNames: this.callNames, releases: this.releases } = modelTables(models));
+  }
+
+  /** Is `method` a release method of some model? */
+  isReleaseName(method: string): boolean {
+    return this.releases.has(method);
+  }
+
+  match(call: SyntaxNode): CallMatch | undefined {
+    const fn = call.childForFieldName('function');
+    return fn ? this.matchCallee(fn) : undefined;
+  }
+
+  /**
+   * `match` for a call whose `function` node is already at hand, with its type and,
+   * for a field expression, its field name (for an identifier, its text) when the
+   * caller has read them.
+   */
+  matchCallee(fn: SyntaxNode, type: string = fn.type, field?: string, text?: string): CallMatch | undefined {
+    if (type === 'identifier' || type === 'scoped_identifier' || type === 'generic_function') {
+      const written = normalisePath(type === 'generic_function' ? (fn.childForFieldName('function')?.text ?? fn.text) : (text ?? fn.text));
+      if (this.byPath.has(written)) return this.byPath.get(written);
+      let found: CallMatch | undefined;
+      for (const candidate of resolvePath(written, this.imports)) {
+        const model = this.calls.get(candidate);
+        if (model) {
+          found = { model, api: written };
+          break;
+        }
+      }
+      this.byPath.set(written, found);
+      return found;
+    }
+    if (type === 'field_expression') {
+      const method = field ?? fn.childForFieldName('field')?.text ?? '';
+      const viaBuilder = this.callNames.has(method) ? this.matchBuilderChain(fn, method) : undefined;
+      if (viaBuilder) return viaBuilder;
+      const candidates = this.methods.get(method);
+      if (!candidates) return undefined;
+      const model = candidates.find(
+        (m) => m.acquire.requiresImport.length === 0 || m.acquire.requiresImport.some((lib) => this.imports.roots.has(lib)),
+      );
+      return model ? { model, api: `.${method}()` } : undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * `std::thread::Builder::new().name(..).spawn(..)`: a method at the end of a
+   * builder chain whose root is `Type::new()` matches the model call `Type::method`.
+   */
+  private matchBuilderChain(fn: SyntaxNode, method: string): CallMatch | undefined {
+    let receiver = fn.childForFieldName('value');
+    for (let i = 0; receiver && i < 8; i++) {
+      if (receiver.type !== 'call_expression') return undefined;
+      const inner = receiver.childForFieldName('function');
+      if (!inner) return undefined;
+      if (inner.type === 'field_expression') {
+        receiver = inner.childForFieldName('value');
+        continue;
+      }
+      if (inner.type !== 'scoped_identifier') return undefined;
+      const written = normalisePath(inner.text);
+      for (const candidate of resolvePath(written, this.imports)) {
+        const typePath = candidate.split('::').slice(0, -1).join('::');
+        const model = this.calls.get(`${typePath}::${method}`);
+        if (model) return { model, api: `${written.split('::').slice(0, -1).join('::')}::…${method}` };
+      }
+      return undefined;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,389 @@
+// Call facts of a TypeScript file: who calls which named function, or hands one
+// over as a value, and the class a receiver holds, for the project's call graph.
+import { builtinModules } from 'node:module';
+import { posix } from 'node:path';
+import type { SyntaxNode } from '../../parse/syntax.js';
+import type { FileFacts } from '../../facts/types.js';
+import { allKids, kids, walk, same } from '../shared/tree.js';
+import { FUNCTION_TYPES, className, functionName, positionalParameters, type Enclosing, type FunctionContext } from './functions.js';
+import type { Declarations } from './handles.js';
+import type { CallSite } from './call-site.js';
+import type { ClassInfo } from './owners.js';
+import { memberPath, unwrap } from './qualify.js';
+import type { NodeIndex } from './node-index.js';
+import { packageRoot, thisPath, type FileScope } from './scope.js';
+
+/** What the call recorder reads and writes of the file being extracted. */
+export interface CallFactEnv {
+  path: string;
+  root: SyntaxNode;
+  scope: FileScope;
+  facts: FileFacts;
+  index: NodeIndex;
+  declarations: Declarations;
+  classes: ReadonlyMap<string, ClassInfo>;
+  /** Keys of the call facts already recorded (one per callee, caller and shape). */
+  seenCalls: Set<string>;
+  classFactories: ReadonlyMap<string, number[]>;
+  /** The class each `function start:name` variable holds (see `instanceClassOf`). */
+  instanceInits: Map<string, string | undefined>;
+  collectedFunctions: readonly { node: SyntaxNode }[];
+  describeShared: (node: SyntaxNode, ctx: FunctionContext) => Omit<Enclosing, 'context'>;
+}
+
+export interface CallRecorder {
+  recordCall(site: CallSite, ctx: FunctionContext): void;
+  recordReferences(site: CallSite, ctx: FunctionContext): void;
+  instanceClassOf(name: string, fn: SyntaxNode | null): string | undefined;
+}
+
+export function callRecorder(env: CallFactEnv): CallRecorder {
+  const { path, root, scope, facts, index, declarations, classes, seenCalls, classFactories, instanceInits, collectedFunctions, describeShared } = env;
+  /** Names of the functions this file declares (`function f`, `const f = () => ..`), read on first use. */
+  let fileFunctions: Set<string> | undefined;
+
+
+  /** Who calls which named function, so the analysis can tell what only `main()` starts. */
+  function recordCall(site: CallSite, ctx: FunctionContext): void {
+    const call = site.node;
+    const isNew = site.isNew;
+    // `list.push(x)`: a member call's last name is its property, so a built-in method is
+    // known before the whole path is read (the path is then either unreadable or ignored).
+    if (!isNew && site.calleeType === 'member_expression' && IGNORED_CALLEES.test((site.property ?? '').replace(/^#/, ''))) return;
+    const calleePath = site.path;
+    if (!calleePath) return;
+    // `exec(..)` after `const { exec } = require('child_process')`: Node's function, not one of this
+    // project's (a call graph by name would take it for any `exec` the project defines). Likewise a
+    // module variable that holds no function of this file (`var exec = cp.exec`). Other imports may
+    // be the project's own under a path alias (`~/stores`), so they stay.
+    if (!isNew && calleePath.length === 1) {
+      const imported = scope.imports.get(calleePath[0]!);
+      if (imported ? NODE_BUILTINS.has(imported.module.split('/')[0]!) : scope.moduleVars.has(calleePath[0]!)) return;
+    }
+    const name = calleePath.at(-1)!.replace(/^#/, '');
+    // `new Store(..)` calls Store's constructor: who creates instances tells how many there are.
+    if (isNew && !/^[A-Z]/.test(name)) return;
+    // `obj.constructor(..)` reaches some class's constructor by reflection: it says nothing of which.
+    if (!isNew && name === 'constructor') return;
+    if (!isNew && calleePath.length > 1 && IGNORED_CALLEES.test(name)) return;
+    const enclosing = describeShared(call, ctx);
+    if (enclosing.isTest) return;
+    let calleeOwner: string | undefined;
+    /** The project file whose module object the call goes through (`packages.loadPackages()`). */
+    let moduleFile: string | undefined;
+    if (isNew) calleeOwner = name;
+    else if (calleePath.length === 2 && calleePath[0] === 'this') calleeOwner = ctx.cls ? className(ctx.cls) : '?';
+    else if (calleePath.length === 2 && /^[A-Z]/.test(calleePath[0]!) && classes.has(calleePath[0]!)) calleeOwner = calleePath[0];
+    // `packages.loadPackages()` with `import packages from './plugins/packages'`: a function of another
+    // file of this project, called through its module object, not a method of some unknown type; or,
+    // when that file's default export is an object (`export default new CheckVersion()`), its method.
+    else if (calleePath.length === 2 && isProjectModule(scope.imports.get(calleePath[0]!)) && !boundLocally(calleePath[0]!, ctx.fn)) {
+      calleeOwner = undefined;
+      moduleFile = relativeModuleFile(scope.imports.get(calleePath[0]!)!.module);
+    } else if (calleePath.length > 1) calleeOwner = '?';
+    // `manager.init()` after `manager = new ClientManager()`, or with `let manager: ClientManager | null`.
+    let typedReceiver = false;
+    if (calleeOwner === '?' && calleePath.length === 2 && scope.declared.has(calleePath[0]!)) {
+      const cls = instanceClassOf(calleePath[0]!, ctx.fn);
+      if (cls) {
+        calleeOwner = cls;
+        typedReceiver = true;
+      }
+    }
+    const calleeName = isNew ? 'constructor' : name;
+    // `this.register(AuthStore)`, where `register(StoreClass)` does `new StoreClass(..)`: this call constructs an `AuthStore`.
+    if (!isNew && classFactories.size > 0) {
+      const positions = classFactories.get(`${calleeOwner ?? ''}::${name}`);
+      const args = positions ? site.node.childForFieldName('arguments') : null;
+      const argList = args ? kids(args) : [];
+      for (const i of positions ?? []) {
+        const arg = argList[i];
+        if (arg?.type !== 'identifier' || !/^[A-Z]/.test(arg.text)) continue;
+        const made = `constructor|${arg.text}|${enclosing.name}|${enclosing.ownerType ?? ''}`;
+        if (seenCalls.has(made)) continue;
+        seenCalls.add(made);
+        facts.calls.push({
+          callee: 'constructor',
+          calleeOwner: arg.text,
+          caller: enclosing.name,
+          ...(enclosing.ownerType ? { callerOwner: enclosing.ownerType } : {}),
+          callerIsEntryPoint: enclosing.isEntryPoint,
+        });
+      }
+    }
+    // `new Uploader()`, `Store.create()`: the file the class comes from tells it from another file's class of the same name.
+    const calleeFile = calleeOwner && calleeOwner !== '?' && calleePath.length === (isNew ? 1 : 2) ? classFile(calleeOwner, ctx.fn) : moduleFile;
+    // `io.on('connection', (socket) => new Session(socket))`: arguments new on every event.
+    const fresh = isNew ? eventArguments(call, ctx.fn) : undefined;
+    const key = `${calleeName}|${calleeOwner ?? ''}|${calleeFile ?? ''}|${fresh?.join(',') ?? ''}|${enclosing.name}|${enclosing.ownerType ?? ''}`;
+    if (seenCalls.has(key)) return;
+    seenCalls.add(key);
+    facts.calls.push({
+      callee: calleeName,
+      ...(calleeOwner ? { calleeOwner } : {}),
+      ...(calleeFile !== undefined ? { calleeFile } : {}),
+      ...(typedReceiver ? { typedReceiver: true as const } : {}),
+      caller: enclosing.name,
+      ...(enclosing.ownerType ? { callerOwner: enclosing.ownerType } : {}),
+      callerIsEntryPoint: enclosing.isEntryPoint,
+      ...(isNew && lazySingleton(call, name, ctx, scope) ? { once: true as const } : {}),
+      ...(fresh && fresh.length > 0 ? { freshArguments: fresh } : {}),
+      ...(!isNew && calleePath.length === 1 && boundLocally(calleePath[0]!, ctx.fn) ? { local: true as const } : {}),
+    });
+  }
+
+  /**
+   * `http.createServer(handle)`, `app.get('/', this.handler)`, `setInterval(tick, ..)`: a function
+   * handed over as a value is used, though no call by name shows it. Recorded as a reference:
+   * the function runs whenever what it was handed to calls it, how often is not known.
+   */
+  function recordReferences(site: CallSite, ctx: FunctionContext): void {
+    const args = site.node.childForFieldName('arguments');
+    if (!args || args.type !== 'arguments') return;
+    for (const raw of kids(args)) {
+      let arg = unwrap(raw);
+      // `this.handle.bind(this)`: the bound function is `this.handle`.
+      if (arg.type === 'call_expression') {
+        const fn = arg.childForFieldName('function');
+        const object = fn?.type === 'member_expression' && fn.childForFieldName('property')?.text === 'bind' ? fn.childForFieldName('object') : null;
+        if (!object) continue;
+        arg = unwrap(object);
+      }
+      let callee: string | undefined;
+      let calleeOwner: string | undefined;
+      if (arg.type === 'identifier') {
+        const name = arg.text;
+        if (!isFunctionName(name, ctx.fn)) continue;
+        callee = name;
+      } else if (arg.type === 'member_expression') {
+        const path = thisPath(memberPath(arg), scope);
+        if (path?.length !== 2 || path[0] !== 'this' || !ctx.cls) continue;
+        const cls = className(ctx.cls);
+        const name = path[1]!.replace(/^#/, '');
+        if (!classes.get(cls)?.owner.methods.some((m) => m.name === name)) continue;
+        callee = name;
+        calleeOwner = cls;
+      } else continue;
+      const enclosing = describeShared(site.node, ctx);
+      if (enclosing.isTest) continue;
+      const key = `ref|${callee}|${calleeOwner ?? ''}|${enclosing.name}|${enclosing.ownerType ?? ''}`;
+      if (seenCalls.has(key)) continue;
+      seenCalls.add(key);
+      facts.calls.push({
+        callee,
+        ...(calleeOwner ? { calleeOwner } : {}),
+        caller: enclosing.name,
+        ...(enclosing.ownerType ? { callerOwner: enclosing.ownerType } : {}),
+        callerIsEntryPoint: enclosing.isEntryPoint,
+        reference: true,
+        ...(!calleeOwner && boundLocally(callee, ctx.fn) ? { local: true as const } : {}),
+      });
+    }
+  }
+
+  /** Is `name` a function of this file, or one imported from a file of the project (not a package)? */
+  function isFunctionName(name: string, fn: SyntaxNode | null): boolean {
+    const imported = scope.imports.get(name);
+    if (imported) return imported.name !== '*' && packageRoot(imported.module) === undefined;
+    if (!scope.declared.has(name)) return false;
+    fileFunctions ??= new Set(collectedFunctions.map(({ node }) => functionName(node)).filter((n) => !n.startsWith('<')));
+    return fileFunctions.has(name) && !(fn && positionalParameters(fn).includes(name));
+  }
+
+
+
+  /**
+   * The class a variable holds an instance of: `new C(..)`, `C.getInstance()`, `await C.create(..)`
+   * in its function or a function around it (a callback using an outer local), or a parameter
+   * declared `name: C`.
+   */
+  function instanceClassOf(name: string, fn: SyntaxNode | null): string | undefined {
+    for (let f = fn; f; f = enclosingFunction(f)) {
+      const typed = parameterClass(f, name);
+      if (typed) return typed;
+      if (declarations.has(f, name)) return instanceInits.get(`${f.startIndex}:${name}`) ?? scanInstance(f, name);
+    }
+    return scope.moduleVars.has(name) ? scanInstance(root, name, true) : undefined;
+  }
+
+  /** `./plugins/uploader` imported by this file -> `server/plugins/uploader`; a package or an alias -> undefined. */
+  function relativeModuleFile(module: string): string | undefined {
+    return module.startsWith('.') ? withoutExtension(posix.normalize(posix.join(posix.dirname(path), module))) : undefined;
+  }
+
+  /**
+   * The file a class name refers to, without extension: the module it is imported from by a
+   * relative path, or this file when this file declares it. Undefined for a package, a path
+   * alias, or a class bound inside the function.
+   */
+  function classFile(name: string, fn: SyntaxNode | null): string | undefined {
+    const imported = scope.imports.get(name);
+    if (imported) return relativeModuleFile(imported.module);
+    if (!scope.declared.has(name) || (fn && declarations.has(fn, name))) return undefined;
+    return withoutExtension(path);
+  }
+
+  /**
+   * Is `name` a function of `fn` or of a function around it (a nested helper, a parameter), not
+   * one of the module's? A local bound to an import (`const { run } = await import('./run.js')`)
+   * is the other file's function, so it does not count.
+   */
+  function boundLocally(name: string, fn: SyntaxNode | null): boolean {
+    // A name the file declares nowhere (an import, a global) is no local: no climb up the tree.
+    if (!fn || !scope.declared.has(name)) return false;
+    for (let f: SyntaxNode | null = fn; f; f = enclosingFunction(f)) {
+      if (!declarations.has(f, name)) continue;
+      if (positionalParameters(f).includes(name)) return true;
+      let helper = false;
+      index.walk(f, ['function_declaration', 'variable_declarator'], (n, type) => {
+        if (n.childForFieldName('name')?.text !== name) return true;
+        const value = type === 'function_declaration' ? n : n.childForFieldName('value');
+        helper = !!value && FUNCTION_TYPES.has(unwrap(value).type);
+        return 'stop';
+      });
+      return helper;
+    }
+    return false;
+  }
+
+  /** `worker: IdleWorker` among `fn`'s parameters: `IdleWorker`. */
+  function parameterClass(fn: SyntaxNode, name: string): string | undefined {
+    const params = fn.childForFieldName('parameters');
+    for (const p of params ? kids(params) : []) {
+      if (p.type !== 'required_parameter' && p.type !== 'optional_parameter') continue;
+      if (p.childForFieldName('pattern')?.text !== name) continue;
+      const type = p.childForFieldName('type');
+      const named = type ? kids(type)[0] : undefined;
+      return named?.type === 'type_identifier' && /^[A-Z]/.test(named.text) ? named.text : undefined;
+    }
+    return undefined;
+  }
+
+  function scanInstance(where: SyntaxNode, name: string, topOnly = false): string | undefined {
+    const key = `${where.startIndex}:${name}`;
+    if (instanceInits.has(key)) return instanceInits.get(key);
+    let found: string | undefined;
+    // Over the node index, not the tree: only declarators (and, for module scope, the functions to skip) become objects.
+    index.walk(where, topOnly ? INSTANCE_SCAN_TOP_TYPES : INSTANCE_SCAN_TYPES, (n, type) => {
+      if (type !== 'variable_declarator') return n.startIndex === where.startIndex;
+      if (n.childForFieldName('name')?.text !== name) return true;
+      const value = n.childForFieldName('value');
+      const m = value ? INSTANCE_OF.exec(value.text) : null;
+      // `let manager: ClientManager | null = null`: the one class its declared type allows.
+      found = m ? (m[1] ?? m[2]) : declaredClass(n.childForFieldName('type'));
+      return found ? 'stop' : true;
+    });
+    instanceInits.set(key, found);
+    return found;
+  }
+
+  return { recordCall, recordReferences, instanceClassOf };
+}
+
+/** `new Server(..)`, `Server.getInstance()`, `await Server.create(..)`: the class of the instance. */
+export const INSTANCE_OF = /^(?:await\s+)?(?:new\s+([A-Z][\w$]*)\b|([A-Z][\w$]*)\.(?:getInstance|instance|shared|create|get|default)\b)/;
+
+/** What `scanInstance` visits in a function: every declarator, nested functions' too. */
+export const INSTANCE_SCAN_TYPES: readonly string[] = ['variable_declarator'];
+/** ...and at module scope: the top-level declarators, functions pruned. */
+export const INSTANCE_SCAN_TOP_TYPES: readonly string[] = ['variable_declarator', ...FUNCTION_TYPES];
+
+/** `: Manager | null` -> `Manager`: the one class-like name a type annotation allows besides null and undefined. */
+export function declaredClass(annotation: SyntaxNode | null): string | undefined {
+  if (!annotation) return undefined;
+  const names = annotation.text.replace(/^:\s*/, '').split('|').map((t) => t.trim()).filter((t) => t !== 'null' && t !== 'undefined');
+  return names.length === 1 && /^[A-Z][\w$]*$/.test(names[0]!) ? names[0] : undefined;
+}
+
+/**
+ * Positions of a call's arguments that are parameters of the event handler it sits in
+ * (`emitter.on('connection', (socket) => new Session(socket))`): values new on every event.
+ */
+export function eventArguments(call: SyntaxNode, fn: SyntaxNode | null): number[] | undefined {
+  if (!fn || fn.parent?.type !== 'arguments') return undefined;
+  const registering = fn.parent.parent?.childForFieldName('function');
+  if (registering?.type !== 'member_expression' || !LISTEN_METHODS.test(registering.childForFieldName('property')?.text ?? '')) return undefined;
+  const params = positionalParameters(fn);
+  const args = call.childForFieldName('arguments');
+  const out: number[] = [];
+  (args ? kids(args) : []).forEach((arg, i) => {
+    if (arg.type === 'identifier' && params.includes(arg.text)) out.push(i);
+  });
+  return out;
+}
+
+export const LISTEN_METHODS = /^(on|addListener|addEventListener|prependListener)$/;
+
+/** `server/uploader.ts` -> `server/uploader`: how imports name a file (`CallFact.calleeFile`). */
+export function withoutExtension(path: string): string {
+  return path.replace(/\.[cm]?[jt]sx?$/, '');
+}
+
+/** A whole-module import (`import x from './x'`, `import * as x`, `require('./x')`) of a file of this project. */
+export function isProjectModule(binding: { module: string; name: string } | undefined): boolean {
+  return !!binding && binding.name === '*' && (binding.module.startsWith('.') || binding.module.startsWith('/'));
+}
+
+/** The function around a function, if any. */
+export function enclosingFunction(fn: SyntaxNode): SyntaxNode | null {
+  for (let up = fn.parent; up; up = up.parent) if (FUNCTION_TYPES.has(up.type)) return up;
+  return null;
+}
+
+/** Node's built-in modules (`child_process`, `fs`, ..): their functions are never the project's. */
+export const NODE_BUILTINS: ReadonlySet<string> = new Set(builtinModules.map((m) => m.replace(/^node:/, '').split('/')[0]!));
+
+
+/**
+ * The functions of this file that construct a class they are given:
+ * `register(StoreClass) { new StoreClass(this) }`. Keyed `Owner::name` (`::name`
+ * outside a class), with the positions of the parameters they construct.
+ */
+export function classFactoriesOf(calls: readonly { site: CallSite; ctx: FunctionContext }[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const { site, ctx } of calls) {
+    if (!site.isNew || site.calleeType !== 'identifier' || !ctx.fn) continue;
+    const position = positionalParameters(ctx.fn).indexOf(site.callee!.text);
+    if (position < 0) continue;
+    const key = `${ctx.cls ? className(ctx.cls) : ''}::${functionName(ctx.fn)}`;
+    const positions = out.get(key) ?? [];
+    if (!positions.includes(position)) positions.push(position);
+    out.set(key, positions);
+  }
+  return out;
+}
+
+/**
+ * `new X()` stored in a slot it is only made for while the slot is empty, so
+ * it runs once per process: `X.instance ??= new X()`, or `X.instance = new X()`
+ * (`this.instance` in a static method, a module variable) under an `if` that
+ * tests that slot.
+ */
+export function lazySingleton(call: SyntaxNode, className: string, ctx: FunctionContext, scope: FileScope): boolean {
+  let up = call.parent;
+  while (up?.type === 'parenthesized_expression') up = up.parent;
+  if (!up || (up.type !== 'assignment_expression' && up.type !== 'augmented_assignment_expression')) return false;
+  const left = up.childForFieldName('left');
+  if (!left) return false;
+  const path = memberPath(left);
+  if (!path) return false;
+  const slotOfClass = path.length === 2 && (path[0] === className || (path[0] === 'this' && isStaticMethod(ctx.fn)));
+  const moduleSlot = path.length === 1 && scope.moduleVars.has(path[0]!);
+  if (!slotOfClass && !moduleSlot) return false;
+  if (up.type === 'augmented_assignment_expression') return /^(\?\?=|\|\|=)$/.test(up.childForFieldName('operator')?.text ?? '');
+  const slot = left.text.replace(/\s+/g, '');
+  for (let cur = up.parent; cur && !FUNCTION_TYPES.has(cur.type); cur = cur.parent) {
+    if (cur.type !== 'if_statement') continue;
+    const condition = cur.childForFieldName('condition');
+    if (condition && condition.text.replace(/\s+/g, '').includes(slot)) return true;
+  }
+  return false;
+}
+
+export function isStaticMethod(fn: SyntaxNode | null): boolean {
+  return fn?.type === 'method_definition' && allKids(fn).some((k) => k.type === 'static');
+}
+
+/** Methods of built-in objects: never the user's function. */
+export const IGNORED_CALLEES =
+  /^(push|pop|shift|unshift|map|filter|forEach|reduce|find|some|every|includes|indexOf|join|split|slice|splice|concat|then|catch|finally|get|set|has|add|delete|keys|values|entries|toString|trim|replace|match|test|exec|log|error|warn|info|debug|resolve|reject|all|race|stringify|parse|assign|freeze|call|apply|bind|emit|on|once|off|write|end|send|json|status|sort|flat|flatMap|startsWith|endsWith|padStart|toFixed|now|max|min|floor|ceil|round|abs|random)$/;

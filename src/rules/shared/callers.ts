@@ -1,0 +1,11 @@
+// Evidence about who runs a function when the project shows it only handed over as a value.
+import type { Acquisition } from '../../facts/types.js';
+import { referencesOf, symbolOf, type Project } from '../../analysis/project.js';
+
+/** "`handle()` is handed over as a value in `main()` ..": used, but how often it runs is not known. Undefined when it is not. */
+export function referencedEvidence(project: Project, a: Acquisition, path: string): string | undefined {
+  const where = [...new Set(referencesOf(project, a.fn, path).map((c) => (c.callerOwner && !c.callerOwner.includes('/') ? `${c.callerOwner}::${c.caller}` : c.caller)))];
+  if (where.length === 0) return undefined;
+  const shown = where.slice(0, 3).map((w) => `\`${w}()\``).join(', ');
+  return `\`${symbolOf(a)}()\` is handed over as a value (a callback or handler) in ${shown}${where.length > 3 ? ' ..' : ''}, and runs whenever what it was handed to calls it: how often is not known`;
+}
