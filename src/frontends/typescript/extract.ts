@@ -12,6 +12,7 @@ import { analyseFunctionBody, consumingLoopBody, intervalBody, outerNames, rearm
 import { CLASS_TYPES, FUNCTION_TYPES, LOOP_TYPES, MODULE_CONTEXT, bodyOf, childContext, className, describeFunction, functionName, isInlineCallback, mayCallEffectHooks, positionalParameters, type Enclosing, type FunctionContext } from './functions.js';
 import { Declarations, fateOf, type FateContext } from './handles.js';
 import { listenerFacts, registrationKey, Removal, subscriptionFacts, type ListenerContext } from './listeners.js';
+import { targetFirstSite } from './namespace-emitters.js';
 import { bindingText, CallMatcher, type CallMatch } from './match.js';
 import { CallSite } from './call-site.js';
 import { collectClass, moduleOwner, type ClassInfo } from './owners.js';
@@ -228,7 +229,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     const release = releaseOf(site, ctx);
     if (!release) continue;
     facts.releases.push(release);
-    if (listenerReleaseNames.has(release.api)) removals.push(new Removal(site));
+    if (listenerReleaseNames.has(release.api)) removals.push(new Removal(site, targetFirstSite(site, scope, (name) => declarations.has(ctx.fn, name))));
   }
   for (const { node, site, ctx } of collectedCalls) {
     const found = matches.get(node) ?? [];
