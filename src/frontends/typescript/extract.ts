@@ -13,6 +13,7 @@ import { CLASS_TYPES, FUNCTION_TYPES, LOOP_TYPES, MODULE_CONTEXT, bodyOf, childC
 import { Declarations, fateOf, type FateContext } from './handles.js';
 import { listenerFacts, registrationKey, Removal, subscriptionFacts, type ListenerContext } from './listeners.js';
 import { targetFirstSite } from './namespace-emitters.js';
+import { madeHereArguments } from './construction-arguments.js';
 import { bindingText, CallMatcher, type CallMatch } from './match.js';
 import { CallSite } from './call-site.js';
 import { collectClass, moduleOwner, type ClassInfo } from './owners.js';
@@ -217,6 +218,13 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     if (found.length > 0) matches.set(node, found);
   }
 
+  /** Calls a model matched as an acquisition, by position: `madeHereArguments` asks of values. */
+  const acquiredAt = new Set<number>();
+  for (const [node, found] of matches) if (found.some((m) => m.model.role === 'acquire')) acquiredAt.add(node.startIndex);
+  /** A construction's arguments new on every run of its caller: an event's own, or made right there. */
+  const freshArguments = (call: SyntaxNode, fn: SyntaxNode | null): number[] => [
+    ...new Set([...(eventArguments(call, fn) ?? []), ...madeHereArguments(call, fn, index, (n) => acquiredAt.has(n.startIndex))]),
+  ];
   const moduleTouched = { used: false };
   const seenCalls = new Set<string>();
   const classFactories = isTestFile ? new Map<string, number[]>() : classFactoriesOf(collectedCalls);
@@ -406,7 +414,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     // `new Uploader()`, `Store.create()`: the file the class comes from tells it from another file's class of the same name.
     const calleeFile = calleeOwner && calleeOwner !== '?' && calleePath.length === (isNew ? 1 : 2) ? classFile(calleeOwner, ctx.fn) : moduleFile;
     // `io.on('connection', (socket) => new Session(socket))`: arguments new on every event.
-    const fresh = isNew ? eventArguments(call, ctx.fn) : undefined;
+    const fresh = isNew ? freshArguments(call, ctx.fn) : undefined;
     const key = `${calleeName}|${calleeOwner ?? ''}|${calleeFile ?? ''}|${fresh?.join(',') ?? ''}|${enclosing.name}|${enclosing.ownerType ?? ''}`;
     if (seenCalls.has(key)) return;
     seenCalls.add(key);

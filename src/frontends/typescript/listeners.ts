@@ -5,7 +5,7 @@ import type { SyntaxNode } from '../../parse/syntax.js';
 import type { HandleFate, ListenerSource, SourceLifetime } from '../../facts/types.js';
 import type { ResourceModel } from '../../models/schema.js';
 import { kids, line, shortText } from '../shared/tree.js';
-import { bodyOf, FUNCTION_TYPES, onceOption, parameterNames, positionalParameters } from './functions.js';
+import { bodyOf, FUNCTION_TYPES, onceOption, parameterNames } from './functions.js';
 import type { Declarations } from './handles.js';
 import type { ClassInfo } from './owners.js';
 import { memberPath, qualifiedNames, unwrap } from './qualify.js';
@@ -13,6 +13,7 @@ import { stringValue, thisPath, type FileScope } from './scope.js';
 import { signalArgument } from './body.js';
 import type { NodeIndex } from './node-index.js';
 import type { CallSite } from './call-site.js';
+import { parameterBehind } from './construction-arguments.js';
 import { eventMapPairs, isTargetFirstCall, listenerArguments, sharesEventPair } from './namespace-emitters.js';
 
 /** Process-wide objects. */
@@ -160,7 +161,7 @@ export function listenerFacts(call: SyntaxNode, ctx: ListenerContext, genericFat
   const event = stringValue(eventNode) ?? (eventNode && eventNode.type === 'member_expression' ? eventNode.text : undefined);
   const lifetime = receiver ? lifetimeOf(receiver, ctx) : 'unknown';
   // `constructor(socket) { socket.on(..) }`: which argument of the construction the emitter is.
-  const parameter = lifetime === 'injected' && receiver?.type === 'identifier' && ctx.fn ? positionalParameters(ctx.fn).indexOf(receiver.text) : -1;
+  const parameter = lifetime === 'injected' && receiver && ctx.fn && ctx.constructorKind ? parameterBehind(receiver, ctx.fn, ctx.index) : -1;
   const source: ListenerSource = {
     text: receiver ? shortText(receiver, 50) : '?',
     lifetime,

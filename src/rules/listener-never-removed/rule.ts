@@ -75,12 +75,17 @@ export const listenerNeverRemoved: Rule = {
       // `io.on('connection', (socket) => new Session(socket))`, `constructor(socket) { socket.on(..) }`:
       // every construction hands in an emitter new on each event, so each emitter gets one listener.
       const param = a.source.parameter;
+      /** An adapter over the emitter its constructor is handed, constructed nowhere in the files read. */
+      let unseenConstruction = false;
       if (param !== undefined && a.fn.name === 'constructor' && a.fn.ownerType) {
         const made = constructionsOf(ctx.project, a.fn.ownerType, path);
         if (made.length > 0 && made.every((c) => c.freshArguments?.includes(param))) {
-          ctx.note({ counter: 'emitter made per construction', path, line, detail: `${a.api}: every \`new ${a.fn.ownerType}(..)\` passes an event's own \`${a.source.text}\`` });
+          ctx.note({ counter: 'emitter made per construction', path, line, detail: `${a.api}: every \`new ${a.fn.ownerType}(..)\` passes an emitter new on that run (an event's own, or one made right there)` });
           continue;
         }
+        // Whether instances share one emitter (a leak) or each wraps its own (a reader per port,
+        // the usual contract of an adapter) is up to constructions that cannot be seen.
+        unseenConstruction = made.length === 0;
       }
       const lifetime = OUTLIVES[a.source.lifetime];
       if (!lifetime) {
@@ -117,8 +122,11 @@ export const listenerNeverRemoved: Rule = {
         evidence.push(`nothing in this project calls \`${symbol}()\` (public API, framework hook, or a caller in a file leakaudit does not read, such as a .vue component): how fast it grows depends on its callers`);
       }
       if (oneShot) evidence.push('it removes itself after the first event: it leaks only while that event never comes');
-      const priority = oneShot || setup ? 'P2' : frequency === 'per-operation' ? 'P0' : 'P1';
-      const confidence = oneShot || setup ? 'low' : a.source.lifetime === 'injected' ? 'medium' : 'high';
+      if (unseenConstruction) {
+        evidence.push(`no \`new ${a.fn.ownerType}(..)\` was found in the files read: whether instances share one \`${a.source.text}\` or each wraps its own (one listener per emitter) is not known`);
+      }
+      const priority = oneShot || setup || unseenConstruction ? 'P2' : frequency === 'per-operation' ? 'P0' : 'P1';
+      const confidence = oneShot || setup || unseenConstruction ? 'low' : a.source.lifetime === 'injected' ? 'medium' : 'high';
       ctx.report({
         ruleId: 'listener-never-removed',
         messageId: setup ? 'setup' : frequency === 'per-operation' ? 'perOperation' : 'perInstance',
