@@ -14,6 +14,7 @@ import { Declarations, fateOf, type FateContext } from './handles.js';
 import { listenerFacts, registrationKey, Removal, subscriptionFacts, type ListenerContext } from './listeners.js';
 import { targetFirstSite } from './namespace-emitters.js';
 import { madeHereArguments } from './construction-arguments.js';
+import { singletonObjectNames, singletonObjectOf } from './singleton-objects.js';
 import { bindingText, CallMatcher, type CallMatch } from './match.js';
 import { CallSite } from './call-site.js';
 import { collectClass, moduleOwner, type ClassInfo } from './owners.js';
@@ -225,6 +226,10 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   const freshArguments = (call: SyntaxNode, fn: SyntaxNode | null): number[] => [
     ...new Set([...(eventArguments(call, fn) ?? []), ...madeHereArguments(call, fn, index, (n) => acquiredAt.has(n.startIndex))]),
   ];
+  // `UI.addHandlers()` / `this.addHandlers()` inside `const UI = { .. }`: a function of that object of this file.
+  const singletons = singletonObjectNames(root);
+  const calleeOfSingleton = (receiver: string, fn: SyntaxNode | null): boolean =>
+    receiver === 'this' ? !!fn && singletonObjectOf(fn) !== undefined : singletons.has(receiver) && !boundLocally(receiver, fn);
   const moduleTouched = { used: false };
   const seenCalls = new Set<string>();
   const classFactories = isTestFile ? new Map<string, number[]>() : classFactoriesOf(collectedCalls);
@@ -372,7 +377,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     /** The project file whose module object the call goes through (`packages.loadPackages()`). */
     let moduleFile: string | undefined;
     if (isNew) calleeOwner = name;
-    else if (calleePath.length === 2 && calleePath[0] === 'this') calleeOwner = ctx.cls ? className(ctx.cls) : '?';
+    else if (calleePath.length === 2 && calleePath[0] === 'this' && (ctx.cls || !calleeOfSingleton('this', ctx.fn))) calleeOwner = ctx.cls ? className(ctx.cls) : '?';
     else if (calleePath.length === 2 && /^[A-Z]/.test(calleePath[0]!) && classes.has(calleePath[0]!)) calleeOwner = calleePath[0];
     // `packages.loadPackages()` with `import packages from './plugins/packages'`: a function of another
     // file of this project, called through its module object, not a method of some unknown type; or,
@@ -380,7 +385,8 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     else if (calleePath.length === 2 && isProjectModule(scope.imports.get(calleePath[0]!)) && !boundLocally(calleePath[0]!, ctx.fn)) {
       calleeOwner = undefined;
       moduleFile = relativeModuleFile(scope.imports.get(calleePath[0]!)!.module);
-    } else if (calleePath.length > 1) calleeOwner = '?';
+    } else if (calleePath.length === 2 && !ctx.cls && calleeOfSingleton(calleePath[0]!, ctx.fn)) moduleFile = withoutExtension(path);
+    else if (calleePath.length > 1) calleeOwner = '?';
     // `manager.init()` after `manager = new ClientManager()`, or with `let manager: ClientManager | null`.
     let typedReceiver = false;
     if (calleeOwner === '?' && calleePath.length === 2 && scope.declared.has(calleePath[0]!)) {
