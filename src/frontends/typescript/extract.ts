@@ -15,6 +15,7 @@ import { listenerFacts, registrationKey, Removal, subscriptionFacts, type Listen
 import { targetFirstSite } from './namespace-emitters.js';
 import { madeHereArguments } from './construction-arguments.js';
 import { singletonObjectNames, singletonObjectOf } from './singleton-objects.js';
+import { fieldReleasedByHelper } from './helper-releases.js';
 import { bindingText, CallMatcher, type CallMatch } from './match.js';
 import { CallSite } from './call-site.js';
 import { collectClass, moduleOwner, type ClassInfo } from './owners.js';
@@ -239,6 +240,8 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   // Releases first: listener facts look for the removal that matches them.
   for (const { node, site, ctx } of collectedCalls) {
     if (site.type !== 'call_expression' || matches.has(node)) continue;
+    const viaHelper = helperRelease(site, ctx);
+    if (viaHelper) facts.releases.push(viaHelper);
     const release = releaseOf(site, ctx);
     if (!release) continue;
     facts.releases.push(release);
@@ -514,6 +517,14 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       return { api, target: { kind: 'field', field: target.field }, site: siteOf(call), fn: { name: enclosing.name, ownerType: target.ownerType } };
     }
     return { api, target, site: siteOf(call), fn: fnInfo };
+  }
+
+  /** `terminate(this.child)`, `this.checkDied(child)` after `const child = this.child`: a helper ends the field. */
+  function helperRelease(site: CallSite, ctx: FunctionContext): Release | undefined {
+    const released = site.type === 'call_expression' && ctx.cls ? fieldReleasedByHelper(site, ctx.fn, ctx.cls) : undefined;
+    if (!released) return undefined;
+    const enclosing = describe(site.node, ctx);
+    return { api: released.api, target: { kind: 'field', field: released.field }, site: siteOf(site.node), fn: { name: enclosing.name, ownerType: className(ctx.cls!) } };
   }
 
   /** What a release acts on: a field of `this`, a module variable, a local, or an expression. */
