@@ -12,6 +12,7 @@ import type { ClassInfo } from './owners.js';
 import { memberPath, unwrap } from './qualify.js';
 import type { NodeIndex } from './node-index.js';
 import { packageRoot, thisPath, type FileScope } from './scope.js';
+import { singletonObjectOf } from './singleton-objects.js';
 
 /** What the call recorder reads and writes of the file being extracted. */
 export interface CallFactEnv {
@@ -29,6 +30,10 @@ export interface CallFactEnv {
   instanceInits: Map<string, string | undefined>;
   collectedFunctions: readonly { node: SyntaxNode }[];
   describeShared: (node: SyntaxNode, ctx: FunctionContext) => Omit<Enclosing, 'context'>;
+  /** A construction's arguments new on every run of its caller: an event's own, or made right there. */
+  freshArguments: (call: SyntaxNode, fn: SyntaxNode | null) => number[];
+  /** Names of this file's module-level object literals of functions (`const UI = { start() {..} }`). */
+  singletons: ReadonlySet<string>;
 }
 
 export interface CallRecorder {
@@ -38,7 +43,10 @@ export interface CallRecorder {
 }
 
 export function callRecorder(env: CallFactEnv): CallRecorder {
-  const { path, root, scope, facts, index, declarations, classes, seenCalls, classFactories, instanceInits, collectedFunctions, describeShared } = env;
+  const { path, root, scope, facts, index, declarations, classes, seenCalls, classFactories, instanceInits, collectedFunctions, describeShared, freshArguments, singletons } = env;
+  // `UI.addHandlers()` / `this.addHandlers()` inside `const UI = { .. }`: a function of that object of this file.
+  const calleeOfSingleton = (receiver: string, fn: SyntaxNode | null): boolean =>
+    receiver === 'this' ? !!fn && singletonObjectOf(fn) !== undefined : singletons.has(receiver) && !boundLocally(receiver, fn);
   /** Names of the functions this file declares (`function f`, `const f = () => ..`), read on first use. */
   let fileFunctions: Set<string> | undefined;
 
@@ -72,7 +80,7 @@ export function callRecorder(env: CallFactEnv): CallRecorder {
     /** The project file whose module object the call goes through (`packages.loadPackages()`). */
     let moduleFile: string | undefined;
     if (isNew) calleeOwner = name;
-    else if (calleePath.length === 2 && calleePath[0] === 'this') calleeOwner = ctx.cls ? className(ctx.cls) : '?';
+    else if (calleePath.length === 2 && calleePath[0] === 'this' && (ctx.cls || !calleeOfSingleton('this', ctx.fn))) calleeOwner = ctx.cls ? className(ctx.cls) : '?';
     else if (calleePath.length === 2 && /^[A-Z]/.test(calleePath[0]!) && classes.has(calleePath[0]!)) calleeOwner = calleePath[0];
     // `packages.loadPackages()` with `import packages from './plugins/packages'`: a function of another
     // file of this project, called through its module object, not a method of some unknown type; or,
@@ -80,7 +88,8 @@ export function callRecorder(env: CallFactEnv): CallRecorder {
     else if (calleePath.length === 2 && isProjectModule(scope.imports.get(calleePath[0]!)) && !boundLocally(calleePath[0]!, ctx.fn)) {
       calleeOwner = undefined;
       moduleFile = relativeModuleFile(scope.imports.get(calleePath[0]!)!.module);
-    } else if (calleePath.length > 1) calleeOwner = '?';
+    } else if (calleePath.length === 2 && !ctx.cls && calleeOfSingleton(calleePath[0]!, ctx.fn)) moduleFile = withoutExtension(path);
+    else if (calleePath.length > 1) calleeOwner = '?';
     // `manager.init()` after `manager = new ClientManager()`, or with `let manager: ClientManager | null`.
     let typedReceiver = false;
     if (calleeOwner === '?' && calleePath.length === 2 && scope.declared.has(calleePath[0]!)) {
@@ -114,7 +123,7 @@ export function callRecorder(env: CallFactEnv): CallRecorder {
     // `new Uploader()`, `Store.create()`: the file the class comes from tells it from another file's class of the same name.
     const calleeFile = calleeOwner && calleeOwner !== '?' && calleePath.length === (isNew ? 1 : 2) ? classFile(calleeOwner, ctx.fn) : moduleFile;
     // `io.on('connection', (socket) => new Session(socket))`: arguments new on every event.
-    const fresh = isNew ? eventArguments(call, ctx.fn) : undefined;
+    const fresh = isNew ? freshArguments(call, ctx.fn) : undefined;
     const key = `${calleeName}|${calleeOwner ?? ''}|${calleeFile ?? ''}|${fresh?.join(',') ?? ''}|${enclosing.name}|${enclosing.ownerType ?? ''}`;
     if (seenCalls.has(key)) return;
     seenCalls.add(key);

@@ -1,6 +1,6 @@
 // TypeScript / JavaScript frontend: a tree-sitter CST in, language-neutral facts out.
 import type { SyntaxNode, SyntaxTree } from '../../parse/syntax.js';
-import type { Acquisition, BodyFacts, FileFacts, HandleFate, Owner } from '../../facts/types.js';
+import type { Acquisition, BodyFacts, FileFacts, HandleFate, Owner, Release } from '../../facts/types.js';
 import { emptyFileFacts } from '../../facts/empty.js';
 import type { ResourceModel } from '../../models/schema.js';
 import { parseSuppressions, type CommentSpan } from '../shared/suppressions.js';
@@ -10,13 +10,17 @@ import { analyseFunctionBody, consumingLoopBody, intervalBody, outerNames, rearm
 import { CLASS_TYPES, FUNCTION_TYPES, LOOP_TYPES, MODULE_CONTEXT, bodyOf, childContext, className, describeFunction, functionName, isInlineCallback, mayCallEffectHooks, type Enclosing, type FunctionContext } from './functions.js';
 import { Declarations, fateOf, type FateContext } from './handles.js';
 import { listenerFacts, Removal, subscriptionFacts, type ListenerContext } from './listeners.js';
+import { targetFirstSite } from './namespace-emitters.js';
+import { madeHereArguments } from './construction-arguments.js';
+import { singletonObjectNames } from './singleton-objects.js';
+import { fieldReleasedByHelper } from './helper-releases.js';
 import { bindingText, CallMatcher, type CallMatch } from './match.js';
 import { CallSite } from './call-site.js';
 import { collectClass, moduleOwner, type ClassInfo } from './owners.js';
 import { unwrap } from './qualify.js';
 import { EnclosingStack, NodeIndex } from './node-index.js';
 import { SCOPE_NODE_TYPES, ScopeCollector, type FileScope } from './scope.js';
-import { callRecorder, classFactoriesOf } from './call-facts.js';
+import { callRecorder, classFactoriesOf, eventArguments } from './call-facts.js';
 import { releaseReader } from './releases.js';
 
 export interface TypescriptFrontendInput {
@@ -216,6 +220,15 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     if (found.length > 0) matches.set(node, found);
   }
 
+  /** Calls a model matched as an acquisition, by position: `madeHereArguments` asks of values. */
+  const acquiredAt = new Set<number>();
+  for (const [node, found] of matches) if (found.some((m) => m.model.role === 'acquire')) acquiredAt.add(node.startIndex);
+  /** A construction's arguments new on every run of its caller: an event's own, or made right there. */
+  const freshArguments = (call: SyntaxNode, fn: SyntaxNode | null): number[] => [
+    ...new Set([...(eventArguments(call, fn) ?? []), ...madeHereArguments(call, fn, index, (n) => acquiredAt.has(n.startIndex))]),
+  ];
+  // `UI.addHandlers()` / `this.addHandlers()` inside `const UI = { .. }`: a function of that object of this file.
+  const singletons = singletonObjectNames(root);
   const moduleTouched = { used: false };
   const classFactories = isTestFile ? new Map<string, number[]>() : classFactoriesOf(collectedCalls);
   const removals: Removal[] = [];
@@ -232,16 +245,20 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     instanceInits: new Map<string, string | undefined>(),
     collectedFunctions,
     describeShared,
+    freshArguments,
+    singletons,
   });
   const { releaseOf } = releaseReader({ path, scope, index, declarations, releaseNames, listenerReleaseNames, moduleTouched, describe, instanceClassOf });
 
   // Releases first: listener facts look for the removal that matches them.
   for (const { node, site, ctx } of collectedCalls) {
     if (site.type !== 'call_expression' || matches.has(node)) continue;
+    const viaHelper = helperRelease(site, ctx);
+    if (viaHelper) facts.releases.push(viaHelper);
     const release = releaseOf(site, ctx);
     if (!release) continue;
     facts.releases.push(release);
-    if (listenerReleaseNames.has(release.api)) removals.push(new Removal(site));
+    if (listenerReleaseNames.has(release.api)) removals.push(new Removal(site, targetFirstSite(site, scope, (name) => declarations.has(ctx.fn, name))));
   }
   for (const { node, site, ctx } of collectedCalls) {
     if (!isTestFile) recordReferences(site, ctx);
@@ -385,6 +402,14 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     };
     if (enclosing.context.inLoop) a.inLoop = true;
     return a;
+  }
+
+  /** `terminate(this.child)`, `this.checkDied(child)` after `const child = this.child`: a helper ends the field. */
+  function helperRelease(site: CallSite, ctx: FunctionContext): Release | undefined {
+    const released = site.type === 'call_expression' && ctx.cls ? fieldReleasedByHelper(site, ctx.fn, ctx.cls) : undefined;
+    if (!released) return undefined;
+    const enclosing = describe(site.node, ctx);
+    return { api: released.api, target: { kind: 'field', field: released.field }, site: siteOf(site.node), fn: { name: enclosing.name, ownerType: className(ctx.cls!) } };
   }
 
   const owners: Owner[] = [];

@@ -7,6 +7,7 @@ import { kids, shortText, siteOf } from '../shared/tree.js';
 import type { FileScope } from './scope.js';
 import { memberPath, unwrap } from './qualify.js';
 import { CallSite } from './call-site.js';
+import { singletonObjectOf } from './singleton-objects.js';
 
 export const FUNCTION_TYPES: ReadonlySet<string> = new Set([
   'function_declaration',
@@ -43,6 +44,8 @@ const LIFECYCLE =
   /^(ngOnInit|ngAfterViewInit|ngAfterContentInit|componentDidMount|onModuleInit|onApplicationBootstrap|mounted|created|beforeMount|onMounted|connectedCallback|firstUpdated|onInit|activate|UNSAFE_componentWillMount|componentWillMount)$/;
 /** Top-level functions that start the process or a module: they run once. */
 const ENTRY_NAMES = /^(main|bootstrap|init|initialize|initialise|setup|start)$/;
+/** The start-up of a module-level object of functions (`const UI = { start() {..} }`); not `setup`, which component objects run per instance. */
+const SINGLETON_START = /^(main|bootstrap|init|initialize|initialise|start)$/;
 /** React effect hooks: the callback runs per mounted component; its returned cleanup on unmount. */
 const EFFECT_HOOKS = /^(React\.)?(useEffect|useLayoutEffect|useInsertionEffect|onMounted|onMount)$/;
 /** A callee `EFFECT_HOOKS` accepts has one of these in its text, so the source has it too. */
@@ -317,7 +320,7 @@ export function describeFunction(node: SyntaxNode, context: FunctionContext, sco
   const effect = effectHooks && effectHookOf(fn);
   const ownerType = cls ? className(cls) : effect ? componentName(fn) : undefined;
   // `main()`, a module's `init()`/`start()`, or a function the module calls while it loads: once per process.
-  const entry = ((ENTRY_NAMES.test(name) || scope.moduleCalls.has(name)) && isTopLevel(fn)) || isCliAction(fn);
+  const entry = ((ENTRY_NAMES.test(name) || scope.moduleCalls.has(name)) && isTopLevel(fn)) || isCliAction(fn) || (SINGLETON_START.test(name) && singletonObjectOf(fn) !== undefined);
   const constructOnce =
     entry ||
     CONSTRUCT_ONCE.test(name) ||

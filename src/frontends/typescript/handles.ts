@@ -10,6 +10,7 @@ import { memberPath, qualifiedNames, unwrap } from './qualify.js';
 import { declaredNames, stringValue, thisPath, type FileScope } from './scope.js';
 import { signalArgument } from './body.js';
 import type { NodeIndex } from './node-index.js';
+import { spawnedDetached } from './daemon-children.js';
 
 /** Methods whose result is still the same resource (`setInterval(..).unref()`, `createServer(..).listen(..)`). */
 const PASS_THROUGH = /^(unref|ref|listen|on|once|addListener|prependListener|setMaxListeners|setEncoding|setNoDelay|setKeepAlive|setTimeout|connect)$/;
@@ -85,6 +86,8 @@ export function fateOf(call: SyntaxNode, ctx: FateContext): HandleResult {
     if (delivered) fate = tracker.traceLocal(delivered.name, delivered.fn, 0, undefined, delivered.fn);
   }
   const found = unreferenced ?? tracker.unreferenced;
+  // `spawn(.., { detached: true })` and `.unref()`: a daemon, handed over to the system on purpose.
+  if (found && spawnedDetached(call)) return { fate: { kind: 'passed', to: `the system as a daemon (\`detached: true\` and ${found.how})` } };
   return { fate, ...(found ? { unreferenced: found } : {}) };
 }
 

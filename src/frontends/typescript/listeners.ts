@@ -5,7 +5,7 @@ import type { SyntaxNode } from '../../parse/syntax.js';
 import type { HandleFate, ListenerSource, SourceLifetime } from '../../facts/types.js';
 import type { ResourceModel } from '../../models/schema.js';
 import { kids, line, shortText } from '../shared/tree.js';
-import { bodyOf, FUNCTION_TYPES, onceOption, parameterNames, positionalParameters } from './functions.js';
+import { bodyOf, FUNCTION_TYPES, onceOption, parameterNames } from './functions.js';
 import type { Declarations } from './handles.js';
 import type { ClassInfo } from './owners.js';
 import { memberPath, qualifiedNames, unwrap } from './qualify.js';
@@ -13,6 +13,8 @@ import { stringValue, thisPath, type FileScope } from './scope.js';
 import { signalArgument } from './body.js';
 import type { NodeIndex } from './node-index.js';
 import type { CallSite } from './call-site.js';
+import { parameterBehind } from './construction-arguments.js';
+import { eventMapPairs, isTargetFirstCall, listenerArguments, sharesEventPair } from './namespace-emitters.js';
 
 /** Process-wide objects. */
 const GLOBALS = new Set(['process', 'window', 'document', 'globalThis', 'global', 'self', 'navigator', 'screen', 'visualViewport', 'location', 'history', 'chrome', 'browser']);
@@ -149,15 +151,17 @@ export interface ListenerFacts {
 /** Facts for `target.on(event, handler)` / `target.addEventListener(event, handler, options)`. */
 export function listenerFacts(call: SyntaxNode, ctx: ListenerContext, genericFate: () => HandleFate): ListenerFacts {
   const callee = call.childForFieldName('function');
-  const receiver = callee?.type === 'member_expression' ? callee.childForFieldName('object') : null;
+  const object = callee?.type === 'member_expression' ? callee.childForFieldName('object') : null;
   const args = call.childForFieldName('arguments');
   const argList = args ? kids(args) : [];
-  const eventNode = argList[0];
-  const handler = argList[1];
+  // `DomEvent.on(el, 'click', fn)`: a module of free functions; the emitter is `el`.
+  const targetFirst = isTargetFirstCall(object, argList, ctx.scope, (name) => ctx.declarations.has(ctx.fn, name));
+  const { target, event: eventNode, handler } = listenerArguments(argList, targetFirst);
+  const receiver = target ?? object;
   const event = stringValue(eventNode) ?? (eventNode && eventNode.type === 'member_expression' ? eventNode.text : undefined);
   const lifetime = receiver ? lifetimeOf(receiver, ctx) : 'unknown';
   // `constructor(socket) { socket.on(..) }`: which argument of the construction the emitter is.
-  const parameter = lifetime === 'injected' && receiver?.type === 'identifier' && ctx.fn ? positionalParameters(ctx.fn).indexOf(receiver.text) : -1;
+  const parameter = lifetime === 'injected' && receiver && ctx.fn && ctx.constructorKind ? parameterBehind(receiver, ctx.fn, ctx.index) : -1;
   const source: ListenerSource = {
     text: receiver ? shortText(receiver, 50) : '?',
     lifetime,
@@ -167,7 +171,7 @@ export function listenerFacts(call: SyntaxNode, ctx: ListenerContext, genericFat
   const signal = signalArgument(call);
   if (signal) return { source, fate: { kind: 'scoped', how: `registered with an AbortSignal (\`${signal}\`): aborting it removes the listener` } };
   // `{ once: true }`: the listener removes itself after its first event, as a `once` listener does.
-  return onceOption(argList[2]) ? { ...listenerFate(), oneShot: true } : listenerFate();
+  return onceOption(argList[targetFirst ? 3 : 2]) ? { ...listenerFate(), oneShot: true } : listenerFate();
 
   function listenerFate(): ListenerFacts {
     // `const off = emitter.on(..)`: the call returns an unsubscribe function.
@@ -378,7 +382,11 @@ export class Removal {
   private argumentNodes: SyntaxNode[] | undefined;
   private readonly argumentTexts: string[] = [];
 
-  constructor(readonly site: CallSite) {}
+  /** `targetFirst`: a free function of a project module (`DomEvent.off(el, 'click', fn)`): argument 0 is the receiver. */
+  constructor(
+    readonly site: CallSite,
+    private readonly targetFirst = false,
+  ) {}
 
   /** The method called, when the callee is a member expression (`off` in `bus.off(..)`). */
   get method(): string | undefined {
@@ -388,7 +396,8 @@ export class Removal {
   /** `normalisedText` of the receiver; null without one. Only for a member callee. */
   get receiverText(): string | null {
     if (this.receiver === undefined) {
-      const obj = this.site.callee!.childForFieldName('object');
+      const args = this.targetFirst ? this.site.node.childForFieldName('arguments') : null;
+      const obj = this.targetFirst ? (args ? kids(args)[0] : undefined) : this.site.callee!.childForFieldName('object');
       this.receiver = obj ? normalisedText(obj) : null;
     }
     return this.receiver;
@@ -403,10 +412,14 @@ export class Removal {
     return (this.argumentTexts[i] ??= normalisedText(this.arguments()[i]!));
   }
 
+  argumentNode(i: number): SyntaxNode | undefined {
+    return this.arguments()[i];
+  }
+
   private arguments(): SyntaxNode[] {
     if (!this.argumentNodes) {
       const args = this.site.node.childForFieldName('arguments');
-      this.argumentNodes = args ? kids(args) : [];
+      this.argumentNodes = args ? kids(args).slice(this.targetFirst ? 1 : 0) : [];
     }
     return this.argumentNodes;
   }
@@ -417,6 +430,7 @@ function findRemoval(aliases: ReadonlySet<string>, eventNode: SyntaxNode | undef
   const handlerText = handler && !FUNCTION_TYPES.has(unwrap(handler).type) ? normalisedText(handler) : undefined;
   const handlerTexts = handlerText !== undefined ? handlerAliases(handlerText, ctx) : new Set<string>();
   const releases = ctx.model.releases;
+  const eventPairs = eventNode ? eventMapPairs(eventNode) : new Set<string>();
   const matches = (removal: Removal): boolean => {
     const method = removal.method;
     if (method === undefined || !releases.includes(method)) return false;
@@ -424,6 +438,8 @@ function findRemoval(aliases: ReadonlySet<string>, eventNode: SyntaxNode | undef
     if (receiver === null || !aliases.has(receiver)) return false;
     const count = removal.argumentCount;
     if (method === 'removeAllListeners') return count === 0 || !eventText || removal.argumentText(0) === eventText;
+    // `Ev.on(el, { move: this.onMove, up: this.onUp }, this)`: an `off` that names one of the same pairs.
+    if (eventPairs.size > 0) return count > 0 && sharesEventPair(eventPairs, removal.argumentNode(0));
     if (eventText && count > 0 && removal.argumentText(0) !== eventText) return false;
     return count > 1 && handlerTexts.has(removal.argumentText(1));
   };

@@ -76,12 +76,17 @@ export const listenerNeverRemoved: Rule = {
       // `io.on('connection', (socket) => new Session(socket))`, `constructor(socket) { socket.on(..) }`:
       // every construction hands in an emitter new on each event, so each emitter gets one listener.
       const param = a.source.parameter;
+      /** An adapter over the emitter its constructor is handed, constructed nowhere in the files read. */
+      let unseenConstruction = false;
       if (param !== undefined && a.fn.name === 'constructor' && a.fn.ownerType) {
         const made = constructionsOf(ctx.project, a.fn.ownerType, path);
         if (made.length > 0 && made.every((c) => c.freshArguments?.includes(param))) {
-          ctx.note({ counter: 'emitter made per construction', path, line, detail: `${a.api}: every \`new ${a.fn.ownerType}(..)\` passes an event's own \`${a.source.text}\`` });
+          ctx.note({ counter: 'emitter made per construction', path, line, detail: `${a.api}: every \`new ${a.fn.ownerType}(..)\` passes an emitter new on that run (an event's own, or one made right there)` });
           continue;
         }
+        // Whether instances share one emitter (a leak) or each wraps its own (a reader per port,
+        // the usual contract of an adapter) is up to constructions that cannot be seen.
+        unseenConstruction = made.length === 0;
       }
       // `Composer.on(filter, ..fns)`: a static method of a project class named like a listener
       // method builds something; the class itself is no emitter.
@@ -125,9 +130,12 @@ export const listenerNeverRemoved: Rule = {
         evidence.push(callers === 'referenced' ? (referencedEvidence(ctx.project, a, path) ?? unseenCallers(symbol, 'none')) : unseenCallers(symbol, callers));
       }
       if (oneShot) evidence.push('it removes itself after the first event: it leaks only while that event never comes');
+      if (unseenConstruction) {
+        evidence.push(`no \`new ${a.fn.ownerType}(..)\` was found in the files read: whether instances share one \`${a.source.text}\` or each wraps its own (one listener per emitter) is not known`);
+      }
       const proven = {
-        priority: oneShot || setup ? ('P2' as const) : frequency === 'per-operation' ? ('P0' as const) : ('P1' as const),
-        confidence: oneShot || setup ? ('low' as const) : a.source.lifetime === 'injected' ? ('medium' as const) : ('high' as const),
+        priority: oneShot || setup || unseenConstruction ? ('P2' as const) : frequency === 'per-operation' ? ('P0' as const) : ('P1' as const),
+        confidence: oneShot || setup || unseenConstruction ? ('low' as const) : a.source.lifetime === 'injected' ? ('medium' as const) : ('high' as const),
       };
       const { priority, confidence } = callers === 'known' ? proven : cappedByUnseen(proven.priority, proven.confidence);
       ctx.report({
