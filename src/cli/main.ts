@@ -5,6 +5,7 @@ import { VERSION } from '../version.js';
 import { registerAudit } from './audit-command.js';
 import { registerRules } from './rules-command.js';
 import { registerWatch } from './watch-command.js';
+import { registerLsp } from './lsp-command.js';
 import { EXIT, UsageError } from './errors.js';
 
 export function buildProgram(): Command {
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerAudit(program);
   registerRules(program);
   registerWatch(program);
+  registerLsp(program);
   return program;
 }
 
