@@ -5,6 +5,7 @@ import { VERSION } from '../version.js';
 import { registerAudit } from './audit-command.js';
 import { registerRules } from './rules-command.js';
 import { registerWatch } from './watch-command.js';
+import { registerLsp } from './lsp-command.js';
 import { EXIT, UsageError } from './errors.js';
 
 export function buildProgram(): Command {
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerAudit(program);
   registerRules(program);
   registerWatch(program);
+  registerLsp(program);
   // `leakaudit PATH` runs audit: its options belong in the first help a user sees.
   const audit = program.commands.find((c) => c.name() === 'audit')!;
   program.addHelpText('after', () => `\n${audit.helpInformation()}`);
