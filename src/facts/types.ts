@@ -1,7 +1,7 @@
 // The language-neutral fact model. Frontends (src/frontends/<lang>) are the only
 // code that knows syntax; everything after them sees these types and model data.
 
-export type Language = 'rust' | 'typescript';
+export type Language = 'rust' | 'typescript' | 'python';
 
 export type ResourceKind =
   | 'task'

@@ -13,7 +13,7 @@ export const ModelRole = z.enum([
 export const ResourceModel = z
   .object({
     id: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'model id: letters, digits, . _ -'),
-    language: z.enum(['rust', 'typescript']),
+    language: z.enum(['rust', 'typescript', 'python']),
     library: z.string().min(1),
     kind: z.enum(RESOURCE_KINDS as [string, ...string[]]),
     role: ModelRole.default('acquire'),
@@ -42,6 +42,8 @@ export const ResourceModel = z
         receiver: z.object({ models: z.array(z.string()).default([]), namePattern: z.string().optional() }).strict().optional(),
         /** Matches only calls with at most this many arguments (`new ReplaySubject()` keeps everything; `new ReplaySubject(10)` is bounded). */
         maxArguments: z.number().int().min(0).optional(),
+        /** Matches only calls that pass these keyword arguments, written as given (Python `weak=False`). */
+        keywords: z.record(z.string(), z.string()).optional(),
         /** A language construct the frontend recognises instead of a call (an async loop started without awaiting it). */
         construct: z.enum(['floating-async-call']).optional(),
       })
