@@ -56,6 +56,8 @@ export const ResourceModel = z
     releases: z.array(z.string()).default([]),
     /** Dropping / garbage-collecting the handle releases the resource. */
     dropReleases: z.boolean(),
+    /** `false`: a `with` block around the handle does not release it (Python sqlite3 and psycopg2 connections commit or roll back there, and stay open). */
+    withReleases: z.boolean().optional(),
     /** The resource cannot grow without bound (ring-buffer channel, bounded queue). */
     bounded: z.boolean().optional(),
     /** Which argument is the body that runs (spawned future, timer callback); `consuming-loop`: the loop that iterates the result. */

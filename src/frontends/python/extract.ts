@@ -142,7 +142,8 @@ export function extractPython(input: FrontendInput): FileFacts {
       : fateOf(call, {
           releases: model.releases,
           joins: isTask ? ['join', 'result'] : [],
-          awaitJoins: model.kind === 'task' || model.kind === 'connection',
+          awaitJoins: model.kind === 'task',
+          withReleases: model.withReleases !== false,
           fn,
           root,
           ...(enc.ownerType ? { ownerType: enc.ownerType } : {}),

@@ -22,6 +22,8 @@ export interface FateContext {
   /** Methods that join a task or thread, and whether `await handle` joins it. */
   joins: readonly string[];
   awaitJoins: boolean;
+  /** A `with` block releases the handle (false for sqlite3 / psycopg2 connections: it only ends a transaction). */
+  withReleases: boolean;
   /** The function the acquisition runs in; null at module level. */
   fn: SyntaxNode | null;
   root: SyntaxNode;
@@ -50,7 +52,12 @@ export function fateOf(call: SyntaxNode, ctx: FateContext): HandleFate {
       expr = parent;
       continue;
     }
-    if (type === 'as_pattern' || type === 'with_item') return { kind: 'scoped', how: `${withWord(parent)} block: released when the block ends` };
+    if (type === 'as_pattern' || type === 'with_item') {
+      if (ctx.withReleases) return { kind: 'scoped', how: `${withWord(parent)} block: released when the block ends` };
+      // `with sqlite3.connect(p) as conn:` ends a transaction; the connection lives on until it is dropped.
+      const alias = type === 'as_pattern' ? parent.childForFieldName('alias')?.text : undefined;
+      return { kind: 'local', local: alias ?? 'the with block' };
+    }
     if (type === 'expression_statement') return { kind: 'discarded', how: 'dropped at once: the call is a statement of its own' };
     if (type === 'return_statement' || type === 'yield') return type === 'yield' && yieldScoped(parent) ? { kind: 'scoped', how: 'yielded by a context manager that closes it afterwards' } : { kind: 'returned' };
     if (type === 'attribute') {
@@ -145,7 +152,7 @@ function fateOfLocal(name: string, call: SyntaxNode, ctx: FateContext): HandleFa
     const parent = id.parent;
     if (!parent) continue;
     const ptype = parent.type;
-    if (ptype === 'as_pattern' || ptype === 'with_item') return { kind: 'scoped', how: `${withWord(parent)} block: released when the block ends` };
+    if ((ptype === 'as_pattern' || ptype === 'with_item') && ctx.withReleases) return { kind: 'scoped', how: `${withWord(parent)} block: released when the block ends` };
     if (ptype === 'attribute' && parent.childForFieldName('object')?.startIndex === id.startIndex) {
       const method = parent.childForFieldName('attribute')?.text ?? '';
       const isCall = parent.parent?.type === 'call';

@@ -33,6 +33,11 @@ export const actorNeverStopped: Rule = {
         ctx.note({ counter: 'handle handed on', path: ref.file.path, line, detail: describeFate(fate, handleType) });
         continue;
       }
+      // Dropping the handle ends it (a pool whose workers exit once it is collected): only a handle kept somewhere can outlive its use.
+      if (model.dropReleases && (fate.kind === 'discarded' || fate.kind === 'local')) {
+        ctx.note({ counter: 'released when dropped', path: ref.file.path, line, detail: `${a.api} in ${symbolOf(a)}: ${describeFate(fate, handleType)}` });
+        continue;
+      }
       // A process or worker that ends on its own, started once by the entry point, is the program's own work.
       if (model.completion && (a.fn.isEntryPoint || startedOnlyFromEntry(ctx.project, a.fn, ref.file.path))) {
         ctx.note({ counter: 'runs to completion from the entry point', path: ref.file.path, line, detail: `${a.api} in ${symbolOf(a)}` });
