@@ -173,6 +173,12 @@ function fateOfLocal(name: string, call: SyntaxNode, ctx: FateContext): HandleFa
       const outer = ptype === 'keyword_argument' ? parent.parent?.parent : ptype === 'list_splat' ? parent.parent?.parent : parent.parent;
       const fnNode = outer?.type === 'call' ? outer.childForFieldName('function') : null;
       const fnText = fnNode?.text ?? '';
+      // `await pool.release(conn)`, `pool.putconn(conn)`: handed back to where it came from.
+      const outerMethod = fnNode?.type === 'attribute' ? (fnNode.childForFieldName('attribute')?.text ?? '') : '';
+      if (outerMethod && ctx.releases.includes(outerMethod) && outer) {
+        released ??= { api: outerMethod, line: line(outer), node: outer };
+        continue;
+      }
       if (SCOPING.test(fnText)) return { kind: 'scoped', how: `handed to \`${fnText}()\`, which releases it` };
       if (ctx.awaitJoins && AWAITING.test(fnText)) {
         awaited = true;
