@@ -133,6 +133,8 @@ export interface Delegate {
   name: string;
   /** A method of some other value (`client.run()`), not `self`'s own. */
   onOther: boolean;
+  /** A method of `self` (`self._run()`, `target=self._loop`). */
+  onSelf?: true;
 }
 
 /**
@@ -159,7 +161,8 @@ export function delegateOf(arg: SyntaxNode): Delegate | undefined {
     const name = node.childForFieldName('attribute')?.text;
     const object = node.childForFieldName('object')?.text;
     if (!name) return undefined;
-    return { name, onOther: object !== 'self' && object !== 'cls' };
+    const own = object === 'self' || object === 'cls';
+    return { name, onOther: !own, ...(own ? { onSelf: true as const } : {}) };
   }
   return undefined;
 }

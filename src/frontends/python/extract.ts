@@ -15,6 +15,7 @@ import { IMPORT_NODE_TYPES, collectImports, dottedName, qualify } from './import
 import { ModelMatcher, type PythonMatch } from './match.js';
 import { releaseOf, registeredReleases } from './releases.js';
 import { callFactOf } from './calls.js';
+import { lazySingletonGuard } from './guards.js';
 
 const MAIN_NODE_TYPES = ['ERROR', 'class_definition', 'function_definition', 'if_statement', 'call', ...IMPORT_NODE_TYPES];
 
@@ -121,7 +122,9 @@ export function extractPython(input: FrontendInput): FileFacts {
     facts.releases.push(...registeredReleases(call, fnNode, matcher, enc));
     const match = matcher.matchCall(call, fnNode);
     if (!isTestFile && !match) {
+      const once = fnNode.type === 'identifier' && /^[A-Z]/.test(fnNode.text) && lazySingletonGuard(call, globalsOf(fn), fn) !== undefined;
       for (const fact of callFactOf(call, fnNode, enc, imports, stack)) {
+        if (once) fact.once = true;
         const key = `${fact.callee}|${fact.calleeOwner ?? ''}|${fact.calleeModule ?? ''}|${fact.caller}|${fact.callerOwner ?? ''}|${fact.callerIsEntryPoint}`;
         if (seenCalls.has(key)) continue;
         seenCalls.add(key);
@@ -137,9 +140,12 @@ export function extractPython(input: FrontendInput): FileFacts {
   function acquisitionOf(call: SyntaxNode, match: PythonMatch, enc: EnclosingFunction, fn: SyntaxNode | null): Acquisition {
     const model = match.model;
     const isTask = model.kind === 'task' || model.kind === 'thread';
+    const detached = detachedBy(call, model);
     const handle = match.scopedBy
       ? { kind: 'scoped' as const, how: match.scopedBy }
-      : fateOf(call, {
+      : detached
+        ? { kind: 'passed' as const, to: `the operating system: \`${detached}\` detaches it on purpose` }
+        : fateOf(call, {
           releases: model.releases,
           joins: isTask ? ['join', 'result'] : [],
           awaitJoins: model.kind === 'task',
@@ -161,6 +167,8 @@ export function extractPython(input: FrontendInput): FileFacts {
       handle,
     };
     if (insideLoop(call, fn)) acquisition.inLoop = true;
+    const guard = lazySingletonGuard(call, globalsOf(fn), fn);
+    if (guard) acquisition.guardedOnce = guard;
     if (model.body) {
       const target = bodyArgument(call, model);
       const delegate = target ? delegateOf(target) : undefined;
@@ -168,6 +176,7 @@ export function extractPython(input: FrontendInput): FileFacts {
       if (delegate) {
         acquisition.body.delegatesTo = delegate.name;
         if (delegate.onOther) acquisition.body.delegateOnOther = true;
+        else if (delegate.onSelf) acquisition.body.delegateOnSelf = true;
       }
     }
     if (model.kind === 'listener' || model.kind === 'subscription') {
@@ -230,6 +239,20 @@ export function extractPython(input: FrontendInput): FileFacts {
     }
     return owner;
   }
+}
+
+/** `Popen(.., start_new_session=True)`: a keyword the model says detaches the resource on purpose. */
+function detachedBy(call: SyntaxNode, model: ResourceModel): string | undefined {
+  const wanted = model.acquire.detachKeywords;
+  if (!wanted) return undefined;
+  const args = kids(call.childForFieldName('arguments') ?? call);
+  for (const a of args) {
+    if (a.type !== 'keyword_argument') continue;
+    const name = a.childForFieldName('name')?.text ?? '';
+    const value = a.childForFieldName('value')?.text;
+    if (wanted[name] !== undefined && wanted[name] === value) return `${name}=${value}`;
+  }
+  return undefined;
 }
 
 /** The argument that names the body a task or thread runs. */

@@ -13,6 +13,8 @@ const SCOPING = /(^|\.)(closing|aclosing|enter_context|enter_async_context|push_
 const AWAITING = /(^|\.)(gather|wait|wait_for|shield|run_until_complete|as_completed|run|result)$/;
 /** Calls that only look at a value: not a decision about the handle. */
 const OBSERVERS = /^(print|repr|str|len|id|type|isinstance|hasattr|getattr|bool|format)$|(^|\.)(debug|info|warning|warn|error|exception|critical|log)$/;
+/** Methods whose result keeps the handle alive (a DB-API cursor holds its connection). */
+const DEPENDENTS = /^(cursor|pipeline|transaction|begin)$/;
 /** Methods that put a value into a collection. */
 const COLLECTION = /^(append|add|extend|insert|put|put_nowait|appendleft|setdefault|update|register)$/;
 
@@ -158,6 +160,8 @@ function fateOfLocal(name: string, call: SyntaxNode, ctx: FateContext): HandleFa
       const isCall = parent.parent?.type === 'call';
       if (isCall && ctx.releases.includes(method)) released ??= { api: method, line: line(parent), node: parent.parent! };
       else if (isCall && ctx.joins.includes(method)) awaited = true;
+      // `return conn.cursor()`: what is returned keeps the handle alive and goes to the caller.
+      else if (isCall && DEPENDENTS.test(method) && returnedExpression(parent.parent!)) returned = true;
       continue;
     }
     if (ptype === 'await' && ctx.awaitJoins) awaited = true;
@@ -206,6 +210,12 @@ function fateOfLocal(name: string, call: SyntaxNode, ctx: FateContext): HandleFa
   if (returned) return { kind: 'returned' };
   if (passed) return { kind: 'passed', to: passed };
   return { kind: 'local', local: name };
+}
+
+/** `return <node>` / `return await <node>` / `yield <node>`. */
+function returnedExpression(node: SyntaxNode): boolean {
+  const parent = node.parent?.type === 'await' ? node.parent.parent : node.parent;
+  return parent?.type === 'return_statement' || parent?.type === 'yield';
 }
 
 function inFinally(node: SyntaxNode): boolean {
