@@ -40,6 +40,11 @@ export function callFactOf(call: SyntaxNode, fnNode: SyntaxNode, enc: EnclosingF
   if (object?.type === 'identifier' && (receiver === 'self' || receiver === 'cls')) {
     return enc.ownerType ? [{ callee: name, calleeOwner: enc.ownerType, ...caller }] : [];
   }
+  // `super().__init__()`: the base class's method, run by every construction of this one.
+  if (object?.type === 'call' && object.childForFieldName('function')?.text === 'super') {
+    const base = baseClassOf(scopes, enc.ownerType);
+    return base ? [{ callee: name, calleeOwner: base, ...caller }] : [];
+  }
   // `db.connect()` after `import app.db as db` or `from app import db`: a function of that module
   // (for a lowercase name imported from a module, the module is the likelier reading).
   if (object?.type === 'identifier' && (imports.modules.has(receiver) || (imports.names.has(receiver) && !/^[A-Z]/.test(receiver)))) {
@@ -48,8 +53,17 @@ export function callFactOf(call: SyntaxNode, fnNode: SyntaxNode, enc: EnclosingF
   }
   // `Service.create()`: a class method or static method of that class.
   if (object?.type === 'identifier' && /^[A-Z]/.test(receiver)) return [{ callee: name, calleeOwner: receiver, ...caller }];
+  // `handle.__init__(..)` re-initialises an object that exists already: no construction.
+  if (/^__\w+__$/.test(name)) return [];
   // `super().start()`, `client.run()`: a method of a value whose type is not named here.
   return [{ callee: name, calleeOwner: '?', ...caller }];
+}
+
+/** The first base class of the class `owner` (`class A(Base)`, `class A(mod.Base)` -> `Base`). */
+function baseClassOf(scopes: readonly Scope[], owner: string | undefined): string | undefined {
+  const cls = scopes.findLast((s) => s.kind === 'class' && s.name === owner);
+  const first = cls?.node.childForFieldName('superclasses')?.namedChildren.find((c) => c !== null && c.type !== 'keyword_argument');
+  return first ? first.text.split('.').pop() : undefined;
 }
 
 /** A nested function of an enclosing function: only this file's function of that name can be meant. */

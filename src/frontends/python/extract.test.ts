@@ -175,15 +175,18 @@ class P:
 
   it('records calls: self methods name the class, Cls() its __init__, module functions their module', () => {
     const f = facts(`import app.db as db
-class K:
+class K(base.Service):
     def run(self):
         self.step()
         Worker()
         db.connect()
         other.go()
+        super().__init__()
+        handle.__init__(1)
 `);
     const calls = f.calls.map((c) => `${c.callee}|${c.calleeOwner ?? ''}|${c.calleeModule ?? ''}`);
-    expect(calls).toEqual(['step|K|', '__init__|Worker|', 'constructor|Worker|', 'connect||db', 'go|?|']);
+    // `super().__init__()` runs the base class's; `handle.__init__()` constructs nothing.
+    expect(calls).toEqual(['step|K|', '__init__|Worker|', 'constructor|Worker|', 'connect||db', 'go|?|', '__init__|Service|']);
   });
 
   it('reads suppressions in # comments and TaskGroup tasks as scoped', () => {
