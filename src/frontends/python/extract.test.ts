@@ -32,7 +32,7 @@ describe('python frontend', () => {
   it('reads .py and .pyi, and test code by its path', () => {
     expect(languageOf('app/main.py')).toEqual({ language: 'python', grammar: 'python' });
     expect(languageOf('stubs/x.pyi')?.language).toBe('python');
-    for (const p of ['tests/test_api.py', 'app/test_api.py', 'app/api_test.py', 'conftest.py', 'pkg/conftest.py']) expect(isTestPath(p), p).toBe(true);
+    for (const p of ['tests/test_api.py', 'app/test_api.py', 'app/api_test.py', 'conftest.py', 'pkg/conftest.py', 'chia/_tests/util.py']) expect(isTestPath(p), p).toBe(true);
     for (const p of ['app/testing_tools_x.py', 'app/contest.py', 'app/latest.py']) expect(isTestPath(p), p).toBe(false);
   });
 

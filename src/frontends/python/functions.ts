@@ -11,6 +11,8 @@ const CONSTRUCT_ONCE =
   /^(__init__|__new__|__post_init__|__enter__|__aenter__|__init_subclass__|main|setup|setUp|setUpClass|asyncSetUp|start|startup|on_startup|lifespan|ready|configure|initialize|initialise|init|create_app|make_app|build_app|get_app|run_forever|serve|serve_forever)$|^(init|initialize|setup|configure|startup|on_startup|install|register)_/;
 /** Decorators that make a function run once (memoised factories, start-up hooks, fixtures). */
 const ONCE_DECORATORS = /^@\s*(functools\.)?(lru_cache|cache|cached_property)\b|\.on_event\(\s*['"]startup['"]|^@\s*(contextlib\.)?(async)?contextmanager\b|\.(before_first_request|before_serving|on_startup|on_cleanup|on_shutdown|startup|lifespan)\b/;
+/** Command-line entry points (click, typer): one command runs once per process. */
+const CLI_DECORATORS = /^@\s*([\w.]+\.)?(command|group)\b(?!_)/;
 const TEST_DECORATORS = /^@\s*(pytest\.fixture|pytest\.mark\.|fixture\b)/;
 /** Top-level functions that start the program. */
 const ENTRY_NAMES = /^(main|run_main|cli|entrypoint|entry_point|run_server|serve)$/;
@@ -90,7 +92,7 @@ export function enclosingFrom(node: SyntaxNode, scopes: readonly Scope[], fileIs
   const fn = scopes[fnIndex]!;
   const ownerType = ownerClassOf(scopes.slice(0, fnIndex + 1));
   const topLevel = fnIndex === 0 || scopes.slice(0, fnIndex).every((s) => s.kind === 'main');
-  const isEntryPoint = topLevel && ENTRY_NAMES.test(fn.name);
+  const isEntryPoint = (topLevel && ENTRY_NAMES.test(fn.name)) || fn.decorators.some((d) => CLI_DECORATORS.test(d));
   const constructOnce = isEntryPoint || CONSTRUCT_ONCE.test(fn.name) || fn.decorators.some((d) => ONCE_DECORATORS.test(d));
   return {
     name: fn.name,

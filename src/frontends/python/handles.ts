@@ -150,6 +150,8 @@ function fateOfLocal(name: string, call: SyntaxNode, ctx: FateContext): HandleFa
   let stored: HandleFate | undefined;
   let returned = false;
   let passed: string | undefined;
+  /** `session = None` after handing it on: ownership moved, a later close is for the failure path. */
+  let handedOff = false;
   for (const id of uses) {
     const parent = id.parent;
     if (!parent) continue;
@@ -162,6 +164,10 @@ function fateOfLocal(name: string, call: SyntaxNode, ctx: FateContext): HandleFa
       else if (isCall && ctx.joins.includes(method)) awaited = true;
       // `return conn.cursor()`: what is returned keeps the handle alive and goes to the caller.
       else if (isCall && DEPENDENTS.test(method) && returnedExpression(parent.parent!)) returned = true;
+      continue;
+    }
+    if (ptype === 'assignment' && parent.childForFieldName('left')?.startIndex === id.startIndex && parent.childForFieldName('right')?.type === 'none') {
+      handedOff = true;
       continue;
     }
     if (ptype === 'await' && ctx.awaitJoins) awaited = true;
@@ -201,6 +207,9 @@ function fateOfLocal(name: string, call: SyntaxNode, ctx: FateContext): HandleFa
       passed ??= 'a collection';
     }
   }
+  // Closed only when something failed (in an `except`, or guarded in `finally` after `x = None` on
+  // success), and otherwise handed on: the new owner keeps it.
+  if (released && (stored || passed) && (handedOff || inExcept(released.node))) released = undefined;
   if (released) {
     const risk = inFinally(released.node) ? undefined : callBetween(call, released.node, name, fn);
     return { kind: 'released-locally', local: name, api: released.api, line: released.line, ...(risk ? { onlyOnSuccess: risk } : {}) };
@@ -216,6 +225,14 @@ function fateOfLocal(name: string, call: SyntaxNode, ctx: FateContext): HandleFa
 function returnedExpression(node: SyntaxNode): boolean {
   const parent = node.parent?.type === 'await' ? node.parent.parent : node.parent;
   return parent?.type === 'return_statement' || parent?.type === 'yield';
+}
+
+function inExcept(node: SyntaxNode): boolean {
+  for (let cur = node.parent; cur; cur = cur.parent) {
+    if (cur.type === 'except_clause') return true;
+    if (cur.type === 'function_definition') return false;
+  }
+  return false;
 }
 
 function inFinally(node: SyntaxNode): boolean {
