@@ -17,6 +17,19 @@ impl Drop for Server {
 }
 `;
 
+const PY_LEAKY = `import asyncio
+class Server:
+    def start(self):
+        self._task = asyncio.create_task(self._run())
+    async def _run(self):
+        while True:
+            await asyncio.sleep(1)
+`;
+const PY_FIXED = `${PY_LEAKY}
+    def stop(self):
+        self._task.cancel()
+`;
+
 describe('packages', () => {
   it('resolves owners within each crate', async () => {
     const root = makeTree({
@@ -34,5 +47,19 @@ describe('packages', () => {
     const root = makeTree({ 'a/lib.rs': LEAKY, 'b/drop.rs': FIXED.replace(LEAKY, '') });
     const result = await runAudit({ paths: [root] });
     expect(result.findings).toEqual([]);
+  });
+
+  it('resolves owners within each Python project (pyproject.toml, setup.py, setup.cfg)', async () => {
+    const root = makeTree({
+      'leaky/pyproject.toml': '[project]\nname = "leaky"\n',
+      'leaky/server.py': PY_LEAKY,
+      'fixed/setup.py': 'from setuptools import setup\nsetup(name="fixed")\n',
+      'fixed/server.py': PY_LEAKY,
+      'fixed/teardown.py': 'class Server:\n    def stop(self):\n        self._task.cancel()\n',
+      'other/setup.cfg': '[metadata]\nname = other\n',
+      'other/teardown.py': PY_FIXED.replace(PY_LEAKY, 'class Server:') + '\n',
+    });
+    const result = await runAudit({ paths: [root] });
+    expect(result.findings.map((f) => `${f.ruleId} ${f.location.path}`)).toEqual(['task-unstoppable leaky/server.py']);
   });
 });

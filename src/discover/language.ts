@@ -17,6 +17,8 @@ const BY_EXTENSION: Record<string, LanguageInfo> = {
   '.mjs': { language: 'typescript', grammar: 'tsx' },
   '.cjs': { language: 'typescript', grammar: 'tsx' },
   '.jsx': { language: 'typescript', grammar: 'tsx' },
+  '.py': { language: 'python', grammar: 'python' },
+  '.pyi': { language: 'python', grammar: 'python' },
 };
 
 export function languageOf(path: string): LanguageInfo | undefined {
@@ -27,13 +29,14 @@ export function languageOf(path: string): LanguageInfo | undefined {
 
 /**
  * Test code by path: tests/ and benches/ trees, end-to-end harnesses (e2e/, playwright/, cypress/),
- * fixtures, *_test.rs, *.test.ts, *.spec.ts, __tests__/. A directory holding a Playwright or Cypress
- * configuration is test code too (discover/harness.ts).
+ * fixtures, *_test.rs, *.test.ts, *.spec.ts, __tests__/, test_*.py, *_test.py, conftest.py. A
+ * directory holding a Playwright or Cypress configuration is test code too (discover/harness.ts).
  */
 export function isTestPath(relPath: string): boolean {
   return (
     /(^|\/)(tests?|benches|bench|benchmarks?|__tests__|__mocks__|__fixtures__|spec|e2e|e2e-tests?|playwright|cypress|fixtures?|testdata|test-utils)\//.test(relPath) ||
     /(_test|_tests|_bench)\.rs$/.test(relPath) ||
+    /(^|\/)(test_[^/]*|[^/]*_test|conftest)\.pyi?$|(^|\/)_tests\//.test(relPath) ||
     /\.(test|spec|bench|e2e)\.[cm]?[jt]sx?$/.test(relPath) ||
     /(^|\/)(test_utils|test_helpers|testing)\.rs$/.test(relPath)
   );

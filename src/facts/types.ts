@@ -1,7 +1,7 @@
 // The language-neutral fact model. Frontends (src/frontends/<lang>) are the only
 // code that knows syntax; everything after them sees these types and model data.
 
-export type Language = 'rust' | 'typescript';
+export type Language = 'rust' | 'typescript' | 'python';
 
 export type ResourceKind =
   | 'task'
@@ -111,6 +111,11 @@ export interface BodyFacts {
    * `run()`): its type is not known here, so it is not the spawning type's own method.
    */
   delegateOnOther?: true;
+  /**
+   * The delegate is a method of the spawning type itself (`self._run()`): a looping function of
+   * another type of that name is not it (only the type's own, or an inherited one the project does not show).
+   */
+  delegateOnSelf?: true;
 }
 
 /** A function whose own body is a long-lived loop: the target of a delegated spawn. */

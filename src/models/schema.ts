@@ -13,7 +13,7 @@ export const ModelRole = z.enum([
 export const ResourceModel = z
   .object({
     id: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'model id: letters, digits, . _ -'),
-    language: z.enum(['rust', 'typescript']),
+    language: z.enum(['rust', 'typescript', 'python']),
     library: z.string().min(1),
     kind: z.enum(RESOURCE_KINDS as [string, ...string[]]),
     role: ModelRole.default('acquire'),
@@ -42,6 +42,10 @@ export const ResourceModel = z
         receiver: z.object({ models: z.array(z.string()).default([]), namePattern: z.string().optional() }).strict().optional(),
         /** Matches only calls with at most this many arguments (`new ReplaySubject()` keeps everything; `new ReplaySubject(10)` is bounded). */
         maxArguments: z.number().int().min(0).optional(),
+        /** Keyword arguments that detach the resource on purpose (`Popen(.., start_new_session=True)`): its handle goes to the OS. */
+        detachKeywords: z.record(z.string(), z.string()).optional(),
+        /** Matches only calls that pass these keyword arguments, written as given (Python `weak=False`). */
+        keywords: z.record(z.string(), z.string()).optional(),
         /** A language construct the frontend recognises instead of a call (an async loop started without awaiting it). */
         construct: z.enum(['floating-async-call']).optional(),
       })
@@ -54,6 +58,8 @@ export const ResourceModel = z
     releases: z.array(z.string()).default([]),
     /** Dropping / garbage-collecting the handle releases the resource. */
     dropReleases: z.boolean(),
+    /** `false`: a `with` block around the handle does not release it (Python sqlite3 and psycopg2 connections commit or roll back there, and stay open). */
+    withReleases: z.boolean().optional(),
     /** The resource cannot grow without bound (ring-buffer channel, bounded queue). */
     bounded: z.boolean().optional(),
     /** Which argument is the body that runs (spawned future, timer callback); `consuming-loop`: the loop that iterates the result. */

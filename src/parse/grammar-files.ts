@@ -18,6 +18,7 @@ export const GRAMMAR_FILES: Record<Grammar, string> = {
   rust: 'tree-sitter-rust/tree-sitter-rust.wasm',
   typescript: 'tree-sitter-typescript/tree-sitter-typescript.wasm',
   tsx: 'tree-sitter-typescript/tree-sitter-tsx.wasm',
+  python: 'tree-sitter-python/tree-sitter-python.wasm',
 };
 
 /** dist/grammars from dist/parse; src/grammars (absent) from src/parse. */

@@ -34,6 +34,11 @@ export const actorNeverStopped: Rule = {
         ctx.note({ counter: 'handle handed on', path: ref.file.path, line, detail: describeFate(fate, handleType) });
         continue;
       }
+      // Dropping the handle ends it (a pool whose workers exit once it is collected): only a handle kept somewhere can outlive its use.
+      if (model.dropReleases && (fate.kind === 'discarded' || fate.kind === 'local')) {
+        ctx.note({ counter: 'released when dropped', path: ref.file.path, line, detail: `${a.api} in ${symbolOf(a)}: ${describeFate(fate, handleType)}` });
+        continue;
+      }
       // A process or worker that ends on its own, started once by the entry point, is the program's own work.
       if (model.completion && (a.fn.isEntryPoint || startedOnlyFromEntry(ctx.project, a.fn, ref.file.path))) {
         ctx.note({ counter: 'runs to completion from the entry point', path: ref.file.path, line, detail: `${a.api} in ${symbolOf(a)}` });
@@ -41,6 +46,8 @@ export const actorNeverStopped: Rule = {
       }
       // Started once per process (the entry point, module level, or a function only the entry point reaches): it does not grow.
       const startedFrom = a.inLoop ? undefined : a.fn.isEntryPoint ? a.fn.name : startedOnlyFromEntry(ctx.project, a.fn, ref.file.path);
+      // `if (!pool) pool = new Pool()`: a lazy singleton, once per process whoever calls the function.
+      const guarded = !startedFrom && !a.inLoop ? a.guardedOnce : undefined;
       const evidence = [describeFate(fate, handleType)];
       const related: { path: string; line: number; message: string }[] = [];
       let messageId: 'discarded' | 'fieldNeverReleased' = 'discarded';
@@ -63,6 +70,7 @@ export const actorNeverStopped: Rule = {
       }
       if (model.id.endsWith('spawn_linked')) evidence.push('it is linked to a supervisor, which is told when it dies but does not stop it');
       const symbol = symbolOf(a);
+      if (guarded) evidence.push(`the process-wide \`${guarded.flag}\` (line ${guarded.line}) is only set when it is empty: one ${a.kind} per process, it does not grow, but nothing stops it on shutdown`);
       if (startedFrom && !a.fn.isEntryPoint) evidence.push(`\`${symbol}()\` runs only from \`${startedFrom}()\`: one ${a.kind} per process, it does not grow, but nothing stops it on shutdown`);
       const what = a.kind === 'actor' ? 'an actor' : `a ${a.kind}`;
       ctx.report({
@@ -70,7 +78,7 @@ export const actorNeverStopped: Rule = {
         messageId,
         kind: a.kind,
         language: ref.file.language,
-        priority: startedFrom || model.id.endsWith('spawn_linked') ? 'P2' : 'P1',
+        priority: startedFrom || guarded || model.id.endsWith('spawn_linked') ? 'P2' : 'P1',
         confidence: fate.kind === 'discarded' ? 'high' : 'medium',
         location: locationOf(ref),
         symbol,
@@ -81,7 +89,7 @@ export const actorNeverStopped: Rule = {
             ? `\`${a.api}\` in \`${symbol}()\` starts ${what} kept in \`${fate.ownerType}.${fate.field}\` that no teardown stops`
             : `\`${a.api}\` in \`${symbol}()\` starts ${what} whose ${handleType} is dropped: nothing can stop it`,
         evidence,
-        growth: startedFrom && !a.fn.isEntryPoint ? `1 ${a.kind} for the life of the process (started from \`${startedFrom}()\` via \`${symbol}()\`)` : growthOf(a, a.kind),
+        growth: guarded ? `1 ${a.kind} for the life of the process (guarded by \`${guarded.flag}\`)` : startedFrom && !a.fn.isEntryPoint ? `1 ${a.kind} for the life of the process (started from \`${startedFrom}()\` via \`${symbol}()\`)` : growthOf(a, a.kind),
         impact: model.cost?.summary ?? `one ${a.kind} per start, alive until the process exits`,
         remediation: model.remediation ?? `Keep the ${handleType} and call ${model.releases.join('/') || 'its stop method'} on shutdown.`,
         related,

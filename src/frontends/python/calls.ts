@@ -1,0 +1,78 @@
+// Call facts: who calls which function, so the analysis can tell code that runs
+// once (module level, `main`, `__init__` of an object made once) from code that
+// runs per operation. `self.f()` names the enclosing class, `Cls()` constructs
+// `Cls` (its `__init__`), `module.f()` names the module, `obj.f()` a receiver
+// of unknown type.
+import type { SyntaxNode } from '../../parse/syntax.js';
+import type { CallFact, EnclosingFunction } from '../../facts/types.js';
+import type { PythonImports } from './imports.js';
+import type { Scope } from './functions.js';
+
+/** Builtins and container methods: never a project function whose callers matter. */
+const NOISE =
+  /^(print|len|str|int|float|bool|dict|list|set|tuple|isinstance|issubclass|getattr|setattr|hasattr|super|range|enumerate|zip|map|filter|sorted|min|max|sum|any|all|repr|type|id|iter|next|open|format|vars|callable|round|abs|append|extend|add|pop|get|items|keys|values|update|join|split|strip|format|encode|decode|lower|upper|startswith|endswith|replace|debug|info|warning|error|exception|critical|setdefault|copy|remove|discard|clear|sort|count|index)$/;
+
+export function callFactOf(call: SyntaxNode, fnNode: SyntaxNode, enc: EnclosingFunction, imports: PythonImports, scopes: readonly Scope[]): CallFact[] {
+  const caller = {
+    caller: enc.name,
+    ...(enc.ownerType ? { callerOwner: enc.ownerType } : {}),
+    ...(enc.module ? { callerModule: enc.module } : {}),
+    callerIsEntryPoint: enc.isEntryPoint,
+  };
+  if (fnNode.type === 'identifier') {
+    const name = fnNode.text;
+    if (NOISE.test(name)) return [];
+    // `Worker(..)`: constructs the class, which runs its `__init__`.
+    if (/^[A-Z]/.test(name)) {
+      return [
+        { callee: '__init__', calleeOwner: name, ...caller },
+        { callee: 'constructor', calleeOwner: name, ...caller },
+      ];
+    }
+    const local = boundInside(name, scopes);
+    return [{ callee: name, ...caller, ...(local ? { local: true as const } : {}) }];
+  }
+  if (fnNode.type !== 'attribute') return [];
+  const name = fnNode.childForFieldName('attribute')?.text ?? '';
+  if (!name || NOISE.test(name)) return [];
+  const object = fnNode.childForFieldName('object');
+  const receiver = object?.text ?? '';
+  if (object?.type === 'identifier' && (receiver === 'self' || receiver === 'cls')) {
+    return enc.ownerType ? [{ callee: name, calleeOwner: enc.ownerType, ...caller }] : [];
+  }
+  // `super().__init__()`: the base class's method, run by every construction of this one.
+  if (object?.type === 'call' && object.childForFieldName('function')?.text === 'super') {
+    const base = baseClassOf(scopes, enc.ownerType);
+    return base ? [{ callee: name, calleeOwner: base, ...caller }] : [];
+  }
+  // `db.connect()` after `import app.db as db` or `from app import db`: a function of that module
+  // (for a lowercase name imported from a module, the module is the likelier reading).
+  if (object?.type === 'identifier' && (imports.modules.has(receiver) || (imports.names.has(receiver) && !/^[A-Z]/.test(receiver)))) {
+    const module = imports.names.get(receiver)!.split('.').pop()!;
+    return [{ callee: name, calleeModule: module, ...caller }];
+  }
+  // `Service.create()`: a class method or static method of that class.
+  if (object?.type === 'identifier' && /^[A-Z]/.test(receiver)) return [{ callee: name, calleeOwner: receiver, ...caller }];
+  // `handle.__init__(..)` re-initialises an object that exists already: no construction.
+  if (/^__\w+__$/.test(name)) return [];
+  // `super().start()`, `client.run()`: a method of a value whose type is not named here.
+  return [{ callee: name, calleeOwner: '?', ...caller }];
+}
+
+/** The first base class of the class `owner` (`class A(Base)`, `class A(mod.Base)` -> `Base`). */
+function baseClassOf(scopes: readonly Scope[], owner: string | undefined): string | undefined {
+  const cls = scopes.findLast((s) => s.kind === 'class' && s.name === owner);
+  const first = cls?.node.childForFieldName('superclasses')?.namedChildren.find((c) => c !== null && c.type !== 'keyword_argument');
+  return first ? first.text.split('.').pop() : undefined;
+}
+
+/** A nested function of an enclosing function: only this file's function of that name can be meant. */
+function boundInside(name: string, scopes: readonly Scope[]): boolean {
+  for (const s of scopes) {
+    if (s.kind !== 'function') continue;
+    const body = s.node.childForFieldName('body');
+    if (!body || !body.text.includes(`def ${name}`)) continue;
+    for (const d of body.descendantsOfType('function_definition')) if (d?.childForFieldName('name')?.text === name) return true;
+  }
+  return false;
+}

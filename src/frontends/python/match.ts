@@ -1,0 +1,113 @@
+// Which model a Python call is: a fully qualified call after import resolution
+// (`asyncio.create_task`, `th.Thread` after `import threading as th`), or a
+// method matched by name where the file imports the library (`loop.create_task`).
+import type { SyntaxNode } from '../../parse/syntax.js';
+import type { ResourceModel } from '../../models/schema.js';
+import { kids } from '../shared/tree.js';
+import { dottedName, qualify, type PythonImports } from './imports.js';
+
+export interface PythonMatch {
+  model: ResourceModel;
+  /** As counted and shown: the qualified call (`asyncio.create_task`) or `.method()`. */
+  api: string;
+  /** The receiver is a task group or nursery bound by `async with`: its block awaits the task. */
+  scopedBy?: string;
+}
+
+interface Tables {
+  calls: Map<string, ResourceModel[]>;
+  methods: Map<string, ResourceModel[]>;
+  releases: Set<string>;
+}
+
+const tablesByModels = new WeakMap<readonly ResourceModel[], Tables>();
+
+function tablesFor(models: readonly ResourceModel[]): Tables {
+  let tables = tablesByModels.get(models);
+  if (tables) return tables;
+  tables = { calls: new Map(), methods: new Map(), releases: new Set() };
+  for (const model of models) {
+    for (const r of model.releases) tables.releases.add(r);
+    for (const c of [...model.acquire.calls, ...model.acquire.constructors]) push(tables.calls, c, model);
+    for (const m of model.acquire.methods) push(tables.methods, m, model);
+  }
+  tablesByModels.set(models, tables);
+  return tables;
+}
+
+function push(map: Map<string, ResourceModel[]>, key: string, model: ResourceModel): void {
+  const list = map.get(key);
+  if (list) list.push(model);
+  else map.set(key, [model]);
+}
+
+export class ModelMatcher {
+  private readonly tables: Tables;
+
+  constructor(models: readonly ResourceModel[], private readonly imports: PythonImports) {
+    this.tables = tablesFor(models);
+  }
+
+  isReleaseName(name: string): boolean {
+    return this.tables.releases.has(name);
+  }
+
+  match(call: SyntaxNode): PythonMatch | undefined {
+    const fn = call.childForFieldName('function');
+    return fn ? this.matchCall(call, fn) : undefined;
+  }
+
+  matchCall(call: SyntaxNode, fn: SyntaxNode): PythonMatch | undefined {
+    const fnType = fn.type;
+    if (fnType !== 'identifier' && fnType !== 'attribute') return undefined;
+    const dotted = dottedName(fn);
+    if (dotted !== undefined) {
+      const qualified = qualify(dotted, this.imports);
+      // A bare name that no import binds is a builtin or the file's own function: only builtins models name.
+      const candidates = this.tables.calls.get(qualified);
+      const model = candidates?.find((m) => this.argumentsFit(m, call));
+      if (model) return { model, api: qualified };
+    }
+    if (fnType !== 'attribute') return undefined;
+    const method = fn.childForFieldName('attribute')?.text ?? '';
+    const candidates = this.tables.methods.get(method);
+    if (!candidates) return undefined;
+    const receiver = fn.childForFieldName('object');
+    const model = candidates.find(
+      (m) =>
+        (m.acquire.requiresImport.length === 0 || m.acquire.requiresImport.some((lib) => this.imports.roots.has(lib))) &&
+        (!m.acquire.receiver?.namePattern || new RegExp(m.acquire.receiver.namePattern, 'i').test(receiver?.text ?? '')) &&
+        this.argumentsFit(m, call),
+    );
+    if (!model) return undefined;
+    const group = receiver?.type === 'identifier' ? withTarget(call, receiver.text) : undefined;
+    return { model, api: `.${method}()`, ...(group ? { scopedBy: `started in \`${group}\`, whose block waits for its tasks` } : {}) };
+  }
+
+  /** `maxArguments` and `keywords` (`weak=False`) of the model. */
+  private argumentsFit(model: ResourceModel, call: SyntaxNode): boolean {
+    const { maxArguments, keywords } = model.acquire;
+    if (maxArguments === undefined && !keywords) return true;
+    const args = kids(call.childForFieldName('arguments') ?? call).filter((a) => a.type !== 'comment');
+    if (maxArguments !== undefined && args.length > maxArguments) return false;
+    for (const [name, value] of Object.entries(keywords ?? {})) {
+      const kw = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === name);
+      if (kw?.childForFieldName('value')?.text !== value) return false;
+    }
+    return true;
+  }
+}
+
+/** The `with` / `async with` header that binds `name` around `node` (`async with asyncio.TaskGroup() as tg`). */
+function withTarget(node: SyntaxNode, name: string): string | undefined {
+  for (let cur = node.parent; cur; cur = cur.parent) {
+    if (cur.type === 'function_definition' || cur.type === 'lambda') return undefined;
+    if (cur.type !== 'with_statement') continue;
+    const clause = kids(cur).find((k) => k.type === 'with_clause');
+    for (const item of clause ? clause.descendantsOfType('as_pattern') : []) {
+      const alias = item?.childForFieldName('alias')?.text;
+      if (alias === name) return `${cur.text.startsWith('async') ? 'async with' : 'with'} ${item!.text.replace(/\s+/g, ' ')}`;
+    }
+  }
+  return undefined;
+}
