@@ -17,6 +17,7 @@ const BY_EXTENSION: Record<string, LanguageInfo> = {
   '.mjs': { language: 'typescript', grammar: 'tsx' },
   '.cjs': { language: 'typescript', grammar: 'tsx' },
   '.jsx': { language: 'typescript', grammar: 'tsx' },
+  '.go': { language: 'go', grammar: 'go' },
 };
 
 export function languageOf(path: string): LanguageInfo | undefined {
@@ -25,11 +26,12 @@ export function languageOf(path: string): LanguageInfo | undefined {
   return dot < 0 ? undefined : BY_EXTENSION[path.slice(dot).toLowerCase()];
 }
 
-/** Test code by path: tests/ and benches/ trees, *_test.rs, *.test.ts, *.spec.ts, __tests__/. */
+/** Test code by path: tests/ and benches/ trees, testdata/, *_test.rs, *_test.go, *.test.ts, *.spec.ts, __tests__/. */
 export function isTestPath(relPath: string): boolean {
   return (
     /(^|\/)(tests?|benches|bench|__tests__|__mocks__|spec|e2e|fixtures?|testdata|test-utils)\//.test(relPath) ||
     /(_test|_tests|_bench)\.rs$/.test(relPath) ||
+    /_test\.go$/.test(relPath) ||
     /\.(test|spec|bench|e2e)\.[cm]?[jt]sx?$/.test(relPath) ||
     /(^|\/)(test_utils|test_helpers|testing)\.rs$/.test(relPath)
   );

@@ -18,6 +18,7 @@ export type Frontend = (input: FrontendInput) => FileFacts;
 const LOADERS: Partial<Record<Language, () => Promise<Frontend>>> = {
   rust: () => import('./rust/extract.js').then((m) => m.extractRust),
   typescript: () => import('./typescript/extract.js').then((m) => m.extractTypescript),
+  go: () => import('./go/extract.js').then((m) => m.extractGo),
 };
 
 const loaded = new Map<Language, Frontend>();

@@ -12,6 +12,7 @@ export const GRAMMAR_FILES: Record<Grammar, string> = {
   rust: 'tree-sitter-rust/tree-sitter-rust.wasm',
   typescript: 'tree-sitter-typescript/tree-sitter-typescript.wasm',
   tsx: 'tree-sitter-typescript/tree-sitter-tsx.wasm',
+  go: 'tree-sitter-go/tree-sitter-go.wasm',
 };
 
 export function grammarPath(grammar: Grammar): string {
