@@ -26,6 +26,11 @@ const NOT_A_PROJECT_CALL = /^(len|cap|make|new|append|copy|delete|panic|recover|
 /** Methods so common on unknown receivers that recording them only hides who calls what. */
 const NOISE_METHODS = /^(Lock|Unlock|RLock|RUnlock|Error|String|Add|Done|Wait|Load|Store|Get|Set|Len|Close|Write|Read|Printf|Println|Errorf|Infof|Debugf|Warnf|Info|Debug|Warn|With|WithField|WithFields|Sprintf|Err|Value|Context)$/;
 
+/** Parameters of an HTTP handler (net/http, gin, echo, fiber, fasthttp): the server calls it per request. */
+const HANDLER_PARAMS = /\bhttp\.ResponseWriter\b|\*gin\.Context\b|\becho\.Context\b|\*fiber\.Ctx\b|\*fasthttp\.RequestCtx\b/;
+/** The caller named for a handler: no function of the project, so nothing above it runs once. */
+const PER_REQUEST = '<per request>';
+
 const NODE_TYPES = ['ERROR', 'comment', 'type_spec', 'method_declaration', 'function_declaration', 'call_expression', 'go_statement', 'composite_literal'];
 
 export function extractGo(input: FrontendInput): FileFacts {
@@ -94,6 +99,10 @@ export function extractGo(input: FrontendInput): FileFacts {
         const name = node.childForFieldName('name')?.text ?? '';
         const ownerType = node.type === 'method_declaration' ? receiverTypeOf(node) : undefined;
         if (ownerType) ownerOf(ownerType, node).methods.push({ name, teardown: TEARDOWN.test(name), site: siteOf(node) });
+        // An HTTP handler's signature says who calls it: the server, once per request.
+        if (!isTestFile && HANDLER_PARAMS.test(node.childForFieldName('parameters')?.text ?? '')) {
+          facts.calls.push({ callee: name, ...(ownerType ? { calleeOwner: ownerType } : { calleeModule: pkg }), caller: PER_REQUEST, callerIsEntryPoint: false });
+        }
         const body = node.childForFieldName('body');
         if (body && /\bfor\b/.test(body.text) && longLivedLoops(body, periods).length > 0) {
           facts.loopingFunctions.push({ name, ...(ownerType ? { ownerType } : {}), site: siteOf(node), body: analyseBody(body, periods, new Set()) });
