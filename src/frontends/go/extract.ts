@@ -31,6 +31,14 @@ const HANDLER_PARAMS = /\bhttp\.ResponseWriter\b|\*gin\.Context\b|\becho\.Contex
 /** The caller named for a handler: no function of the project, so nothing above it runs once. */
 const PER_REQUEST = '<per request>';
 
+/** Calls counted for the methodology section that are no resource of their own: commands made, goroutine groups, stop channels read. */
+const COUNTED: Readonly<Record<string, string>> = {
+  'os/exec.Command': 'exec.Command',
+  'os/exec.CommandContext': 'exec.CommandContext',
+  'golang.org/x/sync/errgroup.WithContext': 'errgroup.WithContext',
+  'sync.WaitGroup': 'sync.WaitGroup',
+};
+
 const NODE_TYPES = ['ERROR', 'comment', 'type_spec', 'method_declaration', 'function_declaration', 'call_expression', 'go_statement', 'composite_literal'];
 
 export function extractGo(input: FrontendInput): FileFacts {
@@ -134,6 +142,8 @@ export function extractGo(input: FrontendInput): FileFacts {
     if (release) facts.releases.push(release);
     if (!isTestFile) recordCall(node, fnNode, q);
     const match = matcher.matchCall(node, fnNode, q);
+    const counted = q ? COUNTED[q] : fnNode.type === 'selector_expression' && fnNode.childForFieldName('field')?.text === 'Done' && node.parent?.type === 'unary_expression' ? '<-x.Done()' : undefined;
+    if (counted) facts.uses.push({ api: counted, line: line(node), isTest: enclosingOf(node, isTestFile, pkg).isTest });
     if (!match) return;
     if (match.model.role !== 'acquire') {
       facts.uses.push({ api: match.api, line: line(node), isTest: enclosingOf(node, isTestFile, pkg).isTest });
