@@ -16,7 +16,7 @@ import { enclosingOf, functionNode, namedFunction, outerNames, receiverNameOf, r
 import { fateOf, type FateContext } from './handles.js';
 import { collectImports, qualifiedSelector, qualifiedType } from './imports.js';
 import { GoMatcher, type GoMatch } from './match.js';
-import { GoScopes, localTypeOf, onceGuard, packageVariables, rangeBoundField } from './scope.js';
+import { constructedType, constructorTypeOf, GoScopes, localTypeOf, onceGuard, packageVariables, rangeBoundField } from './scope.js';
 
 /** Teardown method names: they run when the owner goes away. */
 const TEARDOWN = /^(Close|Stop|Shutdown|Shut|Terminate|Kill|Cancel|Dispose|Destroy|Cleanup|CleanUp|Teardown|TearDown|Disconnect|Quit|Halt|Abort|Release|GracefulStop|Done)([A-Z_]|$)|^(close|stop|shutdown|terminate|kill|cancel|cleanup|teardown|disconnect|quit|halt|abort|release)([A-Z_]|$)/;
@@ -299,10 +299,13 @@ export function extractGo(input: FrontendInput): FileFacts {
     let calleeOwner: string | undefined;
     let calleeModule: string | undefined;
     let typedReceiver = false;
+    // `NewServer()` / `store.NewServer()`: the constructor of `Server`, as its declaration says (functions.ts).
+    const made = constructorTypeOf(fnNode);
     if (fnNode.type === 'identifier') {
       callee = fnNode.text;
       if (NOT_A_PROJECT_CALL.test(callee) || scopes.boundBefore(callee, node)) return;
-      calleeModule = pkg;
+      if (made) calleeOwner = made;
+      else calleeModule = pkg;
     } else if (fnNode.type === 'selector_expression') {
       callee = fnNode.childForFieldName('field')?.text;
       const operand = fnNode.childForFieldName('operand');
@@ -311,14 +314,17 @@ export function extractGo(input: FrontendInput): FileFacts {
         // Another package of the project (a module path: its first element has a dot); the standard library is not.
         const path = q.slice(0, q.lastIndexOf('.'));
         if (!/^[^/]+\.[^/]+\//.test(path)) return;
-        calleeModule = operand.text;
+        if (made) calleeOwner = made;
+        else calleeModule = operand.text;
       } else {
         const method = namedFunction(node);
         const rName = method?.type === 'method_declaration' ? receiverNameOf(method) : undefined;
         if (operand.type === 'identifier' && operand.text === rName) calleeOwner = receiverTypeOf(method!);
         else {
+          const made = operand.type === 'identifier' ? undefined : constructedType(operand);
           const typed = operand.type === 'identifier' && method ? localTypeOf(operand.text, method, node) : undefined;
-          if (typed) {
+          if (made) calleeOwner = made;
+          else if (typed) {
             calleeOwner = typed;
             typedReceiver = true;
           } else if (NOISE_METHODS.test(callee)) return;

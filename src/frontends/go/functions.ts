@@ -29,15 +29,15 @@ export function receiverNameOf(method: SyntaxNode): string | undefined {
   return param?.childForFieldName('name')?.text;
 }
 
-/** `NewServer(..) (*Server, error)` and `New(..) *Client`: the type a constructor function makes, when it says. */
+/** `NewServer(..) (*Server, error)`, `newServer(..) *Server`: the type a constructor function makes, when its name and result say. */
 function constructedType(fn: SyntaxNode, name: string): string | undefined {
-  if (!/^(New|new|Must|must)/.test(name)) return undefined;
+  if (!/^(New|new|Must)[A-Z]/.test(name)) return undefined;
   const result = fn.childForFieldName('result')?.text ?? '';
   const m = /^\(?\s*\*?([A-Z]\w*)\b/.exec(result);
   if (!m) return undefined;
   const made = m[1]!;
-  // `NewServer` returning `*Server`, or `New` returning whatever it returns.
-  return name === 'New' || name === 'new' || name.endsWith(made) ? made : undefined;
+  // `NewServer` returning `*Server`: call sites name the type the same way (`NewServer()` -> `Server`).
+  return name.slice(3) === made || name.slice(4) === made ? made : undefined;
 }
 
 /**

@@ -130,7 +130,8 @@ function fateOfTarget(target: SyntaxNode, holder: SyntaxNode, fn: SyntaxNode | n
     if (!fn || (!declaresLocal && ctx.packageVars.has(target.text) && !declaredIn(target.text, fn, holder))) {
       return { kind: 'field', ownerType: ctx.pkg, field: target.text, line: line(target) };
     }
-    return fateOfLocal(target.text, holder, fn, ctx);
+    // `settleCancel = cancel` on a variable declared earlier: a closure registered before may call it.
+    return fateOfLocal(target.text, holder, fn, ctx, declaresLocal ? holder.endIndex : fn.startIndex);
   }
   if (target.type === 'selector_expression') {
     const operand = target.childForFieldName('operand');

@@ -86,9 +86,14 @@ export function localTypeOf(name: string, fn: SyntaxNode, at: SyntaxNode): strin
   return found;
 }
 
-function constructedType(value: SyntaxNode): string | undefined {
+/** The project type an expression makes: `&Server{..}`, `(&Server{})`, `Server{}`, `new(Server)`, `NewServer(..)`. */
+export function constructedType(value: SyntaxNode): string | undefined {
   let v = value;
-  if (v.type === 'unary_expression') v = v.childForFieldName('operand') ?? v;
+  while (v.type === 'parenthesized_expression' || v.type === 'unary_expression') {
+    const inner = v.type === 'unary_expression' ? v.childForFieldName('operand') : kids(v)[0];
+    if (!inner) return undefined;
+    v = inner;
+  }
   if (v.type === 'composite_literal') {
     const t = v.childForFieldName('type');
     return t?.type === 'type_identifier' ? t.text : undefined;
@@ -99,8 +104,7 @@ function constructedType(value: SyntaxNode): string | undefined {
       const arg = kids(v.childForFieldName('arguments')!)[0];
       return arg?.type === 'type_identifier' ? arg.text : undefined;
     }
-    const m = fn?.type === 'identifier' ? /^New([A-Z]\w*)$/.exec(fn.text) : undefined;
-    return m?.[1];
+    return fn ? constructorTypeOf(fn) : undefined;
   }
   return undefined;
 }
@@ -132,4 +136,10 @@ export function rangeBoundField(name: string, at: SyntaxNode, receiverName: stri
     if (right.type === 'selector_expression' && right.childForFieldName('operand')?.text === receiverName) return right.childForFieldName('field')?.text;
   }
   return undefined;
+}
+
+/** `NewServer`, `newServer`, `MustServer`, `pkg.NewServer`: the type a call names by Go's constructor convention. */
+export function constructorTypeOf(fn: SyntaxNode): string | undefined {
+  const name = fn.type === 'selector_expression' ? fn.childForFieldName('field')?.text : fn.type === 'identifier' ? fn.text : undefined;
+  return name ? /^(?:New|new|Must)([A-Z]\w*)$/.exec(name)?.[1] : undefined;
 }

@@ -39,7 +39,10 @@ export const handleNeverReleased: Rule = {
         ctx.note({ counter: 'handle handed on', path, line, detail: describeFate(fate, handleType) });
         continue;
       }
-      const release = model.releases.length === 0 ? '' : model.releases.map((r) => (r === '()' ? 'it' : `\`${r.replace(/^.*\//, '')}\``)).join('/');
+      // `()`: the handle is a function to call (a cancel function); otherwise methods or functions taking it.
+      const callsItself = model.releases.includes('()');
+      const release = model.releases.filter((r) => r !== '()').map((r) => `\`${r.replace(/^.*\//, '')}\``).join('/');
+      const nothingCalls = (on: string): string => (callsItself ? `nothing calls ${on}` : `nothing calls ${release} on ${on}`);
       const symbol = symbolOf(a);
       if (fate.kind === 'field' && model.releases.length > 0) {
         const releases = releasesOfField(ctx.project, fate.ownerType, fate.field, model.releases);
@@ -63,11 +66,11 @@ export const handleNeverReleased: Rule = {
         const teardown = ctx.project.owners.get(fate.ownerType)?.methods.filter((m) => m.teardown) ?? [];
         evidence.push(
           teardown.length === 0
-            ? `nothing in the project calls ${release} on \`${fate.ownerType}.${fate.field}\`, and \`${fate.ownerType}\` has no teardown method (Close/Stop/Shutdown)`
-            : `\`${fate.ownerType}\` has ${teardown.map((m) => `\`${m.name}\``).join(', ')}, but none calls ${release} on \`${fate.field}\``,
+            ? `${nothingCalls(`\`${fate.ownerType}.${fate.field}\``)} in the project, and \`${fate.ownerType}\` has no teardown method (Close/Stop/Shutdown)`
+            : `\`${fate.ownerType}\` has ${teardown.map((m) => `\`${m.name}\``).join(', ')}, but none of them ${callsItself ? `calls \`${fate.field}\`` : `calls ${release} on \`${fate.field}\``}`,
         );
       } else {
-        evidence.push(`nothing in \`${symbol}()\` calls ${release} on it, on any path, and it is not returned, stored or handed on`);
+        evidence.push(`${nothingCalls(`the ${handleType}`)} in \`${symbol}()\`, on any path, and it is not returned, stored or handed on`);
       }
       evidence.push(
         perInstance
@@ -95,8 +98,8 @@ export const handleNeverReleased: Rule = {
           messageId === 'unreleasable'
             ? `\`${a.api}\` in \`${symbol}()\` makes ${article(handleType)} ${handleType} that nothing can release`
             : messageId === 'fieldNeverReleased'
-              ? `\`${a.api}\` in \`${symbol}()\` keeps the ${handleType} in \`${field}\`, and no teardown calls ${release} on it`
-              : `\`${a.api}\` in \`${symbol}()\`: nothing calls ${release} on the ${handleType}, on every call`,
+              ? `\`${a.api}\` in \`${symbol}()\` keeps the ${handleType} in \`${field}\`, and no teardown ${callsItself ? 'calls it' : `calls ${release} on it`}`
+              : `\`${a.api}\` in \`${symbol}()\`: ${nothingCalls(`the ${handleType}`)}, on every call`,
         evidence,
         growth: perInstance && fate.kind === 'field' ? `+1 ${handleType} per \`${fate.ownerType}\` instance` : growthOf(a, handleType),
         impact: model.cost?.summary ?? `one ${a.kind} per acquisition, until the process exits`,
