@@ -145,6 +145,9 @@ export function extractGo(input: FrontendInput): FileFacts {
     const counted = q ? COUNTED[q] : fnNode.type === 'selector_expression' && fnNode.childForFieldName('field')?.text === 'Done' && node.parent?.type === 'unary_expression' ? '<-x.Done()' : undefined;
     if (counted) facts.uses.push({ api: counted, line: line(node), isTest: enclosingOf(node, isTestFile, pkg).isTest });
     if (!match) return;
+    // A method matched by name whose model returns a tuple (`resp, err := client.Do(req)`) must be used as one:
+    // `v := c.Get("key").(T)` is some other `Get`.
+    if (match.model.handleIndex !== undefined && !q && !usedAsTuple(node)) return;
     if (match.model.role !== 'acquire') {
       facts.uses.push({ api: match.api, line: line(node), isTest: enclosingOf(node, isTestFile, pkg).isTest });
       return;
@@ -355,6 +358,17 @@ export function extractGo(input: FrontendInput): FileFacts {
   facts.owners = [...owners.values()];
   facts.suppressions = comments.length > 0 ? parseSuppressions(comments, lines()) : [];
   return facts;
+}
+
+/** `a, b := call()`, `a, b = call()`, `return call()` or the call as a statement: a call whose results are all taken as they come. */
+function usedAsTuple(call: SyntaxNode): boolean {
+  const parent = call.parent;
+  if (parent?.type === 'expression_statement' || parent?.type === 'return_statement') return true;
+  if (parent?.type !== 'expression_list' || parent.namedChildren.length !== 1) return false;
+  const holder = parent.parent;
+  if (holder?.type === 'return_statement') return true;
+  if (holder?.type !== 'short_var_declaration' && holder?.type !== 'assignment_statement') return false;
+  return (holder.childForFieldName('left')?.namedChildren.length ?? 0) >= 2;
 }
 
 /** Inside a `for` of its own function (one resource per iteration); a goroutine or callback literal in between starts afresh. */
