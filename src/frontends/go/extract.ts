@@ -158,7 +158,8 @@ export function extractGo(input: FrontendInput): FileFacts {
   function acquire(node: SyntaxNode, match: GoMatch): void {
     const model = match.model;
     const enclosing = enclosingOf(node, isTestFile, pkg);
-    facts.uses.push({ api: match.api, line: line(node), isTest: enclosing.isTest });
+    // Counted by method, whatever the receiver is called (`httpClient.Do()` and `c.Do()` are one API).
+    facts.uses.push({ api: match.countAs ?? match.api, line: line(node), isTest: enclosing.isTest });
     const fn = functionNode(node);
     const handle = fateOf(node, fn, fateContext(model, node));
     // `t := time.NewTicker(10 * time.Second)`: a loop reading `t.C` wakes with that period.

@@ -11,6 +11,8 @@ export interface GoMatch {
   api: string;
   /** The qualified name of a package-level call: `os/signal.Notify`. */
   qualified?: string;
+  /** The key a method match is counted under (`.Do()`), whatever its receiver's name. */
+  countAs?: string;
 }
 
 interface Tables {
@@ -74,7 +76,7 @@ export class GoMatcher {
       if (pattern && !new RegExp(pattern, 'i').test(last)) return false;
       return m.acquire.maxArguments === undefined || (call.childForFieldName('arguments')?.namedChildren.length ?? 0) <= m.acquire.maxArguments;
     });
-    return model ? { model, api: `${last}.${method}()` } : undefined;
+    return model ? { model, api: `${last}.${method}()`, countAs: `.${method}()` } : undefined;
   }
 
   /** A composite literal of type `type` (qualified), written `written`. */
