@@ -73,7 +73,7 @@ export function analyseBody(body: SyntaxNode, periods: GoPeriods, outer: Readonl
 }
 
 /** Ways out of a long-lived loop. */
-function exitsOf(loop: SyntaxNode): LoopExit[] {
+export function exitsOf(loop: SyntaxNode): LoopExit[] {
   const exits: LoopExit[] = [];
   const label = loop.parent?.type === 'labeled_statement' ? loop.parent.childForFieldName('label')?.text : undefined;
   const stops = ['return_statement', 'break_statement', 'goto_statement', 'call_expression'];

@@ -10,7 +10,7 @@ import type { FrontendInput } from '../index.js';
 import { parseSuppressions, type CommentSpan } from '../shared/suppressions.js';
 import { lineCount, splitLines } from '../shared/lines.js';
 import { firstLine, kids, line, siteOf } from '../shared/tree.js';
-import { analyseBody, longLivedLoops, type GoPeriods } from './body.js';
+import { analyseBody, exitsOf, longLivedLoops, type GoPeriods } from './body.js';
 import { collectDurations, durationMs } from './durations.js';
 import { enclosingOf, functionNode, namedFunction, outerNames, receiverNameOf, receiverTypeOf } from './functions.js';
 import { fateOf, type FateContext } from './handles.js';
@@ -67,6 +67,7 @@ export function extractGo(input: FrontendInput): FileFacts {
     qualified,
     tickerPeriod: (name) => tickers.get(name) ?? tickers.get(name.split('.').pop()!),
   };
+  const fieldTypes = structFieldTypes(root);
   const owners = new Map<string, Owner>();
   const ownerOf = (name: string, node: SyntaxNode): Owner => {
     let o = owners.get(name);
@@ -135,7 +136,9 @@ export function extractGo(input: FrontendInput): FileFacts {
   }
 
   function call(node: SyntaxNode): void {
-    const fnNode = node.childForFieldName('function');
+    let fnNode = node.childForFieldName('function');
+    // `util.NewQueue[*message](..)`: an instantiated generic function is the function itself.
+    if (fnNode?.type === 'index_expression') fnNode = fnNode.childForFieldName('operand');
     if (!fnNode) return;
     const q = fnNode.type === 'selector_expression' ? qualifiedSelector(fnNode, imports, shadowedAt(node)) : undefined;
     const release = releaseOf(node, fnNode, q);
@@ -161,7 +164,15 @@ export function extractGo(input: FrontendInput): FileFacts {
     // Counted by method, whatever the receiver is called (`httpClient.Do()` and `c.Do()` are one API).
     facts.uses.push({ api: match.countAs ?? match.api, line: line(node), isTest: enclosing.isTest });
     const fn = functionNode(node);
-    const handle = fateOf(node, fn, fateContext(model, node));
+    let handle = fateOf(node, fn, fateContext(model, node));
+    // `t := time.NewTicker(d); for range t.C {..}` with no way out: the ticker lives as long as that
+    // loop, which never ends, so no Stop could run; the loop itself is the leak (task-unstoppable).
+    if (handle.kind === 'local' && model.kind === 'timer' && fn) {
+      const channel = `${handle.local}.C`;
+      const body = fn.childForFieldName('body');
+      const endless = body ? longLivedLoops(body, periods).find((l) => l.startIndex > node.startIndex && exitsOf(l).length === 0 && l.text.includes(channel)) : undefined;
+      if (endless) handle = { kind: 'passed', to: `the endless loop at line ${line(endless)}, which reads it for the rest of its life` };
+    }
     // `t := time.NewTicker(10 * time.Second)`: a loop reading `t.C` wakes with that period.
     if (model.kind === 'timer' && /NewTicker$/.test(match.api)) {
       const arg = kids(node.childForFieldName('arguments')!)[0];
@@ -219,7 +230,9 @@ export function extractGo(input: FrontendInput): FileFacts {
         const operand = target.type === 'selector_expression' ? target.childForFieldName('operand')?.text : undefined;
         const method = namedFunction(node);
         const self = method?.type === 'method_declaration' ? receiverNameOf(method) : undefined;
-        if (operand !== undefined && operand !== self) acquisition.body.delegateOnOther = true;
+        // `go m.loop()` after `m := &Manager{..}` in Manager's constructor is the type's own method.
+        const own = operand !== undefined && method && enclosing.ownerType !== undefined && localTypeOf(operand, method, node, fieldTypes) === enclosing.ownerType;
+        if (operand !== undefined && operand !== self && !own) acquisition.body.delegateOnOther = true;
       }
     }
     facts.acquisitions.push(acquisition);
@@ -246,7 +259,7 @@ export function extractGo(input: FrontendInput): FileFacts {
       packageVars,
       pkg,
       qualified,
-      localType: (name, fnNode, node) => localTypeOf(name, fnNode, node),
+      localType: (name, fnNode, node) => localTypeOf(name, fnNode, node, fieldTypes),
     };
   }
 
@@ -278,7 +291,7 @@ export function extractGo(input: FrontendInput): FileFacts {
       const operand = targetNode.childForFieldName('operand');
       const field = targetNode.childForFieldName('field')?.text;
       if (operand?.type === 'identifier' && field) {
-        const typed = operand.text === rName ? ownerType : method ? localTypeOf(operand.text, method, node) : undefined;
+        const typed = operand.text === rName ? ownerType : method ? localTypeOf(operand.text, method, node, fieldTypes) : undefined;
         if (typed) {
           ownerType = typed;
           target = { kind: 'field', field };
@@ -326,7 +339,7 @@ export function extractGo(input: FrontendInput): FileFacts {
         if (operand.type === 'identifier' && operand.text === rName) calleeOwner = receiverTypeOf(method!);
         else {
           const made = operand.type === 'identifier' ? undefined : constructedType(operand);
-          const typed = operand.type === 'identifier' && method ? localTypeOf(operand.text, method, node) : undefined;
+          const typed = operand.type === 'identifier' && method ? localTypeOf(operand.text, method, node, fieldTypes) : undefined;
           if (made) calleeOwner = made;
           else if (typed) {
             calleeOwner = typed;
@@ -359,6 +372,24 @@ export function extractGo(input: FrontendInput): FileFacts {
   facts.owners = [...owners.values()];
   facts.suppressions = comments.length > 0 ? parseSuppressions(comments, lines()) : [];
   return facts;
+}
+
+/** Every struct's field types, before the main pass (a method may come before its type). */
+function structFieldTypes(root: SyntaxNode): Map<string, Map<string, string>> {
+  const out = new Map<string, Map<string, string>>();
+  for (const spec of root.descendantsOfType('type_spec')) {
+    const name = spec?.childForFieldName('name')?.text;
+    const type = spec?.childForFieldName('type');
+    if (!name || type?.type !== 'struct_type') continue;
+    const fields = new Map<string, string>();
+    const list = kids(type).find((k) => k.type === 'field_declaration_list');
+    for (const field of list ? kids(list) : []) {
+      const ftype = field.childForFieldName('type')?.text.replace(/\s+/g, ' ');
+      if (ftype) for (const n of kids(field)) if (n.type === 'field_identifier') fields.set(n.text, ftype);
+    }
+    out.set(name, fields);
+  }
+  return out;
 }
 
 /** `a, b := call()`, `a, b = call()`, `return call()` or the call as a statement: a call whose results are all taken as they come. */

@@ -67,7 +67,7 @@ function enclosingCode(node: SyntaxNode): SyntaxNode | null {
  * The struct type a local holds when its binding says: `s := &Server{..}`, `s := Server{..}`,
  * `s := new(Server)`, `s := NewServer(..)`, `var s *Server`. Library types (`http.Server`) are not the project's.
  */
-export function localTypeOf(name: string, fn: SyntaxNode, at: SyntaxNode): string | undefined {
+export function localTypeOf(name: string, fn: SyntaxNode, at: SyntaxNode, fieldTypes?: FieldTypes): string | undefined {
   const body = fn.childForFieldName('body');
   if (!body) return undefined;
   let found: string | undefined;
@@ -81,9 +81,25 @@ export function localTypeOf(name: string, fn: SyntaxNode, at: SyntaxNode): strin
     const values = valueList ? kids(valueList) : [];
     const value = values.length === names.length ? values[i] : values[0];
     const declared = decl.type === 'var_spec' ? decl.childForFieldName('type')?.text.replace(/^\*/, '') : undefined;
-    found = (declared && /^[A-Z]\w*$/.test(declared) ? declared : undefined) ?? (value ? constructedType(value) : undefined);
+    found = (declared && /^[A-Z]\w*$/.test(declared) ? declared : undefined) ?? (value ? constructedType(value) ?? elementOfField(value, fn, fieldTypes) : undefined);
   }
   return found;
+}
+
+/** Field types of the file's structs: owner -> field -> type as written (`map[string]*subscription`). */
+export type FieldTypes = ReadonlyMap<string, ReadonlyMap<string, string>>;
+
+/** `sub, ok := c.subscriptions[id]` in a method of `c`: the element type of that field's map or slice (`subscription`). */
+function elementOfField(value: SyntaxNode, fn: SyntaxNode, fieldTypes: FieldTypes | undefined): string | undefined {
+  if (!fieldTypes || value.type !== 'index_expression' || fn.type !== 'method_declaration') return undefined;
+  const operand = value.childForFieldName('operand');
+  if (operand?.type !== 'selector_expression') return undefined;
+  const receiver = fn.childForFieldName('receiver');
+  const param = receiver ? kids(receiver)[0] : undefined;
+  if (operand.childForFieldName('operand')?.text !== param?.childForFieldName('name')?.text) return undefined;
+  const owner = param?.childForFieldName('type')?.text.replace(/^\*/, '').replace(/\[.*$/, '');
+  const type = owner ? fieldTypes.get(owner)?.get(operand.childForFieldName('field')?.text ?? '') : undefined;
+  return type ? /^(?:map\[[^\]]*\]|\[\d*\])\*?([A-Z_a-z]\w*)$/.exec(type.replace(/\s+/g, ''))?.[1] : undefined;
 }
 
 /** The project type an expression makes: `&Server{..}`, `(&Server{})`, `Server{}`, `new(Server)`, `NewServer(..)`. */
@@ -95,7 +111,9 @@ export function constructedType(value: SyntaxNode): string | undefined {
     v = inner;
   }
   if (v.type === 'composite_literal') {
-    const t = v.childForFieldName('type');
+    let t = v.childForFieldName('type');
+    // `&Queue[T]{..}`: the generic type's name.
+    if (t?.type === 'generic_type') t = t.childForFieldName('type');
     return t?.type === 'type_identifier' ? t.text : undefined;
   }
   if (v.type === 'call_expression') {
