@@ -182,7 +182,7 @@ function fromFile(calleeFile: string, path: string): boolean {
  * function's file, so that calls of a same-named local helper elsewhere do not count.
  * Unknown (no callers: public API, framework hook) and mixed paths give undefined.
  */
-export function startedOnlyFromEntry(project: Project, fn: { name: string; ownerType?: string; module?: string }, path?: string, depth = 3): string | undefined {
+export function startedOnlyFromEntry(project: Project, fn: { name: string; ownerType?: string; module?: string }, path?: string, depth = 4): string | undefined {
   const seen = new Set<string>();
   const visit = (name: string, owner: string | undefined, file: string | undefined, module: string | undefined, level: number): string | undefined | false => {
     const key = `${owner ?? ''}::${module ?? ''}::${name}::${file ?? ''}`;

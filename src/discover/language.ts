@@ -19,6 +19,7 @@ const BY_EXTENSION: Record<string, LanguageInfo> = {
   '.jsx': { language: 'typescript', grammar: 'tsx' },
   '.py': { language: 'python', grammar: 'python' },
   '.pyi': { language: 'python', grammar: 'python' },
+  '.go': { language: 'go', grammar: 'go' },
 };
 
 export function languageOf(path: string): LanguageInfo | undefined {
@@ -29,7 +30,7 @@ export function languageOf(path: string): LanguageInfo | undefined {
 
 /**
  * Test code by path: tests/ and benches/ trees, end-to-end harnesses (e2e/, playwright/, cypress/),
- * fixtures, *_test.rs, *.test.ts, *.spec.ts, __tests__/, test_*.py, *_test.py, conftest.py. A
+ * fixtures, *_test.rs, *_test.go, testdata/, *.test.ts, *.spec.ts, __tests__/, test_*.py, *_test.py, conftest.py. A
  * directory holding a Playwright or Cypress configuration is test code too (discover/harness.ts).
  */
 export function isTestPath(relPath: string): boolean {
@@ -37,6 +38,7 @@ export function isTestPath(relPath: string): boolean {
     /(^|\/)(tests?|benches|bench|benchmarks?|__tests__|__mocks__|__fixtures__|spec|e2e|e2e-tests?|playwright|cypress|fixtures?|testdata|test-utils)\//.test(relPath) ||
     /(_test|_tests|_bench)\.rs$/.test(relPath) ||
     /(^|\/)(test_[^/]*|[^/]*_test|conftest)\.pyi?$|(^|\/)_tests\//.test(relPath) ||
+    /_test\.go$/.test(relPath) ||
     /\.(test|spec|bench|e2e)\.[cm]?[jt]sx?$/.test(relPath) ||
     /(^|\/)(test_utils|test_helpers|testing)\.rs$/.test(relPath)
   );

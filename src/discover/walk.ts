@@ -10,7 +10,7 @@ import { sameIgnoreFiles, type DirListing, type Listings } from './listings.js';
 import { settled, stampOf, type Stamp } from './stamp.js';
 
 /** Directories that hold build output, dependencies or vendored code. */
-const MANIFEST = /^(Cargo\.toml|package\.json|pyproject\.toml|setup\.py|setup\.cfg)$/;
+const MANIFEST = /^(Cargo\.toml|package\.json|pyproject\.toml|setup\.py|setup\.cfg|go\.mod)$/;
 
 /** Of those, the ones that hold other people's code: worth a note when the project commits one (see `unignoredDependencies`). */
 const DEPENDENCY_DIRS = new Set(['node_modules', 'vendor', 'third_party', 'third-party', 'bower_components']);
@@ -48,7 +48,7 @@ export interface DiscoverOptions {
 export interface Discovery {
   files: DiscoveredFile[];
   skipped: SkippedFile[];
-  /** Manifests found: Cargo.toml, package.json, pyproject.toml, setup.py, setup.cfg (absolute paths). */
+  /** Manifests found: Cargo.toml, package.json, pyproject.toml, setup.py, setup.cfg, go.mod (absolute paths). */
   manifests: string[];
   /** This run's directory listings, for the next run. */
   listings: Listings;
@@ -76,7 +76,7 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
 
   function visitFile(abs: string, relPath: string, st: { size: number; mtimeMs: number; ino: number }): void {
     const size = st.size;
-    if (/(^|\/)(Cargo\.toml|package\.json|pyproject\.toml|setup\.py|setup\.cfg)$/.test(relPath)) out.manifests.push(abs);
+    if (/(^|\/)(Cargo\.toml|package\.json|pyproject\.toml|setup\.py|setup\.cfg|go\.mod)$/.test(relPath)) out.manifests.push(abs);
     const info = languageOf(relPath);
     if (!info) return;
     if (userIgnore?.ignores(relPath)) return;

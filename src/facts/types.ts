@@ -1,7 +1,7 @@
 // The language-neutral fact model. Frontends (src/frontends/<lang>) are the only
 // code that knows syntax; everything after them sees these types and model data.
 
-export type Language = 'rust' | 'typescript' | 'python';
+export type Language = 'rust' | 'typescript' | 'python' | 'go';
 
 export type ResourceKind =
   | 'task'
@@ -17,11 +17,13 @@ export type ResourceKind =
   | 'worker'
   | 'server'
   | 'file'
-  | 'watcher';
+  | 'watcher'
+  | 'context'
+  | 'stream';
 
 export const RESOURCE_KINDS: readonly ResourceKind[] = [
   'task', 'thread', 'timer', 'connection', 'pool', 'subscription', 'channel',
-  'listener', 'actor', 'process', 'worker', 'server', 'file', 'watcher',
+  'listener', 'actor', 'process', 'worker', 'server', 'file', 'watcher', 'context', 'stream',
 ];
 
 /** A place in a file. Lines and columns are 1-based. */

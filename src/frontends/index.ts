@@ -19,6 +19,7 @@ const LOADERS: Partial<Record<Language, () => Promise<Frontend>>> = {
   rust: () => import('./rust/extract.js').then((m) => m.extractRust),
   typescript: () => import('./typescript/extract.js').then((m) => m.extractTypescript),
   python: () => import('./python/extract.js').then((m) => m.extractPython),
+  go: () => import('./go/extract.js').then((m) => m.extractGo),
 };
 
 const loaded = new Map<Language, Frontend>();

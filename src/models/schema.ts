@@ -13,7 +13,7 @@ export const ModelRole = z.enum([
 export const ResourceModel = z
   .object({
     id: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'model id: letters, digits, . _ -'),
-    language: z.enum(['rust', 'typescript', 'python']),
+    language: z.enum(['rust', 'typescript', 'python', 'go']),
     library: z.string().min(1),
     kind: z.enum(RESOURCE_KINDS as [string, ...string[]]),
     role: ModelRole.default('acquire'),
@@ -47,14 +47,22 @@ export const ResourceModel = z
         /** Matches only calls that pass these keyword arguments, written as given (Python `weak=False`). */
         keywords: z.record(z.string(), z.string()).optional(),
         /** A language construct the frontend recognises instead of a call (an async loop started without awaiting it). */
-        construct: z.enum(['floating-async-call']).optional(),
+        construct: z.enum(['floating-async-call', 'goroutine']).optional(),
       })
       .strict(),
     /** Type of the handle the call returns (shown in evidence). */
     handle: z.string().optional(),
     /** For tuple results, the element that is the handle (ractor: (ActorRef, JoinHandle) -> 0). */
     handleIndex: z.number().int().min(0).optional(),
-    /** Method or function names that release the resource. */
+    /** The handle is this argument of the call, not its result (`signal.Notify(ch, ..)` registers `ch` -> 0). */
+    handleArgument: z.number().int().min(0).optional(),
+    /** The handle is the receiver of the matched method (`cmd.Start()` starts `cmd`). */
+    handleIsReceiver: z.boolean().optional(),
+    /**
+     * Method or function names that release the resource: a method (`Stop`), a method of one of the
+     * handle's fields (`Body.Close`), `()` for calling the handle itself (a cancel function), or a
+     * qualified function the handle is passed to (`os/signal.Stop`).
+     */
     releases: z.array(z.string()).default([]),
     /** Dropping / garbage-collecting the handle releases the resource. */
     dropReleases: z.boolean(),
@@ -81,6 +89,8 @@ export const ResourceModel = z
     setupEvents: z.array(z.string()).optional(),
     /** The resource ends on its own (a child process, a worker): code that waits for one of these events, or passes a completion callback, waits for it. */
     completion: z.object({ events: z.array(z.string()).default([]), callback: z.boolean().default(false) }).strict().optional(),
+    /** The highest priority a finding on this API gets: the runtime bounds the leak (a timeout that fires, a timer the collector reclaims in recent versions). */
+    maxPriority: z.enum(['P0', 'P1', 'P2']).optional(),
     /** What to do instead, for findings on this API (shown as the remediation). */
     remediation: z.string().optional(),
     /** Cost of one resource, for impact estimates; `source` says where the number comes from. */

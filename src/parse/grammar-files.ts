@@ -19,6 +19,7 @@ export const GRAMMAR_FILES: Record<Grammar, string> = {
   typescript: 'tree-sitter-typescript/tree-sitter-typescript.wasm',
   tsx: 'tree-sitter-typescript/tree-sitter-tsx.wasm',
   python: 'tree-sitter-python/tree-sitter-python.wasm',
+  go: 'tree-sitter-go/tree-sitter-go.wasm',
 };
 
 /** dist/grammars from dist/parse; src/grammars (absent) from src/parse. */

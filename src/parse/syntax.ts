@@ -43,7 +43,7 @@ export interface SyntaxTree {
 export const DEFAULT_PARSE_TIMEOUT_MS = 10_000;
 
 /** Grammars leakaudit ships. `tsx` also parses .jsx; `typescript` also parses .js. */
-export type Grammar = 'rust' | 'typescript' | 'tsx' | 'python';
+export type Grammar = 'rust' | 'typescript' | 'tsx' | 'python' | 'go';
 
 export interface ParserBackend {
   readonly name: string;

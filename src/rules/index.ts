@@ -4,6 +4,7 @@ import { actorNeverStopped } from './actor-never-stopped/rule.js';
 import { channelUnbounded } from './channel-unbounded/rule.js';
 import { connectionClosedOnlyOnSuccess } from './connection-closed-only-on-success/rule.js';
 import { connectionPerOperation } from './connection-per-operation/rule.js';
+import { handleNeverReleased } from './handle-never-released/rule.js';
 import { listenerNeverRemoved } from './listener-never-removed/rule.js';
 import { storageDualStack } from './storage-dual-stack/rule.js';
 import { taskUnstoppable } from './task-unstoppable/rule.js';
@@ -13,6 +14,7 @@ export const RULES: readonly Rule[] = [
   channelUnbounded,
   connectionClosedOnlyOnSuccess,
   connectionPerOperation,
+  handleNeverReleased,
   listenerNeverRemoved,
   storageDualStack,
   taskUnstoppable,

@@ -10,7 +10,7 @@ import { ruleDocs, type CodeBlock } from '../../src/rules/docs.js';
 import { RULES } from '../../src/rules/index.js';
 
 /** Fence language -> file extension the discovery maps to that language. */
-const EXTENSION: Record<string, string> = { rust: 'rs', rs: 'rs', python: 'py', py: 'py', ts: 'ts', typescript: 'ts', tsx: 'tsx', js: 'js', javascript: 'js', jsx: 'jsx', mjs: 'mjs' };
+const EXTENSION: Record<string, string> = { rust: 'rs', rs: 'rs', python: 'py', py: 'py', ts: 'ts', typescript: 'ts', tsx: 'tsx', js: 'js', javascript: 'js', jsx: 'jsx', mjs: 'mjs', go: 'go' };
 const HEADINGS = ['## Why it leaks', '## Bad', '## Good', '## When it is fine'];
 
 async function findingsOf(block: CodeBlock): Promise<string[]> {

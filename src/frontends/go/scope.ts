@@ -1,0 +1,163 @@
+// Names in Go scopes: package-level variables, what a function binds (and
+// where), the struct type a local holds, `sync.Once` guards and range loops
+// over a field.
+import type { SyntaxNode } from '../../parse/syntax.js';
+import { kids, line } from '../shared/tree.js';
+
+/** Names declared by top-level `var` declarations: they live as long as the process. */
+export function packageVariables(root: SyntaxNode): Set<string> {
+  const names = new Set<string>();
+  for (const decl of kids(root)) {
+    if (decl.type !== 'var_declaration') continue;
+    for (const spec of decl.descendantsOfType('var_spec')) {
+      if (!spec) continue;
+      for (const n of kids(spec)) if (n.type === 'identifier' && n.text !== '_') names.add(n.text);
+    }
+  }
+  return names;
+}
+
+/** Names each function binds (parameters, receiver, results, `:=`, `var`, range variables), with where each binding starts: one per file. */
+export class GoScopes {
+  private readonly byFunction = new Map<number, Map<string, number[]>>();
+
+  bindingsOf(fn: SyntaxNode): Map<string, number[]> {
+    const cached = this.byFunction.get(fn.id);
+    if (cached) return cached;
+    const out = new Map<string, number[]>();
+    const add = (n: SyntaxNode): void => {
+      if (n.type !== 'identifier' || n.text === '_') return;
+      const list = out.get(n.text);
+      if (list) list.push(n.startIndex);
+      else out.set(n.text, [n.startIndex]);
+    };
+    for (const field of ['receiver', 'parameters', 'result']) {
+      const list = fn.childForFieldName(field);
+      if (list?.type === 'parameter_list') for (const p of kids(list)) for (const n of kids(p)) add(n);
+    }
+    const body = fn.childForFieldName('body');
+    if (body) {
+      for (const decl of body.descendantsOfType(['short_var_declaration', 'var_spec', 'range_clause', 'const_spec'])) {
+        if (!decl) continue;
+        const left = decl.type === 'var_spec' || decl.type === 'const_spec' ? decl : decl.childForFieldName('left');
+        if (left) for (const n of kids(left)) add(n);
+      }
+    }
+    this.byFunction.set(fn.id, out);
+    return out;
+  }
+
+  /** Is `name` bound in the function around `at` (or one around that) before `at`? */
+  boundBefore(name: string, at: SyntaxNode): boolean {
+    for (let cur = enclosingCode(at); cur; cur = enclosingCode(cur)) {
+      if ((this.bindingsOf(cur).get(name) ?? []).some((start) => start < at.startIndex)) return true;
+    }
+    return false;
+  }
+}
+
+function enclosingCode(node: SyntaxNode): SyntaxNode | null {
+  for (let cur = node.parent; cur; cur = cur.parent) {
+    if (cur.type === 'function_declaration' || cur.type === 'method_declaration' || cur.type === 'func_literal') return cur;
+  }
+  return null;
+}
+
+/**
+ * The struct type a local holds when its binding says: `s := &Server{..}`, `s := Server{..}`,
+ * `s := new(Server)`, `s := NewServer(..)`, `var s *Server`. Library types (`http.Server`) are not the project's.
+ */
+export function localTypeOf(name: string, fn: SyntaxNode, at: SyntaxNode, fieldTypes?: FieldTypes): string | undefined {
+  const body = fn.childForFieldName('body');
+  if (!body) return undefined;
+  let found: string | undefined;
+  for (const decl of body.descendantsOfType(['short_var_declaration', 'var_spec'])) {
+    if (!decl || decl.startIndex >= at.startIndex) continue;
+    const left = decl.type === 'var_spec' ? decl : decl.childForFieldName('left');
+    const names = left ? kids(left).filter((k) => k.type === 'identifier') : [];
+    const i = names.findIndex((n) => n.text === name);
+    if (i < 0) continue;
+    const valueList = decl.childForFieldName(decl.type === 'var_spec' ? 'value' : 'right');
+    const values = valueList ? kids(valueList) : [];
+    const value = values.length === names.length ? values[i] : values[0];
+    const declared = decl.type === 'var_spec' ? decl.childForFieldName('type')?.text.replace(/^\*/, '') : undefined;
+    found = (declared && /^[A-Z]\w*$/.test(declared) ? declared : undefined) ?? (value ? constructedType(value) ?? elementOfField(value, fn, fieldTypes) : undefined);
+  }
+  return found;
+}
+
+/** Field types of the file's structs: owner -> field -> type as written (`map[string]*subscription`). */
+export type FieldTypes = ReadonlyMap<string, ReadonlyMap<string, string>>;
+
+/** `sub, ok := c.subscriptions[id]` in a method of `c`: the element type of that field's map or slice (`subscription`). */
+function elementOfField(value: SyntaxNode, fn: SyntaxNode, fieldTypes: FieldTypes | undefined): string | undefined {
+  if (!fieldTypes || value.type !== 'index_expression' || fn.type !== 'method_declaration') return undefined;
+  const operand = value.childForFieldName('operand');
+  if (operand?.type !== 'selector_expression') return undefined;
+  const receiver = fn.childForFieldName('receiver');
+  const param = receiver ? kids(receiver)[0] : undefined;
+  if (operand.childForFieldName('operand')?.text !== param?.childForFieldName('name')?.text) return undefined;
+  const owner = param?.childForFieldName('type')?.text.replace(/^\*/, '').replace(/\[.*$/, '');
+  const type = owner ? fieldTypes.get(owner)?.get(operand.childForFieldName('field')?.text ?? '') : undefined;
+  return type ? /^(?:map\[[^\]]*\]|\[\d*\])\*?([A-Z_a-z]\w*)$/.exec(type.replace(/\s+/g, ''))?.[1] : undefined;
+}
+
+/** The project type an expression makes: `&Server{..}`, `(&Server{})`, `Server{}`, `new(Server)`, `NewServer(..)`. */
+export function constructedType(value: SyntaxNode): string | undefined {
+  let v = value;
+  while (v.type === 'parenthesized_expression' || v.type === 'unary_expression') {
+    const inner = v.type === 'unary_expression' ? v.childForFieldName('operand') : kids(v)[0];
+    if (!inner) return undefined;
+    v = inner;
+  }
+  if (v.type === 'composite_literal') {
+    let t = v.childForFieldName('type');
+    // `&Queue[T]{..}`: the generic type's name.
+    if (t?.type === 'generic_type') t = t.childForFieldName('type');
+    return t?.type === 'type_identifier' ? t.text : undefined;
+  }
+  if (v.type === 'call_expression') {
+    const fn = v.childForFieldName('function');
+    if (fn?.text === 'new') {
+      const arg = kids(v.childForFieldName('arguments')!)[0];
+      return arg?.type === 'type_identifier' ? arg.text : undefined;
+    }
+    return fn ? constructorTypeOf(fn) : undefined;
+  }
+  return undefined;
+}
+
+/** `once.Do(func() {..})`, `s.startOnce.Do(..)`: what runs inside happens at most once per Once. */
+export function onceGuard(node: SyntaxNode): { flag: string; line: number } | undefined {
+  for (let cur = node.parent; cur; cur = cur.parent) {
+    if (cur.type === 'function_declaration' || cur.type === 'method_declaration') return undefined;
+    if (cur.type !== 'func_literal' || cur.parent?.type !== 'argument_list') continue;
+    const call = cur.parent.parent;
+    const fn = call?.childForFieldName('function');
+    if (fn?.type !== 'selector_expression' || fn.childForFieldName('field')?.text !== 'Do') continue;
+    const receiver = fn.childForFieldName('operand')?.text ?? '';
+    if (/once$/i.test(receiver)) return { flag: receiver, line: line(call!) };
+  }
+  return undefined;
+}
+
+/** `for _, t := range s.tickers { t.Stop() }`: the receiver field a range variable comes from. */
+export function rangeBoundField(name: string, at: SyntaxNode, receiverName: string | undefined): string | undefined {
+  if (!receiverName) return undefined;
+  for (let cur = at.parent; cur; cur = cur.parent) {
+    if (cur.type === 'function_declaration' || cur.type === 'method_declaration' || cur.type === 'func_literal') return undefined;
+    if (cur.type !== 'for_statement') continue;
+    const clause = kids(cur).find((k) => k.type === 'range_clause');
+    const left = clause?.childForFieldName('left');
+    const right = clause?.childForFieldName('right');
+    if (!left || !right || !kids(left).some((k) => k.text === name)) continue;
+    if (right.type === 'selector_expression' && right.childForFieldName('operand')?.text === receiverName) return right.childForFieldName('field')?.text;
+  }
+  return undefined;
+}
+
+/** `NewServer`, `newServer`, `MustServer`, `pkg.NewServer`: the type a call names by Go's constructor convention. */
+export function constructorTypeOf(fn: SyntaxNode): string | undefined {
+  const name = fn.type === 'selector_expression' ? fn.childForFieldName('field')?.text : fn.type === 'identifier' ? fn.text : undefined;
+  return name ? /^(?:New|new|Must)([A-Z]\w*)$/.exec(name)?.[1] : undefined;
+}
