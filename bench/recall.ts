@@ -208,13 +208,15 @@ function near(f: Finding, path: string, line: number): boolean {
 const HIGH = new Set(['P0', 'P1']);
 
 async function score(o: Options, c: Case, id: string, audit: (dir: string) => Promise<Audit>): Promise<Scored> {
+  // `git archive COMMIT root` keeps the root's own path: the unit is audited at export/root,
+  // and its report paths are relative to the unit.
   const path = relTo(c.root, c.path);
-  const before = await audit(exportTree(o, c.repo, c.parent, c.root));
+  const before = await audit(join(exportTree(o, c.repo, c.parent, c.root), c.root));
   const hits = before.findings.filter((f) => near(f, path, c.line)).sort((a, b) => a.priority.localeCompare(b.priority));
   const found = hits[0];
   let quiet: boolean | undefined;
   if (!c.residual) {
-    const after = await audit(exportTree(o, c.repo, c.fix, c.root));
+    const after = await audit(join(exportTree(o, c.repo, c.fix, c.root), c.root));
     const fixedPath = relTo(c.root, c.fixedPath ?? c.path);
     const flaggedBy = new Set(hits.map((f) => f.ruleId));
     const loud = after.findings.filter((f) =>
