@@ -66,6 +66,10 @@ const LEAK = `export class Poller {
   }
   private poll(): void {}
 }
+export function onRequest(): void {
+  const poller = new Poller();
+  poller.start();
+}
 `;
 
 let root: string;

@@ -20,8 +20,10 @@ const models = createModelSet(loadBuiltinModels());
 let backend: WasmBackend;
 
 beforeAll(async () => {
-  backend = await WasmBackend.create(['rust', 'typescript', 'tsx'], 2_000);
-  await Promise.all([loadFrontend('rust'), loadFrontend('typescript')]);
+  // Every language a fixture below is written in: its grammar and its frontend.
+  const infos = leakyFixtures().map((f) => languageOf(f.path)!);
+  backend = await WasmBackend.create([...new Set(['rust' as const, 'typescript' as const, 'tsx' as const, ...infos.map((i) => i.grammar)])], 2_000);
+  await Promise.all([...new Set(infos.map((i) => i.language))].map((l) => loadFrontend(l)));
 });
 
 /** One leaky fixture per language that has a frontend. */

@@ -47,7 +47,7 @@ describe.skipIf(SKIP_REASON !== undefined)('Neovim as the LSP client', () => {
         source: 'leakaudit',
         code: 'task-unstoppable',
         message: '`processQueue()` in `QueueService::enqueue()` starts a `for (;;)` every 250 ms that never stops: its promise is dropped (P0, high confidence)',
-        related: 6,
+        related: 5,
       },
     ]);
     expect(result.hover).toContain('**Growth:** +1 task per call of `QueueService::enqueue()`');
