@@ -67,7 +67,7 @@ export function startServer(settings: RootAuditSettings, input: NodeJS.ReadableS
     }
     const { result } = audit;
     connection.console.log(
-      `leakaudit: ${root}: ${result.findings.length} findings in ${result.filesScanned} files, ${Math.round(performance.now() - started)} ms (${result.extraction.parsed} parsed)`,
+      `leakaudit: ${root}: ${result.findings.length} findings in ${result.filesScanned} files, ${Math.round(performance.now() - started)} ms (${result.extraction.parsed} files parsed, ${result.extraction.workers} worker threads)`,
     );
   });
 

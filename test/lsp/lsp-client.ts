@@ -9,6 +9,7 @@ import {
   StreamMessageWriter,
   PublishDiagnosticsNotification,
   ShowMessageNotification,
+  LogMessageNotification,
   type Diagnostic,
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
@@ -21,6 +22,8 @@ export interface LspClient {
   diagnostics: Map<string, Diagnostic[]>;
   /** Messages the server showed the user (window/showMessage). */
   messages: string[];
+  /** Lines the server wrote to the client's log (window/logMessage). */
+  logs: string[];
   /** Resolves with the next publication for this URI that satisfies `test`. */
   nextDiagnostics(uri: string, test?: (d: Diagnostic[]) => boolean, timeoutMs?: number): Promise<Diagnostic[]>;
   /** Resolves with the exit code once the process ended. */
@@ -51,12 +54,15 @@ export function startLspClient(args: string[] = [], env: Record<string, string> 
     }
   });
   connection.onNotification(ShowMessageNotification.type, (params) => messages.push(params.message));
+  const logs: string[] = [];
+  connection.onNotification(LogMessageNotification.type, (params) => logs.push(params.message));
   connection.listen();
   return {
     connection,
     child,
     diagnostics,
     messages,
+    logs,
     exited,
     stderr: () => stderr,
     nextDiagnostics(uri, test = () => true, timeoutMs = 30_000) {

@@ -182,6 +182,23 @@ describe('leakaudit lsp --stdio', () => {
     expect(lost.stderr()).not.toMatch(/at .*\.js:\d+/);
   });
 
+  it('shutdown waits for a running audit and its worker threads, then exit ends the process with 0', async () => {
+    // Enough code that a cold audit starts worker threads (work under 192 KiB stays on the main thread).
+    const root = workspace();
+    const leaky = readFileSync(join(root, 'src', 'heartbeat.ts'), 'utf8');
+    for (let i = 0; i < 120; i++) writeFileSync(join(root, 'src', `heartbeat-${i}.ts`), `${leaky}\n${'// padding to make the file bigger\n'.repeat(100)}`);
+    const client = await start(root, ['--jobs', '2']);
+    const opened = join(root, 'src', 'heartbeat-0.ts');
+    await open(client, opened);
+    // Sent at once: the reply comes only after the audit finished and published.
+    await client.connection.sendRequest(ShutdownRequest.type);
+    expect(client.diagnostics.size).toBe(122);
+    expect(client.diagnostics.get(fileUri(opened))?.[0]?.code).toBe('task-unstoppable');
+    expect(client.logs.join('\n')).toMatch(/123 files parsed, [12] worker threads/);
+    await client.connection.sendNotification(ExitNotification.type);
+    expect(await client.exited).toBe(0);
+  });
+
   it('asks for --stdio', async () => {
     const { runCli } = await import('../helpers.js');
     const r = runCli(['lsp']);
