@@ -35,8 +35,10 @@ export function fileUri(path: string): string {
   return pathToFileURL(path).href;
 }
 
-export function startLspClient(args: string[] = [], env: Record<string, string> = {}): LspClient {
-  const child = spawn(process.execPath, [BIN, 'lsp', '--stdio', ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+/** Starts `leakaudit lsp --stdio ARGS`, or `command` as given (an editor's own command line). */
+export function startLspClient(args: string[] = [], env: Record<string, string> = {}, command?: { command: string; args: string[] }): LspClient {
+  const [cmd, argv] = command ? [command.command, command.args] : [process.execPath, [BIN, 'lsp', '--stdio', ...args]];
+  const child = spawn(cmd, argv, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
