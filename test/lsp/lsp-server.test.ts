@@ -14,6 +14,8 @@ import {
   InitializedNotification,
   InitializeRequest,
   ShutdownRequest,
+  DidChangeWorkspaceFoldersNotification,
+  type ClientCapabilities,
   type CodeAction,
   type Diagnostic,
   type Hover,
@@ -35,14 +37,14 @@ afterEach(() => {
   for (const c of clients.splice(0)) if (c.child.exitCode === null) c.child.kill();
 });
 
-async function start(root: string, args: string[] = []): Promise<LspClient> {
+async function start(root: string, args: string[] = [], capabilities: ClientCapabilities = {}): Promise<LspClient> {
   const client = startLspClient(args, { XDG_CACHE_HOME: join(root, '.xdg-cache') });
   clients.push(client);
   const init = await client.connection.sendRequest(InitializeRequest.type, {
     processId: process.pid,
     rootUri: fileUri(root),
     workspaceFolders: [{ uri: fileUri(root), name: 'fixture' }],
-    capabilities: {},
+    capabilities,
   });
   expect(init.capabilities.hoverProvider).toBe(true);
   await client.connection.sendNotification(InitializedNotification.type, {});
@@ -197,6 +199,20 @@ describe('leakaudit lsp --stdio', () => {
     expect(client.logs.join('\n')).toMatch(/123 files parsed, [12] worker threads/);
     await client.connection.sendNotification(ExitNotification.type);
     expect(await client.exited).toBe(0);
+  });
+
+  it('clears the diagnostics of a workspace folder the editor removes', async () => {
+    const root = workspace();
+    const client = await start(root, [], { workspace: { workspaceFolders: true } });
+    const service = fileUri(join(root, 'src', 'service.ts'));
+    const heartbeat = fileUri(join(root, 'src', 'heartbeat.ts'));
+    const published = client.nextDiagnostics(heartbeat);
+    await open(client, join(root, 'src', 'service.ts'));
+    expect(await published).toHaveLength(1);
+    const cleared = Promise.all([service, heartbeat].map((uri) => client.nextDiagnostics(uri, (ds) => ds.length === 0)));
+    await client.connection.sendNotification(DidChangeWorkspaceFoldersNotification.type, { event: { added: [], removed: [{ uri: fileUri(root), name: 'fixture' }] } });
+    expect(await cleared).toEqual([[], []]);
+    expect(await stop(client)).toBe(0);
   });
 
   it('asks for --stdio', async () => {
