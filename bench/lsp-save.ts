@@ -1,7 +1,7 @@
 // Benchmark (not a test): how long after a save the editor has its
 // diagnostics, against a command-line run after the same one-file change.
-// Each sample inserts (or removes) a comment line at the top of FILE, which
-// moves every finding in it (FILE must have one), then either sends didSave to
+// Each sample inserts (or removes) comment lines at the top of FILE, which
+// move every finding in it (FILE must have one), then either sends didSave to
 // a running `leakaudit lsp --stdio` and times until it publishes FILE's
 // diagnostics, or times `leakaudit DIR -q -f json` (the one-file-changed run
 // of bench.ts). Both share the tree's fact cache and alternate, so each
@@ -67,7 +67,14 @@ async function main(): Promise<void> {
     }
   });
   connection.listen();
-  const published = (): Promise<void> => new Promise((done) => (waiting = done));
+  const published = (): Promise<void> =>
+    new Promise((done, fail) => {
+      const timer = setTimeout(() => fail(new Error(`no diagnostics for ${file} within 60 s`)), 60_000);
+      waiting = () => {
+        clearTimeout(timer);
+        done();
+      };
+    });
   const lsp: number[] = [];
   const cli: number[] = [];
   try {
@@ -79,17 +86,18 @@ async function main(): Promise<void> {
     await next;
     process.stderr.write(`first diagnostics after open: ${Math.round(performance.now() - started)} ms\n`);
     await cliRun(dir); // the CLI sees the tree as the server left it
-    // Each sample follows one change of FILE (a line added, then removed), alternating server and CLI.
-    let changes = 0;
-    const change = (): void => writeFileSync(file, changes++ % 2 === 0 ? `// lsp-save bench\n${original}` : original);
+    // Each sample follows one change of FILE, alternating server and CLI: the server's saves
+    // insert one or two lines (so its diagnostics differ from the ones it last sent), the
+    // command line's runs see the original.
+    const insert = (lines: number): void => writeFileSync(file, `${'// lsp-save bench\n'.repeat(lines)}${original}`);
     for (let round = 0; round < runs; round++) {
-      change();
+      insert(1 + (round % 2));
       started = performance.now();
       next = published();
       await connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri } });
       await next;
       lsp.push(performance.now() - started);
-      change();
+      insert(0);
       cli.push(await cliRun(dir));
     }
     await connection.sendRequest(ShutdownRequest.type);

@@ -170,7 +170,7 @@ export interface SnapshotLocation {
   listings: string;
 }
 
-/** Where the snapshot of one audited tree lives: one per root and set of starting paths. */
+/** Where the snapshot of one audited tree lives: one per root and set of starting paths (a shard adds its own name to them). */
 export function snapshotLocation(cacheDir: string, runPrefix: string, root: string, paths: readonly string[]): SnapshotLocation {
   const id = createHash('sha256').update(`${runPrefix}\0${root}\0${[...paths].sort().join('\0')}`).digest('hex');
   const base = join(cacheDir, 'trees', id.slice(0, 32));

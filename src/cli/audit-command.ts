@@ -24,6 +24,7 @@ export function registerAudit(program: Command): void {
     .option('--max-file-size <bytes>', 'skip source files larger than this (e.g. 2MiB, 500KB)', '2MiB')
     .option('--exclude <glob...>', 'gitignore-style patterns to skip')
     .option('--include-generated', 'audit bundles, minified scripts and files a tool says it generated (skipped and listed by default)')
+    .option('--shard <i/N>', 'audit only the i-th of N size-balanced sets of packages (merge the JSON reports with `leakaudit merge`)')
     .option('-j, --jobs <n>', 'worker threads that parse and extract (default: the number of cores; 0: none)')
     .option('--no-cache', 'do not read or write the fact cache')
     .option('--cache-dir <dir>', 'fact cache directory (default: node_modules/.cache/leakaudit beside the nearest package.json at or above the current directory; without one, $XDG_CACHE_HOME/leakaudit or ~/.cache/leakaudit)')

@@ -11,6 +11,7 @@ import { defaultRoot, runAudit, type AuditResult } from '../pipeline/run-audit.j
 import { baseDirOf } from '../report/source-file.js';
 import { EXIT, UsageError } from './errors.js';
 import { parseSize } from './sizes.js';
+import { parseShard } from '../pipeline/shards.js';
 import { exitOnInterrupt } from './interrupt.js';
 import { createProgress } from './progress.js';
 import { performanceOptions, type PerformanceCliOptions } from './performance-options.js';
@@ -28,6 +29,7 @@ export interface AuditCliOptions extends PerformanceCliOptions {
   baseline?: string;
   writeBaseline?: string;
   changedSince?: string;
+  shard?: string;
   runtime?: string;
   root?: string;
   maxFileSize: string;
@@ -67,6 +69,8 @@ async function auditAndReport(paths: string[], options: AuditCliOptions): Promis
   const config = loaded ? configEffects(loaded, auditBase) : undefined;
   const runtime = options.runtime ? (await import('../report/runtime-series.js')).loadRuntimeSeries(options.runtime) : undefined;
   const exclude = [...(config?.exclude ?? []), ...(options.exclude ?? [])];
+  const shard = options.shard === undefined ? undefined : parseShard(options.shard);
+  if (options.shard !== undefined && !shard) throw new UsageError(`invalid --shard "${options.shard}" (i/N with 1 <= i <= N, e.g. 2/4)`);
   const progress = createProgress(!options.quiet && options.format === 'text' ? true : !options.quiet && Boolean(options.output));
   const result = await runAudit({
     paths: paths.length > 0 ? paths : ['.'],
@@ -77,6 +81,7 @@ async function auditAndReport(paths: string[], options: AuditCliOptions): Promis
     ...(options.includeGenerated || config?.includeGenerated ? { includeGenerated: true } : {}),
     ...(config ? { userModels: config.userModels, disabledRules: config.disabledRules, rulePriorities: config.rulePriorities } : {}),
     ...performanceOptions(options),
+    ...(shard ? { shard } : {}),
     onProgress: (done, total, path) => progress.update(done, total, path),
   });
   progress.done();
@@ -107,9 +112,9 @@ async function auditAndReport(paths: string[], options: AuditCliOptions): Promis
   return failing ? EXIT.findings : EXIT.ok;
 }
 
-async function render(
+export async function render(
   result: AuditResult,
-  options: AuditCliOptions,
+  options: Pick<AuditCliOptions, 'format' | 'brief' | 'showProcessLifetime'>,
   extra: { color: boolean; runtime?: import('../report/runtime-series.js').RuntimeSeries },
 ): Promise<string> {
   switch (options.format) {

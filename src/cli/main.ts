@@ -6,6 +6,7 @@ import { registerAudit } from './audit-command.js';
 import { registerRules } from './rules-command.js';
 import { registerWatch } from './watch-command.js';
 import { registerLsp } from './lsp-command.js';
+import { registerMerge } from './merge-command.js';
 import { EXIT, UsageError } from './errors.js';
 
 export function buildProgram(): Command {
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerRules(program);
   registerWatch(program);
   registerLsp(program);
+  registerMerge(program);
   // `leakaudit PATH` runs audit: its options belong in the first help a user sees.
   const audit = program.commands.find((c) => c.name() === 'audit')!;
   program.addHelpText('after', () => `\n${audit.helpInformation()}`);

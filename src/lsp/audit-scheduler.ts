@@ -29,6 +29,11 @@ export class AuditScheduler {
     this.active.set(root, entry);
   }
 
+  /** Resolves when the root's audits (running or asked for) are done. */
+  async after(root: string): Promise<void> {
+    while (this.active.has(root)) await this.active.get(root)!.done.catch(() => undefined);
+  }
+
   /** Resolves when no audit is running. */
   async idle(): Promise<void> {
     while (this.active.size > 0) await Promise.allSettled([...this.active.values()].map((e) => e.done));

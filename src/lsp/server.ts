@@ -48,6 +48,16 @@ export function startServer(settings: RootAuditSettings, input: NodeJS.ReadableS
     void connection.sendNotification(ShowMessageNotification.type, { type: level === 'error' ? MessageType.Error : MessageType.Warning, message: `leakaudit: ${message}` });
   };
 
+  /** Sends what changed since the last time each URI was sent. */
+  const send = async (publications: ReturnType<PublishedDiagnostics['update']>): Promise<void> => {
+    for (const { uri, diagnostics } of publications) {
+      const text = JSON.stringify(diagnostics);
+      if (sent.get(uri) === text) continue;
+      sent.set(uri, text);
+      await connection.sendDiagnostics({ uri, diagnostics });
+    }
+  };
+
   const scheduler = new AuditScheduler(async (root) => {
     let audit: Awaited<ReturnType<typeof auditRoot>>;
     const started = performance.now();
@@ -59,15 +69,10 @@ export function startServer(settings: RootAuditSettings, input: NodeJS.ReadableS
     }
     for (const warning of audit.warnings) tell(warning, 'warning');
     const reader = createSourceReader(root);
-    for (const { uri, diagnostics } of published.update(root, audit.result, (path) => reader.lines(path))) {
-      const text = JSON.stringify(diagnostics);
-      if (sent.get(uri) === text) continue;
-      sent.set(uri, text);
-      await connection.sendDiagnostics({ uri, diagnostics });
-    }
+    await send(published.update(root, audit.result, (path) => reader.lines(path)));
     const { result } = audit;
     connection.console.log(
-      `leakaudit: ${root}: ${result.findings.length} findings in ${result.filesScanned} files, ${Math.round(performance.now() - started)} ms (${result.extraction.parsed} parsed)`,
+      `leakaudit: ${root}: ${result.findings.length} findings in ${result.filesScanned} files, ${Math.round(performance.now() - started)} ms (${result.extraction.parsed} files parsed, ${result.extraction.workers} worker threads)`,
     );
   });
 
@@ -80,7 +85,9 @@ export function startServer(settings: RootAuditSettings, input: NodeJS.ReadableS
     scheduler.request(rootFor(path, folders));
   };
 
+  let followsFolders = false;
   connection.onInitialize((params): InitializeResult => {
+    followsFolders = params.capabilities.workspace?.workspaceFolders === true;
     const uris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     folders = uris.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
     if (folders.length === 0 && params.rootPath) folders = [params.rootPath];
@@ -89,9 +96,19 @@ export function startServer(settings: RootAuditSettings, input: NodeJS.ReadableS
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: ['quickfix'] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'leakaudit' },
     };
+  });
+  connection.onInitialized(() => {
+    if (!followsFolders) return;
+    // A folder removed from the workspace takes its diagnostics with it; files in an added one are audited with it.
+    connection.workspace.onDidChangeWorkspaceFolders((change) => {
+      const removed = change.removed.filter((f) => f.uri.startsWith('file:')).map((f) => fileURLToPath(f.uri));
+      folders = [...folders.filter((f) => !removed.includes(f)), ...change.added.filter((f) => f.uri.startsWith('file:')).map((f) => fileURLToPath(f.uri))];
+      for (const root of removed) void scheduler.after(root).then(() => send(published.update(root, { findings: [], suppressionProblems: [] }, () => undefined)));
+    });
   });
   documents.onDidOpen((e) => auditFor(e.document.uri));
   documents.onDidSave((e) => auditFor(e.document.uri));

@@ -37,8 +37,8 @@ export interface ExtractionSettings {
   includeGenerated?: boolean;
   faults?: FaultInjection;
   onProgress?: (done: number, total: number, path: string) => void;
-  /** The audited tree, for its snapshot in the cache: the root and the starting paths. */
-  tree?: { root: string; paths: string[] };
+  /** The audited tree, for its snapshot in the cache: the root, the starting paths, and the shard (`i/N`) when sharded. */
+  tree?: { root: string; paths: string[]; shard?: string };
 }
 
 export interface CacheStats {
@@ -259,7 +259,7 @@ function openCache(dir: string, prefix: string, tree: ExtractionSettings['tree']
   let probed: { problem: string | undefined } | undefined;
   const writeProblem = (): string | undefined => (probed ??= { problem: probeWritable(dir) }).problem;
   rememberFingerprintsIn(dir);
-  const location = tree ? snapshotLocation(dir, prefix, tree.root, tree.paths) : undefined;
+  const location = tree ? snapshotLocation(dir, prefix, tree.root, tree.shard ? [...tree.paths, `shard ${tree.shard}`] : tree.paths) : undefined;
   const snapshot = location ? TreeSnapshot.load(location) : TreeSnapshot.empty();
   // A few files are cheaper to answer from their own entries than by reading every file's facts.
   let entryReads = 0;

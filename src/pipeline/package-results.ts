@@ -65,7 +65,8 @@ export function mergePackageResults(results: readonly PackageResult[]): Omit<Pac
   return {
     findings,
     notes,
-    suppressionProblems: results.flatMap((r) => r.suppressionProblems),
+    // Path order, not package order: shard reports merge into the same list (each package's is in line order).
+    suppressionProblems: sortByKey(results.flatMap((r) => r.suppressionProblems), (p) => p.path),
     filesScanned: results.reduce((n, r) => n + r.filesScanned, 0),
     bytesScanned: results.reduce((n, r) => n + r.bytesScanned, 0),
     partial: sortByKey(results.flatMap((r) => r.partial), (p) => p.path),

@@ -17,6 +17,7 @@ import type { FileOutcome } from '../parse/outcome.js';
 import { judgePackage, judgementBase, mergePackageResults, packageKey, sortByKey, type PackageResult, type ScanSummary } from './package-results.js';
 import type { StampedFile, StoredPackage } from '../cache/tree-snapshot.js';
 import type { Finding } from '../analysis/finding.js';
+import { assignUnits, type Shard } from './shards.js';
 
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 
@@ -44,6 +45,8 @@ export interface AuditOptions {
   inProcessBelowBytes?: number;
   /** Start the workers before discovery when the cache is off or empty, so they boot while it runs (the CLI does). */
   prestartWorkers?: boolean;
+  /** Audit only this shard's units (`--shard i/N`); the shards' JSON reports merge into the whole run's. */
+  shard?: Shard;
   /** Test-only: make extraction workers crash or hang on purpose. */
   faultInjection?: FaultInjection;
   onProgress?: (done: number, total: number, path: string) => void;
@@ -73,6 +76,8 @@ export interface AuditResult extends ScanSummary {
   extraction: ExtractionStats;
   /** One-line problems the run worked around (an unwritable cache): print them, do not fail. */
   warnings: string[];
+  /** Set when only one shard's units were audited. */
+  shard?: Shard;
 }
 
 /**
@@ -108,7 +113,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
       ...(opts.includeGenerated ? { includeGenerated: true } : {}),
       ...(opts.faultInjection ? { faults: opts.faultInjection } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-      tree: { root, paths: opts.paths.map((p) => resolve(p)) },
+      tree: { root, paths: opts.paths.map((p) => resolve(p)), ...(opts.shard ? { shard: `${opts.shard.index}/${opts.shard.count}` } : {}) },
     },
     opts.prestartWorkers ?? false,
   );
@@ -142,7 +147,16 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     const found = discovery.files;
     // A package none of whose files changed keeps the result it was judged to last time: types,
     // teardowns and callers resolve within a package, so no other package's change can alter it.
-    groups = groupByPackage(found.map((_, i) => i), (i) => found[i]!.relPath, packageDirs(root, discovery.manifests));
+    const dirs = packageDirs(root, discovery.manifests);
+    groups = groupByPackage(found.map((_, i) => i), (i) => found[i]!.relPath, dirs);
+    if (opts.shard) {
+      const shard = opts.shard;
+      const owner = assignUnits(groups.map((g) => ({ dir: g.dir, bytes: g.items.reduce((n, i) => n + found[i]!.size, 0) })), shard.count);
+      groups = groups.filter((g) => owner.get(g.dir) === shard.index);
+      // A file discovery skipped is listed by the shard of its unit (the first shard when its unit has no audited file).
+      const mine = new Set(groupByPackage(discovery.skipped, (s) => s.relPath, dirs).filter((g) => (owner.get(g.dir) ?? 1) === shard.index).flatMap((g) => g.items));
+      discovery.skipped = discovery.skipped.filter((s) => mine.has(s));
+    }
     todo = [];
     for (const group of groups) {
       const stamped = cache?.unchangedFiles(group.items.map((i) => found[i]!));
@@ -259,6 +273,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
       },
     },
     warnings,
+    ...(opts.shard ? { shard: opts.shard } : {}),
   };
 }
 

@@ -23,6 +23,8 @@ export function toJsonReport(result: AuditResult): object {
     version: JSON_SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: VERSION, modelsVersion: result.models.version },
     root: result.root,
+    // A shard's report (`--shard i/N`): `leakaudit merge` combines the N of them into the whole run's.
+    ...(result.shard ? { shard: result.shard } : {}),
     stats: {
       files: result.filesScanned,
       bytes: result.bytesScanned,
@@ -42,6 +44,8 @@ export function toJsonReport(result: AuditResult): object {
     skipped: result.skipped.map((s) => ({ path: s.relPath, reason: s.reason })),
     partial: result.partial,
     suppressionProblems: result.suppressionProblems,
+    // What the rules checked and found fine, one entry per site (stats.notCounted counts them).
+    notes: result.notes,
     findings: result.findings.map((f) => ({
       ruleId: f.ruleId,
       messageId: f.messageId,

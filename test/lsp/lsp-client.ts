@@ -9,6 +9,7 @@ import {
   StreamMessageWriter,
   PublishDiagnosticsNotification,
   ShowMessageNotification,
+  LogMessageNotification,
   type Diagnostic,
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
@@ -21,6 +22,8 @@ export interface LspClient {
   diagnostics: Map<string, Diagnostic[]>;
   /** Messages the server showed the user (window/showMessage). */
   messages: string[];
+  /** Lines the server wrote to the client's log (window/logMessage). */
+  logs: string[];
   /** Resolves with the next publication for this URI that satisfies `test`. */
   nextDiagnostics(uri: string, test?: (d: Diagnostic[]) => boolean, timeoutMs?: number): Promise<Diagnostic[]>;
   /** Resolves with the exit code once the process ended. */
@@ -32,8 +35,10 @@ export function fileUri(path: string): string {
   return pathToFileURL(path).href;
 }
 
-export function startLspClient(args: string[] = [], env: Record<string, string> = {}): LspClient {
-  const child = spawn(process.execPath, [BIN, 'lsp', '--stdio', ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+/** Starts `leakaudit lsp --stdio ARGS`, or `command` as given (an editor's own command line). */
+export function startLspClient(args: string[] = [], env: Record<string, string> = {}, command?: { command: string; args: string[] }): LspClient {
+  const [cmd, argv] = command ? [command.command, command.args] : [process.execPath, [BIN, 'lsp', '--stdio', ...args]];
+  const child = spawn(cmd, argv, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -51,12 +56,15 @@ export function startLspClient(args: string[] = [], env: Record<string, string> 
     }
   });
   connection.onNotification(ShowMessageNotification.type, (params) => messages.push(params.message));
+  const logs: string[] = [];
+  connection.onNotification(LogMessageNotification.type, (params) => logs.push(params.message));
   connection.listen();
   return {
     connection,
     child,
     diagnostics,
     messages,
+    logs,
     exited,
     stderr: () => stderr,
     nextDiagnostics(uri, test = () => true, timeoutMs = 30_000) {

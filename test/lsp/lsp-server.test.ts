@@ -14,6 +14,8 @@ import {
   InitializedNotification,
   InitializeRequest,
   ShutdownRequest,
+  DidChangeWorkspaceFoldersNotification,
+  type ClientCapabilities,
   type CodeAction,
   type Diagnostic,
   type Hover,
@@ -35,14 +37,14 @@ afterEach(() => {
   for (const c of clients.splice(0)) if (c.child.exitCode === null) c.child.kill();
 });
 
-async function start(root: string, args: string[] = []): Promise<LspClient> {
+async function start(root: string, args: string[] = [], capabilities: ClientCapabilities = {}): Promise<LspClient> {
   const client = startLspClient(args, { XDG_CACHE_HOME: join(root, '.xdg-cache') });
   clients.push(client);
   const init = await client.connection.sendRequest(InitializeRequest.type, {
     processId: process.pid,
     rootUri: fileUri(root),
     workspaceFolders: [{ uri: fileUri(root), name: 'fixture' }],
-    capabilities: {},
+    capabilities,
   });
   expect(init.capabilities.hoverProvider).toBe(true);
   await client.connection.sendNotification(InitializedNotification.type, {});
@@ -180,6 +182,37 @@ describe('leakaudit lsp --stdio', () => {
     expect(await stop(lost)).toBe(0);
     expect(lost.messages).toEqual([`leakaudit: cannot audit ${missing}: the workspace folder ${missing} does not exist`]);
     expect(lost.stderr()).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it('shutdown waits for a running audit and its worker threads, then exit ends the process with 0', async () => {
+    // Enough code that a cold audit starts worker threads (work under 192 KiB stays on the main thread).
+    const root = workspace();
+    const leaky = readFileSync(join(root, 'src', 'heartbeat.ts'), 'utf8');
+    for (let i = 0; i < 120; i++) writeFileSync(join(root, 'src', `heartbeat-${i}.ts`), `${leaky}\n${'// padding to make the file bigger\n'.repeat(100)}`);
+    const client = await start(root, ['--jobs', '2']);
+    const opened = join(root, 'src', 'heartbeat-0.ts');
+    await open(client, opened);
+    // Sent at once: the reply comes only after the audit finished and published.
+    await client.connection.sendRequest(ShutdownRequest.type);
+    expect(client.diagnostics.size).toBe(122);
+    expect(client.diagnostics.get(fileUri(opened))?.[0]?.code).toBe('task-unstoppable');
+    expect(client.logs.join('\n')).toMatch(/123 files parsed, [12] worker threads/);
+    await client.connection.sendNotification(ExitNotification.type);
+    expect(await client.exited).toBe(0);
+  });
+
+  it('clears the diagnostics of a workspace folder the editor removes', async () => {
+    const root = workspace();
+    const client = await start(root, [], { workspace: { workspaceFolders: true } });
+    const service = fileUri(join(root, 'src', 'service.ts'));
+    const heartbeat = fileUri(join(root, 'src', 'heartbeat.ts'));
+    const published = client.nextDiagnostics(heartbeat);
+    await open(client, join(root, 'src', 'service.ts'));
+    expect(await published).toHaveLength(1);
+    const cleared = Promise.all([service, heartbeat].map((uri) => client.nextDiagnostics(uri, (ds) => ds.length === 0)));
+    await client.connection.sendNotification(DidChangeWorkspaceFoldersNotification.type, { event: { added: [], removed: [{ uri: fileUri(root), name: 'fixture' }] } });
+    expect(await cleared).toEqual([[], []]);
+    expect(await stop(client)).toBe(0);
   });
 
   it('asks for --stdio', async () => {
