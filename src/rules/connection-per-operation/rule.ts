@@ -68,7 +68,8 @@ export const connectionPerOperation: Rule = {
         language: ref.file.language,
         // Churn of a client that is no data store (an HTTP client, a broker factory) costs handshakes,
         // not database backends: worth knowing, rarely urgent.
-        priority: closes ? (model.storage === false && model.dropReleases && fate.kind !== 'released-locally' ? 'P2' : 'P1') : 'P0',
+        // A pool built, used and ended in one function is a deliberate one-off (a script, an admin task).
+        priority: closes ? ((model.storage === false && model.dropReleases && fate.kind !== 'released-locally') || (a.kind === 'pool' && fate.kind === 'released-locally') ? 'P2' : 'P1') : 'P0',
         confidence: a.fn.name === '<module>' ? 'low' : 'high',
         location: locationOf(ref),
         symbol,
