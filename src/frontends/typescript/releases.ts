@@ -9,7 +9,7 @@ import { freshFunction, registrationKey } from './listeners.js';
 import type { CallSite } from './call-site.js';
 import { memberPath, unwrap } from './qualify.js';
 import type { NodeIndex } from './node-index.js';
-import { thisPath, type FileScope } from './scope.js';
+import { stringValue, thisPath, type FileScope } from './scope.js';
 
 /** What the release reader needs of the file being extracted. */
 export interface ReleaseEnv {
@@ -56,7 +56,9 @@ export function releaseReader(env: ReleaseEnv): { releaseOf(site: CallSite, ctx:
     const fnInfo = { name: enclosing.name, ...(ownerType ? { ownerType } : {}) };
     if (listenerKey) {
       if (listenerKey.owner === path) moduleTouched.used = true;
-      return { api, target: { kind: 'field', field: listenerKey.field }, site: siteOf(call), fn: { name: enclosing.name, ownerType: listenerKey.owner } };
+      // `this.worker.removeListener('exit', h)` removes nothing added for 'close': the event tells them apart.
+      const event = api === 'removeAllListeners' && list.length === 0 ? undefined : stringValue(list[0]);
+      return { api, target: { kind: 'field', field: listenerKey.field }, site: siteOf(call), fn: { name: enclosing.name, ownerType: listenerKey.owner }, ...(event !== undefined ? { event } : {}) };
     }
     const target = targetOf(targetNode, call, enclosing.context.fn);
     if (target.kind === 'module-field') {

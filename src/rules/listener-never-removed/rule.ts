@@ -49,7 +49,8 @@ export const listenerNeverRemoved: Rule = {
       const related: { path: string; line: number; message: string }[] = [];
       let teardownNote: string | undefined;
       if (fate.kind === 'field') {
-        const releases = releasesOfField(ctx.project, fate.ownerType, fate.field, model.releases);
+        // A removal for another event (`off('exit', h)` for a 'close' listener) removes nothing of this one.
+        const releases = releasesOfField(ctx.project, fate.ownerType, fate.field, model.releases).filter((r) => r.event === undefined || a.source?.event === undefined || r.event === a.source.event);
         if (releases.length > 0) {
           ctx.note({ counter: 'removed in teardown', path, line, detail: `${a.api}: removed by ${releases[0]!.fn.name}()` });
           continue;
