@@ -1,7 +1,7 @@
 // Where the handle returned by an acquisition goes, within its function.
 import type { SyntaxNode } from '../../parse/syntax.js';
 import type { HandleFate } from '../../facts/types.js';
-import { kids, line, shortText, same } from '../shared/tree.js';
+import { escapeRegExp, kids, line, shortText, same } from '../shared/tree.js';
 import { walkTypes } from './node-index.js';
 
 /** Calls that wrap a value without taking ownership decisions: follow the wrapper instead. */
@@ -184,11 +184,11 @@ function traceLocal(name: string, from: SyntaxNode, body: SyntaxNode, opts: Fate
     } else if (node.type === 'shorthand_field_initializer' && node.text === name) {
       fates.push({ kind: 'field', ownerType: structName(node.parent?.parent, opts), field: name, line: line(node) });
       return false;
-    } else if (node.type === 'token_tree' && new RegExp(`\\b${escapeRe(name)}\\b`).test(node.text)) {
+    } else if (node.type === 'token_tree' && new RegExp(`\\b${escapeRegExp(name)}\\b`).test(node.text)) {
       const macro = node.parent?.childForFieldName('macro')?.text ?? '';
       if (AWAITING_MACROS.test(macro)) fates.push({ kind: 'awaited', local: name });
       else {
-        const m = new RegExp(`\\b${escapeRe(name)}\\s*\\.\\s*(\\w+)\\s*\\(`).exec(node.text);
+        const m = new RegExp(`\\b${escapeRegExp(name)}\\s*\\.\\s*(\\w+)\\s*\\(`).exec(node.text);
         if (m && opts.releases.includes(m[1]!)) fates.push({ kind: 'released-locally', local: name, api: m[1]!, line: line(node) });
       }
     }
@@ -242,6 +242,3 @@ function structName(struct: SyntaxNode | null | undefined, opts: FateOptions): s
   return name.split('::').pop()!.replace(/<.*$/, '');
 }
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
