@@ -200,9 +200,10 @@ function forgottenByTeardown(ctx: RuleContext, ref: AcquisitionRef): boolean {
     const r = releases.find((x) => model.releases.includes(x.api) && teardowns.has(x.fn.name));
     if (r) cleared.push({ field: key.slice(fate.ownerType.length + 1), fn: r.fn.name, path: r.path, line: r.site.startLine });
   }
-  if (cleared.length === 0) return false;
+  // No teardown clears any timer: the omission shows less intent, so it is information (P2).
+  const asymmetric = cleared.length > 0;
   const symbol = symbolOf(a);
-  const fns = [...new Set(cleared.map((c) => c.fn))];
+  const fns = asymmetric ? [...new Set(cleared.map((c) => c.fn))] : [...teardowns].slice(0, 3);
   const teardownText = fns.map((f) => `\`${f}()\``).join(', ');
   const others = cleared.slice(0, 3).map((c) => `\`${c.field}\``).join(', ');
   const ownerName = file.language === 'rust' ? fate.ownerType : fate.ownerType.includes('/') ? 'the module' : fate.ownerType;
@@ -211,22 +212,26 @@ function forgottenByTeardown(ctx: RuleContext, ref: AcquisitionRef): boolean {
     messageId: 'teardownMisses',
     kind: a.kind,
     language: file.language,
-    priority: 'P1',
-    confidence: 'medium',
+    priority: asymmetric ? 'P1' : 'P2',
+    confidence: asymmetric ? 'medium' : 'low',
     location: locationOf(ref),
     symbol,
     api: a.api,
     snippet: a.snippet,
-    message: `\`${a.api}\` in \`${symbol}()\` keeps a timer in \`${fate.field}\` that ${teardownText} never clears, though ${fns.length === 1 ? 'it clears' : 'they clear'} ${others}`,
+    message: asymmetric
+      ? `\`${a.api}\` in \`${symbol}()\` keeps a timer in \`${fate.field}\` that ${teardownText} never clears, though ${fns.length === 1 ? 'it clears' : 'they clear'} ${others}`
+      : `\`${a.api}\` in \`${symbol}()\` keeps a timer in \`${fate.field}\` that ${teardownText} never clears`,
     evidence: [
       `the timer is stored in \`${ownerName}.${fate.field}\` (line ${fate.line ?? a.site.startLine})`,
-      `${teardownText} ${fns.length === 1 ? 'clears' : 'clear'} ${others} with ${model.releases.map((r) => `\`${r}\``).join('/')}: the teardown means to stop this owner's timers`,
+      asymmetric
+        ? `${teardownText} ${fns.length === 1 ? 'clears' : 'clear'} ${others} with ${model.releases.map((r) => `\`${r}\``).join('/')}: the teardown means to stop this owner's timers`
+        : `\`${ownerName}\` has the teardown ${teardownText}, and nothing clears \`${fate.field}\` anywhere`,
       `nothing calls ${model.releases.map((r) => `\`${r}\``).join('/')} on \`${fate.field}\`: a timer pending at teardown still fires its callback on an owner that was shut down, and keeps the process alive until it does`,
     ],
     growth: `at most 1 pending timer per \`${ownerName}\` instance, firing after teardown`,
     impact: model.cost?.summary ?? 'one pending timer and everything its callback references',
     remediation: `Clear \`${fate.field}\` in ${teardownText} as well (\`${model.releases[0]}(this.${fate.field})\`), and check a stopped flag before re-arming it.`,
-    related: cleared.slice(0, 3).map((c) => ({ path: c.path, line: c.line, message: `${c.fn}() clears \`${c.field}\` here` })),
+    related: asymmetric ? cleared.slice(0, 3).map((c) => ({ path: c.path, line: c.line, message: `${c.fn}() clears \`${c.field}\` here` })) : [],
   });
   return true;
 }
