@@ -91,7 +91,10 @@ export const listenerNeverRemoved: Rule = {
         ctx.note({ counter: 'static method of a class', path, line, detail: `${a.api}: \`${a.source.text}\` is a class of this project, \`${method}\` its own method` });
         continue;
       }
-      const lifetime = OUTLIVES[a.source.lifetime];
+      // `signal.addEventListener('abort', ..)` on the AbortSignal a caller hands in: one signal is
+      // often shared by many calls (a request's, a session's), and each call adds one more listener.
+      const callerSignal = a.source.event === 'abort' && /(^|\.)(signal|abortSignal|\w*Signal)$/.test(a.source.text) && (a.source.lifetime === 'parameter' || a.source.lifetime === 'unknown');
+      const lifetime = callerSignal ? "the caller's AbortSignal: one signal is often shared by many calls and outlives each" : OUTLIVES[a.source.lifetime];
       if (!lifetime) {
         ctx.note({ counter: 'short-lived source', path, line, detail: `${a.api}: \`${a.source.text}\` is ${a.source.lifetime}, it dies with its listener` });
         continue;
@@ -128,8 +131,8 @@ export const listenerNeverRemoved: Rule = {
       const referenced = !setup && callers === 'referenced' ? referencedEvidence(ctx.project, a, path) : undefined;
       if (referenced) evidence.push(referenced);
       if (oneShot) evidence.push('it removes itself after the first event: it leaks only while that event never comes');
-      const priority = oneShot || setup ? 'P2' : frequency === 'per-operation' ? 'P0' : 'P1';
-      const confidence = oneShot || setup ? 'low' : a.source.lifetime === 'injected' ? 'medium' : 'high';
+      const priority = oneShot || setup ? 'P2' : frequency === 'per-operation' && !callerSignal ? 'P0' : 'P1';
+      const confidence = oneShot || setup ? 'low' : a.source.lifetime === 'injected' || callerSignal ? 'medium' : 'high';
       ctx.report({
         ruleId: 'listener-never-removed',
         messageId: setup ? 'setup' : frequency === 'per-operation' ? 'perOperation' : 'perInstance',
