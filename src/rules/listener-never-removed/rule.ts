@@ -94,7 +94,13 @@ export const listenerNeverRemoved: Rule = {
       // `signal.addEventListener('abort', ..)` on the AbortSignal a caller hands in: one signal is
       // often shared by many calls (a request's, a session's), and each call adds one more listener.
       const callerSignal = a.source.event === 'abort' && /(^|\.)(signal|abortSignal|\w*Signal)$/.test(a.source.text) && (a.source.lifetime === 'parameter' || a.source.lifetime === 'unknown');
-      const lifetime = callerSignal ? "the caller's AbortSignal: one signal is often shared by many calls and outlives each" : OUTLIVES[a.source.lifetime];
+      // `this.once('newjobs', ..)` in a method that runs per operation: the object outlives each call.
+      const onSelf = a.source.lifetime === 'owned' && /^(this|_this|self|that)$/.test(a.source.text) && !a.fn.constructOnce && !!a.fn.ownerType;
+      const lifetime = callerSignal
+        ? "the caller's AbortSignal: one signal is often shared by many calls and outlives each"
+        : onSelf
+          ? `the \`${a.fn.ownerType}\` object itself: it outlives each call of a method that runs per operation`
+          : OUTLIVES[a.source.lifetime];
       if (!lifetime) {
         ctx.note({ counter: 'short-lived source', path, line, detail: `${a.api}: \`${a.source.text}\` is ${a.source.lifetime}, it dies with its listener` });
         continue;
@@ -131,8 +137,8 @@ export const listenerNeverRemoved: Rule = {
       const referenced = !setup && callers === 'referenced' ? referencedEvidence(ctx.project, a, path) : undefined;
       if (referenced) evidence.push(referenced);
       if (oneShot) evidence.push('it removes itself after the first event: it leaks only while that event never comes');
-      const priority = oneShot || setup ? 'P2' : frequency === 'per-operation' && !callerSignal ? 'P0' : 'P1';
-      const confidence = oneShot || setup ? 'low' : a.source.lifetime === 'injected' || callerSignal ? 'medium' : 'high';
+      const priority = oneShot || setup ? 'P2' : frequency === 'per-operation' && !callerSignal && !onSelf ? 'P0' : 'P1';
+      const confidence = oneShot || setup ? 'low' : a.source.lifetime === 'injected' || callerSignal || onSelf ? 'medium' : 'high';
       ctx.report({
         ruleId: 'listener-never-removed',
         messageId: setup ? 'setup' : frequency === 'per-operation' ? 'perOperation' : 'perInstance',
