@@ -212,3 +212,23 @@ export function startedOnlyFromEntry(project: Project, fn: { name: string; owner
   };
   return visit(fn.name, fn.ownerType, path, fn.module, 1) || undefined;
 }
+
+/** Callers that run once per process or per object: a construction there is not per operation. */
+const RUNS_ONCE = /^(<module>|constructor|new|main\w*|init\w*|initiali[sz]e|setup\w*|set_up|bootstrap\w*|build|builder|create|open|connect|launch|install|register\w*|load|configure|start\w*|serve\w*|listen|default|from|try_new|with|useEffect|ngOnInit|componentDidMount|onModuleInit|mounted|created|activate)$/;
+
+/**
+ * A call that runs `fn` (a constructor: `new Service()`, `Service::new()`) from a function that
+ * runs per operation, as far as the project shows: not the entry point, not a lazy singleton, not
+ * a start-up or constructor function, and not reached only from the entry point. A client the
+ * constructor opens is then opened once per operation too.
+ */
+export function perOperationCaller(project: Project, fn: { name: string; ownerType?: string }, path: string): CallFact | undefined {
+  if (!fn.ownerType) return undefined;
+  for (const c of project.callers.get(fn.name) ?? []) {
+    if (c.reference || c.once || c.callerIsEntryPoint || RUNS_ONCE.test(c.caller) || c.callerOwner === fn.ownerType) continue;
+    if (!callsFunction(project, c, fn.ownerType, path, undefined)) continue;
+    if (startedOnlyFromEntry(project, { name: c.caller, ...(c.callerOwner ? { ownerType: c.callerOwner } : {}), ...(c.callerModule ? { module: c.callerModule } : {}) }, project.fileOfCall.get(c))) continue;
+    return c;
+  }
+  return undefined;
+}

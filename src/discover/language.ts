@@ -39,6 +39,9 @@ export function isTestPath(relPath: string): boolean {
     /(_test|_tests|_bench)\.rs$/.test(relPath) ||
     /(^|\/)(test_[^/]*|[^/]*_test|conftest)\.pyi?$|(^|\/)_tests\//.test(relPath) ||
     /_test\.go$/.test(relPath) ||
+    // Test-runner configuration and set-up files (`vitest.postgres.global-setup.ts`, `jest.setup.js`, `setupTests.ts`).
+    /(^|\/)(vitest|jest|mocha|karma|playwright|cypress|wdio|ava)\.[\w.-]*\.[cm]?[jt]sx?$/.test(relPath) ||
+    /(^|\/)[\w.-]*(global-?setup|global-?teardown|setup-?tests|test-?setup)[\w.-]*\.[cm]?[jt]sx?$/i.test(relPath) ||
     /\.(test|spec|bench|e2e)\.[cm]?[jt]sx?$/.test(relPath) ||
     /(^|\/)(test_utils|test_helpers|testing)\.rs$/.test(relPath)
   );

@@ -182,6 +182,8 @@ export interface Release {
   api: string;
   /** What is released: a field of the owner, a local, or an expression. */
   target: { kind: 'field'; field: string } | { kind: 'local'; name: string } | { kind: 'other'; text: string };
+  /** The event a listener removal names (`off('close', h)`): it removes only listeners for that event. */
+  event?: string;
   site: Site;
   fn: { name: string; ownerType?: string };
 }

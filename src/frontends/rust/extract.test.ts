@@ -22,6 +22,15 @@ function facts(source: string, isTestFile = false, path = 'lib.rs'): FileFacts {
 }
 
 describe('rust frontend', () => {
+  it('reads an impl for a tuple type without failing (its type name holds a parenthesis)', () => {
+    const f = facts(`
+impl Into<SessionInfo> for (EndpointDescription, client::IdentityToken) {
+    fn into(self) -> SessionInfo { SessionInfo::new(self.0, self.1) }
+}
+`);
+    expect(f.parseErrors).toBe(0);
+  });
+
   it('names the type or the module a path call goes to, and the module of each free function', () => {
     const f = facts(
       `

@@ -208,6 +208,7 @@ export function extractRust(input: RustFrontendInput): FileFacts {
       joins: isTaskLike ? ['await', 'join', 'join_all'] : [],
       ...(model.handleIndex !== undefined ? { handleIndex: model.handleIndex } : {}),
       ...(enclosing.ownerType ? { ownerType: enclosing.ownerType } : {}),
+      ...(model.kind === 'connection' || model.kind === 'pool' ? { temporaryEndsAtLet: true } : {}),
     });
     const acquisition: Acquisition = {
       modelId: model.id,

@@ -1,7 +1,7 @@
 // Which function a node sits in, and what kind of function that is.
 import type { SyntaxNode } from '../../parse/syntax.js';
 import type { EnclosingFunction } from '../../facts/types.js';
-import { siteOf } from '../shared/tree.js';
+import { escapeRegExp, siteOf } from '../shared/tree.js';
 import { normalisePath } from './imports.js';
 
 /** Names of functions that run once per object or process, not per operation. */
@@ -130,8 +130,8 @@ const WORD = /^\w+$/;
 /**
  * `\bword\b` matches in `text`. A plain word is looked for with `indexOf`:
  * compiling a pattern for each of the thousands of type names cost more
- * than all the searches. Any other word keeps its pattern, so it matches
- * (or fails to compile) exactly as before.
+ * than all the searches. Any other word (a type read from code may hold `)`
+ * or `<`) is matched literally through an escaped pattern.
  */
 function containsWord(text: string, word: string): boolean {
   if (!WORD.test(word)) return wordPattern(word).test(text);
@@ -150,7 +150,7 @@ export function isWordChar(code: number): boolean {
 function wordPattern(word: string): RegExp {
   let re = wordPatterns.get(word);
   if (!re) {
-    re = new RegExp(`\\b${word}\\b`);
+    re = new RegExp(`\\b${escapeRegExp(word)}\\b`);
     wordPatterns.set(word, re);
   }
   return re;

@@ -1,7 +1,7 @@
 // Where the handle returned by an acquisition goes, within its function.
 import type { SyntaxNode } from '../../parse/syntax.js';
 import type { HandleFate } from '../../facts/types.js';
-import { kids, line, shortText, same } from '../shared/tree.js';
+import { escapeRegExp, kids, line, shortText, same } from '../shared/tree.js';
 import { walkTypes } from './node-index.js';
 
 /** Calls that wrap a value without taking ownership decisions: follow the wrapper instead. */
@@ -21,6 +21,12 @@ export interface FateOptions {
   /** For tuple results: which element is the handle. */
   handleIndex?: number;
   ownerType?: string;
+  /**
+   * A connection or pool used as the receiver of a call chain in a `let` is dropped at the end of
+   * that statement (`let req = reqwest::Client::new().get(url).build()?`): only the chain's result
+   * is kept. A task handle is not judged so (`tokio::spawn(..).abort_handle()` keeps a handle).
+   */
+  temporaryEndsAtLet?: boolean;
 }
 
 /**
@@ -41,7 +47,10 @@ export function handleExpression(call: SyntaxNode, opts: FateOptions): { expr: S
     if (parent.type === 'field_expression' && same(parent.childForFieldName('value'), expr) && parent.parent?.type === 'call_expression') {
       const method = parent.childForFieldName('field')?.text ?? '';
       if (opts.joins.includes(method)) return { expr: parent.parent, joined: `.${method}()` };
-      if (!PASS_THROUGH.test(method)) break;
+      // `.spawn().error("failed")?`, `.block_error(..)?`: a project's own error-context method on the
+      // Result, followed by `?`, hands the value through as `.context(..)?` does.
+      const adaptsResult = parent.parent.parent?.type === 'try_expression' && !opts.releases.includes(method) && /(^|_)(err|error|errors|context|ctx)$/.test(method);
+      if (!PASS_THROUGH.test(method) && !adaptsResult) break;
       expr = parent.parent;
       continue;
     }
@@ -119,7 +128,7 @@ function fateOfValue(expr: SyntaxNode, body: SyntaxNode | null, opts: FateOption
     case 'field_expression':
       // `reqwest::Client::new().get(url).send().await?;`: a temporary used as the receiver of a call
       // chain whose result the statement drops is itself dropped at the end of the statement.
-      if (same(parent.childForFieldName('value'), expr) && temporaryOfStatement(parent)) return { kind: 'discarded', how: 'a temporary: used for one call chain and dropped at the end of the statement' };
+      if (same(parent.childForFieldName('value'), expr) && temporaryOfStatement(parent, opts.temporaryEndsAtLet === true)) return { kind: 'discarded', how: 'a temporary: used for one call chain and dropped at the end of the statement' };
       return { kind: 'passed', to: parent.type };
     default:
       return { kind: 'passed', to: parent.type };
@@ -127,12 +136,14 @@ function fateOfValue(expr: SyntaxNode, body: SyntaxNode | null, opts: FateOption
 }
 
 /** Does the call chain starting at this method access end in a statement that drops its result? */
-function temporaryOfStatement(access: SyntaxNode): boolean {
+function temporaryOfStatement(access: SyntaxNode, orLet: boolean): boolean {
+  // A field read (`child.stdout`) moves a part out; only a method call makes the value a receiver.
+  if (access.parent?.type !== 'call_expression') return false;
   let node: SyntaxNode = access;
   for (let i = 0; i < 12; i++) {
     const up = node.parent;
     if (!up) return false;
-    if (up.type === 'expression_statement') return true;
+    if (up.type === 'expression_statement' || (orLet && up.type === 'let_declaration')) return true;
     if (up.type === 'call_expression' || up.type === 'await_expression' || up.type === 'try_expression' || (up.type === 'field_expression' && same(up.childForFieldName('value'), node))) {
       node = up;
       continue;
@@ -184,11 +195,11 @@ function traceLocal(name: string, from: SyntaxNode, body: SyntaxNode, opts: Fate
     } else if (node.type === 'shorthand_field_initializer' && node.text === name) {
       fates.push({ kind: 'field', ownerType: structName(node.parent?.parent, opts), field: name, line: line(node) });
       return false;
-    } else if (node.type === 'token_tree' && new RegExp(`\\b${escapeRe(name)}\\b`).test(node.text)) {
+    } else if (node.type === 'token_tree' && new RegExp(`\\b${escapeRegExp(name)}\\b`).test(node.text)) {
       const macro = node.parent?.childForFieldName('macro')?.text ?? '';
       if (AWAITING_MACROS.test(macro)) fates.push({ kind: 'awaited', local: name });
       else {
-        const m = new RegExp(`\\b${escapeRe(name)}\\s*\\.\\s*(\\w+)\\s*\\(`).exec(node.text);
+        const m = new RegExp(`\\b${escapeRegExp(name)}\\s*\\.\\s*(\\w+)\\s*\\(`).exec(node.text);
         if (m && opts.releases.includes(m[1]!)) fates.push({ kind: 'released-locally', local: name, api: m[1]!, line: line(node) });
       }
     }
@@ -242,6 +253,3 @@ function structName(struct: SyntaxNode | null | undefined, opts: FateOptions): s
   return name.split('::').pop()!.replace(/<.*$/, '');
 }
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}

@@ -425,9 +425,21 @@ export class Removal {
   }
 }
 
+/**
+ * A function object made where it is written: an inline function or a `.bind(..)` call. Each
+ * evaluation makes a new one, so a removal written the same way removes nothing.
+ */
+export function freshFunction(node: SyntaxNode): boolean {
+  const n = unwrap(node);
+  if (FUNCTION_TYPES.has(n.type)) return true;
+  if (n.type !== 'call_expression') return false;
+  const callee = n.childForFieldName('function');
+  return callee?.type === 'member_expression' && callee.childForFieldName('property')?.text === 'bind';
+}
+
 function findRemoval(aliases: ReadonlySet<string>, eventNode: SyntaxNode | undefined, handler: SyntaxNode | undefined, ctx: ListenerContext): { api: string; line: number } | undefined {
   const eventText = eventNode ? normalisedText(eventNode) : undefined;
-  const handlerText = handler && !FUNCTION_TYPES.has(unwrap(handler).type) ? normalisedText(handler) : undefined;
+  const handlerText = handler && !freshFunction(handler) ? normalisedText(handler) : undefined;
   const handlerTexts = handlerText !== undefined ? handlerAliases(handlerText, ctx) : new Set<string>();
   const releases = ctx.model.releases;
   const eventPairs = eventNode ? eventMapPairs(eventNode) : new Set<string>();

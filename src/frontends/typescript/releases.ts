@@ -5,11 +5,11 @@ import type { Release } from '../../facts/types.js';
 import { kids, shortText, siteOf, walk, same } from '../shared/tree.js';
 import { FUNCTION_TYPES, className, type Enclosing, type FunctionContext } from './functions.js';
 import type { Declarations } from './handles.js';
-import { registrationKey } from './listeners.js';
+import { freshFunction, registrationKey } from './listeners.js';
 import type { CallSite } from './call-site.js';
 import { memberPath, unwrap } from './qualify.js';
 import type { NodeIndex } from './node-index.js';
-import { thisPath, type FileScope } from './scope.js';
+import { stringValue, thisPath, type FileScope } from './scope.js';
 
 /** What the release reader needs of the file being extracted. */
 export interface ReleaseEnv {
@@ -43,6 +43,9 @@ export function releaseReader(env: ReleaseEnv): { releaseOf(site: CallSite, ctx:
     const viaGlobal = site.calleeType === 'member_expression' && GLOBAL_TIMER_RELEASES.test(api) && isGlobalObject(callee.childForFieldName('object'), scope);
     const targetNode = site.calleeType === 'identifier' || viaGlobal ? list[0] : (callee.childForFieldName('object') ?? undefined);
     if (!targetNode) return undefined;
+    // `el.removeEventListener('x', this.onX.bind(this))`, `off('x', () => ..)`: a function made by the
+    // removal itself was never added, so nothing is removed.
+    if (listenerReleaseNames.has(api) && list[1] && freshFunction(list[1])) return undefined;
     const enclosing = describe(call, ctx);
     const cls = enclosing.context.cls;
     const ownerType = cls ? className(cls) : undefined;
@@ -53,7 +56,9 @@ export function releaseReader(env: ReleaseEnv): { releaseOf(site: CallSite, ctx:
     const fnInfo = { name: enclosing.name, ...(ownerType ? { ownerType } : {}) };
     if (listenerKey) {
       if (listenerKey.owner === path) moduleTouched.used = true;
-      return { api, target: { kind: 'field', field: listenerKey.field }, site: siteOf(call), fn: { name: enclosing.name, ownerType: listenerKey.owner } };
+      // `this.worker.removeListener('exit', h)` removes nothing added for 'close': the event tells them apart.
+      const event = api === 'removeAllListeners' && list.length === 0 ? undefined : stringValue(list[0]);
+      return { api, target: { kind: 'field', field: listenerKey.field }, site: siteOf(call), fn: { name: enclosing.name, ownerType: listenerKey.owner }, ...(event !== undefined ? { event } : {}) };
     }
     const target = targetOf(targetNode, call, enclosing.context.fn);
     if (target.kind === 'module-field') {

@@ -9,7 +9,7 @@ export const connectionClosedOnlyOnSuccess: Rule = {
   meta: {
     id: 'connection-closed-only-on-success',
     summary: 'A connection opened per operation is closed only on the success path: a call between open and close can throw, and nothing (finally, `using`) guarantees the close.',
-    kinds: ['connection'],
+    kinds: ['connection', 'pool'],
     defaultPriority: 'P1',
     precision: 'high',
     tags: ['leak', 'database', 'connection', 'error-path'],
@@ -20,7 +20,8 @@ export const connectionClosedOnlyOnSuccess: Rule = {
   check(ctx) {
     for (const ref of ctx.project.acquisitions) {
       const a = ref.acquisition;
-      if (a.kind !== 'connection' || isTestCode(ref)) continue;
+      // A pool ended only on success (`const pool = new Pool(); await pool.query(..); await pool.end()`) leaks all its connections.
+      if ((a.kind !== 'connection' && a.kind !== 'pool') || isTestCode(ref)) continue;
       const model = ctx.project.models.get(a.modelId);
       if (!model || model.role !== 'acquire') continue;
       const fate = a.handle;

@@ -1,8 +1,11 @@
 // connection-per-operation: a database connection opened on every call of a
 // function that runs per operation, instead of once (kept) or from a pool.
 import type { Rule } from '../types.js';
-import { startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
+import { perOperationCaller, releasesOfField, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
 import { describeFate, growthOf, isTestCode, locationOf } from '../shared/describe.js';
+
+/** Constructors: TypeScript's `constructor`, Rust's `new`, `try_new`, `default`, `with_*`. */
+const CONSTRUCTORS = /^(constructor|new|try_new|default|with_\w+)$/;
 
 export const connectionPerOperation: Rule = {
   meta: {
@@ -27,7 +30,9 @@ export const connectionPerOperation: Rule = {
       if (!model || model.role !== 'acquire') continue;
       if (isTestCode(ref)) continue;
       const line = a.site.startLine;
-      if (a.fn.constructOnce && !a.inLoop) {
+      // `new DataManager()` in a request handler, whose constructor opens a pool: once per operation after all.
+      const madeBy = a.fn.constructOnce && !a.inLoop && !a.fn.isEntryPoint && CONSTRUCTORS.test(a.fn.name) ? perOperationCaller(ctx.project, a.fn, ref.file.path) : undefined;
+      if (a.fn.constructOnce && !a.inLoop && !madeBy) {
         ctx.note({ counter: 'opened once', path: ref.file.path, line, detail: `${a.api} in ${symbolOf(a)} (constructor/init)` });
         continue;
       }
@@ -41,16 +46,25 @@ export const connectionPerOperation: Rule = {
         ctx.note({ counter: 'returned to its pool', path: ref.file.path, line, detail: `${a.api} in ${symbolOf(a)}: checked out per operation and released` });
         continue;
       }
-      if (fate.kind === 'field' || fate.kind === 'returned' || fate.kind === 'passed' || fate.kind === 'scoped') {
+      // Kept in a field of an object made per operation: it lives as long as that object, closed only by its teardown.
+      // An owner that closes it in its own teardown manages it: how often the owner is made is the owner's question.
+      if (madeBy && fate.kind === 'field' && releasesOfField(ctx.project, fate.ownerType, fate.field, model.releases).length > 0) {
+        ctx.note({ counter: 'kept or handed on', path: ref.file.path, line, detail: `${a.api}: kept in ${fate.ownerType}.${fate.field}, closed by its owner` });
+        continue;
+      }
+      if ((fate.kind === 'field' && !madeBy) || fate.kind === 'returned' || fate.kind === 'passed' || fate.kind === 'scoped') {
         ctx.note({ counter: 'kept or handed on', path: ref.file.path, line, detail: describeFate(fate, model.handle ?? 'connection') });
         continue;
       }
       const closes = model.dropReleases || fate.kind === 'released-locally';
       const symbol = symbolOf(a);
       const handleType = model.handle ?? 'connection';
+      const madeByName = madeBy ? (madeBy.callerOwner && !madeBy.callerOwner.includes('/') ? `${madeBy.callerOwner}::${madeBy.caller}` : madeBy.caller) : '';
       const evidence = [
-        `opened in \`${symbol}()\`, which is not a constructor or init function: it runs once per operation`,
-        describeFate(fate, handleType),
+        madeBy
+          ? `opened in \`${symbol}()\`, and \`${madeByName}()\` makes a new \`${a.fn.ownerType}\` on every call (${ctx.project.fileOfCall.get(madeBy) ?? 'another file'}): one per operation`
+          : `opened in \`${symbol}()\`, which is not a constructor or init function: it runs once per operation`,
+        madeBy && fate.kind === 'field' ? `kept in \`${fate.ownerType}.${fate.field}\`, and no method of \`${fate.ownerType}\` closes it` : describeFate(fate, handleType),
         closes
           ? `${fate.kind === 'released-locally' ? 'it is closed explicitly' : `a ${handleType} closes when dropped`}, so this is churn, not a leak: every call pays an open (file or socket, handshake, schema read) and holds one more connection while it runs`
           : `a ${handleType} is not closed when dropped and nothing closes it: every call leaks one ${a.kind === 'pool' ? 'pool and its connections' : 'connection'}`,
@@ -68,7 +82,8 @@ export const connectionPerOperation: Rule = {
         language: ref.file.language,
         // Churn of a client that is no data store (an HTTP client, a broker factory) costs handshakes,
         // not database backends: worth knowing, rarely urgent.
-        priority: closes ? (model.storage === false && model.dropReleases && fate.kind !== 'released-locally' ? 'P2' : 'P1') : 'P0',
+        // A pool built, used and ended in one function is a deliberate one-off (a script, an admin task).
+        priority: closes ? ((model.storage === false && model.dropReleases && fate.kind !== 'released-locally') || (a.kind === 'pool' && fate.kind === 'released-locally') ? 'P2' : 'P1') : 'P0',
         confidence: a.fn.name === '<module>' ? 'low' : 'high',
         location: locationOf(ref),
         symbol,

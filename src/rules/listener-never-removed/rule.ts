@@ -49,7 +49,8 @@ export const listenerNeverRemoved: Rule = {
       const related: { path: string; line: number; message: string }[] = [];
       let teardownNote: string | undefined;
       if (fate.kind === 'field') {
-        const releases = releasesOfField(ctx.project, fate.ownerType, fate.field, model.releases);
+        // A removal for another event (`off('exit', h)` for a 'close' listener) removes nothing of this one.
+        const releases = releasesOfField(ctx.project, fate.ownerType, fate.field, model.releases).filter((r) => r.event === undefined || a.source?.event === undefined || r.event === a.source.event);
         if (releases.length > 0) {
           ctx.note({ counter: 'removed in teardown', path, line, detail: `${a.api}: removed by ${releases[0]!.fn.name}()` });
           continue;
@@ -95,7 +96,16 @@ export const listenerNeverRemoved: Rule = {
         ctx.note({ counter: 'static method of a class', path, line, detail: `${a.api}: \`${a.source.text}\` is a class of this project, \`${method}\` its own method` });
         continue;
       }
-      const lifetime = OUTLIVES[a.source.lifetime];
+      // `signal.addEventListener('abort', ..)` on the AbortSignal a caller hands in: one signal is
+      // often shared by many calls (a request's, a session's), and each call adds one more listener.
+      const callerSignal = a.source.event === 'abort' && /(^|\.)(signal|abortSignal|\w*Signal)$/.test(a.source.text) && (a.source.lifetime === 'parameter' || a.source.lifetime === 'unknown');
+      // `this.once('newjobs', ..)` in a method that runs per operation: the object outlives each call.
+      const onSelf = a.source.lifetime === 'owned' && /^(this|_this|self|that)$/.test(a.source.text) && !a.fn.constructOnce && !!a.fn.ownerType;
+      const lifetime = callerSignal
+        ? "the caller's AbortSignal: one signal is often shared by many calls and outlives each"
+        : onSelf
+          ? `the \`${a.fn.ownerType}\` object itself: it outlives each call of a method that runs per operation`
+          : OUTLIVES[a.source.lifetime];
       if (!lifetime) {
         ctx.note({ counter: 'short-lived source', path, line, detail: `${a.api}: \`${a.source.text}\` is ${a.source.lifetime}, it dies with its listener` });
         continue;
@@ -134,8 +144,8 @@ export const listenerNeverRemoved: Rule = {
         evidence.push(`no \`new ${a.fn.ownerType}(..)\` was found in the files read: whether instances share one \`${a.source.text}\` or each wraps its own (one listener per emitter) is not known`);
       }
       const proven = {
-        priority: oneShot || setup || unseenConstruction ? ('P2' as const) : frequency === 'per-operation' ? ('P0' as const) : ('P1' as const),
-        confidence: oneShot || setup || unseenConstruction ? ('low' as const) : a.source.lifetime === 'injected' ? ('medium' as const) : ('high' as const),
+        priority: oneShot || setup || unseenConstruction ? ('P2' as const) : frequency === 'per-operation' && !callerSignal && !onSelf ? ('P0' as const) : ('P1' as const),
+        confidence: oneShot || setup || unseenConstruction ? ('low' as const) : a.source.lifetime === 'injected' || callerSignal || onSelf ? ('medium' as const) : ('high' as const),
       };
       const { priority, confidence } = callers === 'known' ? proven : cappedByUnseen(proven.priority, proven.confidence);
       ctx.report({

@@ -21,6 +21,7 @@ export const taskUnstoppable: Rule = {
       discarded: '`{api}` in `{symbol}()` starts a {loop} that never stops: its handle is dropped',
       fieldNeverReleased: '`{api}` in `{symbol}()` starts a {loop} stored in `{field}` that no teardown stops',
       entryPoint: '`{api}` in `{symbol}()` starts a {loop} that runs for the life of the process with no way to stop it',
+      teardownMisses: '`{api}` in `{symbol}()` keeps a timer in `{field}` that the teardown never clears, though it clears others',
     },
   },
   check(ctx) {
@@ -53,6 +54,7 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
     return;
   }
   if (!body.longLived) {
+    if (!isTestCode(ref) && forgottenByTeardown(ctx, ref)) return;
     ctx.note({ counter: 'one-shot', path: file.path, line: a.site.startLine, detail: `${a.api} runs to completion` });
     return;
   }
@@ -177,4 +179,66 @@ function unitOf(kind: string): string {
 
 function article(word: string): string {
   return /^[aeiou]/i.test(word) ? 'an' : 'a';
+}
+
+/**
+ * Teardown asymmetry: a one-shot timer kept in a field of an owner whose teardown clears other
+ * timers of the same owner, but never this one (`disconnect()` clears `pingTimer`, not
+ * `reconnectTimer`). The teardown shows the author meant to stop the owner's timers; the one it
+ * forgets still fires after it, on an object that was shut down (a reconnect after disconnect).
+ */
+function forgottenByTeardown(ctx: RuleContext, ref: AcquisitionRef): boolean {
+  const { acquisition: a, file } = ref;
+  const fate = a.handle;
+  const model = ctx.project.models.get(a.modelId);
+  if (a.kind !== 'timer' || fate.kind !== 'field' || !model || model.releases.length === 0) return false;
+  if (releasesOfField(ctx.project, fate.ownerType, fate.field, model.releases).length > 0) return false;
+  const owner = ctx.project.owners.get(fate.ownerType);
+  // Only a timer the field holds itself (`this.reconnectTimer = setTimeout(..)`): one kept in a
+  // collection of requests (a per-request timeout in a Map) ends with its request, not the owner.
+  const fieldType = owner?.fields.find((f) => f.name === fate.field)?.type ?? '';
+  if (fate.line !== a.site.startLine || /\b(Map|Set|WeakMap|Array|Record)\b|\[\]/.test(fieldType)) return false;
+  const teardowns = new Set((owner?.methods ?? []).filter((m) => m.teardown).map((m) => m.name));
+  if (teardowns.size === 0) return false;
+  const cleared: { field: string; fn: string; path: string; line: number }[] = [];
+  for (const [key, releases] of ctx.project.fieldReleases) {
+    if (!key.startsWith(`${fate.ownerType}.`) || key === `${fate.ownerType}.${fate.field}`) continue;
+    const r = releases.find((x) => model.releases.includes(x.api) && teardowns.has(x.fn.name));
+    if (r) cleared.push({ field: key.slice(fate.ownerType.length + 1), fn: r.fn.name, path: r.path, line: r.site.startLine });
+  }
+  // No teardown clears any timer: the omission shows less intent, so it is information (P2).
+  const asymmetric = cleared.length > 0;
+  const symbol = symbolOf(a);
+  const fns = asymmetric ? [...new Set(cleared.map((c) => c.fn))] : [...teardowns].slice(0, 3);
+  const teardownText = fns.map((f) => `\`${f}()\``).join(', ');
+  const others = cleared.slice(0, 3).map((c) => `\`${c.field}\``).join(', ');
+  // A module's own timers are kept under the module's path (TypeScript): name it as the module.
+  const ownerName = fate.ownerType.includes('/') ? 'the module' : fate.ownerType;
+  ctx.report({
+    ruleId: 'task-unstoppable',
+    messageId: 'teardownMisses',
+    kind: a.kind,
+    language: file.language,
+    priority: asymmetric ? 'P1' : 'P2',
+    confidence: asymmetric ? 'medium' : 'low',
+    location: locationOf(ref),
+    symbol,
+    api: a.api,
+    snippet: a.snippet,
+    message: asymmetric
+      ? `\`${a.api}\` in \`${symbol}()\` keeps a timer in \`${fate.field}\` that ${teardownText} never clears, though ${fns.length === 1 ? 'it clears' : 'they clear'} ${others}`
+      : `\`${a.api}\` in \`${symbol}()\` keeps a timer in \`${fate.field}\` that ${teardownText} never clears`,
+    evidence: [
+      `the timer is stored in \`${ownerName}.${fate.field}\` (line ${fate.line ?? a.site.startLine})`,
+      asymmetric
+        ? `${teardownText} ${fns.length === 1 ? 'clears' : 'clear'} ${others} with ${model.releases.map((r) => `\`${r}\``).join('/')}: the teardown means to stop this owner's timers`
+        : `\`${ownerName}\` has the teardown ${teardownText}, and nothing clears \`${fate.field}\` anywhere`,
+      `nothing calls ${model.releases.map((r) => `\`${r}\``).join('/')} on \`${fate.field}\`: a timer pending at teardown still fires its callback on an owner that was shut down, and keeps the process alive until it does`,
+    ],
+    growth: `at most 1 pending timer per \`${ownerName}\` instance, firing after teardown`,
+    impact: model.cost?.summary ?? 'one pending timer and everything its callback references',
+    remediation: `Clear \`${fate.field}\` in ${teardownText} as well (\`${model.releases[0]}(this.${fate.field})\`), and check a stopped flag before re-arming it.`,
+    related: asymmetric ? cleared.slice(0, 3).map((c) => ({ path: c.path, line: c.line, message: `${c.fn}() clears \`${c.field}\` here` })) : [],
+  });
+  return true;
 }
