@@ -58,6 +58,8 @@ export const ResourceModel = z
     releases: z.array(z.string()).default([]),
     /** Dropping / garbage-collecting the handle releases the resource. */
     dropReleases: z.boolean(),
+    /** The runtime keeps only a weak reference to the resource (asyncio tasks): a handle dropped at once may be collected before it finishes. */
+    weakHandle: z.boolean().optional(),
     /** `false`: a `with` block around the handle does not release it (Python sqlite3 and psycopg2 connections commit or roll back there, and stay open). */
     withReleases: z.boolean().optional(),
     /** The resource cannot grow without bound (ring-buffer channel, bounded queue). */

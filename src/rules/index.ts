@@ -6,6 +6,7 @@ import { connectionClosedOnlyOnSuccess } from './connection-closed-only-on-succe
 import { connectionPerOperation } from './connection-per-operation/rule.js';
 import { listenerNeverRemoved } from './listener-never-removed/rule.js';
 import { storageDualStack } from './storage-dual-stack/rule.js';
+import { taskReferenceDropped } from './task-reference-dropped/rule.js';
 import { taskUnstoppable } from './task-unstoppable/rule.js';
 
 export const RULES: readonly Rule[] = [
@@ -15,6 +16,7 @@ export const RULES: readonly Rule[] = [
   connectionPerOperation,
   listenerNeverRemoved,
   storageDualStack,
+  taskReferenceDropped,
   taskUnstoppable,
 ];
 
