@@ -310,7 +310,9 @@ function numericConstants(root: SyntaxNode): Map<string, number> {
   return out;
 }
 
-function numberOf(node: SyntaxNode, consts: ReadonlyMap<string, number>): number | undefined {
+function numberOf(node: SyntaxNode, consts: ReadonlyMap<string, number>, depth = 0): number | undefined {
+  // A period is a short expression; a sum of thousands of terms is not one (and must not overflow the stack).
+  if (depth > 12) return undefined;
   if (node.type === 'integer' || node.type === 'float') {
     const n = Number(node.text.replace(/_/g, ''));
     return Number.isFinite(n) ? n : undefined;
@@ -318,14 +320,14 @@ function numberOf(node: SyntaxNode, consts: ReadonlyMap<string, number>): number
   if (node.type === 'identifier') return consts.get(node.text);
   if (node.type === 'keyword_argument') {
     const v = node.childForFieldName('value');
-    return v ? numberOf(v, consts) : undefined;
+    return v ? numberOf(v, consts, depth + 1) : undefined;
   }
   if (node.type === 'binary_operator') {
     const l = node.childForFieldName('left');
     const r = node.childForFieldName('right');
     const op = node.childForFieldName('operator')?.text;
-    const a = l ? numberOf(l, consts) : undefined;
-    const b = r ? numberOf(r, consts) : undefined;
+    const a = l ? numberOf(l, consts, depth + 1) : undefined;
+    const b = r ? numberOf(r, consts, depth + 1) : undefined;
     if (a === undefined || b === undefined) return undefined;
     if (op === '*') return a * b;
     if (op === '+') return a + b;
@@ -334,7 +336,7 @@ function numberOf(node: SyntaxNode, consts: ReadonlyMap<string, number>): number
   }
   if (node.type === 'parenthesized_expression') {
     const inner = kids(node)[0];
-    return inner ? numberOf(inner, consts) : undefined;
+    return inner ? numberOf(inner, consts, depth + 1) : undefined;
   }
   return undefined;
 }
