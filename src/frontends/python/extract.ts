@@ -60,6 +60,8 @@ export function extractPython(input: FrontendInput): FileFacts {
   };
 
   const stack: Scope[] = [];
+  // Nodes in the same innermost function share its description (module level has the node's own site).
+  const enclosingByScope = new Map<number, EnclosingFunction>();
   for (let i = 0; i < index.nodes.length; i++) {
     const node = index.nodes[i]!;
     const type = index.types[i]!;
@@ -73,7 +75,14 @@ export function extractPython(input: FrontendInput): FileFacts {
   return facts;
 
   function enclosing(node: SyntaxNode): EnclosingFunction {
-    return enclosingFrom(node, stack, isTestFile, module);
+    const fn = innermostFunction();
+    if (!fn) return enclosingFrom(node, stack, isTestFile, module);
+    let known = enclosingByScope.get(fn.id);
+    if (!known) {
+      known = enclosingFrom(node, stack.slice(0, stack.findLastIndex((s) => s.node.id === fn.id) + 1), isTestFile, module);
+      enclosingByScope.set(fn.id, known);
+    }
+    return { ...known, site: { ...known.site } };
   }
 
   function innermostFunction(): SyntaxNode | null {
@@ -226,16 +235,12 @@ export function extractPython(input: FrontendInput): FileFacts {
       owner.methods.push({ name: mname, teardown: TEARDOWN.test(mname), site: siteOf(def) });
       if (DROP_METHODS.test(mname)) owner.hasDropImpl = true;
     }
+    // `self.x = ..` / `self.x: T = ..` anywhere in the class: read from the text (a tree search per class costs more).
     const seen = new Set<string>();
-    if (cls.text.includes('self.')) {
-      for (const a of cls.descendantsOfType('assignment')) {
-        const left = a?.childForFieldName('left');
-        const field = left?.type === 'attribute' ? selfField(left) : undefined;
-        if (field && !seen.has(field)) {
-          seen.add(field);
-          owner.fields.push({ name: field });
-        }
-      }
+    for (const m of cls.text.matchAll(/\bself\.(\w+)\s*(?::[^=\n]+)?=(?!=)/g)) {
+      if (seen.has(m[1]!)) continue;
+      seen.add(m[1]!);
+      owner.fields.push({ name: m[1]! });
     }
     return owner;
   }

@@ -15,6 +15,8 @@ export interface PythonMatch {
 }
 
 interface Tables {
+  /** Last names of every model call and method: a call ending in another name matches nothing. */
+  names: Set<string>;
   calls: Map<string, ResourceModel[]>;
   methods: Map<string, ResourceModel[]>;
   releases: Set<string>;
@@ -25,11 +27,17 @@ const tablesByModels = new WeakMap<readonly ResourceModel[], Tables>();
 function tablesFor(models: readonly ResourceModel[]): Tables {
   let tables = tablesByModels.get(models);
   if (tables) return tables;
-  tables = { calls: new Map(), methods: new Map(), releases: new Set() };
+  tables = { names: new Set(), calls: new Map(), methods: new Map(), releases: new Set() };
   for (const model of models) {
     for (const r of model.releases) tables.releases.add(r);
-    for (const c of [...model.acquire.calls, ...model.acquire.constructors]) push(tables.calls, c, model);
-    for (const m of model.acquire.methods) push(tables.methods, m, model);
+    for (const c of [...model.acquire.calls, ...model.acquire.constructors]) {
+      push(tables.calls, c, model);
+      tables.names.add(c.slice(c.lastIndexOf('.') + 1));
+    }
+    for (const m of model.acquire.methods) {
+      push(tables.methods, m, model);
+      tables.names.add(m);
+    }
   }
   tablesByModels.set(models, tables);
   return tables;
@@ -60,6 +68,9 @@ export class ModelMatcher {
   matchCall(call: SyntaxNode, fn: SyntaxNode): PythonMatch | undefined {
     const fnType = fn.type;
     if (fnType !== 'identifier' && fnType !== 'attribute') return undefined;
+    const last = fnType === 'identifier' ? fn.text : (fn.childForFieldName('attribute')?.text ?? '');
+    // `from asyncio import create_task as spawn`: an alias is matched by what it stands for.
+    if (!this.tables.names.has(last) && !(fnType === 'identifier' && this.imports.names.has(last))) return undefined;
     const dotted = dottedName(fn);
     if (dotted !== undefined) {
       const qualified = qualify(dotted, this.imports);
