@@ -59,6 +59,7 @@ export function extractPython(input: FrontendInput): FileFacts {
     return known;
   };
 
+  const subclasses = source.includes('class ') ? matcher.subclassesOf(index.nodes.filter((_, i) => index.types[i] === 'class_definition')) : new Map<string, ResourceModel>();
   const stack: Scope[] = [];
   // Nodes in the same innermost function share its description (module level has the node's own site).
   const enclosingByScope = new Map<number, EnclosingFunction>();
@@ -129,7 +130,8 @@ export function extractPython(input: FrontendInput): FileFacts {
     const release = releaseOf(call, fnNode, matcher, { fn, enclosing: enc, modulePath: path, moduleVars, globals: globalsOf(fn) });
     if (release) facts.releases.push(release);
     facts.releases.push(...registeredReleases(call, fnNode, matcher, enc));
-    const match = matcher.matchCall(call, fnNode);
+    const subclassModel = fnNode.type === 'identifier' ? subclasses.get(fnNode.text) : undefined;
+    const match: PythonMatch | undefined = subclassModel ? { model: subclassModel, api: `${fnNode.text}(${subclassModel.acquire.calls[0] ?? subclassModel.id})`, subclass: fnNode.text } : matcher.matchCall(call, fnNode);
     if (!isTestFile && !match) {
       const once = fnNode.type === 'identifier' && /^[A-Z]/.test(fnNode.text) && lazySingletonGuard(call, globalsOf(fn), fn) !== undefined;
       for (const fact of callFactOf(call, fnNode, enc, imports, stack)) {
@@ -179,13 +181,17 @@ export function extractPython(input: FrontendInput): FileFacts {
     const guard = lazySingletonGuard(call, globalsOf(fn), fn);
     if (guard) acquisition.guardedOnce = guard;
     if (model.body) {
-      const target = bodyArgument(call, model);
+      const target = match.subclass ? undefined : bodyArgument(call, model);
       const delegate = target ? delegateOf(target) : undefined;
       acquisition.body = { longLived: false, exits: [], ignoredErrors: [], captures: [] };
-      if (delegate) {
+      // `Worker(..).start()` for `class Worker(threading.Thread)`: the thread runs `Worker.run`.
+      if (match.subclass) {
+        acquisition.body.delegatesTo = 'run';
+        acquisition.body.delegateOwner = match.subclass;
+      } else if (delegate) {
         acquisition.body.delegatesTo = delegate.name;
         if (delegate.onOther) acquisition.body.delegateOnOther = true;
-        else if (delegate.onSelf) acquisition.body.delegateOnSelf = true;
+        else if (delegate.onSelf && enc.ownerType) acquisition.body.delegateOwner = enc.ownerType;
       }
     }
     if (model.kind === 'listener' || model.kind === 'subscription') {

@@ -12,6 +12,8 @@ export interface PythonMatch {
   api: string;
   /** The receiver is a task group or nursery bound by `async with`: its block awaits the task. */
   scopedBy?: string;
+  /** A construction of this file's subclass of the model's class (`class Worker(threading.Thread)`): its body is the subclass's `run`. */
+  subclass?: string;
 }
 
 interface Tables {
@@ -63,6 +65,25 @@ export class ModelMatcher {
   match(call: SyntaxNode): PythonMatch | undefined {
     const fn = call.childForFieldName('function');
     return fn ? this.matchCall(call, fn) : undefined;
+  }
+
+  /**
+   * Classes of the file that derive from a model's class whose body the model names
+   * (`class Worker(threading.Thread)`): constructing one starts what the model starts.
+   */
+  subclassesOf(classes: readonly SyntaxNode[]): Map<string, ResourceModel> {
+    const out = new Map<string, ResourceModel>();
+    for (const cls of classes) {
+      const name = cls.childForFieldName('name')?.text;
+      const bases = cls.childForFieldName('superclasses');
+      if (!name || !bases) continue;
+      for (const base of kids(bases)) {
+        const dotted = dottedName(base);
+        const model = dotted ? this.tables.calls.get(qualify(dotted, this.imports))?.find((m) => m.body !== undefined && m.role === 'acquire') : undefined;
+        if (model) out.set(name, model);
+      }
+    }
+    return out;
   }
 
   matchCall(call: SyntaxNode, fn: SyntaxNode): PythonMatch | undefined {
