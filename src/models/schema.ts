@@ -42,6 +42,8 @@ export const ResourceModel = z
         receiver: z.object({ models: z.array(z.string()).default([]), namePattern: z.string().optional() }).strict().optional(),
         /** Matches only calls with at most this many arguments (`new ReplaySubject()` keeps everything; `new ReplaySubject(10)` is bounded). */
         maxArguments: z.number().int().min(0).optional(),
+        /** The resource only runs once one of these methods is called on the handle (Python `Thread(..).start()`): a handle never started is no resource. */
+        startMethods: z.array(z.string()).optional(),
         /** Keyword arguments that detach the resource on purpose (`Popen(.., start_new_session=True)`): its handle goes to the OS. */
         detachKeywords: z.record(z.string(), z.string()).optional(),
         /** Matches only calls that pass these keyword arguments, written as given (Python `weak=False`). */

@@ -145,7 +145,10 @@ export function extractPython(input: FrontendInput): FileFacts {
     if (!match) return;
     facts.uses.push({ api: match.api, line: line(call), isTest: enc.isTest });
     if (match.model.role !== 'acquire') return;
-    facts.acquisitions.push(acquisitionOf(call, match, enc, fn));
+    const acquisition = acquisitionOf(call, match, enc, fn);
+    // `Thread(target=..)` that nothing ever `.start()`s runs nothing.
+    if (match.model.acquire.startMethods && neverStarted(call, acquisition, match.model.acquire.startMethods, fn)) return;
+    facts.acquisitions.push(acquisition);
   }
 
   function acquisitionOf(call: SyntaxNode, match: PythonMatch, enc: EnclosingFunction, fn: SyntaxNode | null): Acquisition {
@@ -203,6 +206,30 @@ export function extractPython(input: FrontendInput): FileFacts {
       if (removal) acquisition.handle = removal;
     }
     return acquisition;
+  }
+
+  /** Is there no start call for the handle where the code keeps it (the chain, the local's function, the field's class)? */
+  function neverStarted(call: SyntaxNode, a: Acquisition, methods: readonly string[], fn: SyntaxNode | null): boolean {
+    const parent = call.parent;
+    if (parent?.type === 'attribute' && methods.includes(parent.childForFieldName('attribute')?.text ?? '')) return false;
+    const started = (scope: SyntaxNode, receiver: string): boolean => {
+      const text = scope.text;
+      return methods.some((m) => new RegExp(`(^|[^\\w.])${receiver.replace(/\./g, '\\.')}\\s*\\.\\s*${m}\\s*\\(`).test(text));
+    };
+    switch (a.handle.kind) {
+      case 'discarded':
+        return true;
+      case 'local':
+      case 'released-locally':
+      case 'awaited':
+        return fn !== null && a.handle.local !== undefined && /^\w+$/.test(a.handle.local) && !started(fn, a.handle.local);
+      case 'field': {
+        const cls = stack.findLast((s) => s.kind === 'class' && s.name === (a.handle as { ownerType: string }).ownerType)?.node;
+        return cls !== undefined && !started(cls, `self.${a.handle.field}`);
+      }
+      default:
+        return false;
+    }
   }
 
   function sourceLifetime(receiver: SyntaxNode | null, text: string): NonNullable<Acquisition['source']>['lifetime'] {
