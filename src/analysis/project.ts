@@ -107,8 +107,9 @@ export function resolveDelegate(project: Project, ref: AcquisitionRef, name: str
     const methods = candidates.filter((c) => c.ownerType !== undefined && c.ownerType !== owner);
     return methods.length === 1 ? methods[0] : undefined;
   }
-  // `self._run()`: the spawning type's own method; another type's `_run` is not it.
-  if (ref.acquisition.body?.delegateOnSelf) return candidates.find((c) => owner !== undefined && c.ownerType === owner);
+  // `self._run()`, a thread subclass's `run`: that type's own method; another type's of that name is not it.
+  const delegateOwner = ref.acquisition.body?.delegateOwner;
+  if (delegateOwner !== undefined) return candidates.find((c) => c.ownerType === delegateOwner);
   return (
     candidates.find((c) => owner && c.ownerType === owner) ??
     candidates.find((c) => c.path === ref.file.path) ??

@@ -114,10 +114,10 @@ export interface BodyFacts {
    */
   delegateOnOther?: true;
   /**
-   * The delegate is a method of the spawning type itself (`self._run()`): a looping function of
-   * another type of that name is not it (only the type's own, or an inherited one the project does not show).
+   * The delegate is a method of this type (`self._run()` in `Poller`: `Poller`; a `Thread` subclass
+   * started with `Worker().start()`: `Worker`): a looping function of another type of that name is not it.
    */
-  delegateOnSelf?: true;
+  delegateOwner?: string;
 }
 
 /** A function whose own body is a long-lived loop: the target of a delegated spawn. */

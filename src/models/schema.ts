@@ -42,6 +42,8 @@ export const ResourceModel = z
         receiver: z.object({ models: z.array(z.string()).default([]), namePattern: z.string().optional() }).strict().optional(),
         /** Matches only calls with at most this many arguments (`new ReplaySubject()` keeps everything; `new ReplaySubject(10)` is bounded). */
         maxArguments: z.number().int().min(0).optional(),
+        /** The resource only runs once one of these methods is called on the handle (Python `Thread(..).start()`): a handle never started is no resource. */
+        startMethods: z.array(z.string()).optional(),
         /** Keyword arguments that detach the resource on purpose (`Popen(.., start_new_session=True)`): its handle goes to the OS. */
         detachKeywords: z.record(z.string(), z.string()).optional(),
         /** Matches only calls that pass these keyword arguments, written as given (Python `weak=False`). */
@@ -66,6 +68,8 @@ export const ResourceModel = z
     releases: z.array(z.string()).default([]),
     /** Dropping / garbage-collecting the handle releases the resource. */
     dropReleases: z.boolean(),
+    /** The runtime keeps only a weak reference to the resource (asyncio tasks): a handle dropped at once may be collected before it finishes. */
+    weakHandle: z.boolean().optional(),
     /** `false`: a `with` block around the handle does not release it (Python sqlite3 and psycopg2 connections commit or roll back there, and stay open). */
     withReleases: z.boolean().optional(),
     /** The resource cannot grow without bound (ring-buffer channel, bounded queue). */

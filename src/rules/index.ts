@@ -7,6 +7,7 @@ import { connectionPerOperation } from './connection-per-operation/rule.js';
 import { handleNeverReleased } from './handle-never-released/rule.js';
 import { listenerNeverRemoved } from './listener-never-removed/rule.js';
 import { storageDualStack } from './storage-dual-stack/rule.js';
+import { taskReferenceDropped } from './task-reference-dropped/rule.js';
 import { taskUnstoppable } from './task-unstoppable/rule.js';
 
 export const RULES: readonly Rule[] = [
@@ -17,6 +18,7 @@ export const RULES: readonly Rule[] = [
   handleNeverReleased,
   listenerNeverRemoved,
   storageDualStack,
+  taskReferenceDropped,
   taskUnstoppable,
 ];
 

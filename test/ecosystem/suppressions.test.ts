@@ -36,6 +36,30 @@ describe('leakaudit-ignore', () => {
     expect(r.suppressionProblems).toEqual([]);
   });
 
+  it('reads # comments in Python, trailing or above (a decorator line between is code)', () => {
+    const py = [
+      'import asyncio',
+      'async def forever():',
+      '    while True:',
+      '        await asyncio.sleep(1)',
+      'def trailing():',
+      '    asyncio.create_task(forever())  # leakaudit-ignore[task-unstoppable]: one per process',
+      'def above():',
+      '    # leakaudit-ignore[task-unstoppable]: runs until exit',
+      '',
+      '    asyncio.create_task(forever())',
+      'def reported():',
+      '    asyncio.create_task(forever())',
+      '# leakaudit-ignore[task-unstoppable]: stale',
+      'x = 1',
+    ].join('\n');
+    const r = runCli([makeTree({ 'app/a.py': py }), '-f', 'json', '--fail-on', 'none']);
+    const parsed = JSON.parse(r.stdout) as Report;
+    const bySymbol = Object.fromEntries(parsed.findings.map((f) => [f.symbol, f.suppressed?.reason ?? null]));
+    expect(bySymbol).toEqual({ trailing: 'one per process', above: 'runs until exit', reported: null });
+    expect(parsed.suppressionProblems).toEqual([{ path: 'app/a.py', line: 13, problem: 'leakaudit-ignore[task-unstoppable] suppresses nothing on line 14; remove it' }]);
+  });
+
   it('needs a rule id and a reason; without a reason it is not applied', () => {
     const r = report([fn('no_reason', `    // leakaudit-ignore[task-unstoppable]\n    ${SPAWN}`), fn('no_id', `    // leakaudit-ignore: because\n    ${SPAWN}`)].join('\n'));
     expect(r.findings.filter((f) => f.suppressed)).toEqual([]);

@@ -9,6 +9,8 @@ import { languageOf } from '../../src/discover/language.js';
 import { hasFrontend, loadFrontend } from '../../src/frontends/index.js';
 import { extractSource, type FileOutcome } from '../../src/parse/extract-file.js';
 import { WasmBackend } from '../../src/parse/wasm-backend.js';
+import { GRAMMAR_FILES } from '../../src/parse/grammar-files.js';
+import type { Grammar } from '../../src/parse/syntax.js';
 import { loadBuiltinModels } from '../../src/models/index.js';
 import { buildProject } from '../../src/analysis/project.js';
 import { judge } from '../../src/analysis/judge.js';
@@ -20,10 +22,9 @@ const models = createModelSet(loadBuiltinModels());
 let backend: WasmBackend;
 
 beforeAll(async () => {
-  // Every language a fixture below is written in: its grammar and its frontend.
-  const infos = leakyFixtures().map((f) => languageOf(f.path)!);
-  backend = await WasmBackend.create([...new Set(['rust' as const, 'typescript' as const, 'tsx' as const, ...infos.map((i) => i.grammar)])], 2_000);
-  await Promise.all([...new Set(infos.map((i) => i.language))].map((l) => loadFrontend(l)));
+  // Every grammar, and the frontend of every language a fixture is written in.
+  backend = await WasmBackend.create(Object.keys(GRAMMAR_FILES) as Grammar[], 2_000);
+  await Promise.all([...new Set(leakyFixtures().map((f) => languageOf(f.path)!.language))].map((l) => loadFrontend(l)));
 });
 
 /** One leaky fixture per language that has a frontend. */

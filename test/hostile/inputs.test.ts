@@ -70,6 +70,14 @@ describe('hostile inputs', () => {
     expect(mentioned).toContain('src/parens.rs');
   });
 
+  it('extracts Python with a 30,000-term sum, a 30,000-link attribute chain and deep parentheses', async () => {
+    const { result } = await auditWith({
+      'app/deep.py': `X = ${Array(30_000).fill('1').join(' + ')}\ny = ${Array(30_000).fill('a').join('.')}()\ndef f():\n    z = ${'('.repeat(3000)}1${')'.repeat(3000)}\n`,
+    });
+    expect(result.skipped).toEqual([]);
+    expect(result.files.map((f) => f.path)).toContain('app/deep.py');
+  });
+
   it('handles empty files and a file with one 1 MB line', async () => {
     const { result } = await auditWith({ 'src/empty.rs': '', 'src/long.rs': `const S: &str = "${'x'.repeat(1024 * 1024)}";\n` });
     expect(result.files.map((f) => f.path)).toEqual(expect.arrayContaining(['src/empty.rs', 'src/long.rs']));

@@ -130,6 +130,10 @@ class W:
     def start(self):
         self.t = threading.Thread(target=self._loop, daemon=True)
         asyncio.create_task(client.run())
+        threading.Thread(target=self._loop)
+
+    def go(self):
+        self.t.start()
 
     def _loop(self):
         while True:
@@ -148,12 +152,14 @@ async def breaks(ws):
 `);
     expect(at(f, 6).body).toMatchObject({ delegatesTo: '_loop' });
     expect(at(f, 7).body).toMatchObject({ delegatesTo: 'run', delegateOnOther: true });
+    // A thread nothing starts is no acquisition.
+    expect(f.acquisitions.map((a) => a.site.startLine)).toEqual([6, 7]);
     const loops = Object.fromEntries(f.loopingFunctions.map((l) => [l.name, l]));
     expect(loops['_loop']).toMatchObject({ ownerType: 'W', body: { longLived: true, loopKind: 'while True', periodMs: 60_000, exits: [] } });
     expect(loops['_stoppable']!.body.exits[0]).toMatchObject({ kind: 'cancellation' });
     // The inner for's break does not leave the while; the if's does.
     expect(loops['breaks']!.body.exits).toHaveLength(1);
-    expect(loops['breaks']!.body.exits[0]).toMatchObject({ kind: 'cancellation', detail: 'break when ws.closed', line: 20 });
+    expect(loops['breaks']!.body.exits[0]).toMatchObject({ kind: 'cancellation', detail: 'break when ws.closed', line: 24 });
   });
 
   it('records releases on fields, through loops over a field, and registered for later', () => {

@@ -59,7 +59,10 @@ export function extractPython(input: FrontendInput): FileFacts {
     return known;
   };
 
+  const subclasses = source.includes('class ') ? matcher.subclassesOf(index.nodes.filter((_, i) => index.types[i] === 'class_definition')) : new Map<string, ResourceModel>();
   const stack: Scope[] = [];
+  // Nodes in the same innermost function share its description (module level has the node's own site).
+  const enclosingByScope = new Map<number, EnclosingFunction>();
   for (let i = 0; i < index.nodes.length; i++) {
     const node = index.nodes[i]!;
     const type = index.types[i]!;
@@ -73,7 +76,14 @@ export function extractPython(input: FrontendInput): FileFacts {
   return facts;
 
   function enclosing(node: SyntaxNode): EnclosingFunction {
-    return enclosingFrom(node, stack, isTestFile, module);
+    const fn = innermostFunction();
+    if (!fn) return enclosingFrom(node, stack, isTestFile, module);
+    let known = enclosingByScope.get(fn.id);
+    if (!known) {
+      known = enclosingFrom(node, stack.slice(0, stack.findLastIndex((s) => s.node.id === fn.id) + 1), isTestFile, module);
+      enclosingByScope.set(fn.id, known);
+    }
+    return { ...known, site: { ...known.site } };
   }
 
   function innermostFunction(): SyntaxNode | null {
@@ -120,7 +130,8 @@ export function extractPython(input: FrontendInput): FileFacts {
     const release = releaseOf(call, fnNode, matcher, { fn, enclosing: enc, modulePath: path, moduleVars, globals: globalsOf(fn) });
     if (release) facts.releases.push(release);
     facts.releases.push(...registeredReleases(call, fnNode, matcher, enc));
-    const match = matcher.matchCall(call, fnNode);
+    const subclassModel = fnNode.type === 'identifier' ? subclasses.get(fnNode.text) : undefined;
+    const match: PythonMatch | undefined = subclassModel ? { model: subclassModel, api: `${fnNode.text}(${subclassModel.acquire.calls[0] ?? subclassModel.id})`, subclass: fnNode.text } : matcher.matchCall(call, fnNode);
     if (!isTestFile && !match) {
       const once = fnNode.type === 'identifier' && /^[A-Z]/.test(fnNode.text) && lazySingletonGuard(call, globalsOf(fn), fn) !== undefined;
       for (const fact of callFactOf(call, fnNode, enc, imports, stack)) {
@@ -134,7 +145,10 @@ export function extractPython(input: FrontendInput): FileFacts {
     if (!match) return;
     facts.uses.push({ api: match.api, line: line(call), isTest: enc.isTest });
     if (match.model.role !== 'acquire') return;
-    facts.acquisitions.push(acquisitionOf(call, match, enc, fn));
+    const acquisition = acquisitionOf(call, match, enc, fn);
+    // `Thread(target=..)` that nothing ever `.start()`s runs nothing.
+    if (match.model.acquire.startMethods && neverStarted(call, acquisition, match.model.acquire.startMethods, fn)) return;
+    facts.acquisitions.push(acquisition);
   }
 
   function acquisitionOf(call: SyntaxNode, match: PythonMatch, enc: EnclosingFunction, fn: SyntaxNode | null): Acquisition {
@@ -170,13 +184,17 @@ export function extractPython(input: FrontendInput): FileFacts {
     const guard = lazySingletonGuard(call, globalsOf(fn), fn);
     if (guard) acquisition.guardedOnce = guard;
     if (model.body) {
-      const target = bodyArgument(call, model);
+      const target = match.subclass ? undefined : bodyArgument(call, model);
       const delegate = target ? delegateOf(target) : undefined;
       acquisition.body = { longLived: false, exits: [], ignoredErrors: [], captures: [] };
-      if (delegate) {
+      // `Worker(..).start()` for `class Worker(threading.Thread)`: the thread runs `Worker.run`.
+      if (match.subclass) {
+        acquisition.body.delegatesTo = 'run';
+        acquisition.body.delegateOwner = match.subclass;
+      } else if (delegate) {
         acquisition.body.delegatesTo = delegate.name;
         if (delegate.onOther) acquisition.body.delegateOnOther = true;
-        else if (delegate.onSelf) acquisition.body.delegateOnSelf = true;
+        else if (delegate.onSelf && enc.ownerType) acquisition.body.delegateOwner = enc.ownerType;
       }
     }
     if (model.kind === 'listener' || model.kind === 'subscription') {
@@ -188,6 +206,30 @@ export function extractPython(input: FrontendInput): FileFacts {
       if (removal) acquisition.handle = removal;
     }
     return acquisition;
+  }
+
+  /** Is there no start call for the handle where the code keeps it (the chain, the local's function, the field's class)? */
+  function neverStarted(call: SyntaxNode, a: Acquisition, methods: readonly string[], fn: SyntaxNode | null): boolean {
+    const parent = call.parent;
+    if (parent?.type === 'attribute' && methods.includes(parent.childForFieldName('attribute')?.text ?? '')) return false;
+    const started = (scope: SyntaxNode, receiver: string): boolean => {
+      const text = scope.text;
+      return methods.some((m) => new RegExp(`(^|[^\\w.])${receiver.replace(/\./g, '\\.')}\\s*\\.\\s*${m}\\s*\\(`).test(text));
+    };
+    switch (a.handle.kind) {
+      case 'discarded':
+        return true;
+      case 'local':
+      case 'released-locally':
+      case 'awaited':
+        return fn !== null && a.handle.local !== undefined && /^\w+$/.test(a.handle.local) && !started(fn, a.handle.local);
+      case 'field': {
+        const cls = stack.findLast((s) => s.kind === 'class' && s.name === (a.handle as { ownerType: string }).ownerType)?.node;
+        return cls !== undefined && !started(cls, `self.${a.handle.field}`);
+      }
+      default:
+        return false;
+    }
   }
 
   function sourceLifetime(receiver: SyntaxNode | null, text: string): NonNullable<Acquisition['source']>['lifetime'] {
@@ -226,16 +268,12 @@ export function extractPython(input: FrontendInput): FileFacts {
       owner.methods.push({ name: mname, teardown: TEARDOWN.test(mname), site: siteOf(def) });
       if (DROP_METHODS.test(mname)) owner.hasDropImpl = true;
     }
+    // `self.x = ..` / `self.x: T = ..` anywhere in the class: read from the text (a tree search per class costs more).
     const seen = new Set<string>();
-    if (cls.text.includes('self.')) {
-      for (const a of cls.descendantsOfType('assignment')) {
-        const left = a?.childForFieldName('left');
-        const field = left?.type === 'attribute' ? selfField(left) : undefined;
-        if (field && !seen.has(field)) {
-          seen.add(field);
-          owner.fields.push({ name: field });
-        }
-      }
+    for (const m of cls.text.matchAll(/\bself\.(\w+)\s*(?::[^=\n]+)?=(?!=)/g)) {
+      if (seen.has(m[1]!)) continue;
+      seen.add(m[1]!);
+      owner.fields.push({ name: m[1]! });
     }
     return owner;
   }
@@ -310,7 +348,9 @@ function numericConstants(root: SyntaxNode): Map<string, number> {
   return out;
 }
 
-function numberOf(node: SyntaxNode, consts: ReadonlyMap<string, number>): number | undefined {
+function numberOf(node: SyntaxNode, consts: ReadonlyMap<string, number>, depth = 0): number | undefined {
+  // A period is a short expression; a sum of thousands of terms is not one (and must not overflow the stack).
+  if (depth > 12) return undefined;
   if (node.type === 'integer' || node.type === 'float') {
     const n = Number(node.text.replace(/_/g, ''));
     return Number.isFinite(n) ? n : undefined;
@@ -318,14 +358,14 @@ function numberOf(node: SyntaxNode, consts: ReadonlyMap<string, number>): number
   if (node.type === 'identifier') return consts.get(node.text);
   if (node.type === 'keyword_argument') {
     const v = node.childForFieldName('value');
-    return v ? numberOf(v, consts) : undefined;
+    return v ? numberOf(v, consts, depth + 1) : undefined;
   }
   if (node.type === 'binary_operator') {
     const l = node.childForFieldName('left');
     const r = node.childForFieldName('right');
     const op = node.childForFieldName('operator')?.text;
-    const a = l ? numberOf(l, consts) : undefined;
-    const b = r ? numberOf(r, consts) : undefined;
+    const a = l ? numberOf(l, consts, depth + 1) : undefined;
+    const b = r ? numberOf(r, consts, depth + 1) : undefined;
     if (a === undefined || b === undefined) return undefined;
     if (op === '*') return a * b;
     if (op === '+') return a + b;
@@ -334,7 +374,7 @@ function numberOf(node: SyntaxNode, consts: ReadonlyMap<string, number>): number
   }
   if (node.type === 'parenthesized_expression') {
     const inner = kids(node)[0];
-    return inner ? numberOf(inner, consts) : undefined;
+    return inner ? numberOf(inner, consts, depth + 1) : undefined;
   }
   return undefined;
 }

@@ -124,11 +124,14 @@ function fateOfTarget(left: SyntaxNode, call: SyntaxNode, ctx: FateContext): Han
 /** `self.x`, `self.x[k]`, `self._tasks` -> the field name. */
 export function selfField(node: SyntaxNode): string | undefined {
   let cur: SyntaxNode | null = node;
-  while (cur && cur.type === 'subscript') cur = cur.childForFieldName('value');
-  if (cur?.type !== 'attribute') return undefined;
-  const object = cur.childForFieldName('object');
-  if (object?.type === 'identifier' && (object.text === 'self' || object.text === 'cls')) return cur.childForFieldName('attribute')?.text;
-  return object ? selfField(object) : undefined;
+  for (let i = 0; cur && i < 32; i++) {
+    while (cur && cur.type === 'subscript') cur = cur.childForFieldName('value');
+    if (cur?.type !== 'attribute') return undefined;
+    const object: SyntaxNode | null = cur.childForFieldName('object');
+    if (object?.type === 'identifier' && (object.text === 'self' || object.text === 'cls')) return cur.childForFieldName('attribute')?.text;
+    cur = object;
+  }
+  return undefined;
 }
 
 function baseName(node: SyntaxNode): string | undefined {

@@ -69,11 +69,16 @@ export function qualify(dotted: string, imports: PythonImports): string {
 
 /** The dotted text of a name or attribute chain of names (`asyncio.create_task`); undefined for anything else. */
 export function dottedName(node: SyntaxNode): string | undefined {
-  if (node.type === 'identifier') return node.text;
-  if (node.type !== 'attribute') return undefined;
-  const object = node.childForFieldName('object');
-  const attr = node.childForFieldName('attribute')?.text;
-  if (!object || !attr) return undefined;
-  const left = dottedName(object);
-  return left === undefined ? undefined : `${left}.${attr}`;
+  const parts: string[] = [];
+  let cur: SyntaxNode | null = node;
+  // A loop, not recursion: a chain of thousands of attributes must not overflow the stack.
+  while (cur?.type === 'attribute') {
+    const attr = cur.childForFieldName('attribute')?.text;
+    if (!attr || parts.length > 16) return undefined;
+    parts.push(attr);
+    cur = cur.childForFieldName('object');
+  }
+  if (cur?.type !== 'identifier') return undefined;
+  parts.push(cur.text);
+  return parts.reverse().join('.');
 }

@@ -12,9 +12,13 @@ export interface PythonMatch {
   api: string;
   /** The receiver is a task group or nursery bound by `async with`: its block awaits the task. */
   scopedBy?: string;
+  /** A construction of this file's subclass of the model's class (`class Worker(threading.Thread)`): its body is the subclass's `run`. */
+  subclass?: string;
 }
 
 interface Tables {
+  /** Last names of every model call and method: a call ending in another name matches nothing. */
+  names: Set<string>;
   calls: Map<string, ResourceModel[]>;
   methods: Map<string, ResourceModel[]>;
   releases: Set<string>;
@@ -25,11 +29,17 @@ const tablesByModels = new WeakMap<readonly ResourceModel[], Tables>();
 function tablesFor(models: readonly ResourceModel[]): Tables {
   let tables = tablesByModels.get(models);
   if (tables) return tables;
-  tables = { calls: new Map(), methods: new Map(), releases: new Set() };
+  tables = { names: new Set(), calls: new Map(), methods: new Map(), releases: new Set() };
   for (const model of models) {
     for (const r of model.releases) tables.releases.add(r);
-    for (const c of [...model.acquire.calls, ...model.acquire.constructors]) push(tables.calls, c, model);
-    for (const m of model.acquire.methods) push(tables.methods, m, model);
+    for (const c of [...model.acquire.calls, ...model.acquire.constructors]) {
+      push(tables.calls, c, model);
+      tables.names.add(c.slice(c.lastIndexOf('.') + 1));
+    }
+    for (const m of model.acquire.methods) {
+      push(tables.methods, m, model);
+      tables.names.add(m);
+    }
   }
   tablesByModels.set(models, tables);
   return tables;
@@ -57,9 +67,31 @@ export class ModelMatcher {
     return fn ? this.matchCall(call, fn) : undefined;
   }
 
+  /**
+   * Classes of the file that derive from a model's class whose body the model names
+   * (`class Worker(threading.Thread)`): constructing one starts what the model starts.
+   */
+  subclassesOf(classes: readonly SyntaxNode[]): Map<string, ResourceModel> {
+    const out = new Map<string, ResourceModel>();
+    for (const cls of classes) {
+      const name = cls.childForFieldName('name')?.text;
+      const bases = cls.childForFieldName('superclasses');
+      if (!name || !bases) continue;
+      for (const base of kids(bases)) {
+        const dotted = dottedName(base);
+        const model = dotted ? this.tables.calls.get(qualify(dotted, this.imports))?.find((m) => m.body !== undefined && m.role === 'acquire') : undefined;
+        if (model) out.set(name, model);
+      }
+    }
+    return out;
+  }
+
   matchCall(call: SyntaxNode, fn: SyntaxNode): PythonMatch | undefined {
     const fnType = fn.type;
     if (fnType !== 'identifier' && fnType !== 'attribute') return undefined;
+    const last = fnType === 'identifier' ? fn.text : (fn.childForFieldName('attribute')?.text ?? '');
+    // `from asyncio import create_task as spawn`: an alias is matched by what it stands for.
+    if (!this.tables.names.has(last) && !(fnType === 'identifier' && this.imports.names.has(last))) return undefined;
     const dotted = dottedName(fn);
     if (dotted !== undefined) {
       const qualified = qualify(dotted, this.imports);
