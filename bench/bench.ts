@@ -8,7 +8,7 @@
 // modification time) and an untimed run lets the cache see it again.
 //
 //   npm run build
-//   npx tsx bench/bench.ts [--runs 5] [--lang rust|ts] [--jobs N] [--pattern P] [--text T] [--leakaudit BIN] DIR...
+//   npx tsx bench/bench.ts [--runs 5] [--lang rust|ts|go] [--jobs N] [--pattern P] [--text T] [--leakaudit BIN] DIR...
 //
 // The trees are exports of public repositories (see README, Performance); they
 // are never committed. One file of the first DIR is edited for the
@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const AST_GREP = join(REPO, 'node_modules', '.bin', 'ast-grep');
 
-type Lang = 'rust' | 'ts';
+type Lang = 'rust' | 'ts' | 'go';
 
 interface Options {
   /** The launcher to time (default: this checkout's bin/leakaudit.js). */
@@ -39,6 +39,7 @@ const DEFAULTS: Record<Lang, { pattern: string; text: string; extensions: RegExp
   rust: { pattern: 'tokio::spawn($$$A)', text: 'tokio::spawn', extensions: /\.rs$/, rgTypes: ['-t', 'rust'], astGrepLang: 'rust' },
   // No --lang for TypeScript trees: ast-grep then reads .ts, .tsx and .js files, as leakaudit does.
   ts: { pattern: 'setInterval($$$A)', text: 'setInterval(', extensions: /\.([cm]?[jt]sx?)$/, rgTypes: ['-t', 'ts', '-t', 'js'] },
+  go: { pattern: 'time.NewTicker($$$A)', text: 'time.NewTicker', extensions: /\.go$/, rgTypes: ['-t', 'go'], astGrepLang: 'go' },
 };
 
 function parseArgs(argv: string[]): Options {
@@ -65,11 +66,11 @@ function parseArgs(argv: string[]): Options {
     else if (a.startsWith('-')) fail(`unknown option ${a}`);
     else dirs.push(resolve(a));
   }
-  if (dirs.length === 0) fail('usage: npx tsx bench/bench.ts [--runs 5] [--lang rust|ts] [--jobs N] [--pattern P] [--text T] [--leakaudit BIN] DIR...');
+  if (dirs.length === 0) fail('usage: npx tsx bench/bench.ts [--runs 5] [--lang rust|ts|go] [--jobs N] [--pattern P] [--text T] [--leakaudit BIN] DIR...');
   for (const d of dirs) if (!existsSync(d)) fail(`no such directory: ${d}`);
   if (!Number.isInteger(runs) || runs < 1) fail('--runs must be a positive integer');
   lang ??= guessLang(dirs);
-  if (lang !== 'rust' && lang !== 'ts') fail('--lang must be rust or ts');
+  if (lang !== 'rust' && lang !== 'ts' && lang !== 'go') fail('--lang must be rust, ts or go');
   return { leakaudit, runs, lang, ...(jobs !== undefined ? { jobs } : {}), pattern: pattern ?? DEFAULTS[lang].pattern, text: text ?? DEFAULTS[lang].text, dirs };
 }
 

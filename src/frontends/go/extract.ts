@@ -3,7 +3,7 @@
 // against the Go models; struct types are owners, their Close/Stop/Shutdown
 // methods teardowns; package-level variables live as long as the process.
 import type { SyntaxNode } from '../../parse/syntax.js';
-import type { Acquisition, CallFact, FileFacts, Owner, Release } from '../../facts/types.js';
+import type { Acquisition, CallFact, EnclosingFunction, FileFacts, Owner, Release } from '../../facts/types.js';
 import { emptyFileFacts } from '../../facts/empty.js';
 import type { ResourceModel } from '../../models/schema.js';
 import type { FrontendInput } from '../index.js';
@@ -12,11 +12,11 @@ import { lineCount, splitLines } from '../shared/lines.js';
 import { firstLine, kids, line, siteOf } from '../shared/tree.js';
 import { analyseBody, exitsOf, longLivedLoops, type GoPeriods } from './body.js';
 import { collectDurations, durationMs } from './durations.js';
-import { enclosingOf, functionNode, namedFunction, outerNames, receiverNameOf, receiverTypeOf } from './functions.js';
+import { enclosingOf as enclosingFunctionOf, functionNode, namedFunction, outerNames, receiverNameOf, receiverTypeOf } from './functions.js';
 import { fateOf, type FateContext } from './handles.js';
 import { collectImports, qualifiedSelector, qualifiedType } from './imports.js';
 import { GoMatcher, type GoMatch } from './match.js';
-import { constructedType, constructorTypeOf, GoScopes, localTypeOf, onceGuard, packageVariables, rangeBoundField } from './scope.js';
+import { constructedType, constructorTypeOf, GoScopes, onceGuard, packageVariables, rangeBoundField } from './scope.js';
 
 /** Teardown method names: they run when the owner goes away. */
 const TEARDOWN = /^(Close|Stop|Shutdown|Shut|Terminate|Kill|Cancel|Dispose|Destroy|Cleanup|CleanUp|Teardown|TearDown|Disconnect|Quit|Halt|Abort|Release|GracefulStop|Done)([A-Z_]|$)|^(close|stop|shutdown|terminate|kill|cancel|cleanup|teardown|disconnect|quit|halt|abort|release)([A-Z_]|$)/;
@@ -52,22 +52,25 @@ export function extractGo(input: FrontendInput): FileFacts {
   facts.imports = imports.paths;
   const matcher = new GoMatcher(models, imports);
   const timeName = [...imports.byName].find(([, p]) => p === 'time')?.[0];
-  const durations = source.includes('time.') || timeName ? collectDurations(root, timeName) : new Map<string, number>();
+  // Read on first need: only files with goroutines or tickers ask.
+  let durations: Map<string, number> | undefined;
   const packageVars = packageVariables(root);
   const tickers = new Map<string, number>();
-  const scopes = new GoScopes();
-  // `http := newHelper()` hides package http inside that function.
-  const shadowedAt = (at: SyntaxNode) => (name: string): boolean => scopes.boundBefore(name, at);
+  let fieldTypes: Map<string, Map<string, string>> | undefined;
+  let funcFieldNames: Set<string> | undefined;
+  /** Names of the file's struct fields whose type is a function (`func()`, `context.CancelFunc`). */
+  const funcFields = (): Set<string> =>
+    (funcFieldNames ??= new Set([...(fieldTypes ??= structFieldTypes(root)).values()].flatMap((f) => [...f].filter(([, t]) => /^func\b|Func$/.test(t)).map(([n]) => n))));
+  const scopes = new GoScopes(root, () => (fieldTypes ??= structFieldTypes(root)));
   const qualified = (call: SyntaxNode): string | undefined => {
     const fn = call.childForFieldName('function');
     return fn ? qualifiedSelector(fn, imports, () => false) : undefined;
   };
   const periods: GoPeriods = {
-    durationMs: (expr) => durationMs(expr, durations, timeName),
+    durationMs: (expr) => durationMs(expr, (durations ??= timeName ? collectDurations(root, timeName) : new Map()), timeName),
     qualified,
     tickerPeriod: (name) => tickers.get(name) ?? tickers.get(name.split('.').pop()!),
   };
-  const fieldTypes = structFieldTypes(root);
   const owners = new Map<string, Owner>();
   const ownerOf = (name: string, node: SyntaxNode): Owner => {
     let o = owners.get(name);
@@ -75,6 +78,15 @@ export function extractGo(input: FrontendInput): FileFacts {
     return o;
   };
   const comments: CommentSpan[] = [];
+  // Every node of one function has the same enclosing function; package-level nodes get their own site.
+  const enclosingByFunction = new Map<number, EnclosingFunction>();
+  const enclosingOf = (node: SyntaxNode, testFile: boolean, packageName: string): EnclosingFunction => {
+    const fn = functionNode(node);
+    if (!fn) return enclosingFunctionOf(node, testFile, packageName);
+    let known = enclosingByFunction.get(fn.id);
+    if (!known) enclosingByFunction.set(fn.id, (known = enclosingFunctionOf(node, testFile, packageName)));
+    return known;
+  };
   const seenCalls = new Set<string>();
 
   for (const node of root.descendantsOfType(NODE_TYPES)) {
@@ -140,7 +152,8 @@ export function extractGo(input: FrontendInput): FileFacts {
     // `util.NewQueue[*message](..)`: an instantiated generic function is the function itself.
     if (fnNode?.type === 'index_expression') fnNode = fnNode.childForFieldName('operand');
     if (!fnNode) return;
-    const q = fnNode.type === 'selector_expression' ? qualifiedSelector(fnNode, imports, shadowedAt(node)) : undefined;
+    // A local named like an imported package (`url := ..; url.Query()`) is rare and names no model: not checked.
+    const q = fnNode.type === 'selector_expression' ? qualifiedSelector(fnNode, imports, () => false) : undefined;
     const release = releaseOf(node, fnNode, q);
     if (release) facts.releases.push(release);
     if (!isTestFile) recordCall(node, fnNode, q);
@@ -231,7 +244,7 @@ export function extractGo(input: FrontendInput): FileFacts {
         const method = namedFunction(node);
         const self = method?.type === 'method_declaration' ? receiverNameOf(method) : undefined;
         // `go m.loop()` after `m := &Manager{..}` in Manager's constructor is the type's own method.
-        const own = operand !== undefined && method && enclosing.ownerType !== undefined && localTypeOf(operand, method, node, fieldTypes) === enclosing.ownerType;
+        const own = operand !== undefined && method && enclosing.ownerType !== undefined && scopes.localTypeOf(operand, method, node) === enclosing.ownerType;
         if (operand !== undefined && operand !== self && !own) acquisition.body.delegateOnOther = true;
       }
     }
@@ -259,7 +272,7 @@ export function extractGo(input: FrontendInput): FileFacts {
       packageVars,
       pkg,
       qualified,
-      localType: (name, fnNode, node) => localTypeOf(name, fnNode, node, fieldTypes),
+      localType: (name, fnNode, node) => scopes.localTypeOf(name, fnNode, node),
     };
   }
 
@@ -283,15 +296,22 @@ export function extractGo(input: FrontendInput): FileFacts {
     }
     if (!api || !targetNode) return undefined;
     const method = namedFunction(node);
-    const enclosing = enclosingOf(node, isTestFile, pkg);
     const rName = method?.type === 'method_declaration' ? receiverNameOf(method) : undefined;
+    // Most method calls are no call of a function field: only one on the receiver, or of a field the
+    // file's structs declare with a function type (`cancel context.CancelFunc`), can be.
+    if (api === '()') {
+      const operand = targetNode.childForFieldName('operand');
+      if (operand?.type !== 'identifier' || !method) return undefined;
+      if (operand.text !== rName && !funcFields().has(targetNode.childForFieldName('field')?.text ?? '')) return undefined;
+    }
+    const enclosing = enclosingOf(node, isTestFile, pkg);
     let ownerType = enclosing.ownerType;
     let target: Release['target'] | undefined;
     if (targetNode.type === 'selector_expression') {
       const operand = targetNode.childForFieldName('operand');
       const field = targetNode.childForFieldName('field')?.text;
       if (operand?.type === 'identifier' && field) {
-        const typed = operand.text === rName ? ownerType : method ? localTypeOf(operand.text, method, node, fieldTypes) : undefined;
+        const typed = operand.text === rName ? (method ? receiverTypeOf(method) : undefined) : method ? scopes.localTypeOf(operand.text, method, node) : undefined;
         if (typed) {
           ownerType = typed;
           target = { kind: 'field', field };
@@ -339,7 +359,7 @@ export function extractGo(input: FrontendInput): FileFacts {
         if (operand.type === 'identifier' && operand.text === rName) calleeOwner = receiverTypeOf(method!);
         else {
           const made = operand.type === 'identifier' ? undefined : constructedType(operand);
-          const typed = operand.type === 'identifier' && method ? localTypeOf(operand.text, method, node, fieldTypes) : undefined;
+          const typed = operand.type === 'identifier' && method ? scopes.localTypeOf(operand.text, method, node) : undefined;
           if (made) calleeOwner = made;
           else if (typed) {
             calleeOwner = typed;
