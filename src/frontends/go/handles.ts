@@ -130,8 +130,11 @@ function fateOfTarget(target: SyntaxNode, holder: SyntaxNode, fn: SyntaxNode | n
     if (!fn || (!declaresLocal && ctx.packageVars.has(target.text) && !declaredIn(target.text, fn, holder))) {
       return { kind: 'field', ownerType: ctx.pkg, field: target.text, line: line(target) };
     }
-    // `settleCancel = cancel` on a variable declared earlier: a closure registered before may call it.
-    return fateOfLocal(target.text, holder, fn, ctx, declaresLocal ? holder.endIndex : fn.startIndex);
+    if (declaresLocal) return fateOfLocal(target.text, holder, fn, ctx);
+    // `settleCancel = cancel`, `timer = time.NewTimer(d)` on a variable declared earlier, maybe in a
+    // function around this closure: every use in the function that declares it counts (a teardown
+    // closure registered before, a `stopTimer` closure beside this one).
+    return fateOfLocal(target.text, holder, declaringFunction(target.text, fn, holder) ?? fn, ctx, 0);
   }
   if (target.type === 'selector_expression') {
     const operand = target.childForFieldName('operand');
@@ -145,6 +148,14 @@ function fateOfTarget(target: SyntaxNode, holder: SyntaxNode, fn: SyntaxNode | n
   }
   // `m[key] = h`, `list[i] = h`: kept in a collection.
   return { kind: 'passed', to: `\`${target.text}\`` };
+}
+
+/** The function (this one or one around it) that declares `name` before `at`. */
+function declaringFunction(name: string, fn: SyntaxNode, at: SyntaxNode): SyntaxNode | undefined {
+  for (let cur: SyntaxNode | null = fn; cur; cur = cur.parent) {
+    if ((cur.type === 'func_literal' || cur.type === 'function_declaration' || cur.type === 'method_declaration') && declaredIn(name, cur, at)) return cur;
+  }
+  return undefined;
 }
 
 /** Is `name` declared (`:=`, `var`, a parameter) in `fn` before `at`? */
