@@ -28,6 +28,9 @@ const NOISE_METHODS = /^(Lock|Unlock|RLock|RUnlock|Error|String|Add|Done|Wait|Lo
 
 /** Parameters of an HTTP handler (net/http, gin, echo, fiber, fasthttp): the server calls it per request. */
 const HANDLER_PARAMS = /\bhttp\.ResponseWriter\b|\*gin\.Context\b|\becho\.Context\b|\*fiber\.Ctx\b|\*fasthttp\.RequestCtx\b/;
+/** Command types of CLI libraries (urfave/cli, cobra) whose actions run once per process. */
+const CLI_COMMAND = /^(github\.com\/urfave\/cli(\/v\d+)?|github\.com\/spf13\/cobra)\.(Command|App)$/;
+const CLI_ACTION_KEYS = /^(Action|Before|After|Run|RunE|PreRun|PreRunE|PersistentPreRun|PersistentPreRunE|PostRun|PostRunE)$/;
 /** The caller named for a handler: no function of the project, so nothing above it runs once. */
 const PER_REQUEST = '<per request>';
 
@@ -135,6 +138,18 @@ export function extractGo(input: FrontendInput): FileFacts {
         break;
       case 'composite_literal': {
         const type = qualifiedType(node.childForFieldName('type'), imports);
+        if (!isTestFile) {
+          if (type && CLI_COMMAND.test(type)) cliActions(node.childForFieldName('body'));
+          // `Subcommands: []*cli.Command{{Name: "add", Action: execAdd}}`: elements with the type left out.
+          const typeNode = node.childForFieldName('type');
+          const element = typeNode?.type === 'slice_type' || typeNode?.type === 'array_type' ? qualifiedType(typeNode.childForFieldName('element'), imports) : undefined;
+          if (element && CLI_COMMAND.test(element)) {
+            for (const el of kids(node.childForFieldName('body') ?? node)) {
+              const value = el.type === 'literal_element' ? kids(el)[0] : undefined;
+              if (value?.type === 'literal_value') cliActions(value);
+            }
+          }
+        }
         const match = type ? matcher.matchConstructor(type, node.childForFieldName('type')!.text) : undefined;
         if (match) acquire(node, match);
         break;
@@ -249,6 +264,20 @@ export function extractGo(input: FrontendInput): FileFacts {
       }
     }
     facts.acquisitions.push(acquisition);
+  }
+
+  /**
+   * `&cli.Command{Action: execServe}`, `&cobra.Command{RunE: runServe}`: the CLI library calls a
+   * command's action once per process, like `main` would.
+   */
+  function cliActions(body: SyntaxNode | null): void {
+    for (const el of body ? kids(body) : []) {
+      if (el.type !== 'keyed_element') continue;
+      const key = el.childForFieldName('key')?.text.trim() ?? '';
+      const value = kids(el.childForFieldName('value') ?? el)[0];
+      if (!CLI_ACTION_KEYS.test(key) || value?.type !== 'identifier') continue;
+      facts.calls.push({ callee: value.text, calleeModule: pkg, caller: `<${key} of a CLI command>`, callerIsEntryPoint: true });
+    }
   }
 
   /** In a loop, or guarded by a `sync.Once`. */
