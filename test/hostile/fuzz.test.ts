@@ -20,8 +20,8 @@ const models = createModelSet(loadBuiltinModels());
 let backend: WasmBackend;
 
 beforeAll(async () => {
-  backend = await WasmBackend.create(['rust', 'typescript', 'tsx'], 2_000);
-  await Promise.all([loadFrontend('rust'), loadFrontend('typescript')]);
+  backend = await WasmBackend.create(['rust', 'typescript', 'tsx', 'go'], 2_000);
+  await Promise.all([loadFrontend('rust'), loadFrontend('typescript'), loadFrontend('go')]);
 });
 
 /** One leaky fixture per language that has a frontend. */
