@@ -3,7 +3,7 @@
 // against the Go models; struct types are owners, their Close/Stop/Shutdown
 // methods teardowns; package-level variables live as long as the process.
 import type { SyntaxNode } from '../../parse/syntax.js';
-import type { Acquisition, CallFact, EnclosingFunction, FileFacts, Owner, Release } from '../../facts/types.js';
+import type { Acquisition, EnclosingFunction, FileFacts, Owner } from '../../facts/types.js';
 import { emptyFileFacts } from '../../facts/empty.js';
 import type { ResourceModel } from '../../models/schema.js';
 import type { FrontendInput } from '../index.js';
@@ -16,23 +16,13 @@ import { enclosingOf as enclosingFunctionOf, functionNode, namedFunction, outerN
 import { fateOf, type FateContext } from './handles.js';
 import { collectImports, qualifiedSelector, qualifiedType } from './imports.js';
 import { GoMatcher, type GoMatch } from './match.js';
-import { constructedType, constructorTypeOf, GoScopes, onceGuard, packageVariables, rangeBoundField } from './scope.js';
+import { GoScopes, onceGuard, packageVariables, structFieldTypes } from './scope.js';
+import { recordCall, recordCliActions, recordHandler } from './calls.js';
+import type { GoFile } from './file-context.js';
+import { releaseOf } from './releases.js';
 
 /** Teardown method names: they run when the owner goes away. */
 const TEARDOWN = /^(Close|Stop|Shutdown|Shut|Terminate|Kill|Cancel|Dispose|Destroy|Cleanup|CleanUp|Teardown|TearDown|Disconnect|Quit|Halt|Abort|Release|GracefulStop|Done)([A-Z_]|$)|^(close|stop|shutdown|terminate|kill|cancel|cleanup|teardown|disconnect|quit|halt|abort|release)([A-Z_]|$)/;
-
-/** Builtins and calls that name no project function. */
-const NOT_A_PROJECT_CALL = /^(len|cap|make|new|append|copy|delete|panic|recover|print|println|close|complex|real|imag|min|max|clear|string|int|int64|int32|uint|uint64|uint32|float64|float32|byte|rune|bool|error)$/;
-/** Methods so common on unknown receivers that recording them only hides who calls what. */
-const NOISE_METHODS = /^(Lock|Unlock|RLock|RUnlock|Error|String|Add|Done|Wait|Load|Store|Get|Set|Len|Close|Write|Read|Printf|Println|Errorf|Infof|Debugf|Warnf|Info|Debug|Warn|With|WithField|WithFields|Sprintf|Err|Value|Context)$/;
-
-/** Parameters of an HTTP handler (net/http, gin, echo, fiber, fasthttp): the server calls it per request. */
-const HANDLER_PARAMS = /\bhttp\.ResponseWriter\b|\*gin\.Context\b|\becho\.Context\b|\*fiber\.Ctx\b|\*fasthttp\.RequestCtx\b/;
-/** Command types of CLI libraries (urfave/cli, cobra) whose actions run once per process. */
-const CLI_COMMAND = /^(github\.com\/urfave\/cli(\/v\d+)?|github\.com\/spf13\/cobra)\.(Command|App)$/;
-const CLI_ACTION_KEYS = /^(Action|Before|After|Run|RunE|PreRun|PreRunE|PersistentPreRun|PersistentPreRunE|PostRun|PostRunE)$/;
-/** The caller named for a handler: no function of the project, so nothing above it runs once. */
-const PER_REQUEST = '<per request>';
 
 /** Calls counted for the methodology section that are no resource of their own: commands made, goroutine groups, stop channels read. */
 const COUNTED: Readonly<Record<string, string>> = {
@@ -91,6 +81,7 @@ export function extractGo(input: FrontendInput): FileFacts {
     return known;
   };
   const seenCalls = new Set<string>();
+  const file: GoFile = { facts, imports, pkg, isTestFile, scopes, matcher, packageVars, funcFields, enclosingOf: (node) => enclosingOf(node, isTestFile, pkg) };
 
   for (const node of root.descendantsOfType(NODE_TYPES)) {
     if (!node) continue;
@@ -123,10 +114,7 @@ export function extractGo(input: FrontendInput): FileFacts {
         const name = node.childForFieldName('name')?.text ?? '';
         const ownerType = node.type === 'method_declaration' ? receiverTypeOf(node) : undefined;
         if (ownerType) ownerOf(ownerType, node).methods.push({ name, teardown: TEARDOWN.test(name), site: siteOf(node) });
-        // An HTTP handler's signature says who calls it: the server, once per request.
-        if (!isTestFile && HANDLER_PARAMS.test(node.childForFieldName('parameters')?.text ?? '')) {
-          facts.calls.push({ callee: name, ...(ownerType ? { calleeOwner: ownerType } : { calleeModule: pkg }), caller: PER_REQUEST, callerIsEntryPoint: false });
-        }
+        recordHandler(file, node, name, ownerType);
         const body = node.childForFieldName('body');
         if (body && /\bfor\b/.test(body.text) && longLivedLoops(body, periods).length > 0) {
           facts.loopingFunctions.push({ name, ...(ownerType ? { ownerType } : {}), site: siteOf(node), body: analyseBody(body, periods, new Set()) });
@@ -138,18 +126,7 @@ export function extractGo(input: FrontendInput): FileFacts {
         break;
       case 'composite_literal': {
         const type = qualifiedType(node.childForFieldName('type'), imports);
-        if (!isTestFile) {
-          if (type && CLI_COMMAND.test(type)) cliActions(node.childForFieldName('body'));
-          // `Subcommands: []*cli.Command{{Name: "add", Action: execAdd}}`: elements with the type left out.
-          const typeNode = node.childForFieldName('type');
-          const element = typeNode?.type === 'slice_type' || typeNode?.type === 'array_type' ? qualifiedType(typeNode.childForFieldName('element'), imports) : undefined;
-          if (element && CLI_COMMAND.test(element)) {
-            for (const el of kids(node.childForFieldName('body') ?? node)) {
-              const value = el.type === 'literal_element' ? kids(el)[0] : undefined;
-              if (value?.type === 'literal_value') cliActions(value);
-            }
-          }
-        }
+        recordCliActions(file, node);
         const match = type ? matcher.matchConstructor(type, node.childForFieldName('type')!.text) : undefined;
         if (match) acquire(node, match);
         break;
@@ -169,9 +146,9 @@ export function extractGo(input: FrontendInput): FileFacts {
     if (!fnNode) return;
     // A local named like an imported package (`url := ..; url.Query()`) is rare and names no model: not checked.
     const q = fnNode.type === 'selector_expression' ? qualifiedSelector(fnNode, imports, () => false) : undefined;
-    const release = releaseOf(node, fnNode, q);
+    const release = releaseOf(file, node, fnNode, q);
     if (release) facts.releases.push(release);
-    if (!isTestFile) recordCall(node, fnNode, q);
+    if (!isTestFile) recordCall(file, seenCalls, node, fnNode, q);
     const match = matcher.matchCall(node, fnNode, q);
     const counted = q ? COUNTED[q] : fnNode.type === 'selector_expression' && fnNode.childForFieldName('field')?.text === 'Done' && node.parent?.type === 'unary_expression' ? '<-x.Done()' : undefined;
     if (counted) facts.uses.push({ api: counted, line: line(node), isTest: enclosingOf(node, isTestFile, pkg).isTest });
@@ -266,20 +243,6 @@ export function extractGo(input: FrontendInput): FileFacts {
     facts.acquisitions.push(acquisition);
   }
 
-  /**
-   * `&cli.Command{Action: execServe}`, `&cobra.Command{RunE: runServe}`: the CLI library calls a
-   * command's action once per process, like `main` would.
-   */
-  function cliActions(body: SyntaxNode | null): void {
-    for (const el of body ? kids(body) : []) {
-      if (el.type !== 'keyed_element') continue;
-      const key = el.childForFieldName('key')?.text.trim() ?? '';
-      const value = kids(el.childForFieldName('value') ?? el)[0];
-      if (!CLI_ACTION_KEYS.test(key) || value?.type !== 'identifier') continue;
-      facts.calls.push({ callee: value.text, calleeModule: pkg, caller: `<${key} of a CLI command>`, callerIsEntryPoint: true });
-    }
-  }
-
   /** In a loop, or guarded by a `sync.Once`. */
   function decorate(acquisition: Acquisition, node: SyntaxNode, fn: SyntaxNode | null): void {
     if (insideLoop(node, fn)) acquisition.inLoop = true;
@@ -305,140 +268,9 @@ export function extractGo(input: FrontendInput): FileFacts {
     };
   }
 
-  /** A release call: `s.ticker.Stop()`, `s.cancel()`, `signal.Stop(s.sigs)`, `ticker.Stop()` on a package variable. */
-  function releaseOf(node: SyntaxNode, fnNode: SyntaxNode, q: string | undefined): Release | undefined {
-    let api: string | undefined;
-    let targetNode: SyntaxNode | null | undefined;
-    if (q && matcher.isRelease(q)) {
-      api = q;
-      targetNode = kids(node.childForFieldName('arguments')!)[0];
-    } else if (fnNode.type === 'selector_expression' && !q) {
-      const method = fnNode.childForFieldName('field')?.text ?? '';
-      if (matcher.isRelease(method)) {
-        api = method;
-        targetNode = fnNode.childForFieldName('operand');
-      } else if (matcher.isRelease('()')) {
-        // `s.cancel()`: calling a function kept in a field.
-        api = '()';
-        targetNode = fnNode;
-      }
-    }
-    if (!api || !targetNode) return undefined;
-    const method = namedFunction(node);
-    const rName = method?.type === 'method_declaration' ? receiverNameOf(method) : undefined;
-    // Most method calls are no call of a function field: only one on the receiver, or of a field the
-    // file's structs declare with a function type (`cancel context.CancelFunc`), can be.
-    if (api === '()') {
-      const operand = targetNode.childForFieldName('operand');
-      if (operand?.type !== 'identifier' || !method) return undefined;
-      if (operand.text !== rName && !funcFields().has(targetNode.childForFieldName('field')?.text ?? '')) return undefined;
-    }
-    const enclosing = enclosingOf(node, isTestFile, pkg);
-    let ownerType = enclosing.ownerType;
-    let target: Release['target'] | undefined;
-    if (targetNode.type === 'selector_expression') {
-      const operand = targetNode.childForFieldName('operand');
-      const field = targetNode.childForFieldName('field')?.text;
-      if (operand?.type === 'identifier' && field) {
-        const typed = operand.text === rName ? (method ? receiverTypeOf(method) : undefined) : method ? scopes.localTypeOf(operand.text, method, node) : undefined;
-        if (typed) {
-          ownerType = typed;
-          target = { kind: 'field', field };
-        }
-      }
-      if (api === '()' && !target) return undefined;
-    } else if (targetNode.type === 'identifier') {
-      const fromField = method ? rangeBoundField(targetNode.text, node, rName) : undefined;
-      if (fromField) target = { kind: 'field', field: fromField };
-      else if (packageVars.has(targetNode.text) && !scopes.boundBefore(targetNode.text, node)) {
-        ownerType = pkg;
-        target = { kind: 'field', field: targetNode.text };
-      } else target = { kind: 'local', name: targetNode.text };
-    }
-    target ??= { kind: 'other', text: targetNode.text.slice(0, 60) };
-    return { api, target, site: siteOf(node), fn: { name: enclosing.name, ...(ownerType ? { ownerType } : {}) } };
-  }
-
-  /** Who calls which project function: `run()` in this package, `s.run()` on the receiver, `store.Open()` in another package. */
-  function recordCall(node: SyntaxNode, fnNode: SyntaxNode, q: string | undefined): void {
-    let callee: string | undefined;
-    let calleeOwner: string | undefined;
-    let calleeModule: string | undefined;
-    let typedReceiver = false;
-    // `NewServer()` / `store.NewServer()`: the constructor of `Server`, as its declaration says (functions.ts).
-    const made = constructorTypeOf(fnNode);
-    if (fnNode.type === 'identifier') {
-      callee = fnNode.text;
-      if (NOT_A_PROJECT_CALL.test(callee) || scopes.boundBefore(callee, node)) return;
-      if (made) calleeOwner = made;
-      else calleeModule = pkg;
-    } else if (fnNode.type === 'selector_expression') {
-      callee = fnNode.childForFieldName('field')?.text;
-      const operand = fnNode.childForFieldName('operand');
-      if (!callee || !operand) return;
-      if (q) {
-        // Another package of the project (a module path: its first element has a dot); the standard library is not.
-        const path = q.slice(0, q.lastIndexOf('.'));
-        if (!/^[^/]+\.[^/]+\//.test(path)) return;
-        if (made) calleeOwner = made;
-        else calleeModule = operand.text;
-      } else {
-        const method = namedFunction(node);
-        const rName = method?.type === 'method_declaration' ? receiverNameOf(method) : undefined;
-        if (operand.type === 'identifier' && operand.text === rName) calleeOwner = receiverTypeOf(method!);
-        else {
-          const made = operand.type === 'identifier' ? undefined : constructedType(operand);
-          const typed = operand.type === 'identifier' && method ? scopes.localTypeOf(operand.text, method, node) : undefined;
-          if (made) calleeOwner = made;
-          else if (typed) {
-            calleeOwner = typed;
-            typedReceiver = true;
-          } else if (NOISE_METHODS.test(callee)) return;
-          else calleeOwner = '?';
-        }
-      }
-    } else return;
-    const enclosing = enclosingOf(node, isTestFile, pkg);
-    if (enclosing.isTest) return;
-    const once = !!onceGuard(node);
-    const key = `${callee}|${calleeOwner ?? ''}|${calleeModule ?? ''}|${enclosing.name}|${enclosing.ownerType ?? ''}|${once}`;
-    if (seenCalls.has(key)) return;
-    seenCalls.add(key);
-    const fact: CallFact = {
-      callee,
-      ...(calleeOwner ? { calleeOwner } : {}),
-      ...(calleeModule ? { calleeModule } : {}),
-      ...(typedReceiver ? { typedReceiver: true as const } : {}),
-      caller: enclosing.name,
-      ...(enclosing.ownerType ? { callerOwner: enclosing.ownerType } : {}),
-      ...(enclosing.module ? { callerModule: enclosing.module } : {}),
-      callerIsEntryPoint: enclosing.isEntryPoint,
-      ...(once ? { once: true as const } : {}),
-    };
-    facts.calls.push(fact);
-  }
-
   facts.owners = [...owners.values()];
   facts.suppressions = comments.length > 0 ? parseSuppressions(comments, lines()) : [];
   return facts;
-}
-
-/** Every struct's field types, before the main pass (a method may come before its type). */
-function structFieldTypes(root: SyntaxNode): Map<string, Map<string, string>> {
-  const out = new Map<string, Map<string, string>>();
-  for (const spec of root.descendantsOfType('type_spec')) {
-    const name = spec?.childForFieldName('name')?.text;
-    const type = spec?.childForFieldName('type');
-    if (!name || type?.type !== 'struct_type') continue;
-    const fields = new Map<string, string>();
-    const list = kids(type).find((k) => k.type === 'field_declaration_list');
-    for (const field of list ? kids(list) : []) {
-      const ftype = field.childForFieldName('type')?.text.replace(/\s+/g, ' ');
-      if (ftype) for (const n of kids(field)) if (n.type === 'field_identifier') fields.set(n.text, ftype);
-    }
-    out.set(name, fields);
-  }
-  return out;
 }
 
 /** `a, b := call()`, `a, b = call()`, `return call()` or the call as a statement: a call whose results are all taken as they come. */

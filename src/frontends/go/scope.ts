@@ -190,3 +190,21 @@ export function constructorTypeOf(fn: SyntaxNode): string | undefined {
   const name = fn.type === 'selector_expression' ? fn.childForFieldName('field')?.text : fn.type === 'identifier' ? fn.text : undefined;
   return name ? /^(?:New|new|Must)([A-Z]\w*)$/.exec(name)?.[1] : undefined;
 }
+
+/** Every struct's field types, before the main pass (a method may come before its type). */
+export function structFieldTypes(root: SyntaxNode): Map<string, Map<string, string>> {
+  const out = new Map<string, Map<string, string>>();
+  for (const spec of root.descendantsOfType('type_spec')) {
+    const name = spec?.childForFieldName('name')?.text;
+    const type = spec?.childForFieldName('type');
+    if (!name || type?.type !== 'struct_type') continue;
+    const fields = new Map<string, string>();
+    const list = kids(type).find((k) => k.type === 'field_declaration_list');
+    for (const field of list ? kids(list) : []) {
+      const ftype = field.childForFieldName('type')?.text.replace(/\s+/g, ' ');
+      if (ftype) for (const n of kids(field)) if (n.type === 'field_identifier') fields.set(n.text, ftype);
+    }
+    out.set(name, fields);
+  }
+  return out;
+}
