@@ -23,12 +23,13 @@ export const ResourceModel = z
         /**
          * Fully qualified call paths after import resolution: `tokio::spawn`; for TypeScript
          * `<module>.<export>` with any `node:` prefix dropped (`child_process.spawn`,
-         * `timers/promises.setInterval`), a bare name for globals (`setInterval`, `process.on`).
+         * `timers/promises.setInterval`), a bare name for globals (`setInterval`, `process.on`); for Go
+         * `<import path>.<Func>` (`time.NewTicker`, `net/http.Get`, `github.com/jmoiron/sqlx.Open`).
          */
         calls: z.array(z.string()).default([]),
         /** Method names matched on any receiver, only where the file imports `library` (or `requiresImport`). */
         methods: z.array(z.string()).default([]),
-        /** Constructors: `new X` with X imported from the library (`pg.Client`). */
+        /** Constructors: `new X` with X imported from the library (`pg.Client`); Go: a composite literal of `<import path>.<Type>` (`net/http.Transport`). */
         constructors: z.array(z.string()).default([]),
         /** Library roots one of which the file must import for method matches. */
         requiresImport: z.array(z.string()).default([]),
