@@ -84,6 +84,12 @@ export const ResourceModel = z
     setupEvents: z.array(z.string()).optional(),
     /** The resource ends on its own (a child process, a worker): code that waits for one of these events, or passes a completion callback, waits for it. */
     completion: z.object({ events: z.array(z.string()).default([]), callback: z.boolean().default(false) }).strict().optional(),
+    /**
+     * Functions that read the handle's stream to its end when given it or one of its fields
+     * (`io.ReadAll(resp.Body)`): the runtime then takes most of the resource back, so a handle drained
+     * but never released leaks only when the read fails.
+     */
+    drainedBy: z.array(z.string()).optional(),
     /** The highest priority a finding on this API gets: the runtime bounds the leak (a timeout that fires, a timer the collector reclaims in recent versions). */
     maxPriority: z.enum(['P0', 'P1', 'P2']).optional(),
     /** What to do instead, for findings on this API (shown as the remediation). */

@@ -257,6 +257,7 @@ export function extractGo(input: FrontendInput): FileFacts {
     return {
       releases: model.releases,
       waits: model.completion?.events ?? [],
+      ...(model.drainedBy ? { drainedBy: model.drainedBy } : {}),
       ...(model.handleIsReceiver ? { handleIsReceiver: true } : {}),
       ...(model.handleIndex !== undefined ? { handleIndex: model.handleIndex } : {}),
       ...(model.handleArgument !== undefined ? { handleArgument: model.handleArgument } : {}),
