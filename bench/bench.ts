@@ -8,7 +8,7 @@
 // modification time) and an untimed run lets the cache see it again.
 //
 //   npm run build
-//   npx tsx bench/bench.ts [--runs 5] [--lang rust|ts|py] [--jobs N] [--pattern P] [--text T] [--leakaudit BIN] DIR...
+//   npx tsx bench/bench.ts [--runs 5] [--lang rust|ts|py|go] [--jobs N] [--pattern P] [--text T] [--leakaudit BIN] DIR...
 //
 // The trees are exports of public repositories (see README, Performance); they
 // are never committed. One file of the first DIR is edited for the
@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const AST_GREP = join(REPO, 'node_modules', '.bin', 'ast-grep');
 
-type Lang = 'rust' | 'ts' | 'py';
+type Lang = 'rust' | 'ts' | 'py' | 'go';
 
 interface Options {
   /** The launcher to time (default: this checkout's bin/leakaudit.js). */
@@ -40,6 +40,7 @@ const DEFAULTS: Record<Lang, { pattern: string; text: string; extensions: RegExp
   // No --lang for TypeScript trees: ast-grep then reads .ts, .tsx and .js files, as leakaudit does.
   ts: { pattern: 'setInterval($$$A)', text: 'setInterval(', extensions: /\.([cm]?[jt]sx?)$/, rgTypes: ['-t', 'ts', '-t', 'js'] },
   py: { pattern: 'asyncio.create_task($$$A)', text: 'create_task(', extensions: /\.pyi?$/, rgTypes: ['-t', 'py'], astGrepLang: 'python' },
+  go: { pattern: 'time.NewTicker($$$A)', text: 'time.NewTicker', extensions: /\.go$/, rgTypes: ['-t', 'go'], astGrepLang: 'go' },
 };
 
 function parseArgs(argv: string[]): Options {
@@ -66,11 +67,11 @@ function parseArgs(argv: string[]): Options {
     else if (a.startsWith('-')) fail(`unknown option ${a}`);
     else dirs.push(resolve(a));
   }
-  if (dirs.length === 0) fail('usage: npx tsx bench/bench.ts [--runs 5] [--lang rust|ts|py] [--jobs N] [--pattern P] [--text T] [--leakaudit BIN] DIR...');
+  if (dirs.length === 0) fail('usage: npx tsx bench/bench.ts [--runs 5] [--lang rust|ts|py|go] [--jobs N] [--pattern P] [--text T] [--leakaudit BIN] DIR...');
   for (const d of dirs) if (!existsSync(d)) fail(`no such directory: ${d}`);
   if (!Number.isInteger(runs) || runs < 1) fail('--runs must be a positive integer');
   lang ??= guessLang(dirs);
-  if (lang !== 'rust' && lang !== 'ts' && lang !== 'py') fail('--lang must be rust, ts or py');
+  if (lang !== 'rust' && lang !== 'ts' && lang !== 'py' && lang !== 'go') fail('--lang must be rust, ts, py or go');
   return { leakaudit, runs, lang, ...(jobs !== undefined ? { jobs } : {}), pattern: pattern ?? DEFAULTS[lang].pattern, text: text ?? DEFAULTS[lang].text, dirs };
 }
 

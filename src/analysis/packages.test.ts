@@ -43,6 +43,23 @@ describe('packages', () => {
     expect(result.findings.map((f) => `${f.ruleId} ${f.location.path}`)).toEqual(['task-unstoppable leaky/src/lib.rs']);
   });
 
+  it('resolves owners within each Go module (the nearest go.mod)', async () => {
+    const server = (closeBody: string) => `package srv
+import "time"
+type Server struct{ t *time.Ticker }
+func NewServer() *Server { return &Server{t: time.NewTicker(time.Second)} }
+${closeBody}
+`;
+    const root = makeTree({
+      'leaky/go.mod': 'module example.com/leaky\n',
+      'leaky/srv/server.go': server(''),
+      'fixed/go.mod': 'module example.com/fixed\n',
+      'fixed/srv/server.go': server('func (s *Server) Close() { s.t.Stop() }'),
+    });
+    const result = await runAudit({ paths: [root] });
+    expect(result.findings.map((f) => `${f.ruleId} ${f.location.path}`)).toEqual(['handle-never-released leaky/srv/server.go']);
+  });
+
   it('treats a tree without manifests as one package', async () => {
     const root = makeTree({ 'a/lib.rs': LEAKY, 'b/drop.rs': FIXED.replace(LEAKY, '') });
     const result = await runAudit({ paths: [root] });

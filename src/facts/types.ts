@@ -72,8 +72,12 @@ export type HandleFate =
   | { kind: 'passed'; to: string }
   /** Scoped: RAII guard, `using`, held by a value that releases it on drop. */
   | { kind: 'scoped'; how: string }
-  /** Bound to a local that stays alive until the function returns, then dropped. */
-  | { kind: 'local'; local: string };
+  /**
+   * Bound to a local that stays alive until the function returns, then dropped. `drained`: a call
+   * reads the resource to its end (`io.ReadAll(resp.Body)`), after which the runtime takes most of
+   * it back; only a failed read leaves it held.
+   */
+  | { kind: 'local'; local: string; drained?: { by: string; line: number } };
 
 /** Why a long-lived loop can end. */
 export interface LoopExit {

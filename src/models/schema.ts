@@ -23,12 +23,13 @@ export const ResourceModel = z
         /**
          * Fully qualified call paths after import resolution: `tokio::spawn`; for TypeScript
          * `<module>.<export>` with any `node:` prefix dropped (`child_process.spawn`,
-         * `timers/promises.setInterval`), a bare name for globals (`setInterval`, `process.on`).
+         * `timers/promises.setInterval`), a bare name for globals (`setInterval`, `process.on`); for Go
+         * `<import path>.<Func>` (`time.NewTicker`, `net/http.Get`, `github.com/jmoiron/sqlx.Open`).
          */
         calls: z.array(z.string()).default([]),
         /** Method names matched on any receiver, only where the file imports `library` (or `requiresImport`). */
         methods: z.array(z.string()).default([]),
-        /** Constructors: `new X` with X imported from the library (`pg.Client`). */
+        /** Constructors: `new X` with X imported from the library (`pg.Client`); Go: a composite literal of `<import path>.<Type>` (`net/http.Transport`). */
         constructors: z.array(z.string()).default([]),
         /** Library roots one of which the file must import for method matches. */
         requiresImport: z.array(z.string()).default([]),
@@ -93,6 +94,12 @@ export const ResourceModel = z
     setupEvents: z.array(z.string()).optional(),
     /** The resource ends on its own (a child process, a worker): code that waits for one of these events, or passes a completion callback, waits for it. */
     completion: z.object({ events: z.array(z.string()).default([]), callback: z.boolean().default(false) }).strict().optional(),
+    /**
+     * Functions that read the handle's stream to its end when given it or one of its fields
+     * (`io.ReadAll(resp.Body)`): the runtime then takes most of the resource back, so a handle drained
+     * but never released leaks only when the read fails.
+     */
+    drainedBy: z.array(z.string()).optional(),
     /** The highest priority a finding on this API gets: the runtime bounds the leak (a timeout that fires, a timer the collector reclaims in recent versions). */
     maxPriority: z.enum(['P0', 'P1', 'P2']).optional(),
     /** What to do instead, for findings on this API (shown as the remediation). */

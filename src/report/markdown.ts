@@ -58,7 +58,7 @@ export function renderMarkdown(result: AuditResult, opts: MarkdownOptions = {}):
     '5. Judged each acquisition with the rules below; what was checked and found not to leak is listed under "Checked, not leaks".',
     '',
   );
-  out.push('Counts are exact: **call sites in code** (comments, strings and `use` lines excluded), production code and test code apart (test code = `#[test]` functions, `#[cfg(test)]` modules, `tests/`, `benches/`, `*.test.ts`, `test_*.py`, `*_test.py`, `conftest.py`).', '');
+  out.push('Counts are exact: **call sites in code** (comments, strings and `use` lines excluded), production code and test code apart (test code = `#[test]` functions, `#[cfg(test)]` modules, `tests/`, `benches/`, `*.test.ts`, `test_*.py`, `*_test.py`, `conftest.py`, `*_test.go`, `testdata/`, Go `Test*(t *testing.T)` functions).', '');
   out.push('| API (as written) | sites | files | test sites | test files | all sites | all files |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const c of result.counts) out.push(`| ${codeSpan(c.api)} | ${c.sites} | ${c.files} | ${c.testSites} | ${c.testFiles} | ${c.allSites} | ${c.allFiles} |`);
   out.push('');

@@ -21,6 +21,7 @@ const RESOURCE_LABEL: Record<string, string> = {
   'channel-unbounded': 'Channels (unbounded)',
   'listener-never-removed': 'Listeners / subscriptions (never removed)',
   'connection-closed-only-on-success': 'Connections closed only on the success path',
+  'handle-never-released': 'Handles only an explicit call releases (cancel functions, response bodies, tickers), never released',
 };
 
 export function activeFindings(result: Pick<AuditResult, 'findings'>): Finding[] {

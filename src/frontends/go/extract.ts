@@ -3,7 +3,7 @@
 // against the Go models; struct types are owners, their Close/Stop/Shutdown
 // methods teardowns; package-level variables live as long as the process.
 import type { SyntaxNode } from '../../parse/syntax.js';
-import type { Acquisition, CallFact, FileFacts, Owner, Release } from '../../facts/types.js';
+import type { Acquisition, EnclosingFunction, FileFacts, Owner } from '../../facts/types.js';
 import { emptyFileFacts } from '../../facts/empty.js';
 import type { ResourceModel } from '../../models/schema.js';
 import type { FrontendInput } from '../index.js';
@@ -12,24 +12,17 @@ import { lineCount, splitLines } from '../shared/lines.js';
 import { firstLine, kids, line, siteOf } from '../shared/tree.js';
 import { analyseBody, exitsOf, longLivedLoops, type GoPeriods } from './body.js';
 import { collectDurations, durationMs } from './durations.js';
-import { enclosingOf, functionNode, namedFunction, outerNames, receiverNameOf, receiverTypeOf } from './functions.js';
+import { enclosingOf as enclosingFunctionOf, functionNode, namedFunction, outerNames, receiverNameOf, receiverTypeOf } from './functions.js';
 import { fateOf, type FateContext } from './handles.js';
 import { collectImports, qualifiedSelector, qualifiedType } from './imports.js';
 import { GoMatcher, type GoMatch } from './match.js';
-import { constructedType, constructorTypeOf, GoScopes, localTypeOf, onceGuard, packageVariables, rangeBoundField } from './scope.js';
+import { GoScopes, onceGuard, packageVariables, structFieldTypes } from './scope.js';
+import { recordCall, recordCliActions, recordHandler } from './calls.js';
+import type { GoFile } from './file-context.js';
+import { releaseOf } from './releases.js';
 
 /** Teardown method names: they run when the owner goes away. */
 const TEARDOWN = /^(Close|Stop|Shutdown|Shut|Terminate|Kill|Cancel|Dispose|Destroy|Cleanup|CleanUp|Teardown|TearDown|Disconnect|Quit|Halt|Abort|Release|GracefulStop|Done)([A-Z_]|$)|^(close|stop|shutdown|terminate|kill|cancel|cleanup|teardown|disconnect|quit|halt|abort|release)([A-Z_]|$)/;
-
-/** Builtins and calls that name no project function. */
-const NOT_A_PROJECT_CALL = /^(len|cap|make|new|append|copy|delete|panic|recover|print|println|close|complex|real|imag|min|max|clear|string|int|int64|int32|uint|uint64|uint32|float64|float32|byte|rune|bool|error)$/;
-/** Methods so common on unknown receivers that recording them only hides who calls what. */
-const NOISE_METHODS = /^(Lock|Unlock|RLock|RUnlock|Error|String|Add|Done|Wait|Load|Store|Get|Set|Len|Close|Write|Read|Printf|Println|Errorf|Infof|Debugf|Warnf|Info|Debug|Warn|With|WithField|WithFields|Sprintf|Err|Value|Context)$/;
-
-/** Parameters of an HTTP handler (net/http, gin, echo, fiber, fasthttp): the server calls it per request. */
-const HANDLER_PARAMS = /\bhttp\.ResponseWriter\b|\*gin\.Context\b|\becho\.Context\b|\*fiber\.Ctx\b|\*fasthttp\.RequestCtx\b/;
-/** The caller named for a handler: no function of the project, so nothing above it runs once. */
-const PER_REQUEST = '<per request>';
 
 /** Calls counted for the methodology section that are no resource of their own: commands made, goroutine groups, stop channels read. */
 const COUNTED: Readonly<Record<string, string>> = {
@@ -52,22 +45,25 @@ export function extractGo(input: FrontendInput): FileFacts {
   facts.imports = imports.paths;
   const matcher = new GoMatcher(models, imports);
   const timeName = [...imports.byName].find(([, p]) => p === 'time')?.[0];
-  const durations = source.includes('time.') || timeName ? collectDurations(root, timeName) : new Map<string, number>();
+  // Read on first need: only files with goroutines or tickers ask.
+  let durations: Map<string, number> | undefined;
   const packageVars = packageVariables(root);
   const tickers = new Map<string, number>();
-  const scopes = new GoScopes();
-  // `http := newHelper()` hides package http inside that function.
-  const shadowedAt = (at: SyntaxNode) => (name: string): boolean => scopes.boundBefore(name, at);
+  let fieldTypes: Map<string, Map<string, string>> | undefined;
+  let funcFieldNames: Set<string> | undefined;
+  /** Names of the file's struct fields whose type is a function (`func()`, `context.CancelFunc`). */
+  const funcFields = (): Set<string> =>
+    (funcFieldNames ??= new Set([...(fieldTypes ??= structFieldTypes(root)).values()].flatMap((f) => [...f].filter(([, t]) => /^func\b|Func$/.test(t)).map(([n]) => n))));
+  const scopes = new GoScopes(root, () => (fieldTypes ??= structFieldTypes(root)));
   const qualified = (call: SyntaxNode): string | undefined => {
     const fn = call.childForFieldName('function');
     return fn ? qualifiedSelector(fn, imports, () => false) : undefined;
   };
   const periods: GoPeriods = {
-    durationMs: (expr) => durationMs(expr, durations, timeName),
+    durationMs: (expr) => durationMs(expr, (durations ??= timeName ? collectDurations(root, timeName) : new Map()), timeName),
     qualified,
     tickerPeriod: (name) => tickers.get(name) ?? tickers.get(name.split('.').pop()!),
   };
-  const fieldTypes = structFieldTypes(root);
   const owners = new Map<string, Owner>();
   const ownerOf = (name: string, node: SyntaxNode): Owner => {
     let o = owners.get(name);
@@ -75,7 +71,17 @@ export function extractGo(input: FrontendInput): FileFacts {
     return o;
   };
   const comments: CommentSpan[] = [];
+  // Every node of one function has the same enclosing function; package-level nodes get their own site.
+  const enclosingByFunction = new Map<number, EnclosingFunction>();
+  const enclosingOf = (node: SyntaxNode, testFile: boolean, packageName: string): EnclosingFunction => {
+    const fn = functionNode(node);
+    if (!fn) return enclosingFunctionOf(node, testFile, packageName);
+    let known = enclosingByFunction.get(fn.id);
+    if (!known) enclosingByFunction.set(fn.id, (known = enclosingFunctionOf(node, testFile, packageName)));
+    return known;
+  };
   const seenCalls = new Set<string>();
+  const file: GoFile = { facts, imports, pkg, isTestFile, scopes, matcher, packageVars, funcFields, enclosingOf: (node) => enclosingOf(node, isTestFile, pkg) };
 
   for (const node of root.descendantsOfType(NODE_TYPES)) {
     if (!node) continue;
@@ -108,10 +114,7 @@ export function extractGo(input: FrontendInput): FileFacts {
         const name = node.childForFieldName('name')?.text ?? '';
         const ownerType = node.type === 'method_declaration' ? receiverTypeOf(node) : undefined;
         if (ownerType) ownerOf(ownerType, node).methods.push({ name, teardown: TEARDOWN.test(name), site: siteOf(node) });
-        // An HTTP handler's signature says who calls it: the server, once per request.
-        if (!isTestFile && HANDLER_PARAMS.test(node.childForFieldName('parameters')?.text ?? '')) {
-          facts.calls.push({ callee: name, ...(ownerType ? { calleeOwner: ownerType } : { calleeModule: pkg }), caller: PER_REQUEST, callerIsEntryPoint: false });
-        }
+        recordHandler(file, node, name, ownerType);
         const body = node.childForFieldName('body');
         if (body && /\bfor\b/.test(body.text) && longLivedLoops(body, periods).length > 0) {
           facts.loopingFunctions.push({ name, ...(ownerType ? { ownerType } : {}), site: siteOf(node), body: analyseBody(body, periods, new Set()) });
@@ -123,6 +126,7 @@ export function extractGo(input: FrontendInput): FileFacts {
         break;
       case 'composite_literal': {
         const type = qualifiedType(node.childForFieldName('type'), imports);
+        recordCliActions(file, node);
         const match = type ? matcher.matchConstructor(type, node.childForFieldName('type')!.text) : undefined;
         if (match) acquire(node, match);
         break;
@@ -140,10 +144,11 @@ export function extractGo(input: FrontendInput): FileFacts {
     // `util.NewQueue[*message](..)`: an instantiated generic function is the function itself.
     if (fnNode?.type === 'index_expression') fnNode = fnNode.childForFieldName('operand');
     if (!fnNode) return;
-    const q = fnNode.type === 'selector_expression' ? qualifiedSelector(fnNode, imports, shadowedAt(node)) : undefined;
-    const release = releaseOf(node, fnNode, q);
+    // A local named like an imported package (`url := ..; url.Query()`) is rare and names no model: not checked.
+    const q = fnNode.type === 'selector_expression' ? qualifiedSelector(fnNode, imports, () => false) : undefined;
+    const release = releaseOf(file, node, fnNode, q);
     if (release) facts.releases.push(release);
-    if (!isTestFile) recordCall(node, fnNode, q);
+    if (!isTestFile) recordCall(file, seenCalls, node, fnNode, q);
     const match = matcher.matchCall(node, fnNode, q);
     const counted = q ? COUNTED[q] : fnNode.type === 'selector_expression' && fnNode.childForFieldName('field')?.text === 'Done' && node.parent?.type === 'unary_expression' ? '<-x.Done()' : undefined;
     if (counted) facts.uses.push({ api: counted, line: line(node), isTest: enclosingOf(node, isTestFile, pkg).isTest });
@@ -231,7 +236,7 @@ export function extractGo(input: FrontendInput): FileFacts {
         const method = namedFunction(node);
         const self = method?.type === 'method_declaration' ? receiverNameOf(method) : undefined;
         // `go m.loop()` after `m := &Manager{..}` in Manager's constructor is the type's own method.
-        const own = operand !== undefined && method && enclosing.ownerType !== undefined && localTypeOf(operand, method, node, fieldTypes) === enclosing.ownerType;
+        const own = operand !== undefined && method && enclosing.ownerType !== undefined && scopes.localTypeOf(operand, method, node) === enclosing.ownerType;
         if (operand !== undefined && operand !== self && !own) acquisition.body.delegateOnOther = true;
       }
     }
@@ -252,6 +257,7 @@ export function extractGo(input: FrontendInput): FileFacts {
     return {
       releases: model.releases,
       waits: model.completion?.events ?? [],
+      ...(model.drainedBy ? { drainedBy: model.drainedBy } : {}),
       ...(model.handleIsReceiver ? { handleIsReceiver: true } : {}),
       ...(model.handleIndex !== undefined ? { handleIndex: model.handleIndex } : {}),
       ...(model.handleArgument !== undefined ? { handleArgument: model.handleArgument } : {}),
@@ -259,137 +265,13 @@ export function extractGo(input: FrontendInput): FileFacts {
       packageVars,
       pkg,
       qualified,
-      localType: (name, fnNode, node) => localTypeOf(name, fnNode, node, fieldTypes),
+      localType: (name, fnNode, node) => scopes.localTypeOf(name, fnNode, node),
     };
-  }
-
-  /** A release call: `s.ticker.Stop()`, `s.cancel()`, `signal.Stop(s.sigs)`, `ticker.Stop()` on a package variable. */
-  function releaseOf(node: SyntaxNode, fnNode: SyntaxNode, q: string | undefined): Release | undefined {
-    let api: string | undefined;
-    let targetNode: SyntaxNode | null | undefined;
-    if (q && matcher.isRelease(q)) {
-      api = q;
-      targetNode = kids(node.childForFieldName('arguments')!)[0];
-    } else if (fnNode.type === 'selector_expression' && !q) {
-      const method = fnNode.childForFieldName('field')?.text ?? '';
-      if (matcher.isRelease(method)) {
-        api = method;
-        targetNode = fnNode.childForFieldName('operand');
-      } else if (matcher.isRelease('()')) {
-        // `s.cancel()`: calling a function kept in a field.
-        api = '()';
-        targetNode = fnNode;
-      }
-    }
-    if (!api || !targetNode) return undefined;
-    const method = namedFunction(node);
-    const enclosing = enclosingOf(node, isTestFile, pkg);
-    const rName = method?.type === 'method_declaration' ? receiverNameOf(method) : undefined;
-    let ownerType = enclosing.ownerType;
-    let target: Release['target'] | undefined;
-    if (targetNode.type === 'selector_expression') {
-      const operand = targetNode.childForFieldName('operand');
-      const field = targetNode.childForFieldName('field')?.text;
-      if (operand?.type === 'identifier' && field) {
-        const typed = operand.text === rName ? ownerType : method ? localTypeOf(operand.text, method, node, fieldTypes) : undefined;
-        if (typed) {
-          ownerType = typed;
-          target = { kind: 'field', field };
-        }
-      }
-      if (api === '()' && !target) return undefined;
-    } else if (targetNode.type === 'identifier') {
-      const fromField = method ? rangeBoundField(targetNode.text, node, rName) : undefined;
-      if (fromField) target = { kind: 'field', field: fromField };
-      else if (packageVars.has(targetNode.text) && !scopes.boundBefore(targetNode.text, node)) {
-        ownerType = pkg;
-        target = { kind: 'field', field: targetNode.text };
-      } else target = { kind: 'local', name: targetNode.text };
-    }
-    target ??= { kind: 'other', text: targetNode.text.slice(0, 60) };
-    return { api, target, site: siteOf(node), fn: { name: enclosing.name, ...(ownerType ? { ownerType } : {}) } };
-  }
-
-  /** Who calls which project function: `run()` in this package, `s.run()` on the receiver, `store.Open()` in another package. */
-  function recordCall(node: SyntaxNode, fnNode: SyntaxNode, q: string | undefined): void {
-    let callee: string | undefined;
-    let calleeOwner: string | undefined;
-    let calleeModule: string | undefined;
-    let typedReceiver = false;
-    // `NewServer()` / `store.NewServer()`: the constructor of `Server`, as its declaration says (functions.ts).
-    const made = constructorTypeOf(fnNode);
-    if (fnNode.type === 'identifier') {
-      callee = fnNode.text;
-      if (NOT_A_PROJECT_CALL.test(callee) || scopes.boundBefore(callee, node)) return;
-      if (made) calleeOwner = made;
-      else calleeModule = pkg;
-    } else if (fnNode.type === 'selector_expression') {
-      callee = fnNode.childForFieldName('field')?.text;
-      const operand = fnNode.childForFieldName('operand');
-      if (!callee || !operand) return;
-      if (q) {
-        // Another package of the project (a module path: its first element has a dot); the standard library is not.
-        const path = q.slice(0, q.lastIndexOf('.'));
-        if (!/^[^/]+\.[^/]+\//.test(path)) return;
-        if (made) calleeOwner = made;
-        else calleeModule = operand.text;
-      } else {
-        const method = namedFunction(node);
-        const rName = method?.type === 'method_declaration' ? receiverNameOf(method) : undefined;
-        if (operand.type === 'identifier' && operand.text === rName) calleeOwner = receiverTypeOf(method!);
-        else {
-          const made = operand.type === 'identifier' ? undefined : constructedType(operand);
-          const typed = operand.type === 'identifier' && method ? localTypeOf(operand.text, method, node, fieldTypes) : undefined;
-          if (made) calleeOwner = made;
-          else if (typed) {
-            calleeOwner = typed;
-            typedReceiver = true;
-          } else if (NOISE_METHODS.test(callee)) return;
-          else calleeOwner = '?';
-        }
-      }
-    } else return;
-    const enclosing = enclosingOf(node, isTestFile, pkg);
-    if (enclosing.isTest) return;
-    const once = !!onceGuard(node);
-    const key = `${callee}|${calleeOwner ?? ''}|${calleeModule ?? ''}|${enclosing.name}|${enclosing.ownerType ?? ''}|${once}`;
-    if (seenCalls.has(key)) return;
-    seenCalls.add(key);
-    const fact: CallFact = {
-      callee,
-      ...(calleeOwner ? { calleeOwner } : {}),
-      ...(calleeModule ? { calleeModule } : {}),
-      ...(typedReceiver ? { typedReceiver: true as const } : {}),
-      caller: enclosing.name,
-      ...(enclosing.ownerType ? { callerOwner: enclosing.ownerType } : {}),
-      ...(enclosing.module ? { callerModule: enclosing.module } : {}),
-      callerIsEntryPoint: enclosing.isEntryPoint,
-      ...(once ? { once: true as const } : {}),
-    };
-    facts.calls.push(fact);
   }
 
   facts.owners = [...owners.values()];
   facts.suppressions = comments.length > 0 ? parseSuppressions(comments, lines()) : [];
   return facts;
-}
-
-/** Every struct's field types, before the main pass (a method may come before its type). */
-function structFieldTypes(root: SyntaxNode): Map<string, Map<string, string>> {
-  const out = new Map<string, Map<string, string>>();
-  for (const spec of root.descendantsOfType('type_spec')) {
-    const name = spec?.childForFieldName('name')?.text;
-    const type = spec?.childForFieldName('type');
-    if (!name || type?.type !== 'struct_type') continue;
-    const fields = new Map<string, string>();
-    const list = kids(type).find((k) => k.type === 'field_declaration_list');
-    for (const field of list ? kids(list) : []) {
-      const ftype = field.childForFieldName('type')?.text.replace(/\s+/g, ' ');
-      if (ftype) for (const n of kids(field)) if (n.type === 'field_identifier') fields.set(n.text, ftype);
-    }
-    out.set(name, fields);
-  }
-  return out;
 }
 
 /** `a, b := call()`, `a, b = call()`, `return call()` or the call as a statement: a call whose results are all taken as they come. */

@@ -9,6 +9,8 @@ import { kids, line } from '../shared/tree.js';
 export interface FateContext {
   /** Model release names: methods (`Stop`), methods of a field (`Body.Close`), `()` (call the handle itself), or qualified functions taking it (`os/signal.Stop`). */
   releases: readonly string[];
+  /** Qualified functions that read the handle's stream to its end (`io.ReadAll`). */
+  drainedBy?: readonly string[];
   /** Methods that wait for the resource to finish (`Run`, `Wait`): the handle is awaited. */
   waits?: readonly string[];
   /** Which of the call's results is the handle (`ctx, cancel :=` -> 1). */
@@ -130,8 +132,11 @@ function fateOfTarget(target: SyntaxNode, holder: SyntaxNode, fn: SyntaxNode | n
     if (!fn || (!declaresLocal && ctx.packageVars.has(target.text) && !declaredIn(target.text, fn, holder))) {
       return { kind: 'field', ownerType: ctx.pkg, field: target.text, line: line(target) };
     }
-    // `settleCancel = cancel` on a variable declared earlier: a closure registered before may call it.
-    return fateOfLocal(target.text, holder, fn, ctx, declaresLocal ? holder.endIndex : fn.startIndex);
+    if (declaresLocal) return fateOfLocal(target.text, holder, fn, ctx);
+    // `settleCancel = cancel`, `timer = time.NewTimer(d)` on a variable declared earlier, maybe in a
+    // function around this closure: every use in the function that declares it counts (a teardown
+    // closure registered before, a `stopTimer` closure beside this one).
+    return fateOfLocal(target.text, holder, declaringFunction(target.text, fn, holder) ?? fn, ctx, 0);
   }
   if (target.type === 'selector_expression') {
     const operand = target.childForFieldName('operand');
@@ -145,6 +150,14 @@ function fateOfTarget(target: SyntaxNode, holder: SyntaxNode, fn: SyntaxNode | n
   }
   // `m[key] = h`, `list[i] = h`: kept in a collection.
   return { kind: 'passed', to: `\`${target.text}\`` };
+}
+
+/** The function (this one or one around it) that declares `name` before `at`. */
+function declaringFunction(name: string, fn: SyntaxNode, at: SyntaxNode): SyntaxNode | undefined {
+  for (let cur: SyntaxNode | null = fn; cur; cur = cur.parent) {
+    if ((cur.type === 'func_literal' || cur.type === 'function_declaration' || cur.type === 'method_declaration') && declaredIn(name, cur, at)) return cur;
+  }
+  return undefined;
 }
 
 /** Is `name` declared (`:=`, `var`, a parameter) in `fn` before `at`? */
@@ -174,16 +187,44 @@ function fateOfLocal(name: string, at: SyntaxNode, fn: SyntaxNode, ctx: FateCont
   const body = fn.childForFieldName('body');
   if (!body) return { kind: 'local', local: name };
   let kept: HandleFate | undefined;
+  let drained: { by: string; line: number } | undefined;
   // Uses after the binding (or, for a receiver handle, anywhere else in the function).
   const uses = body.descendantsOfType('identifier').filter((id): id is SyntaxNode => !!id && id.text === name && id.startIndex > from && (id.startIndex < at.startIndex || id.startIndex >= at.endIndex));
   if (uses.length === 0) return { kind: 'discarded', how: `bound to \`${name}\` and never used` };
   for (const id of uses) {
+    drained ??= drainOf(id, ctx, from === at.endIndex ? at : undefined, fn);
     const use = useOf(id, name, fn, ctx);
     if (!use) continue;
     if (use.kind === 'released-locally' || use.kind === 'awaited') return use;
     kept ??= use;
   }
-  return kept ?? { kind: 'local', local: name };
+  return kept ?? { kind: 'local', local: name, ...(drained ? { drained } : {}) };
+}
+
+/**
+ * `io.ReadAll(resp.Body)`, `io.Copy(io.Discard, resp.Body)`: a call that reads the handle (or a field
+ * of it) to its end, reached on every path from the binding `at`: no return in between but the one
+ * under the call's own `if err != nil`.
+ */
+function drainOf(id: SyntaxNode, ctx: FateContext, at: SyntaxNode | undefined, fn: SyntaxNode): { by: string; line: number } | undefined {
+  if (!ctx.drainedBy?.length || !at) return undefined;
+  let arg: SyntaxNode = id;
+  while (arg.parent?.type === 'selector_expression' && arg.parent.childForFieldName('operand')?.id === arg.id) arg = arg.parent;
+  if (arg.parent?.type !== 'argument_list') return undefined;
+  const call = arg.parent.parent!;
+  const q = ctx.qualified(call);
+  if (!q || !ctx.drainedBy.includes(q)) return undefined;
+  // In the binding's own block, not in a branch some paths skip.
+  let stmt: SyntaxNode = call;
+  while (stmt.parent && stmt.parent.type !== 'statement_list' && stmt.parent.type !== 'block') stmt = stmt.parent;
+  if (stmt.parent?.id !== at.parent?.id) return undefined;
+  for (const ret of fn.descendantsOfType('return_statement')) {
+    if (!ret || ret.startIndex <= at.endIndex || ret.startIndex >= call.startIndex || ret.endIndex >= call.startIndex) continue;
+    let guard = ret.parent;
+    while (guard && guard.type !== 'if_statement' && guard.type !== 'func_literal' && guard.id !== fn.id) guard = guard.parent;
+    if (guard?.type !== 'if_statement' || !/^\s*\berr\s*!=\s*nil\s*$/.test(guard.childForFieldName('condition')?.text ?? '')) return undefined;
+  }
+  return { by: call.childForFieldName('function')!.text, line: line(id) };
 }
 
 /** What one use of the local does with it. */

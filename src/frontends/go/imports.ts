@@ -23,7 +23,9 @@ export function defaultPackageName(path: string): string {
 export function collectImports(root: SyntaxNode): GoImports {
   const byName = new Map<string, string>();
   const paths = new Set<string>();
-  for (const spec of root.descendantsOfType('import_spec')) {
+  // Imports come first in a file: only its import declarations are searched.
+  const specs = kids(root).filter((d) => d.type === 'import_declaration').flatMap((d) => d.descendantsOfType('import_spec'));
+  for (const spec of specs) {
     if (!spec) continue;
     const pathNode = spec.childForFieldName('path');
     const path = pathNode?.text.replace(/^["`]|["`]$/g, '');

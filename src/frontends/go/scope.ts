@@ -20,6 +20,49 @@ export function packageVariables(root: SyntaxNode): Set<string> {
 /** Names each function binds (parameters, receiver, results, `:=`, `var`, range variables), with where each binding starts: one per file. */
 export class GoScopes {
   private readonly byFunction = new Map<number, Map<string, number[]>>();
+  private readonly typesByFunction = new Map<number, Map<string, { start: number; type: string | undefined }[]>>();
+  /** Every name any function of the file binds: most names (package names, callees) are in none, and need no search. */
+  private boundAnywhere: Set<string> | undefined;
+
+  /** `fieldTypes`: the file's struct field types, read on first need. */
+  constructor(
+    private readonly root: SyntaxNode,
+    private readonly fieldTypes: () => FieldTypes,
+  ) {}
+
+  /**
+   * The struct type a local holds when its binding says: `s := &Server{..}`, `s := Server{..}`,
+   * `s := new(Server)`, `s := NewServer(..)`, `var s *Server`, `sub, ok := c.subs[id]`. Library
+   * types (`http.Server`) are not the project's.
+   */
+  localTypeOf(name: string, fn: SyntaxNode, at: SyntaxNode): string | undefined {
+    return this.localTypes(fn).get(name)?.filter((b) => b.start < at.startIndex).at(-1)?.type;
+  }
+
+  private localTypes(fn: SyntaxNode): Map<string, { start: number; type: string | undefined }[]> {
+    const cached = this.typesByFunction.get(fn.id);
+    if (cached) return cached;
+    const out = new Map<string, { start: number; type: string | undefined }[]>();
+    const body = fn.childForFieldName('body');
+    for (const decl of body ? body.descendantsOfType(['short_var_declaration', 'var_spec']) : []) {
+      if (!decl) continue;
+      const left = decl.type === 'var_spec' ? decl : decl.childForFieldName('left');
+      const names = left ? kids(left).filter((k) => k.type === 'identifier') : [];
+      if (names.length === 0) continue;
+      const valueList = decl.childForFieldName(decl.type === 'var_spec' ? 'value' : 'right');
+      const values = valueList ? kids(valueList) : [];
+      const declared = decl.type === 'var_spec' ? decl.childForFieldName('type')?.text.replace(/^\*/, '') : undefined;
+      names.forEach((n, i) => {
+        const value = values.length === names.length ? values[i] : values[0];
+        const type = (declared && /^[A-Z]\w*$/.test(declared) ? declared : undefined) ?? (value ? (constructedType(value) ?? elementOfField(value, fn, this.fieldTypes)) : undefined);
+        const list = out.get(n.text);
+        if (list) list.push({ start: decl.startIndex, type });
+        else out.set(n.text, [{ start: decl.startIndex, type }]);
+      });
+    }
+    this.typesByFunction.set(fn.id, out);
+    return out;
+  }
 
   bindingsOf(fn: SyntaxNode): Map<string, number[]> {
     const cached = this.byFunction.get(fn.id);
@@ -49,6 +92,14 @@ export class GoScopes {
 
   /** Is `name` bound in the function around `at` (or one around that) before `at`? */
   boundBefore(name: string, at: SyntaxNode): boolean {
+    this.boundAnywhere ??= new Set(
+      this.root.descendantsOfType(['short_var_declaration', 'var_spec', 'range_clause', 'const_spec', 'parameter_declaration', 'variadic_parameter_declaration']).flatMap((d) => {
+        if (!d) return [];
+        const left = d.type === 'short_var_declaration' || d.type === 'range_clause' ? d.childForFieldName('left') : d;
+        return left ? kids(left).filter((k) => k.type === 'identifier').map((k) => k.text) : [];
+      }),
+    );
+    if (!this.boundAnywhere.has(name)) return false;
     for (let cur = enclosingCode(at); cur; cur = enclosingCode(cur)) {
       if ((this.bindingsOf(cur).get(name) ?? []).some((start) => start < at.startIndex)) return true;
     }
@@ -63,35 +114,13 @@ function enclosingCode(node: SyntaxNode): SyntaxNode | null {
   return null;
 }
 
-/**
- * The struct type a local holds when its binding says: `s := &Server{..}`, `s := Server{..}`,
- * `s := new(Server)`, `s := NewServer(..)`, `var s *Server`. Library types (`http.Server`) are not the project's.
- */
-export function localTypeOf(name: string, fn: SyntaxNode, at: SyntaxNode, fieldTypes?: FieldTypes): string | undefined {
-  const body = fn.childForFieldName('body');
-  if (!body) return undefined;
-  let found: string | undefined;
-  for (const decl of body.descendantsOfType(['short_var_declaration', 'var_spec'])) {
-    if (!decl || decl.startIndex >= at.startIndex) continue;
-    const left = decl.type === 'var_spec' ? decl : decl.childForFieldName('left');
-    const names = left ? kids(left).filter((k) => k.type === 'identifier') : [];
-    const i = names.findIndex((n) => n.text === name);
-    if (i < 0) continue;
-    const valueList = decl.childForFieldName(decl.type === 'var_spec' ? 'value' : 'right');
-    const values = valueList ? kids(valueList) : [];
-    const value = values.length === names.length ? values[i] : values[0];
-    const declared = decl.type === 'var_spec' ? decl.childForFieldName('type')?.text.replace(/^\*/, '') : undefined;
-    found = (declared && /^[A-Z]\w*$/.test(declared) ? declared : undefined) ?? (value ? constructedType(value) ?? elementOfField(value, fn, fieldTypes) : undefined);
-  }
-  return found;
-}
-
 /** Field types of the file's structs: owner -> field -> type as written (`map[string]*subscription`). */
 export type FieldTypes = ReadonlyMap<string, ReadonlyMap<string, string>>;
 
 /** `sub, ok := c.subscriptions[id]` in a method of `c`: the element type of that field's map or slice (`subscription`). */
-function elementOfField(value: SyntaxNode, fn: SyntaxNode, fieldTypes: FieldTypes | undefined): string | undefined {
-  if (!fieldTypes || value.type !== 'index_expression' || fn.type !== 'method_declaration') return undefined;
+function elementOfField(value: SyntaxNode, fn: SyntaxNode, fieldTypesOf: () => FieldTypes): string | undefined {
+  if (value.type !== 'index_expression' || fn.type !== 'method_declaration') return undefined;
+  const fieldTypes = fieldTypesOf();
   const operand = value.childForFieldName('operand');
   if (operand?.type !== 'selector_expression') return undefined;
   const receiver = fn.childForFieldName('receiver');
@@ -160,4 +189,22 @@ export function rangeBoundField(name: string, at: SyntaxNode, receiverName: stri
 export function constructorTypeOf(fn: SyntaxNode): string | undefined {
   const name = fn.type === 'selector_expression' ? fn.childForFieldName('field')?.text : fn.type === 'identifier' ? fn.text : undefined;
   return name ? /^(?:New|new|Must)([A-Z]\w*)$/.exec(name)?.[1] : undefined;
+}
+
+/** Every struct's field types, before the main pass (a method may come before its type). */
+export function structFieldTypes(root: SyntaxNode): Map<string, Map<string, string>> {
+  const out = new Map<string, Map<string, string>>();
+  for (const spec of root.descendantsOfType('type_spec')) {
+    const name = spec?.childForFieldName('name')?.text;
+    const type = spec?.childForFieldName('type');
+    if (!name || type?.type !== 'struct_type') continue;
+    const fields = new Map<string, string>();
+    const list = kids(type).find((k) => k.type === 'field_declaration_list');
+    for (const field of list ? kids(list) : []) {
+      const ftype = field.childForFieldName('type')?.text.replace(/\s+/g, ' ');
+      if (ftype) for (const n of kids(field)) if (n.type === 'field_identifier') fields.set(n.text, ftype);
+    }
+    out.set(name, fields);
+  }
+  return out;
 }

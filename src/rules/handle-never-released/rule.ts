@@ -78,6 +78,10 @@ export const handleNeverReleased: Rule = {
           : `\`${symbol}()\` is not a constructor, init or entry point: it runs per operation${a.inLoop ? ', and the acquisition sits in a loop (one per iteration)' : ''}`,
       );
       let priority: Priority = perInstance ? 'P1' : 'P0';
+      if (fate.kind === 'local' && fate.drained) {
+        priority = 'P2';
+        evidence.push(`\`${fate.drained.by}\` (line ${fate.drained.line}) reads it to its end, which gives most of it back (a drained response body returns its connection to the pool); it stays held only when that read fails, so it is reported at P2`);
+      }
       if (model.maxPriority && comparePriority(priority, model.maxPriority) < 0) {
         priority = model.maxPriority;
         evidence.push(`the runtime bounds this leak (see the impact), so it is reported at ${priority} at most`);

@@ -1,0 +1,64 @@
+// Release calls in Go: `s.ticker.Stop()`, `s.cancel()`, `signal.Stop(s.sigs)`,
+// `resp.Body.Close()`, and what they release (a field of an owner, a package
+// variable, a local).
+import type { Release } from '../../facts/types.js';
+import type { SyntaxNode } from '../../parse/syntax.js';
+import { kids, siteOf } from '../shared/tree.js';
+import type { GoFile } from './file-context.js';
+import { namedFunction, receiverNameOf, receiverTypeOf } from './functions.js';
+import { rangeBoundField } from './scope.js';
+
+/** A release call: `s.ticker.Stop()`, `s.cancel()`, `signal.Stop(s.sigs)`, `ticker.Stop()` on a package variable. */
+export function releaseOf(file: GoFile, node: SyntaxNode, fnNode: SyntaxNode, q: string | undefined): Release | undefined {
+  const { matcher, scopes, packageVars, pkg } = file;
+  let api: string | undefined;
+  let targetNode: SyntaxNode | null | undefined;
+  if (q && matcher.isRelease(q)) {
+    api = q;
+    targetNode = kids(node.childForFieldName('arguments')!)[0];
+  } else if (fnNode.type === 'selector_expression' && !q) {
+    const method = fnNode.childForFieldName('field')?.text ?? '';
+    if (matcher.isRelease(method)) {
+      api = method;
+      targetNode = fnNode.childForFieldName('operand');
+    } else if (matcher.isRelease('()')) {
+      // `s.cancel()`: calling a function kept in a field.
+      api = '()';
+      targetNode = fnNode;
+    }
+  }
+  if (!api || !targetNode) return undefined;
+  const method = namedFunction(node);
+  const rName = method?.type === 'method_declaration' ? receiverNameOf(method) : undefined;
+  // Most method calls are no call of a function field: only one on the receiver, or of a field the
+  // file's structs declare with a function type (`cancel context.CancelFunc`), can be.
+  if (api === '()') {
+    const operand = targetNode.childForFieldName('operand');
+    if (operand?.type !== 'identifier' || !method) return undefined;
+    if (operand.text !== rName && !file.funcFields().has(targetNode.childForFieldName('field')?.text ?? '')) return undefined;
+  }
+  const enclosing = file.enclosingOf(node);
+  let ownerType = enclosing.ownerType;
+  let target: Release['target'] | undefined;
+  if (targetNode.type === 'selector_expression') {
+    const operand = targetNode.childForFieldName('operand');
+    const field = targetNode.childForFieldName('field')?.text;
+    if (operand?.type === 'identifier' && field) {
+      const typed = operand.text === rName ? (method ? receiverTypeOf(method) : undefined) : method ? scopes.localTypeOf(operand.text, method, node) : undefined;
+      if (typed) {
+        ownerType = typed;
+        target = { kind: 'field', field };
+      }
+    }
+    if (api === '()' && !target) return undefined;
+  } else if (targetNode.type === 'identifier') {
+    const fromField = method ? rangeBoundField(targetNode.text, node, rName) : undefined;
+    if (fromField) target = { kind: 'field', field: fromField };
+    else if (packageVars.has(targetNode.text) && !scopes.boundBefore(targetNode.text, node)) {
+      ownerType = pkg;
+      target = { kind: 'field', field: targetNode.text };
+    } else target = { kind: 'local', name: targetNode.text };
+  }
+  target ??= { kind: 'other', text: targetNode.text.slice(0, 60) };
+  return { api, target, site: siteOf(node), fn: { name: enclosing.name, ...(ownerType ? { ownerType } : {}) } };
+}
