@@ -16,6 +16,7 @@ import { targetFirstSite } from './namespace-emitters.js';
 import { madeHereArguments } from './construction-arguments.js';
 import { singletonObjectNames, singletonObjectOf } from './singleton-objects.js';
 import { fieldReleasedByHelper } from './helper-releases.js';
+import { neverActivated } from './inactive-servers.js';
 import { bindingText, CallMatcher, type CallMatch } from './match.js';
 import { CallSite } from './call-site.js';
 import { collectClass, moduleOwner, type ClassInfo } from './owners.js';
@@ -253,7 +254,9 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       const enclosing = describe(node, ctx);
       for (const match of found) facts.uses.push({ api: match.key, line: line(node), isTest: enclosing.isTest });
       const acquire = found.find((m) => m.model.role === 'acquire');
-      if (acquire) facts.acquisitions.push(acquisitionOf(node, acquire, enclosing));
+      // A server made but never started, used only to dispatch (`server.emit('request', ..)`): nothing acquired.
+      const idle = acquire?.model.activatedBy && neverActivated(node, acquire.model.activatedBy, enclosing.context.fn, root);
+      if (acquire && !idle) facts.acquisitions.push(acquisitionOf(node, acquire, enclosing));
       continue;
     }
     if (!isTestFile) recordCall(site, ctx);
