@@ -17,6 +17,7 @@ import { madeHereArguments } from './construction-arguments.js';
 import { singletonObjectNames, singletonObjectOf } from './singleton-objects.js';
 import { fieldReleasedByHelper } from './helper-releases.js';
 import { neverActivated } from './inactive-servers.js';
+import { deferredCallees, topLevelFunctionNames } from './deferred-calls.js';
 import { bindingText, CallMatcher, type CallMatch } from './match.js';
 import { CallSite } from './call-site.js';
 import { collectClass, moduleOwner, type ClassInfo } from './owners.js';
@@ -230,6 +231,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   ];
   // `UI.addHandlers()` / `this.addHandlers()` inside `const UI = { .. }`: a function of that object of this file.
   const singletons = singletonObjectNames(root);
+  let moduleFunctions: Set<string> | undefined;
   const calleeOfSingleton = (receiver: string, fn: SyntaxNode | null): boolean =>
     receiver === 'this' ? !!fn && singletonObjectOf(fn) !== undefined : singletons.has(receiver) && !boundLocally(receiver, fn);
   const moduleTouched = { used: false };
@@ -249,6 +251,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     if (listenerReleaseNames.has(release.api)) removals.push(new Removal(site, targetFirstSite(site, scope, (name) => declarations.has(ctx.fn, name))));
   }
   for (const { node, site, ctx } of collectedCalls) {
+    if (!isTestFile) recordDeferredCalls(site, ctx);
     const found = matches.get(node) ?? [];
     if (found.length > 0) {
       const enclosing = describe(node, ctx);
@@ -354,6 +357,20 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     return { longLived: false, exits: [], ignoredErrors: [], captures: [] };
   }
 
+  /** `bot.once('login', loop)`, `setTimeout(loop, ms)`: the scheduler calls the module's `loop` once. */
+  function recordDeferredCalls(site: CallSite, ctx: FunctionContext): void {
+    const callees = deferredCallees(site, (name) => (moduleFunctions ??= topLevelFunctionNames(root)).has(name) && !boundLocally(name, ctx.fn));
+    if (callees.length === 0) return;
+    const enclosing = describeShared(site.node, ctx);
+    if (enclosing.isTest) return;
+    for (const callee of callees) {
+      const key = `${callee}|||deferred|${enclosing.name}|${enclosing.ownerType ?? ''}`;
+      if (seenCalls.has(key)) continue;
+      seenCalls.add(key);
+      facts.calls.push({ callee, caller: enclosing.name, ...(enclosing.ownerType ? { callerOwner: enclosing.ownerType } : {}), callerIsEntryPoint: enclosing.isEntryPoint, local: true });
+    }
+  }
+
   /** Who calls which named function, so the analysis can tell what only `main()` starts. */
   function recordCall(site: CallSite, ctx: FunctionContext): void {
     const call = site.node;
@@ -440,7 +457,8 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       callerIsEntryPoint: enclosing.isEntryPoint,
       ...(isNew && lazySingleton(call, name, ctx, scope) ? { once: true as const } : {}),
       ...(fresh && fresh.length > 0 ? { freshArguments: fresh } : {}),
-      ...(!isNew && calleePath.length === 1 && boundLocally(calleePath[0]!, ctx.fn) ? { local: true as const } : {}),
+      // A function the module itself declares at top level shadows any other file's of that name.
+      ...(!isNew && calleePath.length === 1 && (boundLocally(calleePath[0]!, ctx.fn) || (moduleFunctions ??= topLevelFunctionNames(root)).has(calleePath[0]!)) ? { local: true as const } : {}),
     });
   }
 
