@@ -12,6 +12,7 @@ import { enclosingFromScopes, fileModuleOf, functionNode, implTypeName, isWordCh
 import { fateOf, selfField } from './handles.js';
 import { collectImports, IMPORT_NODE_TYPES, normalisePath, resolvePath, type RustImports } from './imports.js';
 import { NodeIndex, ScopeStack, walkTypes } from './node-index.js';
+import { instanceOnceGuard } from './once-guards.js';
 
 /** Teardown method names: they run when the owner goes away. `post_stop` is ractor's. */
 const TEARDOWN = /^(drop|close|shutdown|shut_down|stop|stop_all|terminate|abort|abort_all|cancel|dispose|destroy|cleanup|clean_up|teardown|tear_down|kill|halt|quit|disconnect|release|post_stop|graceful_shutdown)(_|$)/;
@@ -30,7 +31,7 @@ interface CallMatch {
 }
 
 /** Node types the main pass handles (mod_item only to know which code is test code). */
-const MAIN_NODE_TYPES = ['ERROR', 'struct_item', 'impl_item', 'trait_item', 'function_item', 'mod_item', 'call_expression'];
+const MAIN_NODE_TYPES = ['ERROR', 'struct_item', 'impl_item', 'trait_item', 'function_item', 'mod_item', 'call_expression', 'struct_expression'];
 /** Looked up in the index: by the body analysis, the searches for earlier `let`s and `AttributeWindow`. */
 const LOOKUP_NODE_TYPES = [...BODY_INDEX_TYPES, 'let_declaration', ATTRIBUTE_NODE_TYPE];
 const COMMENT_NODE_TYPES = ['line_comment', 'block_comment'];
@@ -191,9 +192,32 @@ export function extractRust(input: RustFrontendInput): FileFacts {
         facts.acquisitions.push(acquisitionOf(node, match, enclosing));
         return;
       }
+      case 'struct_expression':
+        if (!isTestFile) recordConstruction(node);
+        return;
       default:
         return;
     }
+  }
+
+  /** `Handler { .. }`: who makes instances of a type (only `main()`, or per call). */
+  function recordConstruction(node: SyntaxNode): void {
+    const enclosing = enclosingOf(node);
+    if (enclosing.isTest) return;
+    const named = plainType(node.childForFieldName('name')?.text ?? '');
+    const owner = named === 'Self' ? enclosing.ownerType : named;
+    if (!owner || !/^[A-Z]/.test(owner)) return;
+    const key = `constructor|${owner}|||${enclosing.name}|${enclosing.ownerType ?? ''}|${enclosing.module ?? ''}`;
+    if (seenCalls.has(key)) return;
+    seenCalls.add(key);
+    facts.calls.push({
+      callee: 'constructor',
+      calleeOwner: owner,
+      caller: enclosing.name,
+      ...(enclosing.ownerType ? { callerOwner: enclosing.ownerType } : {}),
+      ...(enclosing.module ? { callerModule: enclosing.module } : {}),
+      callerIsEntryPoint: enclosing.isEntryPoint,
+    });
   }
 
   function acquisitionOf(call: SyntaxNode, match: CallMatch, enclosing: EnclosingFunction): Acquisition {
@@ -217,6 +241,8 @@ export function extractRust(input: RustFrontendInput): FileFacts {
       handle,
     };
     if (insideLoop(call, fnItem)) acquisition.inLoop = true;
+    const guard = instanceOnceGuard(call, fnItem);
+    if (guard) acquisition.guardedOnce = { ...guard, perInstance: true };
     if (model.body) {
       const args = call.childForFieldName('arguments');
       const bodyArg = args ? kids(args).filter((a) => !a.type.endsWith('comment'))[model.body === 'last-argument' ? -1 : 0] : undefined;

@@ -88,7 +88,12 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
   }
   const startedFrom = a.fn.isEntryPoint ? a.fn.name : startedOnlyFromEntry(ctx.project, a.fn, file.path);
   // `if (!started) { started = true; .. }`: once per process, whoever calls the function.
-  const guarded = !startedFrom && !a.inLoop ? a.guardedOnce : undefined;
+  const flagged = !startedFrom && !a.inLoop ? a.guardedOnce : undefined;
+  // A field flag (`self.running`) lets it start once per instance: once per process when only the
+  // entry point makes instances, else as often as instances are made.
+  const madeFrom = flagged?.perInstance && a.fn.ownerType ? startedOnlyFromEntry(ctx.project, { name: 'constructor', ownerType: a.fn.ownerType }, file.path) : undefined;
+  const guarded = flagged && (!flagged.perInstance || madeFrom) ? flagged : undefined;
+  const perInstance = flagged?.perInstance && !guarded ? flagged : undefined;
   if (startedFrom || guarded) messageId = 'entryPoint';
 
   const loop = body.loopKind ?? 'loop';
@@ -122,13 +127,16 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
   const costs = [model.cost?.summary ?? `one ${unit}`];
   if (body.periodMs !== undefined) costs.push(`wakes every ${formatPeriod(body.periodMs)} (${wakeupRate(body.periodMs)} per leaked ${unit})`);
   if (body.captures.length > 0) costs.push(`pins ${body.captures.length} captured value${body.captures.length === 1 ? '' : 's'} (and everything they reference) for ever`);
-  if (guarded) evidence.push(`the module flag \`${guarded.flag}\` (line ${guarded.line}) lets it start once per process: it does not grow, but nothing can shut it down`);
+  if (guarded && madeFrom) {
+    evidence.push(`the field \`${guarded.flag}\` (line ${guarded.line}) lets it start once per \`${a.fn.ownerType}\`, and only \`${madeFrom}()\` makes one: it does not grow, but nothing can shut it down`);
+  } else if (guarded) evidence.push(`the module flag \`${guarded.flag}\` (line ${guarded.line}) lets it start once per process: it does not grow, but nothing can shut it down`);
+  if (perInstance) evidence.push(`the field \`${perInstance.flag}\` (line ${perInstance.line}) lets it start at most once per \`${a.fn.ownerType}\`: it grows with instances, not with calls`);
   if (startedFrom && !a.fn.isEntryPoint) evidence.push(`\`${symbolOf(a)}()\` is only called from \`${startedFrom}()\`: one ${unitOf(a.kind)} per process, it does not grow, but nothing can shut it down`);
   if (!startedFrom && !guarded && !a.fn.isEntryPoint && a.fn.name !== '<module>' && !ctx.project.callers.has(a.fn.name)) {
     evidence.push(`nothing in this project calls \`${symbolOf(a)}()\` (public API, framework hook, or a caller in a file leakaudit does not read, such as a .vue component): how fast it grows depends on its callers`);
   }
   if (a.unreferenced) evidence.push(`it is unreferenced with ${a.unreferenced.how}: it no longer keeps the process alive, but it still runs and keeps what it captured`);
-  const priority = startedFrom || guarded ? 'P2' : a.unreferenced ? 'P1' : 'P0';
+  const priority = startedFrom || guarded ? 'P2' : a.unreferenced || perInstance ? 'P1' : 'P0';
   const symbol = symbolOf(a);
   const field = fate.kind === 'field' ? `${fate.ownerType}.${fate.field}` : '';
   const message =
@@ -152,6 +160,8 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
     evidence,
     growth: guarded
       ? `1 ${unit} for the life of the process (guarded by \`${guarded.flag}\`)`
+      : perInstance
+        ? `+1 ${unit} per \`${a.fn.ownerType}\` instance (guarded by \`${perInstance.flag}\`)`
       : startedFrom && !a.fn.isEntryPoint
         ? `1 ${unit} for the life of the process (started from \`${startedFrom}()\` via \`${symbol}()\`)`
         : growthOf(a, unit),
