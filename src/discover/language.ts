@@ -29,6 +29,7 @@ export function languageOf(path: string): LanguageInfo | undefined {
 export function isTestPath(relPath: string): boolean {
   return (
     /(^|\/)(tests?|benches|bench|__tests__|__mocks__|spec|e2e|fixtures?|testdata|test-utils)\//.test(relPath) ||
+    /(^|\/)testbed\//.test(relPath) ||
     /(_test|_tests|_bench)\.rs$/.test(relPath) ||
     /\.(test|spec|bench|e2e)\.[cm]?[jt]sx?$/.test(relPath) ||
     /(^|\/)(test_utils|test_helpers|testing)\.rs$/.test(relPath)
