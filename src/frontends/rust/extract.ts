@@ -275,9 +275,14 @@ export function extractRust(input: RustFrontendInput): FileFacts {
     const key = `${fnItem.startIndex}:${receiver.text}`;
     if (letTypes.has(key)) return letTypes.get(key);
     // No `let` at all: a parameter or a capture, of a type not named here.
-    const binding = lastLetBefore(receiver.text, fnItem, at, index);
+    let binding = lastLetBefore(receiver.text, fnItem, at, index);
+    let value = binding?.childForFieldName('value');
+    // `let mut dp = dp;`: a rebinding keeps the type of what it rebinds.
+    for (let step = 0; step < 3 && binding && !binding.childForFieldName('type') && value?.type === 'identifier'; step++) {
+      binding = lastLetBefore(value.text, fnItem, binding, index);
+      value = binding?.childForFieldName('value');
+    }
     const annotated = binding?.childForFieldName('type');
-    const value = binding?.childForFieldName('value');
     const type = annotated ? plainType(annotated.text) : value ? constructedType(value) : undefined;
     letTypes.set(key, type);
     return type;

@@ -1,7 +1,7 @@
 // task-unstoppable: a long-lived task, thread or timer that nothing can stop.
 import type { BodyFacts } from '../../facts/types.js';
 import type { AcquisitionRef } from '../../analysis/project.js';
-import { releasesOfField, resolveDelegate, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
+import { calledOnlyOnConstruction, releasesOfField, resolveDelegate, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
 import type { Rule, RuleContext } from '../types.js';
 import { describeFate, formatPeriod, growthOf, isTestCode, locationOf, wakeupRate } from '../shared/describe.js';
 
@@ -94,6 +94,8 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
   const madeFrom = flagged?.perInstance && a.fn.ownerType ? startedOnlyFromEntry(ctx.project, { name: 'constructor', ownerType: a.fn.ownerType }, file.path) : undefined;
   const guarded = flagged && (!flagged.perInstance || madeFrom) ? flagged : undefined;
   const perInstance = flagged?.perInstance && !guarded ? flagged : undefined;
+  // Only the function that makes the owner calls it (a builder's `build()`): one per instance.
+  const setupOf = !startedFrom && !flagged && !a.inLoop ? calledOnlyOnConstruction(ctx.project, a.fn, file.path) : undefined;
   if (startedFrom || guarded) messageId = 'entryPoint';
 
   const loop = body.loopKind ?? 'loop';
@@ -130,13 +132,17 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
   if (guarded && madeFrom) {
     evidence.push(`the field \`${guarded.flag}\` (line ${guarded.line}) lets it start once per \`${a.fn.ownerType}\`, and only \`${madeFrom}()\` makes one: it does not grow, but nothing can shut it down`);
   } else if (guarded) evidence.push(`the module flag \`${guarded.flag}\` (line ${guarded.line}) lets it start once per process: it does not grow, but nothing can shut it down`);
+  if (setupOf) {
+    const maker = setupOf.ownerType ? `${setupOf.ownerType}::${setupOf.name}` : setupOf.name;
+    evidence.push(`\`${symbolOf(a)}()\` is only called from \`${maker}()\`, which makes the \`${a.fn.ownerType}\`: one ${unitOf(a.kind)} per \`${a.fn.ownerType}\`, not one per call`);
+  }
   if (perInstance) evidence.push(`the field \`${perInstance.flag}\` (line ${perInstance.line}) lets it start at most once per \`${a.fn.ownerType}\`: it grows with instances, not with calls`);
   if (startedFrom && !a.fn.isEntryPoint) evidence.push(`\`${symbolOf(a)}()\` is only called from \`${startedFrom}()\`: one ${unitOf(a.kind)} per process, it does not grow, but nothing can shut it down`);
   if (!startedFrom && !guarded && !a.fn.isEntryPoint && a.fn.name !== '<module>' && !ctx.project.callers.has(a.fn.name)) {
     evidence.push(`nothing in this project calls \`${symbolOf(a)}()\` (public API, framework hook, or a caller in a file leakaudit does not read, such as a .vue component): how fast it grows depends on its callers`);
   }
   if (a.unreferenced) evidence.push(`it is unreferenced with ${a.unreferenced.how}: it no longer keeps the process alive, but it still runs and keeps what it captured`);
-  const priority = startedFrom || guarded ? 'P2' : a.unreferenced || perInstance ? 'P1' : 'P0';
+  const priority = startedFrom || guarded ? 'P2' : a.unreferenced || perInstance || setupOf ? 'P1' : 'P0';
   const symbol = symbolOf(a);
   const field = fate.kind === 'field' ? `${fate.ownerType}.${fate.field}` : '';
   const message =
@@ -162,6 +168,8 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
       ? `1 ${unit} for the life of the process (guarded by \`${guarded.flag}\`)`
       : perInstance
         ? `+1 ${unit} per \`${a.fn.ownerType}\` instance (guarded by \`${perInstance.flag}\`)`
+        : setupOf
+          ? `+1 ${unit} per \`${a.fn.ownerType}\` instance`
       : startedFrom && !a.fn.isEntryPoint
         ? `1 ${unit} for the life of the process (started from \`${startedFrom}()\` via \`${symbol}()\`)`
         : growthOf(a, unit),
