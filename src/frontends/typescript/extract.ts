@@ -18,6 +18,7 @@ import { singletonObjectNames, singletonObjectOf } from './singleton-objects.js'
 import { fieldReleasedByHelper } from './helper-releases.js';
 import { neverActivated } from './inactive-servers.js';
 import { deferredCallees, topLevelFunctionNames } from './deferred-calls.js';
+import { fieldOnceGuard } from './once-guards.js';
 import { bindingText, CallMatcher, type CallMatch } from './match.js';
 import { CallSite } from './call-site.js';
 import { collectClass, moduleOwner, type ClassInfo } from './owners.js';
@@ -293,6 +294,10 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     const guard = onceGuard(call, fn, scope);
     // A local of the same name would be a fresh flag on every call.
     if (guard && !declarations.has(fn, guard.flag)) acquisition.guardedOnce = guard;
+    else if (cls) {
+      const field = fieldOnceGuard(call, fn);
+      if (field) acquisition.guardedOnce = { ...field, perInstance: true };
+    }
     if (model.kind === 'listener' || model.kind === 'subscription') {
       const lctx: ListenerContext = {
         scope,
