@@ -15,7 +15,8 @@ import { NodeIndex, ScopeStack, walkTypes } from './node-index.js';
 import { instanceOnceGuard } from './once-guards.js';
 
 /** Teardown method names: they run when the owner goes away. `post_stop` is ractor's. */
-const TEARDOWN = /^(drop|close|shutdown|shut_down|stop|stop_all|terminate|abort|abort_all|cancel|dispose|destroy|cleanup|clean_up|teardown|tear_down|kill|halt|quit|disconnect|release|post_stop|graceful_shutdown)(_|$)/;
+// `shutdown_token()`, `stop_handle()`: accessors that hand out a means to stop, not teardowns.
+const TEARDOWN = /^(drop|close|shutdown|shut_down|stop|stop_all|terminate|abort|abort_all|cancel|dispose|destroy|cleanup|clean_up|teardown|tear_down|kill|halt|quit|disconnect|release|post_stop|graceful_shutdown)(_|$)(?!.*_?(token|handle|signal|sender|notifier|tx|rx)$)/;
 
 export interface RustFrontendInput {
   path: string;

@@ -94,8 +94,11 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
   const madeFrom = flagged?.perInstance && a.fn.ownerType ? startedOnlyFromEntry(ctx.project, { name: 'constructor', ownerType: a.fn.ownerType }, file.path) : undefined;
   const guarded = flagged && (!flagged.perInstance || madeFrom) ? flagged : undefined;
   const perInstance = flagged?.perInstance && !guarded ? flagged : undefined;
-  // Only the function that makes the owner calls it (a builder's `build()`): one per instance.
-  const setupOf = !startedFrom && !flagged && !a.inLoop ? calledOnlyOnConstruction(ctx.project, a.fn, file.path) : undefined;
+  // Only the function that makes the owner calls it (a builder's `build()`): one per instance. Not when
+  // the owner has a teardown that leaves it running: then each torn-down instance leaves one behind
+  // (an API server restarted in-process), which is growth per restart.
+  const tornDown = !!a.fn.ownerType && !!ctx.project.owners.get(a.fn.ownerType)?.methods.some((m) => m.teardown);
+  const setupOf = !startedFrom && !flagged && !a.inLoop && !tornDown ? calledOnlyOnConstruction(ctx.project, a.fn, file.path) : undefined;
   if (startedFrom || guarded) messageId = 'entryPoint';
 
   const loop = body.loopKind ?? 'loop';
