@@ -142,6 +142,29 @@ export function constructionsOf(project: Project, owner: string, path: string): 
 }
 
 /**
+ * The function that runs `fn` on each new instance of `fn`'s type: every call to `fn` comes from
+ * one function, which also makes an instance of that type (a builder's `build()` making a
+ * `Dispatcher { .. }` and calling its `setup_ctrlc_handler()`). What `fn` starts is then one per
+ * instance, not one per call of anything. Undefined otherwise.
+ */
+/** What the frontends call a constructor (a construction also records a call of it under this name). */
+const CONSTRUCTOR_NAMES = new Set(['constructor', '__init__', '__new__']);
+
+export function calledOnlyOnConstruction(project: Project, fn: { name: string; ownerType?: string; module?: string }, path?: string): { name: string; ownerType?: string } | undefined {
+  if (!fn.ownerType) return undefined;
+  // The constructor itself runs once per construction: how often the owner is made decides, not this.
+  if (CONSTRUCTOR_NAMES.has(fn.name)) return undefined;
+  const byName = project.callers.get(fn.name) ?? [];
+  if (byName.some((c) => unknownReceiver(project, c))) return undefined;
+  const calls = byName.filter((c) => callsFunction(project, c, fn.ownerType, path, fn.module) && !(c.caller === fn.name && c.callerOwner === fn.ownerType));
+  if (calls.length === 0) return undefined;
+  const makers = constructionsOf(project, fn.ownerType, path ?? '');
+  const constructs = (c: CallFact): boolean => makers.some((m) => m.caller === c.caller && m.callerOwner === c.callerOwner && project.fileOfCall.get(m) === project.fileOfCall.get(c));
+  if (!calls.every(constructs)) return undefined;
+  return { name: calls[0]!.caller, ...(calls[0]!.callerOwner ? { ownerType: calls[0]!.callerOwner } : {}) };
+}
+
+/**
  * Can this call be a call to the function of that owner in that file (a file unknown: any),
  * and of that module (a call naming another module cannot be)?
  */

@@ -155,8 +155,11 @@ export interface Acquisition {
   source?: ListenerSource;
   /** It removes itself after its first event (`addEventListener(.., { once: true })`), like a one-shot model's. */
   oneShot?: true;
-  /** A module-level flag lets it run once per process: `if (!started) { started = true; .. }`. */
-  guardedOnce?: { flag: string; line: number };
+  /**
+   * A flag lets it run once: a module-level one once per process (`if (!started) { started = true; .. }`),
+   * a field of the receiver (`perInstance`) once per instance (`if !self.running.swap(true, ..)`).
+   */
+  guardedOnce?: { flag: string; line: number; perInstance?: true };
 }
 
 /** How long the object a listener is attached to lives, as far as the frontend can tell. */

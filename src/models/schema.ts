@@ -92,6 +92,12 @@ export const ResourceModel = z
      * process-wide object): with no caller in sight, a listener for one is reported at P2.
      */
     setupEvents: z.array(z.string()).optional(),
+    /**
+     * Methods that start the resource (`listen` of a server): made but never started, and used in
+     * its file only through other methods (an `http.Server` that only dispatches `emit('request')`),
+     * it holds nothing and is not an acquisition.
+     */
+    activatedBy: z.array(z.string()).optional(),
     /** The resource ends on its own (a child process, a worker): code that waits for one of these events, or passes a completion callback, waits for it. */
     completion: z.object({ events: z.array(z.string()).default([]), callback: z.boolean().default(false) }).strict().optional(),
     /**

@@ -26,9 +26,9 @@ export function handle(req: { id: string }) {
 `,  // Both are called per request: they grow per call (P0).
   'src/server.ts': `import { handle } from './handlers';
 import { Poller } from './poller';
+const poller = new Poller();
 export function onRequest(req: { id: string }) {
   handle(req);
-  const poller = new Poller();
   poller.start();
 }
 `,

@@ -11,14 +11,16 @@ import { analyseBody, BODY_INDEX_TYPES, hasLongLivedLoop, type PeriodResolver } 
 import { enclosingFromScopes, fileModuleOf, functionNode, implTypeName, scopeItem, type ScopeItem } from './functions.js';
 import { fateOf, selfField } from './handles.js';
 import { collectImports, IMPORT_NODE_TYPES } from './imports.js';
-import { NodeIndex, ScopeStack } from './node-index.js';
+import { NodeIndex, ScopeStack, walkTypes } from './node-index.js';
+import { instanceOnceGuard } from './once-guards.js';
 import { CallMatcher, type CallMatch } from './match.js';
 import { collectDurationConsts, durationMs } from './durations.js';
 import { constructedType, freeFunctionNames, mayBind, moduleOfPath, PATTERN_PARENTS, plainType, RESULT_PASS_THROUGH, scopedParts, STD_METHOD_NAMES, withoutGenerics } from './call-names.js';
 import { bodyOfArgument, delegatedCall, fieldBoundTo, insideLoop, lastLetBefore, outerNames } from './spawn-site.js';
 
 /** Teardown method names: they run when the owner goes away. `post_stop` is ractor's. */
-const TEARDOWN = /^(drop|close|shutdown|shut_down|stop|stop_all|terminate|abort|abort_all|cancel|dispose|destroy|cleanup|clean_up|teardown|tear_down|kill|halt|quit|disconnect|release|post_stop|graceful_shutdown)(_|$)/;
+// `shutdown_token()`, `stop_handle()`: accessors that hand out a means to stop, not teardowns.
+const TEARDOWN = /^(drop|close|shutdown|shut_down|stop|stop_all|terminate|abort|abort_all|cancel|dispose|destroy|cleanup|clean_up|teardown|tear_down|kill|halt|quit|disconnect|release|post_stop|graceful_shutdown)(_|$)(?!.*_?(token|handle|signal|sender|notifier|tx|rx)$)/;
 
 export interface RustFrontendInput {
   path: string;
@@ -29,7 +31,7 @@ export interface RustFrontendInput {
 }
 
 /** Node types the main pass handles (mod_item only to know which code is test code). */
-const MAIN_NODE_TYPES = ['ERROR', 'struct_item', 'impl_item', 'trait_item', 'function_item', 'mod_item', 'call_expression'];
+const MAIN_NODE_TYPES = ['ERROR', 'struct_item', 'impl_item', 'trait_item', 'function_item', 'mod_item', 'call_expression', 'struct_expression'];
 /** Looked up in the index: by the body analysis, the searches for earlier `let`s and `AttributeWindow`. */
 const LOOKUP_NODE_TYPES = [...BODY_INDEX_TYPES, 'let_declaration', ATTRIBUTE_NODE_TYPE];
 const COMMENT_NODE_TYPES = ['line_comment', 'block_comment'];
@@ -193,9 +195,32 @@ export function extractRust(input: RustFrontendInput): FileFacts {
         facts.acquisitions.push(acquisitionOf(node, match, enclosing));
         return;
       }
+      case 'struct_expression':
+        if (!isTestFile) recordConstruction(node);
+        return;
       default:
         return;
     }
+  }
+
+  /** `Handler { .. }`: who makes instances of a type (only `main()`, or per call). */
+  function recordConstruction(node: SyntaxNode): void {
+    const enclosing = enclosingOf(node);
+    if (enclosing.isTest) return;
+    const named = plainType(node.childForFieldName('name')?.text ?? '');
+    const owner = named === 'Self' ? enclosing.ownerType : named;
+    if (!owner || !/^[A-Z]/.test(owner)) return;
+    const key = `constructor|${owner}|||${enclosing.name}|${enclosing.ownerType ?? ''}|${enclosing.module ?? ''}`;
+    if (seenCalls.has(key)) return;
+    seenCalls.add(key);
+    facts.calls.push({
+      callee: 'constructor',
+      calleeOwner: owner,
+      caller: enclosing.name,
+      ...(enclosing.ownerType ? { callerOwner: enclosing.ownerType } : {}),
+      ...(enclosing.module ? { callerModule: enclosing.module } : {}),
+      callerIsEntryPoint: enclosing.isEntryPoint,
+    });
   }
 
   function acquisitionOf(call: SyntaxNode, match: CallMatch, enclosing: EnclosingFunction): Acquisition {
@@ -221,6 +246,8 @@ export function extractRust(input: RustFrontendInput): FileFacts {
       handle: model.kind === 'process' && /\bkill_on_drop\s*\(\s*true\s*\)/.test(fnBody?.text ?? '') ? { kind: 'scoped', how: '`kill_on_drop(true)`: dropping the Child kills the process' } : handle,
     };
     if (insideLoop(call, fnItem)) acquisition.inLoop = true;
+    const guard = instanceOnceGuard(call, fnItem);
+    if (guard) acquisition.guardedOnce = { ...guard, perInstance: true };
     if (model.body) {
       const args = call.childForFieldName('arguments');
       let bodyArg = args ? kids(args).filter((a) => !a.type.endsWith('comment'))[model.body === 'last-argument' ? -1 : 0] : undefined;
@@ -279,9 +306,14 @@ export function extractRust(input: RustFrontendInput): FileFacts {
     const key = `${fnItem.startIndex}:${receiver.text}`;
     if (letTypes.has(key)) return letTypes.get(key);
     // No `let` at all: a parameter or a capture, of a type not named here.
-    const binding = lastLetBefore(receiver.text, fnItem, at, index);
+    let binding = lastLetBefore(receiver.text, fnItem, at, index);
+    let value = binding?.childForFieldName('value');
+    // `let mut dp = dp;`: a rebinding keeps the type of what it rebinds.
+    for (let step = 0; step < 3 && binding && !binding.childForFieldName('type') && value?.type === 'identifier'; step++) {
+      binding = lastLetBefore(value.text, fnItem, binding, index);
+      value = binding?.childForFieldName('value');
+    }
     const annotated = binding?.childForFieldName('type');
-    const value = binding?.childForFieldName('value');
     const type = annotated ? plainType(annotated.text) : value ? constructedType(value) : undefined;
     letTypes.set(key, type);
     return type;

@@ -13,6 +13,7 @@ import { memberPath, unwrap } from './qualify.js';
 import type { NodeIndex } from './node-index.js';
 import { packageRoot, thisPath, type FileScope } from './scope.js';
 import { singletonObjectOf } from './singleton-objects.js';
+import { deferredCallees, topLevelFunctionNames } from './deferred-calls.js';
 
 /** What the call recorder reads and writes of the file being extracted. */
 export interface CallFactEnv {
@@ -39,11 +40,15 @@ export interface CallFactEnv {
 export interface CallRecorder {
   recordCall(site: CallSite, ctx: FunctionContext): void;
   recordReferences(site: CallSite, ctx: FunctionContext): void;
+  recordDeferredCalls(site: CallSite, ctx: FunctionContext): void;
   instanceClassOf(name: string, fn: SyntaxNode | null): string | undefined;
 }
 
 export function callRecorder(env: CallFactEnv): CallRecorder {
   const { path, root, scope, facts, index, declarations, classes, seenCalls, classFactories, instanceInits, collectedFunctions, describeShared, freshArguments, singletons } = env;
+  /** The module's top-level functions, read on first use. */
+  let moduleFunctions: Set<string> | undefined;
+  const isModuleFunction = (name: string): boolean => (moduleFunctions ??= topLevelFunctionNames(root)).has(name);
   // `UI.addHandlers()` / `this.addHandlers()` inside `const UI = { .. }`: a function of that object of this file.
   const calleeOfSingleton = (receiver: string, fn: SyntaxNode | null): boolean =>
     receiver === 'this' ? !!fn && singletonObjectOf(fn) !== undefined : singletons.has(receiver) && !boundLocally(receiver, fn);
@@ -137,7 +142,8 @@ export function callRecorder(env: CallFactEnv): CallRecorder {
       callerIsEntryPoint: enclosing.isEntryPoint,
       ...(isNew && lazySingleton(call, name, ctx, scope) ? { once: true as const } : {}),
       ...(fresh && fresh.length > 0 ? { freshArguments: fresh } : {}),
-      ...(!isNew && calleePath.length === 1 && boundLocally(calleePath[0]!, ctx.fn) ? { local: true as const } : {}),
+      // A function the module itself declares at top level shadows any other file's of that name.
+      ...(!isNew && calleePath.length === 1 && (boundLocally(calleePath[0]!, ctx.fn) || isModuleFunction(calleePath[0]!)) ? { local: true as const } : {}),
     });
   }
 
@@ -146,9 +152,26 @@ export function callRecorder(env: CallFactEnv): CallRecorder {
    * handed over as a value is used, though no call by name shows it. Recorded as a reference:
    * the function runs whenever what it was handed to calls it, how often is not known.
    */
+  /** `bot.once('login', loop)`, `setTimeout(loop, ms)`: the scheduler calls the module's `loop` once. */
+  function recordDeferredCalls(site: CallSite, ctx: FunctionContext): void {
+    const callees = deferredCallees(site, (name) => isModuleFunction(name) && !boundLocally(name, ctx.fn));
+    if (callees.length === 0) return;
+    const enclosing = describeShared(site.node, ctx);
+    if (enclosing.isTest) return;
+    for (const callee of callees) {
+      const key = `${callee}|||deferred|${enclosing.name}|${enclosing.ownerType ?? ''}`;
+      if (seenCalls.has(key)) continue;
+      seenCalls.add(key);
+      facts.calls.push({ callee, caller: enclosing.name, ...(enclosing.ownerType ? { callerOwner: enclosing.ownerType } : {}), callerIsEntryPoint: enclosing.isEntryPoint, local: true });
+    }
+  }
+
   function recordReferences(site: CallSite, ctx: FunctionContext): void {
     const args = site.node.childForFieldName('arguments');
     if (!args || args.type !== 'arguments') return;
+    // A function a one-shot scheduler runs is recorded as a call of it (recordDeferredCalls), or is the
+    // function re-arming itself (`setTimeout(loop, ms)` inside `loop`): not handed over either way.
+    const deferred = new Set(deferredCallees(site, isModuleFunction));
     for (const raw of kids(args)) {
       let arg = unwrap(raw);
       // `this.handle.bind(this)`: the bound function is `this.handle`.
@@ -162,7 +185,7 @@ export function callRecorder(env: CallFactEnv): CallRecorder {
       let calleeOwner: string | undefined;
       if (arg.type === 'identifier') {
         const name = arg.text;
-        if (!isFunctionName(name, ctx.fn)) continue;
+        if (!isFunctionName(name, ctx.fn) || deferred.has(name)) continue;
         callee = name;
       } else if (arg.type === 'member_expression') {
         const path = thisPath(memberPath(arg), scope);
@@ -286,7 +309,7 @@ export function callRecorder(env: CallFactEnv): CallRecorder {
     return found;
   }
 
-  return { recordCall, recordReferences, instanceClassOf };
+  return { recordCall, recordReferences, recordDeferredCalls, instanceClassOf };
 }
 
 /** `new Server(..)`, `Server.getInstance()`, `await Server.create(..)`: the class of the instance. */

@@ -14,6 +14,8 @@ import { targetFirstSite } from './namespace-emitters.js';
 import { madeHereArguments } from './construction-arguments.js';
 import { singletonObjectNames } from './singleton-objects.js';
 import { fieldReleasedByHelper } from './helper-releases.js';
+import { neverActivated } from './inactive-servers.js';
+import { fieldOnceGuard } from './once-guards.js';
 import { bindingText, CallMatcher, type CallMatch } from './match.js';
 import { CallSite } from './call-site.js';
 import { collectClass, moduleOwner, type ClassInfo } from './owners.js';
@@ -232,7 +234,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   const moduleTouched = { used: false };
   const classFactories = isTestFile ? new Map<string, number[]>() : classFactoriesOf(collectedCalls);
   const removals: Removal[] = [];
-  const { recordCall, recordReferences, instanceClassOf } = callRecorder({
+  const { recordCall, recordReferences, recordDeferredCalls, instanceClassOf } = callRecorder({
     path,
     root,
     scope,
@@ -261,13 +263,18 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     if (listenerReleaseNames.has(release.api)) removals.push(new Removal(site, targetFirstSite(site, scope, (name) => declarations.has(ctx.fn, name))));
   }
   for (const { node, site, ctx } of collectedCalls) {
-    if (!isTestFile) recordReferences(site, ctx);
+    if (!isTestFile) {
+      recordDeferredCalls(site, ctx);
+      recordReferences(site, ctx);
+    }
     const found = matches.get(node) ?? [];
     if (found.length > 0) {
       const enclosing = describe(node, ctx);
       for (const match of found) facts.uses.push({ api: match.key, line: line(node), isTest: enclosing.isTest });
       const acquire = found.find((m) => m.model.role === 'acquire');
-      if (acquire) facts.acquisitions.push(acquisitionOf(node, acquire, enclosing));
+      // A server made but never started, used only to dispatch (`server.emit('request', ..)`): nothing acquired.
+      const idle = acquire?.model.activatedBy && neverActivated(node, acquire.model.activatedBy, enclosing.context.fn, root);
+      if (acquire && !idle) facts.acquisitions.push(acquisitionOf(node, acquire, enclosing));
       continue;
     }
     if (!isTestFile) recordCall(site, ctx);
@@ -301,6 +308,10 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     const guard = onceGuard(call, fn, scope);
     // A local of the same name would be a fresh flag on every call.
     if (guard && !declarations.has(fn, guard.flag)) acquisition.guardedOnce = guard;
+    else if (cls) {
+      const field = fieldOnceGuard(call, fn);
+      if (field) acquisition.guardedOnce = { ...field, perInstance: true };
+    }
     if (model.kind === 'listener' || model.kind === 'subscription') {
       const lctx: ListenerContext = {
         scope,

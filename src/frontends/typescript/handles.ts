@@ -11,6 +11,7 @@ import { declaredNames, stringValue, thisPath, type FileScope } from './scope.js
 import { signalArgument } from './body.js';
 import type { NodeIndex } from './node-index.js';
 import { spawnedDetached } from './daemon-children.js';
+import { onErrorPath } from './error-paths.js';
 
 /** Methods whose result is still the same resource (`setInterval(..).unref()`, `createServer(..).listen(..)`). */
 const PASS_THROUGH = /^(unref|ref|listen|on|once|addListener|prependListener|setMaxListeners|setEncoding|setNoDelay|setKeepAlive|setTimeout|connect)$/;
@@ -254,7 +255,7 @@ class LocalTracker {
    */
   traceLocal(name: string, from: SyntaxNode, depth: number, usesAfter: SyntaxNode = from, outer?: SyntaxNode): HandleFate {
     const scopeNode = outer ? (bodyOf(outer) ?? outer) : this.ctx.fn ? (bodyOf(this.ctx.fn) ?? this.ctx.fn) : this.ctx.root;
-    const fates: { fate: HandleFate; node: SyntaxNode }[] = [];
+    let fates: { fate: HandleFate; node: SyntaxNode }[] = [];
     let used = false;
     const start = outer ? scopeNode.startIndex : usesAfter.endIndex;
     const visitUse = (node: SyntaxNode): void => {
@@ -276,6 +277,10 @@ class LocalTracker {
     });
     const rank = (f: HandleFate): number =>
       ({ 'released-locally': 0, field: 1, returned: 2, awaited: 3, scoped: 4, passed: 5, local: 6, discarded: 7 })[f.kind];
+    // Returned to the caller, and released only when opening it failed: the caller owns it.
+    if (fates.some((f) => f.fate.kind === 'returned') && fates.every((f) => f.fate.kind !== 'released-locally' || onErrorPath(f.node, scopeNode))) {
+      fates = fates.filter((f) => f.fate.kind !== 'released-locally');
+    }
     fates.sort((a, b) => rank(a.fate) - rank(b.fate));
     const best = fates[0];
     if (!best) {

@@ -37,6 +37,11 @@ export function thisPath(path: string[] | undefined, scope: FileScope): string[]
   return ['this', ...path.slice(1)];
 }
 
+/** `import type X from 'm'`, `import type { X } from 'm'`: erased at compile time. */
+function isTypeOnlyImport(statement: SyntaxNode): boolean {
+  return statement.children.some((c) => c?.type === 'type');
+}
+
 export function normaliseModule(specifier: string): string {
   return specifier.replace(/^node:/, '');
 }
@@ -205,7 +210,8 @@ export class ScopeCollector {
           }
           return false;
         }
-        this.addRoot(source);
+        // `import type express from 'express'`: no runtime import, so not a library the file uses.
+        if (!isTypeOnlyImport(node)) this.addRoot(source);
         const module = normaliseModule(source);
         const clause = kids(node).find((k) => k.type === 'import_clause');
         for (const part of clause ? kids(clause) : []) {

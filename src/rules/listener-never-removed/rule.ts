@@ -196,7 +196,11 @@ function howOften(a: Acquisition, project: Parameters<typeof startedOnlyFromEntr
   // Only the entry point creates the owner (a singleton store) or calls the function: once.
   if (!a.inLoop && startedOnlyFromEntry(project, a.fn, path)) return 'once';
   // `if (!started) { started = true; .. }`: a module flag lets it run once per process.
-  if (!a.inLoop && a.guardedOnce) return 'once';
+  if (!a.inLoop && a.guardedOnce) {
+    // A field flag (`this.started`): once per instance, so once when only the entry point makes instances.
+    if (!a.guardedOnce.perInstance) return 'once';
+    return a.fn.ownerType && startedOnlyFromEntry(project, { name: 'constructor', ownerType: a.fn.ownerType }, path) ? 'once' : 'per-instance';
+  }
   if (!a.fn.constructOnce) return 'per-operation';
   if (!a.fn.ownerType) return 'once';
   // A set-up method of an object the program makes once (`export default new PadUtils()`): one instance, so once.

@@ -1,7 +1,7 @@
 // task-unstoppable: a long-lived task, thread or timer that nothing can stop.
 import type { BodyFacts } from '../../facts/types.js';
 import type { AcquisitionRef } from '../../analysis/project.js';
-import { callersOf, releasesOfField, resolveDelegate, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
+import { callersOf, calledOnlyOnConstruction, releasesOfField, resolveDelegate, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
 import { referencedEvidence } from '../shared/callers.js';
 import type { Rule, RuleContext } from '../types.js';
 import { vocabularyOf } from '../../models/index.js';
@@ -94,7 +94,17 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
   }
   const startedFrom = a.fn.isEntryPoint ? a.fn.name : startedOnlyFromEntry(ctx.project, a.fn, file.path);
   // `if (!started) { started = true; .. }`: once per process, whoever calls the function.
-  const guarded = !startedFrom && !a.inLoop ? a.guardedOnce : undefined;
+  const flagged = !startedFrom && !a.inLoop ? a.guardedOnce : undefined;
+  // A field flag (`self.running`) lets it start once per instance: once per process when only the
+  // entry point makes instances, else as often as instances are made.
+  const madeFrom = flagged?.perInstance && a.fn.ownerType ? startedOnlyFromEntry(ctx.project, { name: 'constructor', ownerType: a.fn.ownerType }, file.path) : undefined;
+  const guarded = flagged && (!flagged.perInstance || madeFrom) ? flagged : undefined;
+  const perInstance = flagged?.perInstance && !guarded ? flagged : undefined;
+  // Only the function that makes the owner calls it (a builder's `build()`): one per instance. Not when
+  // the owner has a teardown that leaves it running: then each torn-down instance leaves one behind
+  // (an API server restarted in-process), which is growth per restart.
+  const tornDown = !!a.fn.ownerType && !!ctx.project.owners.get(a.fn.ownerType)?.methods.some((m) => m.teardown);
+  const setupOf = !startedFrom && !flagged && !a.inLoop && !tornDown ? calledOnlyOnConstruction(ctx.project, a.fn, file.path) : undefined;
   if (startedFrom || guarded) messageId = 'entryPoint';
 
   const loop = body.loopKind ?? 'loop';
@@ -128,14 +138,21 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
   const costs = [model.cost?.summary ?? `one ${unit}`];
   if (body.periodMs !== undefined) costs.push(`wakes every ${formatPeriod(body.periodMs)} (${wakeupRate(body.periodMs)} per leaked ${unit})`);
   if (body.captures.length > 0) costs.push(`pins ${body.captures.length} captured value${body.captures.length === 1 ? '' : 's'} (and everything they reference) for ever`);
-  if (guarded) evidence.push(`the module flag \`${guarded.flag}\` (line ${guarded.line}) lets it start once per process: it does not grow, but nothing can shut it down`);
+  if (guarded && madeFrom) {
+    evidence.push(`the field \`${guarded.flag}\` (line ${guarded.line}) lets it start once per \`${a.fn.ownerType}\`, and only \`${madeFrom}()\` makes one: it does not grow, but nothing can shut it down`);
+  } else if (guarded) evidence.push(`the module flag \`${guarded.flag}\` (line ${guarded.line}) lets it start once per process: it does not grow, but nothing can shut it down`);
+  if (setupOf) {
+    const maker = setupOf.ownerType ? `${setupOf.ownerType}::${setupOf.name}` : setupOf.name;
+    evidence.push(`\`${symbolOf(a)}()\` is only called from \`${maker}()\`, which makes the \`${a.fn.ownerType}\`: one ${unitOf(a.kind)} per \`${a.fn.ownerType}\`, not one per call`);
+  }
+  if (perInstance) evidence.push(`the field \`${perInstance.flag}\` (line ${perInstance.line}) lets it start at most once per \`${a.fn.ownerType}\`: it grows with instances, not with calls`);
   if (startedFrom && !a.fn.isEntryPoint) evidence.push(`\`${symbolOf(a)}()\` is only called from \`${startedFrom}()\`: one ${unitOf(a.kind)} per process, it does not grow, but nothing can shut it down`);
   const callers = !startedFrom && !guarded && !a.fn.isEntryPoint && a.fn.name !== '<module>' && !a.inLoop ? callersOf(ctx.project, a.fn, file.path) : 'known';
   if (callers === 'referenced') evidence.push(referencedEvidence(ctx.project, a, file.path) ?? unseenCallers(symbolOf(a), 'none'));
   else if (callers !== 'known') evidence.push(unseenCallers(symbolOf(a), callers));
   if (a.unreferenced) evidence.push(`it is unreferenced with ${a.unreferenced.how}: it no longer keeps the process alive, but it still runs and keeps what it captured`);
   const proven = {
-    priority: startedFrom || guarded ? ('P2' as const) : a.unreferenced ? ('P1' as const) : ('P0' as const),
+    priority: startedFrom || guarded ? ('P2' as const) : a.unreferenced || perInstance || setupOf ? ('P1' as const) : ('P0' as const),
     confidence: body.ignoredErrors.length > 0 || fate.kind === 'discarded' ? ('high' as const) : ('medium' as const),
   };
   const { priority, confidence } = callers === 'known' ? proven : cappedByUnseen(proven.priority, proven.confidence);
@@ -162,6 +179,10 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
     evidence,
     growth: guarded
       ? `1 ${unit} for the life of the process (guarded by \`${guarded.flag}\`)`
+      : perInstance
+        ? `+1 ${unit} per \`${a.fn.ownerType}\` instance (guarded by \`${perInstance.flag}\`)`
+        : setupOf
+          ? `+1 ${unit} per \`${a.fn.ownerType}\` instance`
       : startedFrom && !a.fn.isEntryPoint
         ? `1 ${unit} for the life of the process (started from \`${startedFrom}()\` via \`${symbol}()\`)`
         : growthOf(a, unit),

@@ -1,0 +1,42 @@
+// A function handed to a one-shot scheduler is called by it, once:
+// `bot.once('login', loop)`, `setTimeout(loop, 1000)`, `process.nextTick(flush)`.
+// Recording those as calls from the function that schedules them tells how often
+// the callee runs: `bot.once('login', loop)` at module level starts `loop` once,
+// and `setTimeout(loop, 1000)` inside `loop` is `loop` re-arming itself, not a
+// new start. (Repeating registrations, `on` and `setInterval`, are not calls.)
+import type { SyntaxNode } from '../../parse/syntax.js';
+import { kids } from '../shared/tree.js';
+import type { CallSite } from './call-site.js';
+
+const ONE_SHOT_FUNCTIONS = /^(setTimeout|setImmediate|queueMicrotask|requestAnimationFrame|requestIdleCallback)$/;
+const ONE_SHOT_METHODS = /^(once|prependOnceListener|nextTick|setTimeout|setImmediate)$/;
+
+/** The names of this module's functions `site` schedules to run once. */
+export function deferredCallees(site: CallSite, isModuleFunction: (name: string) => boolean): string[] {
+  if (site.type !== 'call_expression') return [];
+  const oneShot = site.calleeType === 'identifier' ? ONE_SHOT_FUNCTIONS.test(site.identifier!) : site.calleeType === 'member_expression' && ONE_SHOT_METHODS.test(site.property ?? '');
+  if (!oneShot) return [];
+  const args = site.node.childForFieldName('arguments');
+  const out: string[] = [];
+  for (const arg of args ? kids(args) : []) if (arg.type === 'identifier' && isModuleFunction(arg.text)) out.push(arg.text);
+  return out;
+}
+
+/** Is `name` a function declared at the top of the module (`function loop() {}`, `const loop = async () => ..`)? */
+export function topLevelFunctionNames(root: SyntaxNode): Set<string> {
+  const out = new Set<string>();
+  for (let statement of kids(root)) {
+    if (statement.type === 'export_statement') statement = kids(statement).find((k) => k.type !== 'comment') ?? statement;
+    if (statement.type === 'function_declaration' || statement.type === 'generator_function_declaration') {
+      const name = statement.childForFieldName('name')?.text;
+      if (name) out.add(name);
+    } else if (statement.type === 'lexical_declaration' || statement.type === 'variable_declaration') {
+      for (const d of kids(statement)) {
+        const value = d.type === 'variable_declarator' ? d.childForFieldName('value') : null;
+        const name = d.childForFieldName('name');
+        if (value && name?.type === 'identifier' && (value.type === 'arrow_function' || value.type === 'function_expression' || value.type === 'function')) out.add(name.text);
+      }
+    }
+  }
+  return out;
+}
