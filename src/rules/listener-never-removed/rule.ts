@@ -102,7 +102,7 @@ export const listenerNeverRemoved: Rule = {
       // `this.once('newjobs', ..)` in a method that runs per operation: the object outlives each call.
       const onSelf = a.source.lifetime === 'owned' && /^(this|_this|self|that)$/.test(a.source.text) && !a.fn.constructOnce && !!a.fn.ownerType;
       const lifetime = callerSignal
-        ? "the caller's AbortSignal: one signal is often shared by many calls and outlives each"
+        ? "the caller's AbortSignal: whether the caller shares one signal across calls (each adding a listener) or makes one per call (a request's own) is not seen in this function"
         : onSelf
           ? `the \`${a.fn.ownerType}\` object itself: it outlives each call of a method that runs per operation`
           : OUTLIVES[a.source.lifetime];
@@ -144,8 +144,9 @@ export const listenerNeverRemoved: Rule = {
         evidence.push(`no \`new ${a.fn.ownerType}(..)\` was found in the files read: whether instances share one \`${a.source.text}\` or each wraps its own (one listener per emitter) is not known`);
       }
       const proven = {
-        priority: oneShot || setup || unseenConstruction ? ('P2' as const) : frequency === 'per-operation' && !callerSignal && !onSelf ? ('P0' as const) : ('P1' as const),
-        confidence: oneShot || setup || unseenConstruction ? ('low' as const) : a.source.lifetime === 'injected' || callerSignal || onSelf ? ('medium' as const) : ('high' as const),
+        // A caller's signal is as often a request's own (one listener per signal) as a shared one: information.
+        priority: oneShot || setup || unseenConstruction || callerSignal ? ('P2' as const) : frequency === 'per-operation' && !onSelf ? ('P0' as const) : ('P1' as const),
+        confidence: oneShot || setup || unseenConstruction || callerSignal ? ('low' as const) : a.source.lifetime === 'injected' || onSelf ? ('medium' as const) : ('high' as const),
       };
       const { priority, confidence } = callers === 'known' ? proven : cappedByUnseen(proven.priority, proven.confidence);
       ctx.report({
