@@ -3,6 +3,7 @@ import type { SyntaxNode } from '../../parse/syntax.js';
 import type { EnclosingFunction } from '../../facts/types.js';
 import { siteOf } from '../shared/tree.js';
 import { normalisePath } from './imports.js';
+import { wordRegExp } from '../shared/regex.js';
 
 /** Names of functions that run once per object or process, not per operation. */
 const CONSTRUCT_ONCE =
@@ -150,7 +151,7 @@ export function isWordChar(code: number): boolean {
 function wordPattern(word: string): RegExp {
   let re = wordPatterns.get(word);
   if (!re) {
-    re = new RegExp(`\\b${word}\\b`);
+    re = wordRegExp(word);
     wordPatterns.set(word, re);
   }
   return re;

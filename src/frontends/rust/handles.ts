@@ -3,6 +3,7 @@ import type { SyntaxNode } from '../../parse/syntax.js';
 import type { HandleFate } from '../../facts/types.js';
 import { kids, line, shortText, same } from '../shared/tree.js';
 import { walkTypes } from './node-index.js';
+import { escapeRegExp } from '../shared/regex.js';
 
 /** Calls that wrap a value without taking ownership decisions: follow the wrapper instead. */
 const WRAPPERS = /^(Some|Ok|Box::new|Arc::new|Rc::new|Mutex::new|RwLock::new|RefCell::new|Cell::new|std::sync::Arc::new|tokio::sync::Mutex::new|parking_lot::Mutex::new|Option::Some|AbortOnDropHandle::new|Into::into)$/;
@@ -184,11 +185,11 @@ function traceLocal(name: string, from: SyntaxNode, body: SyntaxNode, opts: Fate
     } else if (node.type === 'shorthand_field_initializer' && node.text === name) {
       fates.push({ kind: 'field', ownerType: structName(node.parent?.parent, opts), field: name, line: line(node) });
       return false;
-    } else if (node.type === 'token_tree' && new RegExp(`\\b${escapeRe(name)}\\b`).test(node.text)) {
+    } else if (node.type === 'token_tree' && new RegExp(`\\b${escapeRegExp(name)}\\b`).test(node.text)) {
       const macro = node.parent?.childForFieldName('macro')?.text ?? '';
       if (AWAITING_MACROS.test(macro)) fates.push({ kind: 'awaited', local: name });
       else {
-        const m = new RegExp(`\\b${escapeRe(name)}\\s*\\.\\s*(\\w+)\\s*\\(`).exec(node.text);
+        const m = new RegExp(`\\b${escapeRegExp(name)}\\s*\\.\\s*(\\w+)\\s*\\(`).exec(node.text);
         if (m && opts.releases.includes(m[1]!)) fates.push({ kind: 'released-locally', local: name, api: m[1]!, line: line(node) });
       }
     }
@@ -242,6 +243,3 @@ function structName(struct: SyntaxNode | null | undefined, opts: FateOptions): s
   return name.split('::').pop()!.replace(/<.*$/, '');
 }
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
