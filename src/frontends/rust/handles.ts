@@ -42,13 +42,24 @@ export function handleExpression(call: SyntaxNode, opts: FateOptions): { expr: S
     if (parent.type === 'field_expression' && same(parent.childForFieldName('value'), expr) && parent.parent?.type === 'call_expression') {
       const method = parent.childForFieldName('field')?.text ?? '';
       if (opts.joins.includes(method)) return { expr: parent.parent, joined: `.${method}()` };
-      if (!PASS_THROUGH.test(method)) break;
+      if (!PASS_THROUGH.test(method) && !isResultAdapter(expr, call, parent.parent)) break;
       expr = parent.parent;
       continue;
     }
     break;
   }
   return { expr };
+}
+
+/**
+ * `.spawn().block_error("gpu", "..")?`: a project's own extension method on the `Result` an
+ * acquisition returns, unwrapped at once with `?`, maps the error and passes the resource on.
+ * Only right after the acquisition call (or an `.await` of it): later in a chain the value is
+ * the resource itself, whose methods are its own.
+ */
+function isResultAdapter(receiver: SyntaxNode, call: SyntaxNode, method: SyntaxNode): boolean {
+  if (method.parent?.type !== 'try_expression') return false;
+  return same(receiver, call) || (receiver.type === 'await_expression' && same(kids(receiver)[0], call));
 }
 
 export function fateOf(call: SyntaxNode, body: SyntaxNode | null, opts: FateOptions): HandleFate {
@@ -81,6 +92,9 @@ function fateOfValue(expr: SyntaxNode, body: SyntaxNode | null, opts: FateOption
       const name = callee.text.replace(/\s+/g, '');
       if (WRAPPERS.test(name)) return fateOfValue(call, body, opts, depth + 1);
       if (DROPS.test(name)) return { kind: 'discarded', how: `explicitly dropped with \`${name}()\`` };
+      // `ChildContainer(child)`: a tuple struct's constructor keeps the value in its field.
+      const tupleStruct = tupleStructOf(callee);
+      if (tupleStruct) return { kind: 'field', ownerType: tupleStruct, field: String(kids(parent).filter((k) => !k.type.endsWith('comment')).findIndex((k) => same(k, expr))), line: line(call) };
       if (callee.type === 'field_expression') {
         const method = callee.childForFieldName('field')?.text ?? '';
         const receiver = callee.childForFieldName('value');
@@ -121,6 +135,11 @@ function fateOfValue(expr: SyntaxNode, body: SyntaxNode | null, opts: FateOption
       // `reqwest::Client::new().get(url).send().await?;`: a temporary used as the receiver of a call
       // chain whose result the statement drops is itself dropped at the end of the statement.
       if (same(parent.childForFieldName('value'), expr) && temporaryOfStatement(parent)) return { kind: 'discarded', how: 'a temporary: used for one call chain and dropped at the end of the statement' };
+      // `Command::new(..).spawn()?.stdout`: a field moved out of the temporary; the resource itself is dropped.
+      if (same(parent.childForFieldName('value'), expr) && parent.parent?.type !== 'call_expression') {
+        const part = parent.childForFieldName('field')?.text ?? '?';
+        return { kind: 'discarded', how: `only its \`${part}\` is kept: the value itself is a temporary, dropped at the end of the statement` };
+      }
       return { kind: 'passed', to: parent.type };
     default:
       return { kind: 'passed', to: parent.type };
@@ -229,6 +248,19 @@ function fateOfUse(id: SyntaxNode, body: SyntaxNode, opts: FateOptions, depth: n
   // An identifier as a statement (`h;`) or in a discarded position is not a decision about the handle.
   if (fate.kind === 'discarded') return fate.how.startsWith('explicitly') ? fate : undefined;
   return fate;
+}
+
+/**
+ * The tuple struct a constructor call names: `Container(..)`, `wrap::Container(..)`, not an enum
+ * variant (`Message::Child(..)`, whose path ends in a type) nor a wrapper (`Some`, `Ok`, `Box::new`).
+ */
+function tupleStructOf(callee: SyntaxNode): string | undefined {
+  if (callee.type !== 'identifier' && callee.type !== 'scoped_identifier') return undefined;
+  const parts = callee.text.replace(/\s+/g, '').split('::');
+  const name = parts.pop()!;
+  if (!/^[A-Z][A-Za-z0-9]*$/.test(name) || /^(Some|Ok|Err|None|Box|Arc|Rc|Pin|Cell|RefCell|Mutex|RwLock)$/.test(name)) return undefined;
+  if (parts.length > 0 && /^[A-Z]/.test(parts[parts.length - 1]!)) return undefined;
+  return name;
 }
 
 /** `self.x`, `self.x.y`, `self.x[i]`: the first field of self, if any. */
