@@ -16,6 +16,7 @@ import { CallMatcher, type CallMatch } from './match.js';
 import { collectDurationConsts, durationMs } from './durations.js';
 import { constructedType, freeFunctionNames, mayBind, moduleOfPath, PATTERN_PARENTS, plainType, RESULT_PASS_THROUGH, scopedParts, STD_METHOD_NAMES, withoutGenerics } from './call-names.js';
 import { bodyOfArgument, delegatedCall, fieldBoundTo, insideLoop, lastLetBefore, outerNames } from './spawn-site.js';
+import { helperAcquisitions, helperCallCandidate, type HelperCallCandidate } from './helper-spawns.js';
 
 /** Teardown method names: they run when the owner goes away. `post_stop` is ractor's. */
 const TEARDOWN = /^(drop|close|shutdown|shut_down|stop|stop_all|terminate|abort|abort_all|cancel|dispose|destroy|cleanup|clean_up|teardown|tear_down|kill|halt|quit|disconnect|release|post_stop|graceful_shutdown)(_|$)/;
@@ -101,6 +102,15 @@ export function extractRust(input: RustFrontendInput): FileFacts {
   };
   const inTestScope = (): boolean => scopes.values().some((s) => s.isTest());
 
+  // Calls that may reach a function of this file: those of a helper that returns what it spawned are acquisitions too.
+  const fileFunctions = new Set<string>();
+  for (let i = 0; i < index.nodes.length; i++) {
+    if (index.types[i] !== 'function_item') continue;
+    const name = index.nodes[i]!.childForFieldName('name')?.text;
+    if (name) fileFunctions.add(name);
+  }
+  const helperCalls: HelperCallCandidate[] = [];
+
   const attributes = new AttributeWindow();
   for (let i = 0; i < index.nodes.length; i++) {
     const node = index.nodes[i]!;
@@ -182,6 +192,8 @@ export function extractRust(input: RustFrontendInput): FileFacts {
         const fnText = fnType === 'identifier' || fnType === 'scoped_identifier' ? fnNode.text : undefined;
         if (method !== undefined && matcher.isReleaseName(method)) facts.releases.push(releaseOf(node, fnNode, method));
         const match = matcher.matchCallee(fnNode, fnType, method, fnText);
+        const helperCall = match ? undefined : helperCallCandidate(node, fnNode, fnType, method, fnText, fileFunctions, () => enclosingOf(node));
+        if (helperCall) helperCalls.push(helperCall);
         if (!isTestFile) {
           recordCall(node, fnNode, fnType, method, fnText);
           recordReferences(node);
@@ -453,6 +465,11 @@ export function extractRust(input: RustFrontendInput): FileFacts {
     return { api: method, target, site: siteOf(call), fn };
   }
 
+  if (helperCalls.length > 0) {
+    const releasesOf = (id: string): readonly string[] => models.find((m) => m.id === id)?.releases ?? [];
+    const snippetOf = (call: SyntaxNode): string => firstLine(lines()[call.startPosition.row] ?? call.text);
+    facts.acquisitions.push(...helperAcquisitions(facts.acquisitions, helperCalls, snippetOf, releasesOf));
+  }
   facts.owners = [...owners.values()];
   facts.suppressions = comments.length > 0 ? parseSuppressions(comments, lines()) : [];
   return facts;

@@ -124,8 +124,10 @@ function fateOfValue(expr: SyntaxNode, body: SyntaxNode | null, opts: FateOption
       return fateOfValue(parent, body, opts, depth + 1);
     case 'match_expression':
       return { kind: 'passed', to: 'match' };
-    case 'closure_expression':
-      return { kind: 'passed', to: 'closure result' };
+    case 'closure_expression': {
+      const mapped = mappingCall(parent);
+      return mapped ? fateOfValue(mapped, body, opts, depth + 1) : { kind: 'passed', to: 'closure result' };
+    }
     case 'tuple_expression':
     case 'array_expression':
       return fateOfValue(parent, body, opts, depth + 1);
@@ -144,6 +146,16 @@ function fateOfValue(expr: SyntaxNode, body: SyntaxNode | null, opts: FateOption
     default:
       return { kind: 'passed', to: parent.type };
   }
+}
+
+/** `interval.map(|d| tokio::spawn(..))`: an `Option`'s `map`/`and_then` whose result is what the closure returns. */
+function mappingCall(closure: SyntaxNode): SyntaxNode | undefined {
+  const args = closure.parent;
+  const call = args?.parent;
+  if (args?.type !== 'arguments' || call?.type !== 'call_expression') return undefined;
+  const callee = call.childForFieldName('function');
+  if (callee?.type !== 'field_expression') return undefined;
+  return /^(map|and_then)$/.test(callee.childForFieldName('field')?.text ?? '') ? call : undefined;
 }
 
 /** Does the call chain starting at this method access end in a statement that drops its result? */
@@ -167,6 +179,10 @@ function fateOfBlockTail(expr: SyntaxNode, block: SyntaxNode, body: SyntaxNode |
   if (!same(named[named.length - 1], expr)) return { kind: 'discarded', how: 'result dropped at once' };
   const owner = block.parent;
   if (!owner || owner.type === 'function_item') return { kind: 'returned' };
+  if (owner.type === 'closure_expression') {
+    const mapped = mappingCall(owner);
+    if (mapped) return fateOfValue(mapped, body, opts, depth + 1);
+  }
   if (owner.type === 'async_block' || owner.type === 'closure_expression') return { kind: 'passed', to: 'closure result' };
   if (owner.type === 'unsafe_block' || owner.type === 'if_expression' || owner.type === 'else_clause' || owner.type === 'match_arm') {
     return fateOfValue(owner, body, opts, depth + 1);
