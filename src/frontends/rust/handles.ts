@@ -81,7 +81,7 @@ function fateOfValue(expr: SyntaxNode, body: SyntaxNode | null, opts: FateOption
       const left = parent.childForFieldName('left');
       if (!left) return { kind: 'passed', to: 'assignment' };
       const field = selfField(left);
-      if (field) return { kind: 'field', ownerType: opts.ownerType ?? 'Self', field, line: line(parent) };
+      if (field) return { kind: 'field', ownerType: opts.ownerType ?? 'Self', field, line: line(parent), ...overwriteOf(parent, left, field) };
       if (left.type === 'identifier' && body) return traceLocal(left.text, parent, body, opts, depth);
       return { kind: 'passed', to: shortText(left, 40) };
     }
@@ -277,6 +277,22 @@ function tupleStructOf(callee: SyntaxNode): string | undefined {
   if (!/^[A-Z][A-Za-z0-9]*$/.test(name) || /^(Some|Ok|Err|None|Box|Arc|Rc|Pin|Cell|RefCell|Mutex|RwLock)$/.test(name)) return undefined;
   if (parts.length > 0 && /^[A-Z]/.test(parts[parts.length - 1]!)) return undefined;
   return name;
+}
+
+/**
+ * `self.task = ..` in a function that does not read `self.task` before (`if let Some(t) = self.task.take()`,
+ * `self.task.abort()`, `if self.task.is_none()`): the assignment replaces, unseen, any handle the field held.
+ * The methods of self called before are kept: one of them may release the field.
+ */
+function overwriteOf(assignment: SyntaxNode, left: SyntaxNode, field: string): { overwrites?: { selfCallsBefore: string[] } } {
+  if (left.text.replace(/\s+/g, '') !== `self.${field}`) return {};
+  let fn: SyntaxNode | null = assignment.parent;
+  while (fn && fn.type !== 'function_item') fn = fn.parent;
+  if (!fn) return {};
+  const before = fn.text.slice(0, assignment.startIndex - fn.startIndex);
+  if (new RegExp(`\\bself\\s*\\.\\s*${escapeRegExp(field)}\\b`).test(before)) return {};
+  const selfCallsBefore = [...new Set([...before.matchAll(/\bself\s*\.\s*(\w+)\s*\(/g)].map((m) => m[1]!))];
+  return { overwrites: { selfCallsBefore } };
 }
 
 /** `self.x`, `self.x.y`, `self.x[i]`: the first field of self, if any. */
