@@ -64,6 +64,12 @@ export const ResourceModel = z
      * qualified function the handle is passed to (`os/signal.Stop`).
      */
     releases: z.array(z.string()).default([]),
+    /**
+     * Releases that do not finish the job alone, with what they leave: a child's `kill` without a
+     * `wait` (a zombie), `try_wait` (polls: a running child is neither stopped nor reaped). A handle
+     * in a field released only by these, or by a teardown that makes only these, is not released.
+     */
+    incompleteReleases: z.record(z.string(), z.string()).optional(),
     /** Dropping / garbage-collecting the handle releases the resource. */
     dropReleases: z.boolean(),
     /** `false`: a `with` block around the handle does not release it (Python sqlite3 and psycopg2 connections commit or roll back there, and stay open). */
