@@ -70,6 +70,8 @@ export const ResourceModel = z
      * in a field released only by these, or by a teardown that makes only these, is not released.
      */
     incompleteReleases: z.record(z.string(), z.string()).optional(),
+    /** A method giving an id the resource can be stopped by later (`Child::id`, a pid): code that reads it manages the resource by that id. */
+    idMethod: z.string().optional(),
     /** Dropping / garbage-collecting the handle releases the resource. */
     dropReleases: z.boolean(),
     /** `false`: a `with` block around the handle does not release it (Python sqlite3 and psycopg2 connections commit or roll back there, and stay open). */

@@ -104,10 +104,15 @@ export function extractRust(input: RustFrontendInput): FileFacts {
 
   // Calls that may reach a function of this file: those of a helper that returns what it spawned are acquisitions too.
   const fileFunctions = new Set<string>();
+  /** Methods (functions taking `self`) by name: `x.f()` can only call one of these. */
+  const fileMethodCounts = new Map<string, number>();
   for (let i = 0; i < index.nodes.length; i++) {
     if (index.types[i] !== 'function_item') continue;
-    const name = index.nodes[i]!.childForFieldName('name')?.text;
-    if (name) fileFunctions.add(name);
+    const fn = index.nodes[i]!;
+    const name = fn.childForFieldName('name')?.text;
+    if (!name) continue;
+    fileFunctions.add(name);
+    if (fn.childForFieldName('parameters')?.children.some((p) => p?.type === 'self_parameter')) fileMethodCounts.set(name, (fileMethodCounts.get(name) ?? 0) + 1);
   }
   const helperCalls: HelperCallCandidate[] = [];
 
@@ -219,6 +224,7 @@ export function extractRust(input: RustFrontendInput): FileFacts {
       releases: model.releases,
       joins: isTaskLike ? ['await', 'join', 'join_all'] : [],
       ...(model.handleIndex !== undefined ? { handleIndex: model.handleIndex } : {}),
+      ...(model.idMethod ? { idMethod: model.idMethod } : {}),
       ...(enclosing.ownerType ? { ownerType: enclosing.ownerType } : {}),
     });
     const acquisition: Acquisition = {
@@ -466,9 +472,9 @@ export function extractRust(input: RustFrontendInput): FileFacts {
   }
 
   if (helperCalls.length > 0) {
-    const releasesOf = (id: string): readonly string[] => models.find((m) => m.id === id)?.releases ?? [];
+    const modelOf = (id: string): ResourceModel | undefined => models.find((m) => m.id === id);
     const snippetOf = (call: SyntaxNode): string => firstLine(lines()[call.startPosition.row] ?? call.text);
-    facts.acquisitions.push(...helperAcquisitions(facts.acquisitions, helperCalls, snippetOf, releasesOf));
+    facts.acquisitions.push(...helperAcquisitions(facts.acquisitions, helperCalls, fileMethodCounts, snippetOf, modelOf));
   }
   facts.owners = [...owners.values()];
   facts.suppressions = comments.length > 0 ? parseSuppressions(comments, lines()) : [];

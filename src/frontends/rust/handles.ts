@@ -19,6 +19,8 @@ export interface FateOptions {
   releases: readonly string[];
   /** The task/thread is joined by awaiting the handle or calling these. */
   joins: readonly string[];
+  /** A method giving the id the resource is managed by afterwards (a child's pid). */
+  idMethod?: string;
   /** For tuple results: which element is the handle. */
   handleIndex?: number;
   ownerType?: string;
@@ -41,7 +43,8 @@ export function handleExpression(call: SyntaxNode, opts: FateOptions): { expr: S
     }
     if (parent.type === 'field_expression' && same(parent.childForFieldName('value'), expr) && parent.parent?.type === 'call_expression') {
       const method = parent.childForFieldName('field')?.text ?? '';
-      if (opts.joins.includes(method)) return { expr: parent.parent, joined: `.${method}()` };
+      // `spawn()?.wait()`, `start()?.stop()`: joined or released as soon as it is made.
+      if (opts.joins.includes(method) || opts.releases.includes(method)) return { expr: parent.parent, joined: `.${method}()` };
       if (!PASS_THROUGH.test(method) && !isResultAdapter(expr, call, parent.parent)) break;
       expr = parent.parent;
       continue;
@@ -247,6 +250,8 @@ function fateOfUse(id: SyntaxNode, body: SyntaxNode, opts: FateOptions, depth: n
     if (parent.parent?.type === 'call_expression') {
       if (opts.releases.includes(method)) return { kind: 'released-locally', local: id.text, api: method, line: line(parent) };
       if (opts.joins.includes(method)) return { kind: 'awaited', local: id.text };
+      // `let pid = child.id(); write_pid_file(pid)`: managed by its id from here on (a daemon).
+      if (method === opts.idMethod) return { kind: 'passed', to: `its id (\`${id.text}.${method}()\`)` };
       // A clone of a handle (ActorRef, Arc) is the same resource: follow the clone.
       if (method === 'clone' || method === 'to_owned') {
         const fate = fateOfValue(parent.parent, body, opts, depth + 1);
