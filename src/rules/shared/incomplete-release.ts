@@ -5,10 +5,10 @@ import type { OwnedRelease, Project } from '../../analysis/project.js';
 import type { ResourceModel } from '../../models/schema.js';
 
 /**
- * What the field's releases leave undone, or undefined when they finish the job: a teardown
+ * What the field's releases leave undone, or undefined when they finish the job: teardowns
  * whose releases of the field are all incomplete (`Drop` kills, never waits), or only
- * incomplete releases anywhere. A complete release (a `wait`) in some other method does not
- * help a teardown that runs without it.
+ * incomplete releases anywhere. A complete release (a `wait`) in a method that is no teardown
+ * does not help a teardown that runs without it; one teardown that finishes the job is enough.
  */
 export function incompleteRelease(project: Project, model: ResourceModel, ownerType: string, releases: readonly OwnedRelease[]): { release: OwnedRelease; gap: string } | undefined {
   const incomplete = model.incompleteReleases;
@@ -17,8 +17,10 @@ export function incompleteRelease(project: Project, model: ResourceModel, ownerT
   const teardowns = new Set((project.owners.get(ownerType)?.methods ?? []).filter((m) => m.teardown).map((m) => m.name));
   const byFn = new Map<string, OwnedRelease[]>();
   for (const r of releases) byFn.set(r.fn.name, [...(byFn.get(r.fn.name) ?? []), r]);
+  // One teardown that finishes the job (a `Drop` that kills and waits) covers an API method that only kills.
+  if ([...byFn].some(([fn, list]) => teardowns.has(fn) && !list.every(isIncomplete))) return undefined;
   for (const [fn, list] of byFn) {
-    if (!teardowns.has(fn) || !list.every(isIncomplete)) continue;
+    if (!teardowns.has(fn)) continue;
     const last = list.find((r) => r.api.includes('kill')) ?? list[0]!;
     return { release: last, gap: `\`${ownerType}::${fn}\` ${incomplete[last.api]}` };
   }
