@@ -140,6 +140,11 @@ function fateOfValue(expr: SyntaxNode, body: SyntaxNode | null, opts: FateOption
       // `reqwest::Client::new().get(url).send().await?;`: a temporary used as the receiver of a call
       // chain whose result the statement drops is itself dropped at the end of the statement.
       if (same(parent.childForFieldName('value'), expr) && temporaryOfStatement(parent)) return { kind: 'discarded', how: 'a temporary: used for one call chain and dropped at the end of the statement' };
+      // `let request = reqwest::Client::new().get(url).build()?;`: the chain's result is bound, the
+      // client itself is a temporary. Not for a task: `spawn(..).abort_handle()` keeps a way to stop it.
+      if (same(parent.childForFieldName('value'), expr) && opts.joins.length === 0 && parent.parent?.type === 'call_expression' && boundChain(parent)) {
+        return { kind: 'discarded', how: 'a temporary: used for one call chain whose result is bound to a local, and dropped at the end of that statement' };
+      }
       // `Command::new(..).spawn()?.stdout`: a field moved out of the temporary; the resource itself is dropped.
       if (same(parent.childForFieldName('value'), expr) && parent.parent?.type !== 'call_expression') {
         const part = parent.childForFieldName('field')?.text ?? '?';
@@ -159,6 +164,22 @@ function mappingCall(closure: SyntaxNode): SyntaxNode | undefined {
   const callee = call.childForFieldName('function');
   if (callee?.type !== 'field_expression') return undefined;
   return /^(map|and_then)$/.test(callee.childForFieldName('field')?.text ?? '') ? call : undefined;
+}
+
+/** Does the call chain starting at this method access end as the value of a `let`? */
+function boundChain(access: SyntaxNode): boolean {
+  let node: SyntaxNode = access;
+  for (let i = 0; i < 12; i++) {
+    const up = node.parent;
+    if (!up) return false;
+    if (up.type === 'let_declaration') return same(up.childForFieldName('value'), node);
+    if (up.type === 'call_expression' || up.type === 'await_expression' || up.type === 'try_expression' || (up.type === 'field_expression' && same(up.childForFieldName('value'), node))) {
+      node = up;
+      continue;
+    }
+    return false;
+  }
+  return false;
 }
 
 /** Does the call chain starting at this method access end in a statement that drops its result? */
