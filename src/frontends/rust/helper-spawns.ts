@@ -11,8 +11,8 @@ import { functionNode } from './functions.js';
 import { insideLoop } from './spawn-site.js';
 import { scopedParts, STD_METHOD_NAMES, withoutGenerics } from './call-names.js';
 
-/** Kinds a helper can start and hand back. */
-const HELPER_KINDS = new Set(['task', 'thread', 'process', 'timer']);
+/** Kinds a helper can start (or open) and hand back. */
+const HELPER_KINDS = new Set(['task', 'thread', 'process', 'timer', 'connection', 'pool']);
 
 /** A call that may reach a helper of this file, seen during the main pass. */
 export interface HelperCallCandidate {

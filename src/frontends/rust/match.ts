@@ -136,7 +136,7 @@ export class CallMatcher {
 }
 
 /**
- * The constructor path (`Command::new`, `tokio::process::Command::new`) a local was bound to by
+ * The constructor path (`Command::new`, `reqwest::Client::builder`) a local was bound to by
  * the last `let` of its name before it in the same function, if that `let` builds one.
  */
 function builderOfLocal(local: SyntaxNode): string | undefined {
@@ -144,7 +144,7 @@ function builderOfLocal(local: SyntaxNode): string | undefined {
   while (fn && fn.type !== 'function_item') fn = fn.parent;
   if (!fn) return undefined;
   const before = fn.text.slice(0, local.startIndex - fn.startIndex);
-  const re = new RegExp(`\\blet\\s+(?:mut\\s+)?${escapeRegExp(local.text)}\\s*(?::[^=;]+)?=\\s*((?:[A-Za-z_]\\w*::)*[A-Z]\\w*::new)\\s*\\(`, 'g');
+  const re = new RegExp(`\\blet\\s+(?:mut\\s+)?${escapeRegExp(local.text)}\\s*(?::[^=;]+)?=\\s*((?:[A-Za-z_]\\w*::)*[A-Z]\\w*::[a-z_]\\w*)\\s*\\(`, 'g');
   let root: string | undefined;
   for (const m of before.matchAll(re)) root = m[1];
   return root;
