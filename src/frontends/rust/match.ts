@@ -76,7 +76,7 @@ export class CallMatcher {
       if (this.byPath.has(written)) return this.byPath.get(written);
       let found: CallMatch | undefined;
       for (const candidate of resolvePath(written, this.imports)) {
-        const model = this.calls.get(candidate);
+        const model = this.calls.get(candidate) ?? this.reexported(candidate);
         if (model) {
           found = { model, api: written };
           break;
@@ -124,11 +124,24 @@ export class CallMatcher {
     return undefined;
   }
 
+  /**
+   * A model call reached through a crate that re-exports its library (`surfpool_db::diesel::r2d2::Pool::new`
+   * is `r2d2::Pool::new`): the longest tail of the path, of a library, its type and the function, that is one.
+   */
+  private reexported(path: string): ResourceModel | undefined {
+    const parts = path.split('::');
+    for (let i = 1; i + 3 <= parts.length; i++) {
+      const model = this.calls.get(parts.slice(i).join('::'));
+      if (model) return model;
+    }
+    return undefined;
+  }
+
   /** The model `Type::method` for a builder made by `written` (`Type::new`). */
   private matchBuilderRoot(written: string, method: string): CallMatch | undefined {
     for (const candidate of resolvePath(written, this.imports)) {
       const typePath = candidate.split('::').slice(0, -1).join('::');
-      const model = this.calls.get(`${typePath}::${method}`);
+      const model = this.calls.get(`${typePath}::${method}`) ?? this.reexported(`${typePath}::${method}`);
       if (model) return { model, api: `${written.split('::').slice(0, -1).join('::')}::…${method}` };
     }
     return undefined;
