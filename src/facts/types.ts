@@ -64,8 +64,13 @@ export type HandleFate =
   | { kind: 'released-locally'; local: string; api: string; line: number; onlyOnSuccess?: { call: string; line: number } }
   /** Bound to a local and awaited / joined in the same function. */
   | { kind: 'awaited'; local?: string }
-  /** Kept in a field of an owner type (directly or via a local). */
-  | { kind: 'field'; ownerType: string; field: string; line: number }
+  /**
+   * Kept in a field of an owner type (directly or via a local). `overwrites`: assigned over
+   * whatever the field held (`self.task = spawn(..)`) by a function that does not look at the
+   * field first (no `take()`, `abort()`, `is_none()` before it): a handle still there is dropped,
+   * unless one of the owner's own methods it calls before (`selfCallsBefore`: `self.shutdown()`) releases it.
+   */
+  | { kind: 'field'; ownerType: string; field: string; line: number; overwrites?: { selfCallsBefore: string[] } }
   /** Returned to the caller: ownership moves out of this function. */
   | { kind: 'returned' }
   /** Passed to another call or pushed into a collection: ownership moves on. */

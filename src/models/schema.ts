@@ -67,6 +67,14 @@ export const ResourceModel = z
      * qualified function the handle is passed to (`os/signal.Stop`).
      */
     releases: z.array(z.string()).default([]),
+    /**
+     * Releases that do not finish the job alone, with what they leave: a child's `kill` without a
+     * `wait` (a zombie), `try_wait` (polls: a running child is neither stopped nor reaped). A handle
+     * in a field released only by these, or by a teardown that makes only these, is not released.
+     */
+    incompleteReleases: z.record(z.string(), z.string()).optional(),
+    /** A method giving an id the resource can be stopped by later (`Child::id`, a pid): code that reads it manages the resource by that id. */
+    idMethod: z.string().optional(),
     /** Dropping / garbage-collecting the handle releases the resource. */
     dropReleases: z.boolean(),
     /** The runtime keeps only a weak reference to the resource (asyncio tasks): a handle dropped at once may be collected before it finishes. */

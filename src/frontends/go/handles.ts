@@ -5,6 +5,7 @@
 import type { SyntaxNode } from '../../parse/syntax.js';
 import type { HandleFate } from '../../facts/types.js';
 import { kids, line } from '../shared/tree.js';
+import { wordRegExp } from '../shared/regex.js';
 
 export interface FateContext {
   /** Model release names: methods (`Stop`), methods of a field (`Body.Close`), `()` (call the handle itself), or qualified functions taking it (`os/signal.Stop`). */
@@ -163,7 +164,7 @@ function declaringFunction(name: string, fn: SyntaxNode, at: SyntaxNode): Syntax
 /** Is `name` declared (`:=`, `var`, a parameter) in `fn` before `at`? */
 function declaredIn(name: string, fn: SyntaxNode, at: SyntaxNode): boolean {
   const params = fn.childForFieldName('parameters')?.text ?? '';
-  if (new RegExp(`\\b${name}\\b`).test(params)) return true;
+  if (wordRegExp(name).test(params)) return true;
   for (const decl of fn.descendantsOfType(['short_var_declaration', 'var_spec'])) {
     if (!decl || decl.startIndex >= at.startIndex) continue;
     const left = decl.type === 'var_spec' ? decl : decl.childForFieldName('left');

@@ -6,6 +6,7 @@ import type { EnclosingFunction, Release } from '../../facts/types.js';
 import { kids, shortText, siteOf } from '../shared/tree.js';
 import { selfField } from './handles.js';
 import type { ModelMatcher } from './match.js';
+import { escapeRegExp } from '../shared/regex.js';
 
 export interface ReleaseContext {
   fn: SyntaxNode | null;
@@ -70,7 +71,7 @@ function targetOf(receiver: SyntaxNode, call: SyntaxNode, ctx: ReleaseContext): 
 
 /** `for t in self._tasks:`, `[t.cancel() for t in self._tasks]`, `t = self._task`: which field a local came from. */
 function fieldBoundTo(name: string, at: SyntaxNode, fn: SyntaxNode): string | undefined {
-  const word = new RegExp(`^\\(?\\s*${name}\\b`);
+  const word = new RegExp(`^\\(?\\s*${escapeRegExp(name)}\\b`);
   for (let cur = at.parent; cur && cur.id !== fn.id; cur = cur.parent) {
     if (cur.type === 'for_statement' || cur.type === 'list_comprehension' || cur.type === 'generator_expression' || cur.type === 'set_comprehension') {
       const clause = cur.type === 'for_statement' ? cur : kids(cur).find((k) => k.type === 'for_in_clause');

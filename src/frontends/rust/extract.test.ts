@@ -159,6 +159,19 @@ mod tests { #[test] fn t() { let c = rusqlite::Connection::open_in_memory().unwr
     ]);
   });
 
+  it('reads an impl for a tuple type, whose name holds pattern characters', () => {
+    // The impl's type name here is `Token)`: it must be matched literally, not compiled as a pattern.
+    const f = facts(`
+impl Into<Info> for (Endpoint, client::Token) {
+    fn into(self) -> Info { Info::new(self.0, self.1) }
+}
+impl From<(u8, client::Token)> for Info {
+    fn from(pair: (u8, client::Token)) -> Self { tokio::spawn(async {}); Info::default() }
+}
+`);
+    expect(f.acquisitions.map((a) => [a.modelId, a.fn.name])).toEqual([['tokio.spawn', 'from']]);
+  });
+
   it('parses suppressions and survives syntax errors', () => {
     const f = facts(`
 // leakaudit-ignore[task-unstoppable]: lives as long as the process

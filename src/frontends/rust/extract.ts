@@ -17,6 +17,7 @@ import { CallMatcher, type CallMatch } from './match.js';
 import { collectDurationConsts, durationMs } from './durations.js';
 import { constructedType, freeFunctionNames, mayBind, moduleOfPath, PATTERN_PARENTS, plainType, RESULT_PASS_THROUGH, scopedParts, STD_METHOD_NAMES, withoutGenerics } from './call-names.js';
 import { bodyOfArgument, delegatedCall, fieldBoundTo, insideLoop, lastLetBefore, outerNames } from './spawn-site.js';
+import { helperAcquisitions, helperCallCandidate, type HelperCallCandidate } from './helper-spawns.js';
 
 /** Teardown method names: they run when the owner goes away. `post_stop` is ractor's. */
 // `shutdown_token()`, `stop_handle()`: accessors that hand out a means to stop, not teardowns.
@@ -103,6 +104,20 @@ export function extractRust(input: RustFrontendInput): FileFacts {
   };
   const inTestScope = (): boolean => scopes.values().some((s) => s.isTest());
 
+  // Calls that may reach a function of this file: those of a helper that returns what it spawned are acquisitions too.
+  const fileFunctions = new Set<string>();
+  /** Methods (functions taking `self`) by name: `x.f()` can only call one of these. */
+  const fileMethodCounts = new Map<string, number>();
+  for (let i = 0; i < index.nodes.length; i++) {
+    if (index.types[i] !== 'function_item') continue;
+    const fn = index.nodes[i]!;
+    const name = fn.childForFieldName('name')?.text;
+    if (!name) continue;
+    fileFunctions.add(name);
+    if (fn.childForFieldName('parameters')?.children.some((p) => p?.type === 'self_parameter')) fileMethodCounts.set(name, (fileMethodCounts.get(name) ?? 0) + 1);
+  }
+  const helperCalls: HelperCallCandidate[] = [];
+
   const attributes = new AttributeWindow();
   for (let i = 0; i < index.nodes.length; i++) {
     const node = index.nodes[i]!;
@@ -184,6 +199,8 @@ export function extractRust(input: RustFrontendInput): FileFacts {
         const fnText = fnType === 'identifier' || fnType === 'scoped_identifier' ? fnNode.text : undefined;
         if (method !== undefined && matcher.isReleaseName(method)) facts.releases.push(releaseOf(node, fnNode, method));
         const match = matcher.matchCallee(fnNode, fnType, method, fnText);
+        const helperCall = match ? undefined : helperCallCandidate(node, fnNode, fnType, method, fnText, fileFunctions, () => enclosingOf(node));
+        if (helperCall) helperCalls.push(helperCall);
         if (!isTestFile) {
           recordCall(node, fnNode, fnType, method, fnText);
           recordReferences(node);
@@ -232,6 +249,7 @@ export function extractRust(input: RustFrontendInput): FileFacts {
       releases: model.releases,
       joins: isTaskLike ? ['await', 'join', 'join_all'] : [],
       ...(model.handleIndex !== undefined ? { handleIndex: model.handleIndex } : {}),
+      ...(model.idMethod ? { idMethod: model.idMethod } : {}),
       ...(enclosing.ownerType ? { ownerType: enclosing.ownerType } : {}),
       ...(model.kind === 'connection' || model.kind === 'pool' ? { temporaryEndsAtLet: true } : {}),
     });
@@ -486,6 +504,11 @@ export function extractRust(input: RustFrontendInput): FileFacts {
     return { api: method, target, site: siteOf(call), fn };
   }
 
+  if (helperCalls.length > 0) {
+    const modelOf = (id: string): ResourceModel | undefined => models.find((m) => m.id === id);
+    const snippetOf = (call: SyntaxNode): string => firstLine(lines()[call.startPosition.row] ?? call.text);
+    facts.acquisitions.push(...helperAcquisitions(facts.acquisitions, helperCalls, fileMethodCounts, snippetOf, modelOf));
+  }
   facts.owners = [...owners.values()];
   facts.suppressions = comments.length > 0 ? parseSuppressions(comments, lines()) : [];
   return facts;

@@ -1,8 +1,9 @@
 // Which function a node sits in, and what kind of function that is.
 import type { SyntaxNode } from '../../parse/syntax.js';
 import type { EnclosingFunction } from '../../facts/types.js';
-import { escapeRegExp, siteOf } from '../shared/tree.js';
+import { siteOf } from '../shared/tree.js';
 import { normalisePath } from './imports.js';
+import { wordRegExp } from '../shared/regex.js';
 
 /** Names of functions that run once per object or process, not per operation. */
 const CONSTRUCT_ONCE =
@@ -150,7 +151,7 @@ export function isWordChar(code: number): boolean {
 function wordPattern(word: string): RegExp {
   let re = wordPatterns.get(word);
   if (!re) {
-    re = new RegExp(`\\b${escapeRegExp(word)}\\b`);
+    re = wordRegExp(word);
     wordPatterns.set(word, re);
   }
   return re;

@@ -1,8 +1,9 @@
 // Where the handle returned by an acquisition goes, within its function.
 import type { SyntaxNode } from '../../parse/syntax.js';
 import type { HandleFate } from '../../facts/types.js';
-import { escapeRegExp, kids, line, shortText, same } from '../shared/tree.js';
+import { kids, line, shortText, same } from '../shared/tree.js';
 import { walkTypes } from './node-index.js';
+import { escapeRegExp } from '../shared/regex.js';
 
 /** Calls that wrap a value without taking ownership decisions: follow the wrapper instead. */
 const WRAPPERS = /^(Some|Ok|Box::new|Arc::new|Rc::new|Mutex::new|RwLock::new|RefCell::new|Cell::new|std::sync::Arc::new|tokio::sync::Mutex::new|parking_lot::Mutex::new|Option::Some|AbortOnDropHandle::new|Into::into)$/;
@@ -18,6 +19,8 @@ export interface FateOptions {
   releases: readonly string[];
   /** The task/thread is joined by awaiting the handle or calling these. */
   joins: readonly string[];
+  /** A method giving the id the resource is managed by afterwards (a child's pid). */
+  idMethod?: string;
   /** For tuple results: which element is the handle. */
   handleIndex?: number;
   ownerType?: string;
@@ -46,17 +49,26 @@ export function handleExpression(call: SyntaxNode, opts: FateOptions): { expr: S
     }
     if (parent.type === 'field_expression' && same(parent.childForFieldName('value'), expr) && parent.parent?.type === 'call_expression') {
       const method = parent.childForFieldName('field')?.text ?? '';
-      if (opts.joins.includes(method)) return { expr: parent.parent, joined: `.${method}()` };
-      // `.spawn().error("failed")?`, `.block_error(..)?`: a project's own error-context method on the
-      // Result, followed by `?`, hands the value through as `.context(..)?` does.
-      const adaptsResult = parent.parent.parent?.type === 'try_expression' && !opts.releases.includes(method) && /(^|_)(err|error|errors|context|ctx)$/.test(method);
-      if (!PASS_THROUGH.test(method) && !adaptsResult) break;
+      // `spawn()?.wait()`, `start()?.stop()`: joined or released as soon as it is made.
+      if (opts.joins.includes(method) || opts.releases.includes(method)) return { expr: parent.parent, joined: `.${method}()` };
+      if (!PASS_THROUGH.test(method) && !isResultAdapter(expr, call, parent.parent)) break;
       expr = parent.parent;
       continue;
     }
     break;
   }
   return { expr };
+}
+
+/**
+ * `.spawn().block_error("gpu", "..")?`: a project's own extension method on the `Result` an
+ * acquisition returns, unwrapped at once with `?`, maps the error and passes the resource on.
+ * Only right after the acquisition call (or an `.await` of it): later in a chain the value is
+ * the resource itself, whose methods are its own.
+ */
+function isResultAdapter(receiver: SyntaxNode, call: SyntaxNode, method: SyntaxNode): boolean {
+  if (method.parent?.type !== 'try_expression') return false;
+  return same(receiver, call) || (receiver.type === 'await_expression' && same(kids(receiver)[0], call));
 }
 
 export function fateOf(call: SyntaxNode, body: SyntaxNode | null, opts: FateOptions): HandleFate {
@@ -78,7 +90,7 @@ function fateOfValue(expr: SyntaxNode, body: SyntaxNode | null, opts: FateOption
       const left = parent.childForFieldName('left');
       if (!left) return { kind: 'passed', to: 'assignment' };
       const field = selfField(left);
-      if (field) return { kind: 'field', ownerType: opts.ownerType ?? 'Self', field, line: line(parent) };
+      if (field) return { kind: 'field', ownerType: opts.ownerType ?? 'Self', field, line: line(parent), ...overwriteOf(parent, left, field) };
       if (left.type === 'identifier' && body) return traceLocal(left.text, parent, body, opts, depth);
       return { kind: 'passed', to: shortText(left, 40) };
     }
@@ -89,6 +101,9 @@ function fateOfValue(expr: SyntaxNode, body: SyntaxNode | null, opts: FateOption
       const name = callee.text.replace(/\s+/g, '');
       if (WRAPPERS.test(name)) return fateOfValue(call, body, opts, depth + 1);
       if (DROPS.test(name)) return { kind: 'discarded', how: `explicitly dropped with \`${name}()\`` };
+      // `ChildContainer(child)`: a tuple struct's constructor keeps the value in its field.
+      const tupleStruct = tupleStructOf(callee);
+      if (tupleStruct) return { kind: 'field', ownerType: tupleStruct, field: String(kids(parent).filter((k) => !k.type.endsWith('comment')).findIndex((k) => same(k, expr))), line: line(call) };
       if (callee.type === 'field_expression') {
         const method = callee.childForFieldName('field')?.text ?? '';
         const receiver = callee.childForFieldName('value');
@@ -118,8 +133,10 @@ function fateOfValue(expr: SyntaxNode, body: SyntaxNode | null, opts: FateOption
       return fateOfValue(parent, body, opts, depth + 1);
     case 'match_expression':
       return { kind: 'passed', to: 'match' };
-    case 'closure_expression':
-      return { kind: 'passed', to: 'closure result' };
+    case 'closure_expression': {
+      const mapped = mappingCall(parent);
+      return mapped ? fateOfValue(mapped, body, opts, depth + 1) : { kind: 'passed', to: 'closure result' };
+    }
     case 'tuple_expression':
     case 'array_expression':
       return fateOfValue(parent, body, opts, depth + 1);
@@ -129,10 +146,46 @@ function fateOfValue(expr: SyntaxNode, body: SyntaxNode | null, opts: FateOption
       // `reqwest::Client::new().get(url).send().await?;`: a temporary used as the receiver of a call
       // chain whose result the statement drops is itself dropped at the end of the statement.
       if (same(parent.childForFieldName('value'), expr) && temporaryOfStatement(parent, opts.temporaryEndsAtLet === true)) return { kind: 'discarded', how: 'a temporary: used for one call chain and dropped at the end of the statement' };
+      // `let request = reqwest::Client::new().get(url).build()?;`: the chain's result is bound, the
+      // client itself is a temporary. Not for a task: `spawn(..).abort_handle()` keeps a way to stop it.
+      if (same(parent.childForFieldName('value'), expr) && opts.joins.length === 0 && parent.parent?.type === 'call_expression' && boundChain(parent)) {
+        return { kind: 'discarded', how: 'a temporary: used for one call chain whose result is bound to a local, and dropped at the end of that statement' };
+      }
+      // `Command::new(..).spawn()?.stdout`: a field moved out of the temporary; the resource itself is dropped.
+      if (same(parent.childForFieldName('value'), expr) && parent.parent?.type !== 'call_expression') {
+        const part = parent.childForFieldName('field')?.text ?? '?';
+        return { kind: 'discarded', how: `only its \`${part}\` is kept: the value itself is a temporary, dropped at the end of the statement` };
+      }
       return { kind: 'passed', to: parent.type };
     default:
       return { kind: 'passed', to: parent.type };
   }
+}
+
+/** `interval.map(|d| tokio::spawn(..))`: an `Option`'s `map`/`and_then` whose result is what the closure returns. */
+function mappingCall(closure: SyntaxNode): SyntaxNode | undefined {
+  const args = closure.parent;
+  const call = args?.parent;
+  if (args?.type !== 'arguments' || call?.type !== 'call_expression') return undefined;
+  const callee = call.childForFieldName('function');
+  if (callee?.type !== 'field_expression') return undefined;
+  return /^(map|and_then)$/.test(callee.childForFieldName('field')?.text ?? '') ? call : undefined;
+}
+
+/** Does the call chain starting at this method access end as the value of a `let`? */
+function boundChain(access: SyntaxNode): boolean {
+  let node: SyntaxNode = access;
+  for (let i = 0; i < 12; i++) {
+    const up = node.parent;
+    if (!up) return false;
+    if (up.type === 'let_declaration') return same(up.childForFieldName('value'), node);
+    if (up.type === 'call_expression' || up.type === 'await_expression' || up.type === 'try_expression' || (up.type === 'field_expression' && same(up.childForFieldName('value'), node))) {
+      node = up;
+      continue;
+    }
+    return false;
+  }
+  return false;
 }
 
 /** Does the call chain starting at this method access end in a statement that drops its result? */
@@ -158,6 +211,10 @@ function fateOfBlockTail(expr: SyntaxNode, block: SyntaxNode, body: SyntaxNode |
   if (!same(named[named.length - 1], expr)) return { kind: 'discarded', how: 'result dropped at once' };
   const owner = block.parent;
   if (!owner || owner.type === 'function_item') return { kind: 'returned' };
+  if (owner.type === 'closure_expression') {
+    const mapped = mappingCall(owner);
+    if (mapped) return fateOfValue(mapped, body, opts, depth + 1);
+  }
   if (owner.type === 'async_block' || owner.type === 'closure_expression') return { kind: 'passed', to: 'closure result' };
   if (owner.type === 'unsafe_block' || owner.type === 'if_expression' || owner.type === 'else_clause' || owner.type === 'match_arm') {
     return fateOfValue(owner, body, opts, depth + 1);
@@ -222,6 +279,8 @@ function fateOfUse(id: SyntaxNode, body: SyntaxNode, opts: FateOptions, depth: n
     if (parent.parent?.type === 'call_expression') {
       if (opts.releases.includes(method)) return { kind: 'released-locally', local: id.text, api: method, line: line(parent) };
       if (opts.joins.includes(method)) return { kind: 'awaited', local: id.text };
+      // `let pid = child.id(); write_pid_file(pid)`: managed by its id from here on (a daemon).
+      if (method === opts.idMethod) return { kind: 'passed', to: `its id (\`${id.text}.${method}()\`)` };
       // A clone of a handle (ActorRef, Arc) is the same resource: follow the clone.
       if (method === 'clone' || method === 'to_owned') {
         const fate = fateOfValue(parent.parent, body, opts, depth + 1);
@@ -239,6 +298,35 @@ function fateOfUse(id: SyntaxNode, body: SyntaxNode, opts: FateOptions, depth: n
   // An identifier as a statement (`h;`) or in a discarded position is not a decision about the handle.
   if (fate.kind === 'discarded') return fate.how.startsWith('explicitly') ? fate : undefined;
   return fate;
+}
+
+/**
+ * The tuple struct a constructor call names: `Container(..)`, `wrap::Container(..)`, not an enum
+ * variant (`Message::Child(..)`, whose path ends in a type) nor a wrapper (`Some`, `Ok`, `Box::new`).
+ */
+function tupleStructOf(callee: SyntaxNode): string | undefined {
+  if (callee.type !== 'identifier' && callee.type !== 'scoped_identifier') return undefined;
+  const parts = callee.text.replace(/\s+/g, '').split('::');
+  const name = parts.pop()!;
+  if (!/^[A-Z][A-Za-z0-9]*$/.test(name) || /^(Some|Ok|Err|None|Box|Arc|Rc|Pin|Cell|RefCell|Mutex|RwLock)$/.test(name)) return undefined;
+  if (parts.length > 0 && /^[A-Z]/.test(parts[parts.length - 1]!)) return undefined;
+  return name;
+}
+
+/**
+ * `self.task = ..` in a function that does not read `self.task` before (`if let Some(t) = self.task.take()`,
+ * `self.task.abort()`, `if self.task.is_none()`): the assignment replaces, unseen, any handle the field held.
+ * The methods of self called before are kept: one of them may release the field.
+ */
+function overwriteOf(assignment: SyntaxNode, left: SyntaxNode, field: string): { overwrites?: { selfCallsBefore: string[] } } {
+  if (left.text.replace(/\s+/g, '') !== `self.${field}`) return {};
+  let fn: SyntaxNode | null = assignment.parent;
+  while (fn && fn.type !== 'function_item') fn = fn.parent;
+  if (!fn) return {};
+  const before = fn.text.slice(0, assignment.startIndex - fn.startIndex);
+  if (new RegExp(`\\bself\\s*\\.\\s*${escapeRegExp(field)}\\b`).test(before)) return {};
+  const selfCallsBefore = [...new Set([...before.matchAll(/\bself\s*\.\s*(\w+)\s*\(/g)].map((m) => m[1]!))];
+  return { overwrites: { selfCallsBefore } };
 }
 
 /** `self.x`, `self.x.y`, `self.x[i]`: the first field of self, if any. */

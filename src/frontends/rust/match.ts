@@ -3,6 +3,7 @@
 import type { SyntaxNode } from '../../parse/syntax.js';
 import type { ResourceModel } from '../../models/schema.js';
 import { normalisePath, resolvePath, type RustImports } from './imports.js';
+import { escapeRegExp } from '../shared/regex.js';
 
 export interface CallMatch {
   model: ResourceModel;
@@ -75,7 +76,7 @@ export class CallMatcher {
       if (this.byPath.has(written)) return this.byPath.get(written);
       let found: CallMatch | undefined;
       for (const candidate of resolvePath(written, this.imports)) {
-        const model = this.calls.get(candidate);
+        const model = this.calls.get(candidate) ?? this.reexported(candidate);
         if (model) {
           found = { model, api: written };
           break;
@@ -105,7 +106,7 @@ export class CallMatcher {
   private matchBuilderChain(fn: SyntaxNode, method: string): CallMatch | undefined {
     let receiver = fn.childForFieldName('value');
     for (let i = 0; receiver && i < 8; i++) {
-      if (receiver.type !== 'call_expression') return undefined;
+      if (receiver.type !== 'call_expression') break;
       const inner = receiver.childForFieldName('function');
       if (!inner) return undefined;
       if (inner.type === 'field_expression') {
@@ -113,14 +114,51 @@ export class CallMatcher {
         continue;
       }
       if (inner.type !== 'scoped_identifier') return undefined;
-      const written = normalisePath(inner.text);
-      for (const candidate of resolvePath(written, this.imports)) {
-        const typePath = candidate.split('::').slice(0, -1).join('::');
-        const model = this.calls.get(`${typePath}::${method}`);
-        if (model) return { model, api: `${written.split('::').slice(0, -1).join('::')}::…${method}` };
-      }
-      return undefined;
+      return this.matchBuilderRoot(normalisePath(inner.text), method);
+    }
+    // `let mut cmd = Command::new(..); cmd.arg(..); cmd.stderr(..).spawn()`: a builder kept in a local.
+    if (receiver?.type === 'identifier') {
+      const root = builderOfLocal(receiver);
+      if (root) return this.matchBuilderRoot(root, method);
     }
     return undefined;
   }
+
+  /**
+   * A model call reached through a crate that re-exports its library (`surfpool_db::diesel::r2d2::Pool::new`
+   * is `r2d2::Pool::new`): the longest tail of the path, of a library, its type and the function, that is one.
+   */
+  private reexported(path: string): ResourceModel | undefined {
+    const parts = path.split('::');
+    for (let i = 1; i + 3 <= parts.length; i++) {
+      const model = this.calls.get(parts.slice(i).join('::'));
+      if (model) return model;
+    }
+    return undefined;
+  }
+
+  /** The model `Type::method` for a builder made by `written` (`Type::new`). */
+  private matchBuilderRoot(written: string, method: string): CallMatch | undefined {
+    for (const candidate of resolvePath(written, this.imports)) {
+      const typePath = candidate.split('::').slice(0, -1).join('::');
+      const model = this.calls.get(`${typePath}::${method}`) ?? this.reexported(`${typePath}::${method}`);
+      if (model) return { model, api: `${written.split('::').slice(0, -1).join('::')}::…${method}` };
+    }
+    return undefined;
+  }
+}
+
+/**
+ * The constructor path (`Command::new`, `reqwest::Client::builder`) a local was bound to by
+ * the last `let` of its name before it in the same function, if that `let` builds one.
+ */
+function builderOfLocal(local: SyntaxNode): string | undefined {
+  let fn: SyntaxNode | null = local.parent;
+  while (fn && fn.type !== 'function_item') fn = fn.parent;
+  if (!fn) return undefined;
+  const before = fn.text.slice(0, local.startIndex - fn.startIndex);
+  const re = new RegExp(`\\blet\\s+(?:mut\\s+)?${escapeRegExp(local.text)}\\s*(?::[^=;]+)?=\\s*((?:[A-Za-z_]\\w*::)*[A-Z]\\w*::[a-z_]\\w*)\\s*\\(`, 'g');
+  let root: string | undefined;
+  for (const m of before.matchAll(re)) root = m[1];
+  return root;
 }

@@ -1,10 +1,11 @@
 // Around a spawn or release site: the body a spawned argument runs, the function
 // it delegates to, the names and fields bound before it, and whether it sits in a loop.
 import type { SyntaxNode } from '../../parse/syntax.js';
-import { escapeRegExp, same } from '../shared/tree.js';
+import { same } from '../shared/tree.js';
 import { functionNode } from './functions.js';
 import { selfField } from './handles.js';
 import { walkTypes, type NodeIndex } from './node-index.js';
+import { wordRegExp } from '../shared/regex.js';
 
 /** The block a spawned argument runs: `async move { .. }`, `move || { .. }`, `async { .. }`. */
 export function bodyOfArgument(arg: SyntaxNode): SyntaxNode | undefined {
@@ -118,14 +119,14 @@ export function fieldBoundTo(name: string, at: SyntaxNode, index: NodeIndex): st
       if (call?.type === 'call_expression') value = call.childForFieldName('function');
       pattern = cur.childForFieldName('parameters');
     }
-    if (pattern && value && new RegExp(`\\b${escapeRegExp(name)}\\b`).test(pattern.text)) field = selfField(value) ?? /\bself\s*\.\s*(\w+)/.exec(value.text)?.[1];
+    if (pattern && value && wordRegExp(name).test(pattern.text)) field = selfField(value) ?? /\bself\s*\.\s*(\w+)/.exec(value.text)?.[1];
   }
   if (field) return field;
   // `let h = self.task.take();` earlier in the function
   const body = fnItem.childForFieldName('body');
   if (body) index.walk(body, ['let_declaration'], (n) => {
     if (n.startIndex >= at.startIndex) return 'stop';
-    if (n.childForFieldName('pattern')?.text.match(new RegExp(`\\b${escapeRegExp(name)}\\b`))) {
+    if (n.childForFieldName('pattern')?.text.match(wordRegExp(name))) {
       const value = n.childForFieldName('value');
       const m = value ? /\bself\s*\.\s*(\w+)/.exec(value.text) : null;
       if (m) field = m[1];

@@ -75,7 +75,3 @@ export function same(a: SyntaxNode | null | undefined, b: SyntaxNode | null | un
   return a.startIndex === b.startIndex && a.endIndex === b.endIndex && a.type === b.type;
 }
 
-/** `text` as a literal inside a regular expression: a name read from code may hold `)`, `$` or `.`. */
-export function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}

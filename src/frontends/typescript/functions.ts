@@ -8,6 +8,7 @@ import type { FileScope } from './scope.js';
 import { memberPath, unwrap } from './qualify.js';
 import { CallSite } from './call-site.js';
 import { singletonObjectOf } from './singleton-objects.js';
+import { escapeRegExp, wordRegExp } from '../shared/regex.js';
 
 export const FUNCTION_TYPES: ReadonlySet<string> = new Set([
   'function_declaration',
@@ -267,9 +268,9 @@ function isStatic(method: SyntaxNode): boolean {
 function isFactory(method: SyntaxNode, owner: string): boolean {
   if (!isStatic(method)) return false;
   const ret = method.childForFieldName('return_type')?.text ?? '';
-  if (new RegExp(`\\b${owner}\\b`).test(ret)) return true;
+  if (wordRegExp(owner).test(ret)) return true;
   const body = method.childForFieldName('body')?.text ?? '';
-  return new RegExp(`return\\s+new\\s+(${owner}|this)\\b`).test(body);
+  return new RegExp(`return\\s+new\\s+(${escapeRegExp(owner)}|this)\\b`).test(body);
 }
 
 /**

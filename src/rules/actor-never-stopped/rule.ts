@@ -4,6 +4,7 @@ import { vocabularyOf } from '../../models/index.js';
 import type { Rule } from '../types.js';
 import { releasesOfField, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
 import { describeFate, growthOf, isTestCode, locationOf } from '../shared/describe.js';
+import { incompleteRelease } from '../shared/incomplete-release.js';
 
 const KINDS = ['actor', 'worker', 'process', 'server', 'watcher'] as const;
 
@@ -18,6 +19,7 @@ export const actorNeverStopped: Rule = {
     messages: {
       discarded: '`{api}` in `{symbol}()` starts {a kind} whose handle is dropped: nothing can stop it',
       fieldNeverReleased: '`{api}` in `{symbol}()` starts {a kind} kept in `{field}` that no teardown stops',
+      fieldHalfReleased: '`{api}` in `{symbol}()` starts {a kind} kept in `{field}` whose release is incomplete',
     },
   },
   check(ctx) {
@@ -50,8 +52,13 @@ export const actorNeverStopped: Rule = {
       const guarded = !startedFrom && !a.inLoop ? a.guardedOnce : undefined;
       const evidence = [describeFate(fate, handleType)];
       const related: { path: string; line: number; message: string }[] = [];
-      let messageId: 'discarded' | 'fieldNeverReleased' = 'discarded';
-      if (fate.kind === 'field') {
+      let messageId: 'discarded' | 'fieldNeverReleased' | 'fieldHalfReleased' = 'discarded';
+      const half = fate.kind === 'field' ? incompleteRelease(ctx.project, model, fate.ownerType, releasesOfField(ctx.project, fate.ownerType, fate.field, model.releases)) : undefined;
+      if (fate.kind === 'field' && half) {
+        messageId = 'fieldHalfReleased';
+        evidence.push(half.gap);
+        related.push({ path: half.release.path, line: half.release.site.startLine, message: `\`${half.release.api}()\` here is not enough on its own` });
+      } else if (fate.kind === 'field') {
         const releases = releasesOfField(ctx.project, fate.ownerType, fate.field, model.releases);
         if (releases.length > 0) {
           ctx.note({ counter: 'stopped in teardown', path: ref.file.path, line, detail: `${fate.ownerType}.${fate.field} released by ${releases[0]!.fn.name}()` });
@@ -85,7 +92,9 @@ export const actorNeverStopped: Rule = {
         api: a.api,
         snippet: a.snippet,
         message:
-          messageId === 'fieldNeverReleased' && fate.kind === 'field'
+          messageId === 'fieldHalfReleased' && fate.kind === 'field'
+            ? `\`${a.api}\` in \`${symbol}()\` starts ${what} kept in \`${fate.ownerType}.${fate.field}\` whose release is incomplete: ${half?.gap ?? ''}`
+            : messageId === 'fieldNeverReleased' && fate.kind === 'field'
             ? `\`${a.api}\` in \`${symbol}()\` starts ${what} kept in \`${fate.ownerType}.${fate.field}\` that no teardown stops`
             : `\`${a.api}\` in \`${symbol}()\` starts ${what} whose ${handleType} is dropped: nothing can stop it`,
         evidence,

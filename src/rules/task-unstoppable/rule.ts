@@ -3,6 +3,7 @@ import type { BodyFacts } from '../../facts/types.js';
 import type { AcquisitionRef } from '../../analysis/project.js';
 import { callersOf, calledOnlyOnConstruction, releasesOfField, resolveDelegate, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
 import { referencedEvidence } from '../shared/callers.js';
+import { overwrittenHandle } from '../shared/overwrite.js';
 import type { Rule, RuleContext } from '../types.js';
 import { vocabularyOf } from '../../models/index.js';
 import { cappedByUnseen, describeFate, formatPeriod, growthOf, isTestCode, locationOf, unseenCallers, wakeupRate } from '../shared/describe.js';
@@ -22,6 +23,7 @@ export const taskUnstoppable: Rule = {
       fieldNeverReleased: '`{api}` in `{symbol}()` starts a {loop} stored in `{field}` that no teardown stops',
       entryPoint: '`{api}` in `{symbol}()` starts a {loop} that runs for the life of the process with no way to stop it',
       teardownMisses: '`{api}` in `{symbol}()` keeps a timer in `{field}` that the teardown never clears, though it clears others',
+      fieldOverwritten: '`{api}` in `{symbol}()` stores a {loop} in `{field}` over the one already there, which nothing stops',
     },
   },
   check(ctx) {
@@ -69,7 +71,7 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
   }
   const handleType = model.handle ?? 'handle';
   const fate = a.handle;
-  let messageId: 'discarded' | 'fieldNeverReleased' | 'entryPoint' = 'discarded';
+  let messageId: 'discarded' | 'fieldNeverReleased' | 'entryPoint' | 'fieldOverwritten' = 'discarded';
   const related: { path: string; line: number; message: string }[] = [];
   switch (fate.kind) {
     case 'released-locally':
@@ -84,6 +86,12 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
       const releases = releasesOfField(ctx.project, fate.ownerType, fate.field, model.releases);
       const fieldType = ctx.project.owners.get(fate.ownerType)?.fields.find((f) => f.name === fate.field)?.type ?? '';
       const storeModel = ctx.project.models.models.find((m) => m.role === 'handle-store' && m.dropReleases && m.handle && fieldType.includes(m.handle));
+      const overwritten = storeModel ? undefined : overwrittenHandle(ctx.project, ref);
+      if (overwritten) {
+        messageId = 'fieldOverwritten';
+        evidence.push(overwritten);
+        break;
+      }
       if (releases.length > 0) return;
       if (storeModel) return;
       messageId = 'fieldNeverReleased';
@@ -105,7 +113,7 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
   // (an API server restarted in-process), which is growth per restart.
   const tornDown = !!a.fn.ownerType && !!ctx.project.owners.get(a.fn.ownerType)?.methods.some((m) => m.teardown);
   const setupOf = !startedFrom && !flagged && !a.inLoop && !tornDown ? calledOnlyOnConstruction(ctx.project, a.fn, file.path) : undefined;
-  if (startedFrom || guarded) messageId = 'entryPoint';
+  if ((startedFrom || guarded) && messageId !== 'fieldOverwritten') messageId = 'entryPoint';
 
   const loop = body.loopKind ?? 'loop';
   const period = body.periodMs !== undefined ? ` every ${formatPeriod(body.periodMs)}` : '';
@@ -120,7 +128,8 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
   evidence.push('it listens to no cancellation: no token, shutdown channel or stop flag is checked');
   evidence.push(describeFate(fate, handleType) + (model.dropReleases ? '' : `; dropping ${article(handleType)} ${handleType} does not stop the ${a.kind}`));
   const ownerName = fate.kind === 'field' ? fate.ownerType : a.fn.ownerType;
-  if (ownerName) {
+  // An overwritten field's teardown stops the newest task at best: the evidence above says which one it misses.
+  if (ownerName && messageId !== 'fieldOverwritten') {
     const owner = ctx.project.owners.get(ownerName);
     const teardown = owner?.methods.filter((m) => m.teardown) ?? [];
     if (teardown.length === 0) evidence.push(`\`${ownerName}\` has no ${vocabularyOf(file.language).teardown}`);
@@ -152,14 +161,16 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
   else if (callers !== 'known') evidence.push(unseenCallers(symbolOf(a), callers));
   if (a.unreferenced) evidence.push(`it is unreferenced with ${a.unreferenced.how}: it no longer keeps the process alive, but it still runs and keeps what it captured`);
   const proven = {
-    priority: startedFrom || guarded ? ('P2' as const) : a.unreferenced || perInstance || setupOf ? ('P1' as const) : ('P0' as const),
+    priority: startedFrom || guarded ? ('P2' as const) : a.unreferenced || perInstance || setupOf || messageId === 'fieldOverwritten' ? ('P1' as const) : ('P0' as const),
     confidence: body.ignoredErrors.length > 0 || fate.kind === 'discarded' ? ('high' as const) : ('medium' as const),
   };
   const { priority, confidence } = callers === 'known' ? proven : cappedByUnseen(proven.priority, proven.confidence);
   const symbol = symbolOf(a);
   const field = fate.kind === 'field' ? `${fate.ownerType}.${fate.field}` : '';
   const message =
-    messageId === 'fieldNeverReleased'
+    messageId === 'fieldOverwritten'
+      ? `\`${a.api}\` in \`${symbol}()\` stores a \`${loop}\`${period} in \`${field}\` over the one already there, which nothing stops`
+      : messageId === 'fieldNeverReleased'
       ? `\`${a.api}\` in \`${symbol}()\` starts a \`${loop}\`${period} stored in \`${field}\` that no teardown stops`
       : messageId === 'entryPoint'
         ? `\`${a.api}\` in \`${symbol}()\` starts a \`${loop}\`${period} that runs for the life of the process with no way to stop it`
