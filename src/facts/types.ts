@@ -151,6 +151,14 @@ export interface Acquisition {
   source?: ListenerSource;
   /** It removes itself after its first event (`addEventListener(.., { once: true })`), like a one-shot model's. */
   oneShot?: true;
+  /**
+   * A one-shot listener that races another on the same emitter in the same function
+   * (`once('connect')` beside `once('error')`), with nothing removing the loser: the event it
+   * races. Only one fires; the other stays registered.
+   */
+  raceWith?: string;
+  /** The listener's handler is a parameter of its function: the caller hands it in and owns its removal. */
+  handlerFromCaller?: true;
   /** A module-level flag lets it run once per process: `if (!started) { started = true; .. }`. */
   guardedOnce?: { flag: string; line: number };
 }
@@ -163,6 +171,7 @@ export type SourceLifetime =
   | 'endless' // a source that never completes (an interval observable)
   | 'injected' // handed to the owner from outside (constructor parameter, injected field)
   | 'owned' // created by the owner itself: dies with it
+  | 'self' // the object whose method adds the listener (`this.once(..)` outside the constructor): it outlives each call
   | 'parameter' // a parameter of a function that is not a constructor: unknown
   | 'local' // created in the same function: dies with it
   | 'unknown';

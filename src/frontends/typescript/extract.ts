@@ -318,6 +318,8 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       const lf = model.kind === 'listener' ? listenerFacts(call, lctx, () => generic().fate) : subscriptionFacts(call, lctx);
       acquisition.source = lf.source;
       if (lf.oneShot) acquisition.oneShot = true;
+      if (lf.raceWith !== undefined) acquisition.raceWith = lf.raceWith;
+      if (lf.handlerFromCaller) acquisition.handlerFromCaller = true;
       handle = lf.fate ?? generic().fate;
     } else {
       const result = generic();

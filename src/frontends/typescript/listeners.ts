@@ -5,7 +5,7 @@ import type { SyntaxNode } from '../../parse/syntax.js';
 import type { HandleFate, ListenerSource, SourceLifetime } from '../../facts/types.js';
 import type { ResourceModel } from '../../models/schema.js';
 import { kids, line, shortText } from '../shared/tree.js';
-import { bodyOf, FUNCTION_TYPES, onceOption, parameterNames } from './functions.js';
+import { bodyOf, FUNCTION_TYPES, functionName, onceOption, parameterNames } from './functions.js';
 import type { Declarations } from './handles.js';
 import type { ClassInfo } from './owners.js';
 import { memberPath, qualifiedNames, unwrap } from './qualify.js';
@@ -14,6 +14,8 @@ import { signalArgument } from './body.js';
 import type { NodeIndex } from './node-index.js';
 import type { CallSite } from './call-site.js';
 import { parameterBehind } from './construction-arguments.js';
+import { racingOnce } from './once-races.js';
+import { perOperationMethod } from './self-listeners.js';
 import { eventMapPairs, isTargetFirstCall, listenerArguments, sharesEventPair } from './namespace-emitters.js';
 
 /** Process-wide objects. */
@@ -53,7 +55,7 @@ function normalisedText(node: SyntaxNode): string {
 export function lifetimeOf(expr: SyntaxNode, ctx: ListenerContext, depth = 0): SourceLifetime {
   const node = unwrap(expr);
   if (depth > 4) return 'unknown';
-  if (node.type === 'this') return 'owned';
+  if (node.type === 'this') return selfLifetime(ctx);
   if (node.type === 'call_expression') {
     const callee = node.childForFieldName('function');
     if (!callee) return 'unknown';
@@ -77,7 +79,7 @@ export function lifetimeOf(expr: SyntaxNode, ctx: ListenerContext, depth = 0): S
   // is an object the root holds now, which may be replaced at any time: unknown.
   if (path.length > 2) return 'unknown';
   if (root === 'this') {
-    if (path.length === 1) return 'owned';
+    if (path.length === 1) return selfLifetime(ctx);
     const field = path[1]!.replace(/^#/, '');
     const origin = ctx.ownerType ? ctx.classes.get(ctx.ownerType)?.origins.get(field) : undefined;
     return origin ?? 'unknown';
@@ -98,6 +100,14 @@ export function lifetimeOf(expr: SyntaxNode, ctx: ListenerContext, depth = 0): S
     return value ? lifetimeOfValue(value, ctx, depth) : 'module';
   }
   return 'unknown';
+}
+
+/**
+ * `this` itself: in a constructor (or a field initialiser) the object listens to itself and the
+ * listener dies with it; in any other function each call adds one to an object that outlives it.
+ */
+function selfLifetime(ctx: ListenerContext): SourceLifetime {
+  return ctx.fn && !ctx.constructorKind && perOperationMethod(ctx.fn, functionName(ctx.fn)) ? 'self' : 'owned';
 }
 
 /** How long a value the function itself makes or is handed lives: a new object is the function's own. */
@@ -146,6 +156,10 @@ export interface ListenerFacts {
   oneShot?: true;
   /** Set when the listener's own rules decide the fate (signal option, matching removal, owner key). */
   fate?: HandleFate;
+  /** Another one-shot listener on the same emitter in the same function waits for this event: one of them stays. */
+  raceWith?: string;
+  /** The handler is a parameter of the function: its caller hands it in and owns its removal. */
+  handlerFromCaller?: true;
 }
 
 /** Facts for `target.on(event, handler)` / `target.addEventListener(event, handler, options)`. */
@@ -171,7 +185,23 @@ export function listenerFacts(call: SyntaxNode, ctx: ListenerContext, genericFat
   const signal = signalArgument(call);
   if (signal) return { source, fate: { kind: 'scoped', how: `registered with an AbortSignal (\`${signal}\`): aborting it removes the listener` } };
   // `{ once: true }`: the listener removes itself after its first event, as a `once` listener does.
-  return onceOption(argList[targetFirst ? 3 : 2]) ? { ...listenerFate(), oneShot: true } : listenerFate();
+  const optionOnce = onceOption(argList[targetFirst ? 3 : 2]);
+  const facts: ListenerFacts = optionOnce ? { ...listenerFate(), oneShot: true } : listenerFate();
+  if (handler?.type === 'identifier' && ctx.fn && parameterNames(ctx.fn).has(handler.text)) facts.handlerFromCaller = true;
+  const kept = facts.fate?.kind;
+  if ((ctx.model.oneShot || optionOnce) && receiver && !targetFirst && kept !== 'released-locally' && kept !== 'scoped' && kept !== 'returned') {
+    const aliases = receiverAliases(receiver, ctx);
+    const other = racingOnce(call, aliases, ctx.fn, ctx.index);
+    if (other !== undefined) {
+      facts.raceWith = other;
+      // `peer.conn = conn; peer.conn.once(..)`: the emitter is the caller's, whatever holds it here.
+      const params = ctx.fn ? parameterNames(ctx.fn) : new Set<string>();
+      if (source.lifetime === 'local' && [...aliases].some((a) => params.has(a))) source.lifetime = 'parameter';
+      // `server.on('session', (session) => { session.once(..) })`: an event's own emitter, new on each event.
+      if (source.lifetime === 'parameter' && ctx.fn?.parent?.type === 'arguments') delete facts.raceWith;
+    }
+  }
+  return facts;
 
   function listenerFate(): ListenerFacts {
     // `const off = emitter.on(..)`: the call returns an unsubscribe function.

@@ -4,6 +4,7 @@ import type { Acquisition, SourceLifetime } from '../../facts/types.js';
 import { callersOf, constructionsOf, releasesOfField, startedOnlyFromEntry, symbolOf, type Project } from '../../analysis/project.js';
 import { referencedEvidence } from '../shared/callers.js';
 import type { Rule } from '../types.js';
+import { selfOrRace } from './self-and-race.js';
 import { cappedByUnseen, describeFate, isTestCode, locationOf, unseenCallers } from '../shared/describe.js';
 
 const KINDS = ['listener', 'subscription'] as const;
@@ -95,12 +96,17 @@ export const listenerNeverRemoved: Rule = {
         ctx.note({ counter: 'static method of a class', path, line, detail: `${a.api}: \`${a.source.text}\` is a class of this project, \`${method}\` its own method` });
         continue;
       }
-      const lifetime = OUTLIVES[a.source.lifetime];
+      const frequency = howOften(a, ctx.project, path);
+      const special = selfOrRace(a, frequency, OUTLIVES[a.source.lifetime]);
+      if (special.kind === 'skip') {
+        ctx.note({ counter: special.counter, path, line, detail: special.detail });
+        continue;
+      }
+      const lifetime = special.kind === 'report' ? special.lifetime : OUTLIVES[a.source.lifetime];
       if (!lifetime) {
         ctx.note({ counter: 'short-lived source', path, line, detail: `${a.api}: \`${a.source.text}\` is ${a.source.lifetime}, it dies with its listener` });
         continue;
       }
-      const frequency = howOften(a, ctx.project, path);
       if (frequency === 'once') {
         ctx.note({ counter: 'once per process', path, line, detail: `${a.api} in ${symbolOf(a)}` });
         continue;
@@ -114,7 +120,8 @@ export const listenerNeverRemoved: Rule = {
       // A signal or exit handler on a process-wide object, in a function whose callers cannot be seen:
       // such handlers are added once at start-up far more often than per operation.
       const setup = callers !== 'known' && a.source.lifetime === 'global' && a.source.event !== undefined && !!model.setupEvents?.includes(a.source.event);
-      const oneShot = model.oneShot || a.oneShot;
+      // A one-shot listener that loses a race never fires: it is no longer a one-shot.
+      const oneShot = (model.oneShot || a.oneShot) && a.raceWith === undefined;
       const evidence = [
         `\`${a.source.text}\` is ${lifetime}`,
         setup
@@ -137,6 +144,11 @@ export const listenerNeverRemoved: Rule = {
         priority: oneShot || setup || unseenConstruction ? ('P2' as const) : frequency === 'per-operation' ? ('P0' as const) : ('P1' as const),
         confidence: oneShot || setup || unseenConstruction ? ('low' as const) : a.source.lifetime === 'injected' ? ('medium' as const) : ('high' as const),
       };
+      if (special.kind === 'report') {
+        evidence.push(...special.evidence);
+        if (special.cap === 'P2') Object.assign(proven, { priority: 'P2', confidence: 'low' });
+        else if (proven.priority === 'P0') Object.assign(proven, { priority: 'P1', confidence: 'medium' });
+      }
       const { priority, confidence } = callers === 'known' ? proven : cappedByUnseen(proven.priority, proven.confidence);
       ctx.report({
         ruleId: 'listener-never-removed',
