@@ -157,6 +157,11 @@ export interface Acquisition {
    * races. Only one fires; the other stays registered.
    */
   raceWith?: string;
+  /**
+   * A one-shot timer whose callback starts work again (`this.reconnect()`, `restart(cb)`), with no
+   * stop-flag test before it: the call as written.
+   */
+  restarts?: string;
   /** The listener's handler is a parameter of its function: the caller hands it in and owns its removal. */
   handlerFromCaller?: true;
   /** A module-level flag lets it run once per process: `if (!started) { started = true; .. }`. */

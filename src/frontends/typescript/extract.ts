@@ -9,6 +9,7 @@ import { firstLine, kids, line, shortText, siteOf, same } from '../shared/tree.j
 import { analyseFunctionBody, consumingLoopBody, intervalBody, outerNames, rearmBody, type BodyContext } from './body.js';
 import { CLASS_TYPES, FUNCTION_TYPES, LOOP_TYPES, MODULE_CONTEXT, bodyOf, childContext, className, describeFunction, functionName, isInlineCallback, mayCallEffectHooks, type Enclosing, type FunctionContext } from './functions.js';
 import { Declarations, fateOf, type FateContext } from './handles.js';
+import { restartOf } from './restart-timers.js';
 import { listenerFacts, Removal, subscriptionFacts, type ListenerContext } from './listeners.js';
 import { targetFirstSite } from './namespace-emitters.js';
 import { madeHereArguments } from './construction-arguments.js';
@@ -341,6 +342,11 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     if (enclosing.context.inLoop) a.inLoop = true;
     const body = bodyFor(call, model, fn, handle);
     if (body) a.body = body;
+    if (body && !body.longLived && model.kind === 'timer' && model.body === 'first-argument' && !model.repeats) {
+      const args = call.childForFieldName('arguments');
+      const restarts = restartOf(args ? kids(args)[0] : undefined);
+      if (restarts) a.restarts = restarts;
+    }
     return a;
   }
 

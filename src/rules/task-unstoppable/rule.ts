@@ -3,6 +3,7 @@ import type { BodyFacts } from '../../facts/types.js';
 import type { AcquisitionRef } from '../../analysis/project.js';
 import { callersOf, releasesOfField, resolveDelegate, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
 import { referencedEvidence } from '../shared/callers.js';
+import { reportRestartTimer } from './restart-timer.js';
 import type { Rule, RuleContext } from '../types.js';
 import { vocabularyOf } from '../../models/index.js';
 import { cappedByUnseen, describeFate, formatPeriod, growthOf, isTestCode, locationOf, unseenCallers, wakeupRate } from '../shared/describe.js';
@@ -21,6 +22,7 @@ export const taskUnstoppable: Rule = {
       discarded: '`{api}` in `{symbol}()` starts a {loop} that never stops: its handle is dropped',
       fieldNeverReleased: '`{api}` in `{symbol}()` starts a {loop} stored in `{field}` that no teardown stops',
       entryPoint: '`{api}` in `{symbol}()` starts a {loop} that runs for the life of the process with no way to stop it',
+      restartUncleared: '`{api}` in `{symbol}()` schedules `{restart}` with a timer nothing can clear: it restarts even after its owner is closed',
     },
   },
   check(ctx) {
@@ -53,6 +55,7 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
     return;
   }
   if (!body.longLived) {
+    if (!isTestCode(ref) && reportRestartTimer(ctx, ref, model)) return;
     ctx.note({ counter: 'one-shot', path: file.path, line: a.site.startLine, detail: `${a.api} runs to completion` });
     return;
   }
