@@ -162,6 +162,8 @@ export interface Acquisition {
    * stop-flag test before it: the call as written.
    */
   restarts?: string;
+  /** Removals written for this listener that cannot remove it (another event, a function made on the spot). */
+  brokenRemovals?: { line: number; how: string }[];
   /** The listener's handler is a parameter of its function: the caller hands it in and owns its removal. */
   handlerFromCaller?: true;
   /** A module-level flag lets it run once per process: `if (!started) { started = true; .. }`. */

@@ -321,6 +321,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       if (lf.oneShot) acquisition.oneShot = true;
       if (lf.raceWith !== undefined) acquisition.raceWith = lf.raceWith;
       if (lf.handlerFromCaller) acquisition.handlerFromCaller = true;
+      if (lf.brokenRemovals) acquisition.brokenRemovals = lf.brokenRemovals;
       handle = lf.fate ?? generic().fate;
     } else {
       const result = generic();

@@ -15,6 +15,7 @@ import type { NodeIndex } from './node-index.js';
 import type { CallSite } from './call-site.js';
 import { parameterBehind } from './construction-arguments.js';
 import { racingOnce } from './once-races.js';
+import { brokenRemovals, isFreshFunction, type BrokenRemoval } from './broken-removals.js';
 import { perOperationMethod } from './self-listeners.js';
 import { eventMapPairs, isTargetFirstCall, listenerArguments, sharesEventPair } from './namespace-emitters.js';
 
@@ -160,6 +161,8 @@ export interface ListenerFacts {
   raceWith?: string;
   /** The handler is a parameter of the function: its caller hands it in and owns its removal. */
   handlerFromCaller?: true;
+  /** Removals of this file aimed at it that cannot remove it (another event, a fresh function). */
+  brokenRemovals?: BrokenRemoval[];
 }
 
 /** Facts for `target.on(event, handler)` / `target.addEventListener(event, handler, options)`. */
@@ -189,6 +192,10 @@ export function listenerFacts(call: SyntaxNode, ctx: ListenerContext, genericFat
   const facts: ListenerFacts = optionOnce ? { ...listenerFate(), oneShot: true } : listenerFate();
   if (handler?.type === 'identifier' && ctx.fn && parameterNames(ctx.fn).has(handler.text)) facts.handlerFromCaller = true;
   const kept = facts.fate?.kind;
+  if (receiver && !targetFirst && kept !== 'released-locally' && kept !== 'scoped' && kept !== 'returned') {
+    const broken = brokenRemovals(receiver, event, handler, ctx.removals, ctx.model.releases, ctx.scope);
+    if (broken.length > 0) facts.brokenRemovals = broken;
+  }
   if ((ctx.model.oneShot || optionOnce) && receiver && !targetFirst && kept !== 'released-locally' && kept !== 'scoped' && kept !== 'returned') {
     const aliases = receiverAliases(receiver, ctx);
     const other = racingOnce(call, aliases, ctx.fn, ctx.index);
@@ -471,6 +478,8 @@ function findRemoval(aliases: ReadonlySet<string>, eventNode: SyntaxNode | undef
     // `Ev.on(el, { move: this.onMove, up: this.onUp }, this)`: an `off` that names one of the same pairs.
     if (eventPairs.size > 0) return count > 0 && sharesEventPair(eventPairs, removal.argumentNode(0));
     if (eventText && count > 0 && removal.argumentText(0) !== eventText) return false;
+    // `off('input', this.onChange.bind(this))`: a function made on the spot was never added.
+    if (count > 1 && isFreshFunction(removal.argumentNode(1))) return false;
     return count > 1 && handlerTexts.has(removal.argumentText(1));
   };
   const fnBody = ctx.fn ? bodyOf(ctx.fn) : null;

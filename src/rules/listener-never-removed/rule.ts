@@ -50,14 +50,16 @@ export const listenerNeverRemoved: Rule = {
       const related: { path: string; line: number; message: string }[] = [];
       let teardownNote: string | undefined;
       if (fate.kind === 'field') {
-        const releases = releasesOfField(ctx.project, fate.ownerType, fate.field, model.releases);
+        // A removal the frontend found unable to remove this listener (another event, a fresh function) does not count.
+        const broken = new Set((a.brokenRemovals ?? []).map((b) => b.line));
+        const releases = releasesOfField(ctx.project, fate.ownerType, fate.field, model.releases).filter((r) => !(r.path === path && broken.has(r.site.startLine)));
         if (releases.length > 0) {
           ctx.note({ counter: 'removed in teardown', path, line, detail: `${a.api}: removed by ${releases[0]!.fn.name}()` });
           continue;
         }
         // The owner closes the emitter itself (`this.socket.close()`): its listeners go with it.
         const closed = (ctx.project.fieldReleases.get(`${fate.ownerType}.${fate.field}`) ?? []).filter((r) => !model.releases.includes(r.api));
-        if (closed.length > 0) {
+        if (closed.length > 0 && !a.brokenRemovals) {
           ctx.note({ counter: 'emitter closed by its owner', path, line, detail: `${a.api}: \`${fate.field}.${closed[0]!.api}()\` in ${closed[0]!.fn.name}()` });
           continue;
         }
@@ -144,6 +146,7 @@ export const listenerNeverRemoved: Rule = {
         priority: oneShot || setup || unseenConstruction ? ('P2' as const) : frequency === 'per-operation' ? ('P0' as const) : ('P1' as const),
         confidence: oneShot || setup || unseenConstruction ? ('low' as const) : a.source.lifetime === 'injected' ? ('medium' as const) : ('high' as const),
       };
+      if (special.kind === 'generic' && special.evidence) evidence.push(...special.evidence);
       if (special.kind === 'report') {
         evidence.push(...special.evidence);
         if (special.cap === 'P2') Object.assign(proven, { priority: 'P2', confidence: 'low' });

@@ -9,7 +9,7 @@ export type Frequency = 'per-operation' | 'per-instance' | 'once';
 
 export type SelfOrRace =
   /** Not one of these cases: the generic lifetimes decide. */
-  | { kind: 'generic' }
+  | { kind: 'generic'; evidence?: string[] }
   /** Judged harmless: the note to leave. */
   | { kind: 'skip'; counter: string; detail: string }
   /** Reported: what to say of the source, and the highest priority the evidence carries. */
@@ -36,6 +36,17 @@ export function selfOrRace(a: Acquisition, frequency: Frequency, outlives: strin
       };
     }
     return { kind: 'skip', counter: 'short-lived source', detail: `${a.api}: \`${source.text}\` listens to itself in ${a.fn.name}(), which runs once per object` };
+  }
+  const broken = (a.brokenRemovals ?? []).map((b) => `a removal is written for it but cannot remove it: ${b.how}`);
+  if (broken.length > 0 && race === undefined) {
+    // The author meant to remove it: what stays is a listener whose handler runs after that teardown.
+    if (outlives) return { kind: 'generic', evidence: broken };
+    return {
+      kind: 'report',
+      lifetime: `an emitter its owner keeps: the listener stays as long as \`${source.text}\` does, and its handler keeps running after the teardown that meant to remove it`,
+      cap: 'P2',
+      evidence: broken,
+    };
   }
   if (race === undefined) return { kind: 'generic' };
   // A process-wide or injected emitter: the generic path judges it, without the one-shot discount.
