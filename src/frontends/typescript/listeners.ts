@@ -89,8 +89,11 @@ export function lifetimeOf(expr: SyntaxNode, ctx: ListenerContext, depth = 0): S
   if (ctx.fn && parameterNames(ctx.fn).has(root)) return ctx.constructorKind === 'public' ? 'injected' : ctx.constructorKind === 'private' ? 'owned' : 'parameter';
   if (ctx.fn && ctx.declarations.has(ctx.fn, root)) {
     const value = initialValue(ctx.fn, root, ctx.index);
-    return value ? lifetimeOfValue(value, ctx, depth) : 'local';
+    // `let signal = null; if (..) signal = init.signal`: the local holds what the caller handed in.
+    if (!value || /^(null|undefined)$/.test(value.text)) return handedInLocal(ctx.fn, root, ctx, depth) ?? 'local';
+    return lifetimeOfValue(value, ctx, depth);
   }
+  if (ctx.fn && wrapperCapture(ctx.fn, root)) return 'injected';
   if (ctx.scope.imports.has(root)) return 'imported';
   // `var self = this`, a local `location`: a name the file declares is not the global.
   if (GLOBALS.has(root) && !ctx.scope.declared.has(root)) return 'global';
@@ -109,6 +112,39 @@ export function lifetimeOf(expr: SyntaxNode, ctx: ListenerContext, depth = 0): S
  */
 function selfLifetime(ctx: ListenerContext): SourceLifetime {
   return ctx.fn && !ctx.constructorKind && perOperationMethod(ctx.fn, functionName(ctx.fn)) ? 'self' : 'owned';
+}
+
+/**
+ * `withCancel(fn, signal) { return function wrapped() { signal.addEventListener(..) } }`: `fn` is the
+ * function a factory returns, and `name` a parameter of that factory. Every call of the returned
+ * function shares the one value the factory was handed.
+ */
+function wrapperCapture(fn: SyntaxNode, name: string): boolean {
+  let up = fn.parent;
+  while (up && (up.type === 'parenthesized_expression' || up.type === 'as_expression' || up.type === 'satisfies_expression')) up = up.parent;
+  if (up?.type !== 'return_statement') return false;
+  for (let outer = up.parent; outer; outer = outer.parent) {
+    if (FUNCTION_TYPES.has(outer.type)) return parameterNames(outer).has(name);
+  }
+  return false;
+}
+
+/**
+ * A local declared empty and later assigned a parameter's value or a part of it (`signal = init.signal`):
+ * the lifetime of that value, when it is someone else's; undefined otherwise.
+ */
+function handedInLocal(fn: SyntaxNode, name: string, ctx: ListenerContext, depth: number): SourceLifetime | undefined {
+  let found: SourceLifetime | undefined;
+  ctx.index.walk(fn, ['assignment_expression'], (n) => {
+    if (n.childForFieldName('left')?.text !== name) return true;
+    const right = n.childForFieldName('right');
+    const v = right ? unwrap(right) : null;
+    if (!v || (v.type !== 'identifier' && v.type !== 'member_expression') || v.text === name) return true;
+    const lifetime = lifetimeOf(v, ctx, depth + 1);
+    if (lifetime === 'injected' || lifetime === 'parameter' || lifetime === 'imported' || lifetime === 'global' || lifetime === 'module') found = lifetime;
+    return found ? 'stop' : true;
+  });
+  return found;
 }
 
 /** How long a value the function itself makes or is handed lives: a new object is the function's own. */
