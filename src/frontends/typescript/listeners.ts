@@ -10,7 +10,6 @@ import type { Declarations } from './handles.js';
 import type { ClassInfo } from './owners.js';
 import { memberPath, qualifiedNames, unwrap } from './qualify.js';
 import { stringValue, thisPath, type FileScope } from './scope.js';
-import { signalArgument } from './body.js';
 import type { NodeIndex } from './node-index.js';
 import type { CallSite } from './call-site.js';
 import { parameterBehind } from './construction-arguments.js';
@@ -201,6 +200,20 @@ export interface ListenerFacts {
   brokenRemovals?: BrokenRemoval[];
 }
 
+/** The AbortSignal a listener's options carry: `{ signal }`, `{ signal: ac.signal }`. */
+function signalOption(options: SyntaxNode | undefined): string | undefined {
+  if (!options) return undefined;
+  const o = unwrap(options);
+  if (o.type === 'object') {
+    for (const p of kids(o)) {
+      if (p.type === 'shorthand_property_identifier' && p.text === 'signal') return 'signal';
+      if (p.type === 'pair' && p.childForFieldName('key')?.text === 'signal') return shortText(p.childForFieldName('value') ?? p, 50);
+    }
+    return undefined;
+  }
+  return /(^|\.)signal$/i.test(o.text) && (o.type === 'identifier' || o.type === 'member_expression') ? o.text : undefined;
+}
+
 /** Facts for `target.on(event, handler)` / `target.addEventListener(event, handler, options)`. */
 export function listenerFacts(call: SyntaxNode, ctx: ListenerContext, genericFate: () => HandleFate): ListenerFacts {
   const callee = call.childForFieldName('function');
@@ -221,7 +234,9 @@ export function listenerFacts(call: SyntaxNode, ctx: ListenerContext, genericFat
     ...(event !== undefined ? { event } : {}),
     ...(parameter >= 0 ? { parameter } : {}),
   };
-  const signal = signalArgument(call);
+  // Only the options argument can carry an AbortSignal: `process.on(signal, ..)` names an event.
+  const options = argList[targetFirst ? 3 : 2];
+  const signal = signalOption(options);
   if (signal) return { source, fate: { kind: 'scoped', how: `registered with an AbortSignal (\`${signal}\`): aborting it removes the listener` } };
   // `{ once: true }`: the listener removes itself after its first event, as a `once` listener does.
   const optionOnce = onceOption(argList[targetFirst ? 3 : 2]);
