@@ -161,6 +161,21 @@ export interface Acquisition {
   /** It removes itself after its first event (`addEventListener(.., { once: true })`), like a one-shot model's. */
   oneShot?: true;
   /**
+   * A one-shot listener that races another on the same emitter in the same function
+   * (`once('connect')` beside `once('error')`), with nothing removing the loser: the event it
+   * races. Only one fires; the other stays registered.
+   */
+  raceWith?: string;
+  /**
+   * A one-shot timer whose callback starts work again (`this.reconnect()`, `restart(cb)`), with no
+   * stop-flag test before it: the call as written.
+   */
+  restarts?: string;
+  /** Removals written for this listener that cannot remove it (another event, a function made on the spot). */
+  brokenRemovals?: { line: number; how: string }[];
+  /** The listener's handler is a parameter of its function: the caller hands it in and owns its removal. */
+  handlerFromCaller?: true;
+  /**
    * A flag lets it run once: a module-level one once per process (`if (!started) { started = true; .. }`),
    * a field of the receiver (`perInstance`) once per instance (`if !self.running.swap(true, ..)`).
    */
@@ -175,6 +190,7 @@ export type SourceLifetime =
   | 'endless' // a source that never completes (an interval observable)
   | 'injected' // handed to the owner from outside (constructor parameter, injected field)
   | 'owned' // created by the owner itself: dies with it
+  | 'self' // the object whose method adds the listener (`this.once(..)` outside the constructor): it outlives each call
   | 'parameter' // a parameter of a function that is not a constructor: unknown
   | 'local' // created in the same function: dies with it
   | 'unknown';

@@ -9,6 +9,7 @@ import { firstLine, kids, line, shortText, siteOf, same } from '../shared/tree.j
 import { analyseFunctionBody, consumingLoopBody, intervalBody, outerNames, rearmBody, type BodyContext } from './body.js';
 import { CLASS_TYPES, FUNCTION_TYPES, LOOP_TYPES, MODULE_CONTEXT, bodyOf, childContext, className, describeFunction, functionName, isInlineCallback, mayCallEffectHooks, type Enclosing, type FunctionContext } from './functions.js';
 import { Declarations, fateOf, type FateContext } from './handles.js';
+import { restartOf } from './restart-timers.js';
 import { listenerFacts, Removal, subscriptionFacts, type ListenerContext } from './listeners.js';
 import { targetFirstSite } from './namespace-emitters.js';
 import { madeHereArguments } from './construction-arguments.js';
@@ -329,6 +330,9 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       const lf = model.kind === 'listener' ? listenerFacts(call, lctx, () => generic().fate) : subscriptionFacts(call, lctx);
       acquisition.source = lf.source;
       if (lf.oneShot) acquisition.oneShot = true;
+      if (lf.raceWith !== undefined) acquisition.raceWith = lf.raceWith;
+      if (lf.handlerFromCaller) acquisition.handlerFromCaller = true;
+      if (lf.brokenRemovals) acquisition.brokenRemovals = lf.brokenRemovals;
       handle = lf.fate ?? generic().fate;
     } else {
       const result = generic();
@@ -350,6 +354,11 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     if (enclosing.context.inLoop) a.inLoop = true;
     const body = bodyFor(call, model, fn, handle);
     if (body) a.body = body;
+    if (body && !body.longLived && model.kind === 'timer' && model.body === 'first-argument' && !model.repeats) {
+      const args = call.childForFieldName('arguments');
+      const restarts = restartOf(args ? kids(args)[0] : undefined);
+      if (restarts) a.restarts = restarts;
+    }
     return a;
   }
 

@@ -5,15 +5,17 @@ import type { SyntaxNode } from '../../parse/syntax.js';
 import type { HandleFate, ListenerSource, SourceLifetime } from '../../facts/types.js';
 import type { ResourceModel } from '../../models/schema.js';
 import { kids, line, shortText } from '../shared/tree.js';
-import { bodyOf, FUNCTION_TYPES, onceOption, parameterNames } from './functions.js';
+import { bodyOf, FUNCTION_TYPES, functionName, onceOption, parameterNames } from './functions.js';
 import type { Declarations } from './handles.js';
 import type { ClassInfo } from './owners.js';
 import { memberPath, qualifiedNames, unwrap } from './qualify.js';
 import { stringValue, thisPath, type FileScope } from './scope.js';
-import { signalArgument } from './body.js';
 import type { NodeIndex } from './node-index.js';
 import type { CallSite } from './call-site.js';
 import { parameterBehind } from './construction-arguments.js';
+import { racingOnce } from './once-races.js';
+import { brokenRemovals, isFreshFunction, type BrokenRemoval } from './broken-removals.js';
+import { perOperationMethod } from './self-listeners.js';
 import { eventMapPairs, isTargetFirstCall, listenerArguments, sharesEventPair } from './namespace-emitters.js';
 
 /** Process-wide objects. */
@@ -53,7 +55,7 @@ function normalisedText(node: SyntaxNode): string {
 export function lifetimeOf(expr: SyntaxNode, ctx: ListenerContext, depth = 0): SourceLifetime {
   const node = unwrap(expr);
   if (depth > 4) return 'unknown';
-  if (node.type === 'this') return 'owned';
+  if (node.type === 'this') return selfLifetime(ctx);
   if (node.type === 'call_expression') {
     const callee = node.childForFieldName('function');
     if (!callee) return 'unknown';
@@ -77,7 +79,7 @@ export function lifetimeOf(expr: SyntaxNode, ctx: ListenerContext, depth = 0): S
   // is an object the root holds now, which may be replaced at any time: unknown.
   if (path.length > 2) return 'unknown';
   if (root === 'this') {
-    if (path.length === 1) return 'owned';
+    if (path.length === 1) return selfLifetime(ctx);
     const field = path[1]!.replace(/^#/, '');
     const origin = ctx.ownerType ? ctx.classes.get(ctx.ownerType)?.origins.get(field) : undefined;
     return origin ?? 'unknown';
@@ -86,8 +88,11 @@ export function lifetimeOf(expr: SyntaxNode, ctx: ListenerContext, depth = 0): S
   if (ctx.fn && parameterNames(ctx.fn).has(root)) return ctx.constructorKind === 'public' ? 'injected' : ctx.constructorKind === 'private' ? 'owned' : 'parameter';
   if (ctx.fn && ctx.declarations.has(ctx.fn, root)) {
     const value = initialValue(ctx.fn, root, ctx.index);
-    return value ? lifetimeOfValue(value, ctx, depth) : 'local';
+    // `let signal = null; if (..) signal = init.signal`: the local holds what the caller handed in.
+    if (!value || /^(null|undefined)$/.test(value.text)) return handedInLocal(ctx.fn, root, ctx, depth) ?? 'local';
+    return lifetimeOfValue(value, ctx, depth);
   }
+  if (ctx.fn && wrapperCapture(ctx.fn, root)) return 'injected';
   if (ctx.scope.imports.has(root)) return 'imported';
   // `var self = this`, a local `location`: a name the file declares is not the global.
   if (GLOBALS.has(root) && !ctx.scope.declared.has(root)) return 'global';
@@ -98,6 +103,47 @@ export function lifetimeOf(expr: SyntaxNode, ctx: ListenerContext, depth = 0): S
     return value ? lifetimeOfValue(value, ctx, depth) : 'module';
   }
   return 'unknown';
+}
+
+/**
+ * `this` itself: in a constructor (or a field initialiser) the object listens to itself and the
+ * listener dies with it; in any other function each call adds one to an object that outlives it.
+ */
+function selfLifetime(ctx: ListenerContext): SourceLifetime {
+  return ctx.fn && !ctx.constructorKind && perOperationMethod(ctx.fn, functionName(ctx.fn)) ? 'self' : 'owned';
+}
+
+/**
+ * `withCancel(fn, signal) { return function wrapped() { signal.addEventListener(..) } }`: `fn` is the
+ * function a factory returns, and `name` a parameter of that factory. Every call of the returned
+ * function shares the one value the factory was handed.
+ */
+function wrapperCapture(fn: SyntaxNode, name: string): boolean {
+  let up = fn.parent;
+  while (up && (up.type === 'parenthesized_expression' || up.type === 'as_expression' || up.type === 'satisfies_expression')) up = up.parent;
+  if (up?.type !== 'return_statement') return false;
+  for (let outer = up.parent; outer; outer = outer.parent) {
+    if (FUNCTION_TYPES.has(outer.type)) return parameterNames(outer).has(name);
+  }
+  return false;
+}
+
+/**
+ * A local declared empty and later assigned a parameter's value or a part of it (`signal = init.signal`):
+ * the lifetime of that value, when it is someone else's; undefined otherwise.
+ */
+function handedInLocal(fn: SyntaxNode, name: string, ctx: ListenerContext, depth: number): SourceLifetime | undefined {
+  let found: SourceLifetime | undefined;
+  ctx.index.walk(fn, ['assignment_expression'], (n) => {
+    if (n.childForFieldName('left')?.text !== name) return true;
+    const right = n.childForFieldName('right');
+    const v = right ? unwrap(right) : null;
+    if (!v || (v.type !== 'identifier' && v.type !== 'member_expression') || v.text === name) return true;
+    const lifetime = lifetimeOf(v, ctx, depth + 1);
+    if (lifetime === 'injected' || lifetime === 'parameter' || lifetime === 'imported' || lifetime === 'global' || lifetime === 'module') found = lifetime;
+    return found ? 'stop' : true;
+  });
+  return found;
 }
 
 /** How long a value the function itself makes or is handed lives: a new object is the function's own. */
@@ -146,6 +192,26 @@ export interface ListenerFacts {
   oneShot?: true;
   /** Set when the listener's own rules decide the fate (signal option, matching removal, owner key). */
   fate?: HandleFate;
+  /** Another one-shot listener on the same emitter in the same function waits for this event: one of them stays. */
+  raceWith?: string;
+  /** The handler is a parameter of the function: its caller hands it in and owns its removal. */
+  handlerFromCaller?: true;
+  /** Removals of this file aimed at it that cannot remove it (another event, a fresh function). */
+  brokenRemovals?: BrokenRemoval[];
+}
+
+/** The AbortSignal a listener's options carry: `{ signal }`, `{ signal: ac.signal }`. */
+function signalOption(options: SyntaxNode | undefined): string | undefined {
+  if (!options) return undefined;
+  const o = unwrap(options);
+  if (o.type === 'object') {
+    for (const p of kids(o)) {
+      if (p.type === 'shorthand_property_identifier' && p.text === 'signal') return 'signal';
+      if (p.type === 'pair' && p.childForFieldName('key')?.text === 'signal') return shortText(p.childForFieldName('value') ?? p, 50);
+    }
+    return undefined;
+  }
+  return /(^|\.)signal$/i.test(o.text) && (o.type === 'identifier' || o.type === 'member_expression') ? o.text : undefined;
 }
 
 /** Facts for `target.on(event, handler)` / `target.addEventListener(event, handler, options)`. */
@@ -168,10 +234,32 @@ export function listenerFacts(call: SyntaxNode, ctx: ListenerContext, genericFat
     ...(event !== undefined ? { event } : {}),
     ...(parameter >= 0 ? { parameter } : {}),
   };
-  const signal = signalArgument(call);
+  // Only the options argument can carry an AbortSignal: `process.on(signal, ..)` names an event.
+  const options = argList[targetFirst ? 3 : 2];
+  const signal = signalOption(options);
   if (signal) return { source, fate: { kind: 'scoped', how: `registered with an AbortSignal (\`${signal}\`): aborting it removes the listener` } };
   // `{ once: true }`: the listener removes itself after its first event, as a `once` listener does.
-  return onceOption(argList[targetFirst ? 3 : 2]) ? { ...listenerFate(), oneShot: true } : listenerFate();
+  const optionOnce = onceOption(argList[targetFirst ? 3 : 2]);
+  const facts: ListenerFacts = optionOnce ? { ...listenerFate(), oneShot: true } : listenerFate();
+  if (handler?.type === 'identifier' && ctx.fn && parameterNames(ctx.fn).has(handler.text)) facts.handlerFromCaller = true;
+  const kept = facts.fate?.kind;
+  if (receiver && !targetFirst && kept !== 'released-locally' && kept !== 'scoped' && kept !== 'returned') {
+    const broken = brokenRemovals(receiver, event, handler, ctx.removals, ctx.model.releases, ctx.scope);
+    if (broken.length > 0) facts.brokenRemovals = broken;
+  }
+  if ((ctx.model.oneShot || optionOnce) && receiver && !targetFirst && kept !== 'released-locally' && kept !== 'scoped' && kept !== 'returned') {
+    const aliases = receiverAliases(receiver, ctx);
+    const other = racingOnce(call, aliases, ctx.fn, ctx.index);
+    if (other !== undefined) {
+      facts.raceWith = other;
+      // `peer.conn = conn; peer.conn.once(..)`: the emitter is the caller's, whatever holds it here.
+      const params = ctx.fn ? parameterNames(ctx.fn) : new Set<string>();
+      if (source.lifetime === 'local' && [...aliases].some((a) => params.has(a))) source.lifetime = 'parameter';
+      // `server.on('session', (session) => { session.once(..) })`: an event's own emitter, new on each event.
+      if (source.lifetime === 'parameter' && ctx.fn?.parent?.type === 'arguments') delete facts.raceWith;
+    }
+  }
+  return facts;
 
   function listenerFate(): ListenerFacts {
     // `const off = emitter.on(..)`: the call returns an unsubscribe function.
@@ -453,6 +541,8 @@ function findRemoval(aliases: ReadonlySet<string>, eventNode: SyntaxNode | undef
     // `Ev.on(el, { move: this.onMove, up: this.onUp }, this)`: an `off` that names one of the same pairs.
     if (eventPairs.size > 0) return count > 0 && sharesEventPair(eventPairs, removal.argumentNode(0));
     if (eventText && count > 0 && removal.argumentText(0) !== eventText) return false;
+    // `off('input', this.onChange.bind(this))`: a function made on the spot was never added.
+    if (count > 1 && isFreshFunction(removal.argumentNode(1))) return false;
     return count > 1 && handlerTexts.has(removal.argumentText(1));
   };
   const fnBody = ctx.fn ? bodyOf(ctx.fn) : null;

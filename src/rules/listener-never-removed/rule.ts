@@ -4,6 +4,7 @@ import type { Acquisition, SourceLifetime } from '../../facts/types.js';
 import { callersOf, constructionsOf, releasesOfField, startedOnlyFromEntry, symbolOf, type Project } from '../../analysis/project.js';
 import { referencedEvidence } from '../shared/callers.js';
 import type { Rule } from '../types.js';
+import { selfOrRace } from './self-and-race.js';
 import { cappedByUnseen, describeFate, isTestCode, locationOf, unseenCallers } from '../shared/describe.js';
 
 const KINDS = ['listener', 'subscription'] as const;
@@ -49,15 +50,19 @@ export const listenerNeverRemoved: Rule = {
       const related: { path: string; line: number; message: string }[] = [];
       let teardownNote: string | undefined;
       if (fate.kind === 'field') {
-        // A removal for another event (`off('exit', h)` for a 'close' listener) removes nothing of this one.
-        const releases = releasesOfField(ctx.project, fate.ownerType, fate.field, model.releases).filter((r) => r.event === undefined || a.source?.event === undefined || r.event === a.source.event);
+        // A removal for another event (`off('exit', h)` for a 'close' listener), or one the frontend found
+        // unable to remove this listener (a fresh function), does not count.
+        const broken = new Set((a.brokenRemovals ?? []).map((b) => b.line));
+        const releases = releasesOfField(ctx.project, fate.ownerType, fate.field, model.releases).filter(
+          (r) => (r.event === undefined || a.source?.event === undefined || r.event === a.source.event) && !(r.path === path && broken.has(r.site.startLine)),
+        );
         if (releases.length > 0) {
           ctx.note({ counter: 'removed in teardown', path, line, detail: `${a.api}: removed by ${releases[0]!.fn.name}()` });
           continue;
         }
         // The owner closes the emitter itself (`this.socket.close()`): its listeners go with it.
         const closed = (ctx.project.fieldReleases.get(`${fate.ownerType}.${fate.field}`) ?? []).filter((r) => !model.releases.includes(r.api));
-        if (closed.length > 0) {
+        if (closed.length > 0 && !a.brokenRemovals) {
           ctx.note({ counter: 'emitter closed by its owner', path, line, detail: `${a.api}: \`${fate.field}.${closed[0]!.api}()\` in ${closed[0]!.fn.name}()` });
           continue;
         }
@@ -96,21 +101,24 @@ export const listenerNeverRemoved: Rule = {
         ctx.note({ counter: 'static method of a class', path, line, detail: `${a.api}: \`${a.source.text}\` is a class of this project, \`${method}\` its own method` });
         continue;
       }
-      // `signal.addEventListener('abort', ..)` on the AbortSignal a caller hands in: one signal is
-      // often shared by many calls (a request's, a session's), and each call adds one more listener.
+      // `signal.addEventListener('abort', ..)` on the AbortSignal a caller hands in: shared by many calls,
+      // or a request's own? Not seen in the function.
       const callerSignal = a.source.event === 'abort' && /(^|\.)(signal|abortSignal|\w*Signal)$/.test(a.source.text) && (a.source.lifetime === 'parameter' || a.source.lifetime === 'unknown');
-      // `this.once('newjobs', ..)` in a method that runs per operation: the object outlives each call.
-      const onSelf = a.source.lifetime === 'owned' && /^(this|_this|self|that)$/.test(a.source.text) && !a.fn.constructOnce && !!a.fn.ownerType;
+      const frequency = howOften(a, ctx.project, path);
+      const special: ReturnType<typeof selfOrRace> = callerSignal ? { kind: 'generic' } : selfOrRace(a, frequency, OUTLIVES[a.source.lifetime]);
+      if (special.kind === 'skip') {
+        ctx.note({ counter: special.counter, path, line, detail: special.detail });
+        continue;
+      }
       const lifetime = callerSignal
         ? "the caller's AbortSignal: whether the caller shares one signal across calls (each adding a listener) or makes one per call (a request's own) is not seen in this function"
-        : onSelf
-          ? `the \`${a.fn.ownerType}\` object itself: it outlives each call of a method that runs per operation`
+        : special.kind === 'report'
+          ? special.lifetime
           : OUTLIVES[a.source.lifetime];
       if (!lifetime) {
         ctx.note({ counter: 'short-lived source', path, line, detail: `${a.api}: \`${a.source.text}\` is ${a.source.lifetime}, it dies with its listener` });
         continue;
       }
-      const frequency = howOften(a, ctx.project, path);
       if (frequency === 'once') {
         ctx.note({ counter: 'once per process', path, line, detail: `${a.api} in ${symbolOf(a)}` });
         continue;
@@ -124,7 +132,8 @@ export const listenerNeverRemoved: Rule = {
       // A signal or exit handler on a process-wide object, in a function whose callers cannot be seen:
       // such handlers are added once at start-up far more often than per operation.
       const setup = callers !== 'known' && a.source.lifetime === 'global' && a.source.event !== undefined && !!model.setupEvents?.includes(a.source.event);
-      const oneShot = model.oneShot || a.oneShot;
+      // A one-shot listener that loses a race never fires: it is no longer a one-shot.
+      const oneShot = (model.oneShot || a.oneShot) && a.raceWith === undefined;
       const evidence = [
         `\`${a.source.text}\` is ${lifetime}`,
         setup
@@ -145,9 +154,15 @@ export const listenerNeverRemoved: Rule = {
       }
       const proven = {
         // A caller's signal is as often a request's own (one listener per signal) as a shared one: information.
-        priority: oneShot || setup || unseenConstruction || callerSignal ? ('P2' as const) : frequency === 'per-operation' && !onSelf ? ('P0' as const) : ('P1' as const),
-        confidence: oneShot || setup || unseenConstruction || callerSignal ? ('low' as const) : a.source.lifetime === 'injected' || onSelf ? ('medium' as const) : ('high' as const),
+        priority: oneShot || setup || unseenConstruction || callerSignal ? ('P2' as const) : frequency === 'per-operation' ? ('P0' as const) : ('P1' as const),
+        confidence: oneShot || setup || unseenConstruction || callerSignal ? ('low' as const) : a.source.lifetime === 'injected' ? ('medium' as const) : ('high' as const),
       };
+      if (special.kind === 'generic' && special.evidence) evidence.push(...special.evidence);
+      if (special.kind === 'report') {
+        evidence.push(...special.evidence);
+        if (special.cap === 'P2') Object.assign(proven, { priority: 'P2', confidence: 'low' });
+        else if (proven.priority === 'P0') Object.assign(proven, { priority: 'P1', confidence: 'medium' });
+      }
       const { priority, confidence } = callers === 'known' ? proven : cappedByUnseen(proven.priority, proven.confidence);
       ctx.report({
         ruleId: 'listener-never-removed',
