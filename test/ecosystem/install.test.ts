@@ -66,8 +66,8 @@ const LEAK = `export class Poller {
   }
   private poll(): void {}
 }
+const poller = new Poller();
 export function onRequest(): void {
-  const poller = new Poller();
   poller.start();
 }
 `;
