@@ -206,7 +206,7 @@ function forgottenByTeardown(ctx: RuleContext, ref: AcquisitionRef): boolean {
   const fns = asymmetric ? [...new Set(cleared.map((c) => c.fn))] : [...teardowns].slice(0, 3);
   const teardownText = fns.map((f) => `\`${f}()\``).join(', ');
   const others = cleared.slice(0, 3).map((c) => `\`${c.field}\``).join(', ');
-  const ownerName = file.language === 'rust' ? fate.ownerType : fate.ownerType.includes('/') ? 'the module' : fate.ownerType;
+  const ownerName = fate.ownerType.includes('/') ? 'the module' : fate.ownerType;
   ctx.report({
     ruleId: 'task-unstoppable',
     messageId: 'teardownMisses',
