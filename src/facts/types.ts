@@ -146,6 +146,12 @@ export interface Acquisition {
   oneShot?: true;
   /** A module-level flag lets it run once per process: `if (!started) { started = true; .. }`. */
   guardedOnce?: { flag: string; line: number };
+  /**
+   * Stored in a field that the function neither reads nor clears before storing (no
+   * `clearInterval(this.timer)`, no `if (this.timer) return`): a second call overwrites a handle
+   * that may still be live, and the earlier resource can no longer be released.
+   */
+  overwritesField?: true;
 }
 
 /** How long the object a listener is attached to lives, as far as the frontend can tell. */
