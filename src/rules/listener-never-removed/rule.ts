@@ -95,11 +95,13 @@ export const listenerNeverRemoved: Rule = {
       // often shared by many calls (a request's, a session's), and each call adds one more listener.
       const callerSignal = a.source.event === 'abort' && /(^|\.)(signal|abortSignal|\w*Signal)$/.test(a.source.text) && (a.source.lifetime === 'parameter' || a.source.lifetime === 'unknown');
       // `this.once('newjobs', ..)` in a method that runs per operation: the object outlives each call.
-      const onSelf = a.source.lifetime === 'owned' && /^(this|_this|self|that)$/.test(a.source.text) && !a.fn.constructOnce && !!a.fn.ownerType;
+      // (A prototype method, `Queue.prototype.getNextJob = function () { var _this = this; .. }`, has no owner type.)
+      // A bare `this` outside a class (an object-literal or plugin function: jQuery's `hover()`) is whatever the caller binds.
+      const onSelf = a.source.lifetime === 'owned' && (a.fn.ownerType ? /^(this|_this|self|that)$/ : /^(_this|self|that)$/).test(a.source.text) && !a.fn.constructOnce && !a.fn.isEntryPoint && a.fn.name !== '<module>';
       const lifetime = callerSignal
         ? "the caller's AbortSignal: one signal is often shared by many calls and outlives each"
         : onSelf
-          ? `the \`${a.fn.ownerType}\` object itself: it outlives each call of a method that runs per operation`
+          ? `the ${a.fn.ownerType ? `\`${a.fn.ownerType}\` ` : ''}object itself: it outlives each call of a method that runs per operation`
           : OUTLIVES[a.source.lifetime];
       if (!lifetime) {
         ctx.note({ counter: 'short-lived source', path, line, detail: `${a.api}: \`${a.source.text}\` is ${a.source.lifetime}, it dies with its listener` });
