@@ -97,7 +97,9 @@ export const listenerNeverRemoved: Rule = {
       // `this.once('newjobs', ..)` in a method that runs per operation: the object outlives each call.
       // (A prototype method, `Queue.prototype.getNextJob = function () { var _this = this; .. }`, has no owner type.)
       // A bare `this` outside a class (an object-literal or plugin function: jQuery's `hover()`) is whatever the caller binds.
-      const onSelf = a.source.lifetime === 'owned' && (a.fn.ownerType ? /^(this|_this|self|that)$/ : /^(_this|self|that)$/).test(a.source.text) && !a.fn.constructOnce && !a.fn.isEntryPoint && a.fn.name !== '<module>';
+      // A teardown (`close()`, `end()`) waiting for its own 'drain' runs once, at the end of the object's life.
+      const inTeardown = !!a.fn.ownerType && !!ctx.project.owners.get(a.fn.ownerType)?.methods.some((m) => m.name === a.fn.name && m.teardown);
+      const onSelf = a.source.lifetime === 'owned' && (a.fn.ownerType ? /^(this|_this|self|that)$/ : /^(_this|self|that)$/).test(a.source.text) && !a.fn.constructOnce && !inTeardown && !a.fn.isEntryPoint && a.fn.name !== '<module>';
       const lifetime = callerSignal
         ? "the caller's AbortSignal: one signal is often shared by many calls and outlives each"
         : onSelf
