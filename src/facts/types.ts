@@ -180,6 +180,12 @@ export interface Acquisition {
    * a field of the receiver (`perInstance`) once per instance (`if !self.running.swap(true, ..)`).
    */
   guardedOnce?: { flag: string; line: number; perInstance?: true };
+  /**
+   * Stored in a field that the function neither reads nor clears before storing (no
+   * `clearInterval(this.timer)`, no `if (this.timer) return`): a second call overwrites a handle
+   * that may still be live, and the earlier resource can no longer be released.
+   */
+  overwritesField?: true;
 }
 
 /** How long the object a listener is attached to lives, as far as the frontend can tell. */

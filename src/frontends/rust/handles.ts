@@ -142,7 +142,12 @@ function fateOfValue(expr: SyntaxNode, body: SyntaxNode | null, opts: FateOption
       return fateOfValue(parent, body, opts, depth + 1);
     case 'token_tree':
       return { kind: 'passed', to: 'macro' };
-    case 'field_expression':
+    case 'field_expression': {
+      // `Command::new("sh").spawn()?.wait()`: a release called on the value itself.
+      const method = parent.childForFieldName('field')?.text ?? '';
+      if (same(parent.childForFieldName('value'), expr) && parent.parent?.type === 'call_expression' && opts.releases.includes(method)) {
+        return { kind: 'released-locally', local: shortText(expr, 40), api: method, line: line(parent) };
+      }
       // `reqwest::Client::new().get(url).send().await?;`: a temporary used as the receiver of a call
       // chain whose result the statement drops is itself dropped at the end of the statement.
       if (same(parent.childForFieldName('value'), expr) && temporaryOfStatement(parent, opts.temporaryEndsAtLet === true)) return { kind: 'discarded', how: 'a temporary: used for one call chain and dropped at the end of the statement' };
@@ -157,6 +162,7 @@ function fateOfValue(expr: SyntaxNode, body: SyntaxNode | null, opts: FateOption
         return { kind: 'discarded', how: `only its \`${part}\` is kept: the value itself is a temporary, dropped at the end of the statement` };
       }
       return { kind: 'passed', to: parent.type };
+    }
     default:
       return { kind: 'passed', to: parent.type };
   }

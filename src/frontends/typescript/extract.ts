@@ -6,6 +6,7 @@ import type { ResourceModel } from '../../models/schema.js';
 import { parseSuppressions, type CommentSpan } from '../shared/suppressions.js';
 import { lineCount, splitLines } from '../shared/lines.js';
 import { firstLine, kids, line, shortText, siteOf, same } from '../shared/tree.js';
+import { escapeRegExp } from '../shared/regex.js';
 import { analyseFunctionBody, consumingLoopBody, intervalBody, outerNames, rearmBody, type BodyContext } from './body.js';
 import { CLASS_TYPES, FUNCTION_TYPES, LOOP_TYPES, MODULE_CONTEXT, bodyOf, childContext, className, describeFunction, functionName, isInlineCallback, mayCallEffectHooks, type Enclosing, type FunctionContext } from './functions.js';
 import { Declarations, fateOf, type FateContext } from './handles.js';
@@ -340,6 +341,16 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       unreferenced = result.unreferenced;
     }
     if (handle.kind === 'field' && handle.ownerType === path) moduleTouched.used = true;
+    // `this.timer = setInterval(..)` with no mention of `this.timer` earlier in the function: a
+    // second call overwrites the live handle.
+    if (handle.kind === 'field' && handle.ownerType !== path && fn && model.kind === 'timer' && handle.line === line(call)) {
+      const fnBody = bodyOf(fn);
+      const before = fnBody ? source.slice(fnBody.startIndex, call.startIndex) : '';
+      // Only a plain `this.field = setInterval(..)`, not a collection (`this.timers.set(k, setInterval(..))`).
+      const direct = new RegExp(`\\.\\s*#?${escapeRegExp(handle.field)}\\s*=\\s*$`).test(source.slice(source.lastIndexOf('\n', call.startIndex) + 1, call.startIndex));
+      const mentions = !direct || new RegExp(`\\b(this|self|that|_this)\\s*\\.\\s*#?${escapeRegExp(handle.field)}\\b`).test(before.replace(/\s+$/, '').replace(/[^;{}\n]*$/, ''));
+      if (!mentions) acquisition.overwritesField = true;
+    }
     const a: Acquisition = {
       modelId: model.id,
       kind: model.kind as Acquisition['kind'],

@@ -1,7 +1,7 @@
 // task-unstoppable: a long-lived task, thread or timer that nothing can stop.
 import type { BodyFacts } from '../../facts/types.js';
 import type { AcquisitionRef } from '../../analysis/project.js';
-import { callersOf, calledOnlyOnConstruction, releasesOfField, resolveDelegate, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
+import { callersOf, calledOnlyOnConstruction, perOperationCaller, releasesOfField, resolveDelegate, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
 import { referencedEvidence } from '../shared/callers.js';
 import { overwrittenHandle } from '../shared/overwrite.js';
 import { reportRestartTimer } from './restart-timer.js';
@@ -23,6 +23,7 @@ export const taskUnstoppable: Rule = {
       discarded: '`{api}` in `{symbol}()` starts a {loop} that never stops: its handle is dropped',
       fieldNeverReleased: '`{api}` in `{symbol}()` starts a {loop} stored in `{field}` that no teardown stops',
       entryPoint: '`{api}` in `{symbol}()` starts a {loop} that runs for the life of the process with no way to stop it',
+      overwritten: '`{api}` in `{symbol}()` stores a new {loop} in `{field}` over the last one without clearing it',
       teardownMisses: '`{api}` in `{symbol}()` keeps a timer in `{field}` that the teardown never clears, though it clears others',
       fieldOverwritten: '`{api}` in `{symbol}()` stores a {loop} in `{field}` over the one already there, which nothing stops',
       restartUncleared: '`{api}` in `{symbol}()` schedules `{restart}` with a timer nothing can clear: it restarts even after its owner is closed',
@@ -94,7 +95,16 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
         evidence.push(overwritten);
         break;
       }
-      if (releases.length > 0) return;
+      if (releases.length > 0) {
+        // Released in teardown, but a method that runs per operation stores a new one over it.
+        // Only when the project shows a caller that runs it per operation: `serve()`-like methods run once per object.
+        // A re-armed timeout replaces one that already fired: only repeating timers can be overwritten live.
+        if (a.overwritesField && model.repeats && !a.fn.constructOnce && !a.inLoop && !isTestCode(ref)) {
+          const caller = perOperationCaller(ctx.project, a.fn, file.path, true);
+          if (caller) reportOverwrite(ctx, ref, body, releases[0]!.fn.name, caller.caller);
+        }
+        return;
+      }
       if (storeModel) return;
       messageId = 'fieldNeverReleased';
       break;
@@ -275,4 +285,40 @@ function forgottenByTeardown(ctx: RuleContext, ref: AcquisitionRef): boolean {
     related: asymmetric ? cleared.slice(0, 3).map((c) => ({ path: c.path, line: c.line, message: `${c.fn}() clears \`${c.field}\` here` })) : [],
   });
   return true;
+}
+
+/**
+ * `poll() { this.timer = setInterval(..) }` with `stop()` clearing `this.timer`: each call of
+ * `poll()` stores a new timer over the last, which `stop()` can then no longer reach.
+ */
+function reportOverwrite(ctx: RuleContext, ref: AcquisitionRef, body: BodyFacts, releasedBy: string, caller: string): void {
+  const { acquisition: a, file } = ref;
+  const fate = a.handle;
+  const model = ctx.project.models.get(a.modelId);
+  if (fate.kind !== 'field' || !model) return;
+  const symbol = symbolOf(a);
+  const loop = body.loopKind ?? 'loop';
+  const period = body.periodMs !== undefined ? ` every ${formatPeriod(body.periodMs)}` : '';
+  ctx.report({
+    ruleId: 'task-unstoppable',
+    messageId: 'overwritten',
+    kind: a.kind,
+    language: file.language,
+    priority: 'P1',
+    confidence: 'medium',
+    location: locationOf(ref),
+    symbol,
+    api: a.api,
+    snippet: a.snippet,
+    message: `\`${a.api}\` in \`${symbol}()\` stores a new \`${loop}\`${period} in \`${fate.field}\` over the last one without clearing it: only the latest can be stopped`,
+    evidence: [
+      `\`${symbol}()\` assigns \`${fate.field}\` (line ${fate.line}) without clearing or checking it first: nothing before the assignment mentions \`${fate.field}\``,
+      `\`${releasedBy}()\` clears \`${fate.field}\`, so only the timer stored last is ever stopped`,
+      `\`${caller}()\` calls \`${symbol}()\` per operation: when it runs again while a timer is live, the earlier one keeps running for ever`,
+    ],
+    growth: `+1 unstoppable ${a.kind} per repeated call of \`${symbol}()\` while one is live`,
+    impact: model.cost?.summary ?? 'one timer and everything its callback references',
+    remediation: `Clear the previous one first (\`${model.releases[0] ?? 'clearInterval'}(this.${fate.field})\`) or return early when \`this.${fate.field}\` is set.`,
+    related: [],
+  });
 }
