@@ -14,6 +14,7 @@ import type { NodeIndex } from './node-index.js';
 import type { CallSite } from './call-site.js';
 import { parameterBehind } from './construction-arguments.js';
 import { racingOnce } from './once-races.js';
+import { storedHandlerRemoval } from './stored-handlers.js';
 import { brokenRemovals, isFreshFunction, type BrokenRemoval } from './broken-removals.js';
 import { perOperationMethod } from './self-listeners.js';
 import { eventMapPairs, isTargetFirstCall, listenerArguments, sharesEventPair } from './namespace-emitters.js';
@@ -273,6 +274,8 @@ export function listenerFacts(call: SyntaxNode, ctx: ListenerContext, genericFat
     if (closer) return { source, fate: { kind: 'scoped', how: `the emitter itself is closed here (\`${closer}\`): its listeners go with it` } };
     const removal = findRemoval(aliases, eventNode, handler, ctx);
     if (removal) return { source, fate: { kind: 'released-locally', local: normalisedText(receiver), api: removal.api, line: removal.line } };
+    const stored = storedHandlerRemoval(receiver, handler, ctx.fn, ctx.removals, ctx.model.releases, ctx.index, ctx.scope);
+    if (stored) return { source, fate: { kind: 'released-locally', local: normalisedText(receiver), api: stored.api, line: stored.line } };
     const key = registrationKey(receiver, handler, ctx);
     if (key) return { source, fate: { kind: 'field', ownerType: key.owner, field: key.field, line: line(call) } };
     if (handler && handlerReturned(handler, ctx.fn)) return { source, fate: { kind: 'returned' } };
