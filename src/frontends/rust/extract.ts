@@ -261,7 +261,14 @@ export function extractRust(input: RustFrontendInput): FileFacts {
       snippet: firstLine(lines()[call.startPosition.row] ?? call.text),
       fn: enclosing,
       // tokio's `Command::kill_on_drop(true)` (on the builder, in this function): dropping the Child kills it.
-      handle: model.kind === 'process' && /\bkill_on_drop\s*\(\s*true\s*\)/.test(fnBody?.text ?? '') ? { kind: 'scoped', how: '`kill_on_drop(true)`: dropping the Child kills the process' } : handle,
+      handle:
+        model.kind === 'process' && /\bkill_on_drop\s*\(\s*true\s*\)/.test(fnBody?.text ?? '')
+          ? { kind: 'scoped', how: '`kill_on_drop(true)`: dropping the Child kills the process' }
+          : // The program starting itself again (`Command::new(env::current_exe()?)`) is its own daemon:
+            // meant to outlive this process (sccache's server, atuin's daemon), not a child to reap.
+            model.kind === 'process' && /\bcurrent_exe\s*\(\s*\)/.test(fnBody?.text ?? '')
+            ? { kind: 'passed', to: 'its own program started again as a daemon (`current_exe()`), meant to outlive this process' }
+            : handle,
     };
     if (insideLoop(call, fnItem)) acquisition.inLoop = true;
     const guard = instanceOnceGuard(call, fnItem);

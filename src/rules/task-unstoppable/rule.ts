@@ -299,13 +299,16 @@ function reportOverwrite(ctx: RuleContext, ref: AcquisitionRef, body: BodyFacts,
   const symbol = symbolOf(a);
   const loop = body.loopKind ?? 'loop';
   const period = body.periodMs !== undefined ? ` every ${formatPeriod(body.periodMs)}` : '';
+  // Cleared in the flow of the work (a response handler, not a teardown): the author stops each timer
+  // when its operation ends, and an overwrite needs two operations to overlap, which is not seen.
+  const inFlow = !ctx.project.owners.get(fate.ownerType)?.methods.some((m) => m.name === releasedBy && m.teardown);
   ctx.report({
     ruleId: 'task-unstoppable',
     messageId: 'overwritten',
     kind: a.kind,
     language: file.language,
-    priority: 'P1',
-    confidence: 'medium',
+    priority: inFlow ? 'P2' : 'P1',
+    confidence: inFlow ? 'low' : 'medium',
     location: locationOf(ref),
     symbol,
     api: a.api,
@@ -315,6 +318,7 @@ function reportOverwrite(ctx: RuleContext, ref: AcquisitionRef, body: BodyFacts,
       `\`${symbol}()\` assigns \`${fate.field}\` (line ${fate.line}) without clearing or checking it first: nothing before the assignment mentions \`${fate.field}\``,
       `\`${releasedBy}()\` clears \`${fate.field}\`, so only the timer stored last is ever stopped`,
       `\`${caller}()\` calls \`${symbol}()\` per operation: when it runs again while a timer is live, the earlier one keeps running for ever`,
+      ...(inFlow ? [`\`${releasedBy}()\` is no teardown but part of the work: whether two operations overlap (the only way a live timer is overwritten) is not seen`] : []),
     ],
     growth: `+1 unstoppable ${a.kind} per repeated call of \`${symbol}()\` while one is live`,
     impact: model.cost?.summary ?? 'one timer and everything its callback references',
