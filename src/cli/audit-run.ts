@@ -2,7 +2,7 @@
 // and write the report, map the outcome to an exit code. Loaded only when the
 // command runs, so other commands start without the audit pipeline.
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { writeReport } from './write-report.js';
 import { resolve } from 'node:path';
 import { actionable, atOrAbove, confidentEnough, type Confidence, type Priority } from '../analysis/finding.js';
 import { configEffects } from '../config/apply.js';
@@ -96,16 +96,7 @@ async function auditAndReport(paths: string[], options: AuditCliOptions): Promis
   }
   const color = options.color && !process.env.NO_COLOR && !options.output && process.stdout.isTTY === true;
   const text = await render(result, options, { color, ...(runtime ? { runtime } : {}) });
-  if (options.output) {
-    try {
-      await writeFile(options.output, text);
-    } catch (err) {
-      throw new UsageError(`cannot write ${options.output}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-    }
-    if (!options.quiet) process.stderr.write(`leakaudit: report written to ${options.output}\n`);
-  } else {
-    await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
-  }
+  await writeReport(text, options);
   const failOn = options.failOn ?? config?.failOn ?? 'P1';
   if (failOn === 'none') return EXIT.ok;
   const failing = result.findings.some((f) => actionable(f) && atOrAbove(f.priority, failOn));

@@ -1,8 +1,8 @@
 // The merge command's work: read the shard reports, merge them, then judge
 // and render as the audit command does for a single run (baseline, changed
 // files, config failOn, format), so the merge job of a CI matrix is the gate.
-import { writeFile } from 'node:fs/promises';
 import { atOrAbove, type Priority } from '../analysis/finding.js';
+import { writeReport } from './write-report.js';
 import { findConfigFile } from '../config/find.js';
 import { mergeShardReports, readShardReport } from '../pipeline/merge-shards.js';
 import { baseDirOf } from '../report/source-file.js';
@@ -36,16 +36,7 @@ async function mergeAndReport(paths: string[], options: MergeCliOptions): Promis
     if (!options.quiet) for (const note of notes) process.stderr.write(`leakaudit: ${note}\n`);
   }
   const text = await render(result, { format: options.format, ...(options.brief ? { brief: true } : {}) }, { color: false });
-  if (options.output) {
-    try {
-      await writeFile(options.output, text);
-    } catch (err) {
-      throw new UsageError(`cannot write ${options.output}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-    }
-    if (!options.quiet) process.stderr.write(`leakaudit: report written to ${options.output}\n`);
-  } else {
-    await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
-  }
+  await writeReport(text, options);
   // The threshold a single run of the same tree would use: --fail-on, else the config's, else P1.
   let failOn = options.failOn;
   if (!failOn) {
