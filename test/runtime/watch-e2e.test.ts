@@ -65,14 +65,16 @@ describe.runIf(process.platform === 'linux')('how a watch ends', () => {
     const dir = mkdtempSync(join(tmpdir(), 'watch-killed-'));
     const watch = startWatch(['--interval', '50ms', '--duration', '60s', '--json', join(dir, 'w.json'), '--', process.execPath, IDLE]);
     const pid = Number((await watch.waitFor(/idle-service (\d+) ready/))[1]);
-    await watch.waitFor(/t=\S+ .*t=\S+ /s); // at least two samples printed
+    // At least three samples printed; those before the Node probe answered are not kept as measured.
+    await watch.waitFor(/t=\S+ .*t=\S+ .*t=\S+ /s);
     process.kill(pid, 'SIGKILL');
     const run = await watch.done;
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/target exited early: killed by SIGKILL \(status 137\); measured \d+ samples/);
+    // Samples taken before a Node target's probe answered are not counted as measured: under load that can be one.
+    expect(run.stdout).toMatch(/target exited early: killed by SIGKILL \(status 137\); measured \d+ samples?/);
     const json = readWatchJson(join(dir, 'w.json'));
     expect(json.end).toMatchObject({ reason: 'target-exited', early: true, exit: { signal: 'SIGKILL', status: 137 } });
-    expect(json.samples.length).toBeGreaterThanOrEqual(2);
+    expect(json.samples.length).toBeGreaterThanOrEqual(1);
   });
 
   it('a target that ignores SIGTERM is killed after the grace period, with its detached grandchild', async () => {
