@@ -147,13 +147,10 @@ export function constructionsOf(project: Project, owner: string, path: string): 
  * `Dispatcher { .. }` and calling its `setup_ctrlc_handler()`). What `fn` starts is then one per
  * instance, not one per call of anything. Undefined otherwise.
  */
-/** What the frontends call a constructor (a construction also records a call of it under this name). */
-const CONSTRUCTOR_NAMES = new Set(['constructor', '__init__', '__new__']);
-
-export function calledOnlyOnConstruction(project: Project, fn: { name: string; ownerType?: string; module?: string }, path?: string): { name: string; ownerType?: string } | undefined {
+export function calledOnlyOnConstruction(project: Project, fn: { name: string; ownerType?: string; module?: string; isConstructor?: true }, path?: string): { name: string; ownerType?: string } | undefined {
   if (!fn.ownerType) return undefined;
   // The constructor itself runs once per construction: how often the owner is made decides, not this.
-  if (CONSTRUCTOR_NAMES.has(fn.name)) return undefined;
+  if (fn.isConstructor) return undefined;
   const byName = project.callers.get(fn.name) ?? [];
   if (byName.some((c) => unknownReceiver(project, c))) return undefined;
   const calls = byName.filter((c) => callsFunction(project, c, fn.ownerType, path, fn.module) && !(c.caller === fn.name && c.callerOwner === fn.ownerType));

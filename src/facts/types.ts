@@ -48,6 +48,8 @@ export interface EnclosingFunction {
   constructOnce: boolean;
   /** Entry point of the process (`main`): what it starts lives as long as the process. */
   isEntryPoint: boolean;
+  /** The owner's constructor (`constructor`, `__init__`): it runs once per construction of the owner. */
+  isConstructor?: true;
   /** Test code: #[test] fn, #[cfg(test)] module, tests/ directory, *.test.ts. */
   isTest: boolean;
   site: Site;

@@ -5,13 +5,13 @@ import { emptyFileFacts } from '../../facts/empty.js';
 import type { ResourceModel } from '../../models/schema.js';
 import { parseSuppressions, type CommentSpan } from '../shared/suppressions.js';
 import { lineCount, splitLines } from '../shared/lines.js';
-import { firstLine, kids, line, siteOf, same } from '../shared/tree.js';
+import { firstLine, kids, line, siteOf } from '../shared/tree.js';
 import { ATTRIBUTE_NODE_TYPE, AttributeWindow } from './attribute-window.js';
 import { analyseBody, BODY_INDEX_TYPES, hasLongLivedLoop, type PeriodResolver } from './body.js';
 import { enclosingFromScopes, fileModuleOf, functionNode, implTypeName, scopeItem, type ScopeItem } from './functions.js';
 import { fateOf, selfField } from './handles.js';
 import { collectImports, IMPORT_NODE_TYPES } from './imports.js';
-import { NodeIndex, ScopeStack, walkTypes } from './node-index.js';
+import { NodeIndex, ScopeStack } from './node-index.js';
 import { instanceOnceGuard } from './once-guards.js';
 import { CallMatcher, type CallMatch } from './match.js';
 import { collectDurationConsts, durationMs } from './durations.js';
@@ -421,18 +421,28 @@ export function extractRust(input: RustFrontendInput): FileFacts {
     if (enclosing.isTest) return;
     // `Self::new()` in a trait's default method: some type implementing the trait, not a free function.
     if (calleeOwner === 'Self') calleeOwner = enclosing.ownerType ?? '?';
-    const key = `${callee}|${calleeOwner ?? ''}|${calleeModule ?? ''}|${local}|${enclosing.name}|${enclosing.ownerType ?? ''}|${enclosing.module ?? ''}`;
-    if (seenCalls.has(key)) return;
-    seenCalls.add(key);
+    pushCallFact(`${callee}|${calleeOwner ?? ''}|${calleeModule ?? ''}|${local}`, { callee, calleeOwner, calleeModule, local }, enclosing);
+  }
+
+  /** One call fact per callee, caller and shape (`key` names the callee side). */
+  function pushCallFact(
+    key: string,
+    c: { callee: string; calleeOwner: string | undefined; calleeModule: string | undefined; local: boolean; reference?: true },
+    enclosing: EnclosingFunction,
+  ): void {
+    const full = `${key}|${enclosing.name}|${enclosing.ownerType ?? ''}|${enclosing.module ?? ''}`;
+    if (seenCalls.has(full)) return;
+    seenCalls.add(full);
     facts.calls.push({
-      callee,
-      ...(calleeOwner ? { calleeOwner } : {}),
-      ...(calleeModule ? { calleeModule } : {}),
+      callee: c.callee,
+      ...(c.calleeOwner ? { calleeOwner: c.calleeOwner } : {}),
+      ...(c.calleeModule ? { calleeModule: c.calleeModule } : {}),
       caller: enclosing.name,
       ...(enclosing.ownerType ? { callerOwner: enclosing.ownerType } : {}),
       ...(enclosing.module ? { callerModule: enclosing.module } : {}),
-      ...(local ? { local: true as const } : {}),
+      ...(c.local ? { local: true as const } : {}),
       callerIsEntryPoint: enclosing.isEntryPoint,
+      ...(c.reference ? { reference: true as const } : {}),
     });
   }
 
@@ -473,20 +483,7 @@ export function extractRust(input: RustFrontendInput): FileFacts {
       } else continue;
       const enclosing = enclosingOf(call);
       if (enclosing.isTest) continue;
-      const key = `ref|${callee}|${calleeOwner ?? ''}|${calleeModule ?? ''}|${enclosing.name}|${enclosing.ownerType ?? ''}|${enclosing.module ?? ''}`;
-      if (seenCalls.has(key)) continue;
-      seenCalls.add(key);
-      facts.calls.push({
-        callee,
-        ...(calleeOwner ? { calleeOwner } : {}),
-        ...(calleeModule ? { calleeModule } : {}),
-        caller: enclosing.name,
-        ...(enclosing.ownerType ? { callerOwner: enclosing.ownerType } : {}),
-        ...(enclosing.module ? { callerModule: enclosing.module } : {}),
-        ...(local ? { local: true as const } : {}),
-        callerIsEntryPoint: enclosing.isEntryPoint,
-        reference: true,
-      });
+      pushCallFact(`ref|${callee}|${calleeOwner ?? ''}|${calleeModule ?? ''}`, { callee, calleeOwner, calleeModule, local, reference: true }, enclosing);
     }
   }
 

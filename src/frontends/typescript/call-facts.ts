@@ -4,7 +4,7 @@ import { builtinModules } from 'node:module';
 import { posix } from 'node:path';
 import type { SyntaxNode } from '../../parse/syntax.js';
 import type { FileFacts } from '../../facts/types.js';
-import { allKids, kids, walk, same } from '../shared/tree.js';
+import { allKids, kids } from '../shared/tree.js';
 import { FUNCTION_TYPES, className, functionName, positionalParameters, type Enclosing, type FunctionContext } from './functions.js';
 import type { Declarations } from './handles.js';
 import type { CallSite } from './call-site.js';

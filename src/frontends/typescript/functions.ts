@@ -313,7 +313,7 @@ export function describeFunction(node: SyntaxNode, context: FunctionContext, sco
   if (!fn) {
     // Module level, or a class field initialiser (runs per instance, like the constructor).
     if (cls && !isStaticMember(node)) {
-      return { name: 'constructor', ownerType: className(cls), constructOnce: true, isEntryPoint: false, isTest, site: siteOf(cls), context };
+      return { name: 'constructor', ownerType: className(cls), constructOnce: true, isEntryPoint: false, isConstructor: true, isTest, site: siteOf(cls), context };
     }
     return { name: '<module>', constructOnce: true, isEntryPoint: true, isTest, site: siteOf(node), context };
   }
@@ -333,6 +333,7 @@ export function describeFunction(node: SyntaxNode, context: FunctionContext, sco
     ...(ownerType ? { ownerType } : {}),
     constructOnce,
     isEntryPoint: entry,
+    ...(cls && name === 'constructor' ? { isConstructor: true as const } : {}),
     isTest,
     site: siteOf(fn),
     context,

@@ -2,7 +2,7 @@
 // module variable, a field of another class's instance, a local), for teardown pairing.
 import type { SyntaxNode } from '../../parse/syntax.js';
 import type { Release } from '../../facts/types.js';
-import { kids, shortText, siteOf, walk, same } from '../shared/tree.js';
+import { kids, shortText, siteOf, same } from '../shared/tree.js';
 import { FUNCTION_TYPES, className, type Enclosing, type FunctionContext } from './functions.js';
 import type { Declarations } from './handles.js';
 import { freshFunction, registrationKey } from './listeners.js';
