@@ -244,14 +244,20 @@ const RUNS_ONCE = /^(<module>|constructor|new|main\w*|init\w*|initiali[sz]e|setu
  * constructor opens is then opened once per operation too.
  */
 export function perOperationCaller(project: Project, fn: { name: string; ownerType?: string }, path: string, sameOwner = false): CallFact | undefined {
-  if (!fn.ownerType) return undefined;
+  return perOperationCalls(project, fn, path, sameOwner)[0];
+}
+
+/** Every call `perOperationCaller` would accept, in the order the project holds them. */
+export function perOperationCalls(project: Project, fn: { name: string; ownerType?: string }, path: string, sameOwner = false): CallFact[] {
+  if (!fn.ownerType) return [];
+  const out: CallFact[] = [];
   for (const c of project.callers.get(fn.name) ?? []) {
     // `sameOwner`: a method of the owner itself may be the per-operation caller (not for constructors: the class's own factories).
     if (c.reference || c.once || c.callerIsEntryPoint || RUNS_ONCE.test(c.caller) || (!sameOwner && c.callerOwner === fn.ownerType)) continue;
     if (c.caller === fn.name && c.callerOwner === fn.ownerType) continue;
     if (!callsFunction(project, c, fn.ownerType, path, undefined)) continue;
     if (startedOnlyFromEntry(project, { name: c.caller, ...(c.callerOwner ? { ownerType: c.callerOwner } : {}), ...(c.callerModule ? { module: c.callerModule } : {}) }, project.fileOfCall.get(c))) continue;
-    return c;
+    out.push(c);
   }
-  return undefined;
+  return out;
 }

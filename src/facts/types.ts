@@ -274,6 +274,12 @@ export interface CallFact {
    */
   freshArguments?: number[];
   /**
+   * Positions of the arguments whose value is shared beyond one run of the caller: a module-level
+   * binding, an import, a process-wide global, or a field of the object whose method makes the
+   * new one (`handle(req) { new Session(this.bus) }`). Every object made there gets the same value.
+   */
+  sharedArguments?: number[];
+  /**
    * The call runs at most once per process whoever calls its caller: a lazy
    * singleton (`if (X.instance == null) X.instance = new X()`, `instance ??= new X()`).
    */
