@@ -1,7 +1,7 @@
 // listener-never-removed: a listener or subscription added, per operation or
 // per instance, to an object that outlives it, and never removed.
 import type { Acquisition, CallFact, SourceLifetime } from '../../facts/types.js';
-import { callersOf, constructionsOf, perOperationCalls, releasesOfField, startedOnlyFromEntry, symbolOf, type Project } from '../../analysis/project.js';
+import { callersOf, calledOnlyFromSetup, constructionsOf, perOperationCalls, releasesOfField, startedOnlyFromEntry, symbolOf, type Project } from '../../analysis/project.js';
 import { referencedEvidence } from '../shared/callers.js';
 import type { Rule } from '../types.js';
 import { selfOrRace } from './self-and-race.js';
@@ -231,7 +231,8 @@ function howOften(a: Acquisition, project: Parameters<typeof startedOnlyFromEntr
     if (!a.guardedOnce.perInstance) return 'once';
     return a.fn.ownerType && startedOnlyFromEntry(project, { name: 'constructor', ownerType: a.fn.ownerType }, path) ? 'once' : 'per-instance';
   }
-  if (!a.fn.constructOnce) return 'per-operation';
+  // `onAdd(map) { this._initLayout() }`: a helper only the owner's set-up calls runs once per instance.
+  if (!a.fn.constructOnce && !(a.fn.ownerType && calledOnlyFromSetup(project, a.fn, path))) return 'per-operation';
   if (!a.fn.ownerType) return 'once';
   // A set-up method of an object the program makes once (`export default new PadUtils()`): one instance, so once.
   if (!a.inLoop && startedOnlyFromEntry(project, { name: 'constructor', ownerType: a.fn.ownerType }, path)) return 'once';
