@@ -268,6 +268,8 @@ export interface CallFact {
   /** The caller's module, when it is a free function whose module is known (see `EnclosingFunction.module`). */
   callerModule?: string;
   callerIsEntryPoint: boolean;
+  /** The line of the first such call in the caller (1-based), when the frontend records it: the order of calls within one caller. */
+  line?: number;
   /**
    * Positions of the arguments whose values are new on every run of the caller: the parameters
    * of an event handler it sits in (`io.on('connection', (socket) => new Session(socket))`).

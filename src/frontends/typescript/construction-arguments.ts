@@ -77,9 +77,12 @@ export function parameterBehind(receiver: SyntaxNode, fn: SyntaxNode, index: Nod
     const position = params.indexOf(text);
     if (position >= 0) return position;
     // `parts.bus`: a part of what the parameter `parts` holds lives as long as the caller's value.
-    const whole = params.indexOf(text.split('.')[0]!);
-    if (whole >= 0 && text.split('.').length === 2) return whole;
+    const parts = text.split('.');
+    const whole = parts.length === 2 && parts[0] !== 'this' ? params.indexOf(parts[0]!) : -1;
+    if (whole >= 0) return whole;
     const value = boundValue(fn, text, at, index);
+    // `constructor(private socket: WebSocket)`: `this.socket` is the parameter property itself.
+    if (!value && parts.length === 2 && parts[0] === 'this') return params.indexOf(parts[1]!);
     if (!value) break;
     const v = unwrap(value);
     if (v.type !== 'identifier' && v.type !== 'member_expression') break;
