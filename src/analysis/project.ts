@@ -235,7 +235,23 @@ export function startedOnlyFromEntry(project: Project, fn: { name: string; owner
 }
 
 /** Callers that run once per process or per object: a construction there is not per operation. */
-const RUNS_ONCE = /^(<module>|constructor|new|main\w*|init\w*|initiali[sz]e|setup\w*|set_up|bootstrap\w*|build|builder|create|open|connect|launch|install|register\w*|load|configure|start\w*|serve\w*|listen|default|from|try_new|with|useEffect|ngOnInit|componentDidMount|onModuleInit|mounted|created|activate)$/;
+const RUNS_ONCE = /^(<module>|constructor|new|main\w*|init\w*|initiali[sz]e|setup\w*|set_up|bootstrap\w*|build|builder|create|open|connect|launch|install|register\w*|load|configure|start\w*|serve\w*|listen|default|from|try_new|with|useEffect|ngOnInit|componentDidMount|onModuleInit|mounted|created|activate|onload|onAdd|onAttach)$/;
+
+/**
+ * The set-up methods of `fn`'s own owner that are, as far as the project shows, its only callers
+ * (`onAdd(map) { this._initLayout() }`): `fn` then runs once per set-up of an instance, like them.
+ */
+/** An object's own set-up: its constructor, init/setup methods and framework mount hooks (not `connect`/`start`, which may run again). */
+const SETUP_HOOKS = /^(constructor|init\w*|initiali[sz]e|setup\w*|set_up|ngOnInit|componentDidMount|onModuleInit|mounted|created|activate|onload|onAdd|onAttach|connectedCallback|firstUpdated)$/;
+
+export function calledOnlyFromSetup(project: Project, fn: { name: string; ownerType?: string; module?: string }, path?: string): string | undefined {
+  if (!fn.ownerType) return undefined;
+  const byName = project.callers.get(fn.name) ?? [];
+  if (byName.some((c) => unknownReceiver(project, c))) return undefined;
+  const calls = byName.filter((c) => callsFunction(project, c, fn.ownerType, path, fn.module));
+  if (calls.length === 0 || calls.some((c) => c.reference || c.callerOwner !== fn.ownerType || !SETUP_HOOKS.test(c.caller))) return undefined;
+  return calls[0]!.caller;
+}
 
 /**
  * A call that runs `fn` (a constructor: `new Service()`, `Service::new()`) from a function that
@@ -244,14 +260,20 @@ const RUNS_ONCE = /^(<module>|constructor|new|main\w*|init\w*|initiali[sz]e|setu
  * constructor opens is then opened once per operation too.
  */
 export function perOperationCaller(project: Project, fn: { name: string; ownerType?: string }, path: string, sameOwner = false): CallFact | undefined {
-  if (!fn.ownerType) return undefined;
+  return perOperationCalls(project, fn, path, sameOwner)[0];
+}
+
+/** Every call `perOperationCaller` would accept, in the order the project holds them. */
+export function perOperationCalls(project: Project, fn: { name: string; ownerType?: string }, path: string, sameOwner = false): CallFact[] {
+  if (!fn.ownerType) return [];
+  const out: CallFact[] = [];
   for (const c of project.callers.get(fn.name) ?? []) {
     // `sameOwner`: a method of the owner itself may be the per-operation caller (not for constructors: the class's own factories).
     if (c.reference || c.once || c.callerIsEntryPoint || RUNS_ONCE.test(c.caller) || (!sameOwner && c.callerOwner === fn.ownerType)) continue;
     if (c.caller === fn.name && c.callerOwner === fn.ownerType) continue;
     if (!callsFunction(project, c, fn.ownerType, path, undefined)) continue;
     if (startedOnlyFromEntry(project, { name: c.caller, ...(c.callerOwner ? { ownerType: c.callerOwner } : {}), ...(c.callerModule ? { module: c.callerModule } : {}) }, project.fileOfCall.get(c))) continue;
-    return c;
+    out.push(c);
   }
-  return undefined;
+  return out;
 }

@@ -268,11 +268,19 @@ export interface CallFact {
   /** The caller's module, when it is a free function whose module is known (see `EnclosingFunction.module`). */
   callerModule?: string;
   callerIsEntryPoint: boolean;
+  /** The line of the first such call in the caller (1-based), when the frontend records it: the order of calls within one caller. */
+  line?: number;
   /**
    * Positions of the arguments whose values are new on every run of the caller: the parameters
    * of an event handler it sits in (`io.on('connection', (socket) => new Session(socket))`).
    */
   freshArguments?: number[];
+  /**
+   * Positions of the arguments whose value is shared beyond one run of the caller: a module-level
+   * binding, an import, a process-wide global, or a field of the object whose method makes the
+   * new one (`handle(req) { new Session(this.bus) }`). Every object made there gets the same value.
+   */
+  sharedArguments?: number[];
   /**
    * The call runs at most once per process whoever calls its caller: a lazy
    * singleton (`if (X.instance == null) X.instance = new X()`, `instance ??= new X()`).

@@ -14,6 +14,7 @@ import type { NodeIndex } from './node-index.js';
 import { packageRoot, thisPath, type FileScope } from './scope.js';
 import { singletonObjectOf } from './singleton-objects.js';
 import { deferredCallees, topLevelFunctionNames } from './deferred-calls.js';
+import { sharedArguments } from './construction-arguments.js';
 
 /** What the call recorder reads and writes of the file being extracted. */
 export interface CallFactEnv {
@@ -129,7 +130,9 @@ export function callRecorder(env: CallFactEnv): CallRecorder {
     const calleeFile = calleeOwner && calleeOwner !== '?' && calleePath.length === (isNew ? 1 : 2) ? classFile(calleeOwner, ctx.fn) : moduleFile;
     // `io.on('connection', (socket) => new Session(socket))`: arguments new on every event.
     const fresh = isNew ? freshArguments(call, ctx.fn) : undefined;
-    const key = `${calleeName}|${calleeOwner ?? ''}|${calleeFile ?? ''}|${fresh?.join(',') ?? ''}|${enclosing.name}|${enclosing.ownerType ?? ''}`;
+    // `new Session(this.bus)`, `new Writer(bus)` with a module-level bus: every object made gets the same one.
+    const shared = isNew ? sharedArguments(call, ctx.fn, scope, declarations, enclosing.isConstructor === true) : undefined;
+    const key = `${calleeName}|${calleeOwner ?? ''}|${calleeFile ?? ''}|${fresh?.join(',') ?? ''}|${shared?.join(',') ?? ''}|${enclosing.name}|${enclosing.ownerType ?? ''}`;
     if (seenCalls.has(key)) return;
     seenCalls.add(key);
     facts.calls.push({
@@ -140,8 +143,10 @@ export function callRecorder(env: CallFactEnv): CallRecorder {
       caller: enclosing.name,
       ...(enclosing.ownerType ? { callerOwner: enclosing.ownerType } : {}),
       callerIsEntryPoint: enclosing.isEntryPoint,
+      line: call.startPosition.row + 1,
       ...(isNew && lazySingleton(call, name, ctx, scope) ? { once: true as const } : {}),
       ...(fresh && fresh.length > 0 ? { freshArguments: fresh } : {}),
+      ...(shared && shared.length > 0 ? { sharedArguments: shared } : {}),
       // A function the module itself declares at top level shadows any other file's of that name.
       ...(!isNew && calleePath.length === 1 && (boundLocally(calleePath[0]!, ctx.fn) || isModuleFunction(calleePath[0]!)) ? { local: true as const } : {}),
     });

@@ -5,7 +5,9 @@
 // so the listener lives exactly as long as its emitter.
 import type { SyntaxNode } from '../../parse/syntax.js';
 import { kids } from '../shared/tree.js';
-import { bodyOf, positionalParameters } from './functions.js';
+import { FUNCTION_TYPES, bodyOf, parameterNames, positionalParameters } from './functions.js';
+import type { Declarations } from './handles.js';
+import type { FileScope } from './scope.js';
 import type { NodeIndex } from './node-index.js';
 import { unwrap } from './qualify.js';
 
@@ -74,7 +76,13 @@ export function parameterBehind(receiver: SyntaxNode, fn: SyntaxNode, index: Nod
   for (let step = 0; step < 3; step++) {
     const position = params.indexOf(text);
     if (position >= 0) return position;
+    // `parts.bus`: a part of what the parameter `parts` holds lives as long as the caller's value.
+    const parts = text.split('.');
+    const whole = parts.length === 2 && parts[0] !== 'this' ? params.indexOf(parts[0]!) : -1;
+    if (whole >= 0) return whole;
     const value = boundValue(fn, text, at, index);
+    // `constructor(private socket: WebSocket)`: `this.socket` is the parameter property itself.
+    if (!value && parts.length === 2 && parts[0] === 'this') return params.indexOf(parts[1]!);
     if (!value) break;
     const v = unwrap(value);
     if (v.type !== 'identifier' && v.type !== 'member_expression') break;
@@ -82,4 +90,46 @@ export function parameterBehind(receiver: SyntaxNode, fn: SyntaxNode, index: Nod
     at = v.startIndex;
   }
   return -1;
+}
+
+/** Objects every module sees as the same one: the process and the browser's globals. */
+export const GLOBAL_OBJECTS: ReadonlySet<string> = new Set(['process', 'window', 'document', 'globalThis', 'global', 'self', 'navigator', 'screen', 'visualViewport', 'location', 'history', 'chrome', 'browser']);
+
+/**
+ * Positions of a `new` expression's arguments that hold a value shared beyond the run of the
+ * caller: a module-level binding, an import, a process-wide global, or a field of the object
+ * whose method (not its constructor) makes the new one (`handle(req) { new Session(this.bus) }`).
+ * Objects made from such a value all get the same one: a listener each adds to it piles up.
+ */
+export function sharedArguments(call: SyntaxNode, fn: SyntaxNode | null, scope: FileScope, declarations: Declarations, inConstructor: boolean): number[] {
+  const args = call.childForFieldName('arguments');
+  const out: number[] = [];
+  /** Bound by a function around the call (a parameter or a local): not the module's name. */
+  const boundAround = (name: string): boolean => {
+    for (let f: SyntaxNode | null = fn; f; f = f.parent) {
+      if (!FUNCTION_TYPES.has(f.type)) continue;
+      if (parameterNames(f).has(name) || declarations.has(f, name)) return true;
+    }
+    return false;
+  };
+  (args ? kids(args) : []).forEach((arg, i) => {
+    const a = unwrap(arg);
+    const root = a.type === 'identifier' ? a.text : a.type === 'member_expression' ? rootName(a) : undefined;
+    if (root === undefined) return;
+    if (root === 'this') {
+      // `this.bus` (one step deep): the object's own field, shared by everything its methods make.
+      if (fn && !inConstructor && a.type === 'member_expression' && unwrap(a.childForFieldName('object') ?? a).type === 'this') out.push(i);
+      return;
+    }
+    if (boundAround(root)) return;
+    if (scope.imports.has(root) || scope.moduleNames.has(root) || (GLOBAL_OBJECTS.has(root) && !scope.declared.has(root))) out.push(i);
+  });
+  return out;
+}
+
+/** `a.b.c` -> `a`; `this.x` -> `this`; anything else (a call, an index) -> undefined. */
+function rootName(node: SyntaxNode): string | undefined {
+  let n = unwrap(node);
+  while (n.type === 'member_expression') n = unwrap(n.childForFieldName('object') ?? n);
+  return n.type === 'identifier' ? n.text : n.type === 'this' ? 'this' : undefined;
 }

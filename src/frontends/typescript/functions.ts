@@ -42,7 +42,7 @@ const CONSTRUCT_ONCE =
   /^(constructor|main|init|initialize|initialise|setup|setUp|bootstrap|build|create|open|connect|launch|install|register|load|configure|start|listen)$|^(init|initialize|initialise|setup|setUp|bootstrap|configure|install|register)[A-Z_]/;
 /** Framework hooks that run once per component / module instance. */
 const LIFECYCLE =
-  /^(ngOnInit|ngAfterViewInit|ngAfterContentInit|componentDidMount|onModuleInit|onApplicationBootstrap|mounted|created|beforeMount|onMounted|connectedCallback|firstUpdated|onInit|activate|UNSAFE_componentWillMount|componentWillMount)$/;
+  /^(ngOnInit|ngAfterViewInit|ngAfterContentInit|componentDidMount|onModuleInit|onApplicationBootstrap|mounted|created|beforeMount|onMounted|connectedCallback|firstUpdated|onInit|activate|onload|onAdd|onAttach|UNSAFE_componentWillMount|componentWillMount)$/;
 /** Top-level functions that start the process or a module: they run once. */
 const ENTRY_NAMES = /^(main|bootstrap|init|initialize|initialise|setup|start)$/;
 /** The start-up of a module-level object of functions (`const UI = { start() {..} }`); not `setup`, which component objects run per instance. */

@@ -12,7 +12,7 @@ import { memberPath, qualifiedNames, unwrap } from './qualify.js';
 import { stringValue, thisPath, type FileScope } from './scope.js';
 import type { NodeIndex } from './node-index.js';
 import type { CallSite } from './call-site.js';
-import { parameterBehind } from './construction-arguments.js';
+import { GLOBAL_OBJECTS, parameterBehind } from './construction-arguments.js';
 import { racingOnce } from './once-races.js';
 import { storedHandlerRemoval } from './stored-handlers.js';
 import { brokenRemovals, isFreshFunction, type BrokenRemoval } from './broken-removals.js';
@@ -20,7 +20,7 @@ import { perOperationMethod } from './self-listeners.js';
 import { eventMapPairs, isTargetFirstCall, listenerArguments, sharesEventPair } from './namespace-emitters.js';
 
 /** Process-wide objects. */
-const GLOBALS = new Set(['process', 'window', 'document', 'globalThis', 'global', 'self', 'navigator', 'screen', 'visualViewport', 'location', 'history', 'chrome', 'browser']);
+const GLOBALS = GLOBAL_OBJECTS;
 /** RxJS creation functions whose observables never complete. */
 const ENDLESS = /^rxjs\.(interval|fromEvent|fromEventPattern|animationFrames)$/;
 /** Operators that complete a subscription by themselves. */

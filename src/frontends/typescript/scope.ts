@@ -337,6 +337,12 @@ function collectTopLevel(stmt: SyntaxNode, scope: FileScope): SyntaxNode | undef
       if (name) scope.moduleNames.add(name);
       return undefined;
     }
+    case 'ambient_declaration': {
+      // `declare const shared: Connection`: a module-level name whose value comes from elsewhere.
+      const declared = kids(inner).find((k) => k.type === 'lexical_declaration' || k.type === 'variable_declaration');
+      if (declared) collectTopLevel(declared, scope);
+      return undefined;
+    }
     default:
       return inner;
   }

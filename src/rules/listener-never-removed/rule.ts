@@ -1,7 +1,7 @@
 // listener-never-removed: a listener or subscription added, per operation or
 // per instance, to an object that outlives it, and never removed.
-import type { Acquisition, SourceLifetime } from '../../facts/types.js';
-import { callersOf, constructionsOf, releasesOfField, startedOnlyFromEntry, symbolOf, type Project } from '../../analysis/project.js';
+import type { Acquisition, CallFact, SourceLifetime } from '../../facts/types.js';
+import { callersOf, calledOnlyFromSetup, constructionsOf, perOperationCalls, releasesOfField, startedOnlyFromEntry, symbolOf, type Project } from '../../analysis/project.js';
 import { referencedEvidence } from '../shared/callers.js';
 import type { Rule } from '../types.js';
 import { selfOrRace } from './self-and-race.js';
@@ -15,7 +15,7 @@ const OUTLIVES: Readonly<Partial<Record<SourceLifetime, string>>> = {
   module: 'a module-level object: it lives as long as the process',
   imported: 'imported from another module: a shared instance that outlives this call',
   endless: 'a source that never completes',
-  injected: 'handed in from outside: it outlives the object that listens to it',
+  injected: 'handed in from outside: whoever made the object owns it, and it can outlive the object that listens to it',
 };
 
 export const listenerNeverRemoved: Rule = {
@@ -84,6 +84,8 @@ export const listenerNeverRemoved: Rule = {
       const param = a.source.parameter;
       /** An adapter over the emitter its constructor is handed, constructed nowhere in the files read. */
       let unseenConstruction = false;
+      /** The constructions seen, when none shows an emitter shared by many instances. */
+      let handedByMaker: CallFact[] | undefined;
       if (param !== undefined && a.fn.name === 'constructor' && a.fn.ownerType) {
         const made = constructionsOf(ctx.project, a.fn.ownerType, path);
         if (made.length > 0 && made.every((c) => c.freshArguments?.includes(param))) {
@@ -93,6 +95,12 @@ export const listenerNeverRemoved: Rule = {
         // Whether instances share one emitter (a leak) or each wraps its own (a reader per port,
         // the usual contract of an adapter) is up to constructions that cannot be seen.
         unseenConstruction = made.length === 0;
+        // `new AddressManager(components)` in the constructor of the node that owns `components`: every
+        // construction hands in its caller's own value. Only one made per operation from a value shared
+        // beyond that run (module-level, global, a long-lived field) shows instances piling up on one emitter.
+        if (!unseenConstruction && !perOperationCalls(ctx.project, { name: 'constructor', ownerType: a.fn.ownerType }, path).some((c) => c.sharedArguments?.includes(param))) {
+          handedByMaker = made;
+        }
       }
       // `Composer.on(filter, ..fns)`: a static method of a project class named like a listener
       // method builds something; the class itself is no emitter.
@@ -149,13 +157,19 @@ export const listenerNeverRemoved: Rule = {
         evidence.push(callers === 'referenced' ? (referencedEvidence(ctx.project, a, path) ?? unseenCallers(symbol, 'none')) : unseenCallers(symbol, callers));
       }
       if (oneShot) evidence.push('it removes itself after the first event: it leaks only while that event never comes');
+      if (handedByMaker) {
+        const makers = [...new Set(handedByMaker.map((c) => `\`${c.callerOwner ? `${c.callerOwner}.` : ''}${c.caller}()\` (${ctx.project.fileOfCall.get(c) ?? 'a file read'})`))];
+        evidence.push(
+          `every \`new ${a.fn.ownerType}(..)\` found hands in a value of its caller (${makers.slice(0, 3).join(', ')}${makers.length > 3 ? ', ..' : ''}), none a module-level, global or long-lived one from a function that runs per operation: whether \`${a.source.text}\` outlives each \`${a.fn.ownerType}\` is not seen in the files read`,
+        );
+      }
       if (unseenConstruction) {
         evidence.push(`no \`new ${a.fn.ownerType}(..)\` was found in the files read: whether instances share one \`${a.source.text}\` or each wraps its own (one listener per emitter) is not known`);
       }
       const proven = {
         // A caller's signal is as often a request's own (one listener per signal) as a shared one: information.
-        priority: oneShot || setup || unseenConstruction || callerSignal ? ('P2' as const) : frequency === 'per-operation' ? ('P0' as const) : ('P1' as const),
-        confidence: oneShot || setup || unseenConstruction || callerSignal ? ('low' as const) : a.source.lifetime === 'injected' ? ('medium' as const) : ('high' as const),
+        priority: oneShot || setup || unseenConstruction || handedByMaker || callerSignal ? ('P2' as const) : frequency === 'per-operation' ? ('P0' as const) : ('P1' as const),
+        confidence: oneShot || setup || unseenConstruction || handedByMaker || callerSignal ? ('low' as const) : a.source.lifetime === 'injected' ? ('medium' as const) : ('high' as const),
       };
       if (special.kind === 'generic' && special.evidence) evidence.push(...special.evidence);
       if (special.kind === 'report') {
@@ -217,7 +231,8 @@ function howOften(a: Acquisition, project: Parameters<typeof startedOnlyFromEntr
     if (!a.guardedOnce.perInstance) return 'once';
     return a.fn.ownerType && startedOnlyFromEntry(project, { name: 'constructor', ownerType: a.fn.ownerType }, path) ? 'once' : 'per-instance';
   }
-  if (!a.fn.constructOnce) return 'per-operation';
+  // `onAdd(map) { this._initLayout() }`: a helper only the owner's set-up calls runs once per instance.
+  if (!a.fn.constructOnce && !(a.fn.ownerType && calledOnlyFromSetup(project, a.fn, path))) return 'per-operation';
   if (!a.fn.ownerType) return 'once';
   // A set-up method of an object the program makes once (`export default new PadUtils()`): one instance, so once.
   if (!a.inLoop && startedOnlyFromEntry(project, { name: 'constructor', ownerType: a.fn.ownerType }, path)) return 'once';

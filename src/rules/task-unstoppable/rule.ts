@@ -1,7 +1,7 @@
 // task-unstoppable: a long-lived task, thread or timer that nothing can stop.
-import type { BodyFacts } from '../../facts/types.js';
+import type { BodyFacts, CallFact } from '../../facts/types.js';
 import type { AcquisitionRef } from '../../analysis/project.js';
-import { callersOf, calledOnlyOnConstruction, perOperationCaller, releasesOfField, resolveDelegate, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
+import { callersOf, calledOnlyOnConstruction, perOperationCalls, releasesOfField, resolveDelegate, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
 import { referencedEvidence } from '../shared/callers.js';
 import { overwrittenHandle } from '../shared/overwrite.js';
 import { reportRestartTimer } from './restart-timer.js';
@@ -100,7 +100,18 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
         // Only when the project shows a caller that runs it per operation: `serve()`-like methods run once per object.
         // A re-armed timeout replaces one that already fired: only repeating timers can be overwritten live.
         if (a.overwritesField && model.repeats && !a.fn.constructOnce && !a.inLoop && !isTestCode(ref)) {
-          const caller = perOperationCaller(ctx.project, a.fn, file.path, true);
+          // `restart() { this.cancel(); this._schedule() }`: a caller that clears the field itself, or
+          // calls a method that does, stops the live timer before storing the next one.
+          const clearing = new Set(releases.map((r) => r.fn.name));
+          // Only a clear the caller makes before it calls (its line earlier in the same file) counts.
+          const clearsFirst = (c: CallFact): boolean =>
+            c.line !== undefined &&
+            [...clearing].some((fn) =>
+              (ctx.project.callers.get(fn) ?? []).some(
+                (k) => !k.reference && k.caller === c.caller && k.callerOwner === c.callerOwner && k.line !== undefined && k.line < c.line! && ctx.project.fileOfCall.get(k) === ctx.project.fileOfCall.get(c),
+              ),
+            );
+          const caller = perOperationCalls(ctx.project, a.fn, file.path, true).find((c) => !clearsFirst(c));
           if (caller) reportOverwrite(ctx, ref, body, releases[0]!.fn.name, caller.caller);
         }
         return;
