@@ -72,7 +72,7 @@ export class RootAuditor {
   private engineFor(root: string, config: ReturnType<typeof configEffects> | undefined): AuditEngine {
     // The default cache directory depends on where a package.json is: it is found again each time.
     const cacheDir = this.settings.cacheDir === false ? undefined : (this.settings.cacheDir ?? defaultCacheDir(root));
-    const identity = JSON.stringify([cacheDir ?? null, config?.userModels ?? null, config?.includeGenerated === true]);
+    const identity = JSON.stringify([cacheDir ?? null, config?.userModels ?? [], config?.includeGenerated === true]);
     const kept = this.engines.get(root);
     if (kept?.identity === identity) return kept.engine;
     const engine = new AuditEngine({
