@@ -2,7 +2,7 @@
 // example services side by side). Types, teardown methods and call graphs are
 // resolved within a package, so two services that both define `ApiServer`
 // never lend each other a Drop impl; each package is judged on its own
-// (pipeline/run-audit.ts), and one whose files did not change keeps its result.
+// (engine/judge-units.ts), and one whose files did not change keeps its result.
 import { readFileSync } from 'node:fs';
 import { dirname, relative, sep } from 'node:path';
 

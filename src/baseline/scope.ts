@@ -1,6 +1,6 @@
 // Narrowing a finished audit to what a CI gate should judge: write a baseline,
 // hide what a baseline already knows, keep only files changed since a ref.
-import type { AuditResult } from '../pipeline/run-audit.js';
+import type { AuditResult } from '../engine/types.js';
 import { baseDirOf } from '../report/source-file.js';
 import { applyBaseline, createBaseline, readBaseline, writeBaseline } from './baseline.js';
 import { changedFiles, onlyChanged } from './changed-since.js';

@@ -17,8 +17,8 @@ import { parserVersions } from '../parse/grammar-files.js';
 /** Directories (relative to src/ or dist/) whose code decides what a file's facts are (discovery: which files, which language). */
 const EXTRACTOR_DIRS = ['discover', 'frontends', 'parse', 'facts'];
 
-/** ...and whose code decides what a judgement is, given the facts (the pipeline assembles what is stored). */
-const ANALYSIS_DIRS = ['analysis', 'rules', 'facts', 'pipeline'];
+/** ...and whose code decides what a judgement is, given the facts (the engine assembles what is stored). */
+const ANALYSIS_DIRS = ['analysis', 'rules', 'facts', 'engine'];
 
 
 let memo: string | undefined;

@@ -11,7 +11,7 @@ import { defaultRoot, runAudit, type AuditResult } from '../pipeline/run-audit.j
 import { baseDirOf } from '../report/source-file.js';
 import { EXIT, UsageError } from './errors.js';
 import { parseSize } from './sizes.js';
-import { parseShard } from '../pipeline/shards.js';
+import { parseShard } from '../engine/shards.js';
 import { exitOnInterrupt } from './interrupt.js';
 import { createProgress } from './progress.js';
 import { performanceOptions, type PerformanceCliOptions } from './performance-options.js';

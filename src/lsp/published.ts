@@ -5,7 +5,7 @@
 // clears them in the editor.
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver/node';
-import type { AuditResult } from '../pipeline/run-audit.js';
+import type { AuditResult } from '../engine/types.js';
 import { findingDiagnostic, suppressionDiagnostic, uriOf, type LinesOf, type PublishedFinding } from './diagnostics.js';
 
 export interface Publication {

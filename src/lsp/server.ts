@@ -13,7 +13,7 @@ import { createSourceReader } from '../report/source-file.js';
 import { AuditScheduler } from './audit-scheduler.js';
 import { findingHover } from './hover.js';
 import { PublishedDiagnostics } from './published.js';
-import { auditRoot, type RootAuditSettings } from './root-audit.js';
+import { RootAuditor, type RootAuditSettings, type RootAudit } from './root-audit.js';
 import { rootFor } from './roots.js';
 import { suppressActions } from './suppress-action.js';
 
@@ -58,11 +58,13 @@ export function startServer(settings: RootAuditSettings, input: NodeJS.ReadableS
     }
   };
 
+  /** One engine per root, kept between audits. */
+  const auditor = new RootAuditor(settings);
   const scheduler = new AuditScheduler(async (root) => {
-    let audit: Awaited<ReturnType<typeof auditRoot>>;
+    let audit: RootAudit;
     const started = performance.now();
     try {
-      audit = await auditRoot(root, settings);
+      audit = await auditor.audit(root);
     } catch (err) {
       tell(`cannot audit ${root}: ${(err as Error)?.message ?? String(err)}`, 'error');
       return;
@@ -107,7 +109,11 @@ export function startServer(settings: RootAuditSettings, input: NodeJS.ReadableS
     connection.workspace.onDidChangeWorkspaceFolders((change) => {
       const removed = change.removed.filter((f) => f.uri.startsWith('file:')).map((f) => fileURLToPath(f.uri));
       folders = [...folders.filter((f) => !removed.includes(f)), ...change.added.filter((f) => f.uri.startsWith('file:')).map((f) => fileURLToPath(f.uri))];
-      for (const root of removed) void scheduler.after(root).then(() => send(published.update(root, { findings: [], suppressionProblems: [] }, () => undefined)));
+      for (const root of removed)
+        void scheduler.after(root).then(() => {
+          auditor.forget(root);
+          return send(published.update(root, { findings: [], suppressionProblems: [] }, () => undefined));
+        });
     });
   });
   documents.onDidOpen((e) => auditFor(e.document.uri));

@@ -10,9 +10,9 @@ import { compareFindings, type SuppressionProblem } from '../analysis/judge.js';
 import { createModelSet, loadBuiltinModels } from '../models/index.js';
 import type { RuleNote } from '../rules/types.js';
 import { TOOL_NAME, VERSION } from '../version.js';
-import { sortByKey } from './package-results.js';
-import type { AuditResult } from './run-audit.js';
-import type { Shard } from './shards.js';
+import { sortByKey } from '../engine/package-results.js';
+import type { AuditResult } from '../engine/types.js';
+import type { Shard } from '../engine/shards.js';
 
 /** A shard report that cannot be merged: the CLI prints the message as one line and exits 2. */
 export class ShardReportError extends Error {

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Finding, Priority } from '../analysis/finding.js';
 import { PRIORITIES } from '../analysis/finding.js';
-import type { AuditResult } from '../pipeline/run-audit.js';
+import type { AuditResult } from '../engine/types.js';
 import { VERSION } from '../version.js';
 import { lineChart } from './html-chart.js';
 import type { RuntimeSeries } from './runtime-series.js';

@@ -1,6 +1,6 @@
 // JSON report, schema version 1: stable field names, paths relative to the
 // root, deterministic order. Additive changes only within a version.
-import type { AuditResult } from '../pipeline/run-audit.js';
+import type { AuditResult } from '../engine/types.js';
 import { TOOL_NAME, VERSION } from '../version.js';
 import { countsByPriority } from './summary.js';
 

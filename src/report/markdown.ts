@@ -4,7 +4,7 @@
 // patterns to avoid.
 import type { Finding, Priority } from '../analysis/finding.js';
 import { languageOf } from '../discover/language.js';
-import type { AuditResult } from '../pipeline/run-audit.js';
+import type { AuditResult } from '../engine/types.js';
 import { ruleDocs, type CodeBlock } from '../rules/docs.js';
 import { RULES } from '../rules/index.js';
 import { VERSION } from '../version.js';

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Finding, Priority } from '../analysis/finding.js';
-import type { AuditResult } from '../pipeline/run-audit.js';
+import type { AuditResult } from '../engine/types.js';
 import { ruleDocs } from '../rules/docs.js';
 import { ruleHelp } from '../rules/help.js';
 import { RULES } from '../rules/index.js';

@@ -1,7 +1,7 @@
 // The audit's summary table and remediation plan, computed from findings.
 import type { Finding, Priority } from '../analysis/finding.js';
 import { comparePriority } from '../analysis/finding.js';
-import type { AuditResult } from '../pipeline/run-audit.js';
+import type { AuditResult } from '../engine/types.js';
 
 export interface SummaryRow {
   resource: string;

@@ -2,7 +2,7 @@
 // one-screen summary. Everything from audited code passes through forTerminal.
 import pc from 'picocolors';
 import type { Finding, Priority } from '../analysis/finding.js';
-import type { AuditResult } from '../pipeline/run-audit.js';
+import type { AuditResult } from '../engine/types.js';
 import { forTerminal as t } from './sanitize.js';
 import { isGeneratedSkip } from '../parse/generated.js';
 import { activeFindings, countsByPriority, processLifetime, summaryRows } from './summary.js';
