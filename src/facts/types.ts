@@ -63,7 +63,18 @@ export type HandleFate =
    * Bound to a local that is released in the same function. `onlyOnSuccess` names a call
    * between acquire and release that can throw and skip the release (no finally / `using`).
    */
-  | { kind: 'released-locally'; local: string; api: string; line: number; onlyOnSuccess?: { call: string; line: number } }
+  | {
+      kind: 'released-locally';
+      local: string;
+      api: string;
+      line: number;
+      onlyOnSuccess?: { call: string; line: number };
+      /**
+       * A path leaves the function with the handle unreleased: the `return` at `line` (or, with
+       * `end`, falling off the end of the function) comes before every release on its path.
+       */
+      skippedBy?: { line: number; end?: true };
+    }
   /** Bound to a local and awaited / joined in the same function. */
   | { kind: 'awaited'; local?: string }
   /**
