@@ -124,6 +124,11 @@ export interface BodyFacts {
   exits: LoopExit[];
   /** Code that swallows errors (`let _ = tx.send(..)`): the loop can never notice the other end is gone. */
   ignoredErrors: string[];
+  /**
+   * A one-shot body that sends on an unbuffered channel its spawner may stop receiving (a `select`
+   * with a timeout case, a `for range` left early): the send can block for ever.
+   */
+  abandonedSend?: { channel: string; line: number; receiveLine: number; why: string };
   /** A receive in the loop whose "channel closed" result does not end the loop (it spins). */
   ignoresChannelClose?: string;
   /** Variables from the enclosing scope the body captures (kept alive as long as it runs). */
