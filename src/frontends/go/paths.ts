@@ -83,6 +83,15 @@ function covers(stmt: SyntaxNode, releases: readonly SyntaxNode[]): boolean {
   return false;
 }
 
+/** Does the path from `binding` out of the statement `outer` that holds it pass a release? */
+function fallThroughCovers(binding: SyntaxNode, outer: SyntaxNode, releases: readonly SyntaxNode[]): boolean {
+  for (let cur: SyntaxNode = binding; cur.parent && cur.id !== outer.id; cur = cur.parent) {
+    if (cur.parent.type !== 'statement_list') continue;
+    if (kids(cur.parent).some((s) => s.startIndex >= cur.endIndex && covers(s, releases))) return true;
+  }
+  return false;
+}
+
 /**
  * The first `return` after the binding `at` (or the fall-through end of the function) that no
  * release of the handle precedes on its path. `releases` are the identifiers of the handle in
@@ -101,7 +110,8 @@ export function returnSkippingRelease(at: SyntaxNode, fn: SyntaxNode, releases: 
   if (!binding || !body) return undefined;
   // The binding's own error check (`resp, err := http.Get(u); if err != nil { return err }`): the handle is nil there.
   // Only a check of a value the binding itself sets, with no statement of its own before the condition.
-  const next = binding.nextNamedSibling;
+  let next = binding.nextNamedSibling;
+  while (next?.type.endsWith('comment')) next = next.nextNamedSibling;
   const bound = binding.type === 'short_var_declaration' || binding.type === 'assignment_statement' ? kids(binding.childForFieldName('left') ?? binding).map((k) => k.text) : [];
   const condition = next?.type === 'if_statement' && !next.childForFieldName('initializer') ? next.childForFieldName('condition')?.text ?? '' : '';
   const guard = next && bound.some((name) => /^err\w*$/i.test(name) && new RegExp(`\\b${name}\\b`).test(condition)) ? next : undefined;
@@ -113,7 +123,10 @@ export function returnSkippingRelease(at: SyntaxNode, fn: SyntaxNode, releases: 
       if (list.type !== 'statement_list') continue;
       for (const s of kids(list)) {
         if (s.startIndex >= cur.startIndex) break;
-        if (s.endIndex > at.endIndex && covers(s, releases)) return true;
+        if (s.endIndex <= at.endIndex) continue;
+        // The statement that holds the binding (an `if` block, a loop body): falling out of it
+        // passes the statements after the binding inside it.
+        if (within(at, s) ? fallThroughCovers(binding, s, releases) : covers(s, releases)) return true;
       }
     }
     return false;
