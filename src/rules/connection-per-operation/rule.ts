@@ -31,7 +31,7 @@ export const connectionPerOperation: Rule = {
       if (isTestCode(ref)) continue;
       const line = a.site.startLine;
       // `new DataManager()` in a request handler, whose constructor opens a pool: once per operation after all.
-      const madeBy = a.fn.constructOnce && !a.inLoop && !a.fn.isEntryPoint && CONSTRUCTORS.test(a.fn.name) ? perOperationCaller(ctx.project, a.fn, ref.file.path) : undefined;
+      const madeBy = a.fn.constructOnce && !a.inLoop && !a.fn.isEntryPoint && (CONSTRUCTORS.test(a.fn.name) || a.fn.isConstructor) ? perOperationCaller(ctx.project, a.fn, ref.file.path) : undefined;
       if (a.fn.constructOnce && !a.inLoop && !madeBy) {
         ctx.note({ counter: 'opened once', path: ref.file.path, line, detail: `${a.api} in ${symbolOf(a)} (constructor/init)` });
         continue;
