@@ -63,7 +63,18 @@ export type HandleFate =
    * Bound to a local that is released in the same function. `onlyOnSuccess` names a call
    * between acquire and release that can throw and skip the release (no finally / `using`).
    */
-  | { kind: 'released-locally'; local: string; api: string; line: number; onlyOnSuccess?: { call: string; line: number } }
+  | {
+      kind: 'released-locally';
+      local: string;
+      api: string;
+      line: number;
+      onlyOnSuccess?: { call: string; line: number };
+      /**
+       * A path leaves the function with the handle unreleased: the `return` at `line` (or, with
+       * `end`, falling off the end of the function) comes before every release on its path.
+       */
+      skippedBy?: { line: number; end?: true };
+    }
   /** Bound to a local and awaited / joined in the same function. */
   | { kind: 'awaited'; local?: string }
   /**
@@ -113,6 +124,11 @@ export interface BodyFacts {
   exits: LoopExit[];
   /** Code that swallows errors (`let _ = tx.send(..)`): the loop can never notice the other end is gone. */
   ignoredErrors: string[];
+  /**
+   * A one-shot body that sends on an unbuffered channel its spawner may stop receiving (a `select`
+   * with a timeout case, a `for range` left early): the send can block for ever.
+   */
+  abandonedSend?: { channel: string; line: number; receiveLine: number; why: string };
   /** A receive in the loop whose "channel closed" result does not end the loop (it spins). */
   ignoresChannelClose?: string;
   /** Variables from the enclosing scope the body captures (kept alive as long as it runs). */

@@ -14,6 +14,7 @@ import { analyseBody, exitsOf, longLivedLoops, type GoPeriods } from './body.js'
 import { collectDurations, durationMs } from './durations.js';
 import { enclosingOf as enclosingFunctionOf, functionNode, namedFunction, outerNames, receiverNameOf, receiverTypeOf } from './functions.js';
 import { fateOf, type FateContext } from './handles.js';
+import { abandonedSend } from './sends.js';
 import { collectImports, qualifiedSelector, qualifiedType } from './imports.js';
 import { GoMatcher, type GoMatch } from './match.js';
 import { GoScopes, onceGuard, packageVariables, structFieldTypes } from './scope.js';
@@ -227,6 +228,8 @@ export function extractGo(input: FrontendInput): FileFacts {
     if (literal) {
       const body = literal.childForFieldName('body');
       if (body) acquisition.body = analyseBody(body, periods, outerNames(fn, node));
+      const blocked = acquisition.body && !acquisition.body.longLived && fn ? abandonedSend(literal, fn) : undefined;
+      if (blocked) acquisition.body!.abandonedSend = blocked;
     } else {
       acquisition.body = { longLived: false, exits: [], ignoredErrors: [], captures: [] };
       const name = target.type === 'selector_expression' ? target.childForFieldName('field')?.text : target.type === 'identifier' ? target.text : undefined;

@@ -6,6 +6,7 @@ import type { SyntaxNode } from '../../parse/syntax.js';
 import type { HandleFate } from '../../facts/types.js';
 import { kids, line } from '../shared/tree.js';
 import { wordRegExp } from '../shared/regex.js';
+import { returnSkippingRelease } from './paths.js';
 
 export interface FateContext {
   /** Model release names: methods (`Stop`), methods of a field (`Body.Close`), `()` (call the handle itself), or qualified functions taking it (`os/signal.Stop`). */
@@ -192,12 +193,26 @@ function fateOfLocal(name: string, at: SyntaxNode, fn: SyntaxNode, ctx: FateCont
   // Uses after the binding (or, for a receiver handle, anywhere else in the function).
   const uses = body.descendantsOfType('identifier').filter((id): id is SyntaxNode => !!id && id.text === name && id.startIndex > from && (id.startIndex < at.startIndex || id.startIndex >= at.endIndex));
   if (uses.length === 0) return { kind: 'discarded', how: `bound to \`${name}\` and never used` };
+  let released: HandleFate | undefined;
+  const releaseSites: SyntaxNode[] = [];
+  let escapes = false;
   for (const id of uses) {
     drained ??= drainOf(id, ctx, from === at.endIndex ? at : undefined, fn);
     const use = useOf(id, name, fn, ctx);
     if (!use) continue;
-    if (use.kind === 'released-locally' || use.kind === 'awaited') return use;
+    if (use.kind === 'awaited') return use;
+    if (use.kind === 'released-locally') {
+      released ??= use;
+      releaseSites.push(id);
+      continue;
+    }
+    escapes = true;
     kept ??= use;
+  }
+  if (released?.kind === 'released-locally') {
+    // A fresh binding whose handle stays here: does a `return` skip every release?
+    const skipped = from === at.endIndex && !escapes ? returnSkippingRelease(at, fn, releaseSites) : undefined;
+    return skipped ? { ...released, skippedBy: { line: skipped.line, ...(skipped.end ? { end: true as const } : {}) } } : released;
   }
   return kept ?? { kind: 'local', local: name, ...(drained ? { drained } : {}) };
 }

@@ -31,7 +31,7 @@ export const connectionPerOperation: Rule = {
       if (isTestCode(ref)) continue;
       const line = a.site.startLine;
       // `new DataManager()` in a request handler, whose constructor opens a pool: once per operation after all.
-      const madeBy = a.fn.constructOnce && !a.inLoop && !a.fn.isEntryPoint && CONSTRUCTORS.test(a.fn.name) ? perOperationCaller(ctx.project, a.fn, ref.file.path) : undefined;
+      const madeBy = a.fn.constructOnce && !a.inLoop && !a.fn.isEntryPoint && (CONSTRUCTORS.test(a.fn.name) || a.fn.isConstructor) ? perOperationCaller(ctx.project, a.fn, ref.file.path) : undefined;
       if (a.fn.constructOnce && !a.inLoop && !madeBy) {
         ctx.note({ counter: 'opened once', path: ref.file.path, line, detail: `${a.api} in ${symbolOf(a)} (constructor/init)` });
         continue;
@@ -71,6 +71,11 @@ export const connectionPerOperation: Rule = {
         a.kind === 'pool' ? 'a pool is meant to be built once and shared: this one is built per call and not stored for reuse' : 'it is not taken from a pool and not stored for reuse',
       ];
       if (a.inLoop) evidence.push('the open sits inside a loop: one connection per iteration');
+      // The owner's constructor under a name other than the conventional ones (`__init__`): the owner is
+      // made per call of its maker as far as the files read show, but such makers are often one-off
+      // (a migration, a factory behind a cache), so it is reported at P2.
+      const ownerCall = !!madeBy && fate.kind === 'field' && !CONSTRUCTORS.test(a.fn.name);
+      if (ownerCall) evidence.push(`how often \`${madeByName}()\` runs was not established (a one-off task or a cached factory makes one owner in all), so it is reported at P2`);
       const sameFn = ctx.project.acquisitions.filter(
         (r) => r !== ref && r.file === ref.file && r.acquisition.kind === 'connection' && symbolOf(r.acquisition) === symbol,
       ).length;
@@ -83,7 +88,7 @@ export const connectionPerOperation: Rule = {
         // Churn of a client that is no data store (an HTTP client, a broker factory) costs handshakes,
         // not database backends: worth knowing, rarely urgent.
         // A pool built, used and ended in one function is a deliberate one-off (a script, an admin task).
-        priority: closes ? ((model.storage === false && model.dropReleases && fate.kind !== 'released-locally') || (a.kind === 'pool' && fate.kind === 'released-locally') ? 'P2' : 'P1') : 'P0',
+        priority: closes || ownerCall ? ((model.storage === false && model.dropReleases && fate.kind !== 'released-locally') || (a.kind === 'pool' && fate.kind === 'released-locally') || ownerCall ? 'P2' : 'P1') : 'P0',
         confidence: a.fn.name === '<module>' ? 'low' : 'high',
         location: locationOf(ref),
         symbol,

@@ -5,6 +5,7 @@ import type { Priority } from '../../analysis/finding.js';
 import { comparePriority } from '../../analysis/finding.js';
 import { releasesOfField, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
 import type { Rule } from '../types.js';
+import type { AcquisitionRef } from '../../analysis/project.js';
 import { describeFate, growthOf, isTestCode, locationOf } from '../shared/describe.js';
 
 const KINDS = ['timer', 'context', 'stream'] as const;
@@ -21,6 +22,7 @@ export const handleNeverReleased: Rule = {
       perOperation: '`{api}` in `{symbol}()`: nothing calls {release} on the {handle}, on every call',
       fieldNeverReleased: '`{api}` in `{symbol}()` keeps the {handle} in `{field}`, and no teardown calls {release} on it',
       unreleasable: '`{api}` in `{symbol}()` makes a {handle} that nothing can release',
+      skippedByReturn: '`{api}` in `{symbol}()`: the {handle} is released on some paths only; the return at line {line} skips {release}',
     },
   },
   check(ctx) {
@@ -34,7 +36,7 @@ export const handleNeverReleased: Rule = {
       const line = a.site.startLine;
       const fate = a.handle;
       const handleType = model.handle ?? a.kind;
-      if (fate.kind === 'released-locally' || fate.kind === 'awaited' || fate.kind === 'scoped') continue;
+      if ((fate.kind === 'released-locally' && !fate.skippedBy) || fate.kind === 'awaited' || fate.kind === 'scoped') continue;
       if (fate.kind === 'returned' || fate.kind === 'passed') {
         ctx.note({ counter: 'handle handed on', path, line, detail: describeFate(fate, handleType) });
         continue;
@@ -54,6 +56,10 @@ export const handleNeverReleased: Rule = {
       const startedFrom = a.inLoop ? undefined : a.fn.isEntryPoint || a.fn.name === '<module>' ? a.fn.name : startedOnlyFromEntry(ctx.project, a.fn, path);
       if (startedFrom || (!a.inLoop && a.guardedOnce)) {
         ctx.note({ counter: 'once per process', path, line, detail: `${a.api} in ${symbol}${startedFrom ? `, from ${startedFrom}()` : ''}` });
+        continue;
+      }
+      if (fate.kind === 'released-locally' && fate.skippedBy) {
+        reportSkipped(ctx, ref, fate, fate.skippedBy, model.maxPriority, callsItself ? `\`${fate.local}()\`` : `\`${fate.local}.${fate.api.replace(/^.*\//, '')}()\``, handleType, model.cost?.summary, model.remediation);
         continue;
       }
       const perInstance = fate.kind === 'field' || (a.fn.constructOnce && !a.inLoop);
@@ -113,6 +119,56 @@ export const handleNeverReleased: Rule = {
     }
   },
 };
+
+/** Released, but a `return` (or the end of the function) comes before every release on one path. */
+function reportSkipped(
+  ctx: Parameters<Rule['check']>[0],
+  ref: AcquisitionRef,
+  fate: { line: number },
+  skipped: { line: number; end?: true },
+  maxPriority: Priority | undefined,
+  release: string,
+  handleType: string,
+  cost: string | undefined,
+  remediation: string | undefined,
+): void {
+  const a = ref.acquisition;
+  const symbol = symbolOf(a);
+  const where = skipped.end ? `the end of \`${symbol}()\` (line ${skipped.line})` : `the return at line ${skipped.line}`;
+  const perInstance = a.fn.constructOnce && !a.inLoop;
+  let priority: Priority = 'P1';
+  const evidence = [
+    `the ${handleType} is released with ${release} (line ${fate.line}), but not on every path: ${where} is reached with no release (and no \`defer\` of it) before it on that path`,
+    `no release of it was found in a closure, and it is not returned, stored or handed on in \`${symbol}()\``,
+    perInstance
+      ? `\`${symbol}()\` runs once per ${a.fn.ownerType ? `\`${a.fn.ownerType}\`` : 'object'}: at most one more per instance`
+      : `\`${symbol}()\` is not a constructor, init or entry point: every call that takes that path leaves one behind${a.inLoop ? ' (the acquisition sits in a loop: one per iteration)' : ''}`,
+  ];
+  if (perInstance) priority = 'P2';
+  if (maxPriority) {
+    // Leaked on one path only, and the runtime bounds it even then (a deadline, the GC of an unreferenced timer).
+    priority = 'P2';
+    evidence.push(`the runtime bounds this leak (see the impact) and only that path leaks, so it is reported at P2`);
+  }
+  ctx.report({
+    ruleId: 'handle-never-released',
+    messageId: 'skippedByReturn',
+    kind: a.kind,
+    language: ref.file.language,
+    priority,
+    confidence: 'medium',
+    location: locationOf(ref),
+    symbol,
+    api: a.api,
+    snippet: a.snippet,
+    message: `\`${a.api}\` in \`${symbol}()\`: the ${handleType} is released on some paths only; ${where} skips ${release}`,
+    evidence,
+    growth: growthOf(a, handleType).replace(/per call of/, 'per call that takes that path, of'),
+    impact: cost ?? `one ${a.kind} per acquisition on that path`,
+    remediation: `Release it on every path: \`defer\` the release right after the acquisition (after its own error check). ${remediation ?? ''}`.trim(),
+    related: [{ path: ref.file.path, line: skipped.line, message: `this path leaves \`${symbol}()\` without ${release}` }],
+  });
+}
 
 function article(word: string): string {
   return /^[aeiou]/i.test(word.replace(/^[^a-z]+/i, '')) ? 'an' : 'a';
