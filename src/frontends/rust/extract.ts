@@ -493,6 +493,12 @@ export function extractRust(input: RustFrontendInput): FileFacts {
     const fn = { name: enclosing.name, ...(enclosing.ownerType ? { ownerType: enclosing.ownerType } : {}) };
     let field = receiver ? selfField(receiver) : undefined;
     if (!field && receiver?.type === 'identifier') field = fieldBoundTo(receiver.text, call, index);
+    // `entry.handle.abort()` with `entry` from `for entry in self.pending.values()`: a part of an element of that field.
+    if (!field && receiver?.type === 'field_expression') {
+      let root: SyntaxNode | null = receiver;
+      while (root?.type === 'field_expression') root = root.childForFieldName('value');
+      if (root?.type === 'identifier') field = fieldBoundTo(root.text, call, index);
+    }
     if (!field) {
       // `self.task.take().map(|h| h.abort())`: the statement names the field.
       let stmt: SyntaxNode | null = call;

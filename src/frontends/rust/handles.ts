@@ -111,6 +111,12 @@ function fateOfValue(expr: SyntaxNode, body: SyntaxNode | null, opts: FateOption
         if (field && /^(push|push_back|insert|extend|set|replace|send|store|spawn)$/.test(method)) {
           return { kind: 'field', ownerType: opts.ownerType ?? 'Self', field, line: line(call) };
         }
+        // `handles.push(spawn(..))` into a local collection: the handle goes where the collection goes
+        // (`Node { handles, .. }`, `self.handles = handles`, returned).
+        if (receiver?.type === 'identifier' && body && depth < 4 && /^(push|push_back|push_front|insert|extend)$/.test(method)) {
+          const collection = traceLocal(receiver.text, call, body, opts, depth + 1);
+          if (collection.kind === 'field' || collection.kind === 'returned') return collection;
+        }
         return { kind: 'passed', to: `${receiver ? shortText(receiver, 30) : ''}.${method}()` };
       }
       return { kind: 'passed', to: `${name}()` };
