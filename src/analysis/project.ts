@@ -247,7 +247,7 @@ export function perOperationCaller(project: Project, fn: { name: string; ownerTy
   if (!fn.ownerType) return undefined;
   for (const c of project.callers.get(fn.name) ?? []) {
     // `sameOwner`: a method of the owner itself may be the per-operation caller (not for constructors: the class's own factories).
-    if (c.reference || c.once || c.callerIsEntryPoint || RUNS_ONCE.test(c.caller) || (!sameOwner && c.callerOwner === fn.ownerType)) continue;
+    if (c.reference || c.once || c.lazy || c.callerIsEntryPoint || RUNS_ONCE.test(c.caller) || (!sameOwner && c.callerOwner === fn.ownerType)) continue;
     if (c.caller === fn.name && c.callerOwner === fn.ownerType) continue;
     if (!callsFunction(project, c, fn.ownerType, path, undefined)) continue;
     if (startedOnlyFromEntry(project, { name: c.caller, ...(c.callerOwner ? { ownerType: c.callerOwner } : {}), ...(c.callerModule ? { module: c.callerModule } : {}) }, project.fileOfCall.get(c))) continue;

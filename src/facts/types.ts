@@ -279,6 +279,11 @@ export interface CallFact {
    */
   once?: true;
   /**
+   * The call fills a lazy cell (`self.client.get_or_init(|| make())`): it runs once per cell, which may
+   * belong to an instance, so once per instance at most, not once per call of its caller.
+   */
+  lazy?: true;
+  /**
    * Not a call: the function is handed over as a value (`http.createServer(handle)`,
    * `thread::spawn(worker)`, `app.get('/', this.handler)`). It is used, so "nothing calls it"
    * is not true, but it runs whenever what it was handed to calls it: how often is not known.

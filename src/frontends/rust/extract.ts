@@ -23,6 +23,9 @@ import { helperAcquisitions, helperCallCandidate, type HelperCallCandidate } fro
 // `shutdown_token()`, `stop_handle()`: accessors that hand out a means to stop, not teardowns.
 const TEARDOWN = /^(drop|close|shutdown|shut_down|stop|stop_all|terminate|abort|abort_all|cancel|dispose|destroy|cleanup|clean_up|teardown|tear_down|kill|halt|quit|disconnect|release|post_stop|graceful_shutdown)(_|$)(?!.*_?(token|handle|signal|sender|notifier|tx|rx)$)/;
 
+/** Methods of lazy cells whose closure runs once per cell (`OnceCell`, `OnceLock`, `Once`, `Lazy`). */
+const LAZY_INIT = /^(get_or_init|get_or_try_init|get_or_init_async|call_once|call_once_force)$/;
+
 export interface RustFrontendInput {
   path: string;
   source: string;
@@ -421,13 +424,14 @@ export function extractRust(input: RustFrontendInput): FileFacts {
     if (enclosing.isTest) return;
     // `Self::new()` in a trait's default method: some type implementing the trait, not a free function.
     if (calleeOwner === 'Self') calleeOwner = enclosing.ownerType ?? '?';
-    pushCallFact(`${callee}|${calleeOwner ?? ''}|${calleeModule ?? ''}|${local}`, { callee, calleeOwner, calleeModule, local }, enclosing);
+    const lazy = inLazyInit(call);
+    pushCallFact(`${callee}|${calleeOwner ?? ''}|${calleeModule ?? ''}|${local}${lazy ? '|lazy' : ''}`, { callee, calleeOwner, calleeModule, local, ...(lazy ? { lazy } : {}) }, enclosing);
   }
 
   /** One call fact per callee, caller and shape (`key` names the callee side). */
   function pushCallFact(
     key: string,
-    c: { callee: string; calleeOwner: string | undefined; calleeModule: string | undefined; local: boolean; reference?: true },
+    c: { callee: string; calleeOwner: string | undefined; calleeModule: string | undefined; local: boolean; reference?: true; lazy?: true },
     enclosing: EnclosingFunction,
   ): void {
     const full = `${key}|${enclosing.name}|${enclosing.ownerType ?? ''}|${enclosing.module ?? ''}`;
@@ -443,7 +447,23 @@ export function extractRust(input: RustFrontendInput): FileFacts {
       ...(c.local ? { local: true as const } : {}),
       callerIsEntryPoint: enclosing.isEntryPoint,
       ...(c.reference ? { reference: true as const } : {}),
+      ...(c.lazy ? { lazy: true as const } : {}),
     });
+  }
+
+  /**
+   * Is the call inside the closure a lazy cell runs to fill itself (`self.client.get_or_init(|| ..)`,
+   * `ONCE.call_once(|| ..)`)? It runs once per cell, however often the function around it runs.
+   */
+  function inLazyInit(call: SyntaxNode): true | undefined {
+    for (let cur = call.parent; cur && cur.type !== 'function_item'; cur = cur.parent) {
+      if (cur.type !== 'closure_expression') continue;
+      const outer = cur.parent?.type === 'arguments' ? cur.parent.parent : null;
+      const fn = outer?.type === 'call_expression' ? outer.childForFieldName('function') : null;
+      const name = fn?.type === 'field_expression' ? fn.childForFieldName('field')?.text : fn?.type === 'scoped_identifier' ? fn.childForFieldName('name')?.text : undefined;
+      if (name && LAZY_INIT.test(name)) return true;
+    }
+    return undefined;
   }
 
   /**

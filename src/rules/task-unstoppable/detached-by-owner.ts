@@ -37,6 +37,10 @@ export function reportDetachedByOwner(ctx: RuleContext, ref: AcquisitionRef, bod
   // A one-shot body needs a teardown that forgets it; a long-lived loop with no exit at all is the main rule's.
   const forgotten = !body.longLived && releases.length === 0 && (teardowns.length > 0 || holders.length > 0);
   if (!looping && !forgotten) return false;
+  // The owner keeps a channel's sending side or a cancellation token: dropping (or its teardown
+  // using) that is how such a task is told to end, which this does not follow.
+  const signal = signalField(ctx, owner);
+  if (signal) return false;
 
   const symbol = symbolOf(a);
   const where = `\`${fate.ownerType}.${fate.field}\``;
@@ -103,6 +107,24 @@ function holdersWithTeardown(ctx: RuleContext, owner: MergedOwner, model: Resour
     }
   }
   return found;
+}
+
+/** A field of the owner whose type is a channel's sending side or a cancellation token, as the models name them. */
+function signalField(ctx: RuleContext, owner: MergedOwner): string | undefined {
+  const words = new Set<string>();
+  for (const m of ctx.project.models.models) {
+    if (m.kind === 'channel' && m.role === 'acquire' && m.handle) {
+      const sender = /^\(?\s*([A-Za-z_]\w*)/.exec(m.handle)?.[1];
+      if (sender) words.add(sender);
+    }
+    if (m.role === 'cancellation') for (const call of m.acquire.calls) {
+      const type = call.split('::').slice(-2, -1)[0];
+      if (type && /^[A-Z]/.test(type)) words.add(type);
+    }
+  }
+  if (words.size === 0) return undefined;
+  const re = new RegExp(`\\b(${[...words].map(escapeRegExp).join('|')})\\b`);
+  return owner.fields.find((f) => f.type && re.test(f.type))?.name;
 }
 
 function dropsStop(ctx: RuleContext, fieldType: string): boolean {
