@@ -115,6 +115,11 @@ export interface BodyFacts {
   ignoredErrors: string[];
   /** A receive in the loop whose "channel closed" result does not end the loop (it spins). */
   ignoresChannelClose?: string;
+  /**
+   * Every way out of the loop is a stop check (a token, a shutdown arm), and a `continue` of the
+   * loop comes before all of them: on the rounds that take it, the stop check is never reached.
+   */
+  exitsSkipped?: { line: number; detail: string };
   /** Variables from the enclosing scope the body captures (kept alive as long as it runs). */
   captures: string[];
   /** The body only calls this function (`run_loop(rx).await`): resolve it across the project. */

@@ -6,6 +6,7 @@ import { referencedEvidence } from '../shared/callers.js';
 import { overwrittenHandle } from '../shared/overwrite.js';
 import { reportRestartTimer } from './restart-timer.js';
 import { reportDetachedByOwner } from './detached-by-owner.js';
+import { reportSkippedExit } from './skipped-exit.js';
 import type { Rule, RuleContext } from '../types.js';
 import { vocabularyOf } from '../../models/index.js';
 import { cappedByUnseen, describeFate, formatPeriod, growthOf, isTestCode, locationOf, unseenCallers, wakeupRate } from '../shared/describe.js';
@@ -27,6 +28,7 @@ export const taskUnstoppable: Rule = {
       overwritten: '`{api}` in `{symbol}()` stores a new {loop} in `{field}` over the last one without clearing it',
       teardownMisses: '`{api}` in `{symbol}()` keeps a timer in `{field}` that the teardown never clears, though it clears others',
       fieldOverwritten: '`{api}` in `{symbol}()` stores a {loop} in `{field}` over the one already there, which nothing stops',
+      exitSkipped: '`{api}` in `{symbol}()` starts a {loop} whose stop check a `continue` can skip on every round',
       detachedByOwner: '`{api}` in `{symbol}()` keeps a task in `{field}` that its owner\'s going away only detaches',
       restartUncleared: '`{api}` in `{symbol}()` schedules `{restart}` with a timer nothing can clear: it restarts even after its owner is closed',
     },
@@ -70,7 +72,7 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
     return;
   }
   if (body.exits.length > 0) {
-    if (reportDetachedByOwner(ctx, ref, body, model)) return;
+    if (reportSkippedExit(ctx, ref, body, model, bodyPath) || reportDetachedByOwner(ctx, ref, body, model)) return;
     const exit = body.exits[0]!;
     ctx.note({ counter: 'stoppable', path: file.path, line: a.site.startLine, detail: `${a.api}: ${exit.kind}: ${exit.detail}` });
     return;
