@@ -201,7 +201,12 @@ export function extractRust(input: RustFrontendInput): FileFacts {
         const method = fnType === 'field_expression' ? (fnNode.childForFieldName('field')?.text ?? '') : undefined;
         const fnText = fnType === 'identifier' || fnType === 'scoped_identifier' ? fnNode.text : undefined;
         if (method !== undefined && matcher.isReleaseName(method)) facts.releases.push(releaseOf(node, fnNode, method));
-        const match = matcher.matchCallee(fnNode, fnType, method, fnText);
+        // `Client::builder(ex).build::<_, Body>(connector)`: a method called with a turbofish is matched as the method.
+        const turbofish = fnType === 'generic_function' ? fnNode.childForFieldName('function') : null;
+        const match =
+          turbofish?.type === 'field_expression'
+            ? matcher.matchCallee(turbofish, 'field_expression', turbofish.childForFieldName('field')?.text ?? '')
+            : matcher.matchCallee(fnNode, fnType, method, fnText);
         const helperCall = match ? undefined : helperCallCandidate(node, fnNode, fnType, method, fnText, fileFunctions, () => enclosingOf(node));
         if (helperCall) helperCalls.push(helperCall);
         if (!isTestFile) {
