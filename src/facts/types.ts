@@ -71,8 +71,9 @@ export type HandleFate =
    * whatever the field held (`self.task = spawn(..)`) by a function that does not look at the
    * field first (no `take()`, `abort()`, `is_none()` before it): a handle still there is dropped,
    * unless one of the owner's own methods it calls before (`selfCallsBefore`: `self.shutdown()`) releases it.
+   * `collection`: added to the field, a collection (`self.tasks.push(h)`, `self.children.insert(id, c)`): one more entry per call.
    */
-  | { kind: 'field'; ownerType: string; field: string; line: number; overwrites?: { selfCallsBefore: string[] } }
+  | { kind: 'field'; ownerType: string; field: string; line: number; overwrites?: { selfCallsBefore: string[] }; collection?: true }
   /** Returned to the caller: ownership moves out of this function. */
   | { kind: 'returned' }
   /** Passed to another call or pushed into a collection: ownership moves on. */
@@ -325,6 +326,11 @@ export interface FileFacts {
   uses: ApiUse[];
   /** Library roots the file imports (`tokio`, `rusqlite`, `pg`). */
   imports: string[];
+  /**
+   * Calls that take entries out of an owner's field, or replace it whole (`self.tasks.remove(&id)`,
+   * `.clear()`, `.drain(..)`, `.retain(..)`, `mem::take(&mut self.tasks)`, `self.tasks = ..`).
+   */
+  fieldShrinks?: { ownerType: string; field: string; line: number; how: string }[];
   /** Parse problems: the file was parsed partially. */
   parseErrors: number;
   /** Inline suppressions found in comments: line -> rule ids and reason. */

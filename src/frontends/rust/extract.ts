@@ -35,7 +35,9 @@ export interface RustFrontendInput {
 }
 
 /** Node types the main pass handles (mod_item only to know which code is test code). */
-const MAIN_NODE_TYPES = ['ERROR', 'struct_item', 'impl_item', 'trait_item', 'function_item', 'mod_item', 'call_expression', 'struct_expression'];
+const MAIN_NODE_TYPES = ['ERROR', 'struct_item', 'impl_item', 'trait_item', 'function_item', 'mod_item', 'call_expression', 'struct_expression', 'assignment_expression'];
+/** Methods that take entries out of a collection (or all of it). */
+const SHRINKS = /^(remove|remove_entry|swap_remove|shift_remove|retain|retain_mut|drain|drain_filter|extract_if|clear|pop|pop_front|pop_back|truncate|split_off|take|dedup)$/;
 /** Looked up in the index: by the body analysis, the searches for earlier `let`s and `AttributeWindow`. */
 const LOOKUP_NODE_TYPES = [...BODY_INDEX_TYPES, 'let_declaration', ATTRIBUTE_NODE_TYPE];
 const COMMENT_NODE_TYPES = ['line_comment', 'block_comment'];
@@ -201,6 +203,7 @@ export function extractRust(input: RustFrontendInput): FileFacts {
         const method = fnType === 'field_expression' ? (fnNode.childForFieldName('field')?.text ?? '') : undefined;
         const fnText = fnType === 'identifier' || fnType === 'scoped_identifier' ? fnNode.text : undefined;
         if (method !== undefined && matcher.isReleaseName(method)) facts.releases.push(releaseOf(node, fnNode, method));
+        if ((method !== undefined && SHRINKS.test(method)) || (fnType === 'scoped_identifier' && /(^|::)mem::(take|replace|swap)$/.test(fnNode.text))) recordShrink(node, fnNode, method);
         // `Client::builder(ex).build::<_, Body>(connector)`: a method called with a turbofish is matched as the method.
         const turbofish = fnType === 'generic_function' ? fnNode.childForFieldName('function') : null;
         const match =
@@ -223,6 +226,14 @@ export function extractRust(input: RustFrontendInput): FileFacts {
       case 'struct_expression':
         if (!isTestFile) recordConstruction(node);
         return;
+      case 'assignment_expression': {
+        // `self.tasks = Vec::new()`: the field is replaced whole, its old entries dropped.
+        const left = node.childForFieldName('left');
+        const field = left && left.text.replace(/\s+/g, '').match(/^self\.(\w+)$/)?.[1];
+        const owner = field ? enclosingOf(node).ownerType : undefined;
+        if (field && owner) (facts.fieldShrinks ??= []).push({ ownerType: owner, field, line: line(node), how: 'assigned anew' });
+        return;
+      }
       default:
         return;
     }
@@ -510,6 +521,16 @@ export function extractRust(input: RustFrontendInput): FileFacts {
       if (enclosing.isTest) continue;
       pushCallFact(`ref|${callee}|${calleeOwner ?? ''}|${calleeModule ?? ''}`, { callee, calleeOwner, calleeModule, local, reference: true }, enclosing);
     }
+  }
+
+  /** `self.tasks.remove(&id)`, `mem::take(&mut self.tasks)`: entries taken out of a field of the enclosing owner. */
+  function recordShrink(call: SyntaxNode, fnNode: SyntaxNode, method: string | undefined): void {
+    let target: SyntaxNode | null | undefined;
+    if (method !== undefined) target = fnNode.childForFieldName('value');
+    else target = call.childForFieldName('arguments')?.namedChildren[0];
+    const field = target ? /^(?:&\s*mut\s+)?self\s*\.\s*(\w+)/.exec(target.text)?.[1] : undefined;
+    const owner = field ? enclosingOf(call).ownerType : undefined;
+    if (field && owner) (facts.fieldShrinks ??= []).push({ ownerType: owner, field, line: line(call), how: method ? `.${method}()` : `${fnNode.text}()` });
   }
 
   function releaseOf(call: SyntaxNode, fnNode: SyntaxNode, method: string): Release {

@@ -7,6 +7,7 @@ import { overwrittenHandle } from '../shared/overwrite.js';
 import { reportRestartTimer } from './restart-timer.js';
 import { reportDetachedByOwner } from './detached-by-owner.js';
 import { reportSkippedExit } from './skipped-exit.js';
+import { reportAccumulated } from './accumulated.js';
 import type { Rule, RuleContext } from '../types.js';
 import { vocabularyOf } from '../../models/index.js';
 import { cappedByUnseen, describeFate, formatPeriod, growthOf, isTestCode, locationOf, unseenCallers, wakeupRate } from '../shared/describe.js';
@@ -28,6 +29,7 @@ export const taskUnstoppable: Rule = {
       overwritten: '`{api}` in `{symbol}()` stores a new {loop} in `{field}` over the last one without clearing it',
       teardownMisses: '`{api}` in `{symbol}()` keeps a timer in `{field}` that the teardown never clears, though it clears others',
       fieldOverwritten: '`{api}` in `{symbol}()` stores a {loop} in `{field}` over the one already there, which nothing stops',
+      accumulated: '`{api}` in `{symbol}()` adds a handle to `{field}` on every call, and nothing ever takes one out',
       exitSkipped: '`{api}` in `{symbol}()` starts a {loop} whose stop check a `continue` can skip on every round',
       detachedByOwner: '`{api}` in `{symbol}()` keeps a task in `{field}` that its owner\'s going away only detaches',
       restartUncleared: '`{api}` in `{symbol}()` schedules `{restart}` with a timer nothing can clear: it restarts even after its owner is closed',
@@ -63,7 +65,7 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
     return;
   }
   if (!body.longLived) {
-    if (!isTestCode(ref) && (forgottenByTeardown(ctx, ref) || reportRestartTimer(ctx, ref, model) || reportDetachedByOwner(ctx, ref, body, model))) return;
+    if (!isTestCode(ref) && (forgottenByTeardown(ctx, ref) || reportRestartTimer(ctx, ref, model) || reportDetachedByOwner(ctx, ref, body, model) || reportAccumulated(ctx, ref, model))) return;
     ctx.note({ counter: 'one-shot', path: file.path, line: a.site.startLine, detail: `${a.api} runs to completion` });
     return;
   }
