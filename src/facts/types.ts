@@ -121,6 +121,12 @@ export interface BodyFacts {
    * loop comes before all of them: on the rounds that take it, the stop check is never reached.
    */
   exitsSkipped?: { line: number; detail: string };
+  /**
+   * The body runs a library server (`axum::serve(..)`) rather than a loop of its own: it runs for
+   * as long as the server accepts connections. Whether that is meant to be the life of the process is
+   * not seen, so findings on it are reported at P2.
+   */
+  serves?: string;
   /** Variables from the enclosing scope the body captures (kept alive as long as it runs). */
   captures: string[];
   /** The body only calls this function (`run_loop(rx).await`): resolve it across the project. */

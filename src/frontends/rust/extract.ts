@@ -1,11 +1,11 @@
 // Rust frontend: a tree-sitter CST in, language-neutral facts out.
 import type { SyntaxNode, SyntaxTree } from '../../parse/syntax.js';
-import type { Acquisition, ApiUse, EnclosingFunction, FileFacts, Owner, OwnerMethod, Release } from '../../facts/types.js';
+import type { Acquisition, ApiUse, BodyFacts, EnclosingFunction, FileFacts, Owner, OwnerMethod, Release } from '../../facts/types.js';
 import { emptyFileFacts } from '../../facts/empty.js';
 import type { ResourceModel } from '../../models/schema.js';
 import { parseSuppressions, type CommentSpan } from '../shared/suppressions.js';
 import { lineCount, splitLines } from '../shared/lines.js';
-import { firstLine, kids, line, siteOf } from '../shared/tree.js';
+import { firstLine, kids, line, same, siteOf } from '../shared/tree.js';
 import { ATTRIBUTE_NODE_TYPE, AttributeWindow } from './attribute-window.js';
 import { analyseBody, BODY_INDEX_TYPES, hasLongLivedLoop, type PeriodResolver } from './body.js';
 import { enclosingFromScopes, fileModuleOf, functionNode, implTypeName, scopeItem, type ScopeItem } from './functions.js';
@@ -306,6 +306,8 @@ export function extractRust(input: RustFrontendInput): FileFacts {
       } else if (target) {
         const outer = outerNames(fnItem, call, index);
         acquisition.body = analyseBody(target, index, periods, outer);
+        const served = acquisition.body.longLived ? undefined : servedIn(target);
+        if (served) acquisition.body = { ...acquisition.body, ...served };
         if (!acquisition.body.longLived) {
           const callee = delegatedCall(target, index, fnItem, call);
           if (callee) {
@@ -316,6 +318,38 @@ export function extractRust(input: RustFrontendInput): FileFacts {
       }
     }
     return acquisition;
+  }
+
+  /**
+   * A spawned body that runs a library server (`axum::serve(listener, app).await`, `Server::bind(..).serve(..)`):
+   * it accepts connections until shut down, so it runs for ever unless a graceful-shutdown signal is wired in.
+   */
+  function servedIn(target: SyntaxNode): Pick<BodyFacts, 'longLived' | 'loopKind' | 'loopLine' | 'exits' | 'serves'> | undefined {
+    let found: { call: SyntaxNode; api: string } | undefined;
+    const consider = (node: SyntaxNode): void => {
+      if (found || node.type !== 'call_expression') return;
+      const m = matcher.match(node);
+      if (m?.model.role === 'serve') found = { call: node, api: m.api };
+    };
+    consider(target);
+    index.walk(target, ['closure_expression', 'call_expression'], (node, type) => {
+      if (found) return 'stop';
+      if (type === 'closure_expression') return same(node, target);
+      consider(node);
+      return true;
+    });
+    if (!found) return undefined;
+    // The statement the server call sits in: `.with_graceful_shutdown(signal)`, `serve_with_shutdown(addr, signal)`.
+    let stmt: SyntaxNode = found.call;
+    while (stmt.parent && !same(stmt, target) && stmt.parent.type !== 'block' && stmt.parent.type !== 'async_block') stmt = stmt.parent;
+    const graceful = /graceful_shutdown|_with_shutdown|with_shutdown|shutdown_signal/.test(stmt.text);
+    return {
+      longLived: true,
+      loopKind: 'server',
+      loopLine: line(found.call),
+      exits: graceful ? [{ kind: 'cancellation', detail: 'the server is given a graceful-shutdown signal', line: line(found.call) }] : [],
+      serves: found.api,
+    };
   }
 
   /**

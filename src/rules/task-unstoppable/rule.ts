@@ -137,7 +137,7 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
   const loop = body.loopKind ?? 'loop';
   const period = body.periodMs !== undefined ? ` every ${formatPeriod(body.periodMs)}` : '';
   const loopAt = body.loopLine ? ` (${bodyPath === file.path ? 'line ' : `${bodyPath}:`}${body.loopLine})` : '';
-  evidence.push(`the body is a \`${loop}\`${period}${loopAt} with no exit: no break, return, propagated error or stop condition ends it`);
+  evidence.push(body.serves ? `the body serves connections (${bodyPath === file.path ? 'line ' : `${bodyPath}:`}${body.loopLine ?? '?'}) until shut down` : `the body is a \`${loop}\`${period}${loopAt} with no exit: no break, return, propagated error or stop condition ends it`);
   if (body.ignoresChannelClose) {
     evidence.push(`\`${body.ignoresChannelClose}\` reporting a closed channel does not end the loop: once every sender is gone it spins`);
   }
@@ -183,7 +183,10 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
     priority: startedFrom || guarded ? ('P2' as const) : a.unreferenced || perInstance || setupOf || messageId === 'fieldOverwritten' ? ('P1' as const) : ('P0' as const),
     confidence: body.ignoredErrors.length > 0 || fate.kind === 'discarded' ? ('high' as const) : ('medium' as const),
   };
-  const { priority, confidence } = callers === 'known' ? proven : cappedByUnseen(proven.priority, proven.confidence);
+  const judged = callers === 'known' ? proven : cappedByUnseen(proven.priority, proven.confidence);
+  // A server the body runs (not a loop written here) is often meant to run as long as its process.
+  if (body.serves) evidence.push(`the body runs the server \`${body.serves}\` with no graceful-shutdown signal: it accepts connections until the process exits; whether that is meant is not seen, so this is reported at P2`);
+  const { priority, confidence } = body.serves ? { priority: 'P2' as const, confidence: 'low' as const } : judged;
   const symbol = symbolOf(a);
   const field = fate.kind === 'field' ? `${fate.ownerType}.${fate.field}` : '';
   const message =
