@@ -20,8 +20,8 @@ import { bodyOfArgument, delegatedCall, fieldBoundTo, insideLoop, lastLetBefore,
 import { helperAcquisitions, helperCallCandidate, type HelperCallCandidate } from './helper-spawns.js';
 
 /** Teardown method names: they run when the owner goes away. `post_stop` is ractor's. */
-// `shutdown_token()`, `stop_handle()`: accessors that hand out a means to stop, not teardowns.
-const TEARDOWN = /^(drop|close|shutdown|shut_down|stop|stop_all|terminate|abort|abort_all|cancel|dispose|destroy|cleanup|clean_up|teardown|tear_down|kill|halt|quit|disconnect|release|post_stop|graceful_shutdown)(_|$)(?!.*_?(token|handle|signal|sender|notifier|tx|rx)$)/;
+// `shutdown_token()`, `stop_handle()`, `shutdown_signal_mut()`: accessors that hand out a means to stop, not teardowns.
+const TEARDOWN = /^(drop|close|shutdown|shut_down|stop|stop_all|terminate|abort|abort_all|cancel|dispose|destroy|cleanup|clean_up|teardown|tear_down|kill|halt|quit|disconnect|release|post_stop|graceful_shutdown)(_|$)(?!.*_?(token|handle|signal|sender|notifier|tx|rx)(_mut|_ref)?$)/;
 
 /** Methods of lazy cells whose closure runs once per cell (`OnceCell`, `OnceLock`, `Once`, `Lazy`). */
 const LAZY_INIT = /^(get_or_init|get_or_try_init|get_or_init_async|call_once|call_once_force)$/;
