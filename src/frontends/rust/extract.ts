@@ -312,12 +312,41 @@ export function extractRust(input: RustFrontendInput): FileFacts {
           const callee = delegatedCall(target, index, fnItem, call);
           if (callee) {
             acquisition.body.delegatesTo = callee.name;
-            if (callee.onOther) acquisition.body.delegateOnOther = true;
+            // `server.run()` after `let server = Server::new()`, or on a parameter `server: Server`: that type's method.
+            const type = callee.onOther && callee.receiver ? delegateReceiverType(callee.receiver, call, fnItem) : undefined;
+            if (type) acquisition.body.delegateOwner = type;
+            else if (callee.onOther) acquisition.body.delegateOnOther = true;
           }
         }
       }
     }
     return acquisition;
+  }
+
+  /**
+   * The type of the value a spawned body calls its work on: a local bound before the spawn to a
+   * constructor (`let server = Server::new(..)?`), or a parameter of the spawning function
+   * declared with a plain type (`server: Server`). Undefined when neither shows it.
+   */
+  function delegateReceiverType(receiver: SyntaxNode, spawn: SyntaxNode, fnItem: SyntaxNode | null): string | undefined {
+    if (receiver.type !== 'identifier' || !fnItem) return undefined;
+    const binding = lastLetBefore(receiver.text, fnItem, spawn, index);
+    if (binding) {
+      const annotated = binding.childForFieldName('type');
+      const value = binding.childForFieldName('value');
+      return annotated ? plainType(annotated.text) : value ? constructedType(value) : undefined;
+    }
+    const params = fnItem.childForFieldName('parameters');
+    for (const p of params?.namedChildren ?? []) {
+      if (p?.type !== 'parameter' || p.childForFieldName('pattern')?.text.replace(/^mut\s+/, '') !== receiver.text) continue;
+      // Bound again by a pattern between the parameters and the spawn (`if let Some(server) = ..`): not the parameter.
+      const body = fnItem.childForFieldName('body');
+      const rebound = body?.descendantsOfType('identifier').some((id) => id && id.text === receiver.text && id.startIndex < spawn.startIndex && PATTERN_PARENTS.has(id.parent?.type ?? '') && id.parent?.type !== 'parameter');
+      if (rebound) return undefined;
+      const type = p.childForFieldName('type');
+      return type ? plainType(type.text) : undefined;
+    }
+    return undefined;
   }
 
   /**
