@@ -28,6 +28,8 @@ export interface Project {
   owners: Map<string, MergedOwner>;
   /** Releases by `OwnerType.field`. */
   fieldReleases: Map<string, OwnedRelease[]>;
+  /** Entries taken out of a field, by `OwnerType.field` (see `FileFacts.fieldShrinks`). */
+  fieldShrinks: Map<string, { path: string; line: number; how: string }[]>;
   /** Releases of locals / other receivers by method name, anywhere. */
   looping: Map<string, (LoopingFunction & { path: string })[]>;
   acquisitions: AcquisitionRef[];
@@ -43,6 +45,7 @@ export interface Project {
 export function buildProject(root: string, files: FileFacts[], models: ModelSet): Project {
   const owners = new Map<string, MergedOwner>();
   const fieldReleases = new Map<string, OwnedRelease[]>();
+  const fieldShrinks = new Map<string, { path: string; line: number; how: string }[]>();
   const looping = new Map<string, (LoopingFunction & { path: string })[]>();
   const acquisitions: AcquisitionRef[] = [];
   const callers = new Map<string, CallFact[]>();
@@ -73,6 +76,12 @@ export function buildProject(root: string, files: FileFacts[], models: ModelSet)
       list.push({ ...release, path: file.path });
       fieldReleases.set(key, list);
     }
+    for (const shrink of file.fieldShrinks ?? []) {
+      const key = `${shrink.ownerType}.${shrink.field}`;
+      const list = fieldShrinks.get(key) ?? [];
+      list.push({ path: file.path, line: shrink.line, how: shrink.how });
+      fieldShrinks.set(key, list);
+    }
     for (const fn of file.loopingFunctions) {
       const list = looping.get(fn.name) ?? [];
       list.push({ ...fn, path: file.path });
@@ -80,7 +89,7 @@ export function buildProject(root: string, files: FileFacts[], models: ModelSet)
     }
     for (const acquisition of file.acquisitions) acquisitions.push({ file, acquisition });
   }
-  return { root, files, models, owners, fieldReleases, looping, acquisitions, callers, fileOfCall };
+  return { root, files, models, owners, fieldReleases, fieldShrinks, looping, acquisitions, callers, fileOfCall };
 }
 
 /** `Type::method` for messages. */
@@ -269,7 +278,7 @@ export function perOperationCalls(project: Project, fn: { name: string; ownerTyp
   const out: CallFact[] = [];
   for (const c of project.callers.get(fn.name) ?? []) {
     // `sameOwner`: a method of the owner itself may be the per-operation caller (not for constructors: the class's own factories).
-    if (c.reference || c.once || c.callerIsEntryPoint || RUNS_ONCE.test(c.caller) || (!sameOwner && c.callerOwner === fn.ownerType)) continue;
+    if (c.reference || c.once || c.lazy || c.callerIsEntryPoint || RUNS_ONCE.test(c.caller) || (!sameOwner && c.callerOwner === fn.ownerType)) continue;
     if (c.caller === fn.name && c.callerOwner === fn.ownerType) continue;
     if (!callsFunction(project, c, fn.ownerType, path, undefined)) continue;
     if (startedOnlyFromEntry(project, { name: c.caller, ...(c.callerOwner ? { ownerType: c.callerOwner } : {}), ...(c.callerModule ? { module: c.callerModule } : {}) }, project.fileOfCall.get(c))) continue;

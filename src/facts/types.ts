@@ -82,8 +82,9 @@ export type HandleFate =
    * whatever the field held (`self.task = spawn(..)`) by a function that does not look at the
    * field first (no `take()`, `abort()`, `is_none()` before it): a handle still there is dropped,
    * unless one of the owner's own methods it calls before (`selfCallsBefore`: `self.shutdown()`) releases it.
+   * `collection`: added to the field, a collection (`self.tasks.push(h)`, `self.children.insert(id, c)`): one more entry per call.
    */
-  | { kind: 'field'; ownerType: string; field: string; line: number; overwrites?: { selfCallsBefore: string[] } }
+  | { kind: 'field'; ownerType: string; field: string; line: number; overwrites?: { selfCallsBefore: string[] }; collection?: true }
   /** Returned to the caller: ownership moves out of this function. */
   | { kind: 'returned' }
   /** Passed to another call or pushed into a collection: ownership moves on. */
@@ -131,6 +132,17 @@ export interface BodyFacts {
   abandonedSend?: { channel: string; line: number; receiveLine: number; why: string };
   /** A receive in the loop whose "channel closed" result does not end the loop (it spins). */
   ignoresChannelClose?: string;
+  /**
+   * Every way out of the loop is a stop check (a token, a shutdown arm), and a `continue` of the
+   * loop comes before all of them: on the rounds that take it, the stop check is never reached.
+   */
+  exitsSkipped?: { line: number; detail: string };
+  /**
+   * The body runs a library server (`axum::serve(..)`) rather than a loop of its own: it runs for
+   * as long as the server accepts connections. Whether that is meant to be the life of the process is
+   * not seen, so findings on it are reported at P2.
+   */
+  serves?: string;
   /** Variables from the enclosing scope the body captures (kept alive as long as it runs). */
   captures: string[];
   /** The body only calls this function (`run_loop(rx).await`): resolve it across the project. */
@@ -303,6 +315,11 @@ export interface CallFact {
    */
   once?: true;
   /**
+   * The call fills a lazy cell (`self.client.get_or_init(|| make())`): it runs once per cell, which may
+   * belong to an instance, so once per instance at most, not once per call of its caller.
+   */
+  lazy?: true;
+  /**
    * Not a call: the function is handed over as a value (`http.createServer(handle)`,
    * `thread::spawn(worker)`, `app.get('/', this.handler)`). It is used, so "nothing calls it"
    * is not true, but it runs whenever what it was handed to calls it: how often is not known.
@@ -339,6 +356,11 @@ export interface FileFacts {
   uses: ApiUse[];
   /** Library roots the file imports (`tokio`, `rusqlite`, `pg`). */
   imports: string[];
+  /**
+   * Calls that take entries out of an owner's field, or replace it whole (`self.tasks.remove(&id)`,
+   * `.clear()`, `.drain(..)`, `.retain(..)`, `mem::take(&mut self.tasks)`, `self.tasks = ..`).
+   */
+  fieldShrinks?: { ownerType: string; field: string; line: number; how: string }[];
   /** Parse problems: the file was parsed partially. */
   parseErrors: number;
   /** Inline suppressions found in comments: line -> rule ids and reason. */

@@ -8,6 +8,7 @@ export const ModelRole = z.enum([
   'period', // sets the period of a loop it sits in (interval, sleep)
   'cancellation', // a cancellation source a loop can listen to
   'handle-store', // a container that owns handles (JoinSet, JoinHandle field)
+  'serve', // a future or call that serves connections until shut down (axum::serve, a server's run): a body awaiting it runs for ever
 ]);
 
 export const ResourceModel = z

@@ -43,6 +43,8 @@ export function analyseBody(body: SyntaxNode, index: NodeIndex, periods: PeriodR
     const recv = firstRecvCall(loop.node);
     if (recv) facts.ignoresChannelClose = recv;
   }
+  const skipped = skippingContinue(loop.node, facts.exits);
+  if (skipped) facts.exitsSkipped = skipped;
   const period = periodOf(body, index, periods);
   if (period) {
     facts.periodMs = period.ms;
@@ -142,6 +144,37 @@ function exitsOf(loop: SyntaxNode): LoopExit[] {
     return true;
   });
   return exits;
+}
+
+/**
+ * A `continue` of this loop before every one of its exits, when all of them are stop checks:
+ * `if !ready { sleep(..).await; continue; }` ahead of the only `select!` with a shutdown arm.
+ */
+function skippingContinue(loop: SyntaxNode, exits: readonly LoopExit[]): { line: number; detail: string } | undefined {
+  if (exits.length === 0 || !exits.every((e) => e.kind === 'cancellation')) return undefined;
+  const body = loop.childForFieldName('body');
+  if (!body) return undefined;
+  const first = Math.min(...exits.map((e) => e.line));
+  let found: SyntaxNode | undefined;
+  walkTypes(body, [...SCOPE_BOUNDARY, ...LOOPS, 'continue_expression'], (node) => {
+    if (found) return false;
+    if (SCOPE_BOUNDARY.has(node.type) || LOOPS.has(node.type)) return false;
+    if (node.type === 'continue_expression' && !node.namedChildren.some((c) => c?.type === 'label') && line(node) < first) found = node;
+    return true;
+  });
+  if (!found) return undefined;
+  const context: string[] = [];
+  for (let cur = found.parent; cur && !same(cur, loop); cur = cur.parent) {
+    if (cur.type === 'if_expression') {
+      const cond = cur.childForFieldName('condition');
+      if (cond) context.push(`if ${shortText(cond)}`);
+    } else if (cur.type === 'match_arm') {
+      const pattern = cur.childForFieldName('pattern');
+      if (pattern) context.push(`${shortText(pattern)} =>`);
+    }
+  }
+  const where = context.length > 0 ? ` (${context.reverse().join(', ')})` : '';
+  return { line: line(found), detail: `\`continue\`${where} at line ${line(found)} starts the next round before the stop check at line ${first}` };
 }
 
 function insideNestedLoop(node: SyntaxNode, loop: SyntaxNode): boolean {

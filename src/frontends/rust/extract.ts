@@ -1,11 +1,11 @@
 // Rust frontend: a tree-sitter CST in, language-neutral facts out.
 import type { SyntaxNode, SyntaxTree } from '../../parse/syntax.js';
-import type { Acquisition, ApiUse, EnclosingFunction, FileFacts, Owner, OwnerMethod, Release } from '../../facts/types.js';
+import type { Acquisition, ApiUse, BodyFacts, EnclosingFunction, FileFacts, Owner, OwnerMethod, Release } from '../../facts/types.js';
 import { emptyFileFacts } from '../../facts/empty.js';
 import type { ResourceModel } from '../../models/schema.js';
 import { parseSuppressions, type CommentSpan } from '../shared/suppressions.js';
 import { lineCount, splitLines } from '../shared/lines.js';
-import { firstLine, kids, line, siteOf } from '../shared/tree.js';
+import { firstLine, kids, line, same, siteOf } from '../shared/tree.js';
 import { ATTRIBUTE_NODE_TYPE, AttributeWindow } from './attribute-window.js';
 import { analyseBody, BODY_INDEX_TYPES, hasLongLivedLoop, type PeriodResolver } from './body.js';
 import { enclosingFromScopes, fileModuleOf, functionNode, implTypeName, scopeItem, type ScopeItem } from './functions.js';
@@ -20,8 +20,11 @@ import { bodyOfArgument, delegatedCall, fieldBoundTo, insideLoop, lastLetBefore,
 import { helperAcquisitions, helperCallCandidate, type HelperCallCandidate } from './helper-spawns.js';
 
 /** Teardown method names: they run when the owner goes away. `post_stop` is ractor's. */
-// `shutdown_token()`, `stop_handle()`: accessors that hand out a means to stop, not teardowns.
-const TEARDOWN = /^(drop|close|shutdown|shut_down|stop|stop_all|terminate|abort|abort_all|cancel|dispose|destroy|cleanup|clean_up|teardown|tear_down|kill|halt|quit|disconnect|release|post_stop|graceful_shutdown)(_|$)(?!.*_?(token|handle|signal|sender|notifier|tx|rx)$)/;
+// `shutdown_token()`, `stop_handle()`, `shutdown_signal_mut()`: accessors that hand out a means to stop, not teardowns.
+const TEARDOWN = /^(drop|close|shutdown|shut_down|stop|stop_all|terminate|abort|abort_all|cancel|dispose|destroy|cleanup|clean_up|teardown|tear_down|kill|halt|quit|disconnect|release|post_stop|graceful_shutdown)(_|$)(?!.*_?(token|handle|signal|sender|notifier|tx|rx)(_mut|_ref)?$)/;
+
+/** Methods of lazy cells whose closure runs once per cell (`OnceCell`, `OnceLock`, `Once`, `Lazy`). */
+const LAZY_INIT = /^(get_or_init|get_or_try_init|get_or_init_async|call_once|call_once_force)$/;
 
 export interface RustFrontendInput {
   path: string;
@@ -32,7 +35,9 @@ export interface RustFrontendInput {
 }
 
 /** Node types the main pass handles (mod_item only to know which code is test code). */
-const MAIN_NODE_TYPES = ['ERROR', 'struct_item', 'impl_item', 'trait_item', 'function_item', 'mod_item', 'call_expression', 'struct_expression'];
+const MAIN_NODE_TYPES = ['ERROR', 'struct_item', 'impl_item', 'trait_item', 'function_item', 'mod_item', 'call_expression', 'struct_expression', 'assignment_expression'];
+/** Methods that take entries out of a collection (or all of it). */
+const SHRINKS = /^(remove|remove_entry|swap_remove|shift_remove|retain|retain_mut|drain|drain_filter|extract_if|clear|pop|pop_front|pop_back|truncate|split_off|take|dedup)$/;
 /** Looked up in the index: by the body analysis, the searches for earlier `let`s and `AttributeWindow`. */
 const LOOKUP_NODE_TYPES = [...BODY_INDEX_TYPES, 'let_declaration', ATTRIBUTE_NODE_TYPE];
 const COMMENT_NODE_TYPES = ['line_comment', 'block_comment'];
@@ -198,7 +203,13 @@ export function extractRust(input: RustFrontendInput): FileFacts {
         const method = fnType === 'field_expression' ? (fnNode.childForFieldName('field')?.text ?? '') : undefined;
         const fnText = fnType === 'identifier' || fnType === 'scoped_identifier' ? fnNode.text : undefined;
         if (method !== undefined && matcher.isReleaseName(method)) facts.releases.push(releaseOf(node, fnNode, method));
-        const match = matcher.matchCallee(fnNode, fnType, method, fnText);
+        if ((method !== undefined && SHRINKS.test(method)) || (fnType === 'scoped_identifier' && /(^|::)mem::(take|replace|swap)$/.test(fnNode.text))) recordShrink(node, fnNode, method);
+        // `Client::builder(ex).build::<_, Body>(connector)`: a method called with a turbofish is matched as the method.
+        const turbofish = fnType === 'generic_function' ? fnNode.childForFieldName('function') : null;
+        const match =
+          turbofish?.type === 'field_expression'
+            ? matcher.matchCallee(turbofish, 'field_expression', turbofish.childForFieldName('field')?.text ?? '')
+            : matcher.matchCallee(fnNode, fnType, method, fnText);
         const helperCall = match ? undefined : helperCallCandidate(node, fnNode, fnType, method, fnText, fileFunctions, () => enclosingOf(node));
         if (helperCall) helperCalls.push(helperCall);
         if (!isTestFile) {
@@ -215,6 +226,14 @@ export function extractRust(input: RustFrontendInput): FileFacts {
       case 'struct_expression':
         if (!isTestFile) recordConstruction(node);
         return;
+      case 'assignment_expression': {
+        // `self.tasks = Vec::new()`: the field is replaced whole, its old entries dropped.
+        const left = node.childForFieldName('left');
+        const field = left && left.text.replace(/\s+/g, '').match(/^self\.(\w+)$/)?.[1];
+        const owner = field ? enclosingOf(node).ownerType : undefined;
+        if (field && owner) (facts.fieldShrinks ??= []).push({ ownerType: owner, field, line: line(node), how: 'assigned anew' });
+        return;
+      }
       default:
         return;
     }
@@ -287,16 +306,79 @@ export function extractRust(input: RustFrontendInput): FileFacts {
       } else if (target) {
         const outer = outerNames(fnItem, call, index);
         acquisition.body = analyseBody(target, index, periods, outer);
+        const served = acquisition.body.longLived ? undefined : servedIn(target);
+        if (served) acquisition.body = { ...acquisition.body, ...served };
         if (!acquisition.body.longLived) {
           const callee = delegatedCall(target, index, fnItem, call);
           if (callee) {
             acquisition.body.delegatesTo = callee.name;
-            if (callee.onOther) acquisition.body.delegateOnOther = true;
+            // `server.run()` after `let server = Server::new()`, or on a parameter `server: Server`: that type's method.
+            const type = callee.onOther && callee.receiver ? delegateReceiverType(callee.receiver, call, fnItem) : undefined;
+            if (type) acquisition.body.delegateOwner = type;
+            else if (callee.onOther) acquisition.body.delegateOnOther = true;
           }
         }
       }
     }
     return acquisition;
+  }
+
+  /**
+   * The type of the value a spawned body calls its work on: a local bound before the spawn to a
+   * constructor (`let server = Server::new(..)?`), or a parameter of the spawning function
+   * declared with a plain type (`server: Server`). Undefined when neither shows it.
+   */
+  function delegateReceiverType(receiver: SyntaxNode, spawn: SyntaxNode, fnItem: SyntaxNode | null): string | undefined {
+    if (receiver.type !== 'identifier' || !fnItem) return undefined;
+    const binding = lastLetBefore(receiver.text, fnItem, spawn, index);
+    if (binding) {
+      const annotated = binding.childForFieldName('type');
+      const value = binding.childForFieldName('value');
+      return annotated ? plainType(annotated.text) : value ? constructedType(value) : undefined;
+    }
+    const params = fnItem.childForFieldName('parameters');
+    for (const p of params?.namedChildren ?? []) {
+      if (p?.type !== 'parameter' || p.childForFieldName('pattern')?.text.replace(/^mut\s+/, '') !== receiver.text) continue;
+      // Bound again by a pattern between the parameters and the spawn (`if let Some(server) = ..`): not the parameter.
+      const body = fnItem.childForFieldName('body');
+      const rebound = body?.descendantsOfType('identifier').some((id) => id && id.text === receiver.text && id.startIndex < spawn.startIndex && PATTERN_PARENTS.has(id.parent?.type ?? '') && id.parent?.type !== 'parameter');
+      if (rebound) return undefined;
+      const type = p.childForFieldName('type');
+      return type ? plainType(type.text) : undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * A spawned body that runs a library server (`axum::serve(listener, app).await`, `Server::bind(..).serve(..)`):
+   * it accepts connections until shut down, so it runs for ever unless a graceful-shutdown signal is wired in.
+   */
+  function servedIn(target: SyntaxNode): Pick<BodyFacts, 'longLived' | 'loopKind' | 'loopLine' | 'exits' | 'serves'> | undefined {
+    let found: { call: SyntaxNode; api: string } | undefined;
+    const consider = (node: SyntaxNode): void => {
+      if (found || node.type !== 'call_expression') return;
+      const m = matcher.match(node);
+      if (m?.model.role === 'serve') found = { call: node, api: m.api };
+    };
+    consider(target);
+    index.walk(target, ['closure_expression', 'call_expression'], (node, type) => {
+      if (found) return 'stop';
+      if (type === 'closure_expression') return same(node, target);
+      consider(node);
+      return true;
+    });
+    if (!found) return undefined;
+    // The statement the server call sits in: `.with_graceful_shutdown(signal)`, `serve_with_shutdown(addr, signal)`.
+    let stmt: SyntaxNode = found.call;
+    while (stmt.parent && !same(stmt, target) && stmt.parent.type !== 'block' && stmt.parent.type !== 'async_block') stmt = stmt.parent;
+    const graceful = /graceful_shutdown|_with_shutdown|with_shutdown|shutdown_signal/.test(stmt.text);
+    return {
+      longLived: true,
+      loopKind: 'server',
+      loopLine: line(found.call),
+      exits: graceful ? [{ kind: 'cancellation', detail: 'the server is given a graceful-shutdown signal', line: line(found.call) }] : [],
+      serves: found.api,
+    };
   }
 
   /**
@@ -421,13 +503,14 @@ export function extractRust(input: RustFrontendInput): FileFacts {
     if (enclosing.isTest) return;
     // `Self::new()` in a trait's default method: some type implementing the trait, not a free function.
     if (calleeOwner === 'Self') calleeOwner = enclosing.ownerType ?? '?';
-    pushCallFact(`${callee}|${calleeOwner ?? ''}|${calleeModule ?? ''}|${local}`, { callee, calleeOwner, calleeModule, local }, enclosing);
+    const lazy = inLazyInit(call);
+    pushCallFact(`${callee}|${calleeOwner ?? ''}|${calleeModule ?? ''}|${local}${lazy ? '|lazy' : ''}`, { callee, calleeOwner, calleeModule, local, ...(lazy ? { lazy } : {}) }, enclosing);
   }
 
   /** One call fact per callee, caller and shape (`key` names the callee side). */
   function pushCallFact(
     key: string,
-    c: { callee: string; calleeOwner: string | undefined; calleeModule: string | undefined; local: boolean; reference?: true },
+    c: { callee: string; calleeOwner: string | undefined; calleeModule: string | undefined; local: boolean; reference?: true; lazy?: true },
     enclosing: EnclosingFunction,
   ): void {
     const full = `${key}|${enclosing.name}|${enclosing.ownerType ?? ''}|${enclosing.module ?? ''}`;
@@ -443,7 +526,23 @@ export function extractRust(input: RustFrontendInput): FileFacts {
       ...(c.local ? { local: true as const } : {}),
       callerIsEntryPoint: enclosing.isEntryPoint,
       ...(c.reference ? { reference: true as const } : {}),
+      ...(c.lazy ? { lazy: true as const } : {}),
     });
+  }
+
+  /**
+   * Is the call inside the closure a lazy cell runs to fill itself (`self.client.get_or_init(|| ..)`,
+   * `ONCE.call_once(|| ..)`)? It runs once per cell, however often the function around it runs.
+   */
+  function inLazyInit(call: SyntaxNode): true | undefined {
+    for (let cur = call.parent; cur && cur.type !== 'function_item'; cur = cur.parent) {
+      if (cur.type !== 'closure_expression') continue;
+      const outer = cur.parent?.type === 'arguments' ? cur.parent.parent : null;
+      const fn = outer?.type === 'call_expression' ? outer.childForFieldName('function') : null;
+      const name = fn?.type === 'field_expression' ? fn.childForFieldName('field')?.text : fn?.type === 'scoped_identifier' ? fn.childForFieldName('name')?.text : undefined;
+      if (name && LAZY_INIT.test(name)) return true;
+    }
+    return undefined;
   }
 
   /**
@@ -487,12 +586,28 @@ export function extractRust(input: RustFrontendInput): FileFacts {
     }
   }
 
+  /** `self.tasks.remove(&id)`, `mem::take(&mut self.tasks)`: entries taken out of a field of the enclosing owner. */
+  function recordShrink(call: SyntaxNode, fnNode: SyntaxNode, method: string | undefined): void {
+    let target: SyntaxNode | null | undefined;
+    if (method !== undefined) target = fnNode.childForFieldName('value');
+    else target = call.childForFieldName('arguments')?.namedChildren[0];
+    const field = target ? /^(?:&\s*mut\s+)?self\s*\.\s*(\w+)/.exec(target.text)?.[1] : undefined;
+    const owner = field ? enclosingOf(call).ownerType : undefined;
+    if (field && owner) (facts.fieldShrinks ??= []).push({ ownerType: owner, field, line: line(call), how: method ? `.${method}()` : `${fnNode.text}()` });
+  }
+
   function releaseOf(call: SyntaxNode, fnNode: SyntaxNode, method: string): Release {
     const receiver = fnNode.childForFieldName('value');
     const enclosing = enclosingOf(call);
     const fn = { name: enclosing.name, ...(enclosing.ownerType ? { ownerType: enclosing.ownerType } : {}) };
     let field = receiver ? selfField(receiver) : undefined;
     if (!field && receiver?.type === 'identifier') field = fieldBoundTo(receiver.text, call, index);
+    // `entry.handle.abort()` with `entry` from `for entry in self.pending.values()`: a part of an element of that field.
+    if (!field && receiver?.type === 'field_expression') {
+      let root: SyntaxNode | null = receiver;
+      while (root?.type === 'field_expression') root = root.childForFieldName('value');
+      if (root?.type === 'identifier') field = fieldBoundTo(root.text, call, index);
+    }
     if (!field) {
       // `self.task.take().map(|h| h.abort())`: the statement names the field.
       let stmt: SyntaxNode | null = call;

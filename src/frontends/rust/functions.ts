@@ -119,6 +119,8 @@ function describeEnclosing(node: SyntaxNode, fn: SyntaxNode | null, impl: Syntax
     ...(ownerType ? { ownerType } : {}),
     ...(!impl && module ? { module } : {}),
     constructOnce: isEntryPoint || CONSTRUCT_ONCE.test(name) || returnsSelf,
+    // An associated function (no `self`) returning the owner makes an instance: the owner's constructor.
+    ...(returnsSelf && ownerType && !fn.childForFieldName('parameters')?.children.some((p) => p?.type === 'self_parameter') ? { isConstructor: true as const } : {}),
     isEntryPoint,
     isTest,
     site: siteOf(fn),

@@ -109,7 +109,15 @@ function fateOfValue(expr: SyntaxNode, body: SyntaxNode | null, opts: FateOption
         const receiver = callee.childForFieldName('value');
         const field = receiver ? selfField(receiver) : undefined;
         if (field && /^(push|push_back|insert|extend|set|replace|send|store|spawn)$/.test(method)) {
-          return { kind: 'field', ownerType: opts.ownerType ?? 'Self', field, line: line(call) };
+          // `self.tasks.push(h)`: one more entry in a collection (not `self.slot.set(h)` / `.replace(h)`).
+          const collection = /^(push|push_back|insert|extend)$/.test(method) && receiver?.text.replace(/\s+/g, '') === `self.${field}`;
+          return { kind: 'field', ownerType: opts.ownerType ?? 'Self', field, line: line(call), ...(collection ? { collection: true as const } : {}) };
+        }
+        // `handles.push(spawn(..))` into a local collection: the handle goes where the collection goes
+        // (`Node { handles, .. }`, `self.handles = handles`, returned).
+        if (receiver?.type === 'identifier' && body && depth < 4 && /^(push|push_back|push_front|insert|extend)$/.test(method)) {
+          const collection = traceLocal(receiver.text, call, body, opts, depth + 1);
+          if (collection.kind === 'field' || collection.kind === 'returned') return collection;
         }
         return { kind: 'passed', to: `${receiver ? shortText(receiver, 30) : ''}.${method}()` };
       }

@@ -20,8 +20,8 @@ export function bodyOfArgument(arg: SyntaxNode): SyntaxNode | undefined {
 }
 
 /** The function a non-looping body hands its work to: `run_loop(rx).await` -> `run_loop`. */
-export function delegatedCall(body: SyntaxNode, index: NodeIndex, fnItem: SyntaxNode | null, spawn: SyntaxNode): { name: string; onOther: boolean } | undefined {
-  const calls: { name: string; onOther: boolean }[] = [];
+export function delegatedCall(body: SyntaxNode, index: NodeIndex, fnItem: SyntaxNode | null, spawn: SyntaxNode): { name: string; onOther: boolean; receiver?: SyntaxNode } | undefined {
+  const calls: { name: string; onOther: boolean; receiver?: SyntaxNode }[] = [];
   index.walk(body, ['closure_expression', 'call_expression'], (node, type) => {
     if (type === 'closure_expression' && !same(node, body)) return false;
     if (type === 'call_expression') {
@@ -34,7 +34,7 @@ export function delegatedCall(body: SyntaxNode, index: NodeIndex, fnItem: Syntax
         // method; `server.run()` after `let server = builder.build()` some other value's.
         const receiver = fn.childForFieldName('value');
         const onOther = receiver?.type !== 'self' && !(receiver?.type === 'identifier' && boundToSelf(receiver.text, fnItem, spawn, index));
-        if (!/^(clone|await|unwrap|expect|into|to_string|as_ref|map_err|lock|read|write|send|recv)$/.test(method)) calls.push({ name: method, onOther });
+        if (!/^(clone|await|unwrap|expect|into|to_string|as_ref|map_err|lock|read|write|send|recv)$/.test(method)) calls.push({ name: method, onOther, ...(onOther && receiver ? { receiver } : {}) });
       }
     }
     return true;

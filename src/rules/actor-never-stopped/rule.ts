@@ -75,6 +75,9 @@ export const actorNeverStopped: Rule = {
       } else {
         evidence.push(`nothing calls ${model.releases.map((r) => `\`${r}\``).join('/')} on it, and dropping the ${handleType} does not stop it`);
       }
+      if (fate.kind === 'field' && fate.collection && !(ctx.project.fieldShrinks.get(`${fate.ownerType}.${fate.field}`) ?? []).length) {
+        evidence.push(`it is added to \`${fate.ownerType}.${fate.field}\` (line ${fate.line}), and nothing in the files read removes entries from it, clears or replaces it: one more per call, never let go`);
+      }
       if (model.id.endsWith('spawn_linked')) evidence.push('it is linked to a supervisor, which is told when it dies but does not stop it');
       const symbol = symbolOf(a);
       if (guarded) evidence.push(`the process-wide \`${guarded.flag}\` (line ${guarded.line}) is only set when it is empty: one ${a.kind} per process, it does not grow, but nothing stops it on shutdown`);

@@ -1,6 +1,7 @@
 // connection-per-operation: a database connection opened on every call of a
 // function that runs per operation, instead of once (kept) or from a pool.
 import type { Rule } from '../types.js';
+import { reportFactory } from './factory.js';
 import { perOperationCaller, releasesOfField, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
 import { describeFate, growthOf, isTestCode, locationOf } from '../shared/describe.js';
 
@@ -31,7 +32,10 @@ export const connectionPerOperation: Rule = {
       if (isTestCode(ref)) continue;
       const line = a.site.startLine;
       // `new DataManager()` in a request handler, whose constructor opens a pool: once per operation after all.
-      const madeBy = a.fn.constructOnce && !a.inLoop && !a.fn.isEntryPoint && (CONSTRUCTORS.test(a.fn.name) || a.fn.isConstructor) ? perOperationCaller(ctx.project, a.fn, ref.file.path) : undefined;
+      // A constructor by its signature (an associated function returning the owner, `fn connect(..) -> Result<Self>`),
+      // not by its name, is judged the same way, at P2: its name does not say it makes an instance per call.
+      const byName = CONSTRUCTORS.test(a.fn.name);
+      const madeBy = a.fn.constructOnce && !a.inLoop && !a.fn.isEntryPoint && (byName || a.fn.isConstructor) ? perOperationCaller(ctx.project, a.fn, ref.file.path) : undefined;
       if (a.fn.constructOnce && !a.inLoop && !madeBy) {
         ctx.note({ counter: 'opened once', path: ref.file.path, line, detail: `${a.api} in ${symbolOf(a)} (constructor/init)` });
         continue;
@@ -52,6 +56,7 @@ export const connectionPerOperation: Rule = {
         ctx.note({ counter: 'kept or handed on', path: ref.file.path, line, detail: `${a.api}: kept in ${fate.ownerType}.${fate.field}, closed by its owner` });
         continue;
       }
+      if (fate.kind === 'returned' && !a.fn.constructOnce && reportFactory(ctx, ref)) continue;
       if ((fate.kind === 'field' && !madeBy) || fate.kind === 'returned' || fate.kind === 'passed' || fate.kind === 'scoped') {
         ctx.note({ counter: 'kept or handed on', path: ref.file.path, line, detail: describeFate(fate, model.handle ?? 'connection') });
         continue;
@@ -70,12 +75,8 @@ export const connectionPerOperation: Rule = {
           : `a ${handleType} is not closed when dropped and nothing closes it: every call leaks one ${a.kind === 'pool' ? 'pool and its connections' : 'connection'}`,
         a.kind === 'pool' ? 'a pool is meant to be built once and shared: this one is built per call and not stored for reuse' : 'it is not taken from a pool and not stored for reuse',
       ];
+      if (madeBy && !byName) evidence.push(`\`${symbol}()\` returns a new \`${a.fn.ownerType}\` though it is not named as a constructor: reported at P2, how often its caller runs is not seen`);
       if (a.inLoop) evidence.push('the open sits inside a loop: one connection per iteration');
-      // The owner's constructor under a name other than the conventional ones (`__init__`): the owner is
-      // made per call of its maker as far as the files read show, but such makers are often one-off
-      // (a migration, a factory behind a cache), so it is reported at P2.
-      const ownerCall = !!madeBy && fate.kind === 'field' && !CONSTRUCTORS.test(a.fn.name);
-      if (ownerCall) evidence.push(`how often \`${madeByName}()\` runs was not established (a one-off task or a cached factory makes one owner in all), so it is reported at P2`);
       const sameFn = ctx.project.acquisitions.filter(
         (r) => r !== ref && r.file === ref.file && r.acquisition.kind === 'connection' && symbolOf(r.acquisition) === symbol,
       ).length;
@@ -88,7 +89,7 @@ export const connectionPerOperation: Rule = {
         // Churn of a client that is no data store (an HTTP client, a broker factory) costs handshakes,
         // not database backends: worth knowing, rarely urgent.
         // A pool built, used and ended in one function is a deliberate one-off (a script, an admin task).
-        priority: closes || ownerCall ? ((model.storage === false && model.dropReleases && fate.kind !== 'released-locally') || (a.kind === 'pool' && fate.kind === 'released-locally') || ownerCall ? 'P2' : 'P1') : 'P0',
+        priority: madeBy && !byName ? 'P2' : closes ? ((model.storage === false && model.dropReleases && fate.kind !== 'released-locally') || (a.kind === 'pool' && fate.kind === 'released-locally') ? 'P2' : 'P1') : 'P0',
         confidence: a.fn.name === '<module>' ? 'low' : 'high',
         location: locationOf(ref),
         symbol,

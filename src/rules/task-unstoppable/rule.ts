@@ -6,6 +6,9 @@ import { referencedEvidence } from '../shared/callers.js';
 import { overwrittenHandle } from '../shared/overwrite.js';
 import { reportRestartTimer } from './restart-timer.js';
 import { reportBlockedSend } from './blocked-send.js';
+import { reportDetachedByOwner } from './detached-by-owner.js';
+import { reportSkippedExit } from './skipped-exit.js';
+import { reportAccumulated } from './accumulated.js';
 import type { Rule, RuleContext } from '../types.js';
 import { vocabularyOf } from '../../models/index.js';
 import { cappedByUnseen, describeFate, formatPeriod, growthOf, isTestCode, locationOf, unseenCallers, wakeupRate } from '../shared/describe.js';
@@ -28,6 +31,9 @@ export const taskUnstoppable: Rule = {
       teardownMisses: '`{api}` in `{symbol}()` keeps a timer in `{field}` that the teardown never clears, though it clears others',
       fieldOverwritten: '`{api}` in `{symbol}()` stores a {loop} in `{field}` over the one already there, which nothing stops',
       blockedSend: '`{api}` in `{symbol}()` can block for ever on its send to `{channel}` once `{symbol}()` stops receiving',
+      accumulated: '`{api}` in `{symbol}()` adds a handle to `{field}` on every call, and nothing ever takes one out',
+      exitSkipped: '`{api}` in `{symbol}()` starts a {loop} whose stop check a `continue` can skip on every round',
+      detachedByOwner: '`{api}` in `{symbol}()` keeps a task in `{field}` that its owner\'s going away only detaches',
       restartUncleared: '`{api}` in `{symbol}()` schedules `{restart}` with a timer nothing can clear: it restarts even after its owner is closed',
     },
   },
@@ -61,7 +67,7 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
     return;
   }
   if (!body.longLived) {
-    if (!isTestCode(ref) && (forgottenByTeardown(ctx, ref) || reportRestartTimer(ctx, ref, model) || reportBlockedSend(ctx, ref, body, model.cost?.summary))) return;
+    if (!isTestCode(ref) && (forgottenByTeardown(ctx, ref) || reportRestartTimer(ctx, ref, model) || reportDetachedByOwner(ctx, ref, body, model) || reportAccumulated(ctx, ref, model) || reportBlockedSend(ctx, ref, body, model.cost?.summary))) return;
     ctx.note({ counter: 'one-shot', path: file.path, line: a.site.startLine, detail: `${a.api} runs to completion` });
     return;
   }
@@ -70,6 +76,7 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
     return;
   }
   if (body.exits.length > 0) {
+    if (reportSkippedExit(ctx, ref, body, model, bodyPath) || reportDetachedByOwner(ctx, ref, body, model)) return;
     const exit = body.exits[0]!;
     ctx.note({ counter: 'stoppable', path: file.path, line: a.site.startLine, detail: `${a.api}: ${exit.kind}: ${exit.detail}` });
     return;
@@ -143,7 +150,7 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
   const loop = body.loopKind ?? 'loop';
   const period = body.periodMs !== undefined ? ` every ${formatPeriod(body.periodMs)}` : '';
   const loopAt = body.loopLine ? ` (${bodyPath === file.path ? 'line ' : `${bodyPath}:`}${body.loopLine})` : '';
-  evidence.push(`the body is a \`${loop}\`${period}${loopAt} with no exit: no break, return, propagated error or stop condition ends it`);
+  evidence.push(body.serves ? `the body serves connections (${bodyPath === file.path ? 'line ' : `${bodyPath}:`}${body.loopLine ?? '?'}) until shut down` : `the body is a \`${loop}\`${period}${loopAt} with no exit: no break, return, propagated error or stop condition ends it`);
   if (body.ignoresChannelClose) {
     evidence.push(`\`${body.ignoresChannelClose}\` reporting a closed channel does not end the loop: once every sender is gone it spins`);
   }
@@ -189,7 +196,10 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
     priority: startedFrom || guarded ? ('P2' as const) : a.unreferenced || perInstance || setupOf || messageId === 'fieldOverwritten' ? ('P1' as const) : ('P0' as const),
     confidence: body.ignoredErrors.length > 0 || fate.kind === 'discarded' ? ('high' as const) : ('medium' as const),
   };
-  const { priority, confidence } = callers === 'known' ? proven : cappedByUnseen(proven.priority, proven.confidence);
+  const judged = callers === 'known' ? proven : cappedByUnseen(proven.priority, proven.confidence);
+  // A server the body runs (not a loop written here) is often meant to run as long as its process.
+  if (body.serves) evidence.push(`the body runs the server \`${body.serves}\` with no graceful-shutdown signal: it accepts connections until the process exits; whether that is meant is not seen, so this is reported at P2`);
+  const { priority, confidence } = body.serves ? { priority: 'P2' as const, confidence: 'low' as const } : judged;
   const symbol = symbolOf(a);
   const field = fate.kind === 'field' ? `${fate.ownerType}.${fate.field}` : '';
   const message =
