@@ -180,8 +180,10 @@ export interface Acquisition {
   /**
    * A flag lets it run once: a module-level one once per process (`if (!started) { started = true; .. }`),
    * a field of the receiver (`perInstance`) once per instance (`if !self.running.swap(true, ..)`).
+   * `lazyStatic`: the flag is a static whose one-time initialiser this runs in (`static X: LazyLock<..> =
+   * LazyLock::new(|| ..)`, `CELL.get_or_init(|| ..)` on a `static CELL: OnceLock<..>`): once per process.
    */
-  guardedOnce?: { flag: string; line: number; perInstance?: true };
+  guardedOnce?: { flag: string; line: number; perInstance?: true; lazyStatic?: true };
   /**
    * Stored in a field that the function neither reads nor clears before storing (no
    * `clearInterval(this.timer)`, no `if (this.timer) return`): a second call overwrites a handle

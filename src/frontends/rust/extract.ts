@@ -12,7 +12,7 @@ import { enclosingFromScopes, fileModuleOf, functionNode, implTypeName, scopeIte
 import { fateOf, selfField } from './handles.js';
 import { collectImports, IMPORT_NODE_TYPES } from './imports.js';
 import { NodeIndex, ScopeStack } from './node-index.js';
-import { instanceOnceGuard } from './once-guards.js';
+import { instanceOnceGuard, staticNames, staticOnceGuard } from './once-guards.js';
 import { CallMatcher, type CallMatch } from './match.js';
 import { collectDurationConsts, durationMs } from './durations.js';
 import { constructedType, freeFunctionNames, mayBind, moduleOfPath, PATTERN_PARENTS, plainType, RESULT_PASS_THROUGH, scopedParts, STD_METHOD_NAMES, withoutGenerics } from './call-names.js';
@@ -59,6 +59,7 @@ export function extractRust(input: RustFrontendInput): FileFacts {
   // Most files need only the line count; the lines are split on first use.
   let splitSource: string[] | undefined;
   const lines = (): string[] => (splitSource ??= splitLines(source));
+  let statics: Set<string> | undefined;
   const matcher = new CallMatcher(models, imports);
   const consts = source.includes('from_') ? collectDurationConsts(index) : new Map<string, number>();
   const periods: PeriodResolver = {
@@ -271,8 +272,11 @@ export function extractRust(input: RustFrontendInput): FileFacts {
             : handle,
     };
     if (insideLoop(call, fnItem)) acquisition.inLoop = true;
-    const guard = instanceOnceGuard(call, fnItem);
-    if (guard) acquisition.guardedOnce = { ...guard, perInstance: true };
+    // The initialiser of a lazy static or a static once-cell runs once per process.
+    const staticGuard = staticOnceGuard(call, (statics ??= staticNames(source)));
+    const guard = staticGuard ? undefined : instanceOnceGuard(call, fnItem);
+    if (staticGuard) acquisition.guardedOnce = { ...staticGuard, lazyStatic: true };
+    else if (guard) acquisition.guardedOnce = { ...guard, perInstance: true };
     if (model.body) {
       const args = call.childForFieldName('arguments');
       let bodyArg = args ? kids(args).filter((a) => !a.type.endsWith('comment'))[model.body === 'last-argument' ? -1 : 0] : undefined;

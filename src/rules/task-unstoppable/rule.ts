@@ -7,7 +7,7 @@ import { overwrittenHandle } from '../shared/overwrite.js';
 import { reportRestartTimer } from './restart-timer.js';
 import type { Rule, RuleContext } from '../types.js';
 import { vocabularyOf } from '../../models/index.js';
-import { cappedByUnseen, describeFate, formatPeriod, growthOf, isTestCode, locationOf, unseenCallers, wakeupRate } from '../shared/describe.js';
+import { cappedByUnseen, describeFate, processGuardEvidence, formatPeriod, growthOf, isTestCode, locationOf, unseenCallers, wakeupRate } from '../shared/describe.js';
 
 const KINDS = ['task', 'thread', 'timer'] as const;
 
@@ -161,7 +161,7 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
   if (body.captures.length > 0) costs.push(`pins ${body.captures.length} captured value${body.captures.length === 1 ? '' : 's'} (and everything they reference) for ever`);
   if (guarded && madeFrom) {
     evidence.push(`the field \`${guarded.flag}\` (line ${guarded.line}) lets it start once per \`${a.fn.ownerType}\`, and only \`${madeFrom}()\` makes one: it does not grow, but nothing can shut it down`);
-  } else if (guarded) evidence.push(`the module flag \`${guarded.flag}\` (line ${guarded.line}) lets it start once per process: it does not grow, but nothing can shut it down`);
+  } else if (guarded) evidence.push(processGuardEvidence(guarded, unit));
   if (setupOf) {
     const maker = setupOf.ownerType ? `${setupOf.ownerType}::${setupOf.name}` : setupOf.name;
     evidence.push(`\`${symbolOf(a)}()\` is only called from \`${maker}()\`, which makes the \`${a.fn.ownerType}\`: one ${unitOf(a.kind)} per \`${a.fn.ownerType}\`, not one per call`);
