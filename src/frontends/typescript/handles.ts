@@ -202,6 +202,7 @@ class LocalTracker {
   /** `this.x = h`, `moduleVar = h`, `local = h`, `obj.x = h`. */
   private storedIn(left: SyntaxNode, at: SyntaxNode, depth: number): HandleFate {
     const path = thisPath(memberPath(left), this.ctx.scope);
+    if (path && path[0] === 'this' && path.length === 2 && this.blocksOnCompletion(left.text, at)) return { kind: 'awaited', local: shortText(left, 40) };
     if (path && path[0] === 'this' && path.length >= 2) return { kind: 'field', ownerType: this.ctx.ownerType ?? 'this', field: path[1]!.replace(/^#/, ''), line: line(at) };
     if (path && path.length >= 1 && path[0] !== 'this') {
       const root = path[0]!;
@@ -275,8 +276,9 @@ class LocalTracker {
       visitUse(node);
       return true;
     });
+    // The function waits for it to end (`await once(child, 'exit')`): kept in a field meanwhile, it is still reaped here.
     const rank = (f: HandleFate): number =>
-      ({ 'released-locally': 0, field: 1, returned: 2, awaited: 3, scoped: 4, passed: 5, local: 6, discarded: 7 })[f.kind];
+      this.blocking.has(f) ? 0.5 : ({ 'released-locally': 0, field: 1, returned: 2, awaited: 3, scoped: 4, passed: 5, local: 6, discarded: 7 })[f.kind];
     // Returned to the caller, and released only when opening it failed: the caller owns it.
     if (fates.some((f) => f.fate.kind === 'returned') && fates.every((f) => f.fate.kind !== 'released-locally' || onErrorPath(f.node, scopeNode))) {
       fates = fates.filter((f) => f.fate.kind !== 'released-locally');
@@ -305,7 +307,7 @@ class LocalTracker {
         const method = parent.childForFieldName('property')?.text ?? '';
         if (releases.includes(method)) return { kind: 'released-locally', local: id.text, api: method, line: line(gp) };
         if (method === 'unref') this.unreferenced ??= { how: `\`${id.text}.unref()\` (line ${line(gp)})`, line: line(gp) };
-        if (/^(on|once|addListener|prependListener|prependOnceListener)$/.test(method) && this.waitsForCompletion(gp)) return { kind: 'awaited', local: id.text };
+        if (/^(on|once|addListener|prependListener|prependOnceListener)$/.test(method) && this.waitsForCompletion(gp)) return this.awaitedBy(gp, id.text);
       }
       return { kind: 'local', local: id.text };
     }
@@ -323,7 +325,7 @@ class LocalTracker {
       if (callee && OBSERVERS.test(callee.text.replace(/\s+/g, ''))) return undefined;
       // `await once(child, 'exit')`
       if (call?.type === 'call_expression' && callee && this.ctx.model.completion && qualifiedNames(callee, this.ctx.scope).includes('events.once')) {
-        return { kind: 'awaited', local: id.text };
+        return this.awaitedBy(call, id.text);
       }
       const fate = this.fateOfValue(id, depth + 1);
       return fate.kind === 'discarded' ? undefined : fate;
@@ -346,6 +348,46 @@ class LocalTracker {
     return undefined;
   }
 
+  /** Fates of waits the function blocks on until the resource has ended (see `blocksUntilDone`). */
+  private readonly blocking = new WeakSet<HandleFate>();
+
+  private awaitedBy(wait: SyntaxNode, local: string): HandleFate {
+    const fate: HandleFate = { kind: 'awaited', local };
+    if (blocksUntilDone(wait)) this.blocking.add(fate);
+    return fate;
+  }
+
+  /**
+   * The function blocks until the resource kept in `target` (`this.proc`) has ended: a wait for
+   * its completion event that the function awaits, after `after`.
+   */
+  private blocksOnCompletion(target: string, after: SyntaxNode): boolean {
+    const events = this.ctx.model.completion?.events ?? [];
+    const scopeNode = this.ctx.fn ? bodyOf(this.ctx.fn) : null;
+    if (events.length === 0 || !scopeNode) return false;
+    const wanted = target.replace(/[\s!?]/g, '');
+    let found = false;
+    walk(scopeNode, (node) => {
+      if (found || node.endIndex <= after.endIndex) return !found && node.endIndex > after.startIndex;
+      if (node.type !== 'call_expression') return true;
+      const callee = node.childForFieldName('function');
+      const args = node.childForFieldName('arguments');
+      const list = args ? kids(args) : [];
+      let on: SyntaxNode | null | undefined;
+      let event: string | undefined;
+      if (callee?.type === 'member_expression' && /^(on|once|addListener|prependListener|prependOnceListener)$/.test(callee.childForFieldName('property')?.text ?? '')) {
+        on = callee.childForFieldName('object');
+        event = stringValue(list[0]);
+      } else if (callee && qualifiedNames(callee, this.ctx.scope).includes('events.once')) {
+        on = list[0];
+        event = stringValue(list[1]);
+      }
+      if (on && event !== undefined && events.includes(event) && on.text.replace(/[\s!?]/g, '') === wanted && blocksUntilDone(node)) found = true;
+      return !found;
+    });
+    return found;
+  }
+
   /** `child.on('exit', ..)`: the code waits for the resource to end on its own. */
   private waitsForCompletion(call: SyntaxNode): boolean {
     const events = this.ctx.model.completion?.events ?? [];
@@ -353,6 +395,31 @@ class LocalTracker {
     const event = stringValue(args ? kids(args)[0] : undefined);
     return event !== undefined && events.includes(event);
   }
+}
+
+/** Climbs through wrappers that keep the value: `(x)`, `x as T`, `x!`. */
+function valueParent(node: SyntaxNode): SyntaxNode | null {
+  let up = node.parent;
+  while (up && (up.type === 'parenthesized_expression' || up.type === 'as_expression' || up.type === 'non_null_expression' || up.type === 'satisfies_expression')) up = up.parent;
+  return up;
+}
+
+/**
+ * The function does not go on until the wait is over: `await once(child, 'exit')`, or
+ * `child.on('exit', ..)` inside the executor of a `new Promise(..)` that is awaited or returned.
+ */
+export function blocksUntilDone(wait: SyntaxNode): boolean {
+  const awaitedOrReturned = (n: SyntaxNode): boolean => {
+    const up = valueParent(n);
+    return up?.type === 'await_expression' || up?.type === 'return_statement' || (up?.type === 'arrow_function' && same(up.childForFieldName('body'), n));
+  };
+  if (awaitedOrReturned(wait)) return true;
+  for (let cur = wait.parent; cur; cur = cur.parent) {
+    if (!FUNCTION_TYPES.has(cur.type)) continue;
+    const promise = cur.parent?.type === 'arguments' ? cur.parent.parent : null;
+    return promise?.type === 'new_expression' && promise.childForFieldName('constructor')?.text === 'Promise' && awaitedOrReturned(promise);
+  }
+  return false;
 }
 
 /** Methods on the handle that cannot fail in a way that strands it (or that only make it usable). */
