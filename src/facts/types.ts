@@ -71,8 +71,10 @@ export type HandleFate =
    * whatever the field held (`self.task = spawn(..)`) by a function that does not look at the
    * field first (no `take()`, `abort()`, `is_none()` before it): a handle still there is dropped,
    * unless one of the owner's own methods it calls before (`selfCallsBefore`: `self.shutdown()`) releases it.
+   * `alsoIn`: other fields of the same owner that hold the same handle (`this.workers.set(id, this.primary)`,
+   * `this.current = w; this.all.push(w)`): a release through any of them releases it.
    */
-  | { kind: 'field'; ownerType: string; field: string; line: number; overwrites?: { selfCallsBefore: string[] } }
+  | { kind: 'field'; ownerType: string; field: string; line: number; overwrites?: { selfCallsBefore: string[] }; alsoIn?: string[] }
   /** Returned to the caller: ownership moves out of this function. */
   | { kind: 'returned' }
   /** Passed to another call or pushed into a collection: ownership moves on. */
@@ -219,7 +221,11 @@ export interface ListenerSource {
 export interface Release {
   api: string;
   /** What is released: a field of the owner, a local, or an expression. */
-  target: { kind: 'field'; field: string } | { kind: 'local'; name: string } | { kind: 'other'; text: string };
+  /**
+   * `path`: the chain of fields written from the owner on (`self.inner.child.kill()`: `inner`, `child`),
+   * when it goes deeper than the field: the release acts on a field of what the field holds.
+   */
+  target: { kind: 'field'; field: string; path?: string[] } | { kind: 'local'; name: string } | { kind: 'other'; text: string };
   /** The event a listener removal names (`off('close', h)`): it removes only listeners for that event. */
   event?: string;
   site: Site;

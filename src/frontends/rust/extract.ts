@@ -496,16 +496,20 @@ export function extractRust(input: RustFrontendInput): FileFacts {
     const enclosing = enclosingOf(call);
     const fn = { name: enclosing.name, ...(enclosing.ownerType ? { ownerType: enclosing.ownerType } : {}) };
     let field = receiver ? selfField(receiver) : undefined;
+    let path = receiver && field ? selfFieldPath(receiver.text) : undefined;
     if (!field && receiver?.type === 'identifier') field = fieldBoundTo(receiver.text, call, index);
     if (!field) {
       // `self.task.take().map(|h| h.abort())`: the statement names the field.
       let stmt: SyntaxNode | null = call;
       while (stmt && stmt.type !== 'expression_statement' && stmt.type !== 'let_declaration' && stmt.type !== 'block') stmt = stmt.parent;
       const m = stmt ? /\bself\s*\.\s*(\w+)/.exec(stmt.text) : null;
-      if (m && stmt && stmt.text.length < 400) field = m[1];
+      if (m && stmt && stmt.text.length < 400) {
+        field = m[1];
+        path = selfFieldPath(stmt.text.slice(m.index));
+      }
     }
     const target: Release['target'] = field
-      ? { kind: 'field', field }
+      ? { kind: 'field', field, ...(path && path.length > 1 ? { path } : {}) }
       : receiver?.type === 'identifier'
         ? { kind: 'local', name: receiver.text }
         : { kind: 'other', text: receiver?.text.slice(0, 60) ?? '' };
@@ -520,6 +524,21 @@ export function extractRust(input: RustFrontendInput): FileFacts {
   facts.owners = [...owners.values()];
   facts.suppressions = comments.length > 0 ? parseSuppressions(comments, lines()) : [];
   return facts;
+}
+
+/**
+ * The fields written from `self` on: `self.inner.child` -> inner, child; accessors without
+ * arguments in between (`self.inner.lock().unwrap().child`, `.as_mut()`, `.take()`) are stepped over.
+ */
+function selfFieldPath(text: string): string[] | undefined {
+  const m = /^self\s*\.\s*([\w.\s()?]*)/.exec(text);
+  if (!m) return undefined;
+  const out: string[] = [];
+  for (const segment of m[1]!.replace(/\s+/g, '').split('.')) {
+    if (/^\w+$/.test(segment)) out.push(segment);
+    else if (!/^\w+\(\)\??$/.test(segment)) break;
+  }
+  return out.length > 0 ? out : undefined;
 }
 
 function use(api: string, node: SyntaxNode, isTest: boolean): ApiUse {

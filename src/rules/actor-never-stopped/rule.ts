@@ -2,7 +2,7 @@
 // no stop / kill / shutdown reachable for its handle.
 import { vocabularyOf } from '../../models/index.js';
 import type { Rule } from '../types.js';
-import { releasesOfField, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
+import { releasesOfStored, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
 import { describeFate, growthOf, processGuardEvidence, isTestCode, locationOf } from '../shared/describe.js';
 import { incompleteRelease } from '../shared/incomplete-release.js';
 
@@ -58,13 +58,13 @@ export const actorNeverStopped: Rule = {
       const evidence = [describeFate(fate, handleType)];
       const related: { path: string; line: number; message: string }[] = [];
       let messageId: 'discarded' | 'fieldNeverReleased' | 'fieldHalfReleased' = 'discarded';
-      const half = fate.kind === 'field' ? incompleteRelease(ctx.project, model, fate.ownerType, releasesOfField(ctx.project, fate.ownerType, fate.field, model.releases)) : undefined;
+      const half = fate.kind === 'field' ? incompleteRelease(ctx.project, model, fate.ownerType, releasesOfStored(ctx.project, fate, model.releases)) : undefined;
       if (fate.kind === 'field' && half) {
         messageId = 'fieldHalfReleased';
         evidence.push(half.gap);
         related.push({ path: half.release.path, line: half.release.site.startLine, message: `\`${half.release.api}()\` here is not enough on its own` });
       } else if (fate.kind === 'field') {
-        const releases = releasesOfField(ctx.project, fate.ownerType, fate.field, model.releases);
+        const releases = releasesOfStored(ctx.project, fate, model.releases);
         if (releases.length > 0) {
           ctx.note({ counter: 'stopped in teardown', path: ref.file.path, line, detail: `${fate.ownerType}.${fate.field} released by ${releases[0]!.fn.name}()` });
           continue;

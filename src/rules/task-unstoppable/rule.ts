@@ -1,7 +1,7 @@
 // task-unstoppable: a long-lived task, thread or timer that nothing can stop.
 import type { BodyFacts } from '../../facts/types.js';
 import type { AcquisitionRef } from '../../analysis/project.js';
-import { callersOf, calledOnlyOnConstruction, perOperationCaller, releasesOfField, resolveDelegate, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
+import { callersOf, calledOnlyOnConstruction, perOperationCaller, releasesOfStored, resolveDelegate, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
 import { referencedEvidence } from '../shared/callers.js';
 import { overwrittenHandle } from '../shared/overwrite.js';
 import { reportRestartTimer } from './restart-timer.js';
@@ -86,7 +86,7 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
       ctx.note({ counter: 'handle handed on', path: file.path, line: a.site.startLine, detail: describeFate(fate, handleType) });
       return;
     case 'field': {
-      const releases = releasesOfField(ctx.project, fate.ownerType, fate.field, model.releases);
+      const releases = releasesOfStored(ctx.project, fate, model.releases);
       const fieldType = ctx.project.owners.get(fate.ownerType)?.fields.find((f) => f.name === fate.field)?.type ?? '';
       const storeModel = ctx.project.models.models.find((m) => m.role === 'handle-store' && m.dropReleases && m.handle && fieldType.includes(m.handle));
       const overwritten = storeModel ? undefined : overwrittenHandle(ctx.project, ref);
@@ -236,7 +236,7 @@ function forgottenByTeardown(ctx: RuleContext, ref: AcquisitionRef): boolean {
   const fate = a.handle;
   const model = ctx.project.models.get(a.modelId);
   if (a.kind !== 'timer' || fate.kind !== 'field' || !model || model.releases.length === 0) return false;
-  if (releasesOfField(ctx.project, fate.ownerType, fate.field, model.releases).length > 0) return false;
+  if (releasesOfStored(ctx.project, fate, model.releases).length > 0) return false;
   const owner = ctx.project.owners.get(fate.ownerType);
   // Only a timer the field holds itself (`this.reconnectTimer = setTimeout(..)`): one kept in a
   // collection of requests (a per-request timeout in a Map) ends with its request, not the owner.
