@@ -203,7 +203,11 @@ class LocalTracker {
   private storedIn(left: SyntaxNode, at: SyntaxNode, depth: number): HandleFate {
     const path = thisPath(memberPath(left), this.ctx.scope);
     if (path && path[0] === 'this' && path.length === 2 && this.blocksOnCompletion(left.text, at)) return { kind: 'awaited', local: shortText(left, 40) };
-    if (path && path[0] === 'this' && path.length >= 2) return { kind: 'field', ownerType: this.ctx.ownerType ?? 'this', field: path[1]!.replace(/^#/, ''), line: line(at) };
+    if (path && path[0] === 'this' && path.length >= 2) {
+      const field = path[1]!.replace(/^#/, '');
+      const alsoIn = path.length === 2 ? this.collectionsHolding(left.text, at).filter((f) => f !== field) : [];
+      return { kind: 'field', ownerType: this.ctx.ownerType ?? 'this', field, line: line(at), ...(alsoIn.length > 0 ? { alsoIn } : {}) };
+    }
     if (path && path.length >= 1 && path[0] !== 'this') {
       const root = path[0]!;
       const isModuleVar = this.ctx.scope.moduleVars.has(root) && !this.ctx.declarations.has(this.ctx.fn, root);
@@ -284,7 +288,14 @@ class LocalTracker {
       fates = fates.filter((f) => f.fate.kind !== 'released-locally');
     }
     fates.sort((a, b) => rank(a.fate) - rank(b.fate));
-    const best = fates[0];
+    let best = fates[0];
+    // `this.current = worker; this.workers.set(id, worker)`: the same handle kept in several fields of the owner.
+    if (best?.fate.kind === 'field') {
+      const first = best.fate;
+      const others = fates.map((f) => f.fate).filter((f): f is Extract<HandleFate, { kind: 'field' }> => f.kind === 'field' && f.ownerType === first.ownerType && f.field !== first.field);
+      const alsoIn = [...new Set([...(first.alsoIn ?? []), ...others.map((f) => f.field), ...others.flatMap((f) => f.alsoIn ?? [])])].filter((f) => f !== first.field);
+      if (alsoIn.length > 0) best = { ...best, fate: { ...first, alsoIn } };
+    }
     if (!best) {
       return used ? { kind: 'local', local: name } : { kind: 'discarded', how: `bound to \`${name}\` and never used` };
     }
@@ -346,6 +357,26 @@ class LocalTracker {
       return fate.kind === 'discarded' ? undefined : fate;
     }
     return undefined;
+  }
+
+  /** Fields of `this` holding collections that the value written `target` (`this.primary`) is put into, after `after`. */
+  private collectionsHolding(target: string, after: SyntaxNode): string[] {
+    const scopeNode = this.ctx.fn ? bodyOf(this.ctx.fn) : null;
+    if (!scopeNode) return [];
+    const wanted = target.replace(/[\s!?]/g, '');
+    const out: string[] = [];
+    walk(scopeNode, (node) => {
+      if (node.endIndex <= after.endIndex) return node.endIndex > after.startIndex;
+      if (node.type !== 'call_expression') return true;
+      const callee = node.childForFieldName('function');
+      if (callee?.type !== 'member_expression' || !COLLECTION.test(callee.childForFieldName('property')?.text ?? '')) return true;
+      const receiver = callee.childForFieldName('object');
+      const path = receiver ? thisPath(memberPath(receiver), this.ctx.scope) : undefined;
+      const args = node.childForFieldName('arguments');
+      if (path?.[0] === 'this' && path.length >= 2 && args && kids(args).some((a) => unwrap(a).text.replace(/[\s!?]/g, '') === wanted)) out.push(path[1]!.replace(/^#/, ''));
+      return true;
+    });
+    return out;
   }
 
   /** Fates of waits the function blocks on until the resource has ended (see `blocksUntilDone`). */
