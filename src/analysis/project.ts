@@ -183,8 +183,8 @@ export function referencesOf(project: Project, fn: { name: string; ownerType?: s
 }
 
 /** The calls that construct `owner` (declared in the file at `path`), as far as the project shows them. */
-export function constructionsOf(project: Project, owner: string, path: string): CallFact[] {
-  return (project.callers.get('constructor') ?? []).filter((c) => !c.reference && callsFunction(project, c, owner, path, undefined));
+export function constructionsOf(project: Project, owner: string, path: string, constructor = 'constructor'): CallFact[] {
+  return (project.callers.get(constructor) ?? []).filter((c) => !c.reference && callsFunction(project, c, owner, path, undefined));
 }
 
 /**
@@ -301,3 +301,24 @@ export function perOperationCaller(project: Project, fn: { name: string; ownerTy
   }
   return undefined;
 }
+
+/**
+ * A call on the way to `fn` that runs per operation, following the functions that run once per
+ * object or at start-up (a constructor, `start()`, a class's own factory) up to `depth` levels:
+ * `new Reporter()` in `Broker`'s constructor is per operation only if a `Broker` is made per
+ * operation somewhere. Undefined when the project shows none.
+ */
+export function perOperationMaker(project: Project, fn: { name: string; ownerType?: string }, path: string, depth = 3): CallFact | undefined {
+  const direct = perOperationCaller(project, fn, path);
+  if (direct || depth === 0 || !fn.ownerType) return direct;
+  for (const c of project.callers.get(fn.name) ?? []) {
+    if (c.reference || c.once || c.callerIsEntryPoint || !c.callerOwner) continue;
+    if (c.caller === fn.name && c.callerOwner === fn.ownerType) continue;
+    if (c.callerOwner !== fn.ownerType && !RUNS_ONCE.test(c.caller)) continue;
+    if (!callsFunction(project, c, fn.ownerType, path, undefined)) continue;
+    const up = perOperationMaker(project, { name: c.caller, ownerType: c.callerOwner }, project.fileOfCall.get(c) ?? path, depth - 1);
+    if (up) return up;
+  }
+  return undefined;
+}
+

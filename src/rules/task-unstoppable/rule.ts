@@ -1,7 +1,7 @@
 // task-unstoppable: a long-lived task, thread or timer that nothing can stop.
 import type { BodyFacts } from '../../facts/types.js';
 import type { AcquisitionRef } from '../../analysis/project.js';
-import { callersOf, calledOnlyOnConstruction, perOperationCaller, releasesOfStored, resolveDelegate, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
+import { callersOf, calledOnlyOnConstruction, constructionsOf, perOperationCaller, perOperationMaker, releasesOfStored, resolveDelegate, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
 import { referencedEvidence } from '../shared/callers.js';
 import { overwrittenHandle } from '../shared/overwrite.js';
 import { reportRestartTimer } from './restart-timer.js';
@@ -125,6 +125,11 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
   // (an API server restarted in-process), which is growth per restart.
   const tornDown = !!a.fn.ownerType && !!ctx.project.owners.get(a.fn.ownerType)?.methods.some((m) => m.teardown);
   const setupOf = !startedFrom && !flagged && !a.inLoop && !tornDown ? calledOnlyOnConstruction(ctx.project, a.fn, file.path) : undefined;
+  // Started by the owner's constructor (or `new`), and every `new Owner` the project shows sits in a function
+  // that runs once per object or at start-up (a reporter made by its broker): one per long-lived object.
+  const ctorLike = !!a.fn.ownerType && !a.fn.isEntryPoint && (a.fn.isConstructor || a.fn.constructOnce);
+  const makers = ctorLike && !startedFrom && !flagged && !setupOf && !a.inLoop ? constructionsOf(ctx.project, a.fn.ownerType!, file.path, a.fn.name) : [];
+  const perObject = makers.length > 0 && !perOperationMaker(ctx.project, a.fn, file.path) ? makers : undefined;
   if ((startedFrom || guarded) && messageId !== 'fieldOverwritten') messageId = 'entryPoint';
 
   const loop = body.loopKind ?? 'loop';
@@ -167,13 +172,17 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
     evidence.push(`\`${symbolOf(a)}()\` is only called from \`${maker}()\`, which makes the \`${a.fn.ownerType}\`: one ${unitOf(a.kind)} per \`${a.fn.ownerType}\`, not one per call`);
   }
   if (perInstance) evidence.push(`the field \`${perInstance.flag}\` (line ${perInstance.line}) lets it start at most once per \`${a.fn.ownerType}\`: it grows with instances, not with calls`);
+  if (perObject) {
+    const names = [...new Set(perObject.map((m) => `\`${m.callerOwner && !m.callerOwner.includes('/') ? `${m.callerOwner}::` : ''}${m.caller}()\` (${ctx.project.fileOfCall.get(m) ?? 'another file'})`))];
+    evidence.push(`\`${a.fn.ownerType}\` is made only in ${names.slice(0, 3).join(', ')}, which ${names.length === 1 ? 'runs' : 'run'} once per object or at start-up, and nothing on the way there was seen to run per operation: one ${unit} per long-lived \`${a.fn.ownerType}\`, not one per operation`);
+  }
   if (startedFrom && !a.fn.isEntryPoint) evidence.push(`\`${symbolOf(a)}()\` is only called from \`${startedFrom}()\`: one ${unitOf(a.kind)} per process, it does not grow, but nothing can shut it down`);
   const callers = !startedFrom && !guarded && !a.fn.isEntryPoint && a.fn.name !== '<module>' && !a.inLoop ? callersOf(ctx.project, a.fn, file.path) : 'known';
   if (callers === 'referenced') evidence.push(referencedEvidence(ctx.project, a, file.path) ?? unseenCallers(symbolOf(a), 'none'));
   else if (callers !== 'known') evidence.push(unseenCallers(symbolOf(a), callers));
   if (a.unreferenced) evidence.push(`it is unreferenced with ${a.unreferenced.how}: it no longer keeps the process alive, but it still runs and keeps what it captured`);
   const proven = {
-    priority: startedFrom || guarded ? ('P2' as const) : a.unreferenced || perInstance || setupOf || messageId === 'fieldOverwritten' ? ('P1' as const) : ('P0' as const),
+    priority: startedFrom || guarded ? ('P2' as const) : a.unreferenced || perInstance || setupOf || perObject || messageId === 'fieldOverwritten' ? ('P1' as const) : ('P0' as const),
     confidence: body.ignoredErrors.length > 0 || fate.kind === 'discarded' ? ('high' as const) : ('medium' as const),
   };
   const { priority, confidence } = callers === 'known' ? proven : cappedByUnseen(proven.priority, proven.confidence);
@@ -204,7 +213,7 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
       ? `1 ${unit} for the life of the process (guarded by \`${guarded.flag}\`)`
       : perInstance
         ? `+1 ${unit} per \`${a.fn.ownerType}\` instance (guarded by \`${perInstance.flag}\`)`
-        : setupOf
+        : setupOf || perObject
           ? `+1 ${unit} per \`${a.fn.ownerType}\` instance`
       : startedFrom && !a.fn.isEntryPoint
         ? `1 ${unit} for the life of the process (started from \`${startedFrom}()\` via \`${symbol}()\`)`
