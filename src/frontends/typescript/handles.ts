@@ -367,6 +367,14 @@ class LocalTracker {
     const out: string[] = [];
     walk(scopeNode, (node) => {
       if (node.endIndex <= after.endIndex) return node.endIndex > after.startIndex;
+      // `this.workers[id] = this.primary`
+      if (node.type === 'assignment_expression' && unwrap(node.childForFieldName('right') ?? node).text.replace(/[\s!?]/g, '') === wanted) {
+        const left = node.childForFieldName('left');
+        const object = left?.type === 'subscript_expression' ? left.childForFieldName('object') : null;
+        const path = object ? thisPath(memberPath(object), this.ctx.scope) : undefined;
+        if (path?.[0] === 'this' && path.length === 2) out.push(path[1]!.replace(/^#/, ''));
+        return true;
+      }
       if (node.type !== 'call_expression') return true;
       const callee = node.childForFieldName('function');
       if (callee?.type !== 'member_expression' || !COLLECTION.test(callee.childForFieldName('property')?.text ?? '')) return true;
