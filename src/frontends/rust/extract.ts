@@ -497,7 +497,12 @@ export function extractRust(input: RustFrontendInput): FileFacts {
     const fn = { name: enclosing.name, ...(enclosing.ownerType ? { ownerType: enclosing.ownerType } : {}) };
     let field = receiver ? selfField(receiver) : undefined;
     let path = receiver && field ? selfFieldPath(receiver.text) : undefined;
-    if (!field && receiver?.type === 'identifier') field = fieldBoundTo(receiver.text, call, index);
+    if (!field && receiver?.type === 'identifier') {
+      // `if let Some(h) = self.inner.pump.take() { h.abort() }`: the chain the local was taken from.
+      const origin: { text?: string } = {};
+      field = fieldBoundTo(receiver.text, call, index, origin);
+      if (field && origin.text) path = selfFieldPath(origin.text);
+    }
     if (!field) {
       // `self.task.take().map(|h| h.abort())`: the statement names the field.
       let stmt: SyntaxNode | null = call;
@@ -536,7 +541,8 @@ function selfFieldPath(text: string): string[] | undefined {
   const out: string[] = [];
   for (const segment of m[1]!.replace(/\s+/g, '').split('.')) {
     if (/^\w+$/.test(segment)) out.push(segment);
-    else if (!/^\w+\(\)\??$/.test(segment)) break;
+    // `self.inner().child`: a method, not a field, comes first: no chain of fields.
+    else if (out.length === 0 || !/^\w+\(\)\??$/.test(segment)) break;
   }
   return out.length > 0 ? out : undefined;
 }
