@@ -125,10 +125,11 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
   // (an API server restarted in-process), which is growth per restart.
   const tornDown = !!a.fn.ownerType && !!ctx.project.owners.get(a.fn.ownerType)?.methods.some((m) => m.teardown);
   const setupOf = !startedFrom && !flagged && !a.inLoop && !tornDown ? calledOnlyOnConstruction(ctx.project, a.fn, file.path) : undefined;
-  // Started by the owner's constructor (or `new`), and every `new Owner` the project shows sits in a function
-  // that runs once per object or at start-up (a reporter made by its broker): one per long-lived object.
-  const ctorLike = !!a.fn.ownerType && !a.fn.isEntryPoint && (a.fn.isConstructor || a.fn.constructOnce);
-  const makers = ctorLike && !startedFrom && !flagged && !setupOf && !a.inLoop ? constructionsOf(ctx.project, a.fn.ownerType!, file.path, a.fn.name) : [];
+  // Started by the owner's constructor, and every construction the project shows sits in a function that
+  // runs once per object or at start-up (a reporter made by its broker): one per long-lived object. Not
+  // when the owner has a teardown that leaves it running (a server restarted in-process), as for set-ups.
+  const ctor = a.fn.isConstructor && a.fn.ownerType && !tornDown && !startedFrom && !flagged && !setupOf && !a.inLoop ? a.fn.ownerType : undefined;
+  const makers = ctor ? [...constructionsOf(ctx.project, ctor, file.path), ...(a.fn.name === 'constructor' ? [] : constructionsOf(ctx.project, ctor, file.path, a.fn.name))] : [];
   const perObject = makers.length > 0 && !perOperationMaker(ctx.project, a.fn, file.path) ? makers : undefined;
   if ((startedFrom || guarded) && messageId !== 'fieldOverwritten') messageId = 'entryPoint';
 
