@@ -103,6 +103,52 @@ export function releasesOfField(project: Project, ownerType: string, field: stri
 }
 
 /**
+ * Releases of a handle kept in `Owner.field`: through that field, through the other fields that
+ * hold the same handle (`alsoIn`: a collection it was also put into, drained by a teardown loop),
+ * and through an owner that contains the owner in a field (`struct Server { inner: Inner }` whose
+ * `Drop` kills `self.inner.child`), up to two levels of containment.
+ */
+export function releasesOfStored(project: Project, fate: { ownerType: string; field: string; alsoIn?: readonly string[] }, releaseApis: readonly string[]): OwnedRelease[] {
+  const out = [fate.field, ...(fate.alsoIn ?? [])].flatMap((f) => releasesOfField(project, fate.ownerType, f, releaseApis));
+  if (out.length > 0) return out;
+  const contained = (ownerType: string, tail: readonly string[], depth: number): OwnedRelease[] => {
+    if (depth > 2) return [];
+    const found: OwnedRelease[] = [];
+    for (const holder of containersOf(project).get(ownerType) ?? []) {
+      const path = [holder.field, ...tail];
+      for (const r of project.fieldReleases.get(`${holder.owner}.${holder.field}`) ?? []) {
+        const written = r.target.kind === 'field' ? r.target.path : undefined;
+        if (releaseApis.includes(r.api) && written && path.every((p, i) => written[i] === p)) found.push(r);
+      }
+      if (found.length === 0) found.push(...contained(holder.owner, path, depth + 1));
+    }
+    return found;
+  };
+  return contained(fate.ownerType, [fate.field], 1);
+}
+
+const containers = new WeakMap<Project, Map<string, { owner: string; field: string }[]>>();
+
+/** By type name: the owners' fields whose declared type names it (`inner: Arc<Mutex<Inner>>` holds an `Inner`). */
+function containersOf(project: Project): Map<string, { owner: string; field: string }[]> {
+  let map = containers.get(project);
+  if (map) return map;
+  map = new Map();
+  for (const owner of project.owners.values()) {
+    for (const f of owner.fields) {
+      for (const word of new Set(f.type?.match(/[A-Za-z_]\w*/g) ?? [])) {
+        if (word === owner.name || !project.owners.has(word)) continue;
+        const list = map.get(word) ?? [];
+        list.push({ owner: owner.name, field: f.name });
+        map.set(word, list);
+      }
+    }
+  }
+  containers.set(project, map);
+  return map;
+}
+
+/**
  * The looping function a delegating body calls: prefer the same owner type,
  * then the same file, then a unique name in the project.
  */
@@ -146,8 +192,8 @@ export function referencesOf(project: Project, fn: { name: string; ownerType?: s
 }
 
 /** The calls that construct `owner` (declared in the file at `path`), as far as the project shows them. */
-export function constructionsOf(project: Project, owner: string, path: string): CallFact[] {
-  return (project.callers.get('constructor') ?? []).filter((c) => !c.reference && callsFunction(project, c, owner, path, undefined));
+export function constructionsOf(project: Project, owner: string, path: string, constructor = 'constructor'): CallFact[] {
+  return (project.callers.get(constructor) ?? []).filter((c) => !c.reference && callsFunction(project, c, owner, path, undefined));
 }
 
 /**
@@ -286,3 +332,24 @@ export function perOperationCalls(project: Project, fn: { name: string; ownerTyp
   }
   return out;
 }
+
+/**
+ * A call on the way to `fn` that runs per operation, following the functions that run once per
+ * object or at start-up (a constructor, `start()`, a class's own factory) up to `depth` levels:
+ * `new Reporter()` in `Broker`'s constructor is per operation only if a `Broker` is made per
+ * operation somewhere. Undefined when the project shows none.
+ */
+export function perOperationMaker(project: Project, fn: { name: string; ownerType?: string }, path: string, depth = 3): CallFact | undefined {
+  const direct = perOperationCaller(project, fn, path);
+  if (direct || depth === 0 || !fn.ownerType) return direct;
+  for (const c of project.callers.get(fn.name) ?? []) {
+    if (c.reference || c.once || c.callerIsEntryPoint || !c.callerOwner) continue;
+    if (c.caller === fn.name && c.callerOwner === fn.ownerType) continue;
+    if (c.callerOwner !== fn.ownerType && !RUNS_ONCE.test(c.caller)) continue;
+    if (!callsFunction(project, c, fn.ownerType, path, undefined)) continue;
+    const up = perOperationMaker(project, { name: c.caller, ownerType: c.callerOwner }, project.fileOfCall.get(c) ?? path, depth - 1);
+    if (up) return up;
+  }
+  return undefined;
+}
+

@@ -83,8 +83,10 @@ export type HandleFate =
    * field first (no `take()`, `abort()`, `is_none()` before it): a handle still there is dropped,
    * unless one of the owner's own methods it calls before (`selfCallsBefore`: `self.shutdown()`) releases it.
    * `collection`: added to the field, a collection (`self.tasks.push(h)`, `self.children.insert(id, c)`): one more entry per call.
+   * `alsoIn`: other fields of the same owner that hold the same handle (`this.workers.set(id, this.primary)`,
+   * `this.current = w; this.all.push(w)`): a release through any of them releases it.
    */
-  | { kind: 'field'; ownerType: string; field: string; line: number; overwrites?: { selfCallsBefore: string[] }; collection?: true }
+  | { kind: 'field'; ownerType: string; field: string; line: number; overwrites?: { selfCallsBefore: string[] }; collection?: true; alsoIn?: string[] }
   /** Returned to the caller: ownership moves out of this function. */
   | { kind: 'returned' }
   /** Passed to another call or pushed into a collection: ownership moves on. */
@@ -208,8 +210,10 @@ export interface Acquisition {
   /**
    * A flag lets it run once: a module-level one once per process (`if (!started) { started = true; .. }`),
    * a field of the receiver (`perInstance`) once per instance (`if !self.running.swap(true, ..)`).
+   * `lazyStatic`: the flag is a static whose one-time initialiser this runs in (`static X: LazyLock<..> =
+   * LazyLock::new(|| ..)`, `CELL.get_or_init(|| ..)` on a `static CELL: OnceLock<..>`): once per process.
    */
-  guardedOnce?: { flag: string; line: number; perInstance?: true };
+  guardedOnce?: { flag: string; line: number; perInstance?: true; lazyStatic?: true };
   /**
    * Stored in a field that the function neither reads nor clears before storing (no
    * `clearInterval(this.timer)`, no `if (this.timer) return`): a second call overwrites a handle
@@ -245,7 +249,11 @@ export interface ListenerSource {
 export interface Release {
   api: string;
   /** What is released: a field of the owner, a local, or an expression. */
-  target: { kind: 'field'; field: string } | { kind: 'local'; name: string } | { kind: 'other'; text: string };
+  /**
+   * `path`: the chain of fields written from the owner on (`self.inner.child.kill()`: `inner`, `child`),
+   * when it goes deeper than the field: the release acts on a field of what the field holds.
+   */
+  target: { kind: 'field'; field: string; path?: string[] } | { kind: 'local'; name: string } | { kind: 'other'; text: string };
   /** The event a listener removal names (`off('close', h)`): it removes only listeners for that event. */
   event?: string;
   site: Site;

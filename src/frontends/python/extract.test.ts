@@ -207,3 +207,29 @@ async def f():
     expect(at(f, 6).handle).toMatchObject({ kind: 'scoped', how: expect.stringContaining('TaskGroup') });
   });
 });
+
+describe('python frontend: fields that guard a start once per instance', () => {
+  it('takes a field of self set by what it guards for a once-per-instance guard, also under a lock', () => {
+    const f = facts(`import asyncio, threading
+class H:
+    def a(self):
+        if self._started:
+            return
+        self._started = True
+        threading.Thread(target=self.run).start()
+    async def b(self):
+        async with self._lock:
+            if self._task is None:
+                self._task = asyncio.create_task(self.tick())
+    def c(self):
+        if self._thread is None:
+            print("no thread")
+        threading.Thread(target=self.run).start()
+`);
+    expect(f.acquisitions.map((a) => a.guardedOnce)).toEqual([
+      { flag: 'self._started', line: 4, perInstance: true },
+      { flag: 'self._task', line: 10, perInstance: true },
+      undefined,
+    ]);
+  });
+});

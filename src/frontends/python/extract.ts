@@ -15,7 +15,7 @@ import { IMPORT_NODE_TYPES, collectImports, dottedName, qualify } from './import
 import { ModelMatcher, type PythonMatch } from './match.js';
 import { releaseOf, registeredReleases } from './releases.js';
 import { callFactOf } from './calls.js';
-import { lazySingletonGuard } from './guards.js';
+import { instanceFieldGuard, lazySingletonGuard } from './guards.js';
 
 const MAIN_NODE_TYPES = ['ERROR', 'class_definition', 'function_definition', 'if_statement', 'call', ...IMPORT_NODE_TYPES];
 
@@ -182,7 +182,9 @@ export function extractPython(input: FrontendInput): FileFacts {
     };
     if (insideLoop(call, fn)) acquisition.inLoop = true;
     const guard = lazySingletonGuard(call, globalsOf(fn), fn);
+    const fieldGuard = guard || !enc.ownerType ? undefined : instanceFieldGuard(call, fn);
     if (guard) acquisition.guardedOnce = guard;
+    else if (fieldGuard) acquisition.guardedOnce = { ...fieldGuard, perInstance: true };
     if (model.body) {
       const target = match.subclass ? undefined : bodyArgument(call, model);
       const delegate = target ? delegateOf(target) : undefined;

@@ -26,3 +26,47 @@ export function lazySingletonGuard(node: SyntaxNode, globals: ReadonlySet<string
   }
   return undefined;
 }
+
+/** `self.x = <value>` with a value that is not empty (`None`, `False`): the field is set. */
+function setsField(text: string, flag: string): boolean {
+  const escaped = flag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^\\w.])${escaped}\\s*=(?!=)\\s*(?!(?:None|False)\\s*(?:$|[\\n#;]))`, 'm').test(text);
+}
+
+function condition(ifNode: SyntaxNode): string {
+  return ifNode.childForFieldName('condition')?.text.replace(/\s+/g, ' ').trim() ?? '';
+}
+
+/** A block that only leaves the function: `return`, `return self._task`, `raise ..` (after a log line). */
+function leaves(block: SyntaxNode | null): boolean {
+  const last = block?.namedChildren.filter((c) => c && c.type !== 'comment').at(-1);
+  return last?.type === 'return_statement' || last?.type === 'raise_statement';
+}
+
+/**
+ * The field of `self` that guards `node` to run once per instance, when what runs under it
+ * sets the field (so a second call finds it set), even under a lock (`with self._lock:`):
+ *   if self._task is None: self._task = asyncio.create_task(..)      (also `if not self._task:`)
+ *   if self._started: return  ..  self._started = True; Thread(..).start()
+ */
+export function instanceFieldGuard(node: SyntaxNode, fn: SyntaxNode | null): { flag: string; line: number } | undefined {
+  if (!fn) return undefined;
+  const fnText = fn.text;
+  for (let up: SyntaxNode | null = node.parent, inner: SyntaxNode = node; up && up.type !== 'function_definition'; inner = up, up = up.parent) {
+    if (up.type === 'if_statement' && up.childForFieldName('consequence')?.id === inner.id) {
+      const m = /^(?:not (self\.\w+)|(self\.\w+) (?:is|==) None)$/.exec(condition(up));
+      const flag = m?.[1] ?? m?.[2];
+      if (flag && setsField(inner.text, flag)) return { flag, line: up.startPosition.row + 1 };
+    }
+    if (up.type !== 'block') continue;
+    // An early return on the field, earlier in a block around the node.
+    for (const statement of up.namedChildren) {
+      if (!statement || statement.startIndex >= inner.startIndex) break;
+      if (statement.type !== 'if_statement' || statement.childForFieldName('alternative')) continue;
+      const m = /^(self\.\w+)(?: is not None| != None)?$/.exec(condition(statement));
+      const flag = m?.[1];
+      if (flag && leaves(statement.childForFieldName('consequence')) && setsField(fnText, flag)) return { flag, line: statement.startPosition.row + 1 };
+    }
+  }
+  return undefined;
+}

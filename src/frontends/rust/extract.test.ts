@@ -145,6 +145,41 @@ impl Drop for Server {
     ]);
   });
 
+  it('records the chain of fields a release goes through, past accessors without arguments', () => {
+    const f = facts(`
+struct Server { inner: Inner, state: Mutex<State> }
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.inner.child.kill();
+        let _ = self.state.lock().unwrap().proc.child.wait();
+        if let Some(h) = self.inner.pump.take() { h.abort(); }
+    }
+}`);
+    expect(f.releases.map((r) => [r.api, r.target])).toEqual([
+      ['kill', { kind: 'field', field: 'inner', path: ['inner', 'child'] }],
+      ['wait', { kind: 'field', field: 'state', path: ['state', 'proc', 'child'] }],
+      ['abort', { kind: 'field', field: 'inner', path: ['inner', 'pump'] }],
+    ]);
+  });
+
+  it('marks what runs in the one-time initialiser of a static as once per process', () => {
+    const f = facts(`
+static T: LazyLock<()> = LazyLock::new(|| { std::thread::spawn(|| loop {}); });
+const C: Lazy<()> = Lazy::new(|| { std::thread::spawn(|| loop {}); });
+static CELL: OnceCell<()> = OnceCell::new();
+fn per_call() {
+    CELL.get_or_init(|| { std::thread::spawn(|| loop {}); });
+    let local = OnceCell::new();
+    local.get_or_init(|| { std::thread::spawn(|| loop {}); });
+}`);
+    expect(f.acquisitions.map((a) => a.guardedOnce)).toEqual([
+      { flag: 'T', line: 2, lazyStatic: true },
+      undefined,
+      { flag: 'CELL', line: 6, lazyStatic: true },
+      undefined,
+    ]);
+  });
+
   it('marks test code and constructors', () => {
     const f = facts(`
 impl Store { pub fn new(p: &str) -> Result<Self> { let c = rusqlite::Connection::open(p)?; Ok(Self { c }) } }

@@ -12,7 +12,7 @@ import { enclosingFromScopes, fileModuleOf, functionNode, implTypeName, scopeIte
 import { fateOf, selfField } from './handles.js';
 import { collectImports, IMPORT_NODE_TYPES } from './imports.js';
 import { NodeIndex, ScopeStack } from './node-index.js';
-import { instanceOnceGuard } from './once-guards.js';
+import { instanceOnceGuard, staticNames, staticOnceGuard } from './once-guards.js';
 import { CallMatcher, type CallMatch } from './match.js';
 import { collectDurationConsts, durationMs } from './durations.js';
 import { constructedType, freeFunctionNames, mayBind, moduleOfPath, PATTERN_PARENTS, plainType, RESULT_PASS_THROUGH, scopedParts, STD_METHOD_NAMES, withoutGenerics } from './call-names.js';
@@ -64,6 +64,7 @@ export function extractRust(input: RustFrontendInput): FileFacts {
   // Most files need only the line count; the lines are split on first use.
   let splitSource: string[] | undefined;
   const lines = (): string[] => (splitSource ??= splitLines(source));
+  let statics: Set<string> | undefined;
   const matcher = new CallMatcher(models, imports);
   const consts = source.includes('from_') ? collectDurationConsts(index) : new Map<string, number>();
   const periods: PeriodResolver = {
@@ -290,8 +291,11 @@ export function extractRust(input: RustFrontendInput): FileFacts {
             : handle,
     };
     if (insideLoop(call, fnItem)) acquisition.inLoop = true;
-    const guard = instanceOnceGuard(call, fnItem);
-    if (guard) acquisition.guardedOnce = { ...guard, perInstance: true };
+    // The initialiser of a lazy static or a static once-cell runs once per process.
+    const staticGuard = staticOnceGuard(call, (statics ??= staticNames(source)));
+    const guard = staticGuard ? undefined : instanceOnceGuard(call, fnItem);
+    if (staticGuard) acquisition.guardedOnce = { ...staticGuard, lazyStatic: true };
+    else if (guard) acquisition.guardedOnce = { ...guard, perInstance: true };
     if (model.body) {
       const args = call.childForFieldName('arguments');
       let bodyArg = args ? kids(args).filter((a) => !a.type.endsWith('comment'))[model.body === 'last-argument' ? -1 : 0] : undefined;
@@ -601,7 +605,13 @@ export function extractRust(input: RustFrontendInput): FileFacts {
     const enclosing = enclosingOf(call);
     const fn = { name: enclosing.name, ...(enclosing.ownerType ? { ownerType: enclosing.ownerType } : {}) };
     let field = receiver ? selfField(receiver) : undefined;
-    if (!field && receiver?.type === 'identifier') field = fieldBoundTo(receiver.text, call, index);
+    let path = receiver && field ? selfFieldPath(receiver.text) : undefined;
+    if (!field && receiver?.type === 'identifier') {
+      // `if let Some(h) = self.inner.pump.take() { h.abort() }`: the chain the local was taken from.
+      const origin: { text?: string } = {};
+      field = fieldBoundTo(receiver.text, call, index, origin);
+      if (field && origin.text) path = selfFieldPath(origin.text);
+    }
     // `entry.handle.abort()` with `entry` from `for entry in self.pending.values()`: a part of an element of that field.
     if (!field && receiver?.type === 'field_expression') {
       let root: SyntaxNode | null = receiver;
@@ -613,10 +623,13 @@ export function extractRust(input: RustFrontendInput): FileFacts {
       let stmt: SyntaxNode | null = call;
       while (stmt && stmt.type !== 'expression_statement' && stmt.type !== 'let_declaration' && stmt.type !== 'block') stmt = stmt.parent;
       const m = stmt ? /\bself\s*\.\s*(\w+)/.exec(stmt.text) : null;
-      if (m && stmt && stmt.text.length < 400) field = m[1];
+      if (m && stmt && stmt.text.length < 400) {
+        field = m[1];
+        path = selfFieldPath(stmt.text.slice(m.index));
+      }
     }
     const target: Release['target'] = field
-      ? { kind: 'field', field }
+      ? { kind: 'field', field, ...(path && path.length > 1 ? { path } : {}) }
       : receiver?.type === 'identifier'
         ? { kind: 'local', name: receiver.text }
         : { kind: 'other', text: receiver?.text.slice(0, 60) ?? '' };
@@ -631,6 +644,22 @@ export function extractRust(input: RustFrontendInput): FileFacts {
   facts.owners = [...owners.values()];
   facts.suppressions = comments.length > 0 ? parseSuppressions(comments, lines()) : [];
   return facts;
+}
+
+/**
+ * The fields written from `self` on: `self.inner.child` -> inner, child; accessors without
+ * arguments in between (`self.inner.lock().unwrap().child`, `.as_mut()`, `.take()`) are stepped over.
+ */
+function selfFieldPath(text: string): string[] | undefined {
+  const m = /^self\s*\.\s*([\w.\s()?]*)/.exec(text);
+  if (!m) return undefined;
+  const out: string[] = [];
+  for (const segment of m[1]!.replace(/\s+/g, '').split('.')) {
+    if (/^\w+$/.test(segment)) out.push(segment);
+    // `self.inner().child`: a method, not a field, comes first: no chain of fields.
+    else if (out.length === 0 || !/^\w+\(\)\??$/.test(segment)) break;
+  }
+  return out.length > 0 ? out : undefined;
 }
 
 function use(api: string, node: SyntaxNode, isTest: boolean): ApiUse {

@@ -114,13 +114,14 @@ function describeEnclosing(node: SyntaxNode, fn: SyntaxNode | null, impl: Syntax
   const returnType = fn.childForFieldName('return_type')?.text ?? '';
   const returnsSelf = /\bSelf\b/.test(returnType) || (ownerType !== undefined && containsWord(returnType, ownerType));
   const isEntryPoint = name === 'main' && !impl;
+  // An associated function without `self` that returns the type (`fn new(..) -> Self`): it makes one.
+  const isConstructor = !!impl && returnsSelf && !fn.childForFieldName('parameters')?.namedChildren.some((p) => p?.type === 'self_parameter');
   return {
     name,
     ...(ownerType ? { ownerType } : {}),
     ...(!impl && module ? { module } : {}),
     constructOnce: isEntryPoint || CONSTRUCT_ONCE.test(name) || returnsSelf,
-    // An associated function (no `self`) returning the owner makes an instance: the owner's constructor.
-    ...(returnsSelf && ownerType && !fn.childForFieldName('parameters')?.children.some((p) => p?.type === 'self_parameter') ? { isConstructor: true as const } : {}),
+    ...(isConstructor ? { isConstructor: true as const } : {}),
     isEntryPoint,
     isTest,
     site: siteOf(fn),

@@ -33,3 +33,51 @@ export function instanceOnceGuard(at: SyntaxNode, fnItem: SyntaxNode | null): { 
   }
   return undefined;
 }
+
+/** The lazily initialised statics of std and once_cell: their initialiser runs on first use, once per process. */
+const LAZY_TYPES = /^(LazyLock|LazyCell|Lazy)$/;
+/** Once-cells' run-once methods (`OnceLock::get_or_init`, `OnceCell::get_or_try_init`, `Once::call_once`). */
+const CELL_METHODS = /^(get_or_init|get_or_try_init|get_or_init_async|call_once|call_once_force)$/;
+
+/** Names of the `static` items a file declares (at any depth: a function-local `static` is one too). */
+export function staticNames(source: string): Set<string> {
+  const out = new Set<string>();
+  if (!source.includes('static')) return out;
+  for (const m of source.matchAll(/\bstatic\s+(?:ref\s+)?(?:mut\s+)?([A-Za-z_]\w*)\s*:/g)) out.add(m[1]!);
+  return out;
+}
+
+/**
+ * The static whose one-time initialiser `at` runs in: once per process, however often
+ * the code around it runs.
+ *   static X: LazyLock<T> = LazyLock::new(|| ..);       (also once_cell's `Lazy::new`)
+ *   static CELL: OnceLock<T> = ..;  CELL.get_or_init(|| ..)   (OnceCell, get_or_try_init, Once::call_once)
+ */
+export function staticOnceGuard(at: SyntaxNode, statics: ReadonlySet<string>): { flag: string; line: number } | undefined {
+  if (statics.size === 0) return undefined;
+  for (let up = at.parent; up; up = up.parent) {
+    if (up.type === 'closure_expression' && up.parent?.type === 'arguments') {
+      const call = up.parent.parent;
+      const callee = call?.childForFieldName('function');
+      if (!call || !callee) continue;
+      if (callee.type === 'field_expression' && CELL_METHODS.test(callee.childForFieldName('field')?.text ?? '')) {
+        const cell = callee.childForFieldName('value')?.text.replace(/\s+/g, '') ?? '';
+        const name = /^(?:[\w]+::)*(\w+)$/.exec(cell)?.[1];
+        if (name && statics.has(name)) return { flag: name, line: line(call) };
+        continue;
+      }
+      const path = callee.text.replace(/\s+/g, '').replace(/::<.*>(?=::)/g, '').split('::');
+      if (path.length >= 2 && path[path.length - 1] === 'new' && LAZY_TYPES.test(path[path.length - 2]!.replace(/<.*$/, ''))) {
+        // The lazy value is the initialiser of a static item (not a `let` or a field: those run per use).
+        let holder: SyntaxNode | null = call.parent;
+        while (holder && (holder.type === 'parenthesized_expression' || holder.type === 'type_cast_expression')) holder = holder.parent;
+        if (holder?.type === 'static_item') {
+          const name = holder.childForFieldName('name')?.text;
+          if (name) return { flag: name, line: line(holder) };
+        }
+      }
+    }
+    if (up.type === 'static_item') return undefined;
+  }
+  return undefined;
+}

@@ -97,7 +97,7 @@ export function insideLoop(node: SyntaxNode, fnItem: SyntaxNode | null): boolean
 }
 
 /** `if let Some(h) = self.task.take() { h.abort() }`, `for h in self.handles.drain(..)`: which field a local came from. */
-export function fieldBoundTo(name: string, at: SyntaxNode, index: NodeIndex): string | undefined {
+export function fieldBoundTo(name: string, at: SyntaxNode, index: NodeIndex, origin?: { text?: string }): string | undefined {
   const fnItem = functionNode(at);
   if (!fnItem) return undefined;
   let field: string | undefined;
@@ -119,7 +119,10 @@ export function fieldBoundTo(name: string, at: SyntaxNode, index: NodeIndex): st
       if (call?.type === 'call_expression') value = call.childForFieldName('function');
       pattern = cur.childForFieldName('parameters');
     }
-    if (pattern && value && wordRegExp(name).test(pattern.text)) field = selfField(value) ?? /\bself\s*\.\s*(\w+)/.exec(value.text)?.[1];
+    if (pattern && value && wordRegExp(name).test(pattern.text)) {
+      field = selfField(value) ?? /\bself\s*\.\s*(\w+)/.exec(value.text)?.[1];
+      if (field && origin) origin.text = value.text.slice(value.text.search(/\bself\s*\./));
+    }
   }
   if (field) return field;
   // `let h = self.task.take();` earlier in the function
@@ -130,6 +133,7 @@ export function fieldBoundTo(name: string, at: SyntaxNode, index: NodeIndex): st
       const value = n.childForFieldName('value');
       const m = value ? /\bself\s*\.\s*(\w+)/.exec(value.text) : null;
       if (m) field = m[1];
+      if (m && origin) origin.text = value!.text.slice(m.index);
     }
     return field ? 'stop' : true;
   });

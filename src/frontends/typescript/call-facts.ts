@@ -74,7 +74,8 @@ export function callRecorder(env: CallFactEnv): CallRecorder {
       const imported = scope.imports.get(calleePath[0]!);
       if (imported ? NODE_BUILTINS.has(imported.module.split('/')[0]!) : scope.moduleVars.has(calleePath[0]!)) return;
     }
-    const name = calleePath.at(-1)!.replace(/^#/, '');
+    // `new this(..)` in a static method constructs the class itself.
+    const name = isNew && calleePath.length === 1 && calleePath[0] === 'this' && ctx.cls && isStaticMethod(ctx.fn) ? className(ctx.cls) : calleePath.at(-1)!.replace(/^#/, '');
     // `new Store(..)` calls Store's constructor: who creates instances tells how many there are.
     if (isNew && !/^[A-Z]/.test(name)) return;
     // `obj.constructor(..)` reaches some class's constructor by reflection: it says nothing of which.
@@ -409,12 +410,23 @@ export function lazySingleton(call: SyntaxNode, className: string, ctx: Function
   if (!slotOfClass && !moduleSlot) return false;
   if (up.type === 'augmented_assignment_expression') return /^(\?\?=|\|\|=)$/.test(up.childForFieldName('operator')?.text ?? '');
   const slot = left.text.replace(/\s+/g, '');
-  for (let cur = up.parent; cur && !FUNCTION_TYPES.has(cur.type); cur = cur.parent) {
-    if (cur.type !== 'if_statement') continue;
-    const condition = cur.childForFieldName('condition');
-    if (condition && condition.text.replace(/\s+/g, '').includes(slot)) return true;
+  const tests = (ifNode: SyntaxNode): boolean => (ifNode.childForFieldName('condition')?.text.replace(/\s+/g, '') ?? '').includes(slot);
+  for (let cur = up.parent, inner: SyntaxNode = up; cur && !FUNCTION_TYPES.has(cur.type); inner = cur, cur = cur.parent) {
+    if (cur.type === 'if_statement' && tests(cur)) return true;
+    // `if (this._instance) { warn(..); return this._instance; }` earlier in a block around it.
+    if (cur.type !== 'statement_block') continue;
+    for (const statement of cur.namedChildren) {
+      if (!statement || statement.startIndex >= inner.startIndex) break;
+      if (statement.type === 'if_statement' && !statement.childForFieldName('alternative') && tests(statement) && leaves(statement.childForFieldName('consequence'))) return true;
+    }
   }
   return false;
+}
+
+/** A branch that only leaves the function: `return ..;`, `{ log(..); return; }`, `throw ..`. */
+function leaves(branch: SyntaxNode | null): boolean {
+  const last = branch?.type === 'statement_block' ? branch.namedChildren.filter((c) => c && c.type !== 'comment').at(-1) : branch;
+  return last?.type === 'return_statement' || last?.type === 'throw_statement';
 }
 
 export function isStaticMethod(fn: SyntaxNode | null): boolean {

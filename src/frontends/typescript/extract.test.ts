@@ -382,3 +382,43 @@ describe('typescript frontend: robustness', () => {
     expect(facts(sum).acquisitions).toHaveLength(1);
   });
 });
+
+describe('typescript frontend: run-once fields, waits and collections', () => {
+  it('takes a lazy field initialiser for a once-per-instance guard', () => {
+    const f = facts(`class S {
+  a() { if (!this.io) { this.io = new Worker('a.js'); } }
+  b() { this.t ??= setInterval(tick, 5); }
+  c() { if (this.u != null) { return this.u; } this.u = setInterval(tick, 5); }
+  d() { this.v = setInterval(tick, 5); }
+}
+function tick() {}
+`);
+    expect(f.acquisitions.map((a) => a.guardedOnce)).toEqual([
+      { flag: 'this.io', line: 2, perInstance: true },
+      { flag: 'this.t', line: 3, perInstance: true },
+      { flag: 'this.u', line: 4, perInstance: true },
+      undefined,
+    ]);
+  });
+
+  it('takes a child kept in a field while the function awaits its exit for awaited, and records collections also holding a handle', () => {
+    const f = facts(`import { spawn } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
+import { once } from 'node:events';
+class R {
+  async a() { this.p = spawn('x'); await once(this.p, 'exit'); }
+  b() { this.q = spawn('x'); this.q.on('exit', () => {}); }
+  c() { this.w = new Worker('a.js'); this.all.set(1, this.w); }
+  d() { const w = new Worker('a.js'); this.last = w; this.pool.push(w); }
+}
+`);
+    const kept = f.acquisitions.filter((a) => a.kind !== 'listener');
+    expect(kept.map((a) => a.handle)).toEqual([
+      { kind: 'awaited', local: 'this.p' },
+      expect.objectContaining({ kind: 'field', field: 'q' }),
+      expect.objectContaining({ kind: 'field', field: 'w', alsoIn: ['all'] }),
+      expect.objectContaining({ kind: 'field', field: 'last', alsoIn: ['pool'] }),
+    ]);
+    expect(kept[1]!.handle).not.toHaveProperty('alsoIn');
+  });
+});

@@ -202,7 +202,12 @@ class LocalTracker {
   /** `this.x = h`, `moduleVar = h`, `local = h`, `obj.x = h`. */
   private storedIn(left: SyntaxNode, at: SyntaxNode, depth: number): HandleFate {
     const path = thisPath(memberPath(left), this.ctx.scope);
-    if (path && path[0] === 'this' && path.length >= 2) return { kind: 'field', ownerType: this.ctx.ownerType ?? 'this', field: path[1]!.replace(/^#/, ''), line: line(at) };
+    if (path && path[0] === 'this' && path.length === 2 && this.blocksOnCompletion(left.text, at)) return { kind: 'awaited', local: shortText(left, 40) };
+    if (path && path[0] === 'this' && path.length >= 2) {
+      const field = path[1]!.replace(/^#/, '');
+      const alsoIn = path.length === 2 ? this.collectionsHolding(left.text, at).filter((f) => f !== field) : [];
+      return { kind: 'field', ownerType: this.ctx.ownerType ?? 'this', field, line: line(at), ...(alsoIn.length > 0 ? { alsoIn } : {}) };
+    }
     if (path && path.length >= 1 && path[0] !== 'this') {
       const root = path[0]!;
       const isModuleVar = this.ctx.scope.moduleVars.has(root) && !this.ctx.declarations.has(this.ctx.fn, root);
@@ -275,14 +280,22 @@ class LocalTracker {
       visitUse(node);
       return true;
     });
+    // The function waits for it to end (`await once(child, 'exit')`): kept in a field meanwhile, it is still reaped here.
     const rank = (f: HandleFate): number =>
-      ({ 'released-locally': 0, field: 1, returned: 2, awaited: 3, scoped: 4, passed: 5, local: 6, discarded: 7 })[f.kind];
+      this.blocking.has(f) ? 0.5 : ({ 'released-locally': 0, field: 1, returned: 2, awaited: 3, scoped: 4, passed: 5, local: 6, discarded: 7 })[f.kind];
     // Returned to the caller, and released only when opening it failed: the caller owns it.
     if (fates.some((f) => f.fate.kind === 'returned') && fates.every((f) => f.fate.kind !== 'released-locally' || onErrorPath(f.node, scopeNode))) {
       fates = fates.filter((f) => f.fate.kind !== 'released-locally');
     }
     fates.sort((a, b) => rank(a.fate) - rank(b.fate));
-    const best = fates[0];
+    let best = fates[0];
+    // `this.current = worker; this.workers.set(id, worker)`: the same handle kept in several fields of the owner.
+    if (best?.fate.kind === 'field') {
+      const first = best.fate;
+      const others = fates.map((f) => f.fate).filter((f): f is Extract<HandleFate, { kind: 'field' }> => f.kind === 'field' && f.ownerType === first.ownerType && f.field !== first.field);
+      const alsoIn = [...new Set([...(first.alsoIn ?? []), ...others.map((f) => f.field), ...others.flatMap((f) => f.alsoIn ?? [])])].filter((f) => f !== first.field);
+      if (alsoIn.length > 0) best = { ...best, fate: { ...first, alsoIn } };
+    }
     if (!best) {
       return used ? { kind: 'local', local: name } : { kind: 'discarded', how: `bound to \`${name}\` and never used` };
     }
@@ -305,7 +318,7 @@ class LocalTracker {
         const method = parent.childForFieldName('property')?.text ?? '';
         if (releases.includes(method)) return { kind: 'released-locally', local: id.text, api: method, line: line(gp) };
         if (method === 'unref') this.unreferenced ??= { how: `\`${id.text}.unref()\` (line ${line(gp)})`, line: line(gp) };
-        if (/^(on|once|addListener|prependListener|prependOnceListener)$/.test(method) && this.waitsForCompletion(gp)) return { kind: 'awaited', local: id.text };
+        if (/^(on|once|addListener|prependListener|prependOnceListener)$/.test(method) && this.waitsForCompletion(gp)) return this.awaitedBy(gp, id.text);
       }
       return { kind: 'local', local: id.text };
     }
@@ -323,7 +336,7 @@ class LocalTracker {
       if (callee && OBSERVERS.test(callee.text.replace(/\s+/g, ''))) return undefined;
       // `await once(child, 'exit')`
       if (call?.type === 'call_expression' && callee && this.ctx.model.completion && qualifiedNames(callee, this.ctx.scope).includes('events.once')) {
-        return { kind: 'awaited', local: id.text };
+        return this.awaitedBy(call, id.text);
       }
       const fate = this.fateOfValue(id, depth + 1);
       return fate.kind === 'discarded' ? undefined : fate;
@@ -346,6 +359,74 @@ class LocalTracker {
     return undefined;
   }
 
+  /** Fields of `this` holding collections that the value written `target` (`this.primary`) is put into, after `after`. */
+  private collectionsHolding(target: string, after: SyntaxNode): string[] {
+    const scopeNode = this.ctx.fn ? bodyOf(this.ctx.fn) : null;
+    if (!scopeNode) return [];
+    const wanted = target.replace(/[\s!?]/g, '');
+    const out: string[] = [];
+    walk(scopeNode, (node) => {
+      if (node.endIndex <= after.endIndex) return node.endIndex > after.startIndex;
+      // `this.workers[id] = this.primary`
+      if (node.type === 'assignment_expression' && unwrap(node.childForFieldName('right') ?? node).text.replace(/[\s!?]/g, '') === wanted) {
+        const left = node.childForFieldName('left');
+        const object = left?.type === 'subscript_expression' ? left.childForFieldName('object') : null;
+        const path = object ? thisPath(memberPath(object), this.ctx.scope) : undefined;
+        if (path?.[0] === 'this' && path.length === 2) out.push(path[1]!.replace(/^#/, ''));
+        return true;
+      }
+      if (node.type !== 'call_expression') return true;
+      const callee = node.childForFieldName('function');
+      if (callee?.type !== 'member_expression' || !COLLECTION.test(callee.childForFieldName('property')?.text ?? '')) return true;
+      const receiver = callee.childForFieldName('object');
+      const path = receiver ? thisPath(memberPath(receiver), this.ctx.scope) : undefined;
+      const args = node.childForFieldName('arguments');
+      if (path?.[0] === 'this' && path.length >= 2 && args && kids(args).some((a) => unwrap(a).text.replace(/[\s!?]/g, '') === wanted)) out.push(path[1]!.replace(/^#/, ''));
+      return true;
+    });
+    return out;
+  }
+
+  /** Fates of waits the function blocks on until the resource has ended (see `blocksUntilDone`). */
+  private readonly blocking = new WeakSet<HandleFate>();
+
+  private awaitedBy(wait: SyntaxNode, local: string): HandleFate {
+    const fate: HandleFate = { kind: 'awaited', local };
+    if (blocksUntilDone(wait)) this.blocking.add(fate);
+    return fate;
+  }
+
+  /**
+   * The function blocks until the resource kept in `target` (`this.proc`) has ended: a wait for
+   * its completion event that the function awaits, after `after`.
+   */
+  private blocksOnCompletion(target: string, after: SyntaxNode): boolean {
+    const events = this.ctx.model.completion?.events ?? [];
+    const scopeNode = this.ctx.fn ? bodyOf(this.ctx.fn) : null;
+    if (events.length === 0 || !scopeNode) return false;
+    const wanted = target.replace(/[\s!?]/g, '');
+    let found = false;
+    walk(scopeNode, (node) => {
+      if (found || node.endIndex <= after.endIndex) return !found && node.endIndex > after.startIndex;
+      if (node.type !== 'call_expression') return true;
+      const callee = node.childForFieldName('function');
+      const args = node.childForFieldName('arguments');
+      const list = args ? kids(args) : [];
+      let on: SyntaxNode | null | undefined;
+      let event: string | undefined;
+      if (callee?.type === 'member_expression' && /^(on|once|addListener|prependListener|prependOnceListener)$/.test(callee.childForFieldName('property')?.text ?? '')) {
+        on = callee.childForFieldName('object');
+        event = stringValue(list[0]);
+      } else if (callee && qualifiedNames(callee, this.ctx.scope).includes('events.once')) {
+        on = list[0];
+        event = stringValue(list[1]);
+      }
+      if (on && event !== undefined && events.includes(event) && on.text.replace(/[\s!?]/g, '') === wanted && blocksUntilDone(node)) found = true;
+      return !found;
+    });
+    return found;
+  }
+
   /** `child.on('exit', ..)`: the code waits for the resource to end on its own. */
   private waitsForCompletion(call: SyntaxNode): boolean {
     const events = this.ctx.model.completion?.events ?? [];
@@ -353,6 +434,31 @@ class LocalTracker {
     const event = stringValue(args ? kids(args)[0] : undefined);
     return event !== undefined && events.includes(event);
   }
+}
+
+/** Climbs through wrappers that keep the value: `(x)`, `x as T`, `x!`. */
+function valueParent(node: SyntaxNode): SyntaxNode | null {
+  let up = node.parent;
+  while (up && (up.type === 'parenthesized_expression' || up.type === 'as_expression' || up.type === 'non_null_expression' || up.type === 'satisfies_expression')) up = up.parent;
+  return up;
+}
+
+/**
+ * The function does not go on until the wait is over: `await once(child, 'exit')`, or
+ * `child.on('exit', ..)` inside the executor of a `new Promise(..)` that is awaited or returned.
+ */
+export function blocksUntilDone(wait: SyntaxNode): boolean {
+  const awaitedOrReturned = (n: SyntaxNode): boolean => {
+    const up = valueParent(n);
+    return up?.type === 'await_expression' || up?.type === 'return_statement' || (up?.type === 'arrow_function' && same(up.childForFieldName('body'), n));
+  };
+  if (awaitedOrReturned(wait)) return true;
+  for (let cur = wait.parent; cur; cur = cur.parent) {
+    if (!FUNCTION_TYPES.has(cur.type)) continue;
+    const promise = cur.parent?.type === 'arguments' ? cur.parent.parent : null;
+    return promise?.type === 'new_expression' && promise.childForFieldName('constructor')?.text === 'Promise' && awaitedOrReturned(promise);
+  }
+  return false;
 }
 
 /** Methods on the handle that cannot fail in a way that strands it (or that only make it usable). */

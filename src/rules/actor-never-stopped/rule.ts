@@ -2,8 +2,8 @@
 // no stop / kill / shutdown reachable for its handle.
 import { vocabularyOf } from '../../models/index.js';
 import type { Rule } from '../types.js';
-import { releasesOfField, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
-import { describeFate, growthOf, isTestCode, locationOf } from '../shared/describe.js';
+import { releasesOfStored, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
+import { describeFate, growthOf, processGuardEvidence, isTestCode, locationOf } from '../shared/describe.js';
 import { incompleteRelease } from '../shared/incomplete-release.js';
 
 const KINDS = ['actor', 'worker', 'process', 'server', 'watcher'] as const;
@@ -49,17 +49,22 @@ export const actorNeverStopped: Rule = {
       // Started once per process (the entry point, module level, or a function only the entry point reaches): it does not grow.
       const startedFrom = a.inLoop ? undefined : a.fn.isEntryPoint ? a.fn.name : startedOnlyFromEntry(ctx.project, a.fn, ref.file.path);
       // `if (!pool) pool = new Pool()`: a lazy singleton, once per process whoever calls the function.
-      const guarded = !startedFrom && !a.inLoop ? a.guardedOnce : undefined;
+      const flagged = !startedFrom && !a.inLoop ? a.guardedOnce : undefined;
+      // A field guard (`if (!this.io) this.io = new Server(..)`) runs once per instance: once per
+      // process only when just the entry point makes instances, else as often as instances are made.
+      const madeFrom = flagged?.perInstance && a.fn.ownerType ? startedOnlyFromEntry(ctx.project, { name: 'constructor', ownerType: a.fn.ownerType }, ref.file.path) : undefined;
+      const guarded = flagged && (!flagged.perInstance || madeFrom) ? flagged : undefined;
+      const perInstance = flagged?.perInstance && !guarded ? flagged : undefined;
       const evidence = [describeFate(fate, handleType)];
       const related: { path: string; line: number; message: string }[] = [];
       let messageId: 'discarded' | 'fieldNeverReleased' | 'fieldHalfReleased' = 'discarded';
-      const half = fate.kind === 'field' ? incompleteRelease(ctx.project, model, fate.ownerType, releasesOfField(ctx.project, fate.ownerType, fate.field, model.releases)) : undefined;
+      const half = fate.kind === 'field' ? incompleteRelease(ctx.project, model, fate.ownerType, releasesOfStored(ctx.project, fate, model.releases)) : undefined;
       if (fate.kind === 'field' && half) {
         messageId = 'fieldHalfReleased';
         evidence.push(half.gap);
         related.push({ path: half.release.path, line: half.release.site.startLine, message: `\`${half.release.api}()\` here is not enough on its own` });
       } else if (fate.kind === 'field') {
-        const releases = releasesOfField(ctx.project, fate.ownerType, fate.field, model.releases);
+        const releases = releasesOfStored(ctx.project, fate, model.releases);
         if (releases.length > 0) {
           ctx.note({ counter: 'stopped in teardown', path: ref.file.path, line, detail: `${fate.ownerType}.${fate.field} released by ${releases[0]!.fn.name}()` });
           continue;
@@ -80,7 +85,9 @@ export const actorNeverStopped: Rule = {
       }
       if (model.id.endsWith('spawn_linked')) evidence.push('it is linked to a supervisor, which is told when it dies but does not stop it');
       const symbol = symbolOf(a);
-      if (guarded) evidence.push(`the process-wide \`${guarded.flag}\` (line ${guarded.line}) is only set when it is empty: one ${a.kind} per process, it does not grow, but nothing stops it on shutdown`);
+      if (guarded && madeFrom) evidence.push(`the field \`${guarded.flag}\` (line ${guarded.line}) lets it start once per \`${a.fn.ownerType}\`, and only \`${madeFrom}()\` makes one: it does not grow, but nothing stops it on shutdown`);
+      else if (guarded) evidence.push(processGuardEvidence(guarded, a.kind));
+      if (perInstance) evidence.push(`the field \`${perInstance.flag}\` (line ${perInstance.line}) lets it start at most once per \`${a.fn.ownerType}\`: it grows with instances, not with calls of \`${symbolOf(a)}()\``);
       if (startedFrom && !a.fn.isEntryPoint) evidence.push(`\`${symbol}()\` runs only from \`${startedFrom}()\`: one ${a.kind} per process, it does not grow, but nothing stops it on shutdown`);
       const what = a.kind === 'actor' ? 'an actor' : `a ${a.kind}`;
       ctx.report({
@@ -101,7 +108,7 @@ export const actorNeverStopped: Rule = {
             ? `\`${a.api}\` in \`${symbol}()\` starts ${what} kept in \`${fate.ownerType}.${fate.field}\` that no teardown stops`
             : `\`${a.api}\` in \`${symbol}()\` starts ${what} whose ${handleType} is dropped: nothing can stop it`,
         evidence,
-        growth: guarded ? `1 ${a.kind} for the life of the process (guarded by \`${guarded.flag}\`)` : startedFrom && !a.fn.isEntryPoint ? `1 ${a.kind} for the life of the process (started from \`${startedFrom}()\` via \`${symbol}()\`)` : growthOf(a, a.kind),
+        growth: guarded ? `1 ${a.kind} for the life of the process (guarded by \`${guarded.flag}\`)` : perInstance ? `+1 ${a.kind} per \`${a.fn.ownerType}\` instance (guarded by \`${perInstance.flag}\`)` : startedFrom && !a.fn.isEntryPoint ? `1 ${a.kind} for the life of the process (started from \`${startedFrom}()\` via \`${symbol}()\`)` : growthOf(a, a.kind),
         impact: model.cost?.summary ?? `one ${a.kind} per start, alive until the process exits`,
         remediation: model.remediation ?? `Keep the ${handleType} and call ${model.releases.join('/') || 'its stop method'} on shutdown.`,
         related,

@@ -2,7 +2,7 @@
 // function that runs per operation, instead of once (kept) or from a pool.
 import type { Rule } from '../types.js';
 import { reportFactory } from './factory.js';
-import { perOperationCaller, releasesOfField, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
+import { perOperationCaller, releasesOfStored, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
 import { describeFate, growthOf, isTestCode, locationOf } from '../shared/describe.js';
 
 /** Constructors: TypeScript's `constructor`, Rust's `new`, `try_new`, `default`, `with_*`. */
@@ -52,7 +52,7 @@ export const connectionPerOperation: Rule = {
       }
       // Kept in a field of an object made per operation: it lives as long as that object, closed only by its teardown.
       // An owner that closes it in its own teardown manages it: how often the owner is made is the owner's question.
-      if (madeBy && fate.kind === 'field' && releasesOfField(ctx.project, fate.ownerType, fate.field, model.releases).length > 0) {
+      if (madeBy && fate.kind === 'field' && releasesOfStored(ctx.project, fate, model.releases).length > 0) {
         ctx.note({ counter: 'kept or handed on', path: ref.file.path, line, detail: `${a.api}: kept in ${fate.ownerType}.${fate.field}, closed by its owner` });
         continue;
       }

@@ -3,7 +3,7 @@
 // acquired and neither released, kept where a teardown releases it, nor handed on.
 import type { Priority } from '../../analysis/finding.js';
 import { comparePriority } from '../../analysis/finding.js';
-import { releasesOfField, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
+import { releasesOfStored, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
 import type { Rule } from '../types.js';
 import type { AcquisitionRef } from '../../analysis/project.js';
 import { describeFate, growthOf, isTestCode, locationOf } from '../shared/describe.js';
@@ -47,7 +47,7 @@ export const handleNeverReleased: Rule = {
       const nothingCalls = (on: string): string => (callsItself ? `nothing calls ${on}` : `nothing calls ${release} on ${on}`);
       const symbol = symbolOf(a);
       if (fate.kind === 'field' && model.releases.length > 0) {
-        const releases = releasesOfField(ctx.project, fate.ownerType, fate.field, model.releases);
+        const releases = releasesOfStored(ctx.project, fate, model.releases);
         if (releases.length > 0) {
           ctx.note({ counter: 'released in teardown', path, line, detail: `${fate.ownerType}.${fate.field} released in ${releases[0]!.fn.name}()` });
           continue;

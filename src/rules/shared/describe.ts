@@ -76,3 +76,14 @@ export function unseenCallers(symbol: string, callers: 'none' | 'unknowable'): s
 export function cappedByUnseen(priority: 'P0' | 'P1' | 'P2', confidence: 'high' | 'medium' | 'low'): { priority: 'P1' | 'P2'; confidence: 'medium' | 'low' } {
   return { priority: priority === 'P2' ? 'P2' : 'P1', confidence: confidence === 'low' ? 'low' : 'medium' };
 }
+
+/**
+ * Why a process-wide run-once guard lets the code under it run once per process: a lazy
+ * static's initialiser (`static X: LazyLock<..>`, `CELL.get_or_init(..)` on a static cell), or a
+ * flag set on the first run.
+ */
+export function processGuardEvidence(guard: NonNullable<Acquisition['guardedOnce']>, what: string): string {
+  return guard.lazyStatic
+    ? `it runs in the one-time initialiser of the static \`${guard.flag}\` (line ${guard.line}): one ${what} per process, it does not grow, but nothing can shut it down`
+    : `the process-wide \`${guard.flag}\` (line ${guard.line}) lets it start only while it is unset: one ${what} per process, it does not grow, but nothing can shut it down`;
+}

@@ -3,7 +3,7 @@
 // frees (small), but the restart it schedules outlives any teardown: a client closed during the
 // wait reconnects, a stopped consumer starts again, an unmounted component opens a new socket.
 import type { AcquisitionRef } from '../../analysis/project.js';
-import { releasesOfField, symbolOf } from '../../analysis/project.js';
+import { releasesOfStored, symbolOf } from '../../analysis/project.js';
 import type { ResourceModel } from '../../models/schema.js';
 import type { RuleContext } from '../types.js';
 import { locationOf } from '../shared/describe.js';
@@ -16,7 +16,7 @@ export function reportRestartTimer(ctx: RuleContext, ref: AcquisitionRef, model:
   const fate = a.handle;
   let kept: string;
   if (fate.kind === 'discarded') kept = `its ${model.handle ?? 'id'} is dropped: nothing can clear it`;
-  else if (fate.kind === 'field' && releasesOfField(ctx.project, fate.ownerType, fate.field, model.releases).length === 0) {
+  else if (fate.kind === 'field' && releasesOfStored(ctx.project, fate, model.releases).length === 0) {
     kept = `it is kept in \`${fate.ownerType}.${fate.field}\`, which nothing clears (${model.releases.map((r) => `\`${r}\``).join('/')})`;
   } else return false;
   const owner = fate.kind === 'field' ? fate.ownerType : a.fn.ownerType;

@@ -1,7 +1,7 @@
 // task-unstoppable: a long-lived task, thread or timer that nothing can stop.
 import type { BodyFacts, CallFact } from '../../facts/types.js';
 import type { AcquisitionRef } from '../../analysis/project.js';
-import { callersOf, calledOnlyOnConstruction, perOperationCalls, releasesOfField, resolveDelegate, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
+import { callersOf, calledOnlyOnConstruction, constructionsOf, perOperationCalls, perOperationMaker, releasesOfStored, resolveDelegate, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
 import { referencedEvidence } from '../shared/callers.js';
 import { overwrittenHandle } from '../shared/overwrite.js';
 import { reportRestartTimer } from './restart-timer.js';
@@ -11,7 +11,7 @@ import { reportSkippedExit } from './skipped-exit.js';
 import { reportAccumulated } from './accumulated.js';
 import type { Rule, RuleContext } from '../types.js';
 import { vocabularyOf } from '../../models/index.js';
-import { cappedByUnseen, describeFate, formatPeriod, growthOf, isTestCode, locationOf, unseenCallers, wakeupRate } from '../shared/describe.js';
+import { cappedByUnseen, describeFate, processGuardEvidence, formatPeriod, growthOf, isTestCode, locationOf, unseenCallers, wakeupRate } from '../shared/describe.js';
 
 const KINDS = ['task', 'thread', 'timer'] as const;
 
@@ -95,7 +95,7 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
       ctx.note({ counter: 'handle handed on', path: file.path, line: a.site.startLine, detail: describeFate(fate, handleType) });
       return;
     case 'field': {
-      const releases = releasesOfField(ctx.project, fate.ownerType, fate.field, model.releases);
+      const releases = releasesOfStored(ctx.project, fate, model.releases);
       const fieldType = ctx.project.owners.get(fate.ownerType)?.fields.find((f) => f.name === fate.field)?.type ?? '';
       const storeModel = ctx.project.models.models.find((m) => m.role === 'handle-store' && m.dropReleases && m.handle && fieldType.includes(m.handle));
       const overwritten = storeModel ? undefined : overwrittenHandle(ctx.project, ref);
@@ -145,6 +145,12 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
   // (an API server restarted in-process), which is growth per restart.
   const tornDown = !!a.fn.ownerType && !!ctx.project.owners.get(a.fn.ownerType)?.methods.some((m) => m.teardown);
   const setupOf = !startedFrom && !flagged && !a.inLoop && !tornDown ? calledOnlyOnConstruction(ctx.project, a.fn, file.path) : undefined;
+  // Started by the owner's constructor, and every construction the project shows sits in a function that
+  // runs once per object or at start-up (a reporter made by its broker): one per long-lived object. Not
+  // when the owner has a teardown that leaves it running (a server restarted in-process), as for set-ups.
+  const ctor = a.fn.isConstructor && a.fn.ownerType && !tornDown && !startedFrom && !flagged && !setupOf && !a.inLoop ? a.fn.ownerType : undefined;
+  const makers = ctor ? [...constructionsOf(ctx.project, ctor, file.path), ...(a.fn.name === 'constructor' ? [] : constructionsOf(ctx.project, ctor, file.path, a.fn.name))] : [];
+  const perObject = makers.length > 0 && !perOperationMaker(ctx.project, a.fn, file.path) ? makers : undefined;
   if ((startedFrom || guarded) && messageId !== 'fieldOverwritten') messageId = 'entryPoint';
 
   const loop = body.loopKind ?? 'loop';
@@ -181,19 +187,23 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
   if (body.captures.length > 0) costs.push(`pins ${body.captures.length} captured value${body.captures.length === 1 ? '' : 's'} (and everything they reference) for ever`);
   if (guarded && madeFrom) {
     evidence.push(`the field \`${guarded.flag}\` (line ${guarded.line}) lets it start once per \`${a.fn.ownerType}\`, and only \`${madeFrom}()\` makes one: it does not grow, but nothing can shut it down`);
-  } else if (guarded) evidence.push(`the module flag \`${guarded.flag}\` (line ${guarded.line}) lets it start once per process: it does not grow, but nothing can shut it down`);
+  } else if (guarded) evidence.push(processGuardEvidence(guarded, unit));
   if (setupOf) {
     const maker = setupOf.ownerType ? `${setupOf.ownerType}::${setupOf.name}` : setupOf.name;
     evidence.push(`\`${symbolOf(a)}()\` is only called from \`${maker}()\`, which makes the \`${a.fn.ownerType}\`: one ${unitOf(a.kind)} per \`${a.fn.ownerType}\`, not one per call`);
   }
   if (perInstance) evidence.push(`the field \`${perInstance.flag}\` (line ${perInstance.line}) lets it start at most once per \`${a.fn.ownerType}\`: it grows with instances, not with calls`);
+  if (perObject) {
+    const names = [...new Set(perObject.map((m) => `\`${m.callerOwner && !m.callerOwner.includes('/') ? `${m.callerOwner}::` : ''}${m.caller}()\` (${ctx.project.fileOfCall.get(m) ?? 'another file'})`))];
+    evidence.push(`\`${a.fn.ownerType}\` is made only in ${names.slice(0, 3).join(', ')}, which ${names.length === 1 ? 'runs' : 'run'} once per object or at start-up, and nothing on the way there was seen to run per operation: one ${unit} per long-lived \`${a.fn.ownerType}\`, not one per operation`);
+  }
   if (startedFrom && !a.fn.isEntryPoint) evidence.push(`\`${symbolOf(a)}()\` is only called from \`${startedFrom}()\`: one ${unitOf(a.kind)} per process, it does not grow, but nothing can shut it down`);
   const callers = !startedFrom && !guarded && !a.fn.isEntryPoint && a.fn.name !== '<module>' && !a.inLoop ? callersOf(ctx.project, a.fn, file.path) : 'known';
   if (callers === 'referenced') evidence.push(referencedEvidence(ctx.project, a, file.path) ?? unseenCallers(symbolOf(a), 'none'));
   else if (callers !== 'known') evidence.push(unseenCallers(symbolOf(a), callers));
   if (a.unreferenced) evidence.push(`it is unreferenced with ${a.unreferenced.how}: it no longer keeps the process alive, but it still runs and keeps what it captured`);
   const proven = {
-    priority: startedFrom || guarded ? ('P2' as const) : a.unreferenced || perInstance || setupOf || messageId === 'fieldOverwritten' ? ('P1' as const) : ('P0' as const),
+    priority: startedFrom || guarded ? ('P2' as const) : a.unreferenced || perInstance || setupOf || perObject || messageId === 'fieldOverwritten' ? ('P1' as const) : ('P0' as const),
     confidence: body.ignoredErrors.length > 0 || fate.kind === 'discarded' ? ('high' as const) : ('medium' as const),
   };
   const judged = callers === 'known' ? proven : cappedByUnseen(proven.priority, proven.confidence);
@@ -227,7 +237,7 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
       ? `1 ${unit} for the life of the process (guarded by \`${guarded.flag}\`)`
       : perInstance
         ? `+1 ${unit} per \`${a.fn.ownerType}\` instance (guarded by \`${perInstance.flag}\`)`
-        : setupOf
+        : setupOf || perObject
           ? `+1 ${unit} per \`${a.fn.ownerType}\` instance`
       : startedFrom && !a.fn.isEntryPoint
         ? `1 ${unit} for the life of the process (started from \`${startedFrom}()\` via \`${symbol}()\`)`
@@ -259,7 +269,7 @@ function forgottenByTeardown(ctx: RuleContext, ref: AcquisitionRef): boolean {
   const fate = a.handle;
   const model = ctx.project.models.get(a.modelId);
   if (a.kind !== 'timer' || fate.kind !== 'field' || !model || model.releases.length === 0) return false;
-  if (releasesOfField(ctx.project, fate.ownerType, fate.field, model.releases).length > 0) return false;
+  if (releasesOfStored(ctx.project, fate, model.releases).length > 0) return false;
   const owner = ctx.project.owners.get(fate.ownerType);
   // Only a timer the field holds itself (`this.reconnectTimer = setTimeout(..)`): one kept in a
   // collection of requests (a per-request timeout in a Map) ends with its request, not the owner.
