@@ -20,7 +20,8 @@ import { neverActivated } from './inactive-servers.js';
 import { fieldOnceGuard } from './once-guards.js';
 import { bindingText, CallMatcher, type CallMatch } from './match.js';
 import { CallSite } from './call-site.js';
-import { collectClass, moduleOwner, type ClassInfo } from './owners.js';
+import { collectClass, collectPrototypeOwner, moduleOwner, type ClassInfo } from './owners.js';
+import { prototypeOwners } from './prototype-owners.js';
 import { unwrap } from './qualify.js';
 import { EnclosingStack, NodeIndex } from './node-index.js';
 import { SCOPE_NODE_TYPES, ScopeCollector, type FileScope } from './scope.js';
@@ -108,6 +109,8 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   const imports = new EnclosingStack<true>();
   /** Ids of the nodes with an `async` keyword child (`isAsync`), from the keywords' parents. */
   const asyncNodes = new Set<number>();
+  // `function Pool() {..}` with `Pool.prototype.close = function () {..}`: one owner, like a class.
+  const protos = source.includes('prototype') ? prototypeOwners(root) : undefined;
   for (let i = 0; i < index.nodes.length; i++) {
     const node = index.nodes[i]!;
     const type = index.types[i]!;
@@ -138,7 +141,9 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       imports.push(node, true);
       continue;
     }
-    const inner = childContext(node, ctx, type, site);
+    let inner = childContext(node, ctx, type, site);
+    const protoOwner = protos && inner.fn === node ? protos.ownerOf.get(node.startIndex) : undefined;
+    if (protoOwner) inner = { ...inner, cls: protoOwner };
     if (inner !== ctx) contexts.push(node, inner);
   }
 
@@ -148,6 +153,10 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   const classes = new Map<string, ClassInfo>();
   for (const cls of collectedClasses) {
     const info = collectClass(cls, scope, index);
+    if (!classes.has(info.owner.name)) classes.set(info.owner.name, info);
+  }
+  for (const { ctor, methods } of protos?.owners ?? []) {
+    const info = collectPrototypeOwner(ctor, methods, scope, index);
     if (!classes.has(info.owner.name)) classes.set(info.owner.name, info);
   }
 

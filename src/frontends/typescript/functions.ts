@@ -9,6 +9,7 @@ import { memberPath, unwrap } from './qualify.js';
 import { CallSite } from './call-site.js';
 import { singletonObjectOf } from './singleton-objects.js';
 import { escapeRegExp, wordRegExp } from '../shared/regex.js';
+import { isPrototypeConstructor } from './prototype-owners.js';
 
 export const FUNCTION_TYPES: ReadonlySet<string> = new Set([
   'function_declaration',
@@ -317,7 +318,9 @@ export function describeFunction(node: SyntaxNode, context: FunctionContext, sco
     }
     return { name: '<module>', constructOnce: true, isEntryPoint: true, isTest, site: siteOf(node), context };
   }
-  const name = functionName(fn);
+  // The constructor function of a prototype-style owner (`function Pool() {..}`).
+  const protoCtor = isPrototypeConstructor(fn, cls);
+  const name = protoCtor ? 'constructor' : functionName(fn);
   const effect = effectHooks && effectHookOf(fn);
   const ownerType = cls ? className(cls) : effect ? componentName(fn) : undefined;
   // `main()`, a module's `init()`/`start()`, or a function the module calls while it loads: once per process.
