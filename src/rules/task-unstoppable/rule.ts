@@ -1,6 +1,6 @@
 // task-unstoppable: a long-lived task, thread or timer that nothing can stop.
 import type { BodyFacts } from '../../facts/types.js';
-import type { AcquisitionRef } from '../../analysis/project.js';
+import type { AcquisitionRef, OwnedRelease, Project } from '../../analysis/project.js';
 import { callersOf, calledOnlyOnConstruction, perOperationCaller, releasesOfField, resolveDelegate, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
 import { referencedEvidence } from '../shared/callers.js';
 import { overwrittenHandle } from '../shared/overwrite.js';
@@ -236,8 +236,9 @@ function forgottenByTeardown(ctx: RuleContext, ref: AcquisitionRef): boolean {
   const fate = a.handle;
   const model = ctx.project.models.get(a.modelId);
   if (a.kind !== 'timer' || fate.kind !== 'field' || !model || model.releases.length === 0) return false;
-  if (releasesOfField(ctx.project, fate.ownerType, fate.field, model.releases).length > 0) return false;
   const owner = ctx.project.owners.get(fate.ownerType);
+  const ownReleases = releasesOfField(ctx.project, fate.ownerType, fate.field, model.releases);
+  if (ownReleases.length > 0) return clearedOnlyInFlow(ctx, ref, ownReleases);
   // Only a timer the field holds itself (`this.reconnectTimer = setTimeout(..)`): one kept in a
   // collection of requests (a per-request timeout in a Map) ends with its request, not the owner.
   const fieldType = owner?.fields.find((f) => f.name === fate.field)?.type ?? '';
@@ -285,6 +286,77 @@ function forgottenByTeardown(ctx: RuleContext, ref: AcquisitionRef): boolean {
     related: asymmetric ? cleared.slice(0, 3).map((c) => ({ path: c.path, line: c.line, message: `${c.fn}() clears \`${c.field}\` here` })) : [],
   });
   return true;
+}
+
+/**
+ * A one-shot timer kept in a field that the work itself clears (the response handler clears the
+ * request timeout) but that no teardown of its owner clears, directly or through a method of
+ * the owner it calls: a timer pending when the owner is torn down (`abort()`, `close()`) still
+ * fires on it. The timer may still be cleared through events the teardown causes (a socket's
+ * `close` handler), which is not followed: information (P2).
+ */
+function clearedOnlyInFlow(ctx: RuleContext, ref: AcquisitionRef, releases: readonly OwnedRelease[]): boolean {
+  const { acquisition: a, file } = ref;
+  const fate = a.handle;
+  const model = ctx.project.models.get(a.modelId);
+  if (fate.kind !== 'field' || !model || fate.line !== a.site.startLine) return false;
+  const owner = ctx.project.owners.get(fate.ownerType);
+  const fieldType = owner?.fields.find((f) => f.name === fate.field)?.type ?? '';
+  if (/\b(Map|Set|WeakMap|Array|Record)\b|\[\]/.test(fieldType)) return false;
+  const teardowns = [...new Set((owner?.methods ?? []).filter((m) => m.teardown).map((m) => m.name))];
+  if (teardowns.length === 0) return false;
+  if (releases.some((r) => r.fn.ownerType === fate.ownerType && reachedFromTeardown(ctx.project, fate.ownerType, r.fn.name, new Set(teardowns)))) return false;
+  // Cleared from functions of another owner, or closures whose owner is not known: not judged.
+  if (releases.some((r) => r.fn.ownerType !== fate.ownerType || r.fn.name.startsWith('<'))) return false;
+  const symbol = symbolOf(a);
+  const ownerName = fate.ownerType.includes('/') ? 'the module' : fate.ownerType;
+  const teardownText = teardowns.slice(0, 3).map((f) => `\`${f}()\``).join(', ');
+  const clearers = [...new Set(releases.map((r) => r.fn.name))].slice(0, 3);
+  ctx.report({
+    ruleId: 'task-unstoppable',
+    messageId: 'teardownMisses',
+    kind: a.kind,
+    language: file.language,
+    priority: 'P2',
+    confidence: 'low',
+    location: locationOf(ref),
+    symbol,
+    api: a.api,
+    snippet: a.snippet,
+    message: `\`${a.api}\` in \`${symbol}()\` keeps a timer in \`${fate.field}\` that ${clearers.map((c) => `\`${c}()\``).join(', ')} clear${clearers.length === 1 ? 's' : ''} in the course of the work, but ${teardownText} never clear${teardowns.length === 1 ? 's' : ''}`,
+    evidence: [
+      `the timer is stored in \`${ownerName}.${fate.field}\` (line ${fate.line ?? a.site.startLine})`,
+      ...releases.slice(0, 3).map((r) => `\`${r.fn.name}()\` clears it with \`${r.api}\` (${r.path}:${r.site.startLine}), and no teardown calls \`${r.fn.name}()\` (followed through calls on \`this\` in the files read)`),
+      `\`${ownerName}\` has the teardown ${teardownText}, which clears no \`${fate.field}\`: a timer pending when it runs still fires on a torn-down owner`,
+      `the teardown may still lead to one of those functions through an event it causes (a \`close\` handler): events are not followed, so this is information`,
+    ],
+    growth: `at most 1 pending timer per \`${ownerName}\` instance, firing after teardown`,
+    impact: model.cost?.summary ?? 'one pending timer and everything its callback references',
+    remediation: `Clear \`${fate.field}\` in ${teardownText} as well (\`${model.releases[0]}(this.${fate.field})\`).`,
+    related: releases.slice(0, 3).map((r) => ({ path: r.path, line: r.site.startLine, message: `${r.fn.name}() clears \`${fate.field}\` here` })),
+  });
+  return true;
+}
+
+/** Does a teardown of `owner` run `fn`: is it one, or does one call it on `this` (a few calls deep)? */
+function reachedFromTeardown(project: Project, owner: string, fn: string, teardowns: ReadonlySet<string>): boolean {
+  const seen = new Set<string>([fn]);
+  let frontier = [fn];
+  for (let depth = 0; depth < 5 && frontier.length > 0; depth++) {
+    if (frontier.some((f) => teardowns.has(f))) return true;
+    const next: string[] = [];
+    for (const f of frontier) {
+      for (const call of project.callers.get(f) ?? []) {
+        if (call.callerOwner !== owner || (call.calleeOwner !== undefined && call.calleeOwner !== owner)) continue;
+        if (!seen.has(call.caller)) {
+          seen.add(call.caller);
+          next.push(call.caller);
+        }
+      }
+    }
+    frontier = next;
+  }
+  return false;
 }
 
 /**
