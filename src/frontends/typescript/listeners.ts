@@ -8,7 +8,7 @@ import { kids, line, shortText } from '../shared/tree.js';
 import { bodyOf, FUNCTION_TYPES, functionName, onceOption, parameterNames } from './functions.js';
 import type { Declarations } from './handles.js';
 import type { ClassInfo } from './owners.js';
-import { memberPath, qualifiedNames, unwrap } from './qualify.js';
+import { isLookupCall, memberPath, qualifiedNames, unwrap } from './qualify.js';
 import { stringValue, thisPath, type FileScope } from './scope.js';
 import type { NodeIndex } from './node-index.js';
 import type { CallSite } from './call-site.js';
@@ -67,6 +67,8 @@ export function lifetimeOf(expr: SyntaxNode, ctx: ListenerContext, depth = 0): S
       const args = node.childForFieldName('arguments');
       return args && kids(args).length >= 2 ? 'endless' : 'unknown';
     }
+    // `document.querySelector(..)`, `findDOMNode(..)`: an element of the page, found, not made here.
+    if (isLookupCall(node)) return 'found';
     if (callee.type === 'member_expression' && /^(select|pipe|asObservable|select\$|observe)$/.test(callee.childForFieldName('property')?.text ?? '')) {
       const obj = callee.childForFieldName('object');
       return obj ? lifetimeOf(obj, ctx, depth + 1) : 'unknown';
@@ -151,6 +153,16 @@ function handedInLocal(fn: SyntaxNode, name: string, ctx: ListenerContext, depth
 function lifetimeOfValue(value: SyntaxNode, ctx: ListenerContext, depth: number): SourceLifetime {
   const v = unwrap(value);
   if (v.type === 'new_expression' || v.type === 'object' || v.type === 'array') return 'local';
+  // `el instanceof HTMLElement ? el : null`, `found || fallback`: what a branch holds that outlives the function.
+  if ((v.type === 'ternary_expression' || (v.type === 'binary_expression' && /^(\|\||\?\?|&&)$/.test(v.childForFieldName('operator')?.text ?? ''))) && depth < 4) {
+    const branches = v.type === 'ternary_expression' ? [v.childForFieldName('consequence'), v.childForFieldName('alternative')] : [v.childForFieldName('left'), v.childForFieldName('right')];
+    for (const b of branches) {
+      if (!b || /^(null|undefined)$/.test(b.text)) continue;
+      const lifetime = lifetimeOfValue(b, ctx, depth + 1);
+      if (lifetime === 'injected' || lifetime === 'found' || lifetime === 'global' || lifetime === 'module' || lifetime === 'imported') return lifetime;
+    }
+    return 'local';
+  }
   const inner = lifetimeOf(v, ctx, depth + 1);
   return inner === 'unknown' ? 'local' : inner;
 }

@@ -5,7 +5,7 @@ import type { SyntaxNode } from '../../parse/syntax.js';
 import type { Owner, OwnerMethod } from '../../facts/types.js';
 import { kids, siteOf } from '../shared/tree.js';
 import { className, FUNCTION_TYPES, methodName, parameterNames } from './functions.js';
-import { memberPath, unwrap } from './qualify.js';
+import { isLookupCall, memberPath, unwrap } from './qualify.js';
 import { thisPath, type FileScope } from './scope.js';
 import type { NodeIndex } from './node-index.js';
 
@@ -21,7 +21,7 @@ export function isTeardownName(name: string): boolean {
   return TEARDOWN_HOOKS.test(name) || TEARDOWN_PREFIX.test(bare);
 }
 
-export type FieldOrigin = 'owned' | 'injected';
+export type FieldOrigin = 'owned' | 'injected' | 'found';
 
 export interface ClassInfo {
   owner: Owner;
@@ -126,6 +126,8 @@ function originOfValue(value: SyntaxNode, params: ReadonlySet<string>, scope: Fi
   if (v.type === 'call_expression') {
     const callee = v.childForFieldName('function');
     if (callee && INJECTORS.test(callee.text)) return 'injected';
+    // `this.el = document.querySelector(sel)`: an element of the page, found, not made.
+    if (isLookupCall(v)) return 'found';
     return 'owned';
   }
   if (v.type === 'binary_expression' || v.type === 'ternary_expression') {

@@ -16,6 +16,7 @@ const OUTLIVES: Readonly<Partial<Record<SourceLifetime, string>>> = {
   imported: 'imported from another module: a shared instance that outlives this call',
   endless: 'a source that never completes',
   injected: 'handed in from outside: it outlives the object that listens to it',
+  found: 'an existing object found by a lookup (a DOM query), not made here: it may outlive the listener\'s owner, unless it is that owner\'s own element (not seen)',
 };
 
 export const listenerNeverRemoved: Rule = {
@@ -154,8 +155,8 @@ export const listenerNeverRemoved: Rule = {
       }
       const proven = {
         // A caller's signal is as often a request's own (one listener per signal) as a shared one: information.
-        priority: oneShot || setup || unseenConstruction || callerSignal ? ('P2' as const) : frequency === 'per-operation' ? ('P0' as const) : ('P1' as const),
-        confidence: oneShot || setup || unseenConstruction || callerSignal ? ('low' as const) : a.source.lifetime === 'injected' ? ('medium' as const) : ('high' as const),
+        priority: oneShot || setup || unseenConstruction || callerSignal || a.source.lifetime === 'found' ? ('P2' as const) : frequency === 'per-operation' ? ('P0' as const) : ('P1' as const),
+        confidence: oneShot || setup || unseenConstruction || callerSignal || a.source.lifetime === 'found' ? ('low' as const) : a.source.lifetime === 'injected' ? ('medium' as const) : ('high' as const),
       };
       if (special.kind === 'generic' && special.evidence) evidence.push(...special.evidence);
       if (special.kind === 'report') {
