@@ -90,6 +90,9 @@ export function lifetimeOf(expr: SyntaxNode, ctx: ListenerContext, depth = 0): S
   // Parameters and locals shadow imports and globals.
   if (ctx.fn && parameterNames(ctx.fn).has(root)) return ctx.constructorKind === 'public' ? 'injected' : ctx.constructorKind === 'private' ? 'owned' : 'parameter';
   if (ctx.fn && ctx.declarations.has(ctx.fn, root)) {
+    // `let el = find(); if (!el) { el = make(); el.on(..) }`: in that branch it holds what was just made.
+    const made = assignedInBranch(ctx.fn, root, ctx.index, expr);
+    if (made) return lifetimeOfValue(made, ctx, depth);
     const value = initialValue(ctx.fn, root, ctx.index);
     // `let signal = null; if (..) signal = init.signal`: the local holds what the caller handed in.
     if (!value || /^(null|undefined)$/.test(value.text)) return handedInLocal(ctx.fn, root, ctx, depth) ?? 'local';
@@ -185,6 +188,19 @@ function freshAssignment(fn: SyntaxNode, name: string, index: NodeIndex, at: Syn
     }
     out = n.childForFieldName('right');
     return 'stop';
+  });
+  return out;
+}
+
+/** The value assigned to `name` earlier in the same block of an `if` (or its else) that also holds `at`. */
+function assignedInBranch(fn: SyntaxNode, name: string, index: NodeIndex, at: SyntaxNode): SyntaxNode | null {
+  let out: SyntaxNode | null = null;
+  index.walk(fn, ['assignment_expression'], (n) => {
+    if (n.childForFieldName('left')?.text !== name || n.endIndex > at.startIndex) return true;
+    const block = n.parent?.parent;
+    if (block?.type !== 'statement_block' || !(block.parent?.type === 'if_statement' || block.parent?.type === 'else_clause')) return true;
+    if (at.startIndex >= block.startIndex && at.endIndex <= block.endIndex) out = n.childForFieldName('right');
+    return true;
   });
   return out;
 }

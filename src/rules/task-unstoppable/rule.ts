@@ -295,6 +295,8 @@ function forgottenByTeardown(ctx: RuleContext, ref: AcquisitionRef): boolean {
  * fires on it. The timer may still be cleared through events the teardown causes (a socket's
  * `close` handler), which is not followed: information (P2).
  */
+const REMOVAL_HOOK = /^[_#]?(on)?(remove|unload|unmount|detach)([A-Z_]|$)/i;
+
 function clearedOnlyInFlow(ctx: RuleContext, ref: AcquisitionRef, releases: readonly OwnedRelease[]): boolean {
   const { acquisition: a, file } = ref;
   const fate = a.handle;
@@ -305,7 +307,11 @@ function clearedOnlyInFlow(ctx: RuleContext, ref: AcquisitionRef, releases: read
   if (/\b(Map|Set|WeakMap|Array|Record)\b|\[\]/.test(fieldType)) return false;
   const teardowns = [...new Set((owner?.methods ?? []).filter((m) => m.teardown).map((m) => m.name))];
   if (teardowns.length === 0) return false;
-  if (releases.some((r) => r.fn.ownerType === fate.ownerType && reachedFromTeardown(ctx.project, fate.ownerType, r.fn.name, new Set(teardowns)))) return false;
+  // Removal hooks (`remove()`, `onRemove()`, `unload()`) end the owner's life too, without a teardown's name.
+  const ends = new Set([...teardowns, ...(owner?.methods ?? []).map((m) => m.name).filter((n) => REMOVAL_HOOK.test(n))]);
+  if (releases.some((r) => r.fn.ownerType === fate.ownerType && reachedFromTeardown(ctx.project, fate.ownerType, r.fn.name, ends))) return false;
+  // A timer the teardown itself starts (a fade-out before removal) is its delayed work, not left over.
+  if (ends.has(a.fn.name)) return false;
   // Cleared from functions of another owner, or closures whose owner is not known: not judged.
   if (releases.some((r) => r.fn.ownerType !== fate.ownerType || r.fn.name.startsWith('<'))) return false;
   const symbol = symbolOf(a);
