@@ -269,7 +269,12 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     const viaHelper = helperRelease(site, ctx);
     if (viaHelper) facts.releases.push(viaHelper);
     const release = releaseOf(site, ctx);
-    if (!release) continue;
+    if (!release) {
+      // `off('x', this.onX.bind(this))`: removes nothing (no release), but it is the removal meant
+      // for a listener, which it cannot remove: listener facts name it as a broken removal.
+      if (site.calleeType === 'member_expression' && listenerReleaseNames.has(site.property ?? '')) removals.push(new Removal(site));
+      continue;
+    }
     facts.releases.push(release);
     if (listenerReleaseNames.has(release.api)) removals.push(new Removal(site, targetFirstSite(site, scope, (name) => declarations.has(ctx.fn, name))));
   }
