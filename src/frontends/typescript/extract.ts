@@ -22,6 +22,7 @@ import { bindingText, CallMatcher, type CallMatch } from './match.js';
 import { CallSite } from './call-site.js';
 import { collectClass, collectPrototypeOwner, moduleOwner, type ClassInfo } from './owners.js';
 import { prototypeOwners } from './prototype-owners.js';
+import { closedFields, overwrittenClosedField, type FieldCloser } from './closed-fields.js';
 import { unwrap } from './qualify.js';
 import { EnclosingStack, NodeIndex } from './node-index.js';
 import { SCOPE_NODE_TYPES, ScopeCollector, type FileScope } from './scope.js';
@@ -64,6 +65,7 @@ interface ModelSets {
   releaseNames: ReadonlySet<string>;
   listenerReleaseNames: ReadonlySet<string>;
   floatingModel: ResourceModel | undefined;
+  closedFieldModel: ResourceModel | undefined;
 }
 
 /** Built once per model list: the same list comes with every file (see `modelsFor` in parse/extract-file.ts). */
@@ -77,6 +79,7 @@ function modelSets(models: readonly ResourceModel[]): ModelSets {
       releaseNames: new Set(models.filter((m) => m.role === 'acquire').flatMap((m) => m.releases)),
       listenerReleaseNames: new Set(models.filter((m) => m.kind === 'listener').flatMap((m) => m.releases)),
       floatingModel: models.find((m) => m.acquire.construct === 'floating-async-call'),
+      closedFieldModel: models.find((m) => m.acquire.construct === 'closed-field-object'),
     };
     setsByModels.set(models, sets);
   }
@@ -184,7 +187,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   };
 
   const declarations = new Declarations(index);
-  const { periodModels, releaseNames, listenerReleaseNames, floatingModel } = modelSets(models);
+  const { periodModels, releaseNames, listenerReleaseNames, floatingModel, closedFieldModel } = modelSets(models);
   const noBindings = new Map<string, ResourceModel>();
   const bodyCtx: BodyContext = {
     scope,
@@ -245,6 +248,9 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   const moduleTouched = { used: false };
   const classFactories = isTestFile ? new Map<string, number[]>() : classFactoriesOf(collectedCalls);
   const removals: Removal[] = [];
+  /** The fields each owner closes itself (`this.runner.closeProcess()`), by owner name, computed once per owner. */
+  const closedByOwner = new Map<string, Map<string, FieldCloser>>();
+  const closersPushed = new Set<string>();
   const { recordCall, recordReferences, recordDeferredCalls, instanceClassOf } = callRecorder({
     path,
     root,
@@ -294,6 +300,10 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       continue;
     }
     if (!isTestFile) recordCall(site, ctx);
+    if (site.type === 'new_expression' && closedFieldModel && ctx.cls && !isTestFile) {
+      const closedField = closedFieldAcquisition(site, ctx, closedFieldModel);
+      if (closedField) facts.acquisitions.push(closedField);
+    }
     if (site.type !== 'call_expression') continue;
     // A floating call starts one of this file's looping functions, or an imported one.
     if (floatingModel && (looping.size > 0 || scope.imports.size > 0)) {
@@ -447,6 +457,47 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     };
     if (enclosing.context.inLoop) a.inLoop = true;
     return a;
+  }
+
+  function closedFieldsOf(cls: SyntaxNode): Map<string, FieldCloser> {
+    const name = className(cls);
+    let closed = closedByOwner.get(name);
+    if (!closed) {
+      const proto = protos?.owners.find((o) => o.ctor.startIndex === cls.startIndex);
+      const roots = proto ? [proto.ctor, ...proto.methods.map((m) => m.fn)].map((f) => bodyOf(f)).filter((b): b is SyntaxNode => !!b) : [cls.childForFieldName('body')].filter((b): b is SyntaxNode => !!b);
+      closed = closedFields(roots, scope, index);
+      closedByOwner.set(name, closed);
+    }
+    return closed;
+  }
+  /** `this.runner = new Runner(..)` over a field the owner closes elsewhere, without closing the one there first. */
+  function closedFieldAcquisition(site: CallSite, ctx: FunctionContext, model: ResourceModel): Acquisition | undefined {
+    const closed = closedFieldsOf(ctx.cls!);
+    if (closed.size === 0) return undefined;
+    const call = site.node;
+    const field = overwrittenClosedField(call, ctx.fn, source, closed, scope);
+    if (!field) return undefined;
+    const enclosing = describe(call, ctx);
+    if (enclosing.isConstructor) return undefined;
+    const ownerType = className(ctx.cls!);
+    const closer = closed.get(field)!;
+    if (!closersPushed.has(`${ownerType}.${field}`)) {
+      closersPushed.add(`${ownerType}.${field}`);
+      facts.releases.push({ api: closer.api, target: { kind: 'field', field }, site: siteOf(closer.site), fn: { name: closer.fn ? functionName(closer.fn) : '<module>', ownerType } });
+    }
+    const ctor = site.node.childForFieldName('constructor');
+    facts.uses.push({ api: 'object closed by its owner', line: line(call), isTest: enclosing.isTest });
+    return {
+      modelId: model.id,
+      kind: model.kind as Acquisition['kind'],
+      api: `new ${ctor ? shortText(ctor, 40) : '?'}()`,
+      site: siteOf(call),
+      snippet: firstLine(lines()[call.startPosition.row] ?? call.text),
+      fn: stripContext(enclosing),
+      handle: { kind: 'field', ownerType, field, line: line(call) },
+      overwritesField: true,
+      ...(enclosing.context.inLoop ? { inLoop: true as const } : {}),
+    };
   }
 
   /** `terminate(this.child)`, `this.checkDied(child)` after `const child = this.child`: a helper ends the field. */
