@@ -68,7 +68,11 @@ export function lifetimeOf(expr: SyntaxNode, ctx: ListenerContext, depth = 0): S
       return args && kids(args).length >= 2 ? 'endless' : 'unknown';
     }
     // `document.querySelector(..)`, `findDOMNode(..)`: an element of the page, found, not made here.
-    if (isLookupCall(node)) return 'found';
+    // A query under an element made here (`title.querySelector(..)` after `title = createElement(..)`) finds a part of it.
+    if (isLookupCall(node)) {
+      const receiver = callee.type === 'member_expression' ? callee.childForFieldName('object') : null;
+      return receiver && lifetimeOf(receiver, ctx, depth + 1) === 'local' ? 'local' : 'found';
+    }
     if (callee.type === 'member_expression' && /^(select|pipe|asObservable|select\$|observe)$/.test(callee.childForFieldName('property')?.text ?? '')) {
       const obj = callee.childForFieldName('object');
       return obj ? lifetimeOf(obj, ctx, depth + 1) : 'unknown';

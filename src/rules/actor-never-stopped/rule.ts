@@ -122,7 +122,8 @@ export const actorNeverStopped: Rule = {
 function reportClosedFieldOverwrite(ctx: RuleContext, ref: AcquisitionRef): void {
   const a = ref.acquisition;
   const fate = a.handle;
-  if (fate.kind !== 'field' || a.fn.isConstructor) return;
+  // Once per object (a start-up method, a lifecycle hook paired with the teardown that closes it): no repeated overwrite is seen.
+  if (fate.kind !== 'field' || a.fn.isConstructor || a.fn.constructOnce) return;
   const closers = ctx.project.fieldReleases.get(`${fate.ownerType}.${fate.field}`) ?? [];
   const closer = closers[0];
   if (!closer) return;
