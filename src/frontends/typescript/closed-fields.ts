@@ -5,7 +5,7 @@
 import type { SyntaxNode } from '../../parse/syntax.js';
 import { line } from '../shared/tree.js';
 import { escapeRegExp } from '../shared/regex.js';
-import { bodyOf, FUNCTION_TYPES, functionName } from './functions.js';
+import { bodyOf, CLASS_TYPES, FUNCTION_TYPES, functionName, runsOnceByName } from './functions.js';
 import { memberPath, unwrap } from './qualify.js';
 import { thisPath, type FileScope } from './scope.js';
 import type { NodeIndex } from './node-index.js';
@@ -55,6 +55,10 @@ function enclosingFunction(node: SyntaxNode): SyntaxNode | null {
  */
 export function overwrittenClosedField(call: SyntaxNode, fn: SyntaxNode | null, source: string, closed: ReadonlyMap<string, FieldCloser>, scope: FileScope): string | undefined {
   if (!fn || functionName(fn) === 'constructor') return undefined;
+  // A helper closure of a set-up method (`listen() { const create = () => { this.f = new X() } .. }`) runs as rarely as it.
+  for (let cur: SyntaxNode | null = fn; cur && !CLASS_TYPES.has(cur.type); cur = cur.parent) {
+    if (FUNCTION_TYPES.has(cur.type) && (functionName(cur) === 'constructor' || runsOnceByName(functionName(cur)))) return undefined;
+  }
   let expr = call;
   while (expr.parent && (expr.parent.type === 'parenthesized_expression' || expr.parent.type === 'as_expression' || expr.parent.type === 'non_null_expression')) expr = expr.parent;
   const assignment = expr.parent;

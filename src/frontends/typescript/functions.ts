@@ -41,6 +41,10 @@ const ELEMENT_METHODS = /^(forEach|map|flatMap|filter|reduce|reduceRight|some|ev
 /** Names of functions that run once per object or process, not per operation. */
 const CONSTRUCT_ONCE =
   /^(constructor|main|init|initialize|initialise|setup|setUp|bootstrap|build|create|open|connect|launch|install|register|load|configure|start|listen)$|^(init|initialize|initialise|setup|setUp|bootstrap|configure|install|register)[A-Z_]/;
+/** Is a function of this name run once per object or process (a constructor-like set-up, a lifecycle hook)? */
+export function runsOnceByName(name: string): boolean {
+  return CONSTRUCT_ONCE.test(name) || LIFECYCLE.test(name);
+}
 /** Framework hooks that run once per component / module instance. */
 const LIFECYCLE =
   /^(ngOnInit|ngAfterViewInit|ngAfterContentInit|componentDidMount|onModuleInit|onApplicationBootstrap|mounted|created|beforeMount|onMounted|connectedCallback|firstUpdated|onInit|activate|UNSAFE_componentWillMount|componentWillMount)$/;
