@@ -102,7 +102,11 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
         if (a.overwritesField && model.repeats && !a.fn.constructOnce && !a.inLoop && !isTestCode(ref)) {
           const caller = perOperationCaller(ctx.project, a.fn, file.path, true);
           if (caller) reportOverwrite(ctx, ref, body, releases[0]!.fn.name, caller.caller);
+          return;
         }
+        // Cleared only by the work itself (a re-arm that clears the last one first), never by the
+        // owner's teardown: the loop outlives a closed owner.
+        if (!isTestCode(ref)) clearedOnlyInFlow(ctx, ref, releases);
         return;
       }
       if (storeModel) return;
@@ -295,7 +299,7 @@ function forgottenByTeardown(ctx: RuleContext, ref: AcquisitionRef): boolean {
  * fires on it. The timer may still be cleared through events the teardown causes (a socket's
  * `close` handler), which is not followed: information (P2).
  */
-const REMOVAL_HOOK = /^[_#]?(on)?(remove|unload|unmount|detach)([A-Z_]|$)/i;
+const REMOVAL_HOOK = /^[_#]?(on)?(remove|unload|unmount|detach)(ed)?$/i;
 
 function clearedOnlyInFlow(ctx: RuleContext, ref: AcquisitionRef, releases: readonly OwnedRelease[]): boolean {
   const { acquisition: a, file } = ref;
@@ -333,7 +337,9 @@ function clearedOnlyInFlow(ctx: RuleContext, ref: AcquisitionRef, releases: read
     evidence: [
       `the timer is stored in \`${ownerName}.${fate.field}\` (line ${fate.line ?? a.site.startLine})`,
       ...releases.slice(0, 3).map((r) => `\`${r.fn.name}()\` clears it with \`${r.api}\` (${r.path}:${r.site.startLine}), and no teardown calls \`${r.fn.name}()\` (followed through calls on \`this\` in the files read)`),
-      `\`${ownerName}\` has the teardown ${teardownText}, which clears no \`${fate.field}\`: a timer pending when it runs still fires on a torn-down owner`,
+      a.body?.longLived
+        ? `\`${ownerName}\` has the teardown ${teardownText}, which clears no \`${fate.field}\`: the ${a.body.loopKind ?? 'loop'} keeps running after it, on a torn-down owner`
+        : `\`${ownerName}\` has the teardown ${teardownText}, which clears no \`${fate.field}\`: a timer pending when it runs still fires on a torn-down owner`,
       `the teardown may still lead to one of those functions through an event it causes (a \`close\` handler): events are not followed, so this is information`,
     ],
     growth: `at most 1 pending timer per \`${ownerName}\` instance, firing after teardown`,
