@@ -23,6 +23,7 @@ import { CallSite } from './call-site.js';
 import { collectClass, collectPrototypeOwner, moduleOwner, type ClassInfo } from './owners.js';
 import { prototypeOwners } from './prototype-owners.js';
 import { closedFields, overwrittenClosedField, type FieldCloser } from './closed-fields.js';
+import { swallowedAfter } from './error-paths.js';
 import { unwrap } from './qualify.js';
 import { EnclosingStack, NodeIndex } from './node-index.js';
 import { SCOPE_NODE_TYPES, ScopeCollector, type FileScope } from './scope.js';
@@ -363,6 +364,11 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       const result = generic();
       handle = result.fate;
       unreferenced = result.unreferenced;
+      // A timer cleared by callbacks, armed in a `try` whose `catch` swallows a failure without clearing it.
+      if (model.kind === 'timer' && !model.repeats && handle.kind === 'released-locally' && !handle.onlyOnSuccess) {
+        const risk = swallowedAfter(call, handle.local, fn);
+        if (risk) handle = { ...handle, onlyOnSuccess: risk };
+      }
     }
     if (handle.kind === 'field' && handle.ownerType === path) moduleTouched.used = true;
     // `this.timer = setInterval(..)` with no mention of `this.timer` earlier in the function: a

@@ -25,6 +25,7 @@ export const taskUnstoppable: Rule = {
       entryPoint: '`{api}` in `{symbol}()` starts a {loop} that runs for the life of the process with no way to stop it',
       overwritten: '`{api}` in `{symbol}()` stores a new {loop} in `{field}` over the last one without clearing it',
       teardownMisses: '`{api}` in `{symbol}()` keeps a timer in `{field}` that the teardown never clears, though it clears others',
+      clearedOnSuccessOnly: '`{api}` in `{symbol}()` is cleared only by the callbacks of the work it times: a failure the catch swallows leaves it armed',
       fieldOverwritten: '`{api}` in `{symbol}()` stores a {loop} in `{field}` over the one already there, which nothing stops',
       restartUncleared: '`{api}` in `{symbol}()` schedules `{restart}` with a timer nothing can clear: it restarts even after its owner is closed',
     },
@@ -59,7 +60,7 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
     return;
   }
   if (!body.longLived) {
-    if (!isTestCode(ref) && (forgottenByTeardown(ctx, ref) || reportRestartTimer(ctx, ref, model))) return;
+    if (!isTestCode(ref) && (forgottenByTeardown(ctx, ref) || reportRestartTimer(ctx, ref, model) || clearedOnSuccessOnly(ctx, ref))) return;
     ctx.note({ counter: 'one-shot', path: file.path, line: a.site.startLine, detail: `${a.api} runs to completion` });
     return;
   }
@@ -409,4 +410,41 @@ function reportOverwrite(ctx: RuleContext, ref: AcquisitionRef, body: BodyFacts,
     remediation: `Clear the previous one first (\`${model.releases[0] ?? 'clearInterval'}(this.${fate.field})\`) or return early when \`this.${fate.field}\` is set.`,
     related: [],
   });
+}
+
+/**
+ * A one-shot timer its callbacks clear (on connect, on error), armed in a `try` whose `catch`
+ * swallows a failure of the next call without clearing it: on that path the timer still fires
+ * later (a connect timeout on a connection that already failed). Information (P2): it fires once.
+ */
+function clearedOnSuccessOnly(ctx: RuleContext, ref: AcquisitionRef): boolean {
+  const { acquisition: a, file } = ref;
+  const fate = a.handle;
+  const model = ctx.project.models.get(a.modelId);
+  if (a.kind !== 'timer' || fate.kind !== 'released-locally' || !fate.onlyOnSuccess || !model) return false;
+  const symbol = symbolOf(a);
+  const risk = fate.onlyOnSuccess;
+  ctx.report({
+    ruleId: 'task-unstoppable',
+    messageId: 'clearedOnSuccessOnly',
+    kind: a.kind,
+    language: file.language,
+    priority: 'P2',
+    confidence: 'low',
+    location: locationOf(ref),
+    symbol,
+    api: a.api,
+    snippet: a.snippet,
+    message: `\`${a.api}\` in \`${symbol}()\` is cleared only by the callbacks of the work it times: if \`${risk.call}\` throws, the catch leaves the timer armed`,
+    evidence: [
+      `the timer is kept in \`${fate.local}\` and cleared with \`${fate.api}\` (line ${fate.line}) by a callback of the work`,
+      `\`${risk.call}\` (line ${risk.line}) can throw inside the same \`try\`; its \`catch\` neither clears \`${fate.local}\` nor rethrows, and no \`finally\` clears it`,
+      'on that path the timer still fires later, on work that already failed: it fires once, so this is information',
+    ],
+    growth: `+1 stray timer per failing call of \`${symbol}()\`, until it fires`,
+    impact: model.cost?.summary ?? 'one pending timer and everything its callback references',
+    remediation: `Clear it in the \`catch\` (or a \`finally\`) as well: \`${model.releases[0] ?? 'clearTimeout'}(${fate.local})\`.`,
+    related: [{ path: file.path, line: risk.line, message: `\`${risk.call}\` can throw here` }],
+  });
+  return true;
 }
