@@ -50,8 +50,12 @@ export const ResourceModel = z
         detachKeywords: z.record(z.string(), z.string()).optional(),
         /** Matches only calls that pass these keyword arguments, written as given (Python `weak=False`). */
         keywords: z.record(z.string(), z.string()).optional(),
-        /** A language construct the frontend recognises instead of a call (an async loop started without awaiting it). */
-        construct: z.enum(['floating-async-call', 'goroutine']).optional(),
+        /**
+         * A language construct the frontend recognises instead of a call (an async loop started without
+         * awaiting it; `closed-field-object`: an object of a class no model knows, stored over a field
+         * its owner closes elsewhere).
+         */
+        construct: z.enum(['floating-async-call', 'goroutine', 'closed-field-object']).optional(),
       })
       .strict(),
     /** Type of the handle the call returns (shown in evidence). */

@@ -20,7 +20,10 @@ import { neverActivated } from './inactive-servers.js';
 import { fieldOnceGuard } from './once-guards.js';
 import { bindingText, CallMatcher, type CallMatch } from './match.js';
 import { CallSite } from './call-site.js';
-import { collectClass, moduleOwner, type ClassInfo } from './owners.js';
+import { collectClass, collectPrototypeOwner, moduleOwner, type ClassInfo } from './owners.js';
+import { prototypeOwners } from './prototype-owners.js';
+import { closedFields, overwrittenClosedField, type FieldCloser } from './closed-fields.js';
+import { swallowedAfter } from './error-paths.js';
 import { unwrap } from './qualify.js';
 import { EnclosingStack, NodeIndex } from './node-index.js';
 import { SCOPE_NODE_TYPES, ScopeCollector, type FileScope } from './scope.js';
@@ -63,6 +66,7 @@ interface ModelSets {
   releaseNames: ReadonlySet<string>;
   listenerReleaseNames: ReadonlySet<string>;
   floatingModel: ResourceModel | undefined;
+  closedFieldModel: ResourceModel | undefined;
 }
 
 /** Built once per model list: the same list comes with every file (see `modelsFor` in parse/extract-file.ts). */
@@ -76,6 +80,7 @@ function modelSets(models: readonly ResourceModel[]): ModelSets {
       releaseNames: new Set(models.filter((m) => m.role === 'acquire').flatMap((m) => m.releases)),
       listenerReleaseNames: new Set(models.filter((m) => m.kind === 'listener').flatMap((m) => m.releases)),
       floatingModel: models.find((m) => m.acquire.construct === 'floating-async-call'),
+      closedFieldModel: models.find((m) => m.acquire.construct === 'closed-field-object'),
     };
     setsByModels.set(models, sets);
   }
@@ -108,6 +113,8 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   const imports = new EnclosingStack<true>();
   /** Ids of the nodes with an `async` keyword child (`isAsync`), from the keywords' parents. */
   const asyncNodes = new Set<number>();
+  // `function Pool() {..}` with `Pool.prototype.close = function () {..}`: one owner, like a class.
+  const protos = source.includes('prototype') ? prototypeOwners(root) : undefined;
   for (let i = 0; i < index.nodes.length; i++) {
     const node = index.nodes[i]!;
     const type = index.types[i]!;
@@ -138,7 +145,9 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       imports.push(node, true);
       continue;
     }
-    const inner = childContext(node, ctx, type, site);
+    let inner = childContext(node, ctx, type, site);
+    const protoOwner = protos && inner.fn === node ? protos.ownerOf.get(node.startIndex) : undefined;
+    if (protoOwner) inner = { ...inner, cls: protoOwner };
     if (inner !== ctx) contexts.push(node, inner);
   }
 
@@ -148,6 +157,10 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   const classes = new Map<string, ClassInfo>();
   for (const cls of collectedClasses) {
     const info = collectClass(cls, scope, index);
+    if (!classes.has(info.owner.name)) classes.set(info.owner.name, info);
+  }
+  for (const { ctor, methods } of protos?.owners ?? []) {
+    const info = collectPrototypeOwner(ctor, methods, scope, index);
     if (!classes.has(info.owner.name)) classes.set(info.owner.name, info);
   }
 
@@ -175,7 +188,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   };
 
   const declarations = new Declarations(index);
-  const { periodModels, releaseNames, listenerReleaseNames, floatingModel } = modelSets(models);
+  const { periodModels, releaseNames, listenerReleaseNames, floatingModel, closedFieldModel } = modelSets(models);
   const noBindings = new Map<string, ResourceModel>();
   const bodyCtx: BodyContext = {
     scope,
@@ -236,6 +249,9 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   const moduleTouched = { used: false };
   const classFactories = isTestFile ? new Map<string, number[]>() : classFactoriesOf(collectedCalls);
   const removals: Removal[] = [];
+  /** The fields each owner closes itself (`this.runner.closeProcess()`), by owner name, computed once per owner. */
+  const closedByOwner = new Map<string, Map<string, FieldCloser>>();
+  const closersPushed = new Set<string>();
   const { recordCall, recordReferences, recordDeferredCalls, instanceClassOf } = callRecorder({
     path,
     root,
@@ -260,7 +276,12 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     const viaHelper = helperRelease(site, ctx);
     if (viaHelper) facts.releases.push(viaHelper);
     const release = releaseOf(site, ctx);
-    if (!release) continue;
+    if (!release) {
+      // `off('x', this.onX.bind(this))`: removes nothing (no release), but it is the removal meant
+      // for a listener, which it cannot remove: listener facts name it as a broken removal.
+      if (site.calleeType === 'member_expression' && listenerReleaseNames.has(site.property ?? '')) removals.push(new Removal(site));
+      continue;
+    }
     facts.releases.push(release);
     if (listenerReleaseNames.has(release.api)) removals.push(new Removal(site, targetFirstSite(site, scope, (name) => declarations.has(ctx.fn, name))));
   }
@@ -280,6 +301,10 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       continue;
     }
     if (!isTestFile) recordCall(site, ctx);
+    if (site.type === 'new_expression' && closedFieldModel && ctx.cls && !isTestFile) {
+      const closedField = closedFieldAcquisition(site, ctx, closedFieldModel);
+      if (closedField) facts.acquisitions.push(closedField);
+    }
     if (site.type !== 'call_expression') continue;
     // A floating call starts one of this file's looping functions, or an imported one.
     if (floatingModel && (looping.size > 0 || scope.imports.size > 0)) {
@@ -339,6 +364,11 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       const result = generic();
       handle = result.fate;
       unreferenced = result.unreferenced;
+      // A timer cleared by callbacks, armed in a `try` whose `catch` swallows a failure without clearing it.
+      if (model.kind === 'timer' && !model.repeats && handle.kind === 'released-locally' && !handle.onlyOnSuccess) {
+        const risk = swallowedAfter(call, handle.local, fn);
+        if (risk) handle = { ...handle, onlyOnSuccess: risk };
+      }
     }
     if (handle.kind === 'field' && handle.ownerType === path) moduleTouched.used = true;
     // `this.timer = setInterval(..)` with no mention of `this.timer` earlier in the function: a
@@ -433,6 +463,47 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     };
     if (enclosing.context.inLoop) a.inLoop = true;
     return a;
+  }
+
+  function closedFieldsOf(cls: SyntaxNode): Map<string, FieldCloser> {
+    const name = className(cls);
+    let closed = closedByOwner.get(name);
+    if (!closed) {
+      const proto = protos?.owners.find((o) => o.ctor.startIndex === cls.startIndex);
+      const roots = proto ? [proto.ctor, ...proto.methods.map((m) => m.fn)].map((f) => bodyOf(f)).filter((b): b is SyntaxNode => !!b) : [cls.childForFieldName('body')].filter((b): b is SyntaxNode => !!b);
+      closed = closedFields(roots, scope, index);
+      closedByOwner.set(name, closed);
+    }
+    return closed;
+  }
+  /** `this.runner = new Runner(..)` over a field the owner closes elsewhere, without closing the one there first. */
+  function closedFieldAcquisition(site: CallSite, ctx: FunctionContext, model: ResourceModel): Acquisition | undefined {
+    const closed = closedFieldsOf(ctx.cls!);
+    if (closed.size === 0) return undefined;
+    const call = site.node;
+    const field = overwrittenClosedField(call, ctx.fn, source, closed, scope);
+    if (!field) return undefined;
+    const enclosing = describe(call, ctx);
+    if (enclosing.isConstructor) return undefined;
+    const ownerType = className(ctx.cls!);
+    const closer = closed.get(field)!;
+    if (!closersPushed.has(`${ownerType}.${field}`)) {
+      closersPushed.add(`${ownerType}.${field}`);
+      facts.releases.push({ api: closer.api, target: { kind: 'field', field }, site: siteOf(closer.site), fn: { name: closer.fn ? functionName(closer.fn) : '<module>', ownerType } });
+    }
+    const ctor = site.node.childForFieldName('constructor');
+    facts.uses.push({ api: 'object closed by its owner', line: line(call), isTest: enclosing.isTest });
+    return {
+      modelId: model.id,
+      kind: model.kind as Acquisition['kind'],
+      api: `new ${ctor ? shortText(ctor, 40) : '?'}()`,
+      site: siteOf(call),
+      snippet: firstLine(lines()[call.startPosition.row] ?? call.text),
+      fn: stripContext(enclosing),
+      handle: { kind: 'field', ownerType, field, line: line(call) },
+      overwritesField: true,
+      ...(enclosing.context.inLoop ? { inLoop: true as const } : {}),
+    };
   }
 
   /** `terminate(this.child)`, `this.checkDied(child)` after `const child = this.child`: a helper ends the field. */

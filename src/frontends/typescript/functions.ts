@@ -9,6 +9,7 @@ import { memberPath, unwrap } from './qualify.js';
 import { CallSite } from './call-site.js';
 import { singletonObjectOf } from './singleton-objects.js';
 import { escapeRegExp, wordRegExp } from '../shared/regex.js';
+import { isPrototypeConstructor } from './prototype-owners.js';
 
 export const FUNCTION_TYPES: ReadonlySet<string> = new Set([
   'function_declaration',
@@ -40,6 +41,10 @@ const ELEMENT_METHODS = /^(forEach|map|flatMap|filter|reduce|reduceRight|some|ev
 /** Names of functions that run once per object or process, not per operation. */
 const CONSTRUCT_ONCE =
   /^(constructor|main|init|initialize|initialise|setup|setUp|bootstrap|build|create|open|connect|launch|install|register|load|configure|start|listen)$|^(init|initialize|initialise|setup|setUp|bootstrap|configure|install|register)[A-Z_]/;
+/** Is a function of this name run once per object or process (a constructor-like set-up, a lifecycle hook)? */
+export function runsOnceByName(name: string): boolean {
+  return CONSTRUCT_ONCE.test(name) || LIFECYCLE.test(name);
+}
 /** Framework hooks that run once per component / module instance. */
 const LIFECYCLE =
   /^(ngOnInit|ngAfterViewInit|ngAfterContentInit|componentDidMount|onModuleInit|onApplicationBootstrap|mounted|created|beforeMount|onMounted|connectedCallback|firstUpdated|onInit|activate|onload|onAdd|onAttach|UNSAFE_componentWillMount|componentWillMount)$/;
@@ -317,7 +322,9 @@ export function describeFunction(node: SyntaxNode, context: FunctionContext, sco
     }
     return { name: '<module>', constructOnce: true, isEntryPoint: true, isTest, site: siteOf(node), context };
   }
-  const name = functionName(fn);
+  // The constructor function of a prototype-style owner (`function Pool() {..}`).
+  const protoCtor = isPrototypeConstructor(fn, cls);
+  const name = protoCtor ? 'constructor' : functionName(fn);
   const effect = effectHooks && effectHookOf(fn);
   const ownerType = cls ? className(cls) : effect ? componentName(fn) : undefined;
   // `main()`, a module's `init()`/`start()`, or a function the module calls while it loads: once per process.

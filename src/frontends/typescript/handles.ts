@@ -5,7 +5,8 @@ import type { SyntaxNode } from '../../parse/syntax.js';
 import type { HandleFate } from '../../facts/types.js';
 import type { ResourceModel } from '../../models/schema.js';
 import { kids, line, shortText, walk, same } from '../shared/tree.js';
-import { FUNCTION_TYPES, bodyOf, errorFirst, isAsync, isInlineCallback, positionalParameters, runsOnceAtLoad } from './functions.js';
+import { FUNCTION_TYPES, bodyOf, errorFirst, functionName, isAsync, isInlineCallback, positionalParameters, runsOnceAtLoad } from './functions.js';
+import { isTeardownName } from './owners.js';
 import { memberPath, qualifiedNames, unwrap } from './qualify.js';
 import { declaredNames, stringValue, thisPath, type FileScope } from './scope.js';
 import { signalArgument } from './body.js';
@@ -266,6 +267,13 @@ class LocalTracker {
     const visitUse = (node: SyntaxNode): void => {
       if ((node.type === 'identifier' || node.type === 'shorthand_property_identifier') && node.text === name) {
         used = true;
+        // `return { close: async () => { .. pool .. } }`: a teardown closure of what the function hands
+        // out works on it; whether it releases it through members (`pool.threads`) is not read.
+        const teardown = teardownClosure(node, scopeNode);
+        if (teardown) {
+          fates.push({ fate: { kind: 'passed', to: `the teardown \`${functionName(teardown)}()\` (line ${line(teardown)}), which uses it` }, node });
+          return;
+        }
         const fate = this.fateOfUse(node, depth);
         if (fate) fates.push({ fate, node });
       }
@@ -539,4 +547,12 @@ function protectedByTry(node: SyntaxNode, scopeNode: SyntaxNode, containsRelease
     }
   }
   return false;
+}
+
+/** The teardown-named function (`close`, `dispose` ..) nested in `scopeNode` that `node` sits in, if any. */
+function teardownClosure(node: SyntaxNode, scopeNode: SyntaxNode): SyntaxNode | undefined {
+  for (let cur = node.parent; cur && !same(cur, scopeNode); cur = cur.parent) {
+    if (FUNCTION_TYPES.has(cur.type) && !isInlineCallback(cur)) return isTeardownName(functionName(cur)) ? cur : undefined;
+  }
+  return undefined;
 }

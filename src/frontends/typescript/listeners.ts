@@ -8,7 +8,7 @@ import { kids, line, shortText } from '../shared/tree.js';
 import { bodyOf, FUNCTION_TYPES, functionName, onceOption, parameterNames } from './functions.js';
 import type { Declarations } from './handles.js';
 import type { ClassInfo } from './owners.js';
-import { memberPath, qualifiedNames, unwrap } from './qualify.js';
+import { isLookupCall, memberPath, qualifiedNames, unwrap } from './qualify.js';
 import { stringValue, thisPath, type FileScope } from './scope.js';
 import type { NodeIndex } from './node-index.js';
 import type { CallSite } from './call-site.js';
@@ -67,6 +67,12 @@ export function lifetimeOf(expr: SyntaxNode, ctx: ListenerContext, depth = 0): S
       const args = node.childForFieldName('arguments');
       return args && kids(args).length >= 2 ? 'endless' : 'unknown';
     }
+    // `document.querySelector(..)`, `findDOMNode(..)`: an element of the page, found, not made here.
+    // A query under an element made here (`title.querySelector(..)` after `title = createElement(..)`) finds a part of it.
+    if (isLookupCall(node)) {
+      const receiver = callee.type === 'member_expression' ? callee.childForFieldName('object') : null;
+      return receiver && lifetimeOf(receiver, ctx, depth + 1) === 'local' ? 'local' : 'found';
+    }
     if (callee.type === 'member_expression' && /^(select|pipe|asObservable|select\$|observe)$/.test(callee.childForFieldName('property')?.text ?? '')) {
       const obj = callee.childForFieldName('object');
       return obj ? lifetimeOf(obj, ctx, depth + 1) : 'unknown';
@@ -88,6 +94,9 @@ export function lifetimeOf(expr: SyntaxNode, ctx: ListenerContext, depth = 0): S
   // Parameters and locals shadow imports and globals.
   if (ctx.fn && parameterNames(ctx.fn).has(root)) return ctx.constructorKind === 'public' ? 'injected' : ctx.constructorKind === 'private' ? 'owned' : 'parameter';
   if (ctx.fn && ctx.declarations.has(ctx.fn, root)) {
+    // `let el = find(); if (!el) { el = make(); el.on(..) }`: in that branch it holds what was just made.
+    const made = assignedInBranch(ctx.fn, root, ctx.index, expr);
+    if (made) return lifetimeOfValue(made, ctx, depth);
     const value = initialValue(ctx.fn, root, ctx.index);
     // `let signal = null; if (..) signal = init.signal`: the local holds what the caller handed in.
     if (!value || /^(null|undefined)$/.test(value.text)) return handedInLocal(ctx.fn, root, ctx, depth) ?? 'local';
@@ -151,6 +160,16 @@ function handedInLocal(fn: SyntaxNode, name: string, ctx: ListenerContext, depth
 function lifetimeOfValue(value: SyntaxNode, ctx: ListenerContext, depth: number): SourceLifetime {
   const v = unwrap(value);
   if (v.type === 'new_expression' || v.type === 'object' || v.type === 'array') return 'local';
+  // `el instanceof HTMLElement ? el : null`, `found || fallback`: what a branch holds that outlives the function.
+  if ((v.type === 'ternary_expression' || (v.type === 'binary_expression' && /^(\|\||\?\?|&&)$/.test(v.childForFieldName('operator')?.text ?? ''))) && depth < 4) {
+    const branches = v.type === 'ternary_expression' ? [v.childForFieldName('consequence'), v.childForFieldName('alternative')] : [v.childForFieldName('left'), v.childForFieldName('right')];
+    for (const b of branches) {
+      if (!b || /^(null|undefined)$/.test(b.text)) continue;
+      const lifetime = lifetimeOfValue(b, ctx, depth + 1);
+      if (lifetime === 'injected' || lifetime === 'found' || lifetime === 'global' || lifetime === 'module' || lifetime === 'imported') return lifetime;
+    }
+    return 'local';
+  }
   const inner = lifetimeOf(v, ctx, depth + 1);
   return inner === 'unknown' ? 'local' : inner;
 }
@@ -173,6 +192,19 @@ function freshAssignment(fn: SyntaxNode, name: string, index: NodeIndex, at: Syn
     }
     out = n.childForFieldName('right');
     return 'stop';
+  });
+  return out;
+}
+
+/** The value assigned to `name` earlier in the same block of an `if` (or its else) that also holds `at`. */
+function assignedInBranch(fn: SyntaxNode, name: string, index: NodeIndex, at: SyntaxNode): SyntaxNode | null {
+  let out: SyntaxNode | null = null;
+  index.walk(fn, ['assignment_expression'], (n) => {
+    if (n.childForFieldName('left')?.text !== name || n.endIndex > at.startIndex) return true;
+    const block = n.parent?.parent;
+    if (block?.type !== 'statement_block' || !(block.parent?.type === 'if_statement' || block.parent?.type === 'else_clause')) return true;
+    if (at.startIndex >= block.startIndex && at.endIndex <= block.endIndex) out = n.childForFieldName('right');
+    return true;
   });
   return out;
 }

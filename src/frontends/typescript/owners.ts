@@ -5,8 +5,8 @@ import type { SyntaxNode } from '../../parse/syntax.js';
 import type { Owner, OwnerMethod } from '../../facts/types.js';
 import { kids, siteOf } from '../shared/tree.js';
 import { className, FUNCTION_TYPES, methodName, parameterNames } from './functions.js';
-import { memberPath, unwrap } from './qualify.js';
-import type { FileScope } from './scope.js';
+import { isLookupCall, memberPath, unwrap } from './qualify.js';
+import { thisPath, type FileScope } from './scope.js';
 import type { NodeIndex } from './node-index.js';
 
 /** Teardown names: `close`, `dispose`, `stopPolling`, `destroyAll`, framework destroy hooks, `[Symbol.dispose]`. */
@@ -21,7 +21,7 @@ export function isTeardownName(name: string): boolean {
   return TEARDOWN_HOOKS.test(name) || TEARDOWN_PREFIX.test(bare);
 }
 
-export type FieldOrigin = 'owned' | 'injected';
+export type FieldOrigin = 'owned' | 'injected' | 'found';
 
 export interface ClassInfo {
   owner: Owner;
@@ -126,6 +126,8 @@ function originOfValue(value: SyntaxNode, params: ReadonlySet<string>, scope: Fi
   if (v.type === 'call_expression') {
     const callee = v.childForFieldName('function');
     if (callee && INJECTORS.test(callee.text)) return 'injected';
+    // `this.el = document.querySelector(sel)`: an element of the page, found, not made.
+    if (isLookupCall(v)) return 'found';
     return 'owned';
   }
   if (v.type === 'binary_expression' || v.type === 'ternary_expression') {
@@ -154,4 +156,38 @@ export function moduleOwner(path: string, root: SyntaxNode, scope: FileScope): O
     }
   }
   return owner;
+}
+
+/**
+ * A prototype-style owner (see prototype-owners.ts): its constructor function and prototype
+ * methods, with the fields `this.x = ..` (or `self.x = ..` after `var self = this`) sets in any of them.
+ */
+export function collectPrototypeOwner(ctor: SyntaxNode, methods: readonly { name: string; fn: SyntaxNode }[], scope: FileScope, index: NodeIndex): ClassInfo {
+  const name = className(ctor);
+  const owner: Owner = { name, site: siteOf(ctor), fields: [], methods: [{ name: 'constructor', teardown: false, site: siteOf(ctor) }], hasDropImpl: false };
+  const origins = new Map<string, FieldOrigin>();
+  const fieldNames = new Set<string>();
+  for (const m of methods) {
+    if (owner.methods.some((o) => o.name === m.name)) continue;
+    owner.methods.push({ name: m.name, teardown: isTeardownName(m.name), site: siteOf(m.fn) });
+  }
+  for (const fn of [ctor, ...methods.map((m) => m.fn)]) {
+    const body = fn.childForFieldName('body');
+    if (!body) continue;
+    index.walk(body, ['assignment_expression'], (node) => {
+      const left = node.childForFieldName('left');
+      const path = thisPath(left ? memberPath(left) : undefined, scope);
+      if (!path || path[0] !== 'this' || path.length !== 2) return true;
+      const fname = path[1]!;
+      if (!fieldNames.has(fname)) {
+        fieldNames.add(fname);
+        owner.fields.push({ name: fname });
+      }
+      const value = node.childForFieldName('right');
+      if (value && !origins.has(fname)) origins.set(fname, originOfValue(value, parametersAround(node), scope));
+      return true;
+    });
+  }
+  for (const f of fieldNames) if (!origins.has(f)) origins.set(f, 'injected');
+  return { owner, origins };
 }

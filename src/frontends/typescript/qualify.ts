@@ -82,3 +82,18 @@ export function qualifiedNames(callee: SyntaxNode, scope: FileScope, calleeType:
   if (GLOBAL_OBJECTS.has(head) && rest.length > 0) return [path.join('.'), rest.join('.')];
   return [path.join('.')];
 }
+
+/**
+ * Calls that find an object that already exists rather than make one: DOM queries
+ * (`document.querySelector(..)`, `el.closest(..)`, React's `findDOMNode(ref)`). What they return
+ * lives in the page, not in the function or object that looked it up.
+ */
+const LOOKUP_CALLS = /^(querySelector|getElementById|getElementsByClassName|getElementsByTagName|getElementsByName|closest|findDOMNode|getRootNode|elementFromPoint)$/;
+
+export function isLookupCall(node: SyntaxNode): boolean {
+  if (node.type !== 'call_expression') return false;
+  const callee = node.childForFieldName('function');
+  if (!callee) return false;
+  const name = callee.type === 'member_expression' ? callee.childForFieldName('property')?.text : callee.text;
+  return !!name && LOOKUP_CALLS.test(name);
+}

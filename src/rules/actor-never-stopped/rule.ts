@@ -1,8 +1,9 @@
 // actor-never-stopped: an actor (or worker, child process, server) started with
 // no stop / kill / shutdown reachable for its handle.
 import { vocabularyOf } from '../../models/index.js';
-import type { Rule } from '../types.js';
-import { releasesOfStored, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
+import type { Rule, RuleContext } from '../types.js';
+import type { AcquisitionRef } from '../../analysis/project.js';
+import { releasesOfField, releasesOfStored, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
 import { describeFate, growthOf, processGuardEvidence, isTestCode, locationOf } from '../shared/describe.js';
 import { incompleteRelease } from '../shared/incomplete-release.js';
 
@@ -20,6 +21,7 @@ export const actorNeverStopped: Rule = {
       discarded: '`{api}` in `{symbol}()` starts {a kind} whose handle is dropped: nothing can stop it',
       fieldNeverReleased: '`{api}` in `{symbol}()` starts {a kind} kept in `{field}` that no teardown stops',
       fieldHalfReleased: '`{api}` in `{symbol}()` starts {a kind} kept in `{field}` whose release is incomplete',
+      overwritten: '`{api}` in `{symbol}()` stores a new object in `{field}` over the last one without closing it, though the owner closes that field elsewhere',
     },
   },
   check(ctx) {
@@ -32,6 +34,10 @@ export const actorNeverStopped: Rule = {
       const handleType = model.handle ?? 'handle';
       const line = a.site.startLine;
       if (fate.kind === 'released-locally' || fate.kind === 'awaited' || fate.kind === 'scoped') continue;
+      if (model.acquire.construct === 'closed-field-object') {
+        reportClosedFieldOverwrite(ctx, ref);
+        continue;
+      }
       if (fate.kind === 'returned' || fate.kind === 'passed') {
         ctx.note({ counter: 'handle handed on', path: ref.file.path, line, detail: describeFate(fate, handleType) });
         continue;
@@ -117,3 +123,41 @@ export const actorNeverStopped: Rule = {
     }
   },
 };
+
+/**
+ * An object of a class no model knows, stored over a field its owner closes elsewhere, by a
+ * function that neither closes nor reads the one there first: that one is never closed. The
+ * owner's own close call is the only evidence it is a resource, so this is information (P2).
+ */
+function reportClosedFieldOverwrite(ctx: RuleContext, ref: AcquisitionRef): void {
+  const a = ref.acquisition;
+  const fate = a.handle;
+  // Once per object (a start-up method, a lifecycle hook paired with the teardown that closes it): no repeated overwrite is seen.
+  if (fate.kind !== 'field' || a.fn.isConstructor || a.fn.constructOnce) return;
+  const closers = ctx.project.fieldReleases.get(`${fate.ownerType}.${fate.field}`) ?? [];
+  const closer = closers[0];
+  if (!closer) return;
+  const symbol = symbolOf(a);
+  ctx.report({
+    ruleId: 'actor-never-stopped',
+    messageId: 'overwritten',
+    kind: a.kind,
+    language: ref.file.language,
+    priority: 'P2',
+    confidence: 'low',
+    location: locationOf(ref),
+    symbol,
+    api: a.api,
+    snippet: a.snippet,
+    message: `\`${a.api}\` in \`${symbol}()\` stores a new object in \`${fate.ownerType}.${fate.field}\` over the last one without \`${closer.api}()\`-ing it, though \`${closer.fn.name}()\` closes that field`,
+    evidence: [
+      `\`${closer.fn.name}()\` calls \`${fate.field}.${closer.api}()\` (${closer.path}:${closer.site.startLine}): the owner treats what the field holds as something to close`,
+      `\`${symbol}()\` assigns \`${fate.field}\` (line ${fate.line}) without closing, testing or reading it first: an object still there is detached and never closed`,
+      `no model knows \`${a.api}\`: what it holds open (a process, a connection) is not seen, so this is information`,
+    ],
+    growth: `+1 unclosed object per call of \`${symbol}()\` while one is in \`${fate.field}\``,
+    impact: 'whatever the detached object holds open, until the process exits',
+    remediation: `Close the one already there first (\`this.${fate.field}?.${closer.api}()\`), or return early when \`this.${fate.field}\` is set.`,
+    related: [{ path: closer.path, line: closer.site.startLine, message: `\`${fate.field}.${closer.api}()\` here` }],
+  });
+}

@@ -16,6 +16,7 @@ const OUTLIVES: Readonly<Partial<Record<SourceLifetime, string>>> = {
   imported: 'imported from another module: a shared instance that outlives this call',
   endless: 'a source that never completes',
   injected: 'handed in from outside: whoever made the object owns it, and it can outlive the object that listens to it',
+  found: 'an existing object found by a lookup (a DOM query), not made here: it may outlive the listener\'s owner, unless it is that owner\'s own element (not seen)',
 };
 
 export const listenerNeverRemoved: Rule = {
@@ -30,6 +31,7 @@ export const listenerNeverRemoved: Rule = {
       perOperation: '`{api}` in `{symbol}()` adds a listener to `{source}` on every call and never removes it',
       perInstance: '`{api}` in `{symbol}()` adds a listener to `{source}` for every instance, and no teardown removes it',
       setup: '`{api}` for `{event}` in `{symbol}()` adds a listener to `{source}` that nothing removes; how often `{symbol}()` runs is not known',
+      perIteration: '`{api}` in `{symbol}()` adds a listener to `{source}` on every iteration of a loop, and none is removed',
     },
   },
   check(ctx) {
@@ -128,6 +130,36 @@ export const listenerNeverRemoved: Rule = {
         continue;
       }
       if (frequency === 'once') {
+        // Once per process, but inside a loop: one more listener on the same long-lived emitter per iteration.
+        const sameEmitter = a.source.lifetime === 'global' || a.source.lifetime === 'module' || a.source.lifetime === 'imported';
+        if (a.inLoop && sameEmitter && !a.oneShot && !model.oneShot && a.handle.kind !== 'field') {
+          const symbol = symbolOf(a);
+          const event = a.source.event !== undefined ? ` for \`${a.source.event}\`` : '';
+          ctx.report({
+            ruleId: 'listener-never-removed',
+            messageId: 'perIteration',
+            kind: a.kind,
+            language: ref.file.language,
+            priority: 'P2',
+            confidence: 'low',
+            location: locationOf(ref),
+            symbol,
+            api: a.api,
+            snippet: a.snippet,
+            message: `\`${a.api}\`${event} in \`${symbol}()\` adds a listener to \`${a.source.text}\` on every iteration of a loop, and none is removed`,
+            evidence: [
+              `\`${a.source.text}\` is ${lifetime}`,
+              `\`${symbol}()\` runs once, but the call sits in a loop: each iteration adds one more listener${event} to the same \`${a.source.text}\` (Node warns past 10 listeners for one event)`,
+              `nothing calls ${model.releases.map((r) => `\`${r}\``).join('/')} for it`,
+              'how many iterations the loop runs is not known: information',
+            ],
+            growth: `+1 listener per loop iteration, for as long as \`${a.source.text}\` lives`,
+            impact: model.cost?.summary ?? 'one listener and everything its callback closes over',
+            remediation: 'Add one listener before the loop that handles every item (collect what it needs in an array), or remove each in its turn.',
+            related: [],
+          });
+          continue;
+        }
         ctx.note({ counter: 'once per process', path, line, detail: `${a.api} in ${symbolOf(a)}` });
         continue;
       }
@@ -168,8 +200,8 @@ export const listenerNeverRemoved: Rule = {
       }
       const proven = {
         // A caller's signal is as often a request's own (one listener per signal) as a shared one: information.
-        priority: oneShot || setup || unseenConstruction || handedByMaker || callerSignal ? ('P2' as const) : frequency === 'per-operation' ? ('P0' as const) : ('P1' as const),
-        confidence: oneShot || setup || unseenConstruction || handedByMaker || callerSignal ? ('low' as const) : a.source.lifetime === 'injected' ? ('medium' as const) : ('high' as const),
+        priority: oneShot || setup || unseenConstruction || handedByMaker || callerSignal || a.source.lifetime === 'found' ? ('P2' as const) : frequency === 'per-operation' ? ('P0' as const) : ('P1' as const),
+        confidence: oneShot || setup || unseenConstruction || handedByMaker || callerSignal || a.source.lifetime === 'found' ? ('low' as const) : a.source.lifetime === 'injected' ? ('medium' as const) : ('high' as const),
       };
       if (special.kind === 'generic' && special.evidence) evidence.push(...special.evidence);
       if (special.kind === 'report') {

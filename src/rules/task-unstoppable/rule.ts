@@ -1,7 +1,7 @@
 // task-unstoppable: a long-lived task, thread or timer that nothing can stop.
 import type { BodyFacts, CallFact } from '../../facts/types.js';
-import type { AcquisitionRef } from '../../analysis/project.js';
-import { callersOf, calledOnlyOnConstruction, constructionsOf, perOperationCalls, perOperationMaker, releasesOfStored, resolveDelegate, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
+import type { AcquisitionRef, OwnedRelease, Project } from '../../analysis/project.js';
+import { callersOf, calledOnlyOnConstruction, constructionsOf, perOperationCalls, perOperationMaker, releasesOfField, releasesOfStored, resolveDelegate, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
 import { referencedEvidence } from '../shared/callers.js';
 import { overwrittenHandle } from '../shared/overwrite.js';
 import { reportRestartTimer } from './restart-timer.js';
@@ -29,6 +29,7 @@ export const taskUnstoppable: Rule = {
       entryPoint: '`{api}` in `{symbol}()` starts a {loop} that runs for the life of the process with no way to stop it',
       overwritten: '`{api}` in `{symbol}()` stores a new {loop} in `{field}` over the last one without clearing it',
       teardownMisses: '`{api}` in `{symbol}()` keeps a timer in `{field}` that the teardown never clears, though it clears others',
+      clearedOnSuccessOnly: '`{api}` in `{symbol}()` is cleared only by the callbacks of the work it times: a failure the catch swallows leaves it armed',
       fieldOverwritten: '`{api}` in `{symbol}()` stores a {loop} in `{field}` over the one already there, which nothing stops',
       blockedSend: '`{api}` in `{symbol}()` can block for ever on its send to `{channel}` once `{symbol}()` stops receiving',
       accumulated: '`{api}` in `{symbol}()` adds a handle to `{field}` on every call, and nothing ever takes one out',
@@ -67,7 +68,7 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
     return;
   }
   if (!body.longLived) {
-    if (!isTestCode(ref) && (forgottenByTeardown(ctx, ref) || reportRestartTimer(ctx, ref, model) || reportDetachedByOwner(ctx, ref, body, model) || reportAccumulated(ctx, ref, model) || reportBlockedSend(ctx, ref, body, model.cost?.summary))) return;
+    if (!isTestCode(ref) && (forgottenByTeardown(ctx, ref) || reportRestartTimer(ctx, ref, model) || reportDetachedByOwner(ctx, ref, body, model) || reportAccumulated(ctx, ref, model) || reportBlockedSend(ctx, ref, body, model.cost?.summary) || clearedOnSuccessOnly(ctx, ref))) return;
     ctx.note({ counter: 'one-shot', path: file.path, line: a.site.startLine, detail: `${a.api} runs to completion` });
     return;
   }
@@ -122,7 +123,11 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
             );
           const caller = perOperationCalls(ctx.project, a.fn, file.path, true).find((c) => !clearsFirst(c));
           if (caller) reportOverwrite(ctx, ref, body, releases[0]!.fn.name, caller.caller);
+          return;
         }
+        // Cleared only by the work itself (a re-arm that clears the last one first), never by the
+        // owner's teardown: the loop outlives a closed owner.
+        if (!isTestCode(ref)) clearedOnlyInFlow(ctx, ref, releases);
         return;
       }
       if (storeModel) return;
@@ -269,8 +274,9 @@ function forgottenByTeardown(ctx: RuleContext, ref: AcquisitionRef): boolean {
   const fate = a.handle;
   const model = ctx.project.models.get(a.modelId);
   if (a.kind !== 'timer' || fate.kind !== 'field' || !model || model.releases.length === 0) return false;
-  if (releasesOfStored(ctx.project, fate, model.releases).length > 0) return false;
   const owner = ctx.project.owners.get(fate.ownerType);
+  const ownReleases = releasesOfStored(ctx.project, fate, model.releases);
+  if (ownReleases.length > 0) return clearedOnlyInFlow(ctx, ref, ownReleases);
   // Only a timer the field holds itself (`this.reconnectTimer = setTimeout(..)`): one kept in a
   // collection of requests (a per-request timeout in a Map) ends with its request, not the owner.
   const fieldType = owner?.fields.find((f) => f.name === fate.field)?.type ?? '';
@@ -321,6 +327,85 @@ function forgottenByTeardown(ctx: RuleContext, ref: AcquisitionRef): boolean {
 }
 
 /**
+ * A one-shot timer kept in a field that the work itself clears (the response handler clears the
+ * request timeout) but that no teardown of its owner clears, directly or through a method of
+ * the owner it calls: a timer pending when the owner is torn down (`abort()`, `close()`) still
+ * fires on it. The timer may still be cleared through events the teardown causes (a socket's
+ * `close` handler), which is not followed: information (P2).
+ */
+const REMOVAL_HOOK = /^[_#]?(on)?(remove|unload|unmount|detach)(ed)?$/i;
+
+function clearedOnlyInFlow(ctx: RuleContext, ref: AcquisitionRef, releases: readonly OwnedRelease[]): boolean {
+  const { acquisition: a, file } = ref;
+  const fate = a.handle;
+  const model = ctx.project.models.get(a.modelId);
+  if (fate.kind !== 'field' || !model || fate.line !== a.site.startLine) return false;
+  const owner = ctx.project.owners.get(fate.ownerType);
+  const fieldType = owner?.fields.find((f) => f.name === fate.field)?.type ?? '';
+  if (/\b(Map|Set|WeakMap|Array|Record)\b|\[\]/.test(fieldType)) return false;
+  const teardowns = [...new Set((owner?.methods ?? []).filter((m) => m.teardown).map((m) => m.name))];
+  if (teardowns.length === 0) return false;
+  // Removal hooks (`remove()`, `onRemove()`, `unload()`) end the owner's life too, without a teardown's name.
+  const ends = new Set([...teardowns, ...(owner?.methods ?? []).map((m) => m.name).filter((n) => REMOVAL_HOOK.test(n))]);
+  if (releases.some((r) => r.fn.ownerType === fate.ownerType && reachedFromTeardown(ctx.project, fate.ownerType, r.fn.name, ends))) return false;
+  // A timer the teardown itself starts (a fade-out before removal) is its delayed work, not left over.
+  if (ends.has(a.fn.name)) return false;
+  // Cleared from functions of another owner, or closures whose owner is not known: not judged.
+  if (releases.some((r) => r.fn.ownerType !== fate.ownerType || r.fn.name.startsWith('<'))) return false;
+  const symbol = symbolOf(a);
+  const ownerName = fate.ownerType.includes('/') ? 'the module' : fate.ownerType;
+  const teardownText = teardowns.slice(0, 3).map((f) => `\`${f}()\``).join(', ');
+  const clearers = [...new Set(releases.map((r) => r.fn.name))].slice(0, 3);
+  ctx.report({
+    ruleId: 'task-unstoppable',
+    messageId: 'teardownMisses',
+    kind: a.kind,
+    language: file.language,
+    priority: 'P2',
+    confidence: 'low',
+    location: locationOf(ref),
+    symbol,
+    api: a.api,
+    snippet: a.snippet,
+    message: `\`${a.api}\` in \`${symbol}()\` keeps a timer in \`${fate.field}\` that ${clearers.map((c) => `\`${c}()\``).join(', ')} clear${clearers.length === 1 ? 's' : ''} in the course of the work, but ${teardownText} never clear${teardowns.length === 1 ? 's' : ''}`,
+    evidence: [
+      `the timer is stored in \`${ownerName}.${fate.field}\` (line ${fate.line ?? a.site.startLine})`,
+      ...releases.slice(0, 3).map((r) => `\`${r.fn.name}()\` clears it with \`${r.api}\` (${r.path}:${r.site.startLine}), and no teardown calls \`${r.fn.name}()\` (followed through calls on \`this\` in the files read)`),
+      a.body?.longLived
+        ? `\`${ownerName}\` has the teardown ${teardownText}, which clears no \`${fate.field}\`: the ${a.body.loopKind ?? 'loop'} keeps running after it, on a torn-down owner`
+        : `\`${ownerName}\` has the teardown ${teardownText}, which clears no \`${fate.field}\`: a timer pending when it runs still fires on a torn-down owner`,
+      `the teardown may still lead to one of those functions through an event it causes (a \`close\` handler): events are not followed, so this is information`,
+    ],
+    growth: `at most 1 pending timer per \`${ownerName}\` instance, firing after teardown`,
+    impact: model.cost?.summary ?? 'one pending timer and everything its callback references',
+    remediation: `Clear \`${fate.field}\` in ${teardownText} as well (\`${model.releases[0]}(this.${fate.field})\`).`,
+    related: releases.slice(0, 3).map((r) => ({ path: r.path, line: r.site.startLine, message: `${r.fn.name}() clears \`${fate.field}\` here` })),
+  });
+  return true;
+}
+
+/** Does a teardown of `owner` run `fn`: is it one, or does one call it on `this` (a few calls deep)? */
+function reachedFromTeardown(project: Project, owner: string, fn: string, teardowns: ReadonlySet<string>): boolean {
+  const seen = new Set<string>([fn]);
+  let frontier = [fn];
+  for (let depth = 0; depth < 5 && frontier.length > 0; depth++) {
+    if (frontier.some((f) => teardowns.has(f))) return true;
+    const next: string[] = [];
+    for (const f of frontier) {
+      for (const call of project.callers.get(f) ?? []) {
+        if (call.callerOwner !== owner || (call.calleeOwner !== undefined && call.calleeOwner !== owner)) continue;
+        if (!seen.has(call.caller)) {
+          seen.add(call.caller);
+          next.push(call.caller);
+        }
+      }
+    }
+    frontier = next;
+  }
+  return false;
+}
+
+/**
  * `poll() { this.timer = setInterval(..) }` with `stop()` clearing `this.timer`: each call of
  * `poll()` stores a new timer over the last, which `stop()` can then no longer reach.
  */
@@ -358,4 +443,41 @@ function reportOverwrite(ctx: RuleContext, ref: AcquisitionRef, body: BodyFacts,
     remediation: `Clear the previous one first (\`${model.releases[0] ?? 'clearInterval'}(this.${fate.field})\`) or return early when \`this.${fate.field}\` is set.`,
     related: [],
   });
+}
+
+/**
+ * A one-shot timer its callbacks clear (on connect, on error), armed in a `try` whose `catch`
+ * swallows a failure of the next call without clearing it: on that path the timer still fires
+ * later (a connect timeout on a connection that already failed). Information (P2): it fires once.
+ */
+function clearedOnSuccessOnly(ctx: RuleContext, ref: AcquisitionRef): boolean {
+  const { acquisition: a, file } = ref;
+  const fate = a.handle;
+  const model = ctx.project.models.get(a.modelId);
+  if (a.kind !== 'timer' || fate.kind !== 'released-locally' || !fate.onlyOnSuccess || !model) return false;
+  const symbol = symbolOf(a);
+  const risk = fate.onlyOnSuccess;
+  ctx.report({
+    ruleId: 'task-unstoppable',
+    messageId: 'clearedOnSuccessOnly',
+    kind: a.kind,
+    language: file.language,
+    priority: 'P2',
+    confidence: 'low',
+    location: locationOf(ref),
+    symbol,
+    api: a.api,
+    snippet: a.snippet,
+    message: `\`${a.api}\` in \`${symbol}()\` is cleared only by the callbacks of the work it times: if \`${risk.call}\` throws, the catch leaves the timer armed`,
+    evidence: [
+      `the timer is kept in \`${fate.local}\` and cleared with \`${fate.api}\` (line ${fate.line}) by a callback of the work`,
+      `\`${risk.call}\` (line ${risk.line}) can throw inside the same \`try\`; its \`catch\` neither clears \`${fate.local}\` nor rethrows, and no \`finally\` clears it`,
+      'on that path the timer still fires later, on work that already failed: it fires once, so this is information',
+    ],
+    growth: `+1 stray timer per failing call of \`${symbol}()\`, until it fires`,
+    impact: model.cost?.summary ?? 'one pending timer and everything its callback references',
+    remediation: `Clear it in the \`catch\` (or a \`finally\`) as well: \`${model.releases[0] ?? 'clearTimeout'}(${fate.local})\`.`,
+    related: [{ path: file.path, line: risk.line, message: `\`${risk.call}\` can throw here` }],
+  });
+  return true;
 }
