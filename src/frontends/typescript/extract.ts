@@ -114,7 +114,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   /** Ids of the nodes with an `async` keyword child (`isAsync`), from the keywords' parents. */
   const asyncNodes = new Set<number>();
   // `function Pool() {..}` with `Pool.prototype.close = function () {..}`: one owner, like a class.
-  const protos = source.includes('prototype') ? prototypeOwners(root) : undefined;
+  const protos = source.includes('prototype') || /\.(on|once)\(\s*['"](close|end|destroy|exit|unload)/.test(source) ? prototypeOwners(root) : undefined;
   for (let i = 0; i < index.nodes.length; i++) {
     const node = index.nodes[i]!;
     const type = index.types[i]!;

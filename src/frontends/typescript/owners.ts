@@ -17,6 +17,8 @@ const TEARDOWN_HOOKS =
 const DISPOSE_PROTOCOL = /^\[Symbol\.(asyncD|d)ispose\]$/;
 
 export function isTeardownName(name: string): boolean {
+  // `on('close')`: a handler an object registers on itself for its own end (see prototype-owners).
+  if (/^on\('(close|end|destroy|destroyed|exit|unload|disconnect)'\)$/.test(name)) return true;
   const bare = name.replace(/^[#_]+/, '');
   return TEARDOWN_HOOKS.test(name) || TEARDOWN_PREFIX.test(bare);
 }

@@ -17,16 +17,24 @@ export interface PrototypeOwners {
   owners: { ctor: SyntaxNode; methods: { name: string; fn: SyntaxNode }[] }[];
 }
 
-/** Statements the module runs while it loads: the program's, and those of a top-level IIFE (UMD wrappers). */
+/** Statements the module runs while it loads: the program's, those of a top-level IIFE (UMD wrappers), and those of the function a module exports as a whole (a plugin's `module.exports = function (RED) {..}`). */
 function moduleStatements(root: SyntaxNode): SyntaxNode[] {
   const out: SyntaxNode[] = [];
   for (const stmt of kids(root)) {
     out.push(stmt);
+    // `export default function (RED) { function Node() {..}; Node.prototype.close = .. }`: a plugin's module function.
+    const exported = stmt.type === 'export_statement' ? stmt.childForFieldName('declaration') ?? stmt.namedChildren.find((c) => c?.type === 'function_expression' || c?.type === 'function') ?? undefined : undefined;
+    if (exported && (exported.type === 'function_expression' || exported.type === 'function' || exported.type === 'function_declaration')) {
+      const body = exported.childForFieldName('body');
+      if (body?.type === 'statement_block') out.push(...kids(body));
+      continue;
+    }
     if (stmt.type !== 'expression_statement') continue;
     const expr = stmt.namedChildren[0] ? unwrap(stmt.namedChildren[0]) : undefined;
-    if (expr?.type !== 'call_expression') continue;
-    const callee = expr.childForFieldName('function');
-    const fn = callee ? unwrap(callee) : undefined;
+    // `module.exports = function (RED) { .. }`: the module's one function, called once by its loader.
+    const assigned = expr?.type === 'assignment_expression' && /^(module\.exports|exports\.\w+)$/.test(expr.childForFieldName('left')?.text ?? '') ? expr.childForFieldName('right') : undefined;
+    const called = expr?.type === 'call_expression' ? expr.childForFieldName('function') : undefined;
+    const fn = assigned ? unwrap(assigned) : called ? unwrap(called) : undefined;
     if (!fn || (fn.type !== 'function_expression' && fn.type !== 'function' && fn.type !== 'arrow_function')) continue;
     const body = fn.childForFieldName('body');
     if (body?.type === 'statement_block') out.push(...kids(body));
@@ -79,6 +87,11 @@ export function prototypeOwners(root: SyntaxNode): PrototypeOwners {
       for (const a of args.slice(1)) if (unwrap(a).type === 'object') addObject(target[0]!, unwrap(a));
     }
   }
+  // `var node = this; node.on('close', function () { clearInterval(node.timer) })` in the constructor:
+  // a handler the object registers on itself for its own end is its teardown.
+  for (const [name, ctor] of ctors) {
+    for (const h of selfEndHandlers(ctor)) methods.set(name, [...(methods.get(name) ?? []), h]);
+  }
   const ownerOf = new Map<number, SyntaxNode>();
   const owners: PrototypeOwners['owners'] = [];
   for (const [name, ms] of methods) {
@@ -94,4 +107,41 @@ export function prototypeOwners(root: SyntaxNode): PrototypeOwners {
 /** Is `fn` the constructor function of a prototype owner (`cls`)? */
 export function isPrototypeConstructor(fn: SyntaxNode, cls: SyntaxNode | null): boolean {
   return cls !== null && cls.startIndex === fn.startIndex && cls.endIndex === fn.endIndex && cls.type !== 'class_declaration' && cls.type !== 'class' && cls.type !== 'abstract_class_declaration';
+}
+
+/** Events an object emits when it ends: a handler for one of them on itself is its teardown. */
+const END_EVENTS = /^['"](close|end|destroy|destroyed|exit|unload|disconnect)['"]$/;
+
+/**
+ * Handlers a constructor function registers on its own object (`this`, or a local holding `this`)
+ * for its end (`node.on('close', fn)`), anywhere in its body outside nested functions: named
+ * `on('close')`, a teardown of the owner.
+ */
+function selfEndHandlers(ctor: SyntaxNode): { name: string; fn: SyntaxNode }[] {
+  const body = ctor.childForFieldName('body');
+  if (body?.type !== 'statement_block') return [];
+  const selves = new Set(['this']);
+  const out: { name: string; fn: SyntaxNode }[] = [];
+  // Depth-first in source order: `var node = this` comes before the handlers that use it.
+  const stack: SyntaxNode[] = [...kids(body)].reverse();
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.type === 'variable_declarator' && n.childForFieldName('value')?.type === 'this') {
+      const id = n.childForFieldName('name');
+      if (id?.type === 'identifier') selves.add(id.text);
+    }
+    if (n.type === 'call_expression') {
+      const callee = n.childForFieldName('function');
+      const args = kids(n.childForFieldName('arguments') ?? n);
+      const path = callee?.type === 'member_expression' ? memberPath(callee) : undefined;
+      const handler = args[1] ? unwrap(args[1]) : undefined;
+      if (path?.length === 2 && selves.has(path[0]!) && /^(on|once|addListener)$/.test(path[1]!) && args[0] && END_EVENTS.test(args[0].text) && handler && (THIS_BINDING.has(handler.type) || handler.type === 'arrow_function')) {
+        out.push({ name: `on(${args[0].text.replace(/"/g, "'")})`, fn: handler });
+        continue;
+      }
+    }
+    if (THIS_BINDING.has(n.type) || n.type === 'arrow_function' || n.type === 'function_declaration' || n.type === 'class_declaration') continue;
+    stack.push(...kids(n).reverse());
+  }
+  return out;
 }
