@@ -4,7 +4,7 @@ import { vocabularyOf } from '../../models/index.js';
 import type { Rule, RuleContext } from '../types.js';
 import type { AcquisitionRef } from '../../analysis/project.js';
 import { releasesOfField, releasesOfStored, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
-import { describeFate, growthOf, processGuardEvidence, isTestCode, locationOf } from '../shared/describe.js';
+import { describeFate, growthOf, processGuardEvidence, isTestCode, acquisitionSite, locationOf } from '../shared/describe.js';
 import { incompleteRelease } from '../shared/incomplete-release.js';
 
 const KINDS = ['actor', 'worker', 'process', 'server', 'watcher'] as const;
@@ -99,14 +99,9 @@ export const actorNeverStopped: Rule = {
       ctx.report({
         ruleId: 'actor-never-stopped',
         messageId,
-        kind: a.kind,
-        language: ref.file.language,
+        ...acquisitionSite(ref),
         priority: startedFrom || guarded || model.id.endsWith('spawn_linked') ? 'P2' : 'P1',
         confidence: fate.kind === 'discarded' ? 'high' : 'medium',
-        location: locationOf(ref),
-        symbol,
-        api: a.api,
-        snippet: a.snippet,
         message:
           messageId === 'fieldHalfReleased' && fate.kind === 'field'
             ? `\`${a.api}\` in \`${symbol}()\` starts ${what} kept in \`${fate.ownerType}.${fate.field}\` whose release is incomplete: ${half?.gap ?? ''}`
@@ -141,14 +136,9 @@ function reportClosedFieldOverwrite(ctx: RuleContext, ref: AcquisitionRef): void
   ctx.report({
     ruleId: 'actor-never-stopped',
     messageId: 'overwritten',
-    kind: a.kind,
-    language: ref.file.language,
+    ...acquisitionSite(ref),
     priority: 'P2',
     confidence: 'low',
-    location: locationOf(ref),
-    symbol,
-    api: a.api,
-    snippet: a.snippet,
     message: `\`${a.api}\` in \`${symbol}()\` stores a new object in \`${fate.ownerType}.${fate.field}\` over the last one without \`${closer.api}()\`-ing it, though \`${closer.fn.name}()\` closes that field`,
     evidence: [
       `\`${closer.fn.name}()\` calls \`${fate.field}.${closer.api}()\` (${closer.path}:${closer.site.startLine}): the owner treats what the field holds as something to close`,

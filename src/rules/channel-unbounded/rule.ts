@@ -2,7 +2,7 @@
 // (tokio broadcast is a ring buffer) are counted, not reported.
 import type { Rule } from '../types.js';
 import { symbolOf } from '../../analysis/project.js';
-import { isTestCode, locationOf } from '../shared/describe.js';
+import { isTestCode, acquisitionSite, locationOf } from '../shared/describe.js';
 
 export const channelUnbounded: Rule = {
   meta: {
@@ -30,14 +30,9 @@ export const channelUnbounded: Rule = {
       ctx.report({
         ruleId: 'channel-unbounded',
         messageId: 'unbounded',
-        kind: a.kind,
-        language: ref.file.language,
+        ...acquisitionSite(ref),
         priority: 'P2',
         confidence: 'medium',
-        location: locationOf(ref),
-        symbol,
-        api: a.api,
-        snippet: a.snippet,
         message: `\`${a.api}\` in \`${symbol}()\` creates an unbounded queue: nothing limits it if the receiver falls behind`,
         evidence: [
           `${model.description}`,

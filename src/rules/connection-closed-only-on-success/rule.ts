@@ -3,7 +3,7 @@
 // the close, and every failing call leaks one connection.
 import { symbolOf } from '../../analysis/project.js';
 import type { Rule } from '../types.js';
-import { isTestCode, locationOf } from '../shared/describe.js';
+import { isTestCode, acquisitionSite, locationOf } from '../shared/describe.js';
 
 export const connectionClosedOnlyOnSuccess: Rule = {
   meta: {
@@ -37,14 +37,9 @@ export const connectionClosedOnlyOnSuccess: Rule = {
       ctx.report({
         ruleId: 'connection-closed-only-on-success',
         messageId: 'successOnly',
-        kind: a.kind,
-        language: ref.file.language,
+        ...acquisitionSite(ref),
         priority: 'P1',
         confidence: onHandle ? 'high' : 'medium',
-        location: locationOf(ref),
-        symbol,
-        api: a.api,
-        snippet: a.snippet,
         message: `\`${a.api}\` in \`${symbol}()\` is closed only on the success path: if \`${risk.call}\` throws, the ${handleType} leaks`,
         evidence: [
           `opened in \`${symbol}()\`, which runs per operation${a.inLoop ? ' (inside a loop: once per iteration)' : ''}`,

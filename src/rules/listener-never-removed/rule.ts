@@ -5,7 +5,7 @@ import { callersOf, calledOnlyFromSetup, constructionsOf, perOperationCalls, rel
 import { referencedEvidence } from '../shared/callers.js';
 import type { Rule } from '../types.js';
 import { selfOrRace } from './self-and-race.js';
-import { cappedByUnseen, describeFate, isTestCode, locationOf, unseenCallers } from '../shared/describe.js';
+import { cappedByUnseen, describeFate, isTestCode, acquisitionSite, locationOf, unseenCallers } from '../shared/describe.js';
 
 const KINDS = ['listener', 'subscription'] as const;
 
@@ -138,14 +138,9 @@ export const listenerNeverRemoved: Rule = {
           ctx.report({
             ruleId: 'listener-never-removed',
             messageId: 'perIteration',
-            kind: a.kind,
-            language: ref.file.language,
+            ...acquisitionSite(ref),
             priority: 'P2',
             confidence: 'low',
-            location: locationOf(ref),
-            symbol,
-            api: a.api,
-            snippet: a.snippet,
             message: `\`${a.api}\`${event} in \`${symbol}()\` adds a listener to \`${a.source.text}\` on every iteration of a loop, and none is removed`,
             evidence: [
               `\`${a.source.text}\` is ${lifetime}`,

@@ -54,6 +54,12 @@ export function locationOf(ref: AcquisitionRef): FindingLocation {
   return { path: ref.file.path, startLine: s.startLine, endLine: s.endLine, startCol: s.startCol };
 }
 
+/** What every finding says of the acquisition it is about: its kind, language, place, function, API and snippet. */
+export function acquisitionSite(ref: AcquisitionRef): { kind: AcquisitionRef['acquisition']['kind']; language: AcquisitionRef['file']['language']; location: FindingLocation; symbol: string; api: string; snippet: string } {
+  const a = ref.acquisition;
+  return { kind: a.kind, language: ref.file.language, location: locationOf(ref), symbol: symbolOf(a), api: a.api, snippet: a.snippet };
+}
+
 /** Acquisitions in test code are counted, never reported. */
 export function isTestCode(ref: AcquisitionRef): boolean {
   return ref.file.isTestFile || ref.acquisition.fn.isTest;

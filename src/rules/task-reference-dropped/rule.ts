@@ -3,7 +3,7 @@
 // garbage-collected before it finishes (and nothing can cancel or await it).
 import type { Rule } from '../types.js';
 import { symbolOf } from '../../analysis/project.js';
-import { isTestCode, locationOf } from '../shared/describe.js';
+import { isTestCode, acquisitionSite, locationOf } from '../shared/describe.js';
 
 export const taskReferenceDropped: Rule = {
   meta: {
@@ -29,14 +29,9 @@ export const taskReferenceDropped: Rule = {
       ctx.report({
         ruleId: 'task-reference-dropped',
         messageId: 'dropped',
-        kind: a.kind,
-        language: ref.file.language,
+        ...acquisitionSite(ref),
         priority: 'P2',
         confidence: 'high',
-        location: locationOf(ref),
-        symbol,
-        api: a.api,
-        snippet: a.snippet,
         message: `\`${a.api}\` in \`${symbol}()\` starts a task and keeps no reference to it: it can be collected before it finishes`,
         evidence: [
           `the ${handleType} is ${a.handle.how.replace(/^result /, '')}`,

@@ -4,7 +4,7 @@
 // behind, however short the task. Reported at P2: how often the function runs is not seen.
 import type { ResourceModel } from '../../models/schema.js';
 import { startedOnlyFromEntry, symbolOf, type AcquisitionRef } from '../../analysis/project.js';
-import { locationOf } from '../shared/describe.js';
+import { acquisitionSite, locationOf } from '../shared/describe.js';
 import type { RuleContext } from '../types.js';
 
 export function reportAccumulated(ctx: RuleContext, ref: AcquisitionRef, model: ResourceModel): boolean {
@@ -21,14 +21,9 @@ export function reportAccumulated(ctx: RuleContext, ref: AcquisitionRef, model: 
   ctx.report({
     ruleId: 'task-unstoppable',
     messageId: 'accumulated',
-    kind: a.kind,
-    language: file.language,
+    ...acquisitionSite(ref),
     priority: 'P2',
     confidence: 'low',
-    location: locationOf(ref),
-    symbol,
-    api: a.api,
-    snippet: a.snippet,
     message: `\`${a.api}\` in \`${symbol}()\` adds a ${handleType} to ${where} on every call, and nothing ever takes one out`,
     evidence: [
       `the ${handleType} is added to ${where} (line ${fate.line})`,

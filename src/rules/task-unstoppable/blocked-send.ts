@@ -5,7 +5,7 @@ import type { AcquisitionRef } from '../../analysis/project.js';
 import { callersOf, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
 import type { BodyFacts } from '../../facts/types.js';
 import type { RuleContext } from '../types.js';
-import { growthOf, locationOf } from '../shared/describe.js';
+import { growthOf, acquisitionSite, locationOf } from '../shared/describe.js';
 
 /** Reports the task of `ref` when its body's send can be abandoned; false when the caller should judge it as usual. */
 export function reportBlockedSend(ctx: RuleContext, ref: AcquisitionRef, body: BodyFacts, impact: string | undefined): boolean {
@@ -24,14 +24,9 @@ export function reportBlockedSend(ctx: RuleContext, ref: AcquisitionRef, body: B
   ctx.report({
     ruleId: 'task-unstoppable',
     messageId: 'blockedSend',
-    kind: a.kind,
-    language: file.language,
+    ...acquisitionSite(ref),
     priority: doubtful ? 'P2' : 'P1',
     confidence: doubtful ? 'low' : 'medium',
-    location: locationOf(ref),
-    symbol,
-    api: a.api,
-    snippet: a.snippet,
     message: `\`${a.api}\` in \`${symbol}()\` can block for ever on its send to \`${blocked.channel}\` once \`${symbol}()\` stops receiving`,
     evidence: [
       `the task sends on \`${blocked.channel}\` (line ${blocked.line}), which \`${symbol}()\` makes without a buffer: the send waits until someone receives`,

@@ -11,7 +11,7 @@
 import type { BodyFacts } from '../../facts/types.js';
 import type { ResourceModel } from '../../models/schema.js';
 import { releasesOfField, symbolOf, type AcquisitionRef, type MergedOwner } from '../../analysis/project.js';
-import { growthOf, locationOf } from '../shared/describe.js';
+import { growthOf, acquisitionSite, locationOf } from '../shared/describe.js';
 import type { RuleContext } from '../types.js';
 
 /** Exits that a dropped owner brings about: its senders dropped, its receivers gone, its token cancelled by the teardown. */
@@ -74,14 +74,9 @@ export function reportDetachedByOwner(ctx: RuleContext, ref: AcquisitionRef, bod
   ctx.report({
     ruleId: 'task-unstoppable',
     messageId: 'detachedByOwner',
-    kind: a.kind,
-    language: file.language,
+    ...acquisitionSite(ref),
     priority: 'P2',
     confidence: 'low',
-    location: locationOf(ref),
-    symbol,
-    api: a.api,
-    snippet: a.snippet,
     message,
     evidence,
     growth: `${growthOf(a, 'task')}, each running on after its \`${owner.name}\` is dropped`,

@@ -6,7 +6,7 @@ import type { AcquisitionRef } from '../../analysis/project.js';
 import { releasesOfStored, symbolOf } from '../../analysis/project.js';
 import type { ResourceModel } from '../../models/schema.js';
 import type { RuleContext } from '../types.js';
-import { locationOf } from '../shared/describe.js';
+import { acquisitionSite, locationOf } from '../shared/describe.js';
 
 /** Reports the restart timer of `ref` when it is one; false when the caller should judge it as usual. */
 export function reportRestartTimer(ctx: RuleContext, ref: AcquisitionRef, model: ResourceModel): boolean {
@@ -34,14 +34,9 @@ export function reportRestartTimer(ctx: RuleContext, ref: AcquisitionRef, model:
   ctx.report({
     ruleId: 'task-unstoppable',
     messageId: 'restartUncleared',
-    kind: a.kind,
-    language: file.language,
+    ...acquisitionSite(ref),
     priority: teardown.length > 0 ? 'P1' : 'P2',
     confidence: teardown.length > 0 ? 'medium' : 'low',
-    location: locationOf(ref),
-    symbol,
-    api: a.api,
-    snippet: a.snippet,
     message: `\`${a.api}\` in \`${symbol}()\` schedules \`${restart}\` with a timer nothing can clear: it restarts even after its owner is closed`,
     evidence,
     growth: `+1 restart scheduled per call of \`${symbol}()\`, each able to reopen what a teardown closed`,

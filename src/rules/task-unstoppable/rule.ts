@@ -11,7 +11,7 @@ import { reportSkippedExit } from './skipped-exit.js';
 import { reportAccumulated } from './accumulated.js';
 import type { Rule, RuleContext } from '../types.js';
 import { vocabularyOf } from '../../models/index.js';
-import { cappedByUnseen, describeFate, processGuardEvidence, formatPeriod, growthOf, isTestCode, locationOf, unseenCallers, wakeupRate } from '../shared/describe.js';
+import { cappedByUnseen, describeFate, processGuardEvidence, formatPeriod, growthOf, isTestCode, acquisitionSite, locationOf, unseenCallers, wakeupRate } from '../shared/describe.js';
 
 const KINDS = ['task', 'thread', 'timer'] as const;
 
@@ -300,14 +300,9 @@ function forgottenByTeardown(ctx: RuleContext, ref: AcquisitionRef): boolean {
   ctx.report({
     ruleId: 'task-unstoppable',
     messageId: 'teardownMisses',
-    kind: a.kind,
-    language: file.language,
+    ...acquisitionSite(ref),
     priority: asymmetric ? 'P1' : 'P2',
     confidence: asymmetric ? 'medium' : 'low',
-    location: locationOf(ref),
-    symbol,
-    api: a.api,
-    snippet: a.snippet,
     message: asymmetric
       ? `\`${a.api}\` in \`${symbol}()\` keeps a timer in \`${fate.field}\` that ${teardownText} never clears, though ${fns.length === 1 ? 'it clears' : 'they clear'} ${others}`
       : `\`${a.api}\` in \`${symbol}()\` keeps a timer in \`${fate.field}\` that ${teardownText} never clears`,
@@ -359,14 +354,9 @@ function clearedOnlyInFlow(ctx: RuleContext, ref: AcquisitionRef, releases: read
   ctx.report({
     ruleId: 'task-unstoppable',
     messageId: 'teardownMisses',
-    kind: a.kind,
-    language: file.language,
+    ...acquisitionSite(ref),
     priority: 'P2',
     confidence: 'low',
-    location: locationOf(ref),
-    symbol,
-    api: a.api,
-    snippet: a.snippet,
     message: `\`${a.api}\` in \`${symbol}()\` keeps a timer in \`${fate.field}\` that ${clearers.map((c) => `\`${c}()\``).join(', ')} clear${clearers.length === 1 ? 's' : ''} in the course of the work, but ${teardownText} never clear${teardowns.length === 1 ? 's' : ''}`,
     evidence: [
       `the timer is stored in \`${ownerName}.${fate.field}\` (line ${fate.line ?? a.site.startLine})`,
@@ -423,14 +413,9 @@ function reportOverwrite(ctx: RuleContext, ref: AcquisitionRef, body: BodyFacts,
   ctx.report({
     ruleId: 'task-unstoppable',
     messageId: 'overwritten',
-    kind: a.kind,
-    language: file.language,
+    ...acquisitionSite(ref),
     priority: inFlow ? 'P2' : 'P1',
     confidence: inFlow ? 'low' : 'medium',
-    location: locationOf(ref),
-    symbol,
-    api: a.api,
-    snippet: a.snippet,
     message: `\`${a.api}\` in \`${symbol}()\` stores a new \`${loop}\`${period} in \`${fate.field}\` over the last one without clearing it: only the latest can be stopped`,
     evidence: [
       `\`${symbol}()\` assigns \`${fate.field}\` (line ${fate.line}) without clearing or checking it first: nothing before the assignment mentions \`${fate.field}\``,
@@ -460,14 +445,9 @@ function clearedOnSuccessOnly(ctx: RuleContext, ref: AcquisitionRef): boolean {
   ctx.report({
     ruleId: 'task-unstoppable',
     messageId: 'clearedOnSuccessOnly',
-    kind: a.kind,
-    language: file.language,
+    ...acquisitionSite(ref),
     priority: 'P2',
     confidence: 'low',
-    location: locationOf(ref),
-    symbol,
-    api: a.api,
-    snippet: a.snippet,
     message: `\`${a.api}\` in \`${symbol}()\` is cleared only by the callbacks of the work it times: if \`${risk.call}\` throws, the catch leaves the timer armed`,
     evidence: [
       `the timer is kept in \`${fate.local}\` and cleared with \`${fate.api}\` (line ${fate.line}) by a callback of the work`,

@@ -5,7 +5,7 @@
 import type { BodyFacts } from '../../facts/types.js';
 import type { ResourceModel } from '../../models/schema.js';
 import { releasesOfField, symbolOf, type AcquisitionRef } from '../../analysis/project.js';
-import { describeFate, growthOf, locationOf } from '../shared/describe.js';
+import { describeFate, growthOf, acquisitionSite, locationOf } from '../shared/describe.js';
 import type { RuleContext } from '../types.js';
 
 export function reportSkippedExit(ctx: RuleContext, ref: AcquisitionRef, body: BodyFacts, model: ResourceModel, bodyPath: string): boolean {
@@ -23,14 +23,9 @@ export function reportSkippedExit(ctx: RuleContext, ref: AcquisitionRef, body: B
   ctx.report({
     ruleId: 'task-unstoppable',
     messageId: 'exitSkipped',
-    kind: a.kind,
-    language: file.language,
+    ...acquisitionSite(ref),
     priority: 'P2',
     confidence: 'low',
-    location: locationOf(ref),
-    symbol,
-    api: a.api,
-    snippet: a.snippet,
     message: `\`${a.api}\` in \`${symbol}()\` starts a \`${loop}\` whose stop check a \`continue\` (${at}) can skip on every round`,
     evidence: [
       `the loop's only ways out are stop checks: ${body.exits.slice(0, 2).map((e) => `${e.detail} (line ${e.line})`).join('; ')}`,
