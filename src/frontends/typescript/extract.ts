@@ -8,7 +8,7 @@ import { lineCount, splitLines } from '../shared/lines.js';
 import { firstLine, kids, line, shortText, siteOf, same } from '../shared/tree.js';
 import { escapeRegExp } from '../shared/regex.js';
 import { analyseFunctionBody, consumingLoopBody, intervalBody, outerNames, rearmBody, type BodyContext } from './body.js';
-import { CLASS_TYPES, FUNCTION_TYPES, LOOP_TYPES, MODULE_CONTEXT, bodyOf, childContext, className, describeFunction, functionName, isInlineCallback, mayCallEffectHooks, type Enclosing, type FunctionContext } from './functions.js';
+import { CLASS_TYPES, FUNCTION_TYPES, LOOP_TYPES, MODULE_CONTEXT, bodyOf, childContext, className, describeFunction, functionName, isInlineCallback, mayCallEffectHooks, setObjectOwnerFile, type Enclosing, type FunctionContext } from './functions.js';
 import { Declarations, fateOf, type FateContext } from './handles.js';
 import { restartOf } from './restart-timers.js';
 import { listenerFacts, Removal, subscriptionFacts, type ListenerContext } from './listeners.js';
@@ -27,7 +27,7 @@ import { swallowedAfter } from './error-paths.js';
 import { unwrap } from './qualify.js';
 import { EnclosingStack, NodeIndex } from './node-index.js';
 import { SCOPE_NODE_TYPES, ScopeCollector, type FileScope } from './scope.js';
-import { callRecorder, classFactoriesOf, eventArguments } from './call-facts.js';
+import { callRecorder, classFactoriesOf, eventArguments, withoutExtension } from './call-facts.js';
 import { releaseReader } from './releases.js';
 
 export interface TypescriptFrontendInput {
@@ -114,7 +114,11 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   /** Ids of the nodes with an `async` keyword child (`isAsync`), from the keywords' parents. */
   const asyncNodes = new Set<number>();
   // `function Pool() {..}` with `Pool.prototype.close = function () {..}`: one owner, like a class.
-  const protos = source.includes('prototype') || /\.(on|once)\(\s*['"](close|end|destroy|exit|unload)/.test(source) ? prototypeOwners(root) : undefined;
+  setObjectOwnerFile(withoutExtension(path));
+  const protos =
+    source.includes('prototype') || /\.(on|once)\(\s*['"](close|end|destroy|exit|unload)/.test(source) || /module\.exports\s*=\s*\{|export\s+default\s+(\{|defineComponent|Vue\.extend)/.test(source)
+      ? prototypeOwners(root)
+      : undefined;
   for (let i = 0; i < index.nodes.length; i++) {
     const node = index.nodes[i]!;
     const type = index.types[i]!;

@@ -47,7 +47,7 @@ export function runsOnceByName(name: string): boolean {
 }
 /** Framework hooks that run once per component / module instance. */
 const LIFECYCLE =
-  /^(ngOnInit|ngAfterViewInit|ngAfterContentInit|componentDidMount|onModuleInit|onApplicationBootstrap|mounted|created|beforeMount|onMounted|connectedCallback|firstUpdated|onInit|activate|onload|onAdd|onAttach|UNSAFE_componentWillMount|componentWillMount)$/;
+  /^(ngOnInit|ngAfterViewInit|ngAfterContentInit|componentDidMount|onModuleInit|onApplicationBootstrap|mounted|created|beforeMount|onMounted|connectedCallback|firstUpdated|onInit|activate|started|onload|onAdd|onAttach|UNSAFE_componentWillMount|componentWillMount)$/;
 /** Top-level functions that start the process or a module: they run once. */
 const ENTRY_NAMES = /^(main|bootstrap|init|initialize|initialise|setup|start)$/;
 /** The start-up of a module-level object of functions (`const UI = { start() {..} }`); not `setup`, which component objects run per instance. */
@@ -195,7 +195,21 @@ function isElementCallback(fn: SyntaxNode): boolean {
 }
 
 
+/** The file being extracted (without extension): the name of an object a module exports whole, when it has no `name`. */
+let objectOwnerFile = '<module object>';
+
+/** Extraction is synchronous per file: set before each file, read while it is extracted. */
+export function setObjectOwnerFile(pathWithoutExtension: string): void {
+  objectOwnerFile = pathWithoutExtension;
+}
+
 export function className(cls: SyntaxNode): string {
+  // `export default { name: 'poller', started() {..} }`: a component or service schema (see prototype-owners).
+  if (cls.type === 'object') {
+    const named = kids(cls).find((m) => m.type === 'pair' && m.childForFieldName('key')?.text.replace(/^['"]|['"]$/g, '') === 'name');
+    const value = named?.childForFieldName('value');
+    return value?.type === 'string' ? value.text.slice(1, -1) : objectOwnerFile;
+  }
   const name = cls.childForFieldName('name')?.text;
   if (name) return name;
   // `const Foo = class { .. }`

@@ -13,7 +13,7 @@ import type { NodeIndex } from './node-index.js';
 const TEARDOWN_PREFIX =
   /^(close|dispose|destroy|stop|shutdown|shutDown|terminate|teardown|tearDown|cleanup|cleanUp|disconnect|quit|kill|abort|cancel|unsubscribe|unmount|unregister|unlisten|unwatch|release|halt|detach|end|finalize|uninstall|deactivate|clear)([A-Z_$]|$)/;
 const TEARDOWN_HOOKS =
-  /^(ngOnDestroy|componentWillUnmount|onModuleDestroy|beforeApplicationShutdown|onApplicationShutdown|beforeUnmount|unmounted|beforeDestroy|destroyed|disconnectedCallback|onUnmounted|onDestroy|onunload|onRemove|onDetach|_destroy|_final|\[Symbol\.dispose\]|\[Symbol\.asyncDispose\])$/;
+  /^(ngOnDestroy|componentWillUnmount|onModuleDestroy|beforeApplicationShutdown|onApplicationShutdown|beforeUnmount|unmounted|beforeDestroy|destroyed|disconnectedCallback|onUnmounted|onDestroy|stopped|onunload|onRemove|onDetach|_destroy|_final|\[Symbol\.dispose\]|\[Symbol\.asyncDispose\])$/;
 const DISPOSE_PROTOCOL = /^\[Symbol\.(asyncD|d)ispose\]$/;
 
 export function isTeardownName(name: string): boolean {

@@ -87,9 +87,30 @@ export function prototypeOwners(root: SyntaxNode): PrototypeOwners {
       for (const a of args.slice(1)) if (unwrap(a).type === 'object') addObject(target[0]!, unwrap(a));
     }
   }
+  // `module.exports = { started() {..}, stopped() {..} }`, `export default { mounted() {..}, beforeUnmount() {..} }`:
+  // a component or service schema whose hooks the framework calls on one object, `this`.
+  for (const object of exportedObjects(root)) {
+    const ms: { name: string; fn: SyntaxNode }[] = [];
+    const collect = (obj: SyntaxNode, depth: number): void => {
+      for (const member of kids(obj)) {
+        const key = member.type === 'method_definition' ? member.childForFieldName('name') : member.type === 'pair' ? member.childForFieldName('key') : null;
+        const name = key?.text.replace(/^['"]|['"]$/g, '') ?? '';
+        const value = member.type === 'pair' ? member.childForFieldName('value') : member;
+        // Vue's `methods: { .. }`: their `this` is the component too.
+        if (depth === 0 && name === 'methods' && value && unwrap(value).type === 'object') collect(unwrap(value), 1);
+        else if (value && (member.type === 'method_definition' || THIS_BINDING.has(unwrap(value).type))) ms.push({ name, fn: member.type === 'method_definition' ? member : unwrap(value) });
+      }
+    };
+    collect(object, 0);
+    if (!ms.some((m) => OBJECT_SETUP_HOOKS.test(m.name)) || !ms.some((m) => OBJECT_TEARDOWN_HOOKS.test(m.name))) continue;
+    const name = `<object ${object.startIndex}>`;
+    ctors.set(name, object);
+    methods.set(name, ms);
+  }
   // `var node = this; node.on('close', function () { clearInterval(node.timer) })` in the constructor:
   // a handler the object registers on itself for its own end is its teardown.
   for (const [name, ctor] of ctors) {
+    if (ctor.type === 'object') continue;
     for (const h of selfEndHandlers(ctor)) methods.set(name, [...(methods.get(name) ?? []), h]);
   }
   const ownerOf = new Map<number, SyntaxNode>();
@@ -142,6 +163,28 @@ function selfEndHandlers(ctor: SyntaxNode): { name: string; fn: SyntaxNode }[] {
     }
     if (THIS_BINDING.has(n.type) || n.type === 'arrow_function' || n.type === 'function_declaration' || n.type === 'class_declaration') continue;
     stack.push(...kids(n).reverse());
+  }
+  return out;
+}
+
+/** Hooks a component framework calls once an object is set up, and when it goes away (moleculer, Vue's options API). */
+const OBJECT_SETUP_HOOKS = /^(created|beforeMount|mounted|started|activated)$/;
+const OBJECT_TEARDOWN_HOOKS = /^(stopped|beforeDestroy|destroyed|beforeUnmount|unmounted|deactivated)$/;
+
+/** Object literals a module exports whole: `module.exports = {..}`, `export default {..}`, `export default defineComponent({..})`. */
+function exportedObjects(root: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  const objectIn = (value: SyntaxNode | null | undefined): void => {
+    let v = value ? unwrap(value) : undefined;
+    // `defineComponent({..})`, `Vue.extend({..})`: the object handed to a component factory.
+    if (v?.type === 'call_expression') v = kids(v.childForFieldName('arguments') ?? v).map((a) => unwrap(a)).find((a) => a.type === 'object');
+    if (v?.type === 'object') out.push(v);
+  };
+  for (const stmt of kids(root)) {
+    if (stmt.type === 'export_statement' && stmt.children.some((c) => c?.type === 'default')) objectIn(stmt.childForFieldName('value') ?? stmt.namedChildren.find((c) => c?.type === 'object' || c?.type === 'call_expression') ?? undefined);
+    if (stmt.type !== 'expression_statement') continue;
+    const expr = stmt.namedChildren[0] ? unwrap(stmt.namedChildren[0]) : undefined;
+    if (expr?.type === 'assignment_expression' && expr.childForFieldName('left')?.text === 'module.exports') objectIn(expr.childForFieldName('right'));
   }
   return out;
 }
