@@ -296,15 +296,12 @@ const RUNS_ONCE = /^(<module>|constructor|new|main\w*|init\w*|initiali[sz]e|setu
  * The set-up methods of `fn`'s own owner that are, as far as the project shows, its only callers
  * (`onAdd(map) { this._initLayout() }`): `fn` then runs once per set-up of an instance, like them.
  */
-/** An object's own set-up: its constructor, init/setup methods and framework mount hooks (not `connect`/`start`, which may run again). */
-const SETUP_HOOKS = /^(constructor|init\w*|initiali[sz]e|setup\w*|set_up|ngOnInit|componentDidMount|onModuleInit|mounted|created|activate|onload|onAdd|onAttach|connectedCallback|firstUpdated)$/;
-
 export function calledOnlyFromSetup(project: Project, fn: { name: string; ownerType?: string; module?: string }, path?: string): string | undefined {
   if (!fn.ownerType) return undefined;
   const byName = project.callers.get(fn.name) ?? [];
   if (byName.some((c) => unknownReceiver(project, c))) return undefined;
   const calls = byName.filter((c) => callsFunction(project, c, fn.ownerType, path, fn.module));
-  if (calls.length === 0 || calls.some((c) => c.reference || c.callerOwner !== fn.ownerType || !SETUP_HOOKS.test(c.caller))) return undefined;
+  if (calls.length === 0 || calls.some((c) => c.reference || c.callerOwner !== fn.ownerType || !c.callerIsSetup)) return undefined;
   return calls[0]!.caller;
 }
 

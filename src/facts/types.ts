@@ -50,6 +50,12 @@ export interface EnclosingFunction {
   isEntryPoint: boolean;
   /** The owner's constructor (`constructor`, `__init__`): it runs once per construction of the owner. */
   isConstructor?: true;
+  /**
+   * The owner's own set-up: its constructor, an `init`/`setup` method, or a framework hook that runs
+   * once an instance is set up (`componentDidMount`, `mounted`, `onAdd`, `onload`); not `connect`
+   * or `start`, which may run again on the same object.
+   */
+  isSetup?: true;
   /** Test code: #[test] fn, #[cfg(test)] module, tests/ directory, *.test.ts. */
   isTest: boolean;
   site: Site;
@@ -305,6 +311,8 @@ export interface CallFact {
   /** The caller's module, when it is a free function whose module is known (see `EnclosingFunction.module`). */
   callerModule?: string;
   callerIsEntryPoint: boolean;
+  /** The caller is its owner's set-up (see `EnclosingFunction.isSetup`). */
+  callerIsSetup?: true;
   /** The line of the first such call in the caller (1-based), when the frontend records it: the order of calls within one caller. */
   line?: number;
   /**

@@ -9,7 +9,7 @@ import type { ResourceModel } from '../../models/schema.js';
 import type { FrontendInput } from '../index.js';
 import { parseSuppressions, type CommentSpan } from '../shared/suppressions.js';
 import { lineCount, splitLines } from '../shared/lines.js';
-import { firstLine, kids, line, siteOf } from '../shared/tree.js';
+import { acquisitionHead, kids, line, siteOf } from '../shared/tree.js';
 import { analyseBody, exitsOf, longLivedLoops, type GoPeriods } from './body.js';
 import { collectDurations, durationMs } from './durations.js';
 import { enclosingOf as enclosingFunctionOf, functionNode, namedFunction, outerNames, receiverNameOf, receiverTypeOf } from './functions.js';
@@ -188,11 +188,7 @@ export function extractGo(input: FrontendInput): FileFacts {
       if (ms !== undefined && target) tickers.set(target, ms);
     }
     const acquisition: Acquisition = {
-      modelId: model.id,
-      kind: model.kind as Acquisition['kind'],
-      api: match.api,
-      site: siteOf(node),
-      snippet: firstLine(lines()[node.startPosition.row] ?? node.text),
+      ...acquisitionHead(model, match.api, node, lines()),
       fn: enclosing,
       handle,
     };
@@ -216,11 +212,7 @@ export function extractGo(input: FrontendInput): FileFacts {
     facts.uses.push({ api, line: line(node), isTest: enclosing.isTest });
     const fn = functionNode(node);
     const acquisition: Acquisition = {
-      modelId: model.id,
-      kind: model.kind as Acquisition['kind'],
-      api: literal ? 'go func()' : `go ${target.text.replace(/\s+/g, '')}()`,
-      site: siteOf(node),
-      snippet: firstLine(lines()[node.startPosition.row] ?? node.text),
+      ...acquisitionHead(model, literal ? 'go func()' : `go ${target.text.replace(/\s+/g, '')}()`, node, lines()),
       fn: enclosing,
       handle: { kind: 'discarded', how: 'not joinable: Go gives no handle to stop a goroutine from outside, only its own return ends it' },
     };

@@ -6,7 +6,7 @@ import type { ResourceModel } from '../../models/schema.js';
 import type { FrontendInput } from '../index.js';
 import { parseSuppressions, type CommentSpan } from '../shared/suppressions.js';
 import { lineCount, splitLines } from '../shared/lines.js';
-import { firstLine, kids, line, siteOf, shortText } from '../shared/tree.js';
+import { acquisitionHead, kids, line, siteOf, shortText } from '../shared/tree.js';
 import { NodeIndex } from '../shared/node-index.js';
 import { analyseFunctionBody, delegateOf, type PeriodReader } from './body.js';
 import { DROP_METHODS, TEARDOWN, enclosingFrom, fileModuleOf, scopeOf, type Scope } from './functions.js';
@@ -172,11 +172,7 @@ export function extractPython(input: FrontendInput): FileFacts {
           moduleVars,
         });
     const acquisition: Acquisition = {
-      modelId: model.id,
-      kind: model.kind as Acquisition['kind'],
-      api: match.api,
-      site: siteOf(call),
-      snippet: firstLine(lines()[call.startPosition.row] ?? call.text),
+      ...acquisitionHead(model, match.api, call, lines()),
       fn: enc,
       handle,
     };

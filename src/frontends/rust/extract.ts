@@ -5,7 +5,7 @@ import { emptyFileFacts } from '../../facts/empty.js';
 import type { ResourceModel } from '../../models/schema.js';
 import { parseSuppressions, type CommentSpan } from '../shared/suppressions.js';
 import { lineCount, splitLines } from '../shared/lines.js';
-import { firstLine, kids, line, same, siteOf } from '../shared/tree.js';
+import { acquisitionHead, snippetOf, kids, line, same, siteOf } from '../shared/tree.js';
 import { ATTRIBUTE_NODE_TYPE, AttributeWindow } from './attribute-window.js';
 import { analyseBody, BODY_INDEX_TYPES, hasLongLivedLoop, type PeriodResolver } from './body.js';
 import { enclosingFromScopes, fileModuleOf, functionNode, implTypeName, scopeItem, type ScopeItem } from './functions.js';
@@ -274,11 +274,7 @@ export function extractRust(input: RustFrontendInput): FileFacts {
       ...(model.kind === 'connection' || model.kind === 'pool' ? { temporaryEndsAtLet: true } : {}),
     });
     const acquisition: Acquisition = {
-      modelId: model.id,
-      kind: model.kind as Acquisition['kind'],
-      api: match.api,
-      site: siteOf(call),
-      snippet: firstLine(lines()[call.startPosition.row] ?? call.text),
+      ...acquisitionHead(model, match.api, call, lines()),
       fn: enclosing,
       // tokio's `Command::kill_on_drop(true)` (on the builder, in this function): dropping the Child kills it.
       handle:
@@ -638,8 +634,7 @@ export function extractRust(input: RustFrontendInput): FileFacts {
 
   if (helperCalls.length > 0) {
     const modelOf = (id: string): ResourceModel | undefined => models.find((m) => m.id === id);
-    const snippetOf = (call: SyntaxNode): string => firstLine(lines()[call.startPosition.row] ?? call.text);
-    facts.acquisitions.push(...helperAcquisitions(facts.acquisitions, helperCalls, fileMethodCounts, snippetOf, modelOf));
+    facts.acquisitions.push(...helperAcquisitions(facts.acquisitions, helperCalls, fileMethodCounts, (call) => snippetOf(call, lines()), modelOf));
   }
   facts.owners = [...owners.values()];
   facts.suppressions = comments.length > 0 ? parseSuppressions(comments, lines()) : [];

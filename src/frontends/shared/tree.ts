@@ -1,6 +1,6 @@
 // Small helpers over syntax nodes, shared by every frontend.
 import type { SyntaxNode } from '../../parse/syntax.js';
-import type { Site } from '../../facts/types.js';
+import type { Acquisition, Site } from '../../facts/types.js';
 
 export function siteOf(node: SyntaxNode): Site {
   return { startLine: node.startPosition.row + 1, endLine: node.endPosition.row + 1, startCol: node.startPosition.column + 1 };
@@ -55,6 +55,19 @@ export function ancestor(node: SyntaxNode, types: ReadonlySet<string>): SyntaxNo
     cur = cur.parent;
   }
   return null;
+}
+
+/**
+ * What every frontend says first of an acquisition at `node`: the model, its kind, the API as
+ * written, the site and the snippet (the node's source line).
+ */
+export function acquisitionHead(model: { id: string; kind: string }, api: string, node: SyntaxNode, lines: readonly string[]): Pick<Acquisition, 'modelId' | 'kind' | 'api' | 'site' | 'snippet'> {
+  return { modelId: model.id, kind: model.kind as Acquisition['kind'], api, site: siteOf(node), snippet: snippetOf(node, lines) };
+}
+
+/** The source line a node starts on, as a snippet. */
+export function snippetOf(node: SyntaxNode, lines: readonly string[]): string {
+  return firstLine(lines[node.startPosition.row] ?? node.text);
 }
 
 /** The first line of a node's text, trimmed and shortened for a snippet. */

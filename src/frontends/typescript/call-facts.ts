@@ -144,6 +144,7 @@ export function callRecorder(env: CallFactEnv): CallRecorder {
       caller: enclosing.name,
       ...(enclosing.ownerType ? { callerOwner: enclosing.ownerType } : {}),
       callerIsEntryPoint: enclosing.isEntryPoint,
+      ...(enclosing.isSetup ? { callerIsSetup: true as const } : {}),
       line: call.startPosition.row + 1,
       ...(isNew && lazySingleton(call, name, ctx, scope) ? { once: true as const } : {}),
       ...(fresh && fresh.length > 0 ? { freshArguments: fresh } : {}),

@@ -5,7 +5,7 @@ import { emptyFileFacts } from '../../facts/empty.js';
 import type { ResourceModel } from '../../models/schema.js';
 import { parseSuppressions, type CommentSpan } from '../shared/suppressions.js';
 import { lineCount, splitLines } from '../shared/lines.js';
-import { firstLine, kids, line, shortText, siteOf, same } from '../shared/tree.js';
+import { acquisitionHead, kids, line, shortText, siteOf, same } from '../shared/tree.js';
 import { escapeRegExp } from '../shared/regex.js';
 import { analyseFunctionBody, consumingLoopBody, intervalBody, outerNames, rearmBody, type BodyContext } from './body.js';
 import { CLASS_TYPES, FUNCTION_TYPES, LOOP_TYPES, MODULE_CONTEXT, bodyOf, childContext, className, describeFunction, functionName, isInlineCallback, mayCallEffectHooks, setObjectOwnerFile, type Enclosing, type FunctionContext } from './functions.js';
@@ -386,11 +386,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       if (!mentions) acquisition.overwritesField = true;
     }
     const a: Acquisition = {
-      modelId: model.id,
-      kind: model.kind as Acquisition['kind'],
-      api: match.api,
-      site: siteOf(call),
-      snippet: firstLine(lines()[call.startPosition.row] ?? call.text),
+      ...acquisitionHead(model, match.api, call, lines()),
       fn: stripContext(enclosing),
       handle,
       ...acquisition,
@@ -456,11 +452,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     if (fate.kind === 'field' && fate.ownerType === path) moduleTouched.used = true;
     facts.uses.push({ api: 'async loop started without await', line: line(call), isTest: enclosing.isTest });
     const a: Acquisition = {
-      modelId: model.id,
-      kind: model.kind as Acquisition['kind'],
-      api: `${shortText(callee!, 40)}()`,
-      site: siteOf(call),
-      snippet: firstLine(lines()[call.startPosition.row] ?? call.text),
+      ...acquisitionHead(model, `${shortText(callee!, 40)}()`, call, lines()),
       fn: stripContext(enclosing),
       handle: fate,
       body: { ...body, captures: [] },
@@ -498,11 +490,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     const ctor = site.node.childForFieldName('constructor');
     facts.uses.push({ api: 'object closed by its owner', line: line(call), isTest: enclosing.isTest });
     return {
-      modelId: model.id,
-      kind: model.kind as Acquisition['kind'],
-      api: `new ${ctor ? shortText(ctor, 40) : '?'}()`,
-      site: siteOf(call),
-      snippet: firstLine(lines()[call.startPosition.row] ?? call.text),
+      ...acquisitionHead(model, `new ${ctor ? shortText(ctor, 40) : '?'}()`, call, lines()),
       fn: stripContext(enclosing),
       handle: { kind: 'field', ownerType, field, line: line(call) },
       overwritesField: true,

@@ -48,6 +48,8 @@ export function runsOnceByName(name: string): boolean {
 /** Framework hooks that run once per component / module instance. */
 const LIFECYCLE =
   /^(ngOnInit|ngAfterViewInit|ngAfterContentInit|componentDidMount|onModuleInit|onApplicationBootstrap|mounted|created|beforeMount|onMounted|connectedCallback|firstUpdated|onInit|activate|started|onload|onAdd|onAttach|UNSAFE_componentWillMount|componentWillMount)$/;
+/** An object's own set-up methods besides its constructor and lifecycle hooks (`init`, `setupListeners`). */
+const SETUP_NAMES = /^(init|initialize|initialise|setup|setUp)([A-Z_]|$)/;
 /** Top-level functions that start the process or a module: they run once. */
 const ENTRY_NAMES = /^(main|bootstrap|init|initialize|initialise|setup|start)$/;
 /** The start-up of a module-level object of functions (`const UI = { start() {..} }`); not `setup`, which component objects run per instance. */
@@ -355,6 +357,7 @@ export function describeFunction(node: SyntaxNode, context: FunctionContext, sco
     constructOnce,
     isEntryPoint: entry,
     ...(cls && name === 'constructor' ? { isConstructor: true as const } : {}),
+    ...(cls && (name === 'constructor' || LIFECYCLE.test(name) || SETUP_NAMES.test(name)) ? { isSetup: true as const } : {}),
     isTest,
     site: siteOf(fn),
     context,

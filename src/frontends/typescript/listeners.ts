@@ -19,8 +19,6 @@ import { brokenRemovals, isFreshFunction, type BrokenRemoval } from './broken-re
 import { perOperationMethod } from './self-listeners.js';
 import { eventMapPairs, isTargetFirstCall, listenerArguments, sharesEventPair } from './namespace-emitters.js';
 
-/** Process-wide objects. */
-const GLOBALS = GLOBAL_OBJECTS;
 /** RxJS creation functions whose observables never complete. */
 const ENDLESS = /^rxjs\.(interval|fromEvent|fromEventPattern|animationFrames)$/;
 /** Operators that complete a subscription by themselves. */
@@ -105,7 +103,7 @@ export function lifetimeOf(expr: SyntaxNode, ctx: ListenerContext, depth = 0): S
   if (ctx.fn && wrapperCapture(ctx.fn, root)) return 'injected';
   if (ctx.scope.imports.has(root)) return 'imported';
   // `var self = this`, a local `location`: a name the file declares is not the global.
-  if (GLOBALS.has(root) && !ctx.scope.declared.has(root)) return 'global';
+  if (GLOBAL_OBJECTS.has(root) && !ctx.scope.declared.has(root)) return 'global';
   if (ctx.scope.moduleNames.has(root)) {
     // `socket = io.connect(..); socket.on(..)`: the module variable holds what this function just
     // made (or was handed), so the listener lives as long as that value, not the module.
