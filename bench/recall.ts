@@ -131,7 +131,9 @@ function caseIds(cases: Case[]): string[] {
 }
 
 function mirrorOf(o: Options, repo: string): string {
-  return join(o.mirrors, repo.replace('/', '+'), 'repo');
+  // fetch leaves a bare mirror, or now and then a checkout whose git directory is repo/.git
+  const dir = join(o.mirrors, repo.replace('/', '+'), 'repo');
+  return existsSync(join(dir, '.git')) ? join(dir, '.git') : dir;
 }
 
 /**
