@@ -16,7 +16,7 @@ import { instanceOnceGuard, staticNames, staticOnceGuard } from './once-guards.j
 import { CallMatcher, type CallMatch } from './match.js';
 import { collectDurationConsts, durationMs } from './durations.js';
 import { constructedType, freeFunctionNames, mayBind, moduleOfPath, PATTERN_PARENTS, plainType, RESULT_PASS_THROUGH, scopedParts, STD_METHOD_NAMES, withoutGenerics } from './call-names.js';
-import { bodyOfArgument, delegatedCall, fieldBoundTo, insideLoop, lastLetBefore, outerNames } from './spawn-site.js';
+import { blockedOnFuture, bodyOfArgument, delegatedCall, fieldBoundTo, insideLoop, lastLetBefore, outerNames } from './spawn-site.js';
 import { helperAcquisitions, helperCallCandidate, type HelperCallCandidate } from './helper-spawns.js';
 
 /** Teardown method names: they run when the owner goes away. `post_stop` is ractor's. */
@@ -308,8 +308,16 @@ export function extractRust(input: RustFrontendInput): FileFacts {
         acquisition.body = analyseBody(target, index, periods, outer);
         const served = acquisition.body.longLived ? undefined : servedIn(target);
         if (served) acquisition.body = { ...acquisition.body, ...served };
+        // `thread::spawn(move || rt.block_on(fut))`: the thread runs the future it blocks on, bound to a
+        // local before (`let fut = async move { loop { .. } }`) or made by a call (`rt.block_on(self.run())`).
+        const future = acquisition.body.longLived ? undefined : blockedOnFuture(target, index);
+        const boundFuture = future?.type === 'identifier' && fnItem ? lastLetBefore(future.text, fnItem, future, index)?.childForFieldName('value') : undefined;
+        if (boundFuture?.type === 'async_block') {
+          const captures = acquisition.body.captures;
+          acquisition.body = { ...analyseBody(boundFuture, index, periods, outer), captures };
+        }
         if (!acquisition.body.longLived) {
-          const callee = delegatedCall(target, index, fnItem, call);
+          const callee = (future?.type === 'call_expression' ? delegatedCall(future, index, fnItem, call) : undefined) ?? delegatedCall(target, index, fnItem, call);
           if (callee) {
             acquisition.body.delegatesTo = callee.name;
             // `server.run()` after `let server = Server::new()`, or on a parameter `server: Server`: that type's method.

@@ -6,6 +6,7 @@ import { functionNode } from './functions.js';
 import { selfField } from './handles.js';
 import { walkTypes, type NodeIndex } from './node-index.js';
 import { wordRegExp } from '../shared/regex.js';
+import { blocksOn } from './body.js';
 
 /** The block a spawned argument runs: `async move { .. }`, `move || { .. }`, `async { .. }`. */
 export function bodyOfArgument(arg: SyntaxNode): SyntaxNode | undefined {
@@ -17,6 +18,22 @@ export function bodyOfArgument(arg: SyntaxNode): SyntaxNode | undefined {
   // `tokio::spawn(run(rx))`, `tokio::spawn(self.run())`, `tokio::spawn(Box::pin(fut))`
   if (arg.type === 'call_expression' || arg.type === 'identifier' || arg.type === 'await_expression') return arg;
   return undefined;
+}
+
+/**
+ * The future a spawned body blocks on (`rt.block_on(fut)`, `block_on(self.run())`), outside nested
+ * closures: the thread runs as long as it does.
+ */
+export function blockedOnFuture(body: SyntaxNode, index: NodeIndex): SyntaxNode | undefined {
+  let found: SyntaxNode | undefined;
+  index.walk(body, ['closure_expression', 'async_block', 'call_expression'], (node, type) => {
+    if (type !== 'call_expression') return same(node, body);
+    if (!blocksOn(node)) return true;
+    const args = node.childForFieldName('arguments');
+    found = args?.namedChildren.find((a) => a !== null && !a.type.endsWith('comment')) ?? undefined;
+    return 'stop';
+  });
+  return found;
 }
 
 /** The function a non-looping body hands its work to: `run_loop(rx).await` -> `run_loop`. */
