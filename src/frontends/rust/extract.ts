@@ -115,6 +115,16 @@ export function extractRust(input: RustFrontendInput): FileFacts {
   /** Methods (functions taking `self`) by name: `x.f()` can only call one of these. */
   const fileMethodCounts = new Map<string, number>();
   for (let i = 0; i < index.nodes.length; i++) {
+    // The declared types of fields, for `self.runtime.spawn(..)`: before the calls, which may come first.
+    if (index.types[i] === 'struct_item') {
+      const body = index.nodes[i]!.childForFieldName('body');
+      for (const field of body?.type === 'field_declaration_list' ? kids(body) : []) {
+        const name = field.type === 'field_declaration' ? field.childForFieldName('name')?.text : undefined;
+        const type = name ? field.childForFieldName('type')?.text : undefined;
+        if (name && type) matcher.declareField(name, type);
+      }
+      continue;
+    }
     if (index.types[i] !== 'function_item') continue;
     const fn = index.nodes[i]!;
     const name = fn.childForFieldName('name')?.text;
