@@ -287,9 +287,10 @@ export function extractRust(input: RustFrontendInput): FileFacts {
       ...acquisitionHead(model, match.api, call, lines()),
       fn: enclosing,
       // tokio's `Command::kill_on_drop(true)` (on the builder, in this function): dropping the Child kills it.
+      // Only for the models that name the setting: command-group's `group_spawn()` does not carry it over.
       handle:
-        model.kind === 'process' && /\bkill_on_drop\s*\(\s*true\s*\)/.test(fnBody?.text ?? '')
-          ? { kind: 'scoped', how: '`kill_on_drop(true)`: dropping the Child kills the process' }
+        model.dropReleasesWith && new RegExp(`\\b${model.dropReleasesWith}\\s*\\(\\s*true\\s*\\)`).test(fnBody?.text ?? '')
+          ? { kind: 'scoped', how: `\`${model.dropReleasesWith}(true)\`: dropping the ${model.handle ?? 'handle'} releases it` }
           : // The program starting itself again (`Command::new(env::current_exe()?)`) is its own daemon:
             // meant to outlive this process (sccache's server, atuin's daemon), not a child to reap.
             model.kind === 'process' && /\bcurrent_exe\s*\(\s*\)/.test(fnBody?.text ?? '')
