@@ -331,6 +331,7 @@ export function extractRust(input: RustFrontendInput): FileFacts {
           const callee = (future?.type === 'call_expression' ? delegatedCall(future, index, fnItem, call) : undefined) ?? delegatedCall(target, index, fnItem, call);
           if (callee) {
             acquisition.body.delegatesTo = callee.name;
+            if (callee.free) acquisition.body.delegateFree = true;
             // `server.run()` after `let server = Server::new()`, or on a parameter `server: Server`: that type's method.
             const type = callee.onOther && callee.receiver ? delegateReceiverType(callee.receiver, call, fnItem) : undefined;
             if (type) acquisition.body.delegateOwner = type;

@@ -37,14 +37,20 @@ export function blockedOnFuture(body: SyntaxNode, index: NodeIndex): SyntaxNode 
 }
 
 /** The function a non-looping body hands its work to: `run_loop(rx).await` -> `run_loop`. */
-export function delegatedCall(body: SyntaxNode, index: NodeIndex, fnItem: SyntaxNode | null, spawn: SyntaxNode): { name: string; onOther: boolean; receiver?: SyntaxNode } | undefined {
-  const calls: { name: string; onOther: boolean; receiver?: SyntaxNode }[] = [];
+export function delegatedCall(body: SyntaxNode, index: NodeIndex, fnItem: SyntaxNode | null, spawn: SyntaxNode): { name: string; onOther: boolean; receiver?: SyntaxNode; free?: true } | undefined {
+  const calls: { name: string; onOther: boolean; receiver?: SyntaxNode; free?: true }[] = [];
   index.walk(body, ['closure_expression', 'call_expression'], (node, type) => {
     if (type === 'closure_expression' && !same(node, body)) return false;
     if (type === 'call_expression') {
       const fn = node.childForFieldName('function');
-      if (fn?.type === 'identifier') calls.push({ name: fn.text, onOther: false });
-      else if (fn?.type === 'scoped_identifier') calls.push({ name: fn.childForFieldName('name')?.text ?? '', onOther: false });
+      if (fn?.type === 'identifier') calls.push({ name: fn.text, onOther: false, free: true });
+      else if (fn?.type === 'scoped_identifier') {
+        // `console::start(..)`: a module's free function; `Self::run(..)`, `Server::run(..)`: a type's.
+        const path = fn.childForFieldName('path')?.text ?? '';
+        const lastSegment = path.split('::').pop() ?? '';
+        const free = /^[a-z_]/.test(lastSegment) && lastSegment !== 'self' ? { free: true as const } : {};
+        calls.push({ name: fn.childForFieldName('name')?.text ?? '', onOther: false, ...free });
+      }
       else if (fn?.type === 'field_expression') {
         const method = fn.childForFieldName('field')?.text ?? '';
         // `self.run()`, or `this.run()` after `let this = self.clone()`, is the spawning type's own
