@@ -162,6 +162,11 @@ export function resolveDelegate(project: Project, ref: AcquisitionRef, name: str
     const methods = candidates.filter((c) => c.ownerType !== undefined && c.ownerType !== owner);
     return methods.length === 1 ? methods[0] : undefined;
   }
+  // `run(rx)`, `console::start(link)`: a free function, never a method of some type named alike.
+  if (ref.acquisition.body?.delegateFree) {
+    const free = candidates.filter((c) => c.ownerType === undefined);
+    return free.find((c) => c.path === ref.file.path) ?? (free.length === 1 ? free[0] : undefined);
+  }
   // `self._run()`, a thread subclass's `run`: that type's own method; another type's of that name is not it.
   const delegateOwner = ref.acquisition.body?.delegateOwner;
   if (delegateOwner !== undefined) return candidates.find((c) => c.ownerType === delegateOwner);

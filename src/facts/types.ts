@@ -160,6 +160,8 @@ export interface BodyFacts {
    * `run()`): its type is not known here, so it is not the spawning type's own method.
    */
   delegateOnOther?: true;
+  /** The delegate is called as a free function (`run(rx)`, `console::start(link)`): no method of any type is meant. */
+  delegateFree?: true;
   /**
    * The delegate is a method of this type (`self._run()` in `Poller`: `Poller`; a `Thread` subclass
    * started with `Worker().start()`: `Worker`): a looping function of another type of that name is not it.

@@ -82,6 +82,8 @@ export const ResourceModel = z
     idMethod: z.string().optional(),
     /** Dropping / garbage-collecting the handle releases the resource. */
     dropReleases: z.boolean(),
+    /** A builder setting that makes dropping the handle release it, when the spawning function calls it with `true` (tokio's `kill_on_drop`). */
+    dropReleasesWith: z.string().optional(),
     /** The runtime keeps only a weak reference to the resource (asyncio tasks): a handle dropped at once may be collected before it finishes. */
     weakHandle: z.boolean().optional(),
     /** `false`: a `with` block around the handle does not release it (Python sqlite3 and psycopg2 connections commit or roll back there, and stay open). */

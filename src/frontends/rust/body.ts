@@ -58,6 +58,30 @@ export function hasLongLivedLoop(body: SyntaxNode, index: NodeIndex): boolean {
   return findLongLivedLoop(body, index) !== undefined;
 }
 
+/**
+ * Does `call` run a future to its end on the calling thread: `rt.block_on(fut)`,
+ * `futures::executor::block_on(fut)`, `Handle::current().block_on(fut)`, tokio 0.1's `tokio::run(fut)`?
+ * A thread whose body does so lives as long as that future.
+ */
+export function blocksOn(call: SyntaxNode): boolean {
+  const fn = call.childForFieldName('function');
+  if (!fn) return false;
+  if (fn.type === 'field_expression') return fn.childForFieldName('field')?.text === 'block_on';
+  if (fn.type === 'identifier') return fn.text === 'block_on';
+  if (fn.type === 'scoped_identifier') {
+    const name = fn.childForFieldName('name')?.text;
+    return name === 'block_on' || (name === 'run' && fn.text.replace(/\s+/g, '') === 'tokio::run');
+  }
+  return false;
+}
+
+/** An async block passed straight to a call that blocks on it. */
+function blockedOnHere(block: SyntaxNode): boolean {
+  const args = block.parent;
+  const call = args?.type === 'arguments' ? args.parent : null;
+  return call?.type === 'call_expression' && blocksOn(call);
+}
+
 interface FoundLoop {
   node: SyntaxNode;
   kind: string;
@@ -73,8 +97,9 @@ export const BODY_INDEX_TYPES: readonly string[] = [...LOOPS_AND_BOUNDARIES, 'ca
 function findLongLivedLoop(body: SyntaxNode, index: NodeIndex): FoundLoop | undefined {
   let found: FoundLoop | undefined;
   index.walk(body, LOOPS_AND_BOUNDARIES, (node, type) => {
-    // Loops inside nested closures / async blocks belong to whatever runs them (another spawn), not to this body.
-    if (SCOPE_BOUNDARY.has(type)) return same(node, body);
+    // Loops inside nested closures / async blocks belong to whatever runs them (another spawn), not to this body;
+    // an async block this body blocks on (`rt.block_on(async { .. })`) runs here, on this thread.
+    if (SCOPE_BOUNDARY.has(type)) return same(node, body) || (type === 'async_block' && blockedOnHere(node));
     found = classifyLoop(node);
     return found ? 'stop' : true;
   });

@@ -16,7 +16,7 @@ import { instanceOnceGuard, staticNames, staticOnceGuard } from './once-guards.j
 import { CallMatcher, type CallMatch } from './match.js';
 import { collectDurationConsts, durationMs } from './durations.js';
 import { constructedType, freeFunctionNames, mayBind, moduleOfPath, PATTERN_PARENTS, plainType, RESULT_PASS_THROUGH, scopedParts, STD_METHOD_NAMES, withoutGenerics } from './call-names.js';
-import { bodyOfArgument, delegatedCall, fieldBoundTo, insideLoop, lastLetBefore, outerNames } from './spawn-site.js';
+import { blockedOnFuture, bodyOfArgument, delegatedCall, fieldBoundTo, insideLoop, lastLetBefore, outerNames } from './spawn-site.js';
 import { helperAcquisitions, helperCallCandidate, type HelperCallCandidate } from './helper-spawns.js';
 
 /** Teardown method names: they run when the owner goes away. `post_stop` is ractor's. */
@@ -115,6 +115,16 @@ export function extractRust(input: RustFrontendInput): FileFacts {
   /** Methods (functions taking `self`) by name: `x.f()` can only call one of these. */
   const fileMethodCounts = new Map<string, number>();
   for (let i = 0; i < index.nodes.length; i++) {
+    // The declared types of fields, for `self.runtime.spawn(..)`: before the calls, which may come first.
+    if (index.types[i] === 'struct_item') {
+      const body = index.nodes[i]!.childForFieldName('body');
+      for (const field of body?.type === 'field_declaration_list' ? kids(body) : []) {
+        const name = field.type === 'field_declaration' ? field.childForFieldName('name')?.text : undefined;
+        const type = name ? field.childForFieldName('type')?.text : undefined;
+        if (name && type) matcher.declareField(name, type);
+      }
+      continue;
+    }
     if (index.types[i] !== 'function_item') continue;
     const fn = index.nodes[i]!;
     const name = fn.childForFieldName('name')?.text;
@@ -277,9 +287,10 @@ export function extractRust(input: RustFrontendInput): FileFacts {
       ...acquisitionHead(model, match.api, call, lines()),
       fn: enclosing,
       // tokio's `Command::kill_on_drop(true)` (on the builder, in this function): dropping the Child kills it.
+      // Only for the models that name the setting: command-group's `group_spawn()` does not carry it over.
       handle:
-        model.kind === 'process' && /\bkill_on_drop\s*\(\s*true\s*\)/.test(fnBody?.text ?? '')
-          ? { kind: 'scoped', how: '`kill_on_drop(true)`: dropping the Child kills the process' }
+        model.dropReleasesWith && new RegExp(`\\b${model.dropReleasesWith}\\s*\\(\\s*true\\s*\\)`).test(fnBody?.text ?? '')
+          ? { kind: 'scoped', how: `\`${model.dropReleasesWith}(true)\`: dropping the ${model.handle ?? 'handle'} releases it` }
           : // The program starting itself again (`Command::new(env::current_exe()?)`) is its own daemon:
             // meant to outlive this process (sccache's server, atuin's daemon), not a child to reap.
             model.kind === 'process' && /\bcurrent_exe\s*\(\s*\)/.test(fnBody?.text ?? '')
@@ -308,10 +319,19 @@ export function extractRust(input: RustFrontendInput): FileFacts {
         acquisition.body = analyseBody(target, index, periods, outer);
         const served = acquisition.body.longLived ? undefined : servedIn(target);
         if (served) acquisition.body = { ...acquisition.body, ...served };
+        // `thread::spawn(move || rt.block_on(fut))`: the thread runs the future it blocks on, bound to a
+        // local before (`let fut = async move { loop { .. } }`) or made by a call (`rt.block_on(self.run())`).
+        const future = acquisition.body.longLived ? undefined : blockedOnFuture(target, index);
+        const boundFuture = future?.type === 'identifier' && fnItem ? lastLetBefore(future.text, fnItem, future, index)?.childForFieldName('value') : undefined;
+        if (boundFuture?.type === 'async_block') {
+          const captures = acquisition.body.captures;
+          acquisition.body = { ...analyseBody(boundFuture, index, periods, outer), captures };
+        }
         if (!acquisition.body.longLived) {
-          const callee = delegatedCall(target, index, fnItem, call);
+          const callee = (future?.type === 'call_expression' ? delegatedCall(future, index, fnItem, call) : undefined) ?? delegatedCall(target, index, fnItem, call);
           if (callee) {
             acquisition.body.delegatesTo = callee.name;
+            if (callee.free) acquisition.body.delegateFree = true;
             // `server.run()` after `let server = Server::new()`, or on a parameter `server: Server`: that type's method.
             const type = callee.onOther && callee.receiver ? delegateReceiverType(callee.receiver, call, fnItem) : undefined;
             if (type) acquisition.body.delegateOwner = type;

@@ -51,8 +51,20 @@ export class CallMatcher {
   /** Path as written -> match; the file's imports are fixed, so each path is resolved once. */
   private readonly byPath = new Map<string, CallMatch | undefined>();
 
+  /**
+   * Field name -> the type the file's structs declare it with (`rt: Arc<Runtime>`), when every
+   * struct of the file declaring that name agrees: `self.rt.spawn(..)` is that type's method.
+   */
+  private readonly fieldTypes = new Map<string, string | null>();
+
   constructor(models: readonly ResourceModel[], private readonly imports: RustImports) {
     ({ calls: this.calls, methods: this.methods, callNames: this.callNames, releases: this.releases } = modelTables(models));
+  }
+
+  /** Records a struct field's declared type (call for every field of the file before matching). */
+  declareField(name: string, type: string): void {
+    const known = this.fieldTypes.get(name);
+    this.fieldTypes.set(name, known === undefined || known === type ? type : null);
   }
 
   /** Is `method` a release method of some model? */
@@ -121,7 +133,21 @@ export class CallMatcher {
       const root = builderOfLocal(receiver);
       if (root) return this.matchBuilderRoot(root, method);
     }
-    return undefined;
+    // `self.runtime.spawn(..)` with `runtime: Arc<Runtime>` declared, `handle.spawn(..)` with a
+    // parameter `handle: &Handle`: the method of the type the field or parameter is declared with.
+    const declared = receiver ? this.declaredType(receiver) : undefined;
+    return declared ? this.matchBuilderRoot(`${declared}::_`, method) : undefined;
+  }
+
+  /** The type a `self.field` or a parameter is declared with, without references and smart pointers. */
+  private declaredType(receiver: SyntaxNode): string | undefined {
+    let written: string | undefined;
+    if (receiver.type === 'field_expression' && receiver.childForFieldName('value')?.type === 'self') {
+      written = this.fieldTypes.get(receiver.childForFieldName('field')?.text ?? '') ?? undefined;
+    } else if (receiver.type === 'identifier') {
+      written = parameterType(receiver);
+    }
+    return written ? pointee(written) : undefined;
   }
 
   /**
@@ -161,4 +187,31 @@ function builderOfLocal(local: SyntaxNode): string | undefined {
   let root: string | undefined;
   for (const m of before.matchAll(re)) root = m[1];
   return root;
+}
+
+/** `&'a Arc<tokio::runtime::Handle>` -> `tokio::runtime::Handle`; undefined for anything but a plain path inside. */
+function pointee(type: string): string | undefined {
+  let t = type.replace(/\s+/g, '');
+  for (let i = 0; i < 4; i++) {
+    t = t.replace(/^&(?:'\w+)?(?:mut)?/, '');
+    const m = /^(?:(?:std::)?(?:sync::|rc::|boxed::|option::)?)(?:Arc|Rc|Box|Option)<(.*)>$/.exec(t);
+    if (!m) break;
+    t = m[1]!;
+  }
+  return /^(?:[A-Za-z_]\w*::)*[A-Z]\w*$/.test(t) ? t : undefined;
+}
+
+/** The declared type of the enclosing function's parameter named like `local`, unless a `let` rebinds it before. */
+function parameterType(local: SyntaxNode): string | undefined {
+  let fn: SyntaxNode | null = local.parent;
+  while (fn && fn.type !== 'function_item') fn = fn.parent;
+  const params = fn?.childForFieldName('parameters');
+  if (!fn || !params) return undefined;
+  for (const p of params.namedChildren) {
+    if (p?.type !== 'parameter' || p.childForFieldName('pattern')?.text.replace(/^mut\s+/, '') !== local.text) continue;
+    const before = fn.text.slice(0, local.startIndex - fn.startIndex);
+    if (new RegExp(`\\blet\\s+(?:mut\\s+)?${escapeRegExp(local.text)}\\b`).test(before)) return undefined;
+    return p.childForFieldName('type')?.text;
+  }
+  return undefined;
 }

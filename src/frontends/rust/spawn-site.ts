@@ -6,6 +6,7 @@ import { functionNode } from './functions.js';
 import { selfField } from './handles.js';
 import { walkTypes, type NodeIndex } from './node-index.js';
 import { wordRegExp } from '../shared/regex.js';
+import { blocksOn } from './body.js';
 
 /** The block a spawned argument runs: `async move { .. }`, `move || { .. }`, `async { .. }`. */
 export function bodyOfArgument(arg: SyntaxNode): SyntaxNode | undefined {
@@ -19,15 +20,37 @@ export function bodyOfArgument(arg: SyntaxNode): SyntaxNode | undefined {
   return undefined;
 }
 
+/**
+ * The future a spawned body blocks on (`rt.block_on(fut)`, `block_on(self.run())`), outside nested
+ * closures: the thread runs as long as it does.
+ */
+export function blockedOnFuture(body: SyntaxNode, index: NodeIndex): SyntaxNode | undefined {
+  let found: SyntaxNode | undefined;
+  index.walk(body, ['closure_expression', 'async_block', 'call_expression'], (node, type) => {
+    if (type !== 'call_expression') return same(node, body);
+    if (!blocksOn(node)) return true;
+    const args = node.childForFieldName('arguments');
+    found = args?.namedChildren.find((a) => a !== null && !a.type.endsWith('comment')) ?? undefined;
+    return 'stop';
+  });
+  return found;
+}
+
 /** The function a non-looping body hands its work to: `run_loop(rx).await` -> `run_loop`. */
-export function delegatedCall(body: SyntaxNode, index: NodeIndex, fnItem: SyntaxNode | null, spawn: SyntaxNode): { name: string; onOther: boolean; receiver?: SyntaxNode } | undefined {
-  const calls: { name: string; onOther: boolean; receiver?: SyntaxNode }[] = [];
+export function delegatedCall(body: SyntaxNode, index: NodeIndex, fnItem: SyntaxNode | null, spawn: SyntaxNode): { name: string; onOther: boolean; receiver?: SyntaxNode; free?: true } | undefined {
+  const calls: { name: string; onOther: boolean; receiver?: SyntaxNode; free?: true }[] = [];
   index.walk(body, ['closure_expression', 'call_expression'], (node, type) => {
     if (type === 'closure_expression' && !same(node, body)) return false;
     if (type === 'call_expression') {
       const fn = node.childForFieldName('function');
-      if (fn?.type === 'identifier') calls.push({ name: fn.text, onOther: false });
-      else if (fn?.type === 'scoped_identifier') calls.push({ name: fn.childForFieldName('name')?.text ?? '', onOther: false });
+      if (fn?.type === 'identifier') calls.push({ name: fn.text, onOther: false, free: true });
+      else if (fn?.type === 'scoped_identifier') {
+        // `console::start(..)`: a module's free function; `Self::run(..)`, `Server::run(..)`: a type's.
+        const path = fn.childForFieldName('path')?.text ?? '';
+        const lastSegment = path.split('::').pop() ?? '';
+        const free = /^[a-z_]/.test(lastSegment) && lastSegment !== 'self' ? { free: true as const } : {};
+        calls.push({ name: fn.childForFieldName('name')?.text ?? '', onOther: false, ...free });
+      }
       else if (fn?.type === 'field_expression') {
         const method = fn.childForFieldName('field')?.text ?? '';
         // `self.run()`, or `this.run()` after `let this = self.clone()`, is the spawning type's own
