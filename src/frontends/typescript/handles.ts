@@ -86,6 +86,10 @@ export function fateOf(call: SyntaxNode, ctx: FateContext): HandleResult {
   if (fate.kind === 'discarded' && (ctx.model.kind === 'connection' || ctx.model.kind === 'pool')) {
     const delivered = callbackHandle(call);
     if (delivered) fate = tracker.traceLocal(delivered.name, delivered.fn, 0, undefined, delivered.fn);
+    // `getConnection(cb) { pool.getConnection(cb) }`: a pool adapter hands the checked-out
+    // connection to its own caller's callback, which owns giving it back.
+    const handedTo = delivered ? undefined : callerCallback(call);
+    if (handedTo && ctx.model.pooled) fate = { kind: 'passed', to: `the caller's callback \`${handedTo}\`` };
   }
   const found = unreferenced ?? tracker.unreferenced;
   // `spawn(.., { detached: true })` and `.unref()`: a daemon, handed over to the system on purpose.
@@ -100,6 +104,21 @@ function callbackHandle(call: SyntaxNode): { name: string; fn: SyntaxNode } | un
   if (!last || !FUNCTION_TYPES.has(last.type) || !errorFirst(last)) return undefined;
   const name = positionalParameters(last)[1];
   return name ? { name, fn: last } : undefined;
+}
+
+/**
+ * The call's last argument is a parameter of a function around it (`cb`, `cb as Callback`): a
+ * callback the caller handed in. Its name, or undefined.
+ */
+function callerCallback(call: SyntaxNode): string | undefined {
+  const args = call.childForFieldName('arguments');
+  const last = args ? kids(args).at(-1) : undefined;
+  const value = last ? unwrap(last) : undefined;
+  if (value?.type !== 'identifier') return undefined;
+  for (let cur = call.parent; cur; cur = cur.parent) {
+    if (FUNCTION_TYPES.has(cur.type) && positionalParameters(cur).includes(value.text)) return value.text;
+  }
+  return undefined;
 }
 
 function lastArgumentIsFunction(call: SyntaxNode): boolean {
