@@ -91,6 +91,10 @@ export function fateOf(call: SyntaxNode, ctx: FateContext): HandleResult {
     const handedTo = delivered ? undefined : callerCallback(call);
     if (handedTo && ctx.model.pooled) fate = { kind: 'passed', to: `the caller's callback \`${handedTo}\`` };
   }
+  // `await new Promise((resolve) => app.listen(port, function () { resolve(this) }))`: the callback
+  // hands the resource itself (its `this`) to the promise, whose value is then the handle.
+  const promise = fate.kind === 'discarded' ? promisedByCallback(call) : undefined;
+  if (promise) fate = tracker.fateOfValue(promise, 1);
   const found = unreferenced ?? tracker.unreferenced;
   // `spawn(.., { detached: true })` and `.unref()`: a daemon, handed over to the system on purpose.
   if (found && spawnedDetached(call)) return { fate: { kind: 'passed', to: `the system as a daemon (\`detached: true\` and ${found.how})` } };
@@ -119,6 +123,35 @@ function callerCallback(call: SyntaxNode): string | undefined {
     if (FUNCTION_TYPES.has(cur.type) && positionalParameters(cur).includes(value.text)) return value.text;
   }
   return undefined;
+}
+
+/**
+ * The `new Promise(..)` a call's callback resolves with the resource: the call is a statement of the
+ * promise's executor, and its last argument, a `function` (whose `this` is the resource), calls the
+ * executor's first parameter with `this`.
+ */
+function promisedByCallback(call: SyntaxNode): SyntaxNode | undefined {
+  const args = call.childForFieldName('arguments');
+  const last = args ? kids(args).at(-1) : undefined;
+  if (!last || (last.type !== 'function_expression' && last.type !== 'function') || call.parent?.type !== 'expression_statement') return undefined;
+  let executor: SyntaxNode | null = call.parent;
+  while (executor && !FUNCTION_TYPES.has(executor.type)) executor = executor.parent;
+  const promise = executor?.parent?.type === 'arguments' ? executor.parent.parent : null;
+  if (!executor || promise?.type !== 'new_expression' || promise.childForFieldName('constructor')?.text !== 'Promise') return undefined;
+  const resolve = positionalParameters(executor)[0];
+  const body = bodyOf(last);
+  if (!resolve || !body) return undefined;
+  let resolves = false;
+  walk(body, (n) => {
+    if (resolves || (FUNCTION_TYPES.has(n.type) && n.type !== 'arrow_function')) return false;
+    if (n.type === 'call_expression' && n.childForFieldName('function')?.text === resolve) {
+      const arg = n.childForFieldName('arguments');
+      const first = arg ? kids(arg)[0] : undefined;
+      resolves = !!first && unwrap(first).type === 'this';
+    }
+    return !resolves;
+  });
+  return resolves ? promise : undefined;
 }
 
 function lastArgumentIsFunction(call: SyntaxNode): boolean {
