@@ -69,6 +69,10 @@ export const actorNeverStopped: Rule = {
         messageId = 'fieldHalfReleased';
         evidence.push(half.gap);
         related.push({ path: half.release.path, line: half.release.site.startLine, message: `\`${half.release.api}()\` here is not enough on its own` });
+        if (half.finishedBy) {
+          const at = half.finishedBy.call ? ` (called at ${half.finishedBy.call.path}${half.finishedBy.call.line !== undefined ? `:${half.finishedBy.call.line}` : ''})` : '';
+          evidence.push(`\`${fate.ownerType}::${half.finishedBy.method}()\` finishes the job and is left to its users, one of whom calls \`${half.finishedBy.after}()\` and then \`${half.finishedBy.method}()\`${at}: whether every user does is not seen, so this is information`);
+        }
       } else if (fate.kind === 'field') {
         const releases = releasesOfStored(ctx.project, fate, model.releases);
         if (releases.length > 0) {
@@ -100,7 +104,7 @@ export const actorNeverStopped: Rule = {
         ruleId: 'actor-never-stopped',
         messageId,
         ...acquisitionSite(ref),
-        priority: startedFrom || guarded || model.id.endsWith('spawn_linked') ? 'P2' : 'P1',
+        priority: startedFrom || guarded || model.id.endsWith('spawn_linked') || half?.finishedBy ? 'P2' : 'P1',
         confidence: fate.kind === 'discarded' ? 'high' : 'medium',
         message:
           messageId === 'fieldHalfReleased' && fate.kind === 'field'
