@@ -13,6 +13,7 @@ import { signalArgument } from './body.js';
 import type { NodeIndex } from './node-index.js';
 import { spawnedDetached } from './daemon-children.js';
 import { onErrorPath } from './error-paths.js';
+import { selfEndHandlers } from './prototype-owners.js';
 
 /** Methods whose result is still the same resource (`setInterval(..).unref()`, `createServer(..).listen(..)`). */
 const PASS_THROUGH = /^(unref|ref|listen|on|once|addListener|prependListener|setMaxListeners|setEncoding|setNoDelay|setKeepAlive|setTimeout|connect)$/;
@@ -95,10 +96,30 @@ export function fateOf(call: SyntaxNode, ctx: FateContext): HandleResult {
   // hands the resource itself (its `this`) to the promise, whose value is then the handle.
   const promise = fate.kind === 'discarded' ? promisedByCallback(call) : undefined;
   if (promise) fate = tracker.fateOfValue(promise, 1);
+  // `this.service = new Server(..); this.once('close', () => this.service.close())`: kept in a field that a
+  // handler for the owner's own end, registered by the same function, releases.
+  const ending = fate.kind === 'field' && fate.ownerType !== ctx.modulePath && ctx.fn ? selfEndRelease(ctx.fn, fate.field, ctx) : undefined;
+  if (ending) fate = { kind: 'scoped', how: `released by the handler for its owner's own \`${ending.event}\` event (line ${ending.line}), registered with it` };
   const found = unreferenced ?? tracker.unreferenced;
   // `spawn(.., { detached: true })` and `.unref()`: a daemon, handed over to the system on purpose.
   if (found && spawnedDetached(call)) return { fate: { kind: 'passed', to: `the system as a daemon (\`detached: true\` and ${found.how})` } };
   return { fate, ...(found ? { unreferenced: found } : {}) };
+}
+
+/** A handler `fn` registers on its own object for its end that calls a release on `this.<field>`: its event and line. */
+function selfEndRelease(fn: SyntaxNode, field: string, ctx: FateContext): { event: string; line: number } | undefined {
+  for (const handler of selfEndHandlers(fn)) {
+    let released = false;
+    walk(handler.fn, (n) => {
+      if (released) return false;
+      if (n.type !== 'call_expression') return true;
+      const path = thisPath(memberPath(n.childForFieldName('function') ?? n), ctx.scope);
+      released = path?.length === 3 && path[0] === 'this' && path[1]?.replace(/^#/, '') === field && ctx.model.releases.includes(path[2]!);
+      return !released;
+    });
+    if (released) return { event: handler.name.replace(/^on\('|'\)$/g, ''), line: line(handler.fn) };
+  }
+  return undefined;
 }
 
 /** The value an error-first callback (the call's last argument) receives second: `(err, connection) => ..`. */

@@ -204,8 +204,14 @@ export function bindingText(node: SyntaxNode): string {
 /** Does an object-literal argument pass one of the model's `inertOptions` (`{ noServer: true }`)? */
 function passesInertOption(options: Readonly<Record<string, string>> | undefined, args: SyntaxNode | null): boolean {
   if (!options || !args) return false;
-  return kids(args).some((arg) => {
-    const object = unwrap(arg);
+  // `Object.assign({ .. }, user, { noServer: true })`: options merged last win over what comes before.
+  const objects = kids(args).flatMap((arg) => {
+    const value = unwrap(arg);
+    const merged = value.type === 'call_expression' && value.childForFieldName('function')?.text === 'Object.assign';
+    const last = merged ? kids(value.childForFieldName('arguments') ?? value).at(-1) : value;
+    return last ? [unwrap(last)] : [];
+  });
+  return objects.some((object) => {
     return object.type === 'object' && kids(object).some((p) => {
       const key = p.type === 'pair' ? p.childForFieldName('key')?.text.replace(/^['"]|['"]$/g, '') : undefined;
       return key !== undefined && Object.hasOwn(options, key) && options[key] === p.childForFieldName('value')?.text;
