@@ -155,7 +155,8 @@ function namedDefinition(call: SyntaxNode): { owner: string; name: string; fn: S
   const path = callee?.type === 'member_expression' ? memberPath(callee) : undefined;
   const name = literal(args[0]);
   const fn = args[1];
-  if (path?.length !== 2 || LISTENER_CALLS.test(path[1]!) || !name || !fn || !THIS_BINDING.has(fn.type)) return undefined;
+  // A method name, not a route or an event (`Router.get('/users', function () {..})`).
+  if (path?.length !== 2 || LISTENER_CALLS.test(path[1]!) || !name || !/^[A-Za-z_$][\w$]*$/.test(name) || !fn || !THIS_BINDING.has(fn.type)) return undefined;
   return { owner: path[0]!, name, fn };
 }
 
