@@ -192,6 +192,11 @@ export interface Acquisition {
   body?: BodyFacts;
   /** The acquisition sits inside a loop in its function: one resource per iteration. */
   inLoop?: boolean;
+  /**
+   * A child that runs a command line through a shell (`exec(cmd)`, `spawn('sh', ['-c', cmd])`): how,
+   * as written. Such a child is usually a command run to completion, not a service.
+   */
+  shellCommand?: string;
   /** Per-language facts a frontend wants to pass on as plain words (shown in evidence). */
   notes?: string[];
   /** The resource no longer keeps the process alive (`.unref()`), but it still runs. */

@@ -46,6 +46,12 @@ export const ResourceModel = z
         maxArguments: z.number().int().min(0).optional(),
         /** The resource only runs once one of these methods is called on the handle (Python `Thread(..).start()`): a handle never started is no resource. */
         startMethods: z.array(z.string()).optional(),
+        /**
+         * Options that leave the call holding nothing (ws `{ noServer: true }`: a WebSocket server with no
+         * socket of its own, handed upgraded clients by another server): a call passing one of these in
+         * an object-literal argument, written as given, is not an acquisition.
+         */
+        inertOptions: z.record(z.string(), z.string()).optional(),
         /** Keyword arguments that detach the resource on purpose (`Popen(.., start_new_session=True)`): its handle goes to the OS. */
         detachKeywords: z.record(z.string(), z.string()).optional(),
         /** Matches only calls that pass these keyword arguments, written as given (Python `weak=False`). */

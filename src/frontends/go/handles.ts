@@ -243,6 +243,19 @@ function drainOf(id: SyntaxNode, ctx: FateContext, at: SyntaxNode | undefined, f
   return { by: call.childForFieldName('function')!.text, line: line(id) };
 }
 
+/**
+ * A constructor of this package (`newStreamClient(..)`, by Go's naming; not `json.NewDecoder(..)` of
+ * a library, not a helper that only reads it) whose value is returned or kept in a field: `passed`
+ * to it, else undefined.
+ */
+function handedToOwner(call: SyntaxNode, fn: SyntaxNode, ctx: FateContext): HandleFate | undefined {
+  const callee = call.childForFieldName('function');
+  if (callee?.type !== 'identifier' || !/^[nN]ew($|[A-Z_])/.test(callee.text)) return undefined;
+  const result = fateOf(call, fn, { ...ctx, releases: [], waits: [], handleIndex: 0, handleIsReceiver: false, handleArgument: undefined, drainedBy: [] });
+  if (result.kind !== 'returned' && result.kind !== 'field') return undefined;
+  return { kind: 'passed', to: `\`${callee.text}()\`, whose result ${result.kind === 'returned' ? 'is returned' : `is kept in \`${result.ownerType}.${result.field}\``}` };
+}
+
 /** What one use of the local does with it. */
 function useOf(id: SyntaxNode, name: string, fn: SyntaxNode, ctx: FateContext): HandleFate | undefined {
   const parent = id.parent;
@@ -263,6 +276,14 @@ function useOf(id: SyntaxNode, name: string, fn: SyntaxNode, ctx: FateContext): 
       const method = path.join('.');
       if (ctx.releases.includes(method)) return { kind: 'released-locally', local: name, api: method, line: line(id) };
       if (ctx.waits?.includes(method)) return { kind: 'awaited', local: name };
+    }
+    // `sc := newStreamClient(cancel, resp.Body); return sc`: the part a release acts on (`Body` of
+    // `Body.Close`) handed to a function of this package whose result leaves the function: the
+    // value returned or kept owns it now.
+    const part = path.join('.');
+    if (chain.parent?.type === 'argument_list' && ctx.releases.some((r) => r.startsWith(`${part}.`)) && fn) {
+      const owner = handedToOwner(chain.parent.parent!, fn, ctx);
+      if (owner) return owner;
     }
     return undefined;
   }

@@ -293,9 +293,38 @@ export function callRecorder(env: CallFactEnv): CallRecorder {
       if (p.childForFieldName('pattern')?.text !== name) continue;
       const type = p.childForFieldName('type');
       const named = type ? kids(type)[0] : undefined;
-      return named?.type === 'type_identifier' && /^[A-Z]/.test(named.text) ? named.text : undefined;
+      if (named?.type === 'type_identifier' && /^[A-Z]/.test(named.text)) return named.text;
+      return type ? undefined : handedThis(fn, positionalParameters(fn).indexOf(name));
     }
     return undefined;
+  }
+
+  /**
+   * `function configureListeners(server) {..}` that this file calls only as `configureListeners(this)`
+   * from methods of one class: the parameter is an instance of that class. Undefined when any call
+   * passes something else, or none is seen.
+   */
+  function handedThis(fn: SyntaxNode, position: number): string | undefined {
+    const name = fn.type === 'function_declaration' && fn.parent?.type === 'program' ? fn.childForFieldName('name')?.text : undefined;
+    if (!name || position < 0) return undefined;
+    const key = `this-arg:${fn.startIndex}:${position}`;
+    if (instanceInits.has(key)) return instanceInits.get(key);
+    let found: string | undefined;
+    let other = false;
+    index.walk(root, ['call_expression'], (n) => {
+      if (n.childForFieldName('function')?.text !== name) return true;
+      const args = n.childForFieldName('arguments');
+      const arg = args ? kids(args)[position] : undefined;
+      let cls: SyntaxNode | null = n.parent;
+      while (cls && cls.type !== 'class_declaration' && cls.type !== 'class') cls = cls.parent;
+      const owner = arg && unwrap(arg).type === 'this' && cls ? className(cls) : undefined;
+      if (!owner || (found !== undefined && owner !== found)) other = true;
+      else found = owner;
+      return !other || 'stop';
+    });
+    const out = other ? undefined : found;
+    instanceInits.set(key, out);
+    return out;
   }
 
   function scanInstance(where: SyntaxNode, name: string, topOnly = false): string | undefined {

@@ -29,6 +29,7 @@ import { EnclosingStack, NodeIndex } from './node-index.js';
 import { SCOPE_NODE_TYPES, ScopeCollector, type FileScope } from './scope.js';
 import { callRecorder, classFactoriesOf, eventArguments, withoutExtension } from './call-facts.js';
 import { releaseReader } from './releases.js';
+import { shellCommand } from './shell-commands.js';
 
 export interface TypescriptFrontendInput {
   path: string;
@@ -393,6 +394,10 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     };
     if (unreferenced) a.unreferenced = unreferenced;
     if (enclosing.context.inLoop) a.inLoop = true;
+    if (model.kind === 'process' && (handle.kind === 'discarded' || handle.kind === 'local')) {
+      const shell = shellCommand(call, fn, root, scope, index);
+      if (shell) a.shellCommand = shell;
+    }
     const body = bodyFor(call, model, fn, handle);
     if (body) a.body = body;
     if (body && !body.longLived && model.kind === 'timer' && model.body === 'first-argument' && !model.repeats) {

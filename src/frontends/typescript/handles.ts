@@ -13,6 +13,7 @@ import { signalArgument } from './body.js';
 import type { NodeIndex } from './node-index.js';
 import { spawnedDetached } from './daemon-children.js';
 import { onErrorPath } from './error-paths.js';
+import { callerCallback, promisedByCallback, selfEndRelease } from './handover.js';
 
 /** Methods whose result is still the same resource (`setInterval(..).unref()`, `createServer(..).listen(..)`). */
 const PASS_THROUGH = /^(unref|ref|listen|on|once|addListener|prependListener|setMaxListeners|setEncoding|setNoDelay|setKeepAlive|setTimeout|connect)$/;
@@ -86,7 +87,19 @@ export function fateOf(call: SyntaxNode, ctx: FateContext): HandleResult {
   if (fate.kind === 'discarded' && (ctx.model.kind === 'connection' || ctx.model.kind === 'pool')) {
     const delivered = callbackHandle(call);
     if (delivered) fate = tracker.traceLocal(delivered.name, delivered.fn, 0, undefined, delivered.fn);
+    // `getConnection(cb) { pool.getConnection(cb) }`: a pool adapter hands the checked-out
+    // connection to its own caller's callback, which owns giving it back.
+    const handedTo = delivered ? undefined : callerCallback(call);
+    if (handedTo && ctx.model.pooled) fate = { kind: 'passed', to: `the caller's callback \`${handedTo}\`` };
   }
+  // `await new Promise((resolve) => app.listen(port, function () { resolve(this) }))`: the callback
+  // hands the resource itself (its `this`) to the promise, whose value is then the handle.
+  const promise = fate.kind === 'discarded' ? promisedByCallback(call) : undefined;
+  if (promise) fate = tracker.fateOfValue(promise, 1);
+  // `this.service = new Server(..); this.once('close', () => this.service.close())`: kept in a field that a
+  // handler for the owner's own end, registered by the same function, releases.
+  const ending = fate.kind === 'field' && fate.ownerType !== ctx.modulePath && ctx.fn ? selfEndRelease(ctx.fn, fate.field, ctx) : undefined;
+  if (ending) fate = { kind: 'scoped', how: `released by the handler for its owner's own \`${ending.event}\` event (line ${ending.line}), registered with it` };
   const found = unreferenced ?? tracker.unreferenced;
   // `spawn(.., { detached: true })` and `.unref()`: a daemon, handed over to the system on purpose.
   if (found && spawnedDetached(call)) return { fate: { kind: 'passed', to: `the system as a daemon (\`detached: true\` and ${found.how})` } };

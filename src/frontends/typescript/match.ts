@@ -2,7 +2,7 @@
 // qualified call paths, constructors, and methods (with receiver / import rules).
 import type { SyntaxNode } from '../../parse/syntax.js';
 import type { ResourceModel } from '../../models/schema.js';
-import { shortText } from '../shared/tree.js';
+import { kids, shortText } from '../shared/tree.js';
 import { memberPath, qualifiedNames, unwrap } from './qualify.js';
 import type { FileScope } from './scope.js';
 import { CallSite } from './call-site.js';
@@ -120,7 +120,7 @@ export class CallMatcher {
     if (found.length === 0) return found;
     const args = node.childForFieldName('arguments');
     const count = args ? args.namedChildren.filter((c) => c !== null && c.type !== 'comment').length : 0;
-    return found.filter((m) => m.model.acquire.maxArguments === undefined || count <= m.model.acquire.maxArguments);
+    return found.filter((m) => (m.model.acquire.maxArguments === undefined || count <= m.model.acquire.maxArguments) && !passesInertOption(m.model.acquire.inertOptions, args));
   }
 
   private matchAny(site: CallSite, callee: SyntaxNode, bindings: Bindings): CallMatch[] {
@@ -199,4 +199,22 @@ export class CallMatcher {
 export function bindingText(node: SyntaxNode): string {
   const path = memberPath(node);
   return path ? path.join('.').replace(/\.#/g, '.') : node.text.replace(/\s+/g, '');
+}
+
+/** Does an object-literal argument pass one of the model's `inertOptions` (`{ noServer: true }`)? */
+function passesInertOption(options: Readonly<Record<string, string>> | undefined, args: SyntaxNode | null): boolean {
+  if (!options || !args) return false;
+  // `Object.assign({ .. }, user, { noServer: true })`: options merged last win over what comes before.
+  const objects = kids(args).flatMap((arg) => {
+    const value = unwrap(arg);
+    const merged = value.type === 'call_expression' && value.childForFieldName('function')?.text === 'Object.assign';
+    const last = merged ? kids(value.childForFieldName('arguments') ?? value).at(-1) : value;
+    return last ? [unwrap(last)] : [];
+  });
+  return objects.some((object) => {
+    return object.type === 'object' && kids(object).some((p) => {
+      const key = p.type === 'pair' ? p.childForFieldName('key')?.text.replace(/^['"]|['"]$/g, '') : undefined;
+      return key !== undefined && Object.hasOwn(options, key) && options[key] === p.childForFieldName('value')?.text;
+    });
+  });
 }

@@ -78,13 +78,21 @@ export function prototypeOwners(root: SyntaxNode): PrototypeOwners {
       const right = expr.childForFieldName('right');
       const path = left ? memberPath(left) : undefined;
       if (!path || !right || path[1] !== 'prototype') continue;
-      if (path.length === 3) addMethod(path[0]!, path[2]!, right);
+      // `Pool.prototype.destroy = demolish('timers socket', { after: [function detach() {..}] })`: a method a
+      // helper builds; the functions handed to it run as that method.
+      if (path.length === 3 && unwrap(right).type === 'call_expression') for (const fn of handedFunctions(unwrap(right))) addMethod(path[0]!, path[2]!, fn);
+      else if (path.length === 3) addMethod(path[0]!, path[2]!, right);
       else if (path.length === 2 && unwrap(right).type === 'object') addObject(path[0]!, unwrap(right));
     } else if (expr?.type === 'call_expression' && expr.childForFieldName('function')?.text === 'Object.assign') {
       const args = kids(expr.childForFieldName('arguments') ?? expr);
       const target = args[0] ? memberPath(args[0]) : undefined;
       if (target?.length !== 2 || target[1] !== 'prototype') continue;
       for (const a of args.slice(1)) if (unwrap(a).type === 'object') addObject(target[0]!, unwrap(a));
+    } else if (expr?.type === 'call_expression') {
+      // `Primus.readable('destroy', function destroy() {..})`, `Object.defineProperty(Pool.prototype, 'close', { value: function () {..} })`:
+      // a method defined by a call that names it.
+      const named = namedDefinition(expr);
+      if (named) addMethod(named.owner, named.name, named.fn);
     }
   }
   // `module.exports = { started() {..}, stopped() {..} }`, `export default { mounted() {..}, beforeUnmount() {..} }`:
@@ -125,6 +133,48 @@ export function prototypeOwners(root: SyntaxNode): PrototypeOwners {
   return { ownerOf, owners };
 }
 
+/** Listener registrations: `X.on('close', function () {..})` adds a handler, it defines no method. */
+const LISTENER_CALLS = /^(on|once|addListener|prependListener|prependOnceListener|addEventListener|removeListener|off)$/;
+
+/**
+ * A method defined by a call that names it: `Owner.define('name', function () {..})` (a helper of the
+ * owner's own that puts it on the prototype), or `Object.defineProperty(Owner.prototype, 'name',
+ * { value: function () {..} })`. Only a constructor of this file makes it a method (see `prototypeOwners`).
+ */
+function namedDefinition(call: SyntaxNode): { owner: string; name: string; fn: SyntaxNode } | undefined {
+  const callee = call.childForFieldName('function');
+  const args = kids(call.childForFieldName('arguments') ?? call).map((a) => unwrap(a));
+  const literal = (n: SyntaxNode | undefined): string | undefined => (n?.type === 'string' ? n.text.slice(1, -1) : undefined);
+  if (callee?.text === 'Object.defineProperty') {
+    const target = args[0] ? memberPath(args[0]) : undefined;
+    const name = literal(args[1]);
+    const value = args[2]?.type === 'object' ? kids(args[2]).find((p) => p.type === 'pair' && p.childForFieldName('key')?.text === 'value')?.childForFieldName('value') : undefined;
+    if (target?.length !== 2 || target[1] !== 'prototype' || !name || !value) return undefined;
+    return { owner: target[0]!, name, fn: value };
+  }
+  const path = callee?.type === 'member_expression' ? memberPath(callee) : undefined;
+  const name = literal(args[0]);
+  const fn = args[1];
+  // A method name, not a route or an event (`Router.get('/users', function () {..})`).
+  if (path?.length !== 2 || LISTENER_CALLS.test(path[1]!) || !name || !/^[A-Za-z_$][\w$]*$/.test(name) || !fn || !THIS_BINDING.has(fn.type)) return undefined;
+  return { owner: path[0]!, name, fn };
+}
+
+/** The functions a call is handed, in its arguments or in the objects and arrays among them. */
+function handedFunctions(call: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  const visit = (n: SyntaxNode, depth: number): void => {
+    const v = unwrap(n);
+    if (THIS_BINDING.has(v.type)) out.push(v);
+    else if (v.type === 'pair') {
+      const value = v.childForFieldName('value');
+      if (value) visit(value, depth);
+    } else if (depth < 3 && (v.type === 'object' || v.type === 'array')) for (const k of kids(v)) visit(k, depth + 1);
+  };
+  for (const a of kids(call.childForFieldName('arguments') ?? call)) visit(a, 0);
+  return out;
+}
+
 /** Is `fn` the constructor function of a prototype owner (`cls`)? */
 export function isPrototypeConstructor(fn: SyntaxNode, cls: SyntaxNode | null): boolean {
   return cls !== null && cls.startIndex === fn.startIndex && cls.endIndex === fn.endIndex && cls.type !== 'class_declaration' && cls.type !== 'class' && cls.type !== 'abstract_class_declaration';
@@ -134,11 +184,11 @@ export function isPrototypeConstructor(fn: SyntaxNode, cls: SyntaxNode | null): 
 const END_EVENTS = /^['"](close|end|destroy|destroyed|exit|unload|disconnect)['"]$/;
 
 /**
- * Handlers a constructor function registers on its own object (`this`, or a local holding `this`)
- * for its end (`node.on('close', fn)`), anywhere in its body outside nested functions: named
- * `on('close')`, a teardown of the owner.
+ * Handlers a constructor function (or any function run on the object) registers on its own object
+ * (`this`, or a local holding `this`) for its end (`node.on('close', fn)`), anywhere in its body
+ * outside nested functions: named `on('close')`, a teardown of the owner.
  */
-function selfEndHandlers(ctor: SyntaxNode): { name: string; fn: SyntaxNode }[] {
+export function selfEndHandlers(ctor: SyntaxNode): { name: string; fn: SyntaxNode }[] {
   const body = ctor.childForFieldName('body');
   if (body?.type !== 'statement_block') return [];
   const selves = new Set(['this']);

@@ -7,6 +7,7 @@ import { FUNCTION_TYPES, className, type Enclosing, type FunctionContext } from 
 import type { Declarations } from './handles.js';
 import { freshFunction, registrationKey } from './listeners.js';
 import type { CallSite } from './call-site.js';
+import { enclosingFunction } from './call-facts.js';
 import { memberPath, unwrap } from './qualify.js';
 import type { NodeIndex } from './node-index.js';
 import { stringValue, thisPath, type FileScope } from './scope.js';
@@ -86,7 +87,12 @@ export function releaseReader(env: ReleaseEnv): { releaseOf(site: CallSite, ctx:
     };
     const direct = fieldOf(rootMemberPath(node));
     if (direct) return direct;
-    if (node.type === 'identifier') return fieldOf(originOfLocal(node.text, at, fn, index)) ?? { kind: 'local', name: node.text };
+    if (node.type === 'identifier') {
+      // `const server = owner.server; const stop = function () { server.close() }`: a local of a function around this one.
+      let declaring = fn;
+      while (declaring && !declarations.has(declaring, node.text)) declaring = enclosingFunction(declaring);
+      return fieldOf(originOfLocal(node.text, at, declaring ?? fn, index)) ?? { kind: 'local', name: node.text };
+    }
     return { kind: 'other', text: shortText(node, 60) };
   }
 

@@ -69,6 +69,10 @@ export const actorNeverStopped: Rule = {
         messageId = 'fieldHalfReleased';
         evidence.push(half.gap);
         related.push({ path: half.release.path, line: half.release.site.startLine, message: `\`${half.release.api}()\` here is not enough on its own` });
+        if (half.finishedBy) {
+          const at = half.finishedBy.call ? ` (called at ${half.finishedBy.call.path}${half.finishedBy.call.line !== undefined ? `:${half.finishedBy.call.line}` : ''})` : '';
+          evidence.push(`\`${fate.ownerType}::${half.finishedBy.method}()\` finishes the job and is left to its users, one of whom calls \`${half.finishedBy.after}()\` and then \`${half.finishedBy.method}()\`${at}: whether every user does is not seen, so this is information`);
+        }
       } else if (fate.kind === 'field') {
         const releases = releasesOfStored(ctx.project, fate, model.releases);
         if (releases.length > 0) {
@@ -95,13 +99,17 @@ export const actorNeverStopped: Rule = {
       else if (guarded) evidence.push(processGuardEvidence(guarded, a.kind));
       if (perInstance) evidence.push(`the field \`${perInstance.flag}\` (line ${perInstance.line}) lets it start at most once per \`${a.fn.ownerType}\`: it grows with instances, not with calls of \`${symbolOf(a)}()\``);
       if (startedFrom && !a.fn.isEntryPoint) evidence.push(`\`${symbol}()\` runs only from \`${startedFrom}()\`: one ${a.kind} per process, it does not grow, but nothing stops it on shutdown`);
+      // `spawn('sh', ['-c', hook])` with its handle dropped: a command line run to completion, reaped by the
+      // runtime when it exits. Only one that never ends would stay, and that is not seen.
+      const command = a.shellCommand && model.completion && (fate.kind === 'discarded' || fate.kind === 'local') ? a.shellCommand : undefined;
+      if (command) evidence.push(`${command}: such a child is usually a command run to completion, reaped when it exits though its handle is dropped; whether this one ends on its own is not seen, so this is information`);
       const what = a.kind === 'actor' ? 'an actor' : `a ${a.kind}`;
       ctx.report({
         ruleId: 'actor-never-stopped',
         messageId,
         ...acquisitionSite(ref),
-        priority: startedFrom || guarded || model.id.endsWith('spawn_linked') ? 'P2' : 'P1',
-        confidence: fate.kind === 'discarded' ? 'high' : 'medium',
+        priority: startedFrom || guarded || model.id.endsWith('spawn_linked') || half?.finishedBy || command ? 'P2' : 'P1',
+        confidence: command ? 'low' : fate.kind === 'discarded' ? 'high' : 'medium',
         message:
           messageId === 'fieldHalfReleased' && fate.kind === 'field'
             ? `\`${a.api}\` in \`${symbol}()\` starts ${what} kept in \`${fate.ownerType}.${fate.field}\` whose release is incomplete: ${half?.gap ?? ''}`

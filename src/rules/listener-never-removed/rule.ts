@@ -111,6 +111,10 @@ export const listenerNeverRemoved: Rule = {
         ctx.note({ counter: 'static method of a class', path, line, detail: `${a.api}: \`${a.source.text}\` is a class of this project, \`${method}\` its own method` });
         continue;
       }
+      // `this.addEventListener(doc, 'destroy', h)` where the owner declares `addEventListener` itself: a call
+      // into the project's own registry, not the emitter API; what that method adds, and where it is
+      // removed, is judged in it. Information only: the method may still hand the handler to an emitter.
+      const ownMethod = a.source.text === 'this' && a.fn.ownerType ? ctx.project.owners.get(a.fn.ownerType)?.methods.find((m) => m.name === method) : undefined;
       // `signal.addEventListener('abort', ..)` on the AbortSignal a caller hands in: shared by many calls,
       // or a request's own? Not seen in the function.
       const callerSignal = a.source.event === 'abort' && /(^|\.)(signal|abortSignal|\w*Signal)$/.test(a.source.text) && (a.source.lifetime === 'parameter' || a.source.lifetime === 'unknown');
@@ -195,9 +199,10 @@ export const listenerNeverRemoved: Rule = {
       }
       const proven = {
         // A caller's signal is as often a request's own (one listener per signal) as a shared one: information.
-        priority: oneShot || setup || unseenConstruction || handedByMaker || callerSignal || a.source.lifetime === 'found' ? ('P2' as const) : frequency === 'per-operation' ? ('P0' as const) : ('P1' as const),
-        confidence: oneShot || setup || unseenConstruction || handedByMaker || callerSignal || a.source.lifetime === 'found' ? ('low' as const) : a.source.lifetime === 'injected' ? ('medium' as const) : ('high' as const),
+        priority: oneShot || setup || unseenConstruction || handedByMaker || callerSignal || ownMethod || a.source.lifetime === 'found' ? ('P2' as const) : frequency === 'per-operation' ? ('P0' as const) : ('P1' as const),
+        confidence: oneShot || setup || unseenConstruction || handedByMaker || callerSignal || ownMethod || a.source.lifetime === 'found' ? ('low' as const) : a.source.lifetime === 'injected' ? ('medium' as const) : ('high' as const),
       };
+      if (ownMethod) evidence.push(`\`${method}\` is \`${a.fn.ownerType}\`'s own method (${ownMethod.path}:${ownMethod.site.startLine}), not an emitter's: what it registers, and where that is removed, is read in it; reported as information`);
       if (special.kind === 'generic' && special.evidence) evidence.push(...special.evidence);
       if (special.kind === 'report') {
         evidence.push(...special.evidence);
