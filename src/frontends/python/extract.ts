@@ -64,7 +64,8 @@ export function extractPython(input: FrontendInput): FileFacts {
   const stack: Scope[] = [];
   /** Calls that may reach a helper of this file that hands back what it opens. */
   const candidates: HelperCallCandidate[] = [];
-  const inGenerators = new Set<Acquisition>();
+  /** Acquisitions whose function returns the handle itself (not a generator, not `conn.cursor()`). */
+  const handedBack = new Set<Acquisition>();
   // Nodes in the same innermost function share its description (module level has the node's own site).
   const enclosingByScope = new Map<number, EnclosingFunction>();
   for (let i = 0; i < index.nodes.length; i++) {
@@ -156,12 +157,12 @@ export function extractPython(input: FrontendInput): FileFacts {
     // `Thread(target=..)` that nothing ever `.start()`s runs nothing.
     if (match.model.acquire.startMethods && neverStarted(call, acquisition, match.model.acquire.startMethods, fn)) return;
     facts.acquisitions.push(acquisition);
-    if (acquisition.handle.kind === 'returned' && fn && /\byield\b/.test(fn.text)) inGenerators.add(acquisition);
+    if (acquisition.handle.kind === 'returned' && fn && !/\byield\b/.test(fn.text) && returnsItself(call, fn)) handedBack.add(acquisition);
   }
 
   /** One acquisition per call of a helper that returns what it opened: the model is the helper's; site, function and fate the call's. */
   function addHelperAcquisitions(): void {
-    const helpers = helperFactories(facts.acquisitions, inGenerators);
+    const helpers = helperFactories(facts.acquisitions, handedBack);
     if (helpers.size === 0) return;
     for (const c of candidates) {
       const helper = helperOf(c, helpers);
@@ -297,6 +298,18 @@ export function extractPython(input: FrontendInput): FileFacts {
     }
     return owner;
   }
+}
+
+/** `return Session()`, or `s = Session(); ..; return s`: the function hands back the handle itself. */
+function returnsItself(call: SyntaxNode, fn: SyntaxNode): boolean {
+  let expr = call;
+  while (expr.parent && (expr.parent.type === 'await' || expr.parent.type === 'parenthesized_expression')) expr = expr.parent;
+  const parent = expr.parent;
+  if (parent?.type === 'return_statement') return true;
+  if (parent?.type !== 'assignment' || parent.childForFieldName('right')?.id !== expr.id) return false;
+  const local = parent.childForFieldName('left');
+  if (local?.type !== 'identifier') return false;
+  return fn.descendantsOfType('return_statement').some((r) => !!r && kids(r)[0]?.text === local.text);
 }
 
 /** `Popen(.., start_new_session=True)`: a keyword the model says detaches the resource on purpose. */

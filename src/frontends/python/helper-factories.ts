@@ -31,15 +31,18 @@ export function helperCallCandidate(call: SyntaxNode, fnNode: SyntaxNode, enclos
 }
 
 /** Helpers by `Owner::name`: functions that return, on every call, a resource they open. */
-/** `generators`: acquisitions that sit in a generator (the call makes a generator, not the resource). */
-export function helperFactories(acquisitions: readonly Acquisition[], generators: ReadonlySet<Acquisition>): Map<string, Acquisition> {
+/**
+ * `handedBack`: acquisitions whose function returns the handle itself (`return conn.cursor()` hands back
+ * a cursor, and a generator a generator).
+ */
+export function helperFactories(acquisitions: readonly Acquisition[], handedBack: ReadonlySet<Acquisition>): Map<string, Acquisition> {
   const helpers = new Map<string, Acquisition>();
   for (const a of acquisitions) {
     if (a.handle.kind !== 'returned' || !HELPER_KINDS.has(a.kind) || a.fn.isTest || a.inLoop || a.guardedOnce) continue;
     // A memoised factory or a constructor hands out one per process or object, not one per call.
     if (a.fn.constructOnce || a.fn.isEntryPoint || a.fn.name === '<module>' || a.fn.name === '<closure>') continue;
     const key = `${a.fn.ownerType ?? ''}::${a.fn.name}`;
-    if (generators.has(a)) continue;
+    if (!handedBack.has(a)) continue;
     // A function that can return one of two resources is no single helper.
     helpers.set(key, helpers.has(key) ? { ...a, modelId: '' } : a);
   }
