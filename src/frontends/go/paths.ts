@@ -125,6 +125,8 @@ export function returnSkippingRelease(at: SyntaxNode, fn: SyntaxNode, releases: 
   const guard = next && !okGuard && errors.some((name) => new RegExp(`\\b${name}\\b`).test(condition)) ? next : undefined;
   const coveredAt = (node: SyntaxNode): boolean => {
     if (deferred.some((d) => d.startIndex < node.startIndex)) return true;
+    // `return f.Close()`: the return itself releases it.
+    if (releases.some((r) => within(r, node))) return true;
     // Walk up the statement lists around `node`: a covering statement before it on its path.
     for (let cur: SyntaxNode = node; cur.parent && cur.id !== body.id; cur = cur.parent) {
       // `if err := f.Close(); err != nil { return err }`: the release runs before either branch.
