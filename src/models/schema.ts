@@ -127,6 +127,12 @@ export const ResourceModel = z
      * but never released leaks only when the read fails.
      */
     drainedBy: z.array(z.string()).optional(),
+    /**
+     * Functions that use the handle only while they run, or wrap it without taking it over
+     * (`bufio.NewReader(f)`, a generated gRPC stub `pb.NewGreeterClient(conn)`): regular expressions
+     * on the callee's qualified name. Passing the handle to one does not hand it on.
+     */
+    borrowedBy: z.array(z.string()).optional(),
     /** The highest priority a finding on this API gets: the runtime bounds the leak (a timeout that fires, a timer the collector reclaims in recent versions). */
     maxPriority: z.enum(['P0', 'P1', 'P2']).optional(),
     /** What to do instead, for findings on this API (shown as the remediation). */

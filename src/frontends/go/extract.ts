@@ -253,6 +253,7 @@ export function extractGo(input: FrontendInput): FileFacts {
       releases: model.releases,
       waits: model.completion?.events ?? [],
       ...(model.drainedBy ? { drainedBy: model.drainedBy } : {}),
+      ...(model.borrowedBy ? { borrowedBy: borrowersOf(model) } : {}),
       ...(model.handleIsReceiver ? { handleIsReceiver: true } : {}),
       ...(model.handleIndex !== undefined ? { handleIndex: model.handleIndex } : {}),
       ...(model.handleArgument !== undefined ? { handleArgument: model.handleArgument } : {}),
@@ -291,3 +292,10 @@ function insideLoop(node: SyntaxNode, fn: SyntaxNode | null): boolean {
   return false;
 }
 
+const borrowers = new WeakMap<ResourceModel, RegExp[]>();
+/** A model's `borrowedBy` patterns, compiled once per model. */
+function borrowersOf(model: ResourceModel): RegExp[] {
+  let known = borrowers.get(model);
+  if (!known) borrowers.set(model, (known = (model.borrowedBy ?? []).map((b) => new RegExp(b))));
+  return known;
+}

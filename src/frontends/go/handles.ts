@@ -13,6 +13,8 @@ export interface FateContext {
   releases: readonly string[];
   /** Qualified functions that read the handle's stream to its end (`io.ReadAll`). */
   drainedBy?: readonly string[];
+  /** Callees (qualified names) that only use or wrap the handle: passing it to one does not hand it on. */
+  borrowedBy?: readonly RegExp[];
   /** Methods that wait for the resource to finish (`Run`, `Wait`): the handle is awaited. */
   waits?: readonly string[];
   /** Which of the call's results is the handle (`ctx, cancel :=` -> 1). */
@@ -294,6 +296,7 @@ function useOf(id: SyntaxNode, name: string, fn: SyntaxNode, ctx: FateContext): 
     if (q && ctx.releases.includes(q)) return { kind: 'released-locally', local: name, api: q, line: line(id) };
     const callee = call.childForFieldName('function')?.text ?? 'a call';
     if (/^(len|cap|print|println|fmt\.\w+|log\.\w+)$/.test(callee)) return undefined;
+    if (ctx.borrowedBy?.some((b) => b.test(q ?? callee))) return undefined;
     return { kind: 'passed', to: `\`${callee}()\`` };
   }
   if (parent.type === 'expression_list') {

@@ -114,11 +114,24 @@ export function returnSkippingRelease(at: SyntaxNode, fn: SyntaxNode, releases: 
   while (next?.type.endsWith('comment')) next = next.nextNamedSibling;
   const bound = binding.type === 'short_var_declaration' || binding.type === 'assignment_statement' ? kids(binding.childForFieldName('left') ?? binding).map((k) => k.text) : [];
   const condition = next?.type === 'if_statement' && !next.childForFieldName('initializer') ? next.childForFieldName('condition')?.text ?? '' : '';
-  const guard = next && bound.some((name) => /^err\w*$/i.test(name) && new RegExp(`\\b${name}\\b`).test(condition)) ? next : undefined;
+  // The error is `err`, or any name after the handle's (`fd, e := os.Open(p)`).
+  const handle = releases[0]!.text;
+  const errors = bound.filter((name, i) => name !== '_' && name !== handle && (i > 0 || /^err\w*$/i.test(name)));
+  // `if err == nil { ..; return }`: the success path ends inside; a return after the `if` is on the error path, where the handle is nil.
+  const okGuard =
+    next && !next.childForFieldName('alternative') && errors.some((name) => new RegExp(`^\\s*${name}\\s*==\\s*nil\\s*$`).test(condition)) && terminates(next.childForFieldName('consequence') ?? undefined)
+      ? next
+      : undefined;
+  const guard = next && !okGuard && errors.some((name) => new RegExp(`\\b${name}\\b`).test(condition)) ? next : undefined;
   const coveredAt = (node: SyntaxNode): boolean => {
     if (deferred.some((d) => d.startIndex < node.startIndex)) return true;
+    // `return f.Close()`: the return itself releases it.
+    if (releases.some((r) => within(r, node))) return true;
     // Walk up the statement lists around `node`: a covering statement before it on its path.
     for (let cur: SyntaxNode = node; cur.parent && cur.id !== body.id; cur = cur.parent) {
+      // `if err := f.Close(); err != nil { return err }`: the release runs before either branch.
+      const init = cur.type === 'if_statement' ? cur.childForFieldName('initializer') : null;
+      if (init && releases.some((r) => within(r, init))) return true;
       const list = cur.parent;
       if (list.type !== 'statement_list') continue;
       for (const s of kids(list)) {
@@ -143,8 +156,11 @@ export function returnSkippingRelease(at: SyntaxNode, fn: SyntaxNode, releases: 
   for (const ret of fn.descendantsOfType('return_statement')) {
     if (!ret || ret.startIndex <= at.endIndex || functionOf(ret)?.id !== fn.id || !reachable(ret)) continue;
     if (guard && within(ret, guard)) continue;
+    if (okGuard && !within(ret, okGuard) && ret.startIndex > okGuard.endIndex) continue;
     if (!coveredAt(ret)) return { line: line(ret) };
   }
+  // Past a terminating `if err == nil { .. }` only the error path (a nil handle) falls off the end.
+  if (okGuard) return undefined;
   // Falling off the end of the function: from the binding's statement list outwards, a covering
   // statement after it, or a list that ends in a return (checked above) stops the fall.
   for (let cur: SyntaxNode = binding; cur.parent && cur.id !== body.id; cur = cur.parent) {

@@ -16,6 +16,7 @@ import { ModelMatcher, type PythonMatch } from './match.js';
 import { releaseOf, registeredReleases } from './releases.js';
 import { callFactOf } from './calls.js';
 import { instanceFieldGuard, lazySingletonGuard } from './guards.js';
+import { helperCallCandidate, helperFactories, helperNote, helperOf, type HelperCallCandidate } from './helper-factories.js';
 
 const MAIN_NODE_TYPES = ['ERROR', 'class_definition', 'function_definition', 'if_statement', 'call', ...IMPORT_NODE_TYPES];
 
@@ -61,6 +62,10 @@ export function extractPython(input: FrontendInput): FileFacts {
 
   const subclasses = source.includes('class ') ? matcher.subclassesOf(index.nodes.filter((_, i) => index.types[i] === 'class_definition')) : new Map<string, ResourceModel>();
   const stack: Scope[] = [];
+  /** Calls that may reach a helper of this file that hands back what it opens. */
+  const candidates: HelperCallCandidate[] = [];
+  /** Acquisitions whose function returns the handle itself (not a generator, not `conn.cursor()`). */
+  const handedBack = new Set<Acquisition>();
   // Nodes in the same innermost function share its description (module level has the node's own site).
   const enclosingByScope = new Map<number, EnclosingFunction>();
   for (let i = 0; i < index.nodes.length; i++) {
@@ -71,6 +76,7 @@ export function extractPython(input: FrontendInput): FileFacts {
     const scope = scopeOf(node, type);
     if (scope) stack.push(scope);
   }
+  if (candidates.length > 0) addHelperAcquisitions();
   facts.suppressions = parseSuppressions(comments, comments.length > 0 ? lines() : []);
   facts.owners = [...owners.values()];
   return facts;
@@ -133,6 +139,8 @@ export function extractPython(input: FrontendInput): FileFacts {
     const subclassModel = fnNode.type === 'identifier' ? subclasses.get(fnNode.text) : undefined;
     const match: PythonMatch | undefined = subclassModel ? { model: subclassModel, api: `${fnNode.text}(${subclassModel.acquire.calls[0] ?? subclassModel.id})`, subclass: fnNode.text } : matcher.matchCall(call, fnNode);
     if (!isTestFile && !match) {
+      const candidate = helperCallCandidate(call, fnNode, enc, fn);
+      if (candidate) candidates.push(candidate);
       const once = fnNode.type === 'identifier' && /^[A-Z]/.test(fnNode.text) && lazySingletonGuard(call, globalsOf(fn), fn) !== undefined;
       for (const fact of callFactOf(call, fnNode, enc, imports, stack)) {
         if (once) fact.once = true;
@@ -149,6 +157,21 @@ export function extractPython(input: FrontendInput): FileFacts {
     // `Thread(target=..)` that nothing ever `.start()`s runs nothing.
     if (match.model.acquire.startMethods && neverStarted(call, acquisition, match.model.acquire.startMethods, fn)) return;
     facts.acquisitions.push(acquisition);
+    if (acquisition.handle.kind === 'returned' && fn && !/\byield\b/.test(fn.text) && returnsItself(call, fn)) handedBack.add(acquisition);
+  }
+
+  /** One acquisition per call of a helper that returns what it opened: the model is the helper's; site, function and fate the call's. */
+  function addHelperAcquisitions(): void {
+    const helpers = helperFactories(facts.acquisitions, handedBack);
+    if (helpers.size === 0) return;
+    for (const c of candidates) {
+      const helper = helperOf(c, helpers);
+      const model = helper ? models.find((m) => m.id === helper.modelId) : undefined;
+      if (!helper || !model) continue;
+      const acquisition = acquisitionOf(c.call, { model, api: shortText(c.call.childForFieldName('function') ?? c.call, 60) }, c.enclosing, c.fn);
+      acquisition.notes = [...(acquisition.notes ?? []), helperNote(c, helper)];
+      facts.acquisitions.push(acquisition);
+    }
   }
 
   function acquisitionOf(call: SyntaxNode, match: PythonMatch, enc: EnclosingFunction, fn: SyntaxNode | null): Acquisition {
@@ -275,6 +298,18 @@ export function extractPython(input: FrontendInput): FileFacts {
     }
     return owner;
   }
+}
+
+/** `return Session()`, or `s = Session(); ..; return s`: the function hands back the handle itself. */
+function returnsItself(call: SyntaxNode, fn: SyntaxNode): boolean {
+  let expr = call;
+  while (expr.parent && (expr.parent.type === 'await' || expr.parent.type === 'parenthesized_expression')) expr = expr.parent;
+  const parent = expr.parent;
+  if (parent?.type === 'return_statement') return true;
+  if (parent?.type !== 'assignment' || parent.childForFieldName('right')?.id !== expr.id) return false;
+  const local = parent.childForFieldName('left');
+  if (local?.type !== 'identifier') return false;
+  return fn.descendantsOfType('return_statement').some((r) => !!r && kids(r)[0]?.text === local.text);
 }
 
 /** `Popen(.., start_new_session=True)`: a keyword the model says detaches the resource on purpose. */

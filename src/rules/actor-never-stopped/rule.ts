@@ -61,7 +61,8 @@ export const actorNeverStopped: Rule = {
       const madeFrom = flagged?.perInstance && a.fn.ownerType ? startedOnlyFromEntry(ctx.project, { name: 'constructor', ownerType: a.fn.ownerType }, ref.file.path) : undefined;
       const guarded = flagged && (!flagged.perInstance || madeFrom) ? flagged : undefined;
       const perInstance = flagged?.perInstance && !guarded ? flagged : undefined;
-      const evidence = [describeFate(fate, handleType)];
+      // A helper's resource, seen at its call: say where it is made.
+      const evidence = [...(a.notes ?? []), describeFate(fate, handleType)];
       const related: { path: string; line: number; message: string }[] = [];
       let messageId: 'discarded' | 'fieldNeverReleased' | 'fieldHalfReleased' = 'discarded';
       const half = fate.kind === 'field' ? incompleteRelease(ctx.project, model, fate.ownerType, releasesOfStored(ctx.project, fate, model.releases)) : undefined;

@@ -66,6 +66,8 @@ export const connectionPerOperation: Rule = {
       const handleType = model.handle ?? 'connection';
       const madeByName = madeBy ? (madeBy.callerOwner && !madeBy.callerOwner.includes('/') ? `${madeBy.callerOwner}::${madeBy.caller}` : madeBy.caller) : '';
       const evidence = [
+        // A helper's connection, seen at its call: say where it is made.
+        ...(a.notes ?? []),
         madeBy
           ? `opened in \`${symbol}()\`, and \`${madeByName}()\` makes a new \`${a.fn.ownerType}\` on every call (${ctx.project.fileOfCall.get(madeBy) ?? 'another file'}): one per operation`
           : `opened in \`${symbol}()\`, which is not a constructor or init function: it runs once per operation`,

@@ -63,7 +63,7 @@ export const handleNeverReleased: Rule = {
         continue;
       }
       const perInstance = fate.kind === 'field' || (a.fn.constructOnce && !a.inLoop);
-      const evidence = [describeFate(fate, handleType)];
+      const evidence = [...(a.notes ?? []), describeFate(fate, handleType)];
       let messageId: 'perOperation' | 'fieldNeverReleased' | 'unreleasable' = perInstance && fate.kind === 'field' ? 'fieldNeverReleased' : 'perOperation';
       if (model.releases.length === 0) {
         messageId = 'unreleasable';
@@ -138,6 +138,7 @@ function reportSkipped(
   const perInstance = a.fn.constructOnce && !a.inLoop;
   let priority: Priority = 'P1';
   const evidence = [
+    ...(a.notes ?? []),
     `the ${handleType} is released with ${release} (line ${fate.line}), but not on every path: ${where} is reached with no release (and no \`defer\` of it) before it on that path`,
     `no release of it was found in a closure, and it is not returned, stored or handed on in \`${symbol}()\``,
     perInstance
