@@ -104,7 +104,17 @@ export type HandleFate =
    * reads the resource to its end (`io.ReadAll(resp.Body)`), after which the runtime takes most of
    * it back; only a failed read leaves it held.
    */
-  | { kind: 'local'; local: string; drained?: { by: string; line: number } };
+  | {
+      kind: 'local';
+      local: string;
+      drained?: { by: string; line: number };
+      /**
+       * Its only release sits in a handler of an emitter that outlives the function (`wss.on('close', ..)`
+       * inside `wss.on('connection', ..)`, `process.on('exit', ..)`): it runs when that emitter ends, not
+       * when this run's work does, so every run's resource is held until then.
+       */
+      releasedOn?: { emitter: string; event: string; api: string; line: number };
+    };
 
 /** Why a long-lived loop can end. */
 export interface LoopExit {

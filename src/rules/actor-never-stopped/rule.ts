@@ -83,7 +83,7 @@ export const actorNeverStopped: Rule = {
             ? `\`${fate.ownerType}\` has no ${vocabularyOf(ref.file.language).teardown} that calls ${model.releases.map((r) => `\`${r}\``).join('/')} on it`
             : `\`${fate.ownerType}\` has ${teardown.map((m) => `\`${m.name}\``).join(', ')}, but none calls ${model.releases.map((r) => `\`${r}\``).join('/')} on \`${fate.field}\``,
         );
-      } else {
+      } else if (!(fate.kind === 'local' && fate.releasedOn)) {
         evidence.push(`nothing calls ${model.releases.map((r) => `\`${r}\``).join('/')} on it, and dropping the ${handleType} does not stop it`);
       }
       if (fate.kind === 'field' && fate.collection && !(ctx.project.fieldShrinks.get(`${fate.ownerType}.${fate.field}`) ?? []).length) {
