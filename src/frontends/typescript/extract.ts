@@ -301,7 +301,11 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       const acquire = found.find((m) => m.model.role === 'acquire');
       // A server made but never started, used only to dispatch (`server.emit('request', ..)`): nothing acquired.
       const idle = acquire?.model.activatedBy && neverActivated(node, acquire.model.activatedBy, enclosing.context.fn, root);
-      if (acquire && !idle) facts.acquisitions.push(acquisitionOf(node, acquire, enclosing));
+      if (acquire && !idle) {
+        const a = acquisitionOf(node, acquire, enclosing);
+        // A method matched only by its name pattern counts when its disposer is dropped on the spot (see `methodPattern`).
+        if (!acquire.model.acquire.methodPattern || a.handle.kind === 'discarded') facts.acquisitions.push(a);
+      }
       continue;
     }
     if (!isTestFile) recordCall(site, ctx);
