@@ -159,7 +159,8 @@ export class CallMatcher {
         const r = shortText(receiver, 40);
         out.push({ model, api: r.length <= 30 && !r.includes('(') ? `${r}.${method}` : `.${method}`, key: `.${method}()` });
       }
-      if (out.length > 0 || !receiver || !handsInFunction(site.node)) return out;
+      // `this.onLeave(..)`: a class calling its own on<Event> method invokes a hook as often as it subscribes.
+      if (out.length > 0 || !receiver || unwrap(receiver).type === 'this' || !handsInFunction(site.node)) return out;
       for (const { re, model } of this.methodPatterns) {
         if (!re.test(method) || !this.receiverFits(model, receiver, bindings)) continue;
         const r = shortText(receiver, 40);
@@ -220,12 +221,11 @@ export function bindingText(node: SyntaxNode): string {
   return path ? path.join('.').replace(/\.#/g, '.') : node.text.replace(/\s+/g, '');
 }
 
-/** The call's first argument is a function written there, or a method reference (`this.onChange`, `this.onChange.bind(this)`). */
+/** The call's first argument is a function written there, or one bound there (`this.onChange.bind(this)`). */
 function handsInFunction(call: SyntaxNode): boolean {
   const first = call.childForFieldName('arguments')?.namedChildren.find((c) => c !== null && c.type !== 'comment');
   if (!first) return false;
   const arg = unwrap(first);
   if (arg.type === 'arrow_function' || arg.type === 'function_expression' || arg.type === 'function') return true;
-  const path = memberPath(arg.type === 'call_expression' && /\.bind$/.test(arg.childForFieldName('function')?.text ?? '') ? (arg.childForFieldName('function')!.childForFieldName('object') ?? arg) : arg);
-  return !!path && path[0] === 'this' && path.length === 2;
+  return arg.type === 'call_expression' && /\.bind$/.test(arg.childForFieldName('function')?.text ?? '');
 }
