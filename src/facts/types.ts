@@ -236,6 +236,8 @@ export interface Acquisition {
    * that may still be live, and the earlier resource can no longer be released.
    */
   overwritesField?: true;
+  /** Flags of the owner its function sets to true on the way to it (`this.noDebug = true`): the mode it is made in. */
+  setsFlags?: { flag: string; line: number }[];
 }
 
 /** How long the object a listener is attached to lives, as far as the frontend can tell. */
@@ -273,6 +275,8 @@ export interface Release {
   target: { kind: 'field'; field: string; path?: string[] } | { kind: 'local'; name: string } | { kind: 'other'; text: string };
   /** The event a listener removal names (`off('close', h)`): it removes only listeners for that event. */
   event?: string;
+  /** Its method returns before it when a flag of the owner is set (`if (this.noDebug) return;`, line): it releases nothing in that mode. */
+  skippedWhen?: { flag: string; line: number };
   site: Site;
   fn: { name: string; ownerType?: string };
 }

@@ -29,6 +29,7 @@ import { EnclosingStack, NodeIndex } from './node-index.js';
 import { SCOPE_NODE_TYPES, ScopeCollector, type FileScope } from './scope.js';
 import { callRecorder, classFactoriesOf, eventArguments, withoutExtension } from './call-facts.js';
 import { releaseReader } from './releases.js';
+import { flagsSetBefore } from './mode-guards.js';
 
 export interface TypescriptFrontendInput {
   path: string;
@@ -396,6 +397,10 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       ...acquisition,
     };
     if (unreferenced) a.unreferenced = unreferenced;
+    if (handle.kind === 'field' && cls) {
+      const flags = flagsSetBefore(call, fn);
+      if (flags.length > 0) a.setsFlags = flags;
+    }
     if (enclosing.context.inLoop) a.inLoop = true;
     const body = bodyFor(call, model, fn, handle);
     if (body) a.body = body;
