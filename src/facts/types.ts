@@ -104,7 +104,17 @@ export type HandleFate =
    * reads the resource to its end (`io.ReadAll(resp.Body)`), after which the runtime takes most of
    * it back; only a failed read leaves it held.
    */
-  | { kind: 'local'; local: string; drained?: { by: string; line: number } };
+  | {
+      kind: 'local';
+      local: string;
+      drained?: { by: string; line: number };
+      /**
+       * Its only release sits in a handler of an emitter that outlives the function (`wss.on('close', ..)`
+       * inside `wss.on('connection', ..)`, `process.on('exit', ..)`): it runs when that emitter ends, not
+       * when this run's work does, so every run's resource is held until then.
+       */
+      releasedOn?: { emitter: string; event: string; api: string; line: number };
+    };
 
 /** Why a long-lived loop can end. */
 export interface LoopExit {
@@ -233,6 +243,8 @@ export interface Acquisition {
    * that may still be live, and the earlier resource can no longer be released.
    */
   overwritesField?: true;
+  /** Flags of the owner its function sets to true on the way to it (`this.noDebug = true`): the mode it is made in. */
+  setsFlags?: { flag: string; line: number }[];
 }
 
 /** How long the object a listener is attached to lives, as far as the frontend can tell. */
@@ -270,6 +282,8 @@ export interface Release {
   target: { kind: 'field'; field: string; path?: string[] } | { kind: 'local'; name: string } | { kind: 'other'; text: string };
   /** The event a listener removal names (`off('close', h)`): it removes only listeners for that event. */
   event?: string;
+  /** Its method returns before it when a flag of the owner is set (`if (this.noDebug) return;`, line): it releases nothing in that mode. */
+  skippedWhen?: { flag: string; line: number };
   site: Site;
   fn: { name: string; ownerType?: string };
 }

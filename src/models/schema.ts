@@ -37,6 +37,12 @@ export const ResourceModel = z
         /** Constructors matched by name (`ServiceClient$`), only where the file imports one of `requiresImport`. */
         constructorPattern: z.string().optional(),
         /**
+         * Methods matched by name pattern on any receiver (`^on[A-Z]`: an event method that hands back a
+         * disposer), only with a function written as the first argument, and only when the handle is
+         * dropped on the spot: kept, it may be released in ways the model cannot name (`this.off()`).
+         */
+        methodPattern: z.string().optional(),
+        /**
          * Method matches need this receiver: one bound (in the same file) to a resource of one of
          * `models`, or one whose name matches `namePattern` (case-insensitive; then `requiresImport`
          * still applies when given).

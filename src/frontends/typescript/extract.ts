@@ -30,6 +30,7 @@ import { SCOPE_NODE_TYPES, ScopeCollector, type FileScope } from './scope.js';
 import { callRecorder, classFactoriesOf, eventArguments, withoutExtension } from './call-facts.js';
 import { releaseReader } from './releases.js';
 import { shellCommand } from './shell-commands.js';
+import { flagsSetBefore } from './mode-guards.js';
 
 export interface TypescriptFrontendInput {
   path: string;
@@ -302,7 +303,11 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       const acquire = found.find((m) => m.model.role === 'acquire');
       // A server made but never started, used only to dispatch (`server.emit('request', ..)`): nothing acquired.
       const idle = acquire?.model.activatedBy && neverActivated(node, acquire.model.activatedBy, enclosing.context.fn, root);
-      if (acquire && !idle) facts.acquisitions.push(acquisitionOf(node, acquire, enclosing));
+      if (acquire && !idle) {
+        const a = acquisitionOf(node, acquire, enclosing);
+        // A method matched only by its name pattern counts when its disposer is dropped on the spot (see `methodPattern`).
+        if (!acquire.model.acquire.methodPattern || a.handle.kind === 'discarded') facts.acquisitions.push(a);
+      }
       continue;
     }
     if (!isTestFile) recordCall(site, ctx);
@@ -393,6 +398,10 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       ...acquisition,
     };
     if (unreferenced) a.unreferenced = unreferenced;
+    if (handle.kind === 'field' && cls) {
+      const flags = flagsSetBefore(call, fn);
+      if (flags.length > 0) a.setsFlags = flags;
+    }
     if (enclosing.context.inLoop) a.inLoop = true;
     if (model.kind === 'process' && (handle.kind === 'discarded' || handle.kind === 'local')) {
       const shell = shellCommand(call, fn, root, scope, index);

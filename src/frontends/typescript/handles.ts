@@ -14,6 +14,7 @@ import type { NodeIndex } from './node-index.js';
 import { spawnedDetached } from './daemon-children.js';
 import { onErrorPath } from './error-paths.js';
 import { callerCallback, promisedByCallback, selfEndRelease } from './handover.js';
+import { deferredRelease } from './deferred-releases.js';
 
 /** Methods whose result is still the same resource (`setInterval(..).unref()`, `createServer(..).listen(..)`). */
 const PASS_THROUGH = /^(unref|ref|listen|on|once|addListener|prependListener|setMaxListeners|setEncoding|setNoDelay|setKeepAlive|setTimeout|connect)$/;
@@ -303,7 +304,7 @@ class LocalTracker {
     });
     // The function waits for it to end (`await once(child, 'exit')`): kept in a field meanwhile, it is still reaped here.
     const rank = (f: HandleFate): number =>
-      this.blocking.has(f) ? 0.5 : ({ 'released-locally': 0, field: 1, returned: 2, awaited: 3, scoped: 4, passed: 5, local: 6, discarded: 7 })[f.kind];
+      this.blocking.has(f) ? 0.5 : f.kind === 'local' && f.releasedOn ? 5.5 : ({ 'released-locally': 0, field: 1, returned: 2, awaited: 3, scoped: 4, passed: 5, local: 6, discarded: 7 })[f.kind];
     // Returned to the caller, and released only when opening it failed: the caller owns it.
     if (fates.some((f) => f.fate.kind === 'returned') && fates.every((f) => f.fate.kind !== 'released-locally' || onErrorPath(f.node, scopeNode))) {
       fates = fates.filter((f) => f.fate.kind !== 'released-locally');
@@ -337,7 +338,7 @@ class LocalTracker {
       const gp = parent.parent;
       if (gp?.type === 'call_expression' && same(gp.childForFieldName('function'), parent)) {
         const method = parent.childForFieldName('property')?.text ?? '';
-        if (releases.includes(method)) return { kind: 'released-locally', local: id.text, api: method, line: line(gp) };
+        if (releases.includes(method)) return this.releasedAt(gp, id.text, method);
         if (method === 'unref') this.unreferenced ??= { how: `\`${id.text}.unref()\` (line ${line(gp)})`, line: line(gp) };
         if (/^(on|once|addListener|prependListener|prependOnceListener)$/.test(method) && this.waitsForCompletion(gp)) return this.awaitedBy(gp, id.text);
       }
@@ -351,9 +352,7 @@ class LocalTracker {
     if (parent.type === 'arguments') {
       const call = parent.parent;
       const callee = call?.childForFieldName('function');
-      if (call?.type === 'call_expression' && callee?.type === 'identifier' && releases.includes(callee.text)) {
-        return { kind: 'released-locally', local: id.text, api: callee.text, line: line(call) };
-      }
+      if (call?.type === 'call_expression' && callee?.type === 'identifier' && releases.includes(callee.text)) return this.releasedAt(call, id.text, callee.text);
       if (callee && OBSERVERS.test(callee.text.replace(/\s+/g, ''))) return undefined;
       // `await once(child, 'exit')`
       if (call?.type === 'call_expression' && callee && this.ctx.model.completion && qualifiedNames(callee, this.ctx.scope).includes('events.once')) {
@@ -378,6 +377,13 @@ class LocalTracker {
       return fate.kind === 'discarded' ? undefined : fate;
     }
     return undefined;
+  }
+
+  /** The release call `call` of local `name`: released here, unless it waits for an outer emitter's end (see `deferredRelease`). */
+  private releasedAt(call: SyntaxNode, name: string, api: string): HandleFate {
+    const deferred = deferredRelease(call, this.ctx.fn);
+    if (deferred) return { kind: 'local', local: name, releasedOn: { ...deferred, api, line: line(call) } };
+    return { kind: 'released-locally', local: name, api, line: line(call) };
   }
 
   /** Fields of `this` holding collections that the value written `target` (`this.primary`) is put into, after `after`. */

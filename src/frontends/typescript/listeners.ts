@@ -50,6 +50,9 @@ function normalisedText(node: SyntaxNode): string {
   return node.text.replace(/\s+/g, '').replace(/\?\./g, '.').replace(/!/g, '');
 }
 
+/** Lifetimes of values that come from outside the function: an element of one shares it. */
+const HANDED_IN: ReadonlySet<SourceLifetime> = new Set(['injected', 'parameter', 'imported', 'global', 'module', 'found']);
+
 /** How long the object `expr` evaluates to lives, compared with the function that uses it. */
 export function lifetimeOf(expr: SyntaxNode, ctx: ListenerContext, depth = 0): SourceLifetime {
   const node = unwrap(expr);
@@ -76,6 +79,14 @@ export function lifetimeOf(expr: SyntaxNode, ctx: ListenerContext, depth = 0): S
       return obj ? lifetimeOf(obj, ctx, depth + 1) : 'unknown';
     }
     return 'unknown';
+  }
+  // `args[1]`, `event.streams[0]`: an element of a value someone else handed in or holds is theirs too;
+  // an element of what the function made (or of an unknown value) says nothing more than `unknown`.
+  if (node.type === 'subscript_expression') {
+    const whole = node.childForFieldName('object');
+    // The same depth: the expression only gets shorter.
+    const lifetime = whole ? lifetimeOf(whole, ctx, depth) : 'unknown';
+    return HANDED_IN.has(lifetime) ? lifetime : 'unknown';
   }
   const path = thisPath(memberPath(node), ctx.scope);
   if (!path) return 'unknown';
@@ -146,7 +157,7 @@ function handedInLocal(fn: SyntaxNode, name: string, ctx: ListenerContext, depth
     if (n.childForFieldName('left')?.text !== name) return true;
     const right = n.childForFieldName('right');
     const v = right ? unwrap(right) : null;
-    if (!v || (v.type !== 'identifier' && v.type !== 'member_expression') || v.text === name) return true;
+    if (!v || (v.type !== 'identifier' && v.type !== 'member_expression' && v.type !== 'subscript_expression') || v.text === name) return true;
     const lifetime = lifetimeOf(v, ctx, depth + 1);
     if (lifetime === 'injected' || lifetime === 'parameter' || lifetime === 'imported' || lifetime === 'global' || lifetime === 'module') found = lifetime;
     return found ? 'stop' : true;

@@ -24,6 +24,7 @@ interface ModelTables {
   constructors: Map<string, ResourceModel[]>;
   methods: Map<string, ResourceModel[]>;
   patterns: { re: RegExp; model: ResourceModel }[];
+  methodPatterns: { re: RegExp; model: ResourceModel }[];
   receiverNames: Map<string, RegExp>;
   /** Last name segments any model can match: a call whose callee ends otherwise is skipped at once. */
   lastNames: Set<string>;
@@ -39,7 +40,7 @@ const tablesByModels = new WeakMap<readonly ResourceModel[], ModelTables>();
 function modelTables(models: readonly ResourceModel[]): ModelTables {
   let tables = tablesByModels.get(models);
   if (tables) return tables;
-  tables = { calls: new Map(), constructors: new Map(), methods: new Map(), patterns: [], receiverNames: new Map(), lastNames: new Set() };
+  tables = { calls: new Map(), constructors: new Map(), methods: new Map(), patterns: [], methodPatterns: [], receiverNames: new Map(), lastNames: new Set() };
   const add = (map: Map<string, ResourceModel[]>, key: string, model: ResourceModel): void => {
     const list = map.get(key) ?? [];
     list.push(model);
@@ -54,6 +55,13 @@ function modelTables(models: readonly ResourceModel[]): ModelTables {
     if (pattern) {
       try {
         tables.receiverNames.set(model.id, new RegExp(pattern, 'i'));
+      } catch {
+        /* an invalid user pattern matches nothing */
+      }
+    }
+    if (model.acquire.methodPattern) {
+      try {
+        tables.methodPatterns.push({ re: new RegExp(model.acquire.methodPattern), model });
       } catch {
         /* an invalid user pattern matches nothing */
       }
@@ -75,6 +83,7 @@ export class CallMatcher {
   private readonly constructors: Map<string, ResourceModel[]>;
   private readonly methods: Map<string, ResourceModel[]>;
   private readonly patterns: { re: RegExp; model: ResourceModel }[];
+  private readonly methodPatterns: { re: RegExp; model: ResourceModel }[];
   private readonly receiverNames: Map<string, RegExp>;
   private readonly lastNames: Set<string>;
 
@@ -82,7 +91,7 @@ export class CallMatcher {
     models: readonly ResourceModel[],
     private readonly scope: FileScope,
   ) {
-    ({ calls: this.calls, constructors: this.constructors, methods: this.methods, patterns: this.patterns, receiverNames: this.receiverNames, lastNames: this.lastNames } = modelTables(models));
+    ({ calls: this.calls, constructors: this.constructors, methods: this.methods, patterns: this.patterns, methodPatterns: this.methodPatterns, receiverNames: this.receiverNames, lastNames: this.lastNames } = modelTables(models));
   }
 
   private importsAny(libs: readonly string[]): boolean {
@@ -114,7 +123,11 @@ export class CallMatcher {
     const last = CallMatcher.lastName(site, callee);
     if (last === undefined) return [];
     // Aliased and default imports are written under any name; everything else must end in a known name.
-    const known = this.lastNames.has(last) || (site.calleeType === 'identifier' && this.scope.imports.has(last)) || (site.isNew && this.patterns.length > 0);
+    const known =
+      this.lastNames.has(last) ||
+      (site.calleeType === 'identifier' && this.scope.imports.has(last)) ||
+      (site.isNew && this.patterns.length > 0) ||
+      (site.calleeType === 'member_expression' && this.methodPatterns.some((p) => p.re.test(last)));
     if (!known) return [];
     const found = this.matchAny(site, callee, bindings);
     if (found.length === 0) return found;
@@ -145,6 +158,13 @@ export class CallMatcher {
         if (!receiver || !this.receiverFits(model, receiver, bindings)) continue;
         const r = shortText(receiver, 40);
         out.push({ model, api: r.length <= 30 && !r.includes('(') ? `${r}.${method}` : `.${method}`, key: `.${method}()` });
+      }
+      // `this.onLeave(..)`: a class calling its own on<Event> method invokes a hook as often as it subscribes.
+      if (out.length > 0 || !receiver || unwrap(receiver).type === 'this' || !handsInFunction(site.node)) return out;
+      for (const { re, model } of this.methodPatterns) {
+        if (!re.test(method) || !this.receiverFits(model, receiver, bindings)) continue;
+        const r = shortText(receiver, 40);
+        out.push({ model, api: r.length <= 30 && !r.includes('(') ? `${r}.${method}` : `.${method}`, key: `.on*()` });
       }
     }
     return out;
@@ -217,4 +237,13 @@ function passesInertOption(options: Readonly<Record<string, string>> | undefined
       return key !== undefined && Object.hasOwn(options, key) && options[key] === p.childForFieldName('value')?.text;
     });
   });
+}
+
+/** The call's first argument is a function written there, or one bound there (`this.onChange.bind(this)`). */
+function handsInFunction(call: SyntaxNode): boolean {
+  const first = call.childForFieldName('arguments')?.namedChildren.find((c) => c !== null && c.type !== 'comment');
+  if (!first) return false;
+  const arg = unwrap(first);
+  if (arg.type === 'arrow_function' || arg.type === 'function_expression' || arg.type === 'function') return true;
+  return arg.type === 'call_expression' && /\.bind$/.test(arg.childForFieldName('function')?.text ?? '');
 }

@@ -11,6 +11,7 @@ import { enclosingFunction } from './call-facts.js';
 import { memberPath, unwrap } from './qualify.js';
 import type { NodeIndex } from './node-index.js';
 import { stringValue, thisPath, type FileScope } from './scope.js';
+import { skippedWhen } from './mode-guards.js';
 
 /** What the release reader needs of the file being extracted. */
 export interface ReleaseEnv {
@@ -62,12 +63,14 @@ export function releaseReader(env: ReleaseEnv): { releaseOf(site: CallSite, ctx:
       return { api, target: { kind: 'field', field: listenerKey.field }, site: siteOf(call), fn: { name: enclosing.name, ownerType: listenerKey.owner }, ...(event !== undefined ? { event } : {}) };
     }
     const target = targetOf(targetNode, call, enclosing.context.fn);
+    const skipped = target.kind === 'field' || target.kind === 'instance-field' ? skippedWhen(call) : undefined;
+    if (skipped && target.kind === 'field') return { api, target, site: siteOf(call), fn: fnInfo, skippedWhen: skipped };
     if (target.kind === 'module-field') {
       moduleTouched.used = true;
       return { api, target: { kind: 'field', field: target.field }, site: siteOf(call), fn: { name: enclosing.name, ownerType: path } };
     }
     if (target.kind === 'instance-field') {
-      return { api, target: { kind: 'field', field: target.field }, site: siteOf(call), fn: { name: enclosing.name, ownerType: target.ownerType } };
+      return { api, target: { kind: 'field', field: target.field }, site: siteOf(call), fn: { name: enclosing.name, ownerType: target.ownerType }, ...(skipped ? { skippedWhen: skipped } : {}) };
     }
     return { api, target, site: siteOf(call), fn: fnInfo };
   }

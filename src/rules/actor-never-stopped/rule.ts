@@ -65,6 +65,8 @@ export const actorNeverStopped: Rule = {
       const evidence = [...(a.notes ?? []), describeFate(fate, handleType)];
       const related: { path: string; line: number; message: string }[] = [];
       let messageId: 'discarded' | 'fieldNeverReleased' | 'fieldHalfReleased' = 'discarded';
+      /** The teardown's release is skipped in the mode the acquisition sets up (see `Release.skippedWhen`). */
+      let modeSkipped = false;
       const half = fate.kind === 'field' ? incompleteRelease(ctx.project, model, fate.ownerType, releasesOfStored(ctx.project, fate, model.releases)) : undefined;
       if (fate.kind === 'field' && half) {
         messageId = 'fieldHalfReleased';
@@ -76,19 +78,32 @@ export const actorNeverStopped: Rule = {
         }
       } else if (fate.kind === 'field') {
         const releases = releasesOfStored(ctx.project, fate, model.releases);
-        if (releases.length > 0) {
+        // `close() { if (this.noDebug) return; .. kill(this.child) }` for a child made where `this.noDebug = true` was just set.
+        const skipping = releases.length > 0 && a.setsFlags ? releases.every((r) => r.skippedWhen && a.setsFlags!.some((f) => f.flag === r.skippedWhen!.flag)) : false;
+        if (skipping) {
+          const set = a.setsFlags!.find((f) => f.flag === releases[0]!.skippedWhen!.flag)!;
+          modeSkipped = true;
+          messageId = 'fieldHalfReleased';
+          evidence.push(
+            `\`${releases[0]!.fn.name}()\` releases it (${releases[0]!.path}:${releases[0]!.site.startLine}), but returns first when \`this.${set.flag}\` is set (line ${releases[0]!.skippedWhen!.line}); \`${symbolOf(a)}()\` sets \`this.${set.flag} = true\` (line ${set.line}) on its way to making it: in that mode the teardown never reaches the release`,
+            'whether something resets the flag before the teardown runs is not seen: information',
+          );
+          related.push({ path: releases[0]!.path, line: releases[0]!.skippedWhen!.line, message: `returns before the release when \`this.${set.flag}\` is set` });
+        } else if (releases.length > 0) {
           ctx.note({ counter: 'stopped in teardown', path: ref.file.path, line, detail: `${fate.ownerType}.${fate.field} released by ${releases[0]!.fn.name}()` });
           continue;
         }
-        messageId = 'fieldNeverReleased';
-        const owner = ctx.project.owners.get(fate.ownerType);
-        const teardown = owner?.methods.filter((m) => m.teardown) ?? [];
-        evidence.push(
-          teardown.length === 0
-            ? `\`${fate.ownerType}\` has no ${vocabularyOf(ref.file.language).teardown} that calls ${model.releases.map((r) => `\`${r}\``).join('/')} on it`
-            : `\`${fate.ownerType}\` has ${teardown.map((m) => `\`${m.name}\``).join(', ')}, but none calls ${model.releases.map((r) => `\`${r}\``).join('/')} on \`${fate.field}\``,
-        );
-      } else {
+        if (!skipping) {
+          messageId = 'fieldNeverReleased';
+          const owner = ctx.project.owners.get(fate.ownerType);
+          const teardown = owner?.methods.filter((m) => m.teardown) ?? [];
+          evidence.push(
+            teardown.length === 0
+              ? `\`${fate.ownerType}\` has no ${vocabularyOf(ref.file.language).teardown} that calls ${model.releases.map((r) => `\`${r}\``).join('/')} on it`
+              : `\`${fate.ownerType}\` has ${teardown.map((m) => `\`${m.name}\``).join(', ')}, but none calls ${model.releases.map((r) => `\`${r}\``).join('/')} on \`${fate.field}\``,
+          );
+        }
+      } else if (!(fate.kind === 'local' && fate.releasedOn)) {
         evidence.push(`nothing calls ${model.releases.map((r) => `\`${r}\``).join('/')} on it, and dropping the ${handleType} does not stop it`);
       }
       if (fate.kind === 'field' && fate.collection && !(ctx.project.fieldShrinks.get(`${fate.ownerType}.${fate.field}`) ?? []).length) {
@@ -109,14 +124,18 @@ export const actorNeverStopped: Rule = {
         ruleId: 'actor-never-stopped',
         messageId,
         ...acquisitionSite(ref),
-        priority: startedFrom || guarded || model.id.endsWith('spawn_linked') || half?.finishedBy || command ? 'P2' : 'P1',
+        priority: startedFrom || guarded || modeSkipped || model.id.endsWith('spawn_linked') || half?.finishedBy || command ? 'P2' : 'P1',
         confidence: command ? 'low' : fate.kind === 'discarded' ? 'high' : 'medium',
         message:
-          messageId === 'fieldHalfReleased' && fate.kind === 'field'
+          modeSkipped && fate.kind === 'field'
+            ? `\`${a.api}\` in \`${symbol}()\` starts ${what} kept in \`${fate.ownerType}.${fate.field}\` in a mode its teardown returns early for, before releasing it`
+            : messageId === 'fieldHalfReleased' && fate.kind === 'field'
             ? `\`${a.api}\` in \`${symbol}()\` starts ${what} kept in \`${fate.ownerType}.${fate.field}\` whose release is incomplete: ${half?.gap ?? ''}`
             : messageId === 'fieldNeverReleased' && fate.kind === 'field'
             ? `\`${a.api}\` in \`${symbol}()\` starts ${what} kept in \`${fate.ownerType}.${fate.field}\` that no teardown stops`
-            : `\`${a.api}\` in \`${symbol}()\` starts ${what} whose ${handleType} is dropped: nothing can stop it`,
+            : fate.kind === 'local' && fate.releasedOn
+              ? `\`${a.api}\` in \`${symbol}()\` starts ${what} on every event, stopped only when \`${fate.releasedOn.emitter}\` emits '${fate.releasedOn.event}'`
+              : `\`${a.api}\` in \`${symbol}()\` starts ${what} whose ${handleType} is dropped: nothing can stop it`,
         evidence,
         growth: guarded ? `1 ${a.kind} for the life of the process (guarded by \`${guarded.flag}\`)` : perInstance ? `+1 ${a.kind} per \`${a.fn.ownerType}\` instance (guarded by \`${perInstance.flag}\`)` : startedFrom && !a.fn.isEntryPoint ? `1 ${a.kind} for the life of the process (started from \`${startedFrom}()\` via \`${symbol}()\`)` : growthOf(a, a.kind),
         impact: model.cost?.summary ?? `one ${a.kind} per start, alive until the process exits`,

@@ -209,6 +209,11 @@ export const listenerNeverRemoved: Rule = {
         if (special.cap === 'P2') Object.assign(proven, { priority: 'P2', confidence: 'low' });
         else if (proven.priority === 'P0') Object.assign(proven, { priority: 'P1', confidence: 'medium' });
       }
+      // A model known only by the method's name (`on<Event>(handler)`): whether it subscribes is not proven.
+      if (model.maxPriority === 'P2' && proven.priority !== 'P2') {
+        Object.assign(proven, { priority: 'P2', confidence: 'low' });
+        evidence.push(`only its name says \`${method}\` subscribes a handler and hands back its disposer: information`);
+      }
       const { priority, confidence } = callers === 'known' ? proven : cappedByUnseen(proven.priority, proven.confidence);
       ctx.report({
         ruleId: 'listener-never-removed',

@@ -25,6 +25,10 @@ export function describeFate(fate: HandleFate, handleType: string): string {
     case 'discarded':
       return `the ${handleType} is ${fate.how.replace(/^result /, '')}`;
     case 'local':
+      if (fate.releasedOn) {
+        const { emitter, event, api, line } = fate.releasedOn;
+        return `the ${handleType} is released (\`${fate.local}.${api}()\`, line ${line}) only in a \`${emitter}\` '${event}' handler: \`${emitter}\` outlives this run, so each run's ${handleType} stays until \`${emitter}\` ends`;
+      }
       return `the ${handleType} is kept in local \`${fate.local}\` until the function returns, then dropped`;
     case 'field':
       return `the ${handleType} is stored in \`${fate.ownerType}.${fate.field}\` (line ${fate.line})`;
