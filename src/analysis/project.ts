@@ -1,6 +1,6 @@
 // The whole-project view the rules judge: owners merged across files, the
 // releases each owner's methods perform, looping functions by name.
-import type { Acquisition, CallFact, FileFacts, LoopingFunction, Owner, Release } from '../facts/types.js';
+import { DEFAULT_EXPORT, type Acquisition, type CallFact, type FileFacts, type LoopingFunction, type Owner, type Release } from '../facts/types.js';
 import type { ModelSet } from '../models/index.js';
 
 export interface MergedOwner {
@@ -231,6 +231,8 @@ function callsFunction(project: Project, call: CallFact, owner: string | undefin
     // another class; when it does not (an index file re-exporting it), the name decides as before.
     if (project.owners.get(owner)?.files.some((f) => fromFile(call.calleeFile!, f))) return false;
   }
+  // A module's anonymous default export: only the file the import names holds it.
+  if (call.callee === DEFAULT_EXPORT && call.calleeFile !== undefined && path !== undefined && !fromFile(call.calleeFile, path)) return false;
   return !call.local || path === undefined || project.fileOfCall.get(call) === path;
 }
 

@@ -284,6 +284,13 @@ export interface Owner {
   hasDropImpl: boolean;
 }
 
+/**
+ * The name of a module's anonymous default export (`export default function () {..}`,
+ * `module.exports = () => {..}`). Calls through a whole-module import of a file name it too,
+ * with that file (`calleeFile`): only that file's can be meant.
+ */
+export const DEFAULT_EXPORT = 'default';
+
 /** A call from production code to a named function: lets the analysis see who starts what. */
 export interface CallFact {
   /** Called function or method name (last path segment). */

@@ -3,7 +3,7 @@
 import { builtinModules } from 'node:module';
 import { posix } from 'node:path';
 import type { SyntaxNode } from '../../parse/syntax.js';
-import type { FileFacts } from '../../facts/types.js';
+import { DEFAULT_EXPORT, type FileFacts } from '../../facts/types.js';
 import { allKids, kids } from '../shared/tree.js';
 import { FUNCTION_TYPES, className, functionName, positionalParameters, type Enclosing, type FunctionContext } from './functions.js';
 import type { Declarations } from './handles.js';
@@ -152,6 +152,21 @@ export function callRecorder(env: CallFactEnv): CallRecorder {
       // A function the module itself declares at top level shadows any other file's of that name.
       ...(!isNew && calleePath.length === 1 && (boundLocally(calleePath[0]!, ctx.fn) || isModuleFunction(calleePath[0]!)) ? { local: true as const } : {}),
     });
+    // `runner({..})` after `import runner from './utils/runner'`: also a call of that file's anonymous default export.
+    const imported = !isNew && calleePath.length === 1 ? scope.imports.get(calleePath[0]!) : undefined;
+    const defaultFile = isProjectModule(imported) && !boundLocally(calleePath[0]!, ctx.fn) ? relativeModuleFile(imported!.module) : undefined;
+    if (defaultFile !== undefined && !seenCalls.has(`${DEFAULT_EXPORT}||${defaultFile}|${enclosing.name}|${enclosing.ownerType ?? ''}`)) {
+      seenCalls.add(`${DEFAULT_EXPORT}||${defaultFile}|${enclosing.name}|${enclosing.ownerType ?? ''}`);
+      facts.calls.push({
+        callee: DEFAULT_EXPORT,
+        calleeFile: defaultFile,
+        caller: enclosing.name,
+        ...(enclosing.ownerType ? { callerOwner: enclosing.ownerType } : {}),
+        callerIsEntryPoint: enclosing.isEntryPoint,
+        ...(enclosing.isSetup ? { callerIsSetup: true as const } : {}),
+        line: call.startPosition.row + 1,
+      });
+    }
   }
 
   /**

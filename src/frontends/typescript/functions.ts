@@ -2,7 +2,7 @@
 // operation, once per object (constructor, lifecycle hook, effect), once per
 // process (module level, `main`), or test code.
 import type { SyntaxNode } from '../../parse/syntax.js';
-import type { EnclosingFunction } from '../../facts/types.js';
+import { DEFAULT_EXPORT, type EnclosingFunction } from '../../facts/types.js';
 import { kids, shortText, siteOf } from '../shared/tree.js';
 import type { FileScope } from './scope.js';
 import { memberPath, unwrap } from './qualify.js';
@@ -230,8 +230,12 @@ export function functionName(fn: SyntaxNode): string {
   switch (parent.type) {
     case 'variable_declarator':
       return parent.childForFieldName('name')?.text ?? '<closure>';
+    // `export default function () {..}`: importers call it by whatever name they bind it to.
+    case 'export_statement':
+      return DEFAULT_EXPORT;
     case 'assignment_expression': {
       const left = parent.childForFieldName('left');
+      if (left?.text === 'module.exports') return DEFAULT_EXPORT;
       const path = left ? memberPath(left) : undefined;
       return path?.at(-1) ?? left?.text ?? '<closure>';
     }
