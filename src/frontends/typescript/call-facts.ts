@@ -42,6 +42,7 @@ export interface CallRecorder {
   recordCall(site: CallSite, ctx: FunctionContext): void;
   recordReferences(site: CallSite, ctx: FunctionContext): void;
   recordDeferredCalls(site: CallSite, ctx: FunctionContext): void;
+  recordElement(element: SyntaxNode, ctx: FunctionContext): void;
   instanceClassOf(name: string, fn: SyntaxNode | null): string | undefined;
 }
 
@@ -235,6 +236,33 @@ export function callRecorder(env: CallFactEnv): CallRecorder {
     }
   }
 
+  /**
+   * `<App />`: React makes an `App` where the element is rendered. One the module renders while it
+   * loads (`createRoot(el).render(<App />)`) is made once; one inside a function is made as often
+   * as React renders it there, which is not seen: recorded as handed over, not as a call.
+   */
+  function recordElement(element: SyntaxNode, ctx: FunctionContext): void {
+    const name = element.childForFieldName('name');
+    if (name?.type !== 'identifier' || !/^[A-Z]/.test(name.text)) return;
+    const enclosing = describeShared(element, ctx);
+    if (enclosing.isTest) return;
+    const atLoad = enclosing.name === '<module>' && !ctx.inLoop;
+    const calleeFile = classFile(name.text, ctx.fn);
+    const key = `element|${name.text}|${calleeFile ?? ''}|${atLoad}|${enclosing.name}|${enclosing.ownerType ?? ''}`;
+    if (seenCalls.has(key)) return;
+    seenCalls.add(key);
+    facts.calls.push({
+      callee: 'constructor',
+      calleeOwner: name.text,
+      ...(calleeFile !== undefined ? { calleeFile } : {}),
+      caller: enclosing.name,
+      ...(enclosing.ownerType ? { callerOwner: enclosing.ownerType } : {}),
+      callerIsEntryPoint: enclosing.isEntryPoint,
+      line: element.startPosition.row + 1,
+      ...(atLoad ? {} : { reference: true as const }),
+    });
+  }
+
   /** Is `name` a function of this file, or one imported from a file of the project (not a package)? */
   function isFunctionName(name: string, fn: SyntaxNode | null): boolean {
     const imported = scope.imports.get(name);
@@ -331,7 +359,7 @@ export function callRecorder(env: CallFactEnv): CallRecorder {
     return found;
   }
 
-  return { recordCall, recordReferences, recordDeferredCalls, instanceClassOf };
+  return { recordCall, recordReferences, recordDeferredCalls, recordElement, instanceClassOf };
 }
 
 /** `new Server(..)`, `Server.getInstance()`, `await Server.create(..)`: the class of the instance. */
@@ -367,6 +395,9 @@ export function eventArguments(call: SyntaxNode, fn: SyntaxNode | null): number[
 }
 
 export const LISTEN_METHODS = /^(on|addListener|addEventListener|prependListener)$/;
+
+/** JSX elements that name a component: `<App />`, `<App>..</App>`. */
+export const JSX_ELEMENT_TYPES: ReadonlySet<string> = new Set(['jsx_self_closing_element', 'jsx_opening_element']);
 
 /** `server/uploader.ts` -> `server/uploader`: how imports name a file (`CallFact.calleeFile`). */
 export function withoutExtension(path: string): string {

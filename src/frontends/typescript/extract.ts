@@ -27,7 +27,7 @@ import { swallowedAfter } from './error-paths.js';
 import { unwrap } from './qualify.js';
 import { EnclosingStack, NodeIndex } from './node-index.js';
 import { SCOPE_NODE_TYPES, ScopeCollector, type FileScope } from './scope.js';
-import { callRecorder, classFactoriesOf, eventArguments, withoutExtension } from './call-facts.js';
+import { JSX_ELEMENT_TYPES, callRecorder, classFactoriesOf, eventArguments, withoutExtension } from './call-facts.js';
 import { releaseReader } from './releases.js';
 
 export interface TypescriptFrontendInput {
@@ -56,7 +56,7 @@ export function mainNodeTypes(source: string): readonly string[] {
 }
 
 const MAIN_NODE_TYPES: readonly string[] = [
-  ...new Set(['ERROR', 'call_expression', 'new_expression', 'assignment_expression', 'async', ...FUNCTION_TYPES, ...CLASS_TYPES, ...LOOP_TYPES, ...SCOPE_NODE_TYPES]),
+  ...new Set(['ERROR', 'call_expression', 'new_expression', 'assignment_expression', 'async', ...FUNCTION_TYPES, ...CLASS_TYPES, ...LOOP_TYPES, ...SCOPE_NODE_TYPES, ...JSX_ELEMENT_TYPES]),
 ];
 const MAIN_NODE_TYPES_WITH_COMMENTS: readonly string[] = [...MAIN_NODE_TYPES, 'comment'];
 
@@ -106,6 +106,8 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   const collectedCalls: Collected['calls'] = [];
   const collectedFunctions: Collected['functions'] = [];
   const collectedClasses: Collected['classes'] = [];
+  /** JSX elements (`<App />`): where components are made. */
+  const collectedElements: Collected['functions'] = [];
   const comments: CommentSpan[] = [];
   const index = new NodeIndex(root, mainNodeTypes(source));
   const contexts = new EnclosingStack<FunctionContext>();
@@ -145,6 +147,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     else if (site) collectedCalls.push({ node, site, ctx });
     else if (FUNCTION_TYPES.has(type)) collectedFunctions.push({ node, ctx });
     else if (CLASS_TYPES.has(type)) collectedClasses.push(node);
+    else if (JSX_ELEMENT_TYPES.has(type)) collectedElements.push({ node, ctx });
     if (!scopeCollector.visit(node, type, site)) {
       imports.push(node, true);
       continue;
@@ -256,7 +259,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   /** The fields each owner closes itself (`this.runner.closeProcess()`), by owner name, computed once per owner. */
   const closedByOwner = new Map<string, Map<string, FieldCloser>>();
   const closersPushed = new Set<string>();
-  const { recordCall, recordReferences, recordDeferredCalls, instanceClassOf } = callRecorder({
+  const { recordCall, recordReferences, recordDeferredCalls, recordElement, instanceClassOf } = callRecorder({
     path,
     root,
     scope,
@@ -316,6 +319,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       if (floating) facts.acquisitions.push(floating);
     }
   }
+  if (!isTestFile) for (const { node, ctx } of collectedElements) recordElement(node, ctx);
 
   function acquisitionOf(call: SyntaxNode, match: CallMatch, enclosing: Enclosing): Acquisition {
     const model = match.model;

@@ -317,6 +317,19 @@ function isCliAction(fn: SyntaxNode): boolean {
   return false;
 }
 
+/**
+ * `export function activate(context) {..}` (or `exports.activate = ..`): the activation hook a
+ * host (a VS Code extension host, an editor's plugin loader) calls once when it loads the module.
+ */
+function isHostActivation(fn: SyntaxNode, name: string): boolean {
+  if (name !== 'activate') return false;
+  const parent = fn.parent;
+  if (parent?.type === 'export_statement') return parent.parent?.type === 'program';
+  if (parent?.type === 'assignment_expression') return /^(module\.)?exports\.activate$/.test(parent.childForFieldName('left')?.text ?? '') && parent.parent?.parent?.type === 'program';
+  const declaration = parent?.type === 'variable_declarator' ? parent.parent : null;
+  return declaration?.parent?.type === 'export_statement' && declaration.parent.parent?.type === 'program';
+}
+
 function isTopLevel(fn: SyntaxNode): boolean {
   // What holds the declaration (`fn`, or the declaration of its variable); each step up
   // is read once, as it crosses into the parser.
@@ -348,7 +361,7 @@ export function describeFunction(node: SyntaxNode, context: FunctionContext, sco
   const effect = effectHooks && effectHookOf(fn);
   const ownerType = cls ? className(cls) : effect ? componentName(fn) : undefined;
   // `main()`, a module's `init()`/`start()`, or a function the module calls while it loads: once per process.
-  const entry = ((ENTRY_NAMES.test(name) || scope.moduleCalls.has(name)) && isTopLevel(fn)) || isCliAction(fn) || (SINGLETON_START.test(name) && singletonObjectOf(fn) !== undefined);
+  const entry = ((ENTRY_NAMES.test(name) || scope.moduleCalls.has(name)) && isTopLevel(fn)) || isCliAction(fn) || (SINGLETON_START.test(name) && singletonObjectOf(fn) !== undefined) || isHostActivation(fn, name);
   const constructOnce =
     entry ||
     CONSTRUCT_ONCE.test(name) ||
