@@ -272,6 +272,8 @@ export function extractRust(input: RustFrontendInput): FileFacts {
       ...(model.idMethod ? { idMethod: model.idMethod } : {}),
       ...(enclosing.ownerType ? { ownerType: enclosing.ownerType } : {}),
       ...(model.kind === 'connection' || model.kind === 'pool' ? { temporaryEndsAtLet: true } : {}),
+      // `PgPoolOptions::new()`: the pool is what the chain's `connect()` returns.
+      ...(/(Options|Builder)(::<.*>)?::new$/.test(match.api.replace(/\s+/g, '')) ? { builder: true } : {}),
     });
     const acquisition: Acquisition = {
       ...acquisitionHead(model, match.api, call, lines()),
