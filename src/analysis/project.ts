@@ -291,6 +291,40 @@ export function startedOnlyFromEntry(project: Project, fn: { name: string; owner
   return visit(fn.name, fn.ownerType, path, fn.module, 1) || undefined;
 }
 
+/**
+ * An anonymous function handed to something that runs it per event or request, as the frontends
+ * name them (`<app.get callback>`, Go's `<per request>` handler caller); not the module body, an
+ * entry point, nor a closure whose use is unknown.
+ */
+function runsPerEvent(call: CallFact): boolean {
+  return !call.callerIsEntryPoint && call.caller !== '<module>' && call.caller !== '<closure>' && /^<.+>$/.test(call.caller);
+}
+
+/**
+ * A call on a path to `fn`, up to `depth` callers up, made by a function that runs per event or
+ * request (see `runsPerEvent`): what `fn` does is then shown to happen per operation.
+ */
+export function perEventCall(project: Project, fn: { name: string; ownerType?: string; module?: string }, path?: string, depth = 4): CallFact | undefined {
+  const seen = new Set<string>();
+  let frontier: { name: string; owner?: string; module?: string; file?: string }[] = [{ name: fn.name, ...(fn.ownerType ? { owner: fn.ownerType } : {}), ...(fn.module ? { module: fn.module } : {}), ...(path ? { file: path } : {}) }];
+  for (let level = 0; level < depth && frontier.length > 0; level++) {
+    const next: typeof frontier = [];
+    for (const f of frontier) {
+      for (const call of project.callers.get(f.name) ?? []) {
+        if (call.reference || call.once || !callsFunction(project, call, f.owner, f.file, f.module)) continue;
+        if (runsPerEvent(call)) return call;
+        const key = `${call.callerOwner ?? ''}::${call.callerModule ?? ''}::${call.caller}`;
+        if (call.callerIsEntryPoint || seen.has(key)) continue;
+        seen.add(key);
+        const file = project.fileOfCall.get(call);
+        next.push({ name: call.caller, ...(call.callerOwner ? { owner: call.callerOwner } : {}), ...(call.callerModule ? { module: call.callerModule } : {}), ...(file ? { file } : {}) });
+      }
+    }
+    frontier = next;
+  }
+  return undefined;
+}
+
 /** Callers that run once per process or per object: a construction there is not per operation. */
 const RUNS_ONCE = /^(<module>|constructor|new|main\w*|init\w*|initiali[sz]e|setup\w*|set_up|bootstrap\w*|build|builder|create|open|connect|launch|install|register\w*|load|configure|start\w*|serve\w*|listen|default|from|try_new|with|useEffect|ngOnInit|componentDidMount|onModuleInit|mounted|created|activate|onload|onAdd|onAttach)$/;
 

@@ -1,7 +1,7 @@
 // listener-never-removed: a listener or subscription added, per operation or
 // per instance, to an object that outlives it, and never removed.
 import type { Acquisition, CallFact, SourceLifetime } from '../../facts/types.js';
-import { callersOf, calledOnlyFromSetup, constructionsOf, perOperationCalls, releasesOfField, startedOnlyFromEntry, symbolOf, type Project } from '../../analysis/project.js';
+import { callersOf, calledOnlyFromSetup, constructionsOf, perEventCall, perOperationCalls, releasesOfField, startedOnlyFromEntry, symbolOf, type Project } from '../../analysis/project.js';
 import { referencedEvidence } from '../shared/callers.js';
 import type { Rule } from '../types.js';
 import { selfOrRace } from './self-and-race.js';
@@ -166,7 +166,11 @@ export const listenerNeverRemoved: Rule = {
       const callers = frequency === 'per-operation' ? callersOf(ctx.project, a.fn, path) : 'known';
       // A signal or exit handler on a process-wide object, in a function whose callers cannot be seen:
       // such handlers are added once at start-up far more often than per operation.
-      const setup = callers !== 'known' && a.source.lifetime === 'global' && a.source.event !== undefined && !!model.setupEvents?.includes(a.source.event);
+      const setupEvent = a.source.lifetime === 'global' && (!!model.setupHook || (a.source.event !== undefined && !!model.setupEvents?.includes(a.source.event)));
+      const setup = callers !== 'known' && setupEvent;
+      // Its callers are seen, but none on a path from a request or event handler: "per operation" here
+      // only means "not shown to run once", which for a start-up hook is too little to claim P0.
+      const setupWithCallers = callers === 'known' && setupEvent && frequency === 'per-operation' && !a.inLoop && !perEventCall(ctx.project, a.fn, path);
       // A one-shot listener that loses a race never fires: it is no longer a one-shot.
       const oneShot = (model.oneShot || a.oneShot) && a.raceWith === undefined;
       const evidence = [
@@ -198,6 +202,10 @@ export const listenerNeverRemoved: Rule = {
         priority: oneShot || setup || unseenConstruction || handedByMaker || callerSignal || a.source.lifetime === 'found' ? ('P2' as const) : frequency === 'per-operation' ? ('P0' as const) : ('P1' as const),
         confidence: oneShot || setup || unseenConstruction || handedByMaker || callerSignal || a.source.lifetime === 'found' ? ('low' as const) : a.source.lifetime === 'injected' ? ('medium' as const) : ('high' as const),
       };
+      if (setupWithCallers) {
+        evidence.push(`${a.source.event !== undefined ? `\`${a.source.event}\` handlers` : `${handleType}s`} are usually added once, while the program starts: \`${symbol}()\` is called in the files read, but neither shown to run only once nor per request, so at most P1`);
+        if (proven.priority === 'P0') Object.assign(proven, { priority: 'P1', confidence: 'medium' });
+      }
       if (special.kind === 'generic' && special.evidence) evidence.push(...special.evidence);
       if (special.kind === 'report') {
         evidence.push(...special.evidence);
