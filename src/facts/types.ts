@@ -218,8 +218,10 @@ export interface Acquisition {
    * a field of the receiver (`perInstance`) once per instance (`if !self.running.swap(true, ..)`).
    * `lazyStatic`: the flag is a static whose one-time initialiser this runs in (`static X: LazyLock<..> =
    * LazyLock::new(|| ..)`, `CELL.get_or_init(|| ..)` on a `static CELL: OnceLock<..>`): once per process.
+   * `perKey`: the flag is an entry of a map, keyed by a value of the call (`if (!seen[event]) { seen[event]
+   * = true; .. }`): once per distinct key, so it grows with the keys, not with the calls.
    */
-  guardedOnce?: { flag: string; line: number; perInstance?: true; lazyStatic?: true };
+  guardedOnce?: { flag: string; line: number; perInstance?: true; lazyStatic?: true; perKey?: true };
   /**
    * Stored in a field that the function neither reads nor clears before storing (no
    * `clearInterval(this.timer)`, no `if (this.timer) return`): a second call overwrites a handle

@@ -342,7 +342,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     const acquisition: Partial<Acquisition> = {};
     const guard = onceGuard(call, fn, scope);
     // A local of the same name would be a fresh flag on every call.
-    if (guard && !declarations.has(fn, guard.flag)) acquisition.guardedOnce = guard;
+    if (guard && !declarations.has(fn, guard.flag.replace(/\[.*$/, ''))) acquisition.guardedOnce = guard;
     else if (cls) {
       const field = fieldOnceGuard(call, fn);
       if (field) acquisition.guardedOnce = { ...field, perInstance: true };
@@ -529,7 +529,7 @@ function visiblyFloating(call: SyntaxNode): boolean {
  * `if (!started) { started = true; setInterval(..) }`: a module variable tested and set in the same
  * `if` lets what it guards run once per process, however often the function runs.
  */
-function onceGuard(at: SyntaxNode, fn: SyntaxNode | null, scope: FileScope): { flag: string; line: number } | undefined {
+function onceGuard(at: SyntaxNode, fn: SyntaxNode | null, scope: FileScope): { flag: string; line: number; perKey?: true } | undefined {
   for (let up = at.parent; up && up.id !== fn?.id; up = up.parent) {
     if (up.type !== 'if_statement') continue;
     const condition = up.childForFieldName('condition')?.text ?? '';
@@ -540,6 +540,14 @@ function onceGuard(at: SyntaxNode, fn: SyntaxNode | null, scope: FileScope): { f
       if (!scope.moduleVars.has(flag)) continue;
       const set = new RegExp(`(^|[^.\\w$])${flag.replace(/\$/g, '\\$')}\\s*=\\s*true\\b`);
       if (set.test(consequence.text)) return { flag, line: line(up) };
+    }
+    // `if (!collected[event]) { collected[event] = true; .. }`: once per key of a module-level or field map.
+    const keyed = /^\(\s*!\s*((?:this\.)?[A-Za-z_$][\w$]*)\[([^\]]+)\]\s*\)$/.exec(condition.replace(/\s+/g, ' '));
+    const map = keyed?.[1];
+    if (keyed && map && (map.startsWith('this.') || scope.moduleVars.has(map))) {
+      const entry = `${map}[${keyed[2]!.trim()}]`;
+      const set = new RegExp(`(^|[^.\\w$])${entry.replace(/[.$[\]()]/g, (c) => `\\${c}`).replace(/\s+/g, '\\s*')}\\s*=\\s*(true|1)\\b`);
+      if (set.test(consequence.text)) return { flag: entry, line: line(up), perKey: true };
     }
   }
   return undefined;

@@ -4,7 +4,7 @@ import { vocabularyOf } from '../../models/index.js';
 import type { Rule, RuleContext } from '../types.js';
 import type { AcquisitionRef } from '../../analysis/project.js';
 import { releasesOfField, releasesOfStored, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
-import { describeFate, growthOf, processGuardEvidence, isTestCode, acquisitionSite, locationOf } from '../shared/describe.js';
+import { describeFate, growthOf, processGuardEvidence, guardedGrowth, isTestCode, acquisitionSite, locationOf } from '../shared/describe.js';
 import { incompleteRelease } from '../shared/incomplete-release.js';
 
 const KINDS = ['actor', 'worker', 'process', 'server', 'watcher'] as const;
@@ -109,7 +109,7 @@ export const actorNeverStopped: Rule = {
             ? `\`${a.api}\` in \`${symbol}()\` starts ${what} kept in \`${fate.ownerType}.${fate.field}\` that no teardown stops`
             : `\`${a.api}\` in \`${symbol}()\` starts ${what} whose ${handleType} is dropped: nothing can stop it`,
         evidence,
-        growth: guarded ? `1 ${a.kind} for the life of the process (guarded by \`${guarded.flag}\`)` : perInstance ? `+1 ${a.kind} per \`${a.fn.ownerType}\` instance (guarded by \`${perInstance.flag}\`)` : startedFrom && !a.fn.isEntryPoint ? `1 ${a.kind} for the life of the process (started from \`${startedFrom}()\` via \`${symbol}()\`)` : growthOf(a, a.kind),
+        growth: guarded ? guardedGrowth(guarded, a.kind) : perInstance ? `+1 ${a.kind} per \`${a.fn.ownerType}\` instance (guarded by \`${perInstance.flag}\`)` : startedFrom && !a.fn.isEntryPoint ? `1 ${a.kind} for the life of the process (started from \`${startedFrom}()\` via \`${symbol}()\`)` : growthOf(a, a.kind),
         impact: model.cost?.summary ?? `one ${a.kind} per start, alive until the process exits`,
         remediation: model.remediation ?? `Keep the ${handleType} and call ${model.releases.join('/') || 'its stop method'} on shutdown.`,
         related,

@@ -5,7 +5,7 @@ import { callersOf, calledOnlyFromSetup, constructionsOf, perEventCall, perOpera
 import { referencedEvidence } from '../shared/callers.js';
 import type { Rule } from '../types.js';
 import { selfOrRace } from './self-and-race.js';
-import { cappedByUnseen, describeFate, isTestCode, acquisitionSite, locationOf, unseenCallers } from '../shared/describe.js';
+import { cappedByUnseen, processGuardEvidence, describeFate, isTestCode, acquisitionSite, locationOf, unseenCallers } from '../shared/describe.js';
 
 const KINDS = ['listener', 'subscription'] as const;
 
@@ -206,6 +206,10 @@ export const listenerNeverRemoved: Rule = {
         evidence.push(`${a.source.event !== undefined ? `\`${a.source.event}\` handlers` : `${handleType}s`} are usually added once, while the program starts: \`${symbol}()\` is called in the files read, but neither shown to run only once nor per request, so at most P1`);
         if (proven.priority === 'P0') Object.assign(proven, { priority: 'P1', confidence: 'medium' });
       }
+      if (a.guardedOnce?.perKey && !a.inLoop) {
+        evidence.push(processGuardEvidence(a.guardedOnce, unit));
+        Object.assign(proven, { priority: 'P2', confidence: 'low' });
+      }
       if (special.kind === 'generic' && special.evidence) evidence.push(...special.evidence);
       if (special.kind === 'report') {
         evidence.push(...special.evidence);
@@ -261,7 +265,8 @@ function howOften(a: Acquisition, project: Parameters<typeof startedOnlyFromEntr
   // Only the entry point creates the owner (a singleton store) or calls the function: once.
   if (!a.inLoop && startedOnlyFromEntry(project, a.fn, path)) return 'once';
   // `if (!started) { started = true; .. }`: a module flag lets it run once per process.
-  if (!a.inLoop && a.guardedOnce) {
+  // A keyed flag (`seen[event]`) bounds it by the keys, not the calls: judged as it runs, then capped.
+  if (!a.inLoop && a.guardedOnce && !a.guardedOnce.perKey) {
     // A field flag (`this.started`): once per instance, so once when only the entry point makes instances.
     if (!a.guardedOnce.perInstance) return 'once';
     return a.fn.ownerType && startedOnlyFromEntry(project, { name: 'constructor', ownerType: a.fn.ownerType }, path) ? 'once' : 'per-instance';

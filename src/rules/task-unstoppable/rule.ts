@@ -11,7 +11,7 @@ import { reportSkippedExit } from './skipped-exit.js';
 import { reportAccumulated } from './accumulated.js';
 import type { Rule, RuleContext } from '../types.js';
 import { vocabularyOf } from '../../models/index.js';
-import { cappedByUnseen, describeFate, processGuardEvidence, formatPeriod, growthOf, isTestCode, acquisitionSite, locationOf, unseenCallers, wakeupRate } from '../shared/describe.js';
+import { cappedByUnseen, describeFate, processGuardEvidence, guardedGrowth, formatPeriod, growthOf, isTestCode, acquisitionSite, locationOf, unseenCallers, wakeupRate } from '../shared/describe.js';
 
 const KINDS = ['task', 'thread', 'timer'] as const;
 
@@ -239,7 +239,7 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
     message,
     evidence,
     growth: guarded
-      ? `1 ${unit} for the life of the process (guarded by \`${guarded.flag}\`)`
+      ? guardedGrowth(guarded, unit)
       : perInstance
         ? `+1 ${unit} per \`${a.fn.ownerType}\` instance (guarded by \`${perInstance.flag}\`)`
         : setupOf || perObject
@@ -250,7 +250,7 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
     impact: costs.join('; '),
     remediation: model.remediation ?? `Keep the ${handleType} and release it (${model.releases.join('/') || 'stop it'}) in the owner's teardown.`,
     related,
-    ...(startedFrom || guarded ? { lifetime: 'process' as const } : {}),
+    ...(startedFrom || (guarded && !guarded.perKey) ? { lifetime: 'process' as const } : {}),
   });
 }
 
