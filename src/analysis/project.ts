@@ -89,7 +89,29 @@ export function buildProject(root: string, files: FileFacts[], models: ModelSet)
     }
     for (const acquisition of file.acquisitions) acquisitions.push({ file, acquisition });
   }
+  gateAcquisitions(files, owners, acquisitions);
   return { root, files, models, owners, fieldReleases, fieldShrinks, looping, acquisitions, callers, fileOfCall };
+}
+
+/**
+ * `if tm.should_i_start_clock() { spawn(..) }`, where every method of that name the project shows
+ * is a gate on a flag of its receiver (`FileFacts.onceGates`): what it guards starts once per
+ * receiver while the flag holds, like a field flag of the gate's type (`guardedOnce.owner`).
+ */
+function gateAcquisitions(files: readonly FileFacts[], owners: ReadonlyMap<string, MergedOwner>, refs: AcquisitionRef[]): void {
+  const gates = new Map<string, { name: string; ownerType: string; flag: string; line: number; path: string }[]>();
+  for (const file of files) for (const g of file.onceGates ?? []) gates.set(g.name, [...(gates.get(g.name) ?? []), { ...g, path: file.path }]);
+  if (gates.size === 0) return;
+  refs.forEach((ref, i) => {
+    const gatedBy = ref.acquisition.gatedBy;
+    const found = gatedBy && !ref.acquisition.guardedOnce ? gates.get(gatedBy.callee) : undefined;
+    if (!gatedBy || !found) return;
+    // Another type's method of that name may be the one called: then nothing is known of the guard.
+    const types = new Set(found.map((g) => g.ownerType));
+    if (types.size !== 1 || [...owners.values()].some((o) => !types.has(o.name) && o.methods.some((m) => m.name === gatedBy.callee))) return;
+    const gate = found[0]!;
+    refs[i] = { file: ref.file, acquisition: { ...ref.acquisition, guardedOnce: { flag: `${gate.ownerType}::${gate.name}()`, line: gatedBy.line, perInstance: true, owner: gate.ownerType } } };
+  });
 }
 
 /** `Type::method` for messages. */

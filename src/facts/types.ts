@@ -220,8 +220,15 @@ export interface Acquisition {
    * LazyLock::new(|| ..)`, `CELL.get_or_init(|| ..)` on a `static CELL: OnceLock<..>`): once per process.
    * `perKey`: the flag is an entry of a map, keyed by a value of the call (`if (!seen[event]) { seen[event]
    * = true; .. }`): once per distinct key, so it grows with the keys, not with the calls.
+   * `owner`: the type whose instances hold a `perInstance` flag, when it is not the function's own
+   * (a gate method of another object: `if tm.should_start_clock() { .. }`, see `FileFacts.onceGates`).
    */
-  guardedOnce?: { flag: string; line: number; perInstance?: true; lazyStatic?: true; perKey?: true };
+  guardedOnce?: { flag: string; line: number; perInstance?: true; lazyStatic?: true; perKey?: true; owner?: string };
+  /**
+   * Inside `if x.f() { .. }`: the argument-less call whose result decides whether it runs. When the
+   * project shows `f` to be a gate (`FileFacts.onceGates`), only one caller gets past it.
+   */
+  gatedBy?: { callee: string; line: number };
   /**
    * Stored in a field that the function neither reads nor clears before storing (no
    * `clearInterval(this.timer)`, no `if (this.timer) return`): a second call overwrites a handle
@@ -377,6 +384,12 @@ export interface FileFacts {
   releases: Release[];
   owners: Owner[];
   loopingFunctions: LoopingFunction[];
+  /**
+   * Methods whose result says the caller won an atomic exchange on a flag of their receiver
+   * (`self.running.compare_exchange(false, true, ..).is_ok()`, `!self.started.swap(true, ..)`): while
+   * the flag holds, one caller gets `true`, so what a caller guards with it starts once per receiver.
+   */
+  onceGates?: { name: string; ownerType: string; flag: string; line: number }[];
   /** Calls to named functions from production code, one per (callee, caller) pair. */
   calls: CallFact[];
   uses: ApiUse[];

@@ -12,7 +12,7 @@ import { enclosingFromScopes, fileModuleOf, functionNode, implTypeName, scopeIte
 import { fateOf, selfField } from './handles.js';
 import { collectImports, IMPORT_NODE_TYPES } from './imports.js';
 import { NodeIndex, ScopeStack } from './node-index.js';
-import { instanceOnceGuard, staticNames, staticOnceGuard } from './once-guards.js';
+import { exchangeGate, gatingCall, instanceOnceGuard, staticNames, staticOnceGuard } from './once-guards.js';
 import { CallMatcher, type CallMatch } from './match.js';
 import { collectDurationConsts, durationMs } from './durations.js';
 import { constructedType, freeFunctionNames, mayBind, moduleOfPath, PATTERN_PARENTS, plainType, RESULT_PASS_THROUGH, scopedParts, STD_METHOD_NAMES, withoutGenerics } from './call-names.js';
@@ -184,6 +184,10 @@ export function extractRust(input: RustFrontendInput): FileFacts {
       case 'function_item': {
         const body = node.childForFieldName('body');
         const name = node.childForFieldName('name')?.text;
+        // `fn should_start(&self) -> bool { self.flag.compare_exchange(..).is_ok() }`: a run-once gate.
+        const gateOwner = name && body && /compare_exchange|swap/.test(body.text) && node.parent?.parent?.type === 'impl_item' ? implTypeName(node.parent.parent) : undefined;
+        const gate = gateOwner && !isTestFile && !inTestScope() ? exchangeGate(node) : undefined;
+        if (gate) (facts.onceGates ??= []).push({ name: name!, ownerType: gateOwner!, ...gate });
         if (body && name && /\b(loop|while|for)\b/.test(body.text) && hasLongLivedLoop(body, index)) {
           const facts2 = analyseBody(body, index, periods, new Set());
           if (facts2.longLived) {
@@ -294,6 +298,10 @@ export function extractRust(input: RustFrontendInput): FileFacts {
     const guard = staticGuard ? undefined : instanceOnceGuard(call, fnItem);
     if (staticGuard) acquisition.guardedOnce = { ...staticGuard, lazyStatic: true };
     else if (guard) acquisition.guardedOnce = { ...guard, perInstance: true };
+    else {
+      const gating = gatingCall(call, fnItem);
+      if (gating) acquisition.gatedBy = gating;
+    }
     if (model.body) {
       const args = call.childForFieldName('arguments');
       let bodyArg = args ? kids(args).filter((a) => !a.type.endsWith('comment'))[model.body === 'last-argument' ? -1 : 0] : undefined;
@@ -506,13 +514,15 @@ export function extractRust(input: RustFrontendInput): FileFacts {
     // `Self::new()` in a trait's default method: some type implementing the trait, not a free function.
     if (calleeOwner === 'Self') calleeOwner = enclosing.ownerType ?? '?';
     const lazy = inLazyInit(call);
-    pushCallFact(`${callee}|${calleeOwner ?? ''}|${calleeModule ?? ''}|${local}${lazy ? '|lazy' : ''}`, { callee, calleeOwner, calleeModule, local, ...(lazy ? { lazy } : {}) }, enclosing);
+    // In the one-time initialiser of a static (`static M: Lazy<T> = Lazy::new(|| T::new())`): once per process.
+    const once = staticOnceGuard(call, (statics ??= staticNames(source))) ? (true as const) : undefined;
+    pushCallFact(`${callee}|${calleeOwner ?? ''}|${calleeModule ?? ''}|${local}${lazy ? '|lazy' : ''}${once ? '|once' : ''}`, { callee, calleeOwner, calleeModule, local, ...(lazy ? { lazy } : {}), ...(once ? { once } : {}) }, enclosing);
   }
 
   /** One call fact per callee, caller and shape (`key` names the callee side). */
   function pushCallFact(
     key: string,
-    c: { callee: string; calleeOwner: string | undefined; calleeModule: string | undefined; local: boolean; reference?: true; lazy?: true },
+    c: { callee: string; calleeOwner: string | undefined; calleeModule: string | undefined; local: boolean; reference?: true; lazy?: true; once?: true },
     enclosing: EnclosingFunction,
   ): void {
     const full = `${key}|${enclosing.name}|${enclosing.ownerType ?? ''}|${enclosing.module ?? ''}`;
@@ -529,6 +539,7 @@ export function extractRust(input: RustFrontendInput): FileFacts {
       callerIsEntryPoint: enclosing.isEntryPoint,
       ...(c.reference ? { reference: true as const } : {}),
       ...(c.lazy ? { lazy: true as const } : {}),
+      ...(c.once ? { once: true as const } : {}),
     });
   }
 
