@@ -65,6 +65,8 @@ export function extractRust(input: RustFrontendInput): FileFacts {
   let splitSource: string[] | undefined;
   const lines = (): string[] => (splitSource ??= splitLines(source));
   let statics: Set<string> | undefined;
+  /** Whether the file exchanges an atomic at all (`compare_exchange`, `swap`): else it declares no gate. */
+  let mayHoldGates: boolean | undefined;
   const matcher = new CallMatcher(models, imports);
   const consts = source.includes('from_') ? collectDurationConsts(index) : new Map<string, number>();
   const periods: PeriodResolver = {
@@ -185,9 +187,12 @@ export function extractRust(input: RustFrontendInput): FileFacts {
         const body = node.childForFieldName('body');
         const name = node.childForFieldName('name')?.text;
         // `fn should_start(&self) -> bool { self.flag.compare_exchange(..).is_ok() }`: a run-once gate.
-        const gateOwner = name && body && /compare_exchange|swap/.test(body.text) && node.parent?.parent?.type === 'impl_item' ? implTypeName(node.parent.parent) : undefined;
-        const gate = gateOwner && !isTestFile && !inTestScope() ? exchangeGate(node) : undefined;
-        if (gate) (facts.onceGates ??= []).push({ name: name!, ownerType: gateOwner!, ...gate });
+        const implItem = node.parent?.parent;
+        if (name && (mayHoldGates ??= /compare_exchange|\.swap\(/.test(source)) && implItem?.type === 'impl_item' && !isTestFile && !inTestScope()) {
+          const gate = exchangeGate(node);
+          const ownerType = gate ? implTypeName(implItem) : undefined;
+          if (gate && ownerType) (facts.onceGates ??= []).push({ name, ownerType, ...gate });
+        }
         if (body && name && /\b(loop|while|for)\b/.test(body.text) && hasLongLivedLoop(body, index)) {
           const facts2 = analyseBody(body, index, periods, new Set());
           if (facts2.longLived) {
