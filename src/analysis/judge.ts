@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Rule, RuleNote } from '../rules/types.js';
 import type { Project } from './project.js';
+import { capExampleCode } from './example-code.js';
 import { SEVERITY_FOR, comparePriority, type Finding } from './finding.js';
 
 export interface SuppressionProblem {
@@ -33,8 +34,8 @@ export function judge(project: Project, rules: readonly Rule[], opts: JudgeOptio
     rule.check({
       project,
       report: (draft) => {
-        const priority = opts.priorities?.get(rule.meta.id) ?? draft.priority;
-        findings.push({ ...draft, priority, severity: SEVERITY_FOR[priority], fingerprint: '' });
+        const { priority, evidence } = capExampleCode({ ...draft, priority: opts.priorities?.get(rule.meta.id) ?? draft.priority });
+        findings.push({ ...draft, priority, evidence, severity: SEVERITY_FOR[priority], fingerprint: '' });
       },
       note: (note) => notes.push({ ruleId: rule.meta.id, ...note }),
     });

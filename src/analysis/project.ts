@@ -1,6 +1,6 @@
 // The whole-project view the rules judge: owners merged across files, the
 // releases each owner's methods perform, looping functions by name.
-import type { Acquisition, CallFact, FileFacts, LoopingFunction, Owner, Release } from '../facts/types.js';
+import { DEFAULT_EXPORT, type Acquisition, type CallFact, type FileFacts, type LoopingFunction, type Owner, type Release } from '../facts/types.js';
 import type { ModelSet } from '../models/index.js';
 
 export interface MergedOwner {
@@ -89,7 +89,29 @@ export function buildProject(root: string, files: FileFacts[], models: ModelSet)
     }
     for (const acquisition of file.acquisitions) acquisitions.push({ file, acquisition });
   }
+  gateAcquisitions(files, owners, acquisitions);
   return { root, files, models, owners, fieldReleases, fieldShrinks, looping, acquisitions, callers, fileOfCall };
+}
+
+/**
+ * `if tm.should_i_start_clock() { spawn(..) }`, where every method of that name the project shows
+ * is a gate on a flag of its receiver (`FileFacts.onceGates`): what it guards starts once per
+ * receiver while the flag holds, like a field flag of the gate's type (`guardedOnce.owner`).
+ */
+function gateAcquisitions(files: readonly FileFacts[], owners: ReadonlyMap<string, MergedOwner>, refs: AcquisitionRef[]): void {
+  const gates = new Map<string, { name: string; ownerType: string; flag: string; line: number; path: string }[]>();
+  for (const file of files) for (const g of file.onceGates ?? []) gates.set(g.name, [...(gates.get(g.name) ?? []), { ...g, path: file.path }]);
+  if (gates.size === 0) return;
+  refs.forEach((ref, i) => {
+    const gatedBy = ref.acquisition.gatedBy;
+    const found = gatedBy && !ref.acquisition.guardedOnce ? gates.get(gatedBy.callee) : undefined;
+    if (!gatedBy || !found) return;
+    // Another type's method of that name may be the one called: then nothing is known of the guard.
+    const types = new Set(found.map((g) => g.ownerType));
+    if (types.size !== 1 || [...owners.values()].some((o) => !types.has(o.name) && o.methods.some((m) => m.name === gatedBy.callee))) return;
+    const gate = found[0]!;
+    refs[i] = { file: ref.file, acquisition: { ...ref.acquisition, guardedOnce: { flag: `${gate.ownerType}::${gate.name}()`, line: gatedBy.line, perInstance: true, owner: gate.ownerType } } };
+  });
 }
 
 /** `Type::method` for messages. */
@@ -236,6 +258,8 @@ function callsFunction(project: Project, call: CallFact, owner: string | undefin
     // another class; when it does not (an index file re-exporting it), the name decides as before.
     if (project.owners.get(owner)?.files.some((f) => fromFile(call.calleeFile!, f))) return false;
   }
+  // A module's anonymous default export: only the file the import names holds it.
+  if (call.callee === DEFAULT_EXPORT && call.calleeFile !== undefined && path !== undefined && !fromFile(call.calleeFile, path)) return false;
   return !call.local || path === undefined || project.fileOfCall.get(call) === path;
 }
 
@@ -292,6 +316,40 @@ export function startedOnlyFromEntry(project: Project, fn: { name: string; owner
     return entry;
   };
   return visit(fn.name, fn.ownerType, path, fn.module, 1) || undefined;
+}
+
+/**
+ * An anonymous function handed to something that runs it per event or request, as the frontends
+ * name them (`<app.get callback>`, Go's `<per request>` handler caller); not the module body, an
+ * entry point, nor a closure whose use is unknown.
+ */
+function runsPerEvent(call: CallFact): boolean {
+  return !call.callerIsEntryPoint && call.caller !== '<module>' && call.caller !== '<closure>' && /^<.+>$/.test(call.caller);
+}
+
+/**
+ * A call on a path to `fn`, up to `depth` callers up, made by a function that runs per event or
+ * request (see `runsPerEvent`): what `fn` does is then shown to happen per operation.
+ */
+export function perEventCall(project: Project, fn: { name: string; ownerType?: string; module?: string }, path?: string, depth = 4): CallFact | undefined {
+  const seen = new Set<string>();
+  let frontier: { name: string; owner?: string; module?: string; file?: string }[] = [{ name: fn.name, ...(fn.ownerType ? { owner: fn.ownerType } : {}), ...(fn.module ? { module: fn.module } : {}), ...(path ? { file: path } : {}) }];
+  for (let level = 0; level < depth && frontier.length > 0; level++) {
+    const next: typeof frontier = [];
+    for (const f of frontier) {
+      for (const call of project.callers.get(f.name) ?? []) {
+        if (call.reference || call.once || !callsFunction(project, call, f.owner, f.file, f.module)) continue;
+        if (runsPerEvent(call)) return call;
+        const key = `${call.callerOwner ?? ''}::${call.callerModule ?? ''}::${call.caller}`;
+        if (call.callerIsEntryPoint || seen.has(key)) continue;
+        seen.add(key);
+        const file = project.fileOfCall.get(call);
+        next.push({ name: call.caller, ...(call.callerOwner ? { owner: call.callerOwner } : {}), ...(call.callerModule ? { module: call.callerModule } : {}), ...(file ? { file } : {}) });
+      }
+    }
+    frontier = next;
+  }
+  return undefined;
 }
 
 /** Callers that run once per process or per object: a construction there is not per operation. */

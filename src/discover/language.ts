@@ -47,3 +47,12 @@ export function isTestPath(relPath: string): boolean {
     /(^|\/)(test_utils|test_helpers|testing)\.rs$/.test(relPath)
   );
 }
+
+/**
+ * The example or demo tree a path is in, by name: `examples/`, `example/`, `_examples/`, `demo/`, `demos/`,
+ * `samples/` trees. They show how to use the project and are started by hand, mostly once; what
+ * they hold open is not the project's own runtime, but a leak there is still copied by readers.
+ */
+export function exampleDirOf(relPath: string): string | undefined {
+  return /(^|\/)(_?examples?|demos?|samples?)\//.exec(relPath)?.[2];
+}

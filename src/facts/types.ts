@@ -235,8 +235,17 @@ export interface Acquisition {
    * a field of the receiver (`perInstance`) once per instance (`if !self.running.swap(true, ..)`).
    * `lazyStatic`: the flag is a static whose one-time initialiser this runs in (`static X: LazyLock<..> =
    * LazyLock::new(|| ..)`, `CELL.get_or_init(|| ..)` on a `static CELL: OnceLock<..>`): once per process.
+   * `perKey`: the flag is an entry of a map, keyed by a value of the call (`if (!seen[event]) { seen[event]
+   * = true; .. }`): once per distinct key, so it grows with the keys, not with the calls.
+   * `owner`: the type whose instances hold a `perInstance` flag, when it is not the function's own
+   * (a gate method of another object: `if tm.should_start_clock() { .. }`, see `FileFacts.onceGates`).
    */
-  guardedOnce?: { flag: string; line: number; perInstance?: true; lazyStatic?: true };
+  guardedOnce?: { flag: string; line: number; perInstance?: true; lazyStatic?: true; perKey?: true; owner?: string };
+  /**
+   * Inside `if x.f() { .. }`: the argument-less call whose result decides whether it runs. When the
+   * project shows `f` to be a gate (`FileFacts.onceGates`), only one caller gets past it.
+   */
+  gatedBy?: { callee: string; line: number };
   /**
    * Stored in a field that the function neither reads nor clears before storing (no
    * `clearInterval(this.timer)`, no `if (this.timer) return`): a second call overwrites a handle
@@ -304,6 +313,13 @@ export interface Owner {
   /** Implements the language's drop/dispose protocol (Rust `impl Drop`, `[Symbol.dispose]`). */
   hasDropImpl: boolean;
 }
+
+/**
+ * The name of a module's anonymous default export (`export default function () {..}`,
+ * `module.exports = () => {..}`). Calls through a whole-module import of a file name it too,
+ * with that file (`calleeFile`): only that file's can be meant.
+ */
+export const DEFAULT_EXPORT = 'default';
 
 /** A call from production code to a named function: lets the analysis see who starts what. */
 export interface CallFact {
@@ -389,6 +405,12 @@ export interface FileFacts {
   releases: Release[];
   owners: Owner[];
   loopingFunctions: LoopingFunction[];
+  /**
+   * Methods whose result says the caller won an atomic exchange on a flag of their receiver
+   * (`self.running.compare_exchange(false, true, ..).is_ok()`, `!self.started.swap(true, ..)`): while
+   * the flag holds, one caller gets `true`, so what a caller guards with it starts once per receiver.
+   */
+  onceGates?: { name: string; ownerType: string; flag: string; line: number }[];
   /** Calls to named functions from production code, one per (callee, caller) pair. */
   calls: CallFact[];
   uses: ApiUse[];

@@ -119,6 +119,8 @@ export const ResourceModel = z
      * process-wide object): with no caller in sight, a listener for one is reported at P2.
      */
     setupEvents: z.array(z.string()).optional(),
+    /** Every registration is such a start-up hook, whatever its arguments (`atexit.register`: run at exit). */
+    setupHook: z.boolean().optional(),
     /**
      * Methods that start the resource (`listen` of a server): made but never started, and used in
      * its file only through other methods (an `http.Server` that only dispatches `emit('request')`),

@@ -12,7 +12,7 @@ import { enclosingFromScopes, fileModuleOf, functionNode, implTypeName, scopeIte
 import { fateOf, selfField } from './handles.js';
 import { collectImports, IMPORT_NODE_TYPES } from './imports.js';
 import { NodeIndex, ScopeStack } from './node-index.js';
-import { instanceOnceGuard, staticNames, staticOnceGuard } from './once-guards.js';
+import { exchangeGate, gatingCall, instanceOnceGuard, staticNames, staticOnceGuard } from './once-guards.js';
 import { CallMatcher, type CallMatch } from './match.js';
 import { collectDurationConsts, durationMs } from './durations.js';
 import { constructedType, freeFunctionNames, mayBind, moduleOfPath, PATTERN_PARENTS, plainType, RESULT_PASS_THROUGH, scopedParts, STD_METHOD_NAMES, withoutGenerics } from './call-names.js';
@@ -65,6 +65,8 @@ export function extractRust(input: RustFrontendInput): FileFacts {
   let splitSource: string[] | undefined;
   const lines = (): string[] => (splitSource ??= splitLines(source));
   let statics: Set<string> | undefined;
+  /** Whether the file exchanges an atomic at all (`compare_exchange`, `swap`): else it declares no gate. */
+  let mayHoldGates: boolean | undefined;
   const matcher = new CallMatcher(models, imports);
   const consts = source.includes('from_') ? collectDurationConsts(index) : new Map<string, number>();
   const periods: PeriodResolver = {
@@ -194,6 +196,13 @@ export function extractRust(input: RustFrontendInput): FileFacts {
       case 'function_item': {
         const body = node.childForFieldName('body');
         const name = node.childForFieldName('name')?.text;
+        // `fn should_start(&self) -> bool { self.flag.compare_exchange(..).is_ok() }`: a run-once gate.
+        const implItem = node.parent?.parent;
+        if (name && (mayHoldGates ??= /compare_exchange|\.swap\(/.test(source)) && implItem?.type === 'impl_item' && !isTestFile && !inTestScope()) {
+          const gate = exchangeGate(node);
+          const ownerType = gate ? implTypeName(implItem) : undefined;
+          if (gate && ownerType) (facts.onceGates ??= []).push({ name, ownerType, ...gate });
+        }
         if (body && name && /\b(loop|while|for)\b/.test(body.text) && hasLongLivedLoop(body, index)) {
           const facts2 = analyseBody(body, index, periods, new Set());
           if (facts2.longLived) {
@@ -282,6 +291,8 @@ export function extractRust(input: RustFrontendInput): FileFacts {
       ...(model.idMethod ? { idMethod: model.idMethod } : {}),
       ...(enclosing.ownerType ? { ownerType: enclosing.ownerType } : {}),
       ...(model.kind === 'connection' || model.kind === 'pool' ? { temporaryEndsAtLet: true } : {}),
+      // `PgPoolOptions::new()`: the pool is what the chain's `connect()` returns.
+      ...(/(Options|Builder)(::<.*>)?::new$/.test(match.api.replace(/\s+/g, '')) ? { builder: true } : {}),
     });
     const acquisition: Acquisition = {
       ...acquisitionHead(model, match.api, call, lines()),
@@ -303,6 +314,10 @@ export function extractRust(input: RustFrontendInput): FileFacts {
     const guard = staticGuard ? undefined : instanceOnceGuard(call, fnItem);
     if (staticGuard) acquisition.guardedOnce = { ...staticGuard, lazyStatic: true };
     else if (guard) acquisition.guardedOnce = { ...guard, perInstance: true };
+    else {
+      const gating = gatingCall(call, fnItem);
+      if (gating) acquisition.gatedBy = gating;
+    }
     if (model.body) {
       const args = call.childForFieldName('arguments');
       let bodyArg = args ? kids(args).filter((a) => !a.type.endsWith('comment'))[model.body === 'last-argument' ? -1 : 0] : undefined;
@@ -524,13 +539,15 @@ export function extractRust(input: RustFrontendInput): FileFacts {
     // `Self::new()` in a trait's default method: some type implementing the trait, not a free function.
     if (calleeOwner === 'Self') calleeOwner = enclosing.ownerType ?? '?';
     const lazy = inLazyInit(call);
-    pushCallFact(`${callee}|${calleeOwner ?? ''}|${calleeModule ?? ''}|${local}${lazy ? '|lazy' : ''}`, { callee, calleeOwner, calleeModule, local, ...(lazy ? { lazy } : {}) }, enclosing);
+    // In the one-time initialiser of a static (`static M: Lazy<T> = Lazy::new(|| T::new())`): once per process.
+    const once = staticOnceGuard(call, (statics ??= staticNames(source))) ? (true as const) : undefined;
+    pushCallFact(`${callee}|${calleeOwner ?? ''}|${calleeModule ?? ''}|${local}${lazy ? '|lazy' : ''}${once ? '|once' : ''}`, { callee, calleeOwner, calleeModule, local, ...(lazy ? { lazy } : {}), ...(once ? { once } : {}) }, enclosing);
   }
 
   /** One call fact per callee, caller and shape (`key` names the callee side). */
   function pushCallFact(
     key: string,
-    c: { callee: string; calleeOwner: string | undefined; calleeModule: string | undefined; local: boolean; reference?: true; lazy?: true },
+    c: { callee: string; calleeOwner: string | undefined; calleeModule: string | undefined; local: boolean; reference?: true; lazy?: true; once?: true },
     enclosing: EnclosingFunction,
   ): void {
     const full = `${key}|${enclosing.name}|${enclosing.ownerType ?? ''}|${enclosing.module ?? ''}`;
@@ -547,6 +564,7 @@ export function extractRust(input: RustFrontendInput): FileFacts {
       callerIsEntryPoint: enclosing.isEntryPoint,
       ...(c.reference ? { reference: true as const } : {}),
       ...(c.lazy ? { lazy: true as const } : {}),
+      ...(c.once ? { once: true as const } : {}),
     });
   }
 

@@ -30,7 +30,15 @@ export interface FateOptions {
    * is kept. A task handle is not judged so (`tokio::spawn(..).abort_handle()` keeps a handle).
    */
   temporaryEndsAtLet?: boolean;
+  /**
+   * The acquisition makes a builder (`PoolOptions::new()`, `Builder::new()`): the calls chained on
+   * it set options and return it, until a finisher (`connect`, `build`, `spawn`) makes the resource.
+   */
+  builder?: boolean;
 }
+
+/** The calls that turn a builder into what it builds. */
+const FINISHERS = /^(build|connect|connect_lazy|connect_with|connect_lazy_with|open|finish|spawn|start)$/;
 
 /**
  * Climb from the acquisition call through `.await`, `?` and builder chains to the
@@ -51,13 +59,30 @@ export function handleExpression(call: SyntaxNode, opts: FateOptions): { expr: S
       const method = parent.childForFieldName('field')?.text ?? '';
       // `spawn()?.wait()`, `start()?.stop()`: joined or released as soon as it is made.
       if (opts.joins.includes(method) || opts.releases.includes(method)) return { expr: parent.parent, joined: `.${method}()` };
-      if (!PASS_THROUGH.test(method) && !isResultAdapter(expr, call, parent.parent)) break;
+      if (!PASS_THROUGH.test(method) && !isResultAdapter(expr, call, parent.parent) && !(opts.builder && finishedLater(parent.parent))) break;
       expr = parent.parent;
       continue;
     }
     break;
   }
   return { expr };
+}
+
+/** Does a finisher follow `call` in its method chain (`.min_connections(0).connect(url).await?`)? */
+function finishedLater(call: SyntaxNode): boolean {
+  let node = call;
+  for (let i = 0; i < 24; i++) {
+    const up = node.parent;
+    if (!up) return false;
+    if (up.type === 'await_expression' || up.type === 'try_expression') {
+      node = up;
+      continue;
+    }
+    if (up.type !== 'field_expression' || !same(up.childForFieldName('value'), node) || up.parent?.type !== 'call_expression') return false;
+    if (FINISHERS.test(up.childForFieldName('field')?.text ?? '')) return true;
+    node = up.parent;
+  }
+  return false;
 }
 
 /**

@@ -34,6 +34,38 @@ export function instanceOnceGuard(at: SyntaxNode, fnItem: SyntaxNode | null): { 
   return undefined;
 }
 
+/**
+ * The `self` flag a gate method exchanges, when its value is whether this caller won the exchange:
+ *   fn should_start(&self) -> bool { self.started.compare_exchange(false, true, ..).is_ok() }
+ *   fn should_start(&self) -> bool { let res = self.watchdog.compare_exchange(prev, now, ..); res.is_ok() }
+ *   fn should_start(&self) -> bool { !self.started.swap(true, ..) }
+ */
+export function exchangeGate(fnItem: SyntaxNode): { flag: string; line: number } | undefined {
+  const body = fnItem.childForFieldName('body');
+  if (!body || fnItem.childForFieldName('return_type')?.text !== 'bool') return undefined;
+  const tail = body.namedChildren.filter((c) => c && !c.type.endsWith('comment')).at(-1);
+  if (!tail || tail.type.endsWith('statement') || tail.type === 'let_declaration') return undefined;
+  const text = tail.text.replace(/\s+/g, '');
+  const direct = /^self\.(\w+)\.compare_exchange(?:_weak)?\(.*\)\.is_ok\(\)$/.exec(text)?.[1] ?? /^!self\.(\w+)\.swap\(true\b/.exec(text)?.[1];
+  if (direct) return { flag: `self.${direct}`, line: line(tail) };
+  const local = /^(\w+)\.is_ok\(\)$/.exec(text)?.[1];
+  if (!local) return undefined;
+  const bound = new RegExp(`\\blet${local}(?::[^=]+)?=self\\.(\\w+)\\.compare_exchange(?:_weak)?\\(`).exec(body.text.replace(/\s+/g, ''))?.[1];
+  return bound ? { flag: `self.${bound}`, line: line(tail) } : undefined;
+}
+
+/** `if tm.should_start() { .. }` around `at`: the argument-less call its `if` tests, and the `if`'s line. */
+export function gatingCall(at: SyntaxNode, fnItem: SyntaxNode | null): { callee: string; line: number } | undefined {
+  for (let up = at.parent; up && up.id !== fnItem?.id; up = up.parent) {
+    if (up.type !== 'if_expression') continue;
+    const consequence = up.childForFieldName('consequence');
+    if (!consequence || !within(at, consequence)) continue;
+    const callee = /^(?:[\w.]+\.)?(\w+)\(\)$/.exec((up.childForFieldName('condition')?.text ?? '').replace(/\s+/g, ''))?.[1];
+    if (callee) return { callee, line: line(up) };
+  }
+  return undefined;
+}
+
 /** The lazily initialised statics of std and once_cell: their initialiser runs on first use, once per process. */
 const LAZY_TYPES = /^(LazyLock|LazyCell|Lazy)$/;
 /** Once-cells' run-once methods (`OnceLock::get_or_init`, `OnceCell::get_or_try_init`, `Once::call_once`). */

@@ -3,7 +3,7 @@
 import { builtinModules } from 'node:module';
 import { posix } from 'node:path';
 import type { SyntaxNode } from '../../parse/syntax.js';
-import type { FileFacts } from '../../facts/types.js';
+import { DEFAULT_EXPORT, type FileFacts } from '../../facts/types.js';
 import { allKids, kids } from '../shared/tree.js';
 import { FUNCTION_TYPES, className, functionName, positionalParameters, type Enclosing, type FunctionContext } from './functions.js';
 import type { Declarations } from './handles.js';
@@ -42,6 +42,7 @@ export interface CallRecorder {
   recordCall(site: CallSite, ctx: FunctionContext): void;
   recordReferences(site: CallSite, ctx: FunctionContext): void;
   recordDeferredCalls(site: CallSite, ctx: FunctionContext): void;
+  recordElement(element: SyntaxNode, ctx: FunctionContext): void;
   instanceClassOf(name: string, fn: SyntaxNode | null): string | undefined;
 }
 
@@ -152,6 +153,21 @@ export function callRecorder(env: CallFactEnv): CallRecorder {
       // A function the module itself declares at top level shadows any other file's of that name.
       ...(!isNew && calleePath.length === 1 && (boundLocally(calleePath[0]!, ctx.fn) || isModuleFunction(calleePath[0]!)) ? { local: true as const } : {}),
     });
+    // `runner({..})` after `import runner from './utils/runner'`: also a call of that file's anonymous default export.
+    const imported = !isNew && calleePath.length === 1 ? scope.imports.get(calleePath[0]!) : undefined;
+    const defaultFile = isProjectModule(imported) && !boundLocally(calleePath[0]!, ctx.fn) ? relativeModuleFile(imported!.module) : undefined;
+    if (defaultFile !== undefined && !seenCalls.has(`${DEFAULT_EXPORT}||${defaultFile}|${enclosing.name}|${enclosing.ownerType ?? ''}`)) {
+      seenCalls.add(`${DEFAULT_EXPORT}||${defaultFile}|${enclosing.name}|${enclosing.ownerType ?? ''}`);
+      facts.calls.push({
+        callee: DEFAULT_EXPORT,
+        calleeFile: defaultFile,
+        caller: enclosing.name,
+        ...(enclosing.ownerType ? { callerOwner: enclosing.ownerType } : {}),
+        callerIsEntryPoint: enclosing.isEntryPoint,
+        ...(enclosing.isSetup ? { callerIsSetup: true as const } : {}),
+        line: call.startPosition.row + 1,
+      });
+    }
   }
 
   /**
@@ -218,6 +234,33 @@ export function callRecorder(env: CallFactEnv): CallRecorder {
         ...(!calleeOwner && boundLocally(callee, ctx.fn) ? { local: true as const } : {}),
       });
     }
+  }
+
+  /**
+   * `<App />`: React makes an `App` where the element is rendered. One the module renders while it
+   * loads (`createRoot(el).render(<App />)`) is made once; one inside a function is made as often
+   * as React renders it there, which is not seen: recorded as handed over, not as a call.
+   */
+  function recordElement(element: SyntaxNode, ctx: FunctionContext): void {
+    const name = element.childForFieldName('name');
+    if (name?.type !== 'identifier' || !/^[A-Z]/.test(name.text)) return;
+    const enclosing = describeShared(element, ctx);
+    if (enclosing.isTest) return;
+    const atLoad = enclosing.name === '<module>' && !ctx.inLoop;
+    const calleeFile = classFile(name.text, ctx.fn);
+    const key = `element|${name.text}|${calleeFile ?? ''}|${atLoad}|${enclosing.name}|${enclosing.ownerType ?? ''}`;
+    if (seenCalls.has(key)) return;
+    seenCalls.add(key);
+    facts.calls.push({
+      callee: 'constructor',
+      calleeOwner: name.text,
+      ...(calleeFile !== undefined ? { calleeFile } : {}),
+      caller: enclosing.name,
+      ...(enclosing.ownerType ? { callerOwner: enclosing.ownerType } : {}),
+      callerIsEntryPoint: enclosing.isEntryPoint,
+      line: element.startPosition.row + 1,
+      ...(atLoad ? {} : { reference: true as const }),
+    });
   }
 
   /** Is `name` a function of this file, or one imported from a file of the project (not a package)? */
@@ -345,7 +388,7 @@ export function callRecorder(env: CallFactEnv): CallRecorder {
     return found;
   }
 
-  return { recordCall, recordReferences, recordDeferredCalls, instanceClassOf };
+  return { recordCall, recordReferences, recordDeferredCalls, recordElement, instanceClassOf };
 }
 
 /** `new Server(..)`, `Server.getInstance()`, `await Server.create(..)`: the class of the instance. */
@@ -381,6 +424,9 @@ export function eventArguments(call: SyntaxNode, fn: SyntaxNode | null): number[
 }
 
 export const LISTEN_METHODS = /^(on|addListener|addEventListener|prependListener)$/;
+
+/** JSX elements that name a component: `<App />`, `<App>..</App>`. */
+export const JSX_ELEMENT_TYPES: ReadonlySet<string> = new Set(['jsx_self_closing_element', 'jsx_opening_element']);
 
 /** `server/uploader.ts` -> `server/uploader`: how imports name a file (`CallFact.calleeFile`). */
 export function withoutExtension(path: string): string {

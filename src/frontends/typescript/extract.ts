@@ -27,7 +27,7 @@ import { swallowedAfter } from './error-paths.js';
 import { unwrap } from './qualify.js';
 import { EnclosingStack, NodeIndex } from './node-index.js';
 import { SCOPE_NODE_TYPES, ScopeCollector, type FileScope } from './scope.js';
-import { callRecorder, classFactoriesOf, eventArguments, withoutExtension } from './call-facts.js';
+import { JSX_ELEMENT_TYPES, callRecorder, classFactoriesOf, eventArguments, withoutExtension } from './call-facts.js';
 import { releaseReader } from './releases.js';
 import { shellCommand } from './shell-commands.js';
 import { flagsSetBefore } from './mode-guards.js';
@@ -58,7 +58,7 @@ export function mainNodeTypes(source: string): readonly string[] {
 }
 
 const MAIN_NODE_TYPES: readonly string[] = [
-  ...new Set(['ERROR', 'call_expression', 'new_expression', 'assignment_expression', 'async', ...FUNCTION_TYPES, ...CLASS_TYPES, ...LOOP_TYPES, ...SCOPE_NODE_TYPES]),
+  ...new Set(['ERROR', 'call_expression', 'new_expression', 'assignment_expression', 'async', ...FUNCTION_TYPES, ...CLASS_TYPES, ...LOOP_TYPES, ...SCOPE_NODE_TYPES, ...JSX_ELEMENT_TYPES]),
 ];
 const MAIN_NODE_TYPES_WITH_COMMENTS: readonly string[] = [...MAIN_NODE_TYPES, 'comment'];
 
@@ -108,6 +108,8 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   const collectedCalls: Collected['calls'] = [];
   const collectedFunctions: Collected['functions'] = [];
   const collectedClasses: Collected['classes'] = [];
+  /** JSX elements (`<App />`): where components are made. */
+  const collectedElements: Collected['functions'] = [];
   const comments: CommentSpan[] = [];
   const index = new NodeIndex(root, mainNodeTypes(source));
   const contexts = new EnclosingStack<FunctionContext>();
@@ -147,6 +149,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     else if (site) collectedCalls.push({ node, site, ctx });
     else if (FUNCTION_TYPES.has(type)) collectedFunctions.push({ node, ctx });
     else if (CLASS_TYPES.has(type)) collectedClasses.push(node);
+    else if (JSX_ELEMENT_TYPES.has(type)) collectedElements.push({ node, ctx });
     if (!scopeCollector.visit(node, type, site)) {
       imports.push(node, true);
       continue;
@@ -258,7 +261,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   /** The fields each owner closes itself (`this.runner.closeProcess()`), by owner name, computed once per owner. */
   const closedByOwner = new Map<string, Map<string, FieldCloser>>();
   const closersPushed = new Set<string>();
-  const { recordCall, recordReferences, recordDeferredCalls, instanceClassOf } = callRecorder({
+  const { recordCall, recordReferences, recordDeferredCalls, recordElement, instanceClassOf } = callRecorder({
     path,
     root,
     scope,
@@ -322,6 +325,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       if (floating) facts.acquisitions.push(floating);
     }
   }
+  if (!isTestFile) for (const { node, ctx } of collectedElements) recordElement(node, ctx);
 
   function acquisitionOf(call: SyntaxNode, match: CallMatch, enclosing: Enclosing): Acquisition {
     const model = match.model;
@@ -344,7 +348,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     const acquisition: Partial<Acquisition> = {};
     const guard = onceGuard(call, fn, scope);
     // A local of the same name would be a fresh flag on every call.
-    if (guard && !declarations.has(fn, guard.flag)) acquisition.guardedOnce = guard;
+    if (guard && !declarations.has(fn, guard.flag.replace(/\[.*$/, ''))) acquisition.guardedOnce = guard;
     else if (cls) {
       const field = fieldOnceGuard(call, fn);
       if (field) acquisition.guardedOnce = { ...field, perInstance: true };
@@ -539,7 +543,7 @@ function visiblyFloating(call: SyntaxNode): boolean {
  * `if (!started) { started = true; setInterval(..) }`: a module variable tested and set in the same
  * `if` lets what it guards run once per process, however often the function runs.
  */
-function onceGuard(at: SyntaxNode, fn: SyntaxNode | null, scope: FileScope): { flag: string; line: number } | undefined {
+function onceGuard(at: SyntaxNode, fn: SyntaxNode | null, scope: FileScope): { flag: string; line: number; perKey?: true } | undefined {
   for (let up = at.parent; up && up.id !== fn?.id; up = up.parent) {
     if (up.type !== 'if_statement') continue;
     const condition = up.childForFieldName('condition')?.text ?? '';
@@ -550,6 +554,14 @@ function onceGuard(at: SyntaxNode, fn: SyntaxNode | null, scope: FileScope): { f
       if (!scope.moduleVars.has(flag)) continue;
       const set = new RegExp(`(^|[^.\\w$])${flag.replace(/\$/g, '\\$')}\\s*=\\s*true\\b`);
       if (set.test(consequence.text)) return { flag, line: line(up) };
+    }
+    // `if (!collected[event]) { collected[event] = true; .. }`: once per key of a module-level or field map.
+    const keyed = /^\(\s*!\s*((?:this\.)?[A-Za-z_$][\w$]*)\[([^\]]+)\]\s*\)$/.exec(condition.replace(/\s+/g, ' '));
+    const map = keyed?.[1];
+    if (keyed && map && (map.startsWith('this.') || scope.moduleVars.has(map))) {
+      const entry = `${map}[${keyed[2]!.trim()}]`;
+      const set = new RegExp(`(^|[^.\\w$])${entry.replace(/[.$[\]()]/g, (c) => `\\${c}`).replace(/\s+/g, '\\s*')}\\s*=\\s*(true|1)\\b`);
+      if (set.test(consequence.text)) return { flag: entry, line: line(up), perKey: true };
     }
   }
   return undefined;

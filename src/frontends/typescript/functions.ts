@@ -2,7 +2,7 @@
 // operation, once per object (constructor, lifecycle hook, effect), once per
 // process (module level, `main`), or test code.
 import type { SyntaxNode } from '../../parse/syntax.js';
-import type { EnclosingFunction } from '../../facts/types.js';
+import { DEFAULT_EXPORT, type EnclosingFunction } from '../../facts/types.js';
 import { kids, shortText, siteOf } from '../shared/tree.js';
 import type { FileScope } from './scope.js';
 import { memberPath, unwrap } from './qualify.js';
@@ -230,8 +230,12 @@ export function functionName(fn: SyntaxNode): string {
   switch (parent.type) {
     case 'variable_declarator':
       return parent.childForFieldName('name')?.text ?? '<closure>';
+    // `export default function () {..}`: importers call it by whatever name they bind it to.
+    case 'export_statement':
+      return DEFAULT_EXPORT;
     case 'assignment_expression': {
       const left = parent.childForFieldName('left');
+      if (left?.text === 'module.exports') return DEFAULT_EXPORT;
       const path = left ? memberPath(left) : undefined;
       return path?.at(-1) ?? left?.text ?? '<closure>';
     }
@@ -313,6 +317,19 @@ function isCliAction(fn: SyntaxNode): boolean {
   return false;
 }
 
+/**
+ * `export function activate(context) {..}` (or `exports.activate = ..`): the activation hook a
+ * host (a VS Code extension host, an editor's plugin loader) calls once when it loads the module.
+ */
+function isHostActivation(fn: SyntaxNode, name: string): boolean {
+  if (name !== 'activate') return false;
+  const parent = fn.parent;
+  if (parent?.type === 'export_statement') return parent.parent?.type === 'program';
+  if (parent?.type === 'assignment_expression') return /^(module\.)?exports\.activate$/.test(parent.childForFieldName('left')?.text ?? '') && parent.parent?.parent?.type === 'program';
+  const declaration = parent?.type === 'variable_declarator' ? parent.parent : null;
+  return declaration?.parent?.type === 'export_statement' && declaration.parent.parent?.type === 'program';
+}
+
 function isTopLevel(fn: SyntaxNode): boolean {
   // What holds the declaration (`fn`, or the declaration of its variable); each step up
   // is read once, as it crosses into the parser.
@@ -344,7 +361,7 @@ export function describeFunction(node: SyntaxNode, context: FunctionContext, sco
   const effect = effectHooks && effectHookOf(fn);
   const ownerType = cls ? className(cls) : effect ? componentName(fn) : undefined;
   // `main()`, a module's `init()`/`start()`, or a function the module calls while it loads: once per process.
-  const entry = ((ENTRY_NAMES.test(name) || scope.moduleCalls.has(name)) && isTopLevel(fn)) || isCliAction(fn) || (SINGLETON_START.test(name) && singletonObjectOf(fn) !== undefined);
+  const entry = ((ENTRY_NAMES.test(name) || scope.moduleCalls.has(name)) && isTopLevel(fn)) || isCliAction(fn) || (SINGLETON_START.test(name) && singletonObjectOf(fn) !== undefined) || isHostActivation(fn, name);
   const constructOnce =
     entry ||
     CONSTRUCT_ONCE.test(name) ||

@@ -4,7 +4,7 @@ import { vocabularyOf } from '../../models/index.js';
 import type { Rule, RuleContext } from '../types.js';
 import type { AcquisitionRef } from '../../analysis/project.js';
 import { releasesOfField, releasesOfStored, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
-import { describeFate, growthOf, processGuardEvidence, isTestCode, acquisitionSite, locationOf } from '../shared/describe.js';
+import { describeFate, growthOf, processGuardEvidence, guardedGrowth, isTestCode, acquisitionSite, locationOf } from '../shared/describe.js';
 import { incompleteRelease } from '../shared/incomplete-release.js';
 
 const KINDS = ['actor', 'worker', 'process', 'server', 'watcher'] as const;
@@ -56,9 +56,11 @@ export const actorNeverStopped: Rule = {
       const startedFrom = a.inLoop ? undefined : a.fn.isEntryPoint ? a.fn.name : startedOnlyFromEntry(ctx.project, a.fn, ref.file.path);
       // `if (!pool) pool = new Pool()`: a lazy singleton, once per process whoever calls the function.
       const flagged = !startedFrom && !a.inLoop ? a.guardedOnce : undefined;
+      // The type whose instances hold the flag: the function's own, or a gate's (`if tm.should_start() { .. }`).
+      const flagOwner = flagged?.owner ?? a.fn.ownerType;
       // A field guard (`if (!this.io) this.io = new Server(..)`) runs once per instance: once per
       // process only when just the entry point makes instances, else as often as instances are made.
-      const madeFrom = flagged?.perInstance && a.fn.ownerType ? startedOnlyFromEntry(ctx.project, { name: 'constructor', ownerType: a.fn.ownerType }, ref.file.path) : undefined;
+      const madeFrom = flagged?.perInstance && flagOwner ? startedOnlyFromEntry(ctx.project, { name: 'constructor', ownerType: flagOwner }, flagged.owner ? undefined : ref.file.path) : undefined;
       const guarded = flagged && (!flagged.perInstance || madeFrom) ? flagged : undefined;
       const perInstance = flagged?.perInstance && !guarded ? flagged : undefined;
       // A helper's resource, seen at its call: say where it is made.
@@ -111,9 +113,9 @@ export const actorNeverStopped: Rule = {
       }
       if (model.id.endsWith('spawn_linked')) evidence.push('it is linked to a supervisor, which is told when it dies but does not stop it');
       const symbol = symbolOf(a);
-      if (guarded && madeFrom) evidence.push(`the field \`${guarded.flag}\` (line ${guarded.line}) lets it start once per \`${a.fn.ownerType}\`, and only \`${madeFrom}()\` makes one: it does not grow, but nothing stops it on shutdown`);
+      if (guarded && madeFrom) evidence.push(`${guarded.owner ? 'the gate' : 'the field'} \`${guarded.flag}\` (line ${guarded.line}) lets it start once per \`${flagOwner}\`, and only \`${madeFrom}()\` makes one: it does not grow, but nothing stops it on shutdown`);
       else if (guarded) evidence.push(processGuardEvidence(guarded, a.kind));
-      if (perInstance) evidence.push(`the field \`${perInstance.flag}\` (line ${perInstance.line}) lets it start at most once per \`${a.fn.ownerType}\`: it grows with instances, not with calls of \`${symbolOf(a)}()\``);
+      if (perInstance) evidence.push(`${perInstance.owner ? 'the gate' : 'the field'} \`${perInstance.flag}\` (line ${perInstance.line}) lets it start at most once per \`${flagOwner}\`: it grows with instances, not with calls of \`${symbolOf(a)}()\``);
       if (startedFrom && !a.fn.isEntryPoint) evidence.push(`\`${symbol}()\` runs only from \`${startedFrom}()\`: one ${a.kind} per process, it does not grow, but nothing stops it on shutdown`);
       // `spawn('sh', ['-c', hook])` with its handle dropped: a command line run to completion, reaped by the
       // runtime when it exits. Only one that never ends would stay, and that is not seen.
@@ -137,7 +139,7 @@ export const actorNeverStopped: Rule = {
               ? `\`${a.api}\` in \`${symbol}()\` starts ${what} on every event, stopped only when \`${fate.releasedOn.emitter}\` emits '${fate.releasedOn.event}'`
               : `\`${a.api}\` in \`${symbol}()\` starts ${what} whose ${handleType} is dropped: nothing can stop it`,
         evidence,
-        growth: guarded ? `1 ${a.kind} for the life of the process (guarded by \`${guarded.flag}\`)` : perInstance ? `+1 ${a.kind} per \`${a.fn.ownerType}\` instance (guarded by \`${perInstance.flag}\`)` : startedFrom && !a.fn.isEntryPoint ? `1 ${a.kind} for the life of the process (started from \`${startedFrom}()\` via \`${symbol}()\`)` : growthOf(a, a.kind),
+        growth: guarded ? guardedGrowth(guarded, a.kind) : perInstance ? `+1 ${a.kind} per \`${flagOwner}\` instance (guarded by \`${perInstance.flag}\`)` : startedFrom && !a.fn.isEntryPoint ? `1 ${a.kind} for the life of the process (started from \`${startedFrom}()\` via \`${symbol}()\`)` : growthOf(a, a.kind),
         impact: model.cost?.summary ?? `one ${a.kind} per start, alive until the process exits`,
         remediation: model.remediation ?? `Keep the ${handleType} and call ${model.releases.join('/') || 'its stop method'} on shutdown.`,
         related,

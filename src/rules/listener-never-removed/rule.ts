@@ -1,11 +1,11 @@
 // listener-never-removed: a listener or subscription added, per operation or
 // per instance, to an object that outlives it, and never removed.
 import type { Acquisition, CallFact, SourceLifetime } from '../../facts/types.js';
-import { callersOf, calledOnlyFromSetup, constructionsOf, perOperationCalls, releasesOfField, startedOnlyFromEntry, symbolOf, type Project } from '../../analysis/project.js';
+import { callersOf, calledOnlyFromSetup, constructionsOf, perEventCall, perOperationCalls, releasesOfField, startedOnlyFromEntry, symbolOf, type Project } from '../../analysis/project.js';
 import { referencedEvidence } from '../shared/callers.js';
 import type { Rule } from '../types.js';
 import { selfOrRace } from './self-and-race.js';
-import { cappedByUnseen, describeFate, isTestCode, acquisitionSite, locationOf, unseenCallers } from '../shared/describe.js';
+import { cappedByUnseen, processGuardEvidence, describeFate, isTestCode, acquisitionSite, locationOf, unseenCallers } from '../shared/describe.js';
 
 const KINDS = ['listener', 'subscription'] as const;
 
@@ -170,7 +170,11 @@ export const listenerNeverRemoved: Rule = {
       const callers = frequency === 'per-operation' ? callersOf(ctx.project, a.fn, path) : 'known';
       // A signal or exit handler on a process-wide object, in a function whose callers cannot be seen:
       // such handlers are added once at start-up far more often than per operation.
-      const setup = callers !== 'known' && a.source.lifetime === 'global' && a.source.event !== undefined && !!model.setupEvents?.includes(a.source.event);
+      const setupEvent = a.source.lifetime === 'global' && (!!model.setupHook || (a.source.event !== undefined && !!model.setupEvents?.includes(a.source.event)));
+      const setup = callers !== 'known' && setupEvent;
+      // Its callers are seen, but none on a path from a request or event handler: "per operation" here
+      // only means "not shown to run once", which for a start-up hook is too little to claim P0.
+      const setupWithCallers = callers === 'known' && setupEvent && frequency === 'per-operation' && !a.inLoop && !perEventCall(ctx.project, a.fn, path);
       // A one-shot listener that loses a race never fires: it is no longer a one-shot.
       const oneShot = (model.oneShot || a.oneShot) && a.raceWith === undefined;
       const evidence = [
@@ -203,6 +207,14 @@ export const listenerNeverRemoved: Rule = {
         confidence: oneShot || setup || unseenConstruction || handedByMaker || callerSignal || ownMethod || a.source.lifetime === 'found' ? ('low' as const) : a.source.lifetime === 'injected' ? ('medium' as const) : ('high' as const),
       };
       if (ownMethod) evidence.push(`\`${method}\` is \`${a.fn.ownerType}\`'s own method (${ownMethod.path}:${ownMethod.site.startLine}), not an emitter's: what it registers, and where that is removed, is read in it; reported as information`);
+      if (setupWithCallers) {
+        evidence.push(`${a.source.event !== undefined ? `\`${a.source.event}\` handlers` : `${handleType}s`} are usually added once, while the program starts: \`${symbol}()\` is called in the files read, but neither shown to run only once nor per request, so at most P1`);
+        if (proven.priority === 'P0') Object.assign(proven, { priority: 'P1', confidence: 'medium' });
+      }
+      if (a.guardedOnce?.perKey && !a.inLoop) {
+        evidence.push(processGuardEvidence(a.guardedOnce, unit));
+        Object.assign(proven, { priority: 'P2', confidence: 'low' });
+      }
       if (special.kind === 'generic' && special.evidence) evidence.push(...special.evidence);
       if (special.kind === 'report') {
         evidence.push(...special.evidence);
@@ -263,7 +275,8 @@ function howOften(a: Acquisition, project: Parameters<typeof startedOnlyFromEntr
   // Only the entry point creates the owner (a singleton store) or calls the function: once.
   if (!a.inLoop && startedOnlyFromEntry(project, a.fn, path)) return 'once';
   // `if (!started) { started = true; .. }`: a module flag lets it run once per process.
-  if (!a.inLoop && a.guardedOnce) {
+  // A keyed flag (`seen[event]`) bounds it by the keys, not the calls: judged as it runs, then capped.
+  if (!a.inLoop && a.guardedOnce && !a.guardedOnce.perKey) {
     // A field flag (`this.started`): once per instance, so once when only the entry point makes instances.
     if (!a.guardedOnce.perInstance) return 'once';
     return a.fn.ownerType && startedOnlyFromEntry(project, { name: 'constructor', ownerType: a.fn.ownerType }, path) ? 'once' : 'per-instance';

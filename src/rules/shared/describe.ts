@@ -87,12 +87,18 @@ export function cappedByUnseen(priority: 'P0' | 'P1' | 'P2', confidence: 'high' 
   return { priority: priority === 'P2' ? 'P2' : 'P1', confidence: confidence === 'low' ? 'low' : 'medium' };
 }
 
+/** How what a run-once guard lets start grows: once per process, or once per key of a map. */
+export function guardedGrowth(guard: NonNullable<Acquisition['guardedOnce']>, what: string): string {
+  return guard.perKey ? `+1 ${what} per distinct key of \`${guard.flag}\`` : `1 ${what} for the life of the process (guarded by \`${guard.flag}\`)`;
+}
+
 /**
  * Why a process-wide run-once guard lets the code under it run once per process: a lazy
  * static's initialiser (`static X: LazyLock<..>`, `CELL.get_or_init(..)` on a static cell), or a
  * flag set on the first run.
  */
 export function processGuardEvidence(guard: NonNullable<Acquisition['guardedOnce']>, what: string): string {
+  if (guard.perKey) return `\`${guard.flag}\` (line ${guard.line}) lets it start once per distinct key: one ${what} per key, so it grows with the number of keys, not with calls, and nothing shuts them down`;
   return guard.lazyStatic
     ? `it runs in the one-time initialiser of the static \`${guard.flag}\` (line ${guard.line}): one ${what} per process, it does not grow, but nothing can shut it down`
     : `the process-wide \`${guard.flag}\` (line ${guard.line}) lets it start only while it is unset: one ${what} per process, it does not grow, but nothing can shut it down`;

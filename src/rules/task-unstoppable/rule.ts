@@ -11,7 +11,7 @@ import { reportSkippedExit } from './skipped-exit.js';
 import { reportAccumulated } from './accumulated.js';
 import type { Rule, RuleContext } from '../types.js';
 import { vocabularyOf } from '../../models/index.js';
-import { cappedByUnseen, describeFate, processGuardEvidence, formatPeriod, growthOf, isTestCode, acquisitionSite, locationOf, unseenCallers, wakeupRate } from '../shared/describe.js';
+import { cappedByUnseen, describeFate, processGuardEvidence, guardedGrowth, formatPeriod, growthOf, isTestCode, acquisitionSite, locationOf, unseenCallers, wakeupRate } from '../shared/describe.js';
 
 const KINDS = ['task', 'thread', 'timer'] as const;
 
@@ -140,9 +140,11 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
   const startedFrom = a.fn.isEntryPoint ? a.fn.name : startedOnlyFromEntry(ctx.project, a.fn, file.path);
   // `if (!started) { started = true; .. }`: once per process, whoever calls the function.
   const flagged = !startedFrom && !a.inLoop ? a.guardedOnce : undefined;
+  // The type whose instances hold the flag: the function's own, or a gate's (`if tm.should_start() { .. }`).
+  const flagOwner = flagged?.owner ?? a.fn.ownerType;
   // A field flag (`self.running`) lets it start once per instance: once per process when only the
   // entry point makes instances, else as often as instances are made.
-  const madeFrom = flagged?.perInstance && a.fn.ownerType ? startedOnlyFromEntry(ctx.project, { name: 'constructor', ownerType: a.fn.ownerType }, file.path) : undefined;
+  const madeFrom = flagged?.perInstance && flagOwner ? startedOnlyFromEntry(ctx.project, { name: 'constructor', ownerType: flagOwner }, flagged.owner ? undefined : file.path) : undefined;
   const guarded = flagged && (!flagged.perInstance || madeFrom) ? flagged : undefined;
   const perInstance = flagged?.perInstance && !guarded ? flagged : undefined;
   // Only the function that makes the owner calls it (a builder's `build()`): one per instance. Not when
@@ -191,13 +193,13 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
   if (body.periodMs !== undefined) costs.push(`wakes every ${formatPeriod(body.periodMs)} (${wakeupRate(body.periodMs)} per leaked ${unit})`);
   if (body.captures.length > 0) costs.push(`pins ${body.captures.length} captured value${body.captures.length === 1 ? '' : 's'} (and everything they reference) for ever`);
   if (guarded && madeFrom) {
-    evidence.push(`the field \`${guarded.flag}\` (line ${guarded.line}) lets it start once per \`${a.fn.ownerType}\`, and only \`${madeFrom}()\` makes one: it does not grow, but nothing can shut it down`);
+    evidence.push(`${guarded.owner ? 'the gate' : 'the field'} \`${guarded.flag}\` (line ${guarded.line}) lets it start once per \`${flagOwner}\`, and only \`${madeFrom}()\` makes one: it does not grow, but nothing can shut it down`);
   } else if (guarded) evidence.push(processGuardEvidence(guarded, unit));
   if (setupOf) {
     const maker = setupOf.ownerType ? `${setupOf.ownerType}::${setupOf.name}` : setupOf.name;
     evidence.push(`\`${symbolOf(a)}()\` is only called from \`${maker}()\`, which makes the \`${a.fn.ownerType}\`: one ${unitOf(a.kind)} per \`${a.fn.ownerType}\`, not one per call`);
   }
-  if (perInstance) evidence.push(`the field \`${perInstance.flag}\` (line ${perInstance.line}) lets it start at most once per \`${a.fn.ownerType}\`: it grows with instances, not with calls`);
+  if (perInstance) evidence.push(`${perInstance.owner ? 'the gate' : 'the field'} \`${perInstance.flag}\` (line ${perInstance.line}) lets it start at most once per \`${flagOwner}\`: it grows with instances, not with calls`);
   if (perObject) {
     const names = [...new Set(perObject.map((m) => `\`${m.callerOwner && !m.callerOwner.includes('/') ? `${m.callerOwner}::` : ''}${m.caller}()\` (${ctx.project.fileOfCall.get(m) ?? 'another file'})`))];
     evidence.push(`\`${a.fn.ownerType}\` is made only in ${names.slice(0, 3).join(', ')}, which ${names.length === 1 ? 'runs' : 'run'} once per object or at start-up, and nothing on the way there was seen to run per operation: one ${unit} per long-lived \`${a.fn.ownerType}\`, not one per operation`);
@@ -239,9 +241,9 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
     message,
     evidence,
     growth: guarded
-      ? `1 ${unit} for the life of the process (guarded by \`${guarded.flag}\`)`
+      ? guardedGrowth(guarded, unit)
       : perInstance
-        ? `+1 ${unit} per \`${a.fn.ownerType}\` instance (guarded by \`${perInstance.flag}\`)`
+        ? `+1 ${unit} per \`${flagOwner}\` instance (guarded by \`${perInstance.flag}\`)`
         : setupOf || perObject
           ? `+1 ${unit} per \`${a.fn.ownerType}\` instance`
       : startedFrom && !a.fn.isEntryPoint
@@ -250,7 +252,7 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
     impact: costs.join('; '),
     remediation: model.remediation ?? `Keep the ${handleType} and release it (${model.releases.join('/') || 'stop it'}) in the owner's teardown.`,
     related,
-    ...(startedFrom || guarded ? { lifetime: 'process' as const } : {}),
+    ...(startedFrom || (guarded && !guarded.perKey) ? { lifetime: 'process' as const } : {}),
   });
 }
 
