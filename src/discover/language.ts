@@ -36,6 +36,8 @@ export function languageOf(path: string): LanguageInfo | undefined {
 export function isTestPath(relPath: string): boolean {
   return (
     /(^|\/)(tests?|benches|bench|benchmarks?|__tests__|__mocks__|__fixtures__|spec|e2e|e2e-tests?|playwright|cypress|fixtures?|testdata|test-utils)\//.test(relPath) ||
+    // `t/`, the test tree of Perl's layout that some projects keep (celery's `t/unit`, `t/integration`).
+    /(^|\/)t\//.test(relPath) ||
     /(^|\/)testbed\//.test(relPath) ||
     /(_test|_tests|_bench)\.rs$/.test(relPath) ||
     /(^|\/)(test_[^/]*|[^/]*_test|conftest)\.pyi?$|(^|\/)_tests\//.test(relPath) ||

@@ -32,8 +32,8 @@ describe('python frontend', () => {
   it('reads .py and .pyi, and test code by its path', () => {
     expect(languageOf('app/main.py')).toEqual({ language: 'python', grammar: 'python' });
     expect(languageOf('stubs/x.pyi')?.language).toBe('python');
-    for (const p of ['tests/test_api.py', 'app/test_api.py', 'app/api_test.py', 'conftest.py', 'pkg/conftest.py', 'chia/_tests/util.py']) expect(isTestPath(p), p).toBe(true);
-    for (const p of ['app/testing_tools_x.py', 'app/contest.py', 'app/latest.py']) expect(isTestPath(p), p).toBe(false);
+    for (const p of ['tests/test_api.py', 'app/test_api.py', 'app/api_test.py', 'conftest.py', 'pkg/conftest.py', 'chia/_tests/util.py', 't/integration/tasks.py']) expect(isTestPath(p), p).toBe(true);
+    for (const p of ['app/testing_tools_x.py', 'app/contest.py', 'app/latest.py', 'art/app.py', 'app/t.py']) expect(isTestPath(p), p).toBe(false);
   });
 
   it('resolves import aliases and from-imports to the model call', () => {
