@@ -85,6 +85,12 @@ export const ResourceModel = z
      */
     releases: z.array(z.string()).default([]),
     /**
+     * Methods of what the acquiring call returns that release it, where that differs from the
+     * receiver's releases: React Native's `Keyboard.addListener(..)` / `AppState.addEventListener(..)`
+     * return a subscription whose `remove()` takes the listener off.
+     */
+    resultReleases: z.array(z.string()).optional(),
+    /**
      * Releases that do not finish the job alone, with what they leave: a child's `kill` without a
      * `wait` (a zombie), `try_wait` (polls: a running child is neither stopped nor reaped). A handle
      * in a field released only by these, or by a teardown that makes only these, is not released.

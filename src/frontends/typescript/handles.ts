@@ -332,7 +332,8 @@ class LocalTracker {
   private fateOfUse(id: SyntaxNode, depth: number): HandleFate | undefined {
     const parent = id.parent;
     if (!parent) return undefined;
-    const releases = this.ctx.model.releases;
+    // What the tracker follows is the call's result, so its own release methods count too.
+    const releases = [...this.ctx.model.releases, ...(this.ctx.model.resultReleases ?? [])];
     if (id.type === 'shorthand_property_identifier') return parent.type === 'object' ? this.fateOfValue(parent, depth + 1) : undefined;
     if (parent.type === 'member_expression' && same(parent.childForFieldName('object'), id)) {
       const gp = parent.parent;
