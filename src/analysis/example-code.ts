@@ -1,4 +1,4 @@
-// Findings in example and demo programs: the project shows there how to use it, and a leak in
+// Findings in example and demo programs and in hand-run scripts: the project shows there how to use it, and a leak in
 // one is worth knowing (readers copy it), but a demo is started by hand and does not run as the
 // project's service, so what it does per call is not what the project does per operation.
 import { exampleDirOf } from '../discover/language.js';
@@ -10,6 +10,11 @@ export function capExampleCode(f: Pick<Finding, 'priority' | 'evidence' | 'locat
   if (!dir) return { priority: f.priority, evidence: f.evidence };
   return {
     priority: 'P2',
-    evidence: [...f.evidence, `\`${f.location.path}\` is example code (under \`${dir}/\`): a demo started by hand, not the project's own runtime, so at most P2`],
+    evidence: [
+      ...f.evidence,
+      /^scripts?$/.test(dir)
+        ? `\`${f.location.path}\` is a script (under \`${dir}/\`): run by hand for one chore, it ends when that is done, so what it holds lives as long as one run: at most P2`
+        : `\`${f.location.path}\` is example code (under \`${dir}/\`): a demo started by hand, not the project's own runtime, so at most P2`,
+    ],
   };
 }

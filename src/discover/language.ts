@@ -51,10 +51,11 @@ export function isTestPath(relPath: string): boolean {
 }
 
 /**
- * The example or demo tree a path is in, by name: `examples/`, `example/`, `_examples/`, `demo/`, `demos/`,
- * `samples/` trees. They show how to use the project and are started by hand, mostly once; what
- * they hold open is not the project's own runtime, but a leak there is still copied by readers.
+ * The example, demo or script tree a path is in, by name: `examples/`, `example/`, `_examples/`, `demo/`,
+ * `demos/`, `samples/`, `scripts/`, `script/` trees. They show how to use the project or do a chore
+ * (a seed, a snapshot, a release step) and are started by hand, mostly once; what they hold open is
+ * not the project's own runtime, but a leak there is still copied by readers.
  */
 export function exampleDirOf(relPath: string): string | undefined {
-  return /(^|\/)(_?examples?|demos?|samples?)\//.exec(relPath)?.[2];
+  return /(^|\/)(_?examples?|demos?|samples?|scripts?)\//.exec(relPath)?.[2];
 }
