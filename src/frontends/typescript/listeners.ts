@@ -6,7 +6,7 @@ import type { HandleFate, ListenerSource } from '../../facts/types.js';
 import type { ResourceModel } from '../../models/schema.js';
 import { kids, line, shortText } from '../shared/tree.js';
 import { bodyOf, FUNCTION_TYPES, onceOption, parameterNames } from './functions.js';
-import type { Declarations } from './handles.js';
+import type { Declarations } from './declarations.js';
 import type { ClassInfo } from './owners.js';
 import { memberPath, unwrap } from './qualify.js';
 import { stringValue, thisPath, type FileScope } from './scope.js';
