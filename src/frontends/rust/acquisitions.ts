@@ -13,7 +13,7 @@ import { constructedType, PATTERN_PARENTS, plainType, scopedParts, withoutGeneri
 import { blockedOnFuture, bodyOfArgument, delegatedCall, insideLoop, lastLetBefore, outerNames } from './spawn-site.js';
 
 /** What the extraction walk shares with the acquisition facts of one file. */
-export interface AcquisitionContext {
+export interface AcquisitionEnv {
   index: NodeIndex;
   lines: () => string[];
   matcher: CallMatcher;
@@ -25,7 +25,7 @@ export interface AcquisitionContext {
   boundInFunction: (name: string, at: SyntaxNode) => boolean;
 }
 
-export function acquisitionRecorder(ctx: AcquisitionContext) {
+export function acquisitionRecorder(ctx: AcquisitionEnv): (call: SyntaxNode, match: CallMatch, enclosing: EnclosingFunction) => Acquisition {
   const { index, lines, matcher, periods, imports, freeFns, boundInFunction } = ctx;
 
   function acquisitionOf(call: SyntaxNode, match: CallMatch, enclosing: EnclosingFunction): Acquisition {

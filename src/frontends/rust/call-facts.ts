@@ -12,7 +12,7 @@ import { lastLetBefore } from './spawn-site.js';
 const LAZY_INIT = /^(get_or_init|get_or_try_init|get_or_init_async|call_once|call_once_force)$/;
 
 /** What the extraction walk shares with the call facts of one file. */
-export interface CallFactContext {
+export interface CallFactEnv {
   facts: FileFacts;
   source: string;
   index: NodeIndex;
@@ -25,7 +25,15 @@ export interface CallFactContext {
   statics: () => Set<string>;
 }
 
-export function callFactRecorder(ctx: CallFactContext) {
+/** The recorders of one file's call facts; `boundInFunction` is shared with the acquisition facts. */
+export interface CallFactRecorder {
+  recordCall(call: SyntaxNode, fnNode: SyntaxNode, fnType: string, method: string | undefined, fnText: string | undefined): void;
+  recordReferences(call: SyntaxNode): void;
+  recordConstruction(node: SyntaxNode): void;
+  boundInFunction(name: string, at: SyntaxNode): boolean;
+}
+
+export function callFactRecorder(ctx: CallFactEnv): CallFactRecorder {
   const { facts, source, index, imports, freeFns, enclosingOf, innermostFunction } = ctx;
   const seenCalls = new Set<string>();
   /** Receiver types by `function start:name` (see `receiverType`). */

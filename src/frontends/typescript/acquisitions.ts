@@ -22,7 +22,7 @@ import { shellCommand } from './shell-commands.js';
 import { flagsSetBefore } from './mode-guards.js';
 
 /** What the extraction walk shares with the acquisition facts of one file. */
-export interface AcquisitionContext {
+export interface AcquisitionEnv {
   path: string;
   source: string;
   lines: () => string[];
@@ -39,7 +39,7 @@ export interface AcquisitionContext {
   moduleTouched: { used: boolean };
 }
 
-export function acquisitionReader(ctx: AcquisitionContext) {
+export function acquisitionReader(ctx: AcquisitionEnv): { acquisitionOf(call: SyntaxNode, match: CallMatch, enclosing: Enclosing): Acquisition } {
   const { path, source, lines, root, scope, index, declarations, classes, removals, bodyCtx, moduleTouched } = ctx;
 
   function acquisitionOf(call: SyntaxNode, match: CallMatch, enclosing: Enclosing): Acquisition {
