@@ -6,7 +6,7 @@ import type { SyntaxNode } from '../../parse/syntax.js';
 import { DEFAULT_EXPORT, type FileFacts } from '../../facts/types.js';
 import { allKids, kids } from '../shared/tree.js';
 import { FUNCTION_TYPES, className, functionName, positionalParameters, type Enclosing, type FunctionContext } from './functions.js';
-import type { Declarations } from './handles.js';
+import type { Declarations } from './declarations.js';
 import type { CallSite } from './call-site.js';
 import type { ClassInfo } from './owners.js';
 import { memberPath, unwrap } from './qualify.js';

@@ -6,7 +6,7 @@
 import type { SyntaxNode } from '../../parse/syntax.js';
 import { kids } from '../shared/tree.js';
 import { FUNCTION_TYPES, bodyOf, parameterNames, positionalParameters } from './functions.js';
-import type { Declarations } from './handles.js';
+import type { Declarations } from './declarations.js';
 import type { FileScope } from './scope.js';
 import type { NodeIndex } from './node-index.js';
 import { unwrap } from './qualify.js';

@@ -8,13 +8,15 @@ import { kids, line, shortText, walk, same } from '../shared/tree.js';
 import { FUNCTION_TYPES, bodyOf, errorFirst, functionName, isAsync, isInlineCallback, positionalParameters, runsOnceAtLoad } from './functions.js';
 import { isTeardownName } from './owners.js';
 import { memberPath, qualifiedNames, unwrap } from './qualify.js';
-import { declaredNames, stringValue, thisPath, type FileScope } from './scope.js';
+import { stringValue, thisPath, type FileScope } from './scope.js';
 import { signalArgument } from './body.js';
-import type { NodeIndex } from './node-index.js';
+import type { Declarations } from './declarations.js';
 import { spawnedDetached } from './daemon-children.js';
 import { onErrorPath } from './error-paths.js';
 import { callerCallback, promisedByCallback, selfEndRelease } from './handover.js';
 import { deferredRelease } from './deferred-releases.js';
+import { successOnlyRisk } from './success-only-releases.js';
+import { blocksUntilDone } from './blocking-waits.js';
 
 /** Methods whose result is still the same resource (`setInterval(..).unref()`, `createServer(..).listen(..)`). */
 const PASS_THROUGH = /^(unref|ref|listen|on|once|addListener|prependListener|setMaxListeners|setEncoding|setNoDelay|setKeepAlive|setTimeout|connect)$/;
@@ -127,25 +129,6 @@ function atModuleLevel(node: SyntaxNode): boolean {
   let decl = node.parent;
   if (decl?.parent?.type === 'export_statement') decl = decl.parent;
   return decl?.parent?.type === 'program';
-}
-
-/** The names declared inside each function (parameters, locals, nested functions), computed once per function. */
-export class Declarations {
-  private readonly byFunction = new Map<string, Set<string>>();
-
-  constructor(private readonly index: NodeIndex) {}
-
-  /** Is `name` declared inside `fn` (so it is not the module-level or global one)? */
-  has(fn: SyntaxNode | null, name: string): boolean {
-    if (!fn) return false;
-    const key = `${fn.startIndex}:${fn.endIndex}`;
-    let names = this.byFunction.get(key);
-    if (!names) {
-      names = declaredNames(fn, this.index);
-      this.byFunction.set(key, names);
-    }
-    return names.has(name);
-  }
 }
 
 class LocalTracker {
@@ -462,111 +445,6 @@ class LocalTracker {
     const event = stringValue(args ? kids(args)[0] : undefined);
     return event !== undefined && events.includes(event);
   }
-}
-
-/** Climbs through wrappers that keep the value: `(x)`, `x as T`, `x!`. */
-function valueParent(node: SyntaxNode): SyntaxNode | null {
-  let up = node.parent;
-  while (up && (up.type === 'parenthesized_expression' || up.type === 'as_expression' || up.type === 'non_null_expression' || up.type === 'satisfies_expression')) up = up.parent;
-  return up;
-}
-
-/**
- * The function does not go on until the wait is over: `await once(child, 'exit')`, or
- * `child.on('exit', ..)` inside the executor of a `new Promise(..)` that is awaited or returned.
- */
-export function blocksUntilDone(wait: SyntaxNode): boolean {
-  const awaitedOrReturned = (n: SyntaxNode): boolean => {
-    const up = valueParent(n);
-    return up?.type === 'await_expression' || up?.type === 'return_statement' || (up?.type === 'arrow_function' && same(up.childForFieldName('body'), n));
-  };
-  if (awaitedOrReturned(wait)) return true;
-  for (let cur = wait.parent; cur; cur = cur.parent) {
-    if (!FUNCTION_TYPES.has(cur.type)) continue;
-    const promise = cur.parent?.type === 'arguments' ? cur.parent.parent : null;
-    return promise?.type === 'new_expression' && promise.childForFieldName('constructor')?.text === 'Promise' && awaitedOrReturned(promise);
-  }
-  return false;
-}
-
-/** Methods on the handle that cannot fail in a way that strands it (or that only make it usable). */
-const HARMLESS = /^(connect|on|once|off|addListener|removeListener|setMaxListeners|unref|ref|release|close|end|destroy)$/;
-
-/**
- * A release reached only on the success path: the first call between the
- * acquisition and the last release that can throw, outside any try whose
- * catch or finally releases (or swallows the error).
- */
-function successOnlyRisk(
-  from: SyntaxNode,
-  releaseUses: SyntaxNode[],
-  scopeNode: SyntaxNode,
-  name: string,
-  releaseApis: readonly string[],
-  /** In async code errors come from awaits; a plain method call on the handle (`browser.version()`) is then not counted. */
-  asyncCode: boolean,
-): { call: string; line: number } | undefined {
-  const releaseCalls: SyntaxNode[] = [];
-  for (const use of releaseUses) {
-    let call: SyntaxNode | null = use;
-    while (call && call.type !== 'call_expression') call = call.parent;
-    if (!call) return undefined;
-    // A release inside a callback (`req.on('close', () => c.end())`, `.finally(() => c.end())`) runs on failure too.
-    for (let cur = call.parent; cur && !same(cur, scopeNode); cur = cur.parent) if (FUNCTION_TYPES.has(cur.type)) return undefined;
-    releaseCalls.push(call);
-  }
-  if (releaseCalls.length === 0) return undefined;
-  const last = releaseCalls.reduce((a, b) => (b.startIndex > a.startIndex ? b : a));
-  const isRelease = (n: SyntaxNode): boolean => releaseCalls.some((r) => same(r, n));
-  const containsRelease = (n: SyntaxNode): boolean => releaseCalls.some((r) => r.startIndex >= n.startIndex && r.endIndex <= n.endIndex);
-  let risk: { call: string; line: number } | undefined;
-  walk(scopeNode, (node) => {
-    if (risk) return false;
-    if (node.endIndex <= from.endIndex || node.startIndex >= last.startIndex) return false;
-    if (!same(node, scopeNode) && FUNCTION_TYPES.has(node.type) && !isInlineCallback(node)) return false;
-    if (node.startIndex < from.endIndex) return true;
-    let candidate: SyntaxNode | undefined;
-    if (node.type === 'await_expression' && !containsRelease(node)) candidate = kids(node)[0];
-    else if (!asyncCode && node.type === 'call_expression' && !isRelease(node)) {
-      const callee = node.childForFieldName('function');
-      const path = callee ? memberPath(callee) : undefined;
-      if (path && path[0] === name && path.length === 2 && !HARMLESS.test(path[1]!) && !releaseApis.includes(path[1]!)) candidate = node;
-    }
-    if (!candidate) return true;
-    const target = unwrap(candidate);
-    if (target.type === 'call_expression') {
-      const callee = target.childForFieldName('function');
-      const path = callee ? memberPath(callee) : undefined;
-      if (path && path[0] === name && HARMLESS.test(path.at(-1) ?? '')) return true;
-    }
-    if (!protectedByTry(node, scopeNode, containsRelease)) risk = { call: shortText(target, 60), line: line(node) };
-    return !risk;
-  });
-  return risk;
-}
-
-/** Inside a try block whose finally releases, or whose catch releases or swallows the error. */
-function protectedByTry(node: SyntaxNode, scopeNode: SyntaxNode, containsRelease: (n: SyntaxNode) => boolean): boolean {
-  for (let cur: SyntaxNode | null = node; cur && cur.parent && !same(cur, scopeNode); cur = cur.parent) {
-    const parent: SyntaxNode = cur.parent;
-    if (parent.type !== 'try_statement') continue;
-    const inBody = same(parent.childForFieldName('body'), cur);
-    const handler = parent.childForFieldName('handler');
-    if (!inBody && !same(handler, cur)) continue;
-    const finalizer = parent.childForFieldName('finalizer');
-    if (finalizer && containsRelease(finalizer)) return true;
-    if (!inBody) continue;
-    if (handler) {
-      if (containsRelease(handler)) return true;
-      let leaves = false;
-      walk(handler, (n) => {
-        if (n.type === 'throw_statement' || n.type === 'return_statement') leaves = true;
-        return !leaves && !FUNCTION_TYPES.has(n.type);
-      });
-      if (!leaves) return true;
-    }
-  }
-  return false;
 }
 
 /** The teardown-named function (`close`, `dispose` ..) nested in `scopeNode` that `node` sits in, if any. */

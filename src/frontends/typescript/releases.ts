@@ -4,7 +4,7 @@ import type { SyntaxNode } from '../../parse/syntax.js';
 import type { Release } from '../../facts/types.js';
 import { kids, shortText, siteOf, same } from '../shared/tree.js';
 import { FUNCTION_TYPES, className, type Enclosing, type FunctionContext } from './functions.js';
-import type { Declarations } from './handles.js';
+import type { Declarations } from './declarations.js';
 import { freshFunction, registrationKey } from './listeners.js';
 import type { CallSite } from './call-site.js';
 import { enclosingFunction } from './call-facts.js';
