@@ -33,3 +33,18 @@ export function makeTree(files: Record<string, string | Uint8Array>): string {
   }
   return root;
 }
+
+/** A Rust server whose `start()` spawns a loop it keeps in a field: leaky as is, fixed by a `Drop` that aborts it. */
+export const RUST_SERVER_LEAKY = `
+pub struct Server { task: Option<tokio::task::JoinHandle<()>> }
+impl Server {
+    pub fn start(&mut self) {
+        self.task = Some(tokio::spawn(async move { loop { tokio::time::sleep(tokio::time::Duration::from_secs(1)).await; } }));
+    }
+}
+`;
+export const RUST_SERVER_FIXED = `${RUST_SERVER_LEAKY}
+impl Drop for Server {
+    fn drop(&mut self) { if let Some(t) = self.task.take() { t.abort(); } }
+}
+`;

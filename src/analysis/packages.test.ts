@@ -1,21 +1,10 @@
 // Two packages side by side never lend each other their types' teardown.
 import { describe, expect, it } from 'vitest';
 import { runAudit } from '../pipeline/run-audit.js';
-import { makeTree } from '../../test/helpers.js';
+import { RUST_SERVER_FIXED, RUST_SERVER_LEAKY, makeTree } from '../../test/helpers.js';
 
-const LEAKY = `
-pub struct Server { task: Option<tokio::task::JoinHandle<()>> }
-impl Server {
-    pub fn start(&mut self) {
-        self.task = Some(tokio::spawn(async move { loop { tokio::time::sleep(tokio::time::Duration::from_secs(1)).await; } }));
-    }
-}
-`;
-const FIXED = `${LEAKY}
-impl Drop for Server {
-    fn drop(&mut self) { if let Some(t) = self.task.take() { t.abort(); } }
-}
-`;
+const LEAKY = RUST_SERVER_LEAKY;
+const FIXED = RUST_SERVER_FIXED;
 
 const PY_LEAKY = `import asyncio
 class Server:

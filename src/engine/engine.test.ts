@@ -4,25 +4,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeTree } from '../../test/helpers.js';
+import { RUST_SERVER_FIXED, RUST_SERVER_LEAKY, makeTree } from '../../test/helpers.js';
 import { RootAuditor } from '../lsp/root-audit.js';
 import { runAudit } from '../pipeline/run-audit.js';
 import { AuditEngine } from './engine.js';
 import type { AuditResult } from './types.js';
 
-const LEAKY = `
-pub struct Server { task: Option<tokio::task::JoinHandle<()>> }
-impl Server {
-    pub fn start(&mut self) {
-        self.task = Some(tokio::spawn(async move { loop { tokio::time::sleep(tokio::time::Duration::from_secs(1)).await; } }));
-    }
-}
-`;
-const FIXED = `${LEAKY}
-impl Drop for Server {
-    fn drop(&mut self) { if let Some(t) = self.task.take() { t.abort(); } }
-}
-`;
+const LEAKY = RUST_SERVER_LEAKY;
+const FIXED = RUST_SERVER_FIXED;
 
 function twoCrates(): string {
   return makeTree({

@@ -149,6 +149,8 @@ export const ResourceModel = z
     borrowedBy: z.array(z.string()).optional(),
     /** The highest priority a finding on this API gets: the runtime bounds the leak (a timeout that fires, a timer the collector reclaims in recent versions). */
     maxPriority: z.enum(['P0', 'P1', 'P2']).optional(),
+    /** Why findings on this API stop at `maxPriority`, said as the finding's evidence (default: the runtime bounds the leak). */
+    maxPriorityReason: z.string().optional(),
     /** What to do instead, for findings on this API (shown as the remediation). */
     remediation: z.string().optional(),
     /** Cost of one resource, for impact estimates; `source` says where the number comes from. */

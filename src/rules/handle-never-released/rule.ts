@@ -90,7 +90,7 @@ export const handleNeverReleased: Rule = {
       }
       if (model.maxPriority && comparePriority(priority, model.maxPriority) < 0) {
         priority = model.maxPriority;
-        evidence.push(`the runtime bounds this leak (see the impact), so it is reported at ${priority} at most`);
+        evidence.push(model.maxPriorityReason ?? `the runtime bounds this leak (see the impact), so it is reported at ${priority} at most`);
       }
       const field = fate.kind === 'field' ? `${fate.ownerType}.${fate.field}` : '';
       ctx.report({

@@ -1,5 +1,6 @@
 // listener-never-removed: a listener or subscription added, per operation or
 // per instance, to an object that outlives it, and never removed.
+import { comparePriority } from '../../analysis/finding.js';
 import type { Acquisition, CallFact, SourceLifetime } from '../../facts/types.js';
 import { callersOf, calledOnlyFromSetup, constructionsOf, perEventCall, perOperationCalls, releasesOfField, startedOnlyFromEntry, symbolOf, type Project } from '../../analysis/project.js';
 import { referencedEvidence } from '../shared/callers.js';
@@ -221,10 +222,10 @@ export const listenerNeverRemoved: Rule = {
         if (special.cap === 'P2') Object.assign(proven, { priority: 'P2', confidence: 'low' });
         else if (proven.priority === 'P0') Object.assign(proven, { priority: 'P1', confidence: 'medium' });
       }
-      // A model known only by the method's name (`on<Event>(handler)`): whether it subscribes is not proven.
-      if (model.maxPriority === 'P2' && proven.priority !== 'P2') {
-        Object.assign(proven, { priority: 'P2', confidence: 'low' });
-        evidence.push(`only its name says \`${method}\` subscribes a handler and hands back its disposer: information`);
+      // A model whose findings stop at a priority (`on<Event>(handler)` known only by its name): its reason is model data.
+      if (model.maxPriority && comparePriority(proven.priority, model.maxPriority) < 0) {
+        Object.assign(proven, { priority: model.maxPriority, confidence: 'low' });
+        evidence.push(`\`${method}\`: ${model.maxPriorityReason ?? `the model reports it at ${model.maxPriority} at most`}`);
       }
       const { priority, confidence } = callers === 'known' ? proven : cappedByUnseen(proven.priority, proven.confidence);
       ctx.report({
