@@ -219,7 +219,7 @@ export function referencesOf(project: Project, fn: { name: string; ownerType?: s
 }
 
 /** The calls that construct `owner` (declared in the file at `path`), as far as the project shows them. */
-export function constructionsOf(project: Project, owner: string, path: string, constructor = 'constructor'): CallFact[] {
+export function constructionsOf(project: Project, owner: string, path: string | undefined, constructor = 'constructor'): CallFact[] {
   return (project.callers.get(constructor) ?? []).filter((c) => !c.reference && callsFunction(project, c, owner, path, undefined));
 }
 

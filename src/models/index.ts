@@ -60,6 +60,11 @@ const VOCABULARY_FILE = 'vocabulary.json';
 export interface Vocabulary {
   /** What a teardown is called, after "has no": "Drop impl or teardown method (close/shutdown/stop)". */
   teardown: string;
+  /**
+   * Methods only a component that a framework mounts again and again has (`componentDidMount`,
+   * `ngOnInit`, `connectedCallback`): its instances are made per use, whoever constructs them.
+   */
+  componentHooks?: string[];
 }
 
 const DEFAULT_VOCABULARY: Vocabulary = { teardown: 'teardown method (close/shutdown/stop)' };
