@@ -65,6 +65,13 @@ export interface Vocabulary {
    * `ngOnInit`, `connectedCallback`): its instances are made per use, whoever constructs them.
    */
   componentHooks?: string[];
+  /**
+   * Class decorators by which a dependency-injection container makes one instance for the whole
+   * application (`@Injectable({ providedIn: 'root' })`, a NestJS provider of the default scope):
+   * the decorator's name, the module it is imported from, and patterns its text must (`when`) or
+   * must not (`unless`) match.
+   */
+  containerSingletons?: { decorator: string; module: string; when?: string; unless?: string; source: string }[];
 }
 
 const DEFAULT_VOCABULARY: Vocabulary = { teardown: 'teardown method (close/shutdown/stop)' };

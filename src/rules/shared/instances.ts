@@ -4,7 +4,7 @@
 // start-up code (`new Server()` at module level or in `main`, a service made by the constructor
 // of an object itself made at start-up), the instances are a fixed few and the resource lives as
 // long as they do: information, not a growing leak.
-import { constructionsOf, startedOnlyFromEntry, type Project } from '../../analysis/project.js';
+import { constructionsOf, startedOnlyFromEntry, type MergedOwner, type Project } from '../../analysis/project.js';
 import type { CallFact, Language } from '../../facts/types.js';
 import { vocabularyOf } from '../../models/index.js';
 
@@ -20,9 +20,22 @@ export function fewInstances(project: Project, owner: string | undefined, path: 
   const hooks = vocabularyOf(language).componentHooks ?? [];
   if (methods.some((m) => hooks.includes(m.name))) return undefined;
   const made = startUpConstructions(project, owner, path, 2);
+  // Made by a dependency-injection container, once for the application, and by nothing else.
+  const singleton = containerSingleton(project, owner, language);
+  if (singleton && (made || constructionsOf(project, owner, path).length === 0)) {
+    return `\`${singleton.text.replace(/\s+/g, ' ')}\` (${singleton.path}:${singleton.line}): the container makes one \`${owner}\` for the whole application${made ? ', and every other construction found is start-up code' : ', and no other construction was found'}; it does not grow with operations, so this is information`;
+  }
   if (!made) return undefined;
   const names = [...new Set(made.map((m) => `\`${m.callerOwner && !m.callerOwner.includes('/') ? `${m.callerOwner}::` : ''}${m.caller}()\` (${project.fileOfCall.get(m) ?? 'another file'})`))];
   return `every \`${owner}\` found is made in ${names.slice(0, 3).join(', ')}${names.length > 3 ? ' ..' : ''}, which the files read show to run at start-up only: a fixed few instances, each holding one for as long as it lives; it does not grow with operations, so this is information`;
+}
+
+/** The decorator by which a container makes one `owner` for the application (see `Vocabulary.containerSingletons`). */
+function containerSingleton(project: Project, owner: string, language: Language): MergedOwner['decorators'][number] | undefined {
+  const known = vocabularyOf(language).containerSingletons ?? [];
+  return project.owners.get(owner)?.decorators.find((d) =>
+    known.some((k) => k.decorator === d.name && k.module === d.module && (!k.when || new RegExp(k.when).test(d.text)) && !(k.unless && new RegExp(k.unless).test(d.text))),
+  );
 }
 
 /**
