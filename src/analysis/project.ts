@@ -10,6 +10,8 @@ export interface MergedOwner {
   fields: Owner['fields'];
   methods: (Owner['methods'][number] & { path: string })[];
   hasDropImpl: boolean;
+  /** The decorators of its declarations, with the file of each. */
+  decorators: (NonNullable<Owner['decorators']>[number] & { path: string })[];
 }
 
 export interface OwnedRelease extends Release {
@@ -61,13 +63,14 @@ export function buildProject(root: string, files: FileFacts[], models: ModelSet)
     for (const owner of file.owners) {
       let merged = owners.get(owner.name);
       if (!merged) {
-        merged = { name: owner.name, files: [], fields: [], methods: [], hasDropImpl: false };
+        merged = { name: owner.name, files: [], fields: [], methods: [], hasDropImpl: false, decorators: [] };
         owners.set(owner.name, merged);
       }
       if (!merged.files.includes(file.path)) merged.files.push(file.path);
       merged.fields.push(...owner.fields);
       merged.methods.push(...owner.methods.map((m) => ({ ...m, path: file.path })));
       merged.hasDropImpl ||= owner.hasDropImpl;
+      for (const d of owner.decorators ?? []) merged.decorators.push({ ...d, path: file.path });
     }
     for (const release of file.releases) {
       if (release.target.kind !== 'field' || !release.fn.ownerType) continue;
@@ -219,7 +222,7 @@ export function referencesOf(project: Project, fn: { name: string; ownerType?: s
 }
 
 /** The calls that construct `owner` (declared in the file at `path`), as far as the project shows them. */
-export function constructionsOf(project: Project, owner: string, path: string, constructor = 'constructor'): CallFact[] {
+export function constructionsOf(project: Project, owner: string, path: string | undefined, constructor = 'constructor'): CallFact[] {
   return (project.callers.get(constructor) ?? []).filter((c) => !c.reference && callsFunction(project, c, owner, path, undefined));
 }
 

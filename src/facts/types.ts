@@ -312,6 +312,11 @@ export interface Owner {
   methods: OwnerMethod[];
   /** Implements the language's drop/dispose protocol (Rust `impl Drop`, `[Symbol.dispose]`). */
   hasDropImpl: boolean;
+  /**
+   * The class's decorators as written (`@Injectable({ providedIn: 'root' })`): the imported name,
+   * the module it comes from when the file imports it, and the decorator's text (cut at 200).
+   */
+  decorators?: { name: string; module?: string; text: string; line: number }[];
 }
 
 /**

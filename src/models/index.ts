@@ -60,6 +60,18 @@ const VOCABULARY_FILE = 'vocabulary.json';
 export interface Vocabulary {
   /** What a teardown is called, after "has no": "Drop impl or teardown method (close/shutdown/stop)". */
   teardown: string;
+  /**
+   * Methods only a component that a framework mounts again and again has (`componentDidMount`,
+   * `ngOnInit`, `connectedCallback`): its instances are made per use, whoever constructs them.
+   */
+  componentHooks?: string[];
+  /**
+   * Class decorators by which a dependency-injection container makes one instance for the whole
+   * application (`@Injectable({ providedIn: 'root' })`, a NestJS provider of the default scope):
+   * the decorator's name, the module it is imported from, and patterns its text must (`when`) or
+   * must not (`unless`) match.
+   */
+  containerSingletons?: { decorator: string; module: string; when?: string; unless?: string; source: string }[];
 }
 
 const DEFAULT_VOCABULARY: Vocabulary = { teardown: 'teardown method (close/shutdown/stop)' };

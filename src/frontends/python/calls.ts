@@ -18,6 +18,7 @@ export function callFactOf(call: SyntaxNode, fnNode: SyntaxNode, enc: EnclosingF
     ...(enc.ownerType ? { callerOwner: enc.ownerType } : {}),
     ...(enc.module ? { callerModule: enc.module } : {}),
     callerIsEntryPoint: enc.isEntryPoint,
+    ...(enc.isSetup ? { callerIsSetup: true as const } : {}),
   };
   if (fnNode.type === 'identifier') {
     const name = fnNode.text;

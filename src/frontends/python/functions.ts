@@ -100,7 +100,7 @@ export function enclosingFrom(node: SyntaxNode, scopes: readonly Scope[], fileIs
     ...(!ownerType && topLevel ? { module } : {}),
     constructOnce,
     isEntryPoint,
-    ...(ownerType && /^__(init|new)__$/.test(fn.name) ? { isConstructor: true as const } : {}),
+    ...(ownerType && /^__(init|new)__$/.test(fn.name) ? { isConstructor: true as const, isSetup: true as const } : {}),
     isTest,
     site: siteOf(fn.node),
   };

@@ -37,6 +37,8 @@ const INJECTORS = /^(inject|useInject|useService|useContext|Inject|getService|co
 export function collectClass(cls: SyntaxNode, scope: FileScope, index: NodeIndex): ClassInfo {
   const name = className(cls);
   const owner: Owner = { name, site: siteOf(cls), fields: [], methods: [], hasDropImpl: false };
+  const decorators = classDecorators(cls, scope);
+  if (decorators.length > 0) owner.decorators = decorators;
   const origins = new Map<string, FieldOrigin>();
   const fieldNames = new Set<string>();
   const addField = (fname: string, type?: string): void => {
@@ -98,6 +100,26 @@ function collectParameterProperties(ctor: SyntaxNode, addField: (name: string, t
     addField(pattern.text, p.childForFieldName('type')?.text);
     origins.set(pattern.text, 'injected');
   }
+}
+
+/** `@Injectable({..}) export class X`: decorators sit on the class or on the export around it. */
+function classDecorators(cls: SyntaxNode, scope: FileScope): NonNullable<Owner['decorators']> {
+  const holders = cls.parent?.type === 'export_statement' ? [cls.parent, cls] : [cls];
+  const out: NonNullable<Owner['decorators']> = [];
+  for (const holder of holders) {
+    for (const d of kids(holder)) {
+      if (d.type !== 'decorator') continue;
+      const expr = kids(d)[0];
+      const callee = expr?.type === 'call_expression' ? expr.childForFieldName('function') : expr;
+      const path = callee ? memberPath(callee) : undefined;
+      const local = path?.[0];
+      if (!local) continue;
+      const imported = scope.imports.get(local);
+      const name = path.length > 1 ? path[path.length - 1]! : imported && imported.name !== '*' ? imported.name : local;
+      out.push({ name, ...(imported ? { module: imported.module } : {}), text: d.text.slice(0, 200), line: d.startPosition.row + 1 });
+    }
+  }
+  return out;
 }
 
 function hasDecorator(member: SyntaxNode): boolean {

@@ -5,6 +5,7 @@ import type { Rule, RuleContext } from '../types.js';
 import type { AcquisitionRef } from '../../analysis/project.js';
 import { releasesOfField, releasesOfStored, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
 import { describeFate, growthOf, processGuardEvidence, guardedGrowth, isTestCode, acquisitionSite, locationOf } from '../shared/describe.js';
+import { fewInstances } from '../shared/instances.js';
 import { incompleteRelease } from '../shared/incomplete-release.js';
 
 const KINDS = ['actor', 'worker', 'process', 'server', 'watcher'] as const;
@@ -121,12 +122,15 @@ export const actorNeverStopped: Rule = {
       // runtime when it exits. Only one that never ends would stay, and that is not seen.
       const command = a.shellCommand && model.completion && (fate.kind === 'discarded' || fate.kind === 'local') ? a.shellCommand : undefined;
       if (command) evidence.push(`${command}: such a child is usually a command run to completion, reaped when it exits though its handle is dropped; whether this one ends on its own is not seen, so this is information`);
+      // Once per instance of a type whose every construction seen is start-up code: a fixed few.
+      const few = !startedFrom && !guarded && !a.inLoop && (a.fn.isConstructor || a.fn.isSetup || (perInstance && !perInstance.owner)) ? fewInstances(ctx.project, a.fn.ownerType, ref.file.path, ref.file.language) : undefined;
+      if (few) evidence.push(few);
       const what = a.kind === 'actor' ? 'an actor' : `a ${a.kind}`;
       ctx.report({
         ruleId: 'actor-never-stopped',
         messageId,
         ...acquisitionSite(ref),
-        priority: startedFrom || guarded || modeSkipped || model.id.endsWith('spawn_linked') || half?.finishedBy || command ? 'P2' : 'P1',
+        priority: startedFrom || guarded || few || modeSkipped || model.id.endsWith('spawn_linked') || half?.finishedBy || command ? 'P2' : 'P1',
         confidence: command ? 'low' : fate.kind === 'discarded' ? 'high' : 'medium',
         message:
           modeSkipped && fate.kind === 'field'

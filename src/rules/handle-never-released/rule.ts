@@ -5,6 +5,7 @@ import type { Priority } from '../../analysis/finding.js';
 import { comparePriority } from '../../analysis/finding.js';
 import { releasesOfStored, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
 import type { Rule } from '../types.js';
+import { fewInstances } from '../shared/instances.js';
 import type { AcquisitionRef } from '../../analysis/project.js';
 import { describeFate, growthOf, isTestCode, locationOf } from '../shared/describe.js';
 
@@ -84,6 +85,12 @@ export const handleNeverReleased: Rule = {
           : `\`${symbol}()\` is not a constructor, init or entry point: it runs per operation${a.inLoop ? ', and the acquisition sits in a loop (one per iteration)' : ''}`,
       );
       let priority: Priority = perInstance ? 'P1' : 'P0';
+      // Once per instance of a type whose every construction seen is start-up code: a fixed few.
+      const few = perInstance && !a.inLoop && (a.fn.isConstructor || a.fn.isSetup) ? fewInstances(ctx.project, fate.kind === 'field' ? fate.ownerType : a.fn.ownerType, path, ref.file.language) : undefined;
+      if (few) {
+        evidence.push(few);
+        priority = 'P2';
+      }
       if (fate.kind === 'local' && fate.drained) {
         priority = 'P2';
         evidence.push(`\`${fate.drained.by}\` (line ${fate.drained.line}) reads it to its end, which gives most of it back (a drained response body returns its connection to the pool); it stays held only when that read fails, so it is reported at P2`);

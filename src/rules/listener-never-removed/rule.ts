@@ -3,6 +3,7 @@
 import { comparePriority } from '../../analysis/finding.js';
 import type { Acquisition, CallFact, SourceLifetime } from '../../facts/types.js';
 import { callersOf, calledOnlyFromSetup, constructionsOf, perEventCall, perOperationCalls, releasesOfField, startedOnlyFromEntry, symbolOf, type Project } from '../../analysis/project.js';
+import { fewInstances } from '../shared/instances.js';
 import { referencedEvidence } from '../shared/callers.js';
 import type { Rule } from '../types.js';
 import { selfOrRace } from './self-and-race.js';
@@ -211,6 +212,12 @@ export const listenerNeverRemoved: Rule = {
       if (setupWithCallers) {
         evidence.push(`${a.source.event !== undefined ? `\`${a.source.event}\` handlers` : `${handleType}s`} are usually added once, while the program starts: \`${symbol}()\` is called in the files read, but neither shown to run only once nor per request, so at most P1`);
         if (proven.priority === 'P0') Object.assign(proven, { priority: 'P1', confidence: 'medium' });
+      }
+      // One per instance grows only while instances keep being made.
+      const few = frequency === 'per-instance' && proven.priority !== 'P2' && (a.fn.isConstructor || a.fn.isSetup || calledOnlyFromSetup(ctx.project, a.fn, path)) ? fewInstances(ctx.project, a.fn.ownerType, path, ref.file.language) : undefined;
+      if (few) {
+        evidence.push(few);
+        Object.assign(proven, { priority: 'P2', confidence: 'low' });
       }
       if (a.guardedOnce?.perKey && !a.inLoop) {
         evidence.push(processGuardEvidence(a.guardedOnce, unit));

@@ -2,6 +2,7 @@
 import type { BodyFacts, CallFact } from '../../facts/types.js';
 import type { AcquisitionRef, OwnedRelease, Project } from '../../analysis/project.js';
 import { callersOf, calledOnlyOnConstruction, constructionsOf, perOperationCalls, perOperationMaker, releasesOfField, releasesOfStored, resolveDelegate, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
+import { fewInstances } from '../shared/instances.js';
 import { referencedEvidence } from '../shared/callers.js';
 import { overwrittenHandle } from '../shared/overwrite.js';
 import { reportRestartTimer } from './restart-timer.js';
@@ -159,6 +160,10 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
   const makers = ctor ? [...constructionsOf(ctx.project, ctor, file.path), ...(a.fn.name === 'constructor' ? [] : constructionsOf(ctx.project, ctor, file.path, a.fn.name))] : [];
   const perObject = makers.length > 0 && !perOperationMaker(ctx.project, a.fn, file.path) ? makers : undefined;
   if ((startedFrom || guarded) && messageId !== 'fieldOverwritten') messageId = 'entryPoint';
+  // Once per instance of its own type (a set-up method, a field guard, the constructor): a fixed few
+  // when every construction seen is start-up code.
+  const onceEach = !tornDown && !startedFrom && !guarded && !a.inLoop && messageId !== 'fieldOverwritten' && ((perInstance && !perInstance.owner) || setupOf || a.fn.isConstructor || a.fn.isSetup);
+  const few = onceEach ? fewInstances(ctx.project, a.fn.ownerType, file.path, file.language) : undefined;
 
   const loop = body.loopKind ?? 'loop';
   const period = body.periodMs !== undefined ? ` every ${formatPeriod(body.periodMs)}` : '';
@@ -200,17 +205,18 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
     evidence.push(`\`${symbolOf(a)}()\` is only called from \`${maker}()\`, which makes the \`${a.fn.ownerType}\`: one ${unitOf(a.kind)} per \`${a.fn.ownerType}\`, not one per call`);
   }
   if (perInstance) evidence.push(`${perInstance.owner ? 'the gate' : 'the field'} \`${perInstance.flag}\` (line ${perInstance.line}) lets it start at most once per \`${flagOwner}\`: it grows with instances, not with calls`);
-  if (perObject) {
+  if (perObject && !few) {
     const names = [...new Set(perObject.map((m) => `\`${m.callerOwner && !m.callerOwner.includes('/') ? `${m.callerOwner}::` : ''}${m.caller}()\` (${ctx.project.fileOfCall.get(m) ?? 'another file'})`))];
     evidence.push(`\`${a.fn.ownerType}\` is made only in ${names.slice(0, 3).join(', ')}, which ${names.length === 1 ? 'runs' : 'run'} once per object or at start-up, and nothing on the way there was seen to run per operation: one ${unit} per long-lived \`${a.fn.ownerType}\`, not one per operation`);
   }
+  if (few) evidence.push(few);
   if (startedFrom && !a.fn.isEntryPoint) evidence.push(`\`${symbolOf(a)}()\` is only called from \`${startedFrom}()\`: one ${unitOf(a.kind)} per process, it does not grow, but nothing can shut it down`);
   const callers = !startedFrom && !guarded && !a.fn.isEntryPoint && a.fn.name !== '<module>' && !a.inLoop ? callersOf(ctx.project, a.fn, file.path) : 'known';
   if (callers === 'referenced') evidence.push(referencedEvidence(ctx.project, a, file.path) ?? unseenCallers(symbolOf(a), 'none'));
   else if (callers !== 'known') evidence.push(unseenCallers(symbolOf(a), callers));
   if (a.unreferenced) evidence.push(`it is unreferenced with ${a.unreferenced.how}: it no longer keeps the process alive, but it still runs and keeps what it captured`);
   const proven = {
-    priority: startedFrom || guarded ? ('P2' as const) : a.unreferenced || perInstance || setupOf || perObject || messageId === 'fieldOverwritten' ? ('P1' as const) : ('P0' as const),
+    priority: startedFrom || guarded || few ? ('P2' as const) : a.unreferenced || perInstance || setupOf || perObject || messageId === 'fieldOverwritten' ? ('P1' as const) : ('P0' as const),
     confidence: body.ignoredErrors.length > 0 || fate.kind === 'discarded' ? ('high' as const) : ('medium' as const),
   };
   const judged = callers === 'known' ? proven : cappedByUnseen(proven.priority, proven.confidence);
