@@ -56,10 +56,23 @@ export function builtinModelFiles(): string[] {
 
 /** Beside a language's model files: the words findings use for that language's ideas. */
 const VOCABULARY_FILE = 'vocabulary.json';
+const LANGUAGES: readonly Language[] = ['rust', 'typescript', 'python', 'go'];
 
 export interface Vocabulary {
   /** What a teardown is called, after "has no": "Drop impl or teardown method (close/shutdown/stop)". */
   teardown: string;
+  /**
+   * How the language's command-line libraries declare a command, whose handler the library calls
+   * once per process (the process parses its arguments and runs one command): read by the frontend.
+   */
+  cliCommands?: CliCommands;
+}
+
+export interface CliCommands {
+  /** Go: command types, as import path and type (`github.com/spf13/cobra.Command`), whose literals declare commands. */
+  types?: string[];
+  /** Go: the fields of those literals that hold a handler the library calls (`RunE`, `Action`). */
+  handlerFields?: string[];
 }
 
 const DEFAULT_VOCABULARY: Vocabulary = { teardown: 'teardown method (close/shutdown/stop)' };
@@ -111,7 +124,9 @@ export function builtinModelFile(file: RawModelFile): ResourceModel[] {
 
 export function createModelSet(models: ResourceModel[]): ModelSet {
   const byId = new Map(models.map((m) => [m.id, m]));
-  const version = createHash('sha256').update(JSON.stringify(models)).digest('hex').slice(0, 16);
+  // The vocabularies are read by frontends too (`cliCommands`): part of what a file's facts depend on.
+  const vocabularies = JSON.stringify(LANGUAGES.map((l) => vocabularyOf(l)));
+  const version = createHash('sha256').update(JSON.stringify(models)).update(vocabularies).digest('hex').slice(0, 16);
   return {
     models,
     version,

@@ -18,7 +18,7 @@ import { abandonedSend } from './sends.js';
 import { collectImports, qualifiedSelector, qualifiedType } from './imports.js';
 import { GoMatcher, type GoMatch } from './match.js';
 import { GoScopes, onceGuard, packageVariables, structFieldTypes } from './scope.js';
-import { recordCall, recordCliActions, recordHandler } from './calls.js';
+import { isCliActionLiteral, recordCall, recordCliActions, recordHandler } from './calls.js';
 import { recordStoredFunctions } from './dispatch.js';
 import type { GoFile } from './file-context.js';
 import { releaseOf } from './releases.js';
@@ -79,7 +79,7 @@ export function extractGo(input: FrontendInput): FileFacts {
     const fn = functionNode(node);
     if (!fn) return enclosingFunctionOf(node, testFile, packageName);
     let known = enclosingByFunction.get(fn.id);
-    if (!known) enclosingByFunction.set(fn.id, (known = enclosingFunctionOf(node, testFile, packageName)));
+    if (!known) enclosingByFunction.set(fn.id, (known = enclosingFunctionOf(node, testFile, packageName, (lit) => isCliActionLiteral(lit, imports))));
     return known;
   };
   const seenCalls = new Set<string>();
