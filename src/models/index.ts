@@ -73,6 +73,15 @@ export interface CliCommands {
   types?: string[];
   /** Go: the fields of those literals that hold a handler the library calls (`RunE`, `Action`). */
   handlerFields?: string[];
+  /** Python: decorators, by their last name, that make a function a command (`@app.command()`, `@click.group()`). */
+  decorators?: string[];
+  /**
+   * Python: a parser method whose keyword arguments store a subcommand's handler in the parsed
+   * arguments (argparse `sub.set_defaults(func=serve)`), which the program calls (`args.func(args)`).
+   */
+  defaultsMethods?: string[];
+  /** Python: the type of those parsed arguments (`argparse.Namespace`). */
+  namespaceType?: string;
 }
 
 const DEFAULT_VOCABULARY: Vocabulary = { teardown: 'teardown method (close/shutdown/stop)' };
