@@ -82,6 +82,10 @@ export interface CliCommands {
   defaultsMethods?: string[];
   /** Python: the type of those parsed arguments (`argparse.Namespace`). */
   namespaceType?: string;
+  /** TypeScript: a method declaring a command (commander `program.command('serve')`)... */
+  commandMethods?: string[];
+  /** ...and the method, chained on it, that gives the handler the library calls when that command is chosen (`.action(serve)`). */
+  actionMethods?: string[];
 }
 
 const DEFAULT_VOCABULARY: Vocabulary = { teardown: 'teardown method (close/shutdown/stop)' };
