@@ -291,6 +291,11 @@ function fromFile(calleeFile: string, path: string): boolean {
  * Unknown (no callers: public API, framework hook) and mixed paths give undefined.
  */
 export function startedOnlyFromEntry(project: Project, fn: { name: string; ownerType?: string; module?: string }, path?: string, depth = 4): string | undefined {
+  return startedFrom(project, fn, path, depth, new Set()) || undefined;
+}
+
+/** `startedOnlyFromEntry`, with the dispatch tables being judged further up (see `dispatchedOnlyFromEntry`). */
+function startedFrom(project: Project, fn: { name: string; ownerType?: string; module?: string }, path: string | undefined, depth: number, tables: Set<string>): string | false {
   const seen = new Set<string>();
   const visit = (name: string, owner: string | undefined, file: string | undefined, module: string | undefined, level: number): string | undefined | false => {
     const key = `${owner ?? ''}::${module ?? ''}::${name}::${file ?? ''}`;
@@ -301,12 +306,23 @@ export function startedOnlyFromEntry(project: Project, fn: { name: string; owner
     if (owner && byName.some((c) => unknownReceiver(project, c))) return false;
     // A function handed over as a value runs whenever its receiver calls it: no start-up path.
     const calls = byName.filter((c) => callsFunction(project, c, owner, file, module));
-    if (calls.some((c) => c.reference)) return false;
+    if (calls.some((c) => c.reference && !c.stored)) return false;
     if (calls.length === 0) return false;
     let entry: string | undefined;
     for (const call of calls) {
       // A function calling itself (a timer re-arming itself, a retry) is not started by that call again from outside.
       if (call.caller === name && call.callerOwner === owner && call.callerModule === module) continue;
+      if (call.stored) {
+        // Stored in a dispatch table: it runs when the table is called. A table reached again while
+        // it is being judged (a command group dispatching to its children) adds no other path.
+        const table = `${call.callerOwner ?? ''}::${call.callerModule ?? ''}::${call.caller}`;
+        if (tables.has(table)) continue;
+        const up = dispatchedOnlyFromEntry(project, call, depth, tables.add(table));
+        tables.delete(table);
+        if (!up) return false;
+        entry ??= up;
+        continue;
+      }
       if (call.callerIsEntryPoint || call.once) {
         entry ??= call.caller;
         continue;
@@ -318,7 +334,34 @@ export function startedOnlyFromEntry(project: Project, fn: { name: string; owner
     }
     return entry;
   };
-  return visit(fn.name, fn.ownerType, path, fn.module, 1) || undefined;
+  return visit(fn.name, fn.ownerType, path, fn.module, 1) || false;
+}
+
+/**
+ * The entry point the calls of a dispatch table start from (`cmd.Handler(args)` for a function stored
+ * in `CommandInfo.Handler`, `commands[name](args)` for one in `var commands`), when every one of them
+ * is started only from an entry point (each judged as `startedOnlyFromEntry` judges a function): a
+ * subcommand's handler then runs once per process. A call of that name on a receiver of unknown type
+ * may be a call of the field, so it must be too. No call in sight: false.
+ */
+function dispatchedOnlyFromEntry(project: Project, stored: CallFact, depth: number, tables: Set<string>): string | false {
+  const owner = stored.callerOwner;
+  const calls = (project.callers.get(stored.caller) ?? []).filter(
+    (c) => !c.reference && (callsFunction(project, c, owner, undefined, stored.callerModule) || (owner !== undefined && unknownReceiver(project, c))),
+  );
+  if (calls.length === 0) return false;
+  let entry: string | undefined;
+  for (const call of calls) {
+    if (call.callerIsEntryPoint || call.once) {
+      entry ??= call.caller;
+      continue;
+    }
+    const fn = { name: call.caller, ...(call.callerOwner ? { ownerType: call.callerOwner } : {}), ...(call.callerModule ? { module: call.callerModule } : {}) };
+    const up = startedFrom(project, fn, project.fileOfCall.get(call), depth, tables);
+    if (!up) return false;
+    entry ??= up;
+  }
+  return entry ?? false;
 }
 
 /**

@@ -385,6 +385,14 @@ export interface CallFact {
    */
   reference?: true;
   /**
+   * With `reference`: the function is stored in a dispatch table, `caller` names where: a field of
+   * `callerOwner` (`CommandInfo{Name: "serve", Handler: runServe}`) or a package-level variable of
+   * `callerModule` (`var commands = map[string]func([]string) error{"serve": runServe}`). It runs
+   * when that field or variable is called (`cmd.Handler(args)`, `commands[name](args)`), as often
+   * as those calls run.
+   */
+  stored?: true;
+  /**
    * The callee is a name bound inside the caller's function or one around it (a nested helper,
    * a parameter): it can only be a function of the same file, whatever other files define.
    */

@@ -56,11 +56,13 @@ export function builtinModelFiles(): string[] {
 
 /** Beside a language's model files: the words findings use for that language's ideas. */
 const VOCABULARY_FILE = 'vocabulary.json';
+const LANGUAGES: readonly Language[] = ['rust', 'typescript', 'python', 'go'];
 
 export interface Vocabulary {
   /** What a teardown is called, after "has no": "Drop impl or teardown method (close/shutdown/stop)". */
   teardown: string;
   /**
+<<<<<<< HEAD
    * Methods only a component that a framework mounts again and again has (`componentDidMount`,
    * `ngOnInit`, `connectedCallback`): its instances are made per use, whoever constructs them.
    */
@@ -72,6 +74,32 @@ export interface Vocabulary {
    * must not (`unless`) match.
    */
   containerSingletons?: { decorator: string; module: string; when?: string; unless?: string; source: string }[];
+=======
+   * How the language's command-line libraries declare a command, whose handler the library calls
+   * once per process (the process parses its arguments and runs one command): read by the frontend.
+   */
+  cliCommands?: CliCommands;
+}
+
+export interface CliCommands {
+  /** Go: command types, as import path and type (`github.com/spf13/cobra.Command`), whose literals declare commands. */
+  types?: string[];
+  /** Go: the fields of those literals that hold a handler the library calls (`RunE`, `Action`). */
+  handlerFields?: string[];
+  /** Python: decorators, by their last name, that make a function a command (`@app.command()`, `@click.group()`). */
+  decorators?: string[];
+  /**
+   * Python: a parser method whose keyword arguments store a subcommand's handler in the parsed
+   * arguments (argparse `sub.set_defaults(func=serve)`), which the program calls (`args.func(args)`).
+   */
+  defaultsMethods?: string[];
+  /** Python: the type of those parsed arguments (`argparse.Namespace`). */
+  namespaceType?: string;
+  /** TypeScript: a method declaring a command (commander `program.command('serve')`)... */
+  commandMethods?: string[];
+  /** ...and the method, chained on it, that gives the handler the library calls when that command is chosen (`.action(serve)`). */
+  actionMethods?: string[];
+>>>>>>> cli
 }
 
 const DEFAULT_VOCABULARY: Vocabulary = { teardown: 'teardown method (close/shutdown/stop)' };
@@ -123,7 +151,9 @@ export function builtinModelFile(file: RawModelFile): ResourceModel[] {
 
 export function createModelSet(models: ResourceModel[]): ModelSet {
   const byId = new Map(models.map((m) => [m.id, m]));
-  const version = createHash('sha256').update(JSON.stringify(models)).digest('hex').slice(0, 16);
+  // The vocabularies are read by frontends too (`cliCommands`): part of what a file's facts depend on.
+  const vocabularies = JSON.stringify(LANGUAGES.map((l) => vocabularyOf(l)));
+  const version = createHash('sha256').update(JSON.stringify(models)).update(vocabularies).digest('hex').slice(0, 16);
   return {
     models,
     version,

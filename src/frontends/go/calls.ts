@@ -5,9 +5,10 @@
 import type { CallFact } from '../../facts/types.js';
 import type { SyntaxNode } from '../../parse/syntax.js';
 import { kids } from '../shared/tree.js';
+import { vocabularyOf } from '../../models/index.js';
 import type { GoFile } from './file-context.js';
 import { namedFunction, receiverNameOf, receiverTypeOf } from './functions.js';
-import { qualifiedType } from './imports.js';
+import { qualifiedType, type GoImports } from './imports.js';
 import { constructedType, constructorTypeOf, onceGuard } from './scope.js';
 
 /** Builtins and calls that name no project function. */
@@ -17,9 +18,10 @@ const NOISE_METHODS = /^(Lock|Unlock|RLock|RUnlock|Error|String|Add|Done|Wait|Lo
 
 /** Parameters of an HTTP handler (net/http, gin, echo, fiber, fasthttp): the server calls it per request. */
 const HANDLER_PARAMS = /\bhttp\.ResponseWriter\b|\*gin\.Context\b|\becho\.Context\b|\*fiber\.Ctx\b|\*fasthttp\.RequestCtx\b/;
-/** Command types of CLI libraries (urfave/cli, cobra) whose actions run once per process. */
-const CLI_COMMAND = /^(github\.com\/urfave\/cli(\/v\d+)?|github\.com\/spf13\/cobra)\.(Command|App)$/;
-const CLI_ACTION_KEYS = /^(Action|Before|After|Run|RunE|PreRun|PreRunE|PersistentPreRun|PersistentPreRunE|PostRun|PostRunE)$/;
+/** Command types of CLI libraries (urfave/cli, cobra) and the fields holding the actions they call once per process: vocabulary data. */
+const CLI = vocabularyOf('go').cliCommands;
+const CLI_COMMAND: ReadonlySet<string> = new Set(CLI?.types ?? []);
+const CLI_ACTION_KEYS: ReadonlySet<string> = new Set(CLI?.handlerFields ?? []);
 /** The caller named for a handler: no function of the project, so nothing above it runs once. */
 const PER_REQUEST = '<per request>';
 
@@ -34,14 +36,30 @@ export function recordCliActions(file: GoFile, literal: SyntaxNode): void {
   if (file.isTestFile) return;
   const typeNode = literal.childForFieldName('type');
   const type = qualifiedType(typeNode, file.imports);
-  if (type && CLI_COMMAND.test(type)) cliActions(file, literal.childForFieldName('body'));
+  if (type && CLI_COMMAND.has(type)) cliActions(file, literal.childForFieldName('body'));
   // `Subcommands: []*cli.Command{{Name: "add", Action: execAdd}}`: elements with the type left out.
   const element = typeNode?.type === 'slice_type' || typeNode?.type === 'array_type' ? qualifiedType(typeNode.childForFieldName('element'), file.imports) : undefined;
-  if (!element || !CLI_COMMAND.test(element)) return;
+  if (!element || !CLI_COMMAND.has(element)) return;
   for (const el of kids(literal.childForFieldName('body') ?? literal)) {
     const value = el.type === 'literal_element' ? kids(el)[0] : undefined;
     if (value?.type === 'literal_value') cliActions(file, value);
   }
+}
+
+/**
+ * `&cobra.Command{RunE: func(cmd *cobra.Command, args []string) error {..}}`: a function literal
+ * the CLI library calls once per process, like `main`.
+ */
+export function isCliActionLiteral(lit: SyntaxNode, imports: GoImports): boolean {
+  const keyed = lit.parent?.type === 'literal_element' ? lit.parent.parent : undefined;
+  if (keyed?.type !== 'keyed_element' || !CLI_ACTION_KEYS.has(keyed.childForFieldName('key')?.text.trim() ?? '')) return false;
+  const body = keyed.parent;
+  const literal = body?.parent;
+  if (literal?.type === 'composite_literal') return CLI_COMMAND.has(qualifiedType(literal.childForFieldName('type'), imports) ?? '');
+  // `[]*cli.Command{{Action: func(..) {..}}}`: an element with its type left out.
+  const outer = literal?.type === 'literal_element' ? literal.parent?.parent : undefined;
+  const type = outer?.type === 'composite_literal' ? outer.childForFieldName('type') : undefined;
+  return (type?.type === 'slice_type' || type?.type === 'array_type') && CLI_COMMAND.has(qualifiedType(type.childForFieldName('element'), imports) ?? '');
 }
 
 /**
@@ -53,7 +71,7 @@ function cliActions(file: GoFile, body: SyntaxNode | null): void {
     if (el.type !== 'keyed_element') continue;
     const key = el.childForFieldName('key')?.text.trim() ?? '';
     const value = kids(el.childForFieldName('value') ?? el)[0];
-    if (!CLI_ACTION_KEYS.test(key) || value?.type !== 'identifier') continue;
+    if (!CLI_ACTION_KEYS.has(key) || value?.type !== 'identifier') continue;
     file.facts.calls.push({ callee: value.text, calleeModule: file.pkg, caller: `<${key} of a CLI command>`, callerIsEntryPoint: true });
   }
 }

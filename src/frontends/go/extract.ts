@@ -18,7 +18,8 @@ import { abandonedSend } from './sends.js';
 import { collectImports, qualifiedSelector, qualifiedType } from './imports.js';
 import { GoMatcher, type GoMatch } from './match.js';
 import { GoScopes, onceGuard, packageVariables, structFieldTypes } from './scope.js';
-import { recordCall, recordCliActions, recordHandler } from './calls.js';
+import { isCliActionLiteral, recordCall, recordCliActions, recordHandler } from './calls.js';
+import { recordStoredFunctions } from './dispatch.js';
 import type { GoFile } from './file-context.js';
 import { releaseOf } from './releases.js';
 
@@ -78,10 +79,11 @@ export function extractGo(input: FrontendInput): FileFacts {
     const fn = functionNode(node);
     if (!fn) return enclosingFunctionOf(node, testFile, packageName);
     let known = enclosingByFunction.get(fn.id);
-    if (!known) enclosingByFunction.set(fn.id, (known = enclosingFunctionOf(node, testFile, packageName)));
+    if (!known) enclosingByFunction.set(fn.id, (known = enclosingFunctionOf(node, testFile, packageName, (lit) => isCliActionLiteral(lit, imports))));
     return known;
   };
   const seenCalls = new Set<string>();
+  const seenStored = new Set<string>();
   const file: GoFile = { facts, imports, pkg, isTestFile, scopes, matcher, packageVars, funcFields, enclosingOf: (node) => enclosingOf(node, isTestFile, pkg) };
 
   for (const node of root.descendantsOfType(NODE_TYPES)) {
@@ -128,6 +130,7 @@ export function extractGo(input: FrontendInput): FileFacts {
       case 'composite_literal': {
         const type = qualifiedType(node.childForFieldName('type'), imports);
         recordCliActions(file, node);
+        recordStoredFunctions(file, node, seenStored);
         const match = type ? matcher.matchConstructor(type, node.childForFieldName('type')!.text) : undefined;
         if (match) acquire(node, match);
         break;

@@ -76,9 +76,13 @@ export function namedFunction(node: SyntaxNode): SyntaxNode | null {
   return null;
 }
 
-export function enclosingOf(node: SyntaxNode, isTestFile: boolean, pkg: string): EnclosingFunction {
+/** `runsOnce`: is this function literal one a library calls once per process (a CLI command's action)? */
+export function enclosingOf(node: SyntaxNode, isTestFile: boolean, pkg: string, runsOnce?: (lit: SyntaxNode) => boolean): EnclosingFunction {
   const fn = functionNode(node);
   if (!fn) return { name: '<module>', module: pkg, constructOnce: true, isEntryPoint: false, isTest: isTestFile, site: siteOf(node) };
+  if (fn.type === 'func_literal' && runsOnce?.(fn)) {
+    return { name: '<CLI command action>', module: pkg, constructOnce: true, isEntryPoint: true, isTest: isTestFile || isTestFunction(namedFunction(fn)), site: siteOf(fn) };
+  }
   if (fn.type === 'func_literal') {
     // A handler or callback: it runs whenever whoever holds it calls it, which is per operation.
     const outer = namedFunction(fn);

@@ -7,6 +7,8 @@ import type { SyntaxNode } from '../../parse/syntax.js';
 import type { CallFact, EnclosingFunction } from '../../facts/types.js';
 import type { PythonImports } from './imports.js';
 import type { Scope } from './functions.js';
+import { kids } from '../shared/tree.js';
+import { vocabularyOf } from '../../models/index.js';
 
 /** Builtins and container methods: never a project function whose callers matter. */
 const NOISE =
@@ -58,6 +60,27 @@ export function callFactOf(call: SyntaxNode, fnNode: SyntaxNode, enc: EnclosingF
   if (/^__\w+__$/.test(name)) return [];
   // `super().start()`, `client.run()`: a method of a value whose type is not named here.
   return [{ callee: name, calleeOwner: '?', ...caller }];
+}
+
+const CLI = vocabularyOf('python').cliCommands;
+const DEFAULTS_METHODS: ReadonlySet<string> = new Set(CLI?.defaultsMethods ?? []);
+
+/**
+ * `serve.set_defaults(func=run_serve)`: argparse stores the subcommand's handler in the parsed
+ * arguments, and the program calls it (`args.func(args)`): a function stored in a dispatch table
+ * (see `CallFact.stored`), run as often as calls of that attribute run.
+ */
+export function storedHandlersOf(fnNode: SyntaxNode, args: SyntaxNode | null, scopes: readonly Scope[]): CallFact[] {
+  if (!CLI?.namespaceType || fnNode.type !== 'attribute' || !DEFAULTS_METHODS.has(fnNode.childForFieldName('attribute')?.text ?? '')) return [];
+  const out: CallFact[] = [];
+  for (const arg of args ? kids(args) : []) {
+    const key = arg.type === 'keyword_argument' ? arg.childForFieldName('name')?.text : undefined;
+    const value = arg.type === 'keyword_argument' ? arg.childForFieldName('value') : null;
+    if (!key || value?.type !== 'identifier' || /^[A-Z]/.test(value.text) || NOISE.test(value.text)) continue;
+    const local = boundInside(value.text, scopes);
+    out.push({ callee: value.text, ...(local ? { local: true as const } : {}), caller: key, callerOwner: CLI.namespaceType, callerIsEntryPoint: false, reference: true, stored: true });
+  }
+  return out;
 }
 
 /** The first base class of the class `owner` (`class A(Base)`, `class A(mod.Base)` -> `Base`). */

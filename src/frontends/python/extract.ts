@@ -14,7 +14,7 @@ import { fateOf, selfField } from './handles.js';
 import { IMPORT_NODE_TYPES, collectImports, dottedName, qualify } from './imports.js';
 import { ModelMatcher, type PythonMatch } from './match.js';
 import { releaseOf, registeredReleases } from './releases.js';
-import { callFactOf } from './calls.js';
+import { callFactOf, storedHandlersOf } from './calls.js';
 import { instanceFieldGuard, lazySingletonGuard } from './guards.js';
 import { helperCallCandidate, helperFactories, helperNote, helperOf, type HelperCallCandidate } from './helper-factories.js';
 
@@ -142,7 +142,7 @@ export function extractPython(input: FrontendInput): FileFacts {
       const candidate = helperCallCandidate(call, fnNode, enc, fn);
       if (candidate) candidates.push(candidate);
       const once = fnNode.type === 'identifier' && /^[A-Z]/.test(fnNode.text) && lazySingletonGuard(call, globalsOf(fn), fn) !== undefined;
-      for (const fact of callFactOf(call, fnNode, enc, imports, stack)) {
+      for (const fact of [...callFactOf(call, fnNode, enc, imports, stack), ...storedHandlersOf(fnNode, call.childForFieldName('arguments'), stack)]) {
         if (once) fact.once = true;
         const key = `${fact.callee}|${fact.calleeOwner ?? ''}|${fact.calleeModule ?? ''}|${fact.caller}|${fact.callerOwner ?? ''}|${fact.callerIsEntryPoint}`;
         if (seenCalls.has(key)) continue;

@@ -5,14 +5,15 @@
 import type { SyntaxNode } from '../../parse/syntax.js';
 import type { EnclosingFunction } from '../../facts/types.js';
 import { kids, siteOf } from '../shared/tree.js';
+import { vocabularyOf } from '../../models/index.js';
 
 /** Methods and functions that run once per object or per process, not per operation. */
 const CONSTRUCT_ONCE =
   /^(__init__|__new__|__post_init__|__enter__|__aenter__|__init_subclass__|main|setup|setUp|setUpClass|asyncSetUp|start|startup|on_startup|lifespan|ready|configure|initialize|initialise|init|create_app|make_app|build_app|get_app|run_forever|serve|serve_forever)$|^(init|initialize|setup|configure|startup|on_startup|install|register)_/;
 /** Decorators that make a function run once (memoised factories, start-up hooks, fixtures). */
 const ONCE_DECORATORS = /^@\s*(functools\.)?(lru_cache|cache|cached_property)\b|\.on_event\(\s*['"]startup['"]|^@\s*(contextlib\.)?(async)?contextmanager\b|\.(before_first_request|before_serving|on_startup|on_cleanup|on_shutdown|startup|lifespan)\b/;
-/** Command-line entry points (click, typer): one command runs once per process. */
-const CLI_DECORATORS = /^@\s*([\w.]+\.)?(command|group)\b(?!_)/;
+/** Command-line entry points (click, typer; vocabulary data): one command runs once per process. */
+const CLI_DECORATORS = new RegExp(`^@\\s*([\\w.]+\\.)?(${(vocabularyOf('python').cliCommands?.decorators ?? []).join('|') || '(?!)'})\\b(?!_)`);
 const TEST_DECORATORS = /^@\s*(pytest\.fixture|pytest\.mark\.|fixture\b)/;
 /** Top-level functions that start the program. */
 const ENTRY_NAMES = /^(main|run_main|cli|entrypoint|entry_point|run_server|serve)$/;

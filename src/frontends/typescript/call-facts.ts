@@ -5,7 +5,7 @@ import { posix } from 'node:path';
 import type { SyntaxNode } from '../../parse/syntax.js';
 import { DEFAULT_EXPORT, type FileFacts } from '../../facts/types.js';
 import { allKids, kids } from '../shared/tree.js';
-import { FUNCTION_TYPES, className, functionName, positionalParameters, type Enclosing, type FunctionContext } from './functions.js';
+import { FUNCTION_TYPES, className, functionName, isCliActionCall, positionalParameters, type Enclosing, type FunctionContext } from './functions.js';
 import type { Declarations } from './declarations.js';
 import type { CallSite } from './call-site.js';
 import type { ClassInfo } from './owners.js';
@@ -221,7 +221,11 @@ export function callRecorder(env: CallFactEnv): CallRecorder {
       } else continue;
       const enclosing = describeShared(site.node, ctx);
       if (enclosing.isTest) continue;
-      const key = `ref|${callee}|${calleeOwner ?? ''}|${enclosing.name}|${enclosing.ownerType ?? ''}`;
+      // `program.command('serve').action(serve)` at module level or in `main`: the CLI calls the chosen
+      // command's handler once per process, a call from there. Elsewhere how often the program is
+      // built and parsed is not shown: a hand-over, as before.
+      const cliAction = enclosing.isEntryPoint && isCliActionCall(site.node);
+      const key = `${cliAction ? 'cli' : 'ref'}|${callee}|${calleeOwner ?? ''}|${enclosing.name}|${enclosing.ownerType ?? ''}`;
       if (seenCalls.has(key)) continue;
       seenCalls.add(key);
       facts.calls.push({
@@ -230,7 +234,7 @@ export function callRecorder(env: CallFactEnv): CallRecorder {
         caller: enclosing.name,
         ...(enclosing.ownerType ? { callerOwner: enclosing.ownerType } : {}),
         callerIsEntryPoint: enclosing.isEntryPoint,
-        reference: true,
+        ...(cliAction ? {} : { reference: true as const }),
         ...(!calleeOwner && boundLocally(callee, ctx.fn) ? { local: true as const } : {}),
       });
     }

@@ -10,6 +10,7 @@ import { CallSite } from './call-site.js';
 import { singletonObjectOf } from './singleton-objects.js';
 import { escapeRegExp, wordRegExp } from '../shared/regex.js';
 import { isPrototypeConstructor } from './prototype-owners.js';
+import { vocabularyOf } from '../../models/index.js';
 
 export const FUNCTION_TYPES: ReadonlySet<string> = new Set([
   'function_declaration',
@@ -307,14 +308,23 @@ function isCliAction(fn: SyntaxNode): boolean {
   const args = fn.parent;
   if (args?.type !== 'arguments') return false;
   const call = args.parent;
-  const callee = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
-  if (callee?.type !== 'member_expression' || callee.childForFieldName('property')?.text !== 'action') return false;
-  if (!/\.command\s*\(/.test(callee.childForFieldName('object')?.text ?? '')) return false;
-  for (let up = call!.parent; up; up = up.parent) {
+  if (call?.type !== 'call_expression' || !isCliActionCall(call)) return false;
+  for (let up = call.parent; up; up = up.parent) {
     if (up.type === 'program') return true;
     if (FUNCTION_TYPES.has(up.type) || CLASS_TYPES.has(up.type)) return false;
   }
   return false;
+}
+
+const CLI = vocabularyOf('typescript').cliCommands;
+const CLI_ACTION_METHODS: ReadonlySet<string> = new Set(CLI?.actionMethods ?? []);
+const CLI_COMMAND_CALL = new RegExp(`\\.(${(CLI?.commandMethods ?? []).join('|') || '(?!)'})\\s*\\(`);
+
+/** `program.command('start').action(..)` (commander; vocabulary data): the call giving a command its handler. */
+export function isCliActionCall(call: SyntaxNode): boolean {
+  const callee = call.childForFieldName('function');
+  if (callee?.type !== 'member_expression' || !CLI_ACTION_METHODS.has(callee.childForFieldName('property')?.text ?? '')) return false;
+  return CLI_COMMAND_CALL.test(callee.childForFieldName('object')?.text ?? '');
 }
 
 /**
