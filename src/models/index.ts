@@ -62,7 +62,6 @@ export interface Vocabulary {
   /** What a teardown is called, after "has no": "Drop impl or teardown method (close/shutdown/stop)". */
   teardown: string;
   /**
-<<<<<<< HEAD
    * Methods only a component that a framework mounts again and again has (`componentDidMount`,
    * `ngOnInit`, `connectedCallback`): its instances are made per use, whoever constructs them.
    */
@@ -74,7 +73,7 @@ export interface Vocabulary {
    * must not (`unless`) match.
    */
   containerSingletons?: { decorator: string; module: string; when?: string; unless?: string; source: string }[];
-=======
+  /**
    * How the language's command-line libraries declare a command, whose handler the library calls
    * once per process (the process parses its arguments and runs one command): read by the frontend.
    */
@@ -99,7 +98,6 @@ export interface CliCommands {
   commandMethods?: string[];
   /** ...and the method, chained on it, that gives the handler the library calls when that command is chosen (`.action(serve)`). */
   actionMethods?: string[];
->>>>>>> cli
 }
 
 const DEFAULT_VOCABULARY: Vocabulary = { teardown: 'teardown method (close/shutdown/stop)' };
