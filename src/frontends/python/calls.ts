@@ -58,6 +58,17 @@ export function callFactOf(call: SyntaxNode, fnNode: SyntaxNode, enc: EnclosingF
   if (object?.type === 'identifier' && /^[A-Z]/.test(receiver)) return [{ callee: name, calleeOwner: receiver, ...caller }];
   // `handle.__init__(..)` re-initialises an object that exists already: no construction.
   if (/^__\w+__$/.test(name)) return [];
+  // A receiver whose class the code names: `self.clock.start()` where the class only ever sets
+  // `self.clock = TimeOfDay(..)`, `world.start()` after `world = World(..)`, `World().start()`.
+  const typed =
+    object?.type === 'attribute' && object.childForFieldName('object')?.text === 'self'
+      ? fieldClassOf(scopes, enc.ownerType, object.childForFieldName('attribute')?.text ?? '')
+      : object?.type === 'identifier'
+        ? localClassOf(scopes, receiver)
+        : object?.type === 'call' && /^[A-Z]\w*$/.test(object.childForFieldName('function')?.text ?? '')
+          ? object.childForFieldName('function')!.text
+          : undefined;
+  if (typed) return [{ callee: name, calleeOwner: typed, typedReceiver: true, ...caller }];
   // `super().start()`, `client.run()`: a method of a value whose type is not named here.
   return [{ callee: name, calleeOwner: '?', ...caller }];
 }
@@ -81,6 +92,46 @@ export function storedHandlersOf(fnNode: SyntaxNode, args: SyntaxNode | null, sc
     out.push({ callee: value.text, ...(local ? { local: true as const } : {}), caller: key, callerOwner: CLI.namespaceType, callerIsEntryPoint: false, reference: true, stored: true });
   }
   return out;
+}
+
+const assignedClasses = new WeakMap<object, Map<string, string | undefined>>();
+
+/**
+ * The class every `self.<field> = Cls(..)` of the class `owner` constructs (or its annotation
+ * `self.<field>: Cls`), when all of them name the same class; undefined when one assigns anything
+ * else (a parameter, a factory's result) or none is found.
+ */
+function fieldClassOf(scopes: readonly Scope[], owner: string | undefined, field: string): string | undefined {
+  const cls = scopes.findLast((s) => s.kind === 'class' && s.name === owner);
+  return cls ? assignedClass(cls, cls.node.text, `\\bself\\.${field}`, field) : undefined;
+}
+
+/**
+ * The class every assignment of the local `name` in the innermost function (or `__main__` block)
+ * constructs: `world = World(..)`, then `world.start()`.
+ */
+function localClassOf(scopes: readonly Scope[], name: string): string | undefined {
+  const scope = scopes.findLast((s) => s.kind !== 'class');
+  return scope ? assignedClass(scope, scope.node.text, `(?<![\\w.])${name}`, `local ${name}`) : undefined;
+}
+
+/** The one class the assignments `<target> = Cls(..)` / `<target>: Cls = ..` in `text` name (`None` aside). */
+function assignedClass(holder: object, text: string, target: string, key: string): string | undefined {
+  if (!/^[\w ]+$/.test(key)) return undefined;
+  let known = assignedClasses.get(holder);
+  if (!known) assignedClasses.set(holder, (known = new Map()));
+  if (known.has(key)) return known.get(key);
+  const types = new Set<string>();
+  for (const m of text.matchAll(new RegExp(`${target}\\s*(?::\\s*([\\w.]+)\\s*|:[^=\\n]*)?=(?!=)\\s*(?:await\\s+)?(None\\b|[\\w.]+\\()?`, 'g'))) {
+    // `self.clock = None` before it is made: no other class.
+    if (m[2] === 'None') continue;
+    const annotated = m[1]?.split('.').pop();
+    const made = m[2] ? m[2].slice(0, -1).split('.').pop() : undefined;
+    types.add(annotated ?? (made && /^[A-Z]/.test(made) ? made : ''));
+  }
+  const only = types.size === 1 ? [...types][0] || undefined : undefined;
+  known.set(key, only);
+  return only;
 }
 
 /** The first base class of the class `owner` (`class A(Base)`, `class A(mod.Base)` -> `Base`). */
