@@ -216,6 +216,36 @@ export function callersOf(project: Project, fn: { name: string; ownerType?: stri
   return reaching.length > 0 ? 'referenced' : 'none';
 }
 
+/**
+ * A caller on the way up from `fn` (up to `depth` callers) whose own callers cannot be known (a
+ * method called through a receiver of unknown type somewhere): the calls of `fn` are seen, but
+ * how often the code above them runs is not, so "per operation" is not shown. Paths through an
+ * entry point, a run-once call or a per-event handler end the search; so does a function with no
+ * caller at all (public API: each call of it is an operation). Undefined when none is found.
+ */
+export function unknowableAbove(project: Project, fn: { name: string; ownerType?: string; module?: string }, path?: string, depth = 3): CallFact | undefined {
+  const seen = new Set<string>();
+  let frontier: { name: string; owner?: string; module?: string; file?: string }[] = [{ name: fn.name, ...(fn.ownerType ? { owner: fn.ownerType } : {}), ...(fn.module ? { module: fn.module } : {}), ...(path ? { file: path } : {}) }];
+  for (let level = 0; level < depth && frontier.length > 0; level++) {
+    const next: typeof frontier = [];
+    for (const f of frontier) {
+      for (const call of project.callers.get(f.name) ?? []) {
+        if (call.reference || call.once || call.callerIsEntryPoint || call.caller === '<module>' || runsPerEvent(call)) continue;
+        if (call.caller === f.name && call.callerOwner === f.owner) continue;
+        if (!callsFunction(project, call, f.owner, f.file, f.module)) continue;
+        const key = `${call.callerOwner ?? ''}::${call.callerModule ?? ''}::${call.caller}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        if ((project.callers.get(call.caller) ?? []).some((c) => unknownReceiver(project, c))) return call;
+        const file = project.fileOfCall.get(call);
+        next.push({ name: call.caller, ...(call.callerOwner ? { owner: call.callerOwner } : {}), ...(call.callerModule ? { module: call.callerModule } : {}), ...(file ? { file } : {}) });
+      }
+    }
+    frontier = next;
+  }
+  return undefined;
+}
+
 /** Where `fn` is handed over as a value (`http.createServer(handle)`): the functions that do it. */
 export function referencesOf(project: Project, fn: { name: string; ownerType?: string; module?: string }, path?: string): CallFact[] {
   return (project.callers.get(fn.name) ?? []).filter((c) => c.reference && callsFunction(project, c, fn.ownerType, path, fn.module));
@@ -273,6 +303,8 @@ function callsFunction(project: Project, call: CallFact, owner: string | undefin
 function unknownReceiver(project: Project, call: CallFact): boolean {
   if (call.calleeOwner === '?') return true;
   if (!call.typedReceiver) return false;
+  // `t = threading.Thread(..); t.start()`: a library class's own method, no function of the project.
+  if (call.constructedReceiver && !project.owners.has(call.calleeOwner!)) return false;
   return !project.owners.get(call.calleeOwner!)?.methods.some((m) => m.name === call.callee);
 }
 

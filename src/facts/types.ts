@@ -348,6 +348,13 @@ export interface CallFact {
    * the call may reach any function of its name, as on a receiver of unknown type.
    */
   typedReceiver?: true;
+  /**
+   * With `typedReceiver`: the receiver holds exactly an instance of `calleeOwner`, made by a
+   * construction the frontend read (`t = threading.Thread(..)`), not a value of a declared type
+   * that may be any subclass or implementation. A class the project does not declare is then a
+   * library's, and its methods are none of the project's.
+   */
+  constructedReceiver?: true;
   caller: string;
   callerOwner?: string;
   /** The caller's module, when it is a free function whose module is known (see `EnclosingFunction.module`). */

@@ -66,9 +66,9 @@ export function callFactOf(call: SyntaxNode, fnNode: SyntaxNode, enc: EnclosingF
       : object?.type === 'identifier'
         ? localClassOf(scopes, receiver)
         : object?.type === 'call' && /^[A-Z]\w*$/.test(object.childForFieldName('function')?.text ?? '')
-          ? object.childForFieldName('function')!.text
+          ? { name: object.childForFieldName('function')!.text, constructed: true }
           : undefined;
-  if (typed) return [{ callee: name, calleeOwner: typed, typedReceiver: true, ...caller }];
+  if (typed) return [{ callee: name, calleeOwner: typed.name, typedReceiver: true, ...(typed.constructed ? { constructedReceiver: true as const } : {}), ...caller }];
   // `super().start()`, `client.run()`: a method of a value whose type is not named here.
   return [{ callee: name, calleeOwner: '?', ...caller }];
 }
@@ -94,14 +94,20 @@ export function storedHandlersOf(fnNode: SyntaxNode, args: SyntaxNode | null, sc
   return out;
 }
 
-const assignedClasses = new WeakMap<object, Map<string, string | undefined>>();
+/** A receiver's class: `constructed` when every assignment read is a construction of it (no annotation). */
+interface ReceiverClass {
+  name: string;
+  constructed: boolean;
+}
+
+const assignedClasses = new WeakMap<object, Map<string, ReceiverClass | undefined>>();
 
 /**
  * The class every `self.<field> = Cls(..)` of the class `owner` constructs (or its annotation
  * `self.<field>: Cls`), when all of them name the same class; undefined when one assigns anything
  * else (a parameter, a factory's result) or none is found.
  */
-function fieldClassOf(scopes: readonly Scope[], owner: string | undefined, field: string): string | undefined {
+function fieldClassOf(scopes: readonly Scope[], owner: string | undefined, field: string): ReceiverClass | undefined {
   const cls = scopes.findLast((s) => s.kind === 'class' && s.name === owner);
   return cls ? assignedClass(cls, cls.node.text, `\\bself\\.${field}`, field) : undefined;
 }
@@ -110,28 +116,31 @@ function fieldClassOf(scopes: readonly Scope[], owner: string | undefined, field
  * The class every assignment of the local `name` in the innermost function (or `__main__` block)
  * constructs: `world = World(..)`, then `world.start()`.
  */
-function localClassOf(scopes: readonly Scope[], name: string): string | undefined {
+function localClassOf(scopes: readonly Scope[], name: string): ReceiverClass | undefined {
   const scope = scopes.findLast((s) => s.kind !== 'class');
   return scope ? assignedClass(scope, scope.node.text, `(?<![\\w.])${name}`, `local ${name}`) : undefined;
 }
 
 /** The one class the assignments `<target> = Cls(..)` / `<target>: Cls = ..` in `text` name (`None` aside). */
-function assignedClass(holder: object, text: string, target: string, key: string): string | undefined {
+function assignedClass(holder: object, text: string, target: string, key: string): ReceiverClass | undefined {
   if (!/^[\w ]+$/.test(key)) return undefined;
   let known = assignedClasses.get(holder);
   if (!known) assignedClasses.set(holder, (known = new Map()));
   if (known.has(key)) return known.get(key);
   const types = new Set<string>();
+  let annotatedOnce = false;
   for (const m of text.matchAll(new RegExp(`${target}\\s*(?::\\s*([\\w.]+)\\s*|:[^=\\n]*)?=(?!=)\\s*(?:await\\s+)?(None\\b|[\\w.]+\\()?`, 'g'))) {
     // `self.clock = None` before it is made: no other class.
     if (m[2] === 'None') continue;
     const annotated = m[1]?.split('.').pop();
+    if (annotated) annotatedOnce = true;
     const made = m[2] ? m[2].slice(0, -1).split('.').pop() : undefined;
     types.add(annotated ?? (made && /^[A-Z]/.test(made) ? made : ''));
   }
   const only = types.size === 1 ? [...types][0] || undefined : undefined;
-  known.set(key, only);
-  return only;
+  const found = only ? { name: only, constructed: !annotatedOnce } : undefined;
+  known.set(key, found);
+  return found;
 }
 
 /** The first base class of the class `owner` (`class A(Base)`, `class A(mod.Base)` -> `Base`). */

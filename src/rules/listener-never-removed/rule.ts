@@ -2,9 +2,9 @@
 // per instance, to an object that outlives it, and never removed.
 import { comparePriority } from '../../analysis/finding.js';
 import type { Acquisition, CallFact, SourceLifetime } from '../../facts/types.js';
-import { callersOf, calledOnlyFromSetup, constructionsOf, perEventCall, perOperationCalls, releasesOfField, startedOnlyFromEntry, symbolOf, type Project } from '../../analysis/project.js';
+import { calledOnlyFromSetup, constructionsOf, perEventCall, perOperationCalls, releasesOfField, startedOnlyFromEntry, symbolOf, type Project } from '../../analysis/project.js';
 import { fewInstances } from '../shared/instances.js';
-import { referencedEvidence } from '../shared/callers.js';
+import { callersSeen, referencedEvidence, unknowableAboveEvidence } from '../shared/callers.js';
 import type { Rule } from '../types.js';
 import { selfOrRace } from './self-and-race.js';
 import { cappedByUnseen, processGuardEvidence, describeFate, isTestCode, acquisitionSite, locationOf, unseenCallers } from '../shared/describe.js';
@@ -169,7 +169,7 @@ export const listenerNeverRemoved: Rule = {
       const event = a.source.event !== undefined ? ` for \`${a.source.event}\`` : '';
       // "Per operation" is inferred from what the function is not (a constructor, a hook, a start-up
       // function); what the project shows of its callers qualifies it.
-      const callers = frequency === 'per-operation' ? callersOf(ctx.project, a.fn, path) : 'known';
+      const { callers, above } = frequency === 'per-operation' ? callersSeen(ctx.project, a, path) : { callers: 'known' as const, above: undefined };
       // A signal or exit handler on a process-wide object, in a function whose callers cannot be seen:
       // such handlers are added once at start-up far more often than per operation.
       const setupEvent = a.source.lifetime === 'global' && (!!model.setupHook || (a.source.event !== undefined && !!model.setupEvents?.includes(a.source.event)));
@@ -182,7 +182,7 @@ export const listenerNeverRemoved: Rule = {
       const evidence = [
         `\`${a.source.text}\` is ${lifetime}`,
         setup
-          ? `nothing in this project shows how often \`${symbol}()\` runs (${callers === 'none' ? 'no call to it' : callers === 'referenced' ? 'it is handed over as a value, not called by name' : 'it is called through a receiver of unknown type'}); \`${a.source.event}\` handlers are usually added once, while the program starts, but each call adds one more`
+          ? `nothing in this project shows how often \`${symbol}()\` runs (${callers === 'none' ? 'no call to it' : callers === 'referenced' ? 'it is handed over as a value, not called by name' : above ? 'the code that calls it is called through receivers of unknown type' : 'it is called through a receiver of unknown type'}); \`${a.source.event}\` handlers are usually added once, while the program starts, but each call adds one more`
           : frequency === 'per-operation'
             ? `\`${symbol}()\` runs per operation: every call adds one more ${unit}${event}`
             : `\`${symbol}()\` runs for every \`${a.fn.ownerType}\` instance: each adds one more ${unit}${event}, and the instance cannot be collected while \`${a.source.text}\` holds it`,
@@ -191,7 +191,7 @@ export const listenerNeverRemoved: Rule = {
           : `nothing calls ${model.releases.map((r) => `\`${r}\``).join('/')} for it${fate.kind === 'discarded' || fate.kind === 'local' ? '' : ` (${describeFate(fate, handleType)})`}`,
       ];
       if (!setup && callers !== 'known') {
-        evidence.push(callers === 'referenced' ? (referencedEvidence(ctx.project, a, path) ?? unseenCallers(symbol, 'none')) : unseenCallers(symbol, callers));
+        evidence.push(callers === 'referenced' ? (referencedEvidence(ctx.project, a, path) ?? unseenCallers(symbol, 'none')) : above ? unknowableAboveEvidence(ctx.project, a, above) : unseenCallers(symbol, callers));
       }
       if (oneShot) evidence.push('it removes itself after the first event: it leaks only while that event never comes');
       if (handedByMaker) {

@@ -1,9 +1,9 @@
 // task-unstoppable: a long-lived task, thread or timer that nothing can stop.
 import type { BodyFacts, CallFact } from '../../facts/types.js';
 import type { AcquisitionRef, OwnedRelease, Project } from '../../analysis/project.js';
-import { callersOf, calledOnlyOnConstruction, constructionsOf, perOperationCalls, perOperationMaker, releasesOfField, releasesOfStored, resolveDelegate, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
+import { calledOnlyOnConstruction, constructionsOf, perOperationCalls, perOperationMaker, releasesOfField, releasesOfStored, resolveDelegate, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
 import { fewInstances } from '../shared/instances.js';
-import { referencedEvidence } from '../shared/callers.js';
+import { callersSeen, referencedEvidence, unknowableAboveEvidence } from '../shared/callers.js';
 import { overwrittenHandle } from '../shared/overwrite.js';
 import { reportRestartTimer } from './restart-timer.js';
 import { reportBlockedSend } from './blocked-send.js';
@@ -211,8 +211,9 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
   }
   if (few) evidence.push(few);
   if (startedFrom && !a.fn.isEntryPoint) evidence.push(`\`${symbolOf(a)}()\` is only called from \`${startedFrom}()\`: one ${unitOf(a.kind)} per process, it does not grow, but nothing can shut it down`);
-  const callers = !startedFrom && !guarded && !a.fn.isEntryPoint && a.fn.name !== '<module>' && !a.inLoop ? callersOf(ctx.project, a.fn, file.path) : 'known';
+  const { callers, above } = !startedFrom && !guarded && !a.fn.isEntryPoint && a.fn.name !== '<module>' && !a.inLoop ? callersSeen(ctx.project, a, file.path) : { callers: 'known' as const, above: undefined };
   if (callers === 'referenced') evidence.push(referencedEvidence(ctx.project, a, file.path) ?? unseenCallers(symbolOf(a), 'none'));
+  else if (above) evidence.push(unknowableAboveEvidence(ctx.project, a, above));
   else if (callers !== 'known') evidence.push(unseenCallers(symbolOf(a), callers));
   if (a.unreferenced) evidence.push(`it is unreferenced with ${a.unreferenced.how}: it no longer keeps the process alive, but it still runs and keeps what it captured`);
   const proven = {
