@@ -58,6 +58,11 @@ export const ResourceModel = z
          * an object-literal argument, written as given, is not an acquisition.
          */
         inertOptions: z.record(z.string(), z.string()).optional(),
+        /**
+         * Keyword arguments that hand the client a pool it shares (redis-py `Redis(connection_pool=pool)`):
+         * a call passing one, whatever its value, opens no connection of its own and is not an acquisition.
+         */
+        sharedPoolKeywords: z.array(z.string()).optional(),
         /** Keyword arguments that detach the resource on purpose (`Popen(.., start_new_session=True)`): its handle goes to the OS. */
         detachKeywords: z.record(z.string(), z.string()).optional(),
         /** Matches only calls that pass these keyword arguments, written as given (Python `weak=False`). */

@@ -116,12 +116,14 @@ export class ModelMatcher {
     return { model, api: `.${method}()`, ...(group ? { scopedBy: `started in \`${group}\`, whose block waits for its tasks` } : {}) };
   }
 
-  /** `maxArguments` and `keywords` (`weak=False`) of the model. */
+  /** `maxArguments`, `keywords` (`weak=False`) and `sharedPoolKeywords` (`connection_pool=`) of the model. */
   private argumentsFit(model: ResourceModel, call: SyntaxNode): boolean {
-    const { maxArguments, keywords } = model.acquire;
-    if (maxArguments === undefined && !keywords) return true;
+    const { maxArguments, keywords, sharedPoolKeywords } = model.acquire;
+    if (maxArguments === undefined && !keywords && !sharedPoolKeywords) return true;
     const args = kids(call.childForFieldName('arguments') ?? call).filter((a) => a.type !== 'comment');
     if (maxArguments !== undefined && args.length > maxArguments) return false;
+    // `Redis(connection_pool=pool)`: the client borrows from a pool it is handed.
+    if (sharedPoolKeywords?.some((name) => args.some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === name))) return false;
     for (const [name, value] of Object.entries(keywords ?? {})) {
       const kw = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === name);
       if (kw?.childForFieldName('value')?.text !== value) return false;
