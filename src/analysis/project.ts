@@ -1,7 +1,7 @@
 // The whole-project view the rules judge: owners merged across files, the
 // releases each owner's methods perform, looping functions by name.
-import { DEFAULT_EXPORT, type Acquisition, type CallFact, type FileFacts, type LoopingFunction, type Owner, type Release } from '../facts/types.js';
-import type { ModelSet } from '../models/index.js';
+import { DEFAULT_EXPORT, type Language, type Acquisition, type CallFact, type FileFacts, type LoopingFunction, type Owner, type Release } from '../facts/types.js';
+import { vocabularyOf, type ModelSet } from '../models/index.js';
 
 export interface MergedOwner {
   name: string;
@@ -42,6 +42,8 @@ export interface Project {
    * that file, and a caller's own callers are looked up with its file.
    */
   fileOfCall: Map<CallFact, string>;
+  /** The language of each file, by path. */
+  languageOf: Map<string, Language>;
 }
 
 export function buildProject(root: string, files: FileFacts[], models: ModelSet): Project {
@@ -52,7 +54,9 @@ export function buildProject(root: string, files: FileFacts[], models: ModelSet)
   const acquisitions: AcquisitionRef[] = [];
   const callers = new Map<string, CallFact[]>();
   const fileOfCall = new Map<CallFact, string>();
+  const languageOf = new Map<string, Language>();
   for (const file of files) {
+    languageOf.set(file.path, file.language);
     // Shared, not copied: calls are most of the facts; their files are kept beside them.
     for (const call of file.calls) {
       fileOfCall.set(call, file.path);
@@ -93,7 +97,7 @@ export function buildProject(root: string, files: FileFacts[], models: ModelSet)
     for (const acquisition of file.acquisitions) acquisitions.push({ file, acquisition });
   }
   gateAcquisitions(files, owners, acquisitions);
-  return { root, files, models, owners, fieldReleases, fieldShrinks, looping, acquisitions, callers, fileOfCall };
+  return { root, files, models, owners, fieldReleases, fieldShrinks, looping, acquisitions, callers, fileOfCall, languageOf };
 }
 
 /**
@@ -430,8 +434,21 @@ export function perEventCall(project: Project, fn: { name: string; ownerType?: s
   return undefined;
 }
 
-/** Callers that run once per process or per object: a construction there is not per operation. */
-const RUNS_ONCE = /^(<module>|constructor|new|main\w*|init\w*|initiali[sz]e|setup\w*|set_up|bootstrap\w*|build|builder|create|open|connect|launch|install|register\w*|load|configure|start\w*|serve\w*|listen|default|from|try_new|with|useEffect|ngOnInit|componentDidMount|onModuleInit|mounted|created|activate|onload|onAdd|onAttach)$/;
+const runsOncePatterns = new Map<Language, RegExp>();
+
+/**
+ * A caller that runs once per process or per object, by its name in the language of its file
+ * (`Vocabulary.runsOnceCallers`: `main`, `setup`.., Rust `try_new`, `ngOnInit`): a construction
+ * there is not per operation.
+ */
+function runsOnce(project: Project, call: CallFact): boolean {
+  // Every call fact of the project has its file, and every file its language.
+  const language = project.languageOf.get(project.fileOfCall.get(call) ?? '');
+  if (!language) return false;
+  let pattern = runsOncePatterns.get(language);
+  if (!pattern) runsOncePatterns.set(language, (pattern = new RegExp(`^(${vocabularyOf(language).runsOnceCallers.join('|')})$`)));
+  return pattern.test(call.caller);
+}
 
 /**
  * The set-up methods of `fn`'s own owner that are, as far as the project shows, its only callers
@@ -462,7 +479,7 @@ export function perOperationCalls(project: Project, fn: { name: string; ownerTyp
   const out: CallFact[] = [];
   for (const c of project.callers.get(fn.name) ?? []) {
     // `sameOwner`: a method of the owner itself may be the per-operation caller (not for constructors: the class's own factories).
-    if (c.reference || c.once || c.lazy || c.callerIsEntryPoint || RUNS_ONCE.test(c.caller) || (!sameOwner && c.callerOwner === fn.ownerType)) continue;
+    if (c.reference || c.once || c.lazy || c.callerIsEntryPoint || runsOnce(project, c) || (!sameOwner && c.callerOwner === fn.ownerType)) continue;
     if (c.caller === fn.name && c.callerOwner === fn.ownerType) continue;
     if (!callsFunction(project, c, fn.ownerType, path, undefined)) continue;
     if (startedOnlyFromEntry(project, { name: c.caller, ...(c.callerOwner ? { ownerType: c.callerOwner } : {}), ...(c.callerModule ? { module: c.callerModule } : {}) }, project.fileOfCall.get(c))) continue;
@@ -483,7 +500,7 @@ export function perOperationMaker(project: Project, fn: { name: string; ownerTyp
   for (const c of project.callers.get(fn.name) ?? []) {
     if (c.reference || c.once || c.callerIsEntryPoint || !c.callerOwner) continue;
     if (c.caller === fn.name && c.callerOwner === fn.ownerType) continue;
-    if (c.callerOwner !== fn.ownerType && !RUNS_ONCE.test(c.caller)) continue;
+    if (c.callerOwner !== fn.ownerType && !runsOnce(project, c)) continue;
     if (!callsFunction(project, c, fn.ownerType, path, undefined)) continue;
     const up = perOperationMaker(project, { name: c.caller, ownerType: c.callerOwner }, project.fileOfCall.get(c) ?? path, depth - 1);
     if (up) return up;

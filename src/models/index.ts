@@ -78,6 +78,11 @@ export interface Vocabulary {
    * once per process (the process parses its arguments and runs one command): read by the frontend.
    */
   cliCommands?: CliCommands;
+  /**
+   * Names (regular-expression alternatives) of functions that run once per process or per object
+   * (`main\w*`, `setup\w*`, `ngOnInit`): a construction called from one is not per operation.
+   */
+  runsOnceCallers: string[];
 }
 
 export interface CliCommands {
@@ -100,7 +105,10 @@ export interface CliCommands {
   actionMethods?: string[];
 }
 
-const DEFAULT_VOCABULARY: Vocabulary = { teardown: 'teardown method (close/shutdown/stop)' };
+const DEFAULT_VOCABULARY: Vocabulary = {
+  teardown: 'teardown method (close/shutdown/stop)',
+  runsOnceCallers: ['<module>', 'constructor', 'new', 'main\\w*', 'init\\w*', 'initiali[sz]e', 'setup\\w*', 'set_up', 'bootstrap\\w*', 'build', 'builder', 'create', 'open', 'connect', 'launch', 'install', 'register\\w*', 'load', 'configure', 'start\\w*', 'serve\\w*', 'listen'],
+};
 const vocabularies = new Map<string, Vocabulary>();
 
 /** The language's vocabulary (src/models/<language>/vocabulary.json), or words every language shares. */
