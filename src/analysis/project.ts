@@ -228,19 +228,38 @@ export function callersOf(project: Project, fn: { name: string; ownerType?: stri
  * caller at all (public API: each call of it is an operation). Undefined when none is found.
  */
 export function unknowableAbove(project: Project, fn: { name: string; ownerType?: string; module?: string }, path?: string, depth = 3): CallFact | undefined {
+  return findUpCallers(project, fn, path, depth, (call, callee) => {
+    if (call.reference || call.once || call.callerIsEntryPoint || call.caller === '<module>' || runsPerEvent(call)) return 'skip';
+    if (call.caller === callee.name && call.callerOwner === callee.owner) return 'skip';
+    return (project.callers.get(call.caller) ?? []).some((c) => unknownReceiver(project, c)) ? 'found' : 'follow';
+  });
+}
+
+interface CalleeAt {
+  name: string;
+  owner?: string;
+  module?: string;
+  file?: string;
+}
+
+/**
+ * Breadth-first up the callers of `fn`, `depth` levels: of each call that can reach the function
+ * at hand, `visit` says whether it is the one sought, is left out, or leads on to its own caller
+ * (each caller followed once). The call sought, or undefined.
+ */
+function findUpCallers(project: Project, fn: { name: string; ownerType?: string; module?: string }, path: string | undefined, depth: number, visit: (call: CallFact, callee: CalleeAt) => 'found' | 'skip' | 'follow'): CallFact | undefined {
   const seen = new Set<string>();
-  let frontier: { name: string; owner?: string; module?: string; file?: string }[] = [{ name: fn.name, ...(fn.ownerType ? { owner: fn.ownerType } : {}), ...(fn.module ? { module: fn.module } : {}), ...(path ? { file: path } : {}) }];
+  let frontier: CalleeAt[] = [{ name: fn.name, ...(fn.ownerType ? { owner: fn.ownerType } : {}), ...(fn.module ? { module: fn.module } : {}), ...(path ? { file: path } : {}) }];
   for (let level = 0; level < depth && frontier.length > 0; level++) {
-    const next: typeof frontier = [];
+    const next: CalleeAt[] = [];
     for (const f of frontier) {
       for (const call of project.callers.get(f.name) ?? []) {
-        if (call.reference || call.once || call.callerIsEntryPoint || call.caller === '<module>' || runsPerEvent(call)) continue;
-        if (call.caller === f.name && call.callerOwner === f.owner) continue;
         if (!callsFunction(project, call, f.owner, f.file, f.module)) continue;
+        const verdict = visit(call, f);
+        if (verdict === 'found') return call;
         const key = `${call.callerOwner ?? ''}::${call.callerModule ?? ''}::${call.caller}`;
-        if (seen.has(key)) continue;
+        if (verdict === 'skip' || seen.has(key)) continue;
         seen.add(key);
-        if ((project.callers.get(call.caller) ?? []).some((c) => unknownReceiver(project, c))) return call;
         const file = project.fileOfCall.get(call);
         next.push({ name: call.caller, ...(call.callerOwner ? { owner: call.callerOwner } : {}), ...(call.callerModule ? { module: call.callerModule } : {}), ...(file ? { file } : {}) });
       }
@@ -414,24 +433,7 @@ function runsPerEvent(call: CallFact): boolean {
  * request (see `runsPerEvent`): what `fn` does is then shown to happen per operation.
  */
 export function perEventCall(project: Project, fn: { name: string; ownerType?: string; module?: string }, path?: string, depth = 4): CallFact | undefined {
-  const seen = new Set<string>();
-  let frontier: { name: string; owner?: string; module?: string; file?: string }[] = [{ name: fn.name, ...(fn.ownerType ? { owner: fn.ownerType } : {}), ...(fn.module ? { module: fn.module } : {}), ...(path ? { file: path } : {}) }];
-  for (let level = 0; level < depth && frontier.length > 0; level++) {
-    const next: typeof frontier = [];
-    for (const f of frontier) {
-      for (const call of project.callers.get(f.name) ?? []) {
-        if (call.reference || call.once || !callsFunction(project, call, f.owner, f.file, f.module)) continue;
-        if (runsPerEvent(call)) return call;
-        const key = `${call.callerOwner ?? ''}::${call.callerModule ?? ''}::${call.caller}`;
-        if (call.callerIsEntryPoint || seen.has(key)) continue;
-        seen.add(key);
-        const file = project.fileOfCall.get(call);
-        next.push({ name: call.caller, ...(call.callerOwner ? { owner: call.callerOwner } : {}), ...(call.callerModule ? { module: call.callerModule } : {}), ...(file ? { file } : {}) });
-      }
-    }
-    frontier = next;
-  }
-  return undefined;
+  return findUpCallers(project, fn, path, depth, (call) => (call.reference || call.once ? 'skip' : runsPerEvent(call) ? 'found' : call.callerIsEntryPoint ? 'skip' : 'follow'));
 }
 
 const runsOncePatterns = new Map<Language, RegExp>();
