@@ -99,6 +99,12 @@ export interface CliCommands {
   defaultsMethods?: string[];
   /** Python: the type of those parsed arguments (`argparse.Namespace`). */
   namespaceType?: string;
+  /**
+   * Python: commands a framework finds by their file (Django's `management/commands/<name>.py`
+   * with `class Command` whose `handle()` runs once when `manage.py <name>` is run): a path
+   * pattern, the class and the method.
+   */
+  commandFiles?: { path: string; class: string; method: string }[];
   /** TypeScript: a method declaring a command (commander `program.command('serve')`)... */
   commandMethods?: string[];
   /** ...and the method, chained on it, that gives the handler the library calls when that command is chosen (`.action(serve)`). */

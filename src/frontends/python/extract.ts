@@ -9,7 +9,7 @@ import { lineCount, splitLines } from '../shared/lines.js';
 import { acquisitionHead, kids, line, siteOf, shortText } from '../shared/tree.js';
 import { NodeIndex } from '../shared/node-index.js';
 import { analyseFunctionBody, delegateOf, type PeriodReader } from './body.js';
-import { DROP_METHODS, TEARDOWN, enclosingFrom, fileModuleOf, scopeOf, type Scope } from './functions.js';
+import { DROP_METHODS, TEARDOWN, commandMethodOf, enclosingFrom, fileModuleOf, scopeOf, type Scope } from './functions.js';
 import { fateOf, selfField } from './handles.js';
 import { IMPORT_NODE_TYPES, collectImports, dottedName, qualify } from './imports.js';
 import { ModelMatcher, type PythonMatch } from './match.js';
@@ -31,6 +31,7 @@ export function extractPython(input: FrontendInput): FileFacts {
   const lines = (): string[] => (splitSource ??= splitLines(source));
   const matcher = new ModelMatcher(models, imports);
   const module = fileModuleOf(path);
+  const command = commandMethodOf(path);
   const moduleVars = moduleVariables(root);
   const constants = numericConstants(root);
   const periods: PeriodReader = {
@@ -83,10 +84,10 @@ export function extractPython(input: FrontendInput): FileFacts {
 
   function enclosing(node: SyntaxNode): EnclosingFunction {
     const fn = innermostFunction();
-    if (!fn) return enclosingFrom(node, stack, isTestFile, module);
+    if (!fn) return enclosingFrom(node, stack, isTestFile, module, command);
     let known = enclosingByScope.get(fn.id);
     if (!known) {
-      known = enclosingFrom(node, stack.slice(0, stack.findLastIndex((s) => s.node.id === fn.id) + 1), isTestFile, module);
+      known = enclosingFrom(node, stack.slice(0, stack.findLastIndex((s) => s.node.id === fn.id) + 1), isTestFile, module, command);
       enclosingByScope.set(fn.id, known);
     }
     return { ...known, site: { ...known.site } };
@@ -116,7 +117,7 @@ export function extractPython(input: FrontendInput): FileFacts {
         if (!body || !name) return;
         const loop = analyseFunctionBody(body, periods);
         if (!loop) return;
-        const enc = enclosingFrom(node, [...stack, { kind: 'function', node, name, decorators: [] }], isTestFile, module);
+        const enc = enclosingFrom(node, [...stack, { kind: 'function', node, name, decorators: [] }], isTestFile, module, command);
         facts.loopingFunctions.push({ name, ...(enc.ownerType ? { ownerType: enc.ownerType } : {}), site: siteOf(node), body: loop });
         return;
       }

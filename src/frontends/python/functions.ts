@@ -75,8 +75,15 @@ export function isTestScope(scopes: readonly Scope[]): boolean {
   );
 }
 
+const COMMAND_FILES = (vocabularyOf('python').cliCommands?.commandFiles ?? []).map((c) => ({ ...c, pattern: new RegExp(c.path) }));
+
+/** The method a framework runs once as a command, when the file is a command file (`management/commands/x.py`: `Command.handle`). */
+export function commandMethodOf(path: string): { class: string; method: string } | undefined {
+  return COMMAND_FILES.find((c) => c.pattern.test(path));
+}
+
 /** The function a node runs in, from the scopes around it (outermost first). */
-export function enclosingFrom(node: SyntaxNode, scopes: readonly Scope[], fileIsTest: boolean, module: string): EnclosingFunction {
+export function enclosingFrom(node: SyntaxNode, scopes: readonly Scope[], fileIsTest: boolean, module: string, command?: { class: string; method: string }): EnclosingFunction {
   const isTest = fileIsTest || isTestScope(scopes);
   let fnIndex = -1;
   for (let i = scopes.length - 1; i >= 0; i--) {
@@ -93,7 +100,8 @@ export function enclosingFrom(node: SyntaxNode, scopes: readonly Scope[], fileIs
   const fn = scopes[fnIndex]!;
   const ownerType = ownerClassOf(scopes.slice(0, fnIndex + 1));
   const topLevel = fnIndex === 0 || scopes.slice(0, fnIndex).every((s) => s.kind === 'main');
-  const isEntryPoint = (topLevel && ENTRY_NAMES.test(fn.name)) || fn.decorators.some((d) => CLI_DECORATORS.test(d));
+  const isEntryPoint =
+    (topLevel && ENTRY_NAMES.test(fn.name)) || fn.decorators.some((d) => CLI_DECORATORS.test(d)) || (!!command && ownerType === command.class && fn.name === command.method);
   const constructOnce = isEntryPoint || CONSTRUCT_ONCE.test(fn.name) || fn.decorators.some((d) => ONCE_DECORATORS.test(d));
   return {
     name: fn.name,
