@@ -94,6 +94,12 @@ export const ResourceModel = z
      * receiver's releases: React Native's `Keyboard.addListener(..)` / `AppState.addEventListener(..)`
      * return a subscription whose `remove()` takes the listener off.
      */
+    /**
+     * Methods of the object that made the resource which close it too (`browser.close()` closes the
+     * pages `browser.newPage()` opened): called on that same local after the acquisition, they
+     * release it.
+     */
+    closedWithMaker: z.array(z.string()).optional(),
     resultReleases: z.array(z.string()).optional(),
     /**
      * Releases that do not finish the job alone, with what they leave: a child's `kill` without a

@@ -95,6 +95,12 @@ export function fateOf(call: SyntaxNode, ctx: FateContext): HandleResult {
     const handedTo = delivered ? undefined : callerCallback(call);
     if (handedTo && ctx.model.pooled) fate = { kind: 'passed', to: `the caller's callback \`${handedTo}\`` };
   }
+  // `const page = await browser.newPage(); ..; await browser.close()`: closing what made it closes it.
+  const maker = (fate.kind === 'local' || fate.kind === 'discarded') && ctx.model.closedWithMaker?.length && ctx.fn ? makerLocal(call) : undefined;
+  if (maker) {
+    const viaMaker = new LocalTracker({ ...ctx, model: { ...ctx.model, releases: ctx.model.closedWithMaker!, resultReleases: [] } }).traceLocal(maker, call, 0);
+    if (viaMaker.kind === 'released-locally') fate = viaMaker;
+  }
   // `await new Promise((resolve) => app.listen(port, function () { resolve(this) }))`: the callback
   // hands the resource itself (its `this`) to the promise, whose value is then the handle.
   const promise = fate.kind === 'discarded' ? promisedByCallback(call) : undefined;
@@ -107,6 +113,13 @@ export function fateOf(call: SyntaxNode, ctx: FateContext): HandleResult {
   // `spawn(.., { detached: true })` and `.unref()`: a daemon, handed over to the system on purpose.
   if (found && spawnedDetached(call)) return { fate: { kind: 'passed', to: `the system as a daemon (\`detached: true\` and ${found.how})` } };
   return { fate, ...(found ? { unreferenced: found } : {}) };
+}
+
+/** The local the acquiring method is called on (`browser` in `browser.newPage()`). */
+function makerLocal(call: SyntaxNode): string | undefined {
+  const callee = call.childForFieldName('function');
+  const object = callee?.type === 'member_expression' ? callee.childForFieldName('object') : undefined;
+  return object?.type === 'identifier' ? object.text : undefined;
 }
 
 /** The value an error-first callback (the call's last argument) receives second: `(err, connection) => ..`. */
