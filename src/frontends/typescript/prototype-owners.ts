@@ -6,6 +6,7 @@
 import type { SyntaxNode } from '../../parse/syntax.js';
 import { kids } from '../shared/tree.js';
 import { memberPath, unwrap } from './qualify.js';
+import { isTeardownName } from './owners.js';
 
 /** Function values that bind their own `this`: an arrow function's `this` is the module's. */
 const THIS_BINDING = new Set(['function_expression', 'function', 'generator_function']);
@@ -96,7 +97,8 @@ export function prototypeOwners(root: SyntaxNode): PrototypeOwners {
     }
   }
   // `module.exports = { started() {..}, stopped() {..} }`, `export default { mounted() {..}, beforeUnmount() {..} }`:
-  // a component or service schema whose hooks the framework calls on one object, `this`.
+  // a component or service schema whose hooks the framework calls on one object, `this`; and
+  // `module.exports = { startHTTP() { this.servers.http = .. }, stopServers() {..} }`, one service object.
   for (const object of exportedObjects(root)) {
     const ms: { name: string; fn: SyntaxNode }[] = [];
     const collect = (obj: SyntaxNode, depth: number): void => {
@@ -110,7 +112,11 @@ export function prototypeOwners(root: SyntaxNode): PrototypeOwners {
       }
     };
     collect(object, 0);
-    if (!ms.some((m) => OBJECT_SETUP_HOOKS.test(m.name)) || !ms.some((m) => OBJECT_TEARDOWN_HOOKS.test(m.name))) continue;
+    // A framework's schema (set-up and teardown hooks), or a module's one service object whose own
+    // teardown (`stopServers() { this.servers.http.close() }`) ends what its methods keep in `this`.
+    const schema = ms.some((m) => OBJECT_SETUP_HOOKS.test(m.name)) && ms.some((m) => OBJECT_TEARDOWN_HOOKS.test(m.name));
+    const service = ms.some((m) => isTeardownName(m.name)) && /\bthis\.[\w$]+\s*=[^=]/.test(object.text);
+    if (!schema && !service) continue;
     const name = `<object ${object.startIndex}>`;
     ctors.set(name, object);
     methods.set(name, ms);
