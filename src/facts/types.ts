@@ -203,6 +203,11 @@ export interface Acquisition {
   /** The acquisition sits inside a loop in its function: one resource per iteration. */
   inLoop?: boolean;
   /**
+   * A connection kept in a local that a loop after it, in the same function, uses (line of the
+   * loop): opened once per run of that long-lived function and reused by every round.
+   */
+  reusedByLoop?: number;
+  /**
    * A child that runs a command line through a shell (`exec(cmd)`, `spawn('sh', ['-c', cmd])`): how,
    * as written. Such a child is usually a command run to completion, not a service.
    */

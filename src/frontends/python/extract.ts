@@ -17,6 +17,10 @@ import { releaseOf, registeredReleases } from './releases.js';
 import { callFactOf, storedHandlersOf } from './calls.js';
 import { instanceFieldGuard, lazySingletonGuard } from './guards.js';
 import { helperCallCandidate, helperFactories, helperNote, helperOf, type HelperCallCandidate } from './helper-factories.js';
+import { reusingLoopLine } from '../shared/reuse-loops.js';
+
+const PYTHON_LOOPS: ReadonlySet<string> = new Set(['for_statement', 'while_statement']);
+const PYTHON_FUNCTIONS: ReadonlySet<string> = new Set(['function_definition', 'lambda']);
 
 const MAIN_NODE_TYPES = ['ERROR', 'class_definition', 'function_definition', 'if_statement', 'call', ...IMPORT_NODE_TYPES];
 
@@ -201,6 +205,11 @@ export function extractPython(input: FrontendInput): FileFacts {
       handle,
     };
     if (insideLoop(call, fn)) acquisition.inLoop = true;
+    // `conn = connect(); while True: conn.execute(..)`: a connection the loop after it reuses.
+    if ((model.kind === 'connection' || model.kind === 'pool') && (handle.kind === 'local' || handle.kind === 'released-locally')) {
+      const reuse = reusingLoopLine(call, handle.local, PYTHON_LOOPS, PYTHON_FUNCTIONS);
+      if (reuse) acquisition.reusedByLoop = reuse;
+    }
     const guard = lazySingletonGuard(call, globalsOf(fn), fn);
     const fieldGuard = guard || !enc.ownerType ? undefined : instanceFieldGuard(call, fn);
     if (guard) acquisition.guardedOnce = guard;

@@ -2,6 +2,7 @@
 import type { SyntaxNode } from '../../parse/syntax.js';
 import type { Acquisition, BodyFacts, EnclosingFunction } from '../../facts/types.js';
 import { acquisitionHead, kids, line, same } from '../shared/tree.js';
+import { reusingLoopLine } from '../shared/reuse-loops.js';
 import { analyseBody, type PeriodResolver } from './body.js';
 import { functionNode } from './functions.js';
 import { fateOf } from './handles.js';
@@ -58,6 +59,8 @@ export function acquisitionRecorder(ctx: AcquisitionEnv): (call: SyntaxNode, mat
             : handle,
     };
     if (insideLoop(call, fnItem)) acquisition.inLoop = true;
+    const reuse = reusedByLoop(call, model.kind, acquisition.handle);
+    if (reuse) acquisition.reusedByLoop = reuse;
     // The initialiser of a lazy static or a static once-cell runs once per process.
     const staticGuard = staticOnceGuard(call, ctx.statics());
     const guard = staticGuard ? undefined : instanceOnceGuard(call, fnItem);
@@ -185,4 +188,13 @@ export function acquisitionRecorder(ctx: AcquisitionEnv): (call: SyntaxNode, mat
   }
 
   return acquisitionOf;
+}
+
+const RUST_LOOPS: ReadonlySet<string> = new Set(['loop_expression', 'while_expression', 'for_expression']);
+const RUST_FUNCTIONS: ReadonlySet<string> = new Set(['function_item', 'closure_expression']);
+
+/** `let pool = build().await; loop { pool.get() .. }`: a connection or pool a later loop of its function reuses. */
+function reusedByLoop(call: SyntaxNode, kind: string, handle: Acquisition['handle']): number | undefined {
+  if ((kind !== 'connection' && kind !== 'pool') || (handle.kind !== 'local' && handle.kind !== 'released-locally')) return undefined;
+  return reusingLoopLine(call, handle.local, RUST_LOOPS, RUST_FUNCTIONS);
 }

@@ -19,7 +19,10 @@ import { unwrap } from './qualify.js';
 import type { NodeIndex } from './node-index.js';
 import type { FileScope } from './scope.js';
 import { shellCommand } from './shell-commands.js';
-import { flagsSetBefore } from './mode-guards.js';
+import { flagsSetBefore } from './mode-guards.js';import { reusingLoopLine } from '../shared/reuse-loops.js';
+
+const TS_LOOPS: ReadonlySet<string> = new Set(['for_statement', 'for_in_statement', 'while_statement', 'do_statement']);
+
 
 /** What the extraction walk shares with the acquisition facts of one file. */
 export interface AcquisitionEnv {
@@ -122,6 +125,11 @@ export function acquisitionReader(ctx: AcquisitionEnv): { acquisitionOf(call: Sy
       if (flags.length > 0) a.setsFlags = flags;
     }
     if (enclosing.context.inLoop) a.inLoop = true;
+    // `const client = await connect(); while (running) { await client.query(..) }`: a connection the loop after it reuses.
+    if ((model.kind === 'connection' || model.kind === 'pool') && (handle.kind === 'local' || handle.kind === 'released-locally')) {
+      const reuse = reusingLoopLine(call, handle.local, TS_LOOPS, FUNCTION_TYPES);
+      if (reuse) a.reusedByLoop = reuse;
+    }
     if (model.kind === 'process' && (handle.kind === 'discarded' || handle.kind === 'local')) {
       const shell = shellCommand(call, fn, root, scope, index);
       if (shell) a.shellCommand = shell;

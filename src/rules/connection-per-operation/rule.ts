@@ -62,6 +62,11 @@ export const connectionPerOperation: Rule = {
         continue;
       }
       const closes = model.dropReleases || fate.kind === 'released-locally';
+      // `let pool = build(); loop { pool.get() .. }`: opened once per run of a long-lived function, reused by every round.
+      if (closes && a.reusedByLoop !== undefined && !a.inLoop) {
+        ctx.note({ counter: 'kept or handed on', path: ref.file.path, line, detail: `${a.api} in ${symbolOf(a)}: reused by the loop at line ${a.reusedByLoop}` });
+        continue;
+      }
       const symbol = symbolOf(a);
       const handleType = model.handle ?? 'connection';
       const madeByName = madeBy ? (madeBy.callerOwner && !madeBy.callerOwner.includes('/') ? `${madeBy.callerOwner}::${madeBy.caller}` : madeBy.caller) : '';
