@@ -194,7 +194,7 @@ const RUST_LOOPS: ReadonlySet<string> = new Set(['loop_expression', 'while_expre
 const RUST_FUNCTIONS: ReadonlySet<string> = new Set(['function_item', 'closure_expression']);
 
 /** `let pool = build().await; loop { pool.get() .. }`: a connection or pool a later loop of its function reuses. */
-function reusedByLoop(call: SyntaxNode, kind: string, handle: Acquisition['handle']): number | undefined {
+export function reusedByLoop(call: SyntaxNode, kind: string, handle: Acquisition['handle']): number | undefined {
   if ((kind !== 'connection' && kind !== 'pool') || (handle.kind !== 'local' && handle.kind !== 'released-locally')) return undefined;
   return reusingLoopLine(call, handle.local, RUST_LOOPS, RUST_FUNCTIONS);
 }

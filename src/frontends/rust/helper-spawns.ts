@@ -9,7 +9,8 @@ import { siteOf } from '../shared/tree.js';
 import { fateOf, type FateOptions } from './handles.js';
 import { functionNode } from './functions.js';
 import { insideLoop } from './spawn-site.js';
-import { scopedParts, STD_METHOD_NAMES, withoutGenerics } from './call-names.js';
+import { scopedParts, STD_METHOD_NAMES, withoutGenerics } from './call-names.js';import { reusedByLoop } from './acquisitions.js';
+
 
 /** Kinds a helper can start (or open) and hand back. */
 const HELPER_KINDS = new Set(['task', 'thread', 'process', 'timer', 'connection', 'pool']);
@@ -96,6 +97,8 @@ export function helperAcquisitions(acquisitions: readonly Acquisition[], candida
     };
     if (helper.body) a.body = helper.body;
     if (insideLoop(c.call, fnItem)) a.inLoop = true;
+    const reuse = reusedByLoop(c.call, a.kind, a.handle);
+    if (reuse) a.reusedByLoop = reuse;
     derived.push(a);
   }
   return derived;
