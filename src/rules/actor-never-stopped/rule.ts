@@ -4,7 +4,7 @@ import { vocabularyOf } from '../../models/index.js';
 import type { Rule, RuleContext } from '../types.js';
 import type { AcquisitionRef } from '../../analysis/project.js';
 import { releasesOfField, releasesOfStored, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
-import { describeFate, growthOf, processGuardEvidence, guardedGrowth, isTestCode, acquisitionSite, locationOf } from '../shared/describe.js';
+import { ownerLabel, describeFate, growthOf, processGuardEvidence, guardedGrowth, isTestCode, acquisitionSite, locationOf } from '../shared/describe.js';
 import { fewInstances } from '../shared/instances.js';
 import { incompleteRelease } from '../shared/incomplete-release.js';
 
@@ -102,7 +102,7 @@ export const actorNeverStopped: Rule = {
           const teardown = owner?.methods.filter((m) => m.teardown) ?? [];
           evidence.push(
             teardown.length === 0
-              ? `\`${fate.ownerType}\` has no ${vocabularyOf(ref.file.language).teardown} that calls ${model.releases.map((r) => `\`${r}\``).join('/')} on it`
+              ? `${ownerLabel(fate.ownerType)} has no ${vocabularyOf(ref.file.language).teardown} that calls ${model.releases.map((r) => `\`${r}\``).join('/')} on it`
               : `\`${fate.ownerType}\` has ${teardown.map((m) => `\`${m.name}\``).join(', ')}, but none calls ${model.releases.map((r) => `\`${r}\``).join('/')} on \`${fate.field}\``,
           );
         }

@@ -7,7 +7,7 @@ import { releasesOfStored, startedOnlyFromEntry, symbolOf } from '../../analysis
 import type { Rule } from '../types.js';
 import { fewInstances } from '../shared/instances.js';
 import type { AcquisitionRef } from '../../analysis/project.js';
-import { describeFate, growthOf, isTestCode, locationOf } from '../shared/describe.js';
+import { describeFate, growthOf, isTestCode, locationOf, ownerLabel } from '../shared/describe.js';
 
 const KINDS = ['timer', 'context', 'stream'] as const;
 
@@ -73,7 +73,7 @@ export const handleNeverReleased: Rule = {
         const teardown = ctx.project.owners.get(fate.ownerType)?.methods.filter((m) => m.teardown) ?? [];
         evidence.push(
           teardown.length === 0
-            ? `${nothingCalls(`\`${fate.ownerType}.${fate.field}\``)} in the project, and \`${fate.ownerType}\` has no teardown method (Close/Stop/Shutdown)`
+            ? `${nothingCalls(`\`${fate.ownerType}.${fate.field}\``)} in the project, and ${ownerLabel(fate.ownerType)} has no teardown method (Close/Stop/Shutdown)`
             : `\`${fate.ownerType}\` has ${teardown.map((m) => `\`${m.name}\``).join(', ')}, but none of them ${callsItself ? `calls \`${fate.field}\`` : `calls ${release} on \`${fate.field}\``}`,
         );
       } else {

@@ -7,7 +7,7 @@ import { fewInstances } from '../shared/instances.js';
 import { callersSeen, referencedEvidence, unknowableAboveEvidence } from '../shared/callers.js';
 import type { Rule } from '../types.js';
 import { selfOrRace } from './self-and-race.js';
-import { cappedByUnseen, processGuardEvidence, describeFate, isTestCode, acquisitionSite, locationOf, unseenCallers } from '../shared/describe.js';
+import { ownerLabel, cappedByUnseen, processGuardEvidence, describeFate, isTestCode, acquisitionSite, locationOf, unseenCallers } from '../shared/describe.js';
 
 const KINDS = ['listener', 'subscription'] as const;
 
@@ -187,7 +187,7 @@ export const listenerNeverRemoved: Rule = {
             ? `\`${symbol}()\` runs per operation: every call adds one more ${unit}${event}`
             : `\`${symbol}()\` runs for every \`${a.fn.ownerType}\` instance: each adds one more ${unit}${event}, and the instance cannot be collected while \`${a.source.text}\` holds it`,
         fate.kind === 'field'
-          ? (teardownNote ?? `\`${fate.ownerType}\` has no teardown method that calls ${model.releases.map((r) => `\`${r}\``).join('/')} for it`)
+          ? (teardownNote ?? `${ownerLabel(fate.ownerType)} has no teardown method that calls ${model.releases.map((r) => `\`${r}\``).join('/')} for it`)
           : `nothing calls ${model.releases.map((r) => `\`${r}\``).join('/')} for it${fate.kind === 'discarded' || fate.kind === 'local' ? '' : ` (${describeFate(fate, handleType)})`}`,
       ];
       if (!setup && callers !== 'known') {

@@ -103,3 +103,11 @@ export function processGuardEvidence(guard: NonNullable<Acquisition['guardedOnce
     ? `it runs in the one-time initialiser of the static \`${guard.flag}\` (line ${guard.line}): one ${what} per process, it does not grow, but nothing can shut it down`
     : `the process-wide \`${guard.flag}\` (line ${guard.line}) lets it start only while it is unset: one ${what} per process, it does not grow, but nothing can shut it down`;
 }
+
+/**
+ * How evidence names the owner of a field: its type, or, when the frontend could not tell the
+ * object `this` is (a method of an object literal it does not read as an owner), says so.
+ */
+export function ownerLabel(ownerType: string): string {
+  return ownerType === 'this' ? 'the object `this` is here (not read as a class or owner, so its teardown could not be looked for)' : `\`${ownerType}\``;
+}

@@ -78,6 +78,14 @@ pub async fn on_request() { let server = Server::new(); server.restart().await; 
     expect(js!.evidence.join(' ')).not.toContain('Drop');
   });
 
+  it('does not name `this` as a type when the object it is cannot be read as an owner', async () => {
+    const [f] = await audit({
+      'src/widget.js': `export const widgets = [];\nwidgets.push({\n  show() {\n    this.timer = setInterval(() => this.draw(), 1000);\n  },\n  draw() {},\n});\n`,
+    });
+    expect(f!.evidence.some((e) => e.startsWith('the object `this` is here (not read as a class or owner'))).toBe(true);
+    expect(f!.evidence.some((e) => e.startsWith('`this` has'))).toBe(false);
+  });
+
   it('never says "nothing calls" a function handed over as a value (http.createServer(handle), thread::spawn(worker))', async () => {
     const ts = await audit({
       'src/server.js': `import http from 'node:http';

@@ -12,7 +12,7 @@ import { reportSkippedExit } from './skipped-exit.js';
 import { reportAccumulated } from './accumulated.js';
 import type { Rule, RuleContext } from '../types.js';
 import { vocabularyOf } from '../../models/index.js';
-import { cappedByUnseen, describeFate, processGuardEvidence, guardedGrowth, formatPeriod, growthOf, isTestCode, acquisitionSite, locationOf, unseenCallers, wakeupRate } from '../shared/describe.js';
+import { ownerLabel, cappedByUnseen, describeFate, processGuardEvidence, guardedGrowth, formatPeriod, growthOf, isTestCode, acquisitionSite, locationOf, unseenCallers, wakeupRate } from '../shared/describe.js';
 
 const KINDS = ['task', 'thread', 'timer'] as const;
 
@@ -182,7 +182,7 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
   if (ownerName && messageId !== 'fieldOverwritten') {
     const owner = ctx.project.owners.get(ownerName);
     const teardown = owner?.methods.filter((m) => m.teardown) ?? [];
-    if (teardown.length === 0) evidence.push(`\`${ownerName}\` has no ${vocabularyOf(file.language).teardown}`);
+    if (teardown.length === 0) evidence.push(`${ownerLabel(ownerName)} has no ${vocabularyOf(file.language).teardown}`);
     else {
       const names = [...new Set(teardown.map((m) => m.name))].map((n) => `\`${n}\``).join(', ');
       evidence.push(`\`${ownerName}\` has teardown ${teardown.length === 1 ? 'method' : 'methods'} ${names}, but none stops this ${a.kind}`);
