@@ -366,7 +366,10 @@ export function rearmBody(call: SyntaxNode, callback: SyntaxNode | undefined, fn
   if (gap) {
     // A stop test ahead of the work, in the function that waits for it, ends the round a stop during the wait would run.
     const waits = hop ? hop.method : fn;
-    const stopFirst = exits.some((e) => e.kind !== 'error-propagated' && e.line >= line(waits) && e.line < gap.line);
+    const rearm = hop ? hop.call : call;
+    // A condition around the re-arm is tested where it is written: `if (!paused) { work().finally(() => rearm) }` tests first.
+    const stopFirst =
+      exits.some((e) => e.kind !== 'error-propagated' && e.line >= line(waits) && e.line < gap.line) || testedAround(rearm, waits).some((at) => at < gap.line);
     facts.rearmAfter = { ...gap, ...(hop ? { via: hop.via } : {}), ...(stopFirst ? { stopFirst: true as const } : {}) };
   }
   return facts;
@@ -391,6 +394,21 @@ function rearmExits(call: SyntaxNode, body: SyntaxNode | null): LoopExit[] {
     exits.push({ kind: CANCEL_WORDS.test(text) ? 'cancellation' : 'break', detail: `re-armed only when \`${text}\``, line: line(call) });
   }
   return exits;
+}
+
+/** Lines of the conditions around `node` inside `fn` (`if`, `?:`, `&&`/`||`). */
+function testedAround(node: SyntaxNode, fn: SyntaxNode): number[] {
+  const out: number[] = [];
+  for (let cur = node.parent; cur && !same(cur, fn); cur = cur.parent) {
+    if (cur.type === 'if_statement' || cur.type === 'ternary_expression') {
+      const cond = cur.childForFieldName('condition');
+      if (cond && !(node.startIndex >= cond.startIndex && node.endIndex <= cond.endIndex)) out.push(line(cond));
+    } else if (cur.type === 'binary_expression' && /^(&&|\|\|)$/.test(cur.childForFieldName('operator')?.text ?? '')) {
+      const left = cur.childForFieldName('left');
+      if (left && node.startIndex >= left.endIndex) out.push(line(left));
+    }
+  }
+  return out;
 }
 
 /** Does `call` sit in a `.finally()` or `.catch()` callback inside `body`? */
