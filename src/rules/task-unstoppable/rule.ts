@@ -79,6 +79,8 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
     ctx.note({ counter: 'in tests', path: file.path, line: a.site.startLine, detail: `${a.api} long-lived loop in test code` });
     return;
   }
+  // A chain through a second method that restarts work (`() => this.reconnect()`) is judged as the restart timer it also is.
+  if (body.rearmAfter?.via && body.exits.length === 0 && reportRestartTimer(ctx, ref, model)) return;
   if (body.exits.length > 0) {
     if (reportSkippedExit(ctx, ref, body, model, bodyPath) || reportDetachedByOwner(ctx, ref, body, model) || reportRearmRace(ctx, ref, body, model)) return;
     const exit = body.exits[0]!;
