@@ -346,8 +346,9 @@ export function rearmBody(call: SyntaxNode, callback: SyntaxNode | undefined, fn
   const name = functionName(fn);
   if (!name || name.startsWith('<')) return undefined;
   // The callback calls the function again, or a method of the class that does after some work.
-  const hop = callsFunction(callback, name) ? undefined : rearmThroughMethod(callback, fn, name);
-  if (!hop && !callsFunction(callback, name)) return undefined;
+  const direct = callsFunction(callback, name);
+  const hop = direct ? undefined : rearmThroughMethod(callback, fn, name);
+  if (!direct && !hop) return undefined;
   const args = call.childForFieldName('arguments');
   const delay = args ? kids(args)[1] : undefined;
   const period = delay ? numberOf(delay, ctx.scope.numbers) : undefined;
