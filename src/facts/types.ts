@@ -161,6 +161,13 @@ export interface BodyFacts {
    * not seen, so findings on it are reported at P2.
    */
   serves?: string;
+  /**
+   * A self-re-arming timer whose re-arm waits for other work first (an `await`, a promise callback, a
+   * callback handed to another call, at `line`): while it runs no timer is pending, so clearing the
+   * timer cannot stop the chain then. `via`: the chain re-arms through this method of the same class.
+   * `stopFirst`: a stop test comes before that work, so a stop during the wait ends the next round.
+   */
+  rearmAfter?: { line: number; how: string; via?: string; stopFirst?: true };
   /** Variables from the enclosing scope the body captures (kept alive as long as it runs). */
   captures: string[];
   /** The body only calls this function (`run_loop(rx).await`): resolve it across the project. */

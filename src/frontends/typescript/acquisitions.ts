@@ -136,7 +136,8 @@ export function acquisitionReader(ctx: AcquisitionEnv): { acquisitionOf(call: Sy
     }
     const body = bodyFor(call, model, fn, handle);
     if (body) a.body = body;
-    if (body && !body.longLived && model.kind === 'timer' && model.body === 'first-argument' && !model.repeats) {
+    // A chain through a second method (`rearmAfter.via`) is also a timer whose callback starts work again.
+    if (body && (!body.longLived || body.rearmAfter?.via) && model.kind === 'timer' && model.body === 'first-argument' && !model.repeats) {
       const args = call.childForFieldName('arguments');
       const restarts = restartOf(args ? kids(args)[0] : undefined);
       if (restarts) a.restarts = restarts;

@@ -7,6 +7,7 @@ import { FUNCTION_TYPES, LOOP_TYPES, functionName, isInlineCallback, parameterNa
 import { memberPath, qualifiedNames, unwrap } from './qualify.js';
 import { numberOf, type FileScope } from './scope.js';
 import type { NodeIndex } from './node-index.js';
+import { gapBefore, rearmThroughMethod } from './rearm-gap.js';
 
 const CANCEL_WORDS = /abort|cancel|shutdown|shutting|stop|terminat|quit|exit|closed|closing|running|alive|active|dispos|destroy|done|finish|signal|disconnect|enabled|isOpen|started|paused/i;
 
@@ -344,27 +345,17 @@ export function rearmBody(call: SyntaxNode, callback: SyntaxNode | undefined, fn
   if (!fn || !callback) return undefined;
   const name = functionName(fn);
   if (!name || name.startsWith('<')) return undefined;
-  if (!callsFunction(callback, name)) return undefined;
+  // The callback calls the function again, or a method of the class that does after some work.
+  const direct = callsFunction(callback, name);
+  const hop = direct ? undefined : rearmThroughMethod(callback, fn, name);
+  if (!direct && !hop) return undefined;
   const args = call.childForFieldName('arguments');
   const delay = args ? kids(args)[1] : undefined;
   const period = delay ? numberOf(delay, ctx.scope.numbers) : undefined;
   const body = bodyOf(fn);
-  const exits: LoopExit[] = [];
-  if (body) {
-    ownWalk(body, (node) => {
-      if (node.startIndex >= call.startIndex) return false;
-      // A return in a callback counts only when the re-arm sits in that same callback.
-      if (node.type === 'return_statement' && sameFunctionAs(node, call)) exits.push(classifyExit(node, body, 'return before re-arming'));
-      else if (node.type === 'throw_statement' && !insideTry(node, body)) exits.push({ kind: 'error-propagated', detail: `\`${shortText(node, 60)}\` skips the re-arm`, line: line(node) });
-      return true;
-    });
-    const around = conditionsAround(call, body);
-    if (around.length > 0) {
-      const text = around.join(' / ');
-      exits.push({ kind: CANCEL_WORDS.test(text) ? 'cancellation' : 'break', detail: `re-armed only when \`${text}\``, line: line(call) });
-    }
-  }
-  return {
+  const exits: LoopExit[] = [...rearmExits(call, body), ...(hop ? rearmExits(hop.call, bodyOf(hop.method)) : [])];
+  const gap = hop?.gap ?? gapBefore(call, fn);
+  const facts: BodyFacts = {
     longLived: true,
     loopKind: 'self-re-arming setTimeout',
     loopLine: line(call),
@@ -373,6 +364,62 @@ export function rearmBody(call: SyntaxNode, callback: SyntaxNode | undefined, fn
     ignoredErrors: [],
     captures: capturesOf(callback, outer),
   };
+  if (gap) {
+    // A stop test ahead of the work, in the function that waits for it, ends the round a stop during the wait would run.
+    const waits = hop ? hop.method : fn;
+    const rearm = hop ? hop.call : call;
+    // A condition around the re-arm is tested where it is written: `if (!paused) { work().finally(() => rearm) }` tests first.
+    const stopFirst =
+      exits.some((e) => e.kind !== 'error-propagated' && e.line >= line(waits) && e.line < gap.line) || testedAround(rearm, waits).some((at) => at < gap.line);
+    facts.rearmAfter = { ...gap, ...(hop ? { via: hop.via } : {}), ...(stopFirst ? { stopFirst: true as const } : {}) };
+  }
+  return facts;
+}
+
+/** Ways the re-arm `call` in `body` is skipped: a return or throw before it, a condition around it. */
+function rearmExits(call: SyntaxNode, body: SyntaxNode | null): LoopExit[] {
+  const exits: LoopExit[] = [];
+  if (!body) return exits;
+  // A throw in another promise callback does not skip a re-arm in `.finally()`/`.catch()`: those run after a rejection too.
+  const afterRejection = settledCallback(call, body);
+  ownWalk(body, (node) => {
+    if (node.startIndex >= call.startIndex) return false;
+    // A return in a callback counts only when the re-arm sits in that same callback.
+    if (node.type === 'return_statement' && sameFunctionAs(node, call)) exits.push(classifyExit(node, body, 'return before re-arming'));
+    else if (node.type === 'throw_statement' && !insideTry(node, body) && !(afterRejection && !sameFunctionAs(node, call))) exits.push({ kind: 'error-propagated', detail: `\`${shortText(node, 60)}\` skips the re-arm`, line: line(node) });
+    return true;
+  });
+  const around = conditionsAround(call, body);
+  if (around.length > 0) {
+    const text = around.join(' / ');
+    exits.push({ kind: CANCEL_WORDS.test(text) ? 'cancellation' : 'break', detail: `re-armed only when \`${text}\``, line: line(call) });
+  }
+  return exits;
+}
+
+/** Lines of the conditions around `node` inside `fn` (`if`, `?:`, `&&`/`||`). */
+function testedAround(node: SyntaxNode, fn: SyntaxNode): number[] {
+  const out: number[] = [];
+  for (let cur = node.parent; cur && !same(cur, fn); cur = cur.parent) {
+    if (cur.type === 'if_statement' || cur.type === 'ternary_expression') {
+      const cond = cur.childForFieldName('condition');
+      if (cond && !(node.startIndex >= cond.startIndex && node.endIndex <= cond.endIndex)) out.push(line(cond));
+    } else if (cur.type === 'binary_expression' && /^(&&|\|\|)$/.test(cur.childForFieldName('operator')?.text ?? '')) {
+      const left = cur.childForFieldName('left');
+      if (left && node.startIndex >= left.endIndex) out.push(line(left));
+    }
+  }
+  return out;
+}
+
+/** Does `call` sit in a `.finally()` or `.catch()` callback inside `body`? */
+function settledCallback(call: SyntaxNode, body: SyntaxNode): boolean {
+  for (let cur = call.parent; cur && !same(cur, body); cur = cur.parent) {
+    if (!FUNCTION_TYPES.has(cur.type) || cur.parent?.type !== 'arguments') continue;
+    const callee = cur.parent.parent?.childForFieldName('function');
+    if (callee?.type === 'member_expression' && /^(finally|catch)$/.test(callee.childForFieldName('property')?.text ?? '')) return true;
+  }
+  return false;
 }
 
 /** Is `b` inside the function that directly contains `a`? */

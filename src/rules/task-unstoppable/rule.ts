@@ -10,6 +10,7 @@ import { reportBlockedSend } from './blocked-send.js';
 import { reportDetachedByOwner } from './detached-by-owner.js';
 import { reportSkippedExit } from './skipped-exit.js';
 import { reportAccumulated } from './accumulated.js';
+import { reportRearmRace } from './rearm-race.js';
 import type { Rule, RuleContext } from '../types.js';
 import { vocabularyOf } from '../../models/index.js';
 import { ownerLabel, cappedByUnseen, describeFate, processGuardEvidence, guardedGrowth, formatPeriod, growthOf, isTestCode, acquisitionSite, locationOf, unseenCallers, wakeupRate } from '../shared/describe.js';
@@ -37,6 +38,8 @@ export const taskUnstoppable: Rule = {
       exitSkipped: '`{api}` in `{symbol}()` starts a {loop} whose stop check a `continue` can skip on every round',
       detachedByOwner: '`{api}` in `{symbol}()` keeps a task in `{field}` that its owner\'s going away only detaches',
       restartUncleared: '`{api}` in `{symbol}()` schedules `{restart}` with a timer nothing can clear: it restarts even after its owner is closed',
+      rearmAfterClear: '`{api}` in `{symbol}()` re-arms after awaited work without testing a stop flag: a stop while that work runs is undone',
+      rearmUncancellable: '`{api}` in `{symbol}()` re-arms behind a stop flag, but nothing can clear the pending timer: a stop during the wait still runs one more round',
     },
   },
   check(ctx) {
@@ -77,8 +80,10 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
     ctx.note({ counter: 'in tests', path: file.path, line: a.site.startLine, detail: `${a.api} long-lived loop in test code` });
     return;
   }
+  // A chain through a second method that restarts work (`() => this.reconnect()`) is judged as the restart timer it also is.
+  if (body.rearmAfter?.via && body.exits.length === 0 && reportRestartTimer(ctx, ref, model)) return;
   if (body.exits.length > 0) {
-    if (reportSkippedExit(ctx, ref, body, model, bodyPath) || reportDetachedByOwner(ctx, ref, body, model)) return;
+    if (reportSkippedExit(ctx, ref, body, model, bodyPath) || reportDetachedByOwner(ctx, ref, body, model) || reportRearmRace(ctx, ref, body, model)) return;
     const exit = body.exits[0]!;
     ctx.note({ counter: 'stoppable', path: file.path, line: a.site.startLine, detail: `${a.api}: ${exit.kind}: ${exit.detail}` });
     return;
@@ -128,7 +133,7 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
         }
         // Cleared only by the work itself (a re-arm that clears the last one first), never by the
         // owner's teardown: the loop outlives a closed owner.
-        if (!isTestCode(ref)) clearedOnlyInFlow(ctx, ref, releases);
+        if (!isTestCode(ref) && !clearedOnlyInFlow(ctx, ref, releases)) reportRearmRace(ctx, ref, body, model);
         return;
       }
       if (storeModel) return;
@@ -223,7 +228,9 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
   const judged = callers === 'known' ? proven : cappedByUnseen(proven.priority, proven.confidence);
   // A server the body runs (not a loop written here) is often meant to run as long as its process.
   if (body.serves) evidence.push(`the body runs the server \`${body.serves}\` with no graceful-shutdown signal: it accepts connections until the process exits; whether that is meant is not seen, so this is reported at P2`);
-  const { priority, confidence } = body.serves ? { priority: 'P2' as const, confidence: 'low' as const } : judged;
+  // A chain through another method re-arms from a callback it hands on: that the callback runs each time is assumed.
+  if (body.rearmAfter?.via) evidence.push(`the chain runs through \`${body.rearmAfter.via}()\`, which re-arms from ${body.rearmAfter.how} (line ${body.rearmAfter.line}): that it calls back every time is not seen, so this is reported at P2`);
+  const { priority, confidence } = body.serves || body.rearmAfter?.via ? { priority: 'P2' as const, confidence: 'low' as const } : judged;
   const symbol = symbolOf(a);
   const field = fate.kind === 'field' ? `${fate.ownerType}.${fate.field}` : '';
   const message =
