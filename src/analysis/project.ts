@@ -222,7 +222,7 @@ export function callersOf(project: Project, fn: { name: string; ownerType?: stri
 
 /**
  * A caller on the way up from `fn` (up to `depth` callers) whose own callers cannot be known (a
- * method called through a receiver of unknown type somewhere): the calls of `fn` are seen, but
+ * method called through a receiver of unknown type somewhere, not from a per-event handler): the calls of `fn` are seen, but
  * how often the code above them runs is not, so "per operation" is not shown. Paths through an
  * entry point, a run-once call or a per-event handler end the search; so does a function with no
  * caller at all (public API: each call of it is an operation). Undefined when none is found.
@@ -231,7 +231,12 @@ export function unknowableAbove(project: Project, fn: { name: string; ownerType?
   return findUpCallers(project, fn, path, depth, (call, callee) => {
     if (call.reference || call.once || call.callerIsEntryPoint || call.caller === '<module>' || runsPerEvent(call)) return 'skip';
     if (call.caller === callee.name && call.callerOwner === callee.owner) return 'skip';
-    return (project.callers.get(call.caller) ?? []).some((c) => unknownReceiver(project, c)) ? 'found' : 'follow';
+    // `res.once('finish', () => this.deps.onRestart())` in a request's handler: a call of unknown receiver
+    // made on a per-event path shows per operation, whatever it reaches; only one from code of unknown
+    // frequency leaves it open.
+    const perEvent = (c: CallFact): boolean =>
+      runsPerEvent(c) || !!perEventCall(project, { name: c.caller, ...(c.callerOwner ? { ownerType: c.callerOwner } : {}), ...(c.callerModule ? { module: c.callerModule } : {}) }, project.fileOfCall.get(c));
+    return (project.callers.get(call.caller) ?? []).some((c) => unknownReceiver(project, c) && !perEvent(c)) ? 'found' : 'follow';
   });
 }
 
