@@ -111,6 +111,13 @@ export const ResourceModel = z
     idMethod: z.string().optional(),
     /** Dropping / garbage-collecting the handle releases the resource. */
     dropReleases: z.boolean(),
+    /**
+     * When dropping releases it, if not at the drop itself: CPython's sqlite3 `Connection` is closed
+     * when the cycle collector reclaims it (its statement cache holds a reference cycle), so
+     * connections dropped unclosed stay open until a collection. Evidence says this instead of
+     * "closes when dropped".
+     */
+    dropReleasesLater: z.string().optional(),
     /** A builder setting that makes dropping the handle release it, when the spawning function calls it with `true` (tokio's `kill_on_drop`). */
     dropReleasesWith: z.string().optional(),
     /** The runtime keeps only a weak reference to the resource (asyncio tasks): a handle dropped at once may be collected before it finishes. */

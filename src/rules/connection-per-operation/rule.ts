@@ -17,7 +17,7 @@ export const connectionPerOperation: Rule = {
     precision: 'high',
     tags: ['leak', 'database', 'connection', 'file-descriptors'],
     messages: {
-      churn: '`{api}` opens a connection on every call of `{symbol}()`; it is closed after each use, but nothing reuses it',
+      churn: '`{api}` opens a connection on every call of `{symbol}()`; it is closed (or dropped) after each use, but nothing reuses it',
       neverClosed: '`{api}` opens a connection on every call of `{symbol}()` and nothing closes it',
     },
   },
@@ -78,7 +78,9 @@ export const connectionPerOperation: Rule = {
           : `opened in \`${symbol}()\`, which is not a constructor or init function: it runs once per operation`,
         madeBy && fate.kind === 'field' ? `kept in \`${fate.ownerType}.${fate.field}\`, and no method of \`${fate.ownerType}\` closes it` : describeFate(fate, handleType),
         closes
-          ? `${fate.kind === 'released-locally' ? 'it is closed explicitly' : `a ${handleType} closes when dropped`}, so this is churn, not a leak: every call pays an open (file or socket, handshake, schema read) and holds one more connection while it runs`
+          ? fate.kind !== 'released-locally' && model.dropReleasesLater
+            ? `nothing closes it: a ${handleType} is closed ${model.dropReleasesLater}; every call pays an open (file or socket, handshake, schema read), and dropped connections can stay open until they are reclaimed`
+            : `${fate.kind === 'released-locally' ? 'it is closed explicitly' : `a ${handleType} closes when dropped`}, so this is churn, not a leak: every call pays an open (file or socket, handshake, schema read) and holds one more connection while it runs`
           : `a ${handleType} is not closed when dropped and nothing closes it: every call leaks one ${a.kind === 'pool' ? 'pool and its connections' : 'connection'}`,
         a.kind === 'pool' ? 'a pool is meant to be built once and shared: this one is built per call and not stored for reuse' : 'it is not taken from a pool and not stored for reuse',
       ];
@@ -103,7 +105,11 @@ export const connectionPerOperation: Rule = {
         api: a.api,
         snippet: a.snippet,
         message: closes
-          ? `\`${a.api}\` opens a connection on every call of \`${symbol}()\`; it is closed after each use, but nothing reuses it`
+          ? fate.kind === 'released-locally'
+            ? `\`${a.api}\` opens a connection on every call of \`${symbol}()\`; it is closed after each use, but nothing reuses it`
+            : model.dropReleasesLater
+              ? `\`${a.api}\` opens a connection on every call of \`${symbol}()\` and drops it unclosed, to be closed when it is reclaimed; nothing reuses it`
+              : `\`${a.api}\` opens a connection on every call of \`${symbol}()\`; it is dropped (which closes it) after each use, but nothing reuses it`
           : `\`${a.api}\` opens a connection on every call of \`${symbol}()\` and nothing closes it`,
         evidence,
         growth: closes
