@@ -2,7 +2,7 @@
 // function that runs per operation, instead of once (kept) or from a pool.
 import type { Rule } from '../types.js';
 import { reportFactory } from './factory.js';
-import { perOperationCaller, releasesOfStored, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
+import { calledOnlyFromSetup, perOperationCaller, perOperationMaker, releasesOfStored, startedOnlyFromEntry, symbolOf } from '../../analysis/project.js';
 import { describeFate, growthOf, isTestCode, locationOf } from '../shared/describe.js';
 
 /** Constructors: TypeScript's `constructor`, Rust's `new`, `try_new`, `default`, `with_*`. */
@@ -38,6 +38,12 @@ export const connectionPerOperation: Rule = {
       const madeBy = a.fn.constructOnce && !a.inLoop && !a.fn.isEntryPoint && (byName || a.fn.isConstructor) ? perOperationCaller(ctx.project, a.fn, ref.file.path) : undefined;
       if (a.fn.constructOnce && !a.inLoop && !madeBy) {
         ctx.note({ counter: 'opened once', path: ref.file.path, line, detail: `${a.api} in ${symbolOf(a)} (constructor/init)` });
+        continue;
+      }
+      // `__init__` calls `self._initialize()`, and nothing else does: the helper runs once per object, like its set-up.
+      const setup = !a.fn.constructOnce && !a.inLoop && a.fn.ownerType ? calledOnlyFromSetup(ctx.project, a.fn, ref.file.path) : undefined;
+      if (setup && !perOperationMaker(ctx.project, { name: 'constructor', ownerType: a.fn.ownerType! }, ref.file.path)) {
+        ctx.note({ counter: 'opened once', path: ref.file.path, line, detail: `${a.api} in ${symbolOf(a)}, only called from the set-up ${setup}()` });
         continue;
       }
       const startedFrom = a.inLoop ? undefined : startedOnlyFromEntry(ctx.project, a.fn, ref.file.path);
