@@ -16,6 +16,15 @@ export function releaseOf(file: GoFile, node: SyntaxNode, fnNode: SyntaxNode, q:
   if (q && matcher.isRelease(q)) {
     api = q;
     targetNode = kids(node.childForFieldName('arguments')!)[0];
+  } else if (fnNode.type === 'identifier' && !q && matcher.isRelease('()')) {
+    // `cancel, done := c.runCancel, c.runDone; .. cancel()`: calling a local copy of a receiver's function field.
+    const method = namedFunction(node);
+    const rName = method?.type === 'method_declaration' ? receiverNameOf(method) : undefined;
+    const field = method && rName ? fieldCopiedTo(fnNode.text, rName, method, node) : undefined;
+    if (!field || !file.funcFields().has(field)) return undefined;
+    const enclosing = file.enclosingOf(node);
+    const ownerType = receiverTypeOf(method!);
+    return { api: '()', target: { kind: 'field', field }, site: siteOf(node), fn: { name: enclosing.name, ...(ownerType ? { ownerType } : {}) } };
   } else if (fnNode.type === 'selector_expression' && !q) {
     const method = fnNode.childForFieldName('field')?.text ?? '';
     if (matcher.isRelease(method)) {
@@ -62,3 +71,23 @@ export function releaseOf(file: GoFile, node: SyntaxNode, fnNode: SyntaxNode, q:
   target ??= { kind: 'other', text: targetNode.text.slice(0, 60) };
   return { api, target, site: siteOf(node), fn: { name: enclosing.name, ...(ownerType ? { ownerType } : {}) } };
 }
+
+/** The receiver's field a local was copied from before `at` in the method (`cancel := c.runCancel`, `a, b := c.x, c.y`). */
+function fieldCopiedTo(local: string, receiver: string, method: SyntaxNode, at: SyntaxNode): string | undefined {
+  let found: string | undefined;
+  for (const assign of method.descendantsOfType(['short_var_declaration', 'assignment_statement'])) {
+    if (!assign || assign.startIndex >= at.startIndex) continue;
+    const left = assign.childForFieldName('left');
+    const right = assign.childForFieldName('right');
+    if (!left || !right) continue;
+    const names = kids(left);
+    const values = kids(right);
+    const i = names.findIndex((n) => n.type === 'identifier' && n.text === local);
+    const value = i >= 0 && names.length === values.length ? values[i] : undefined;
+    if (i < 0) continue;
+    // The last assignment before the call decides: anything but a field of the receiver ends the copy.
+    found = value?.type === 'selector_expression' && value.childForFieldName('operand')?.text === receiver ? value.childForFieldName('field')?.text : undefined;
+  }
+  return found;
+}
+
