@@ -6,7 +6,7 @@ import type { SyntaxNode } from '../../parse/syntax.js';
 import { kids, siteOf } from '../shared/tree.js';
 import type { GoFile } from './file-context.js';
 import { namedFunction, receiverNameOf, receiverTypeOf } from './functions.js';
-import { rangeBoundField } from './scope.js';
+import { rangeBoundField, receiverFieldOfLocal } from './scope.js';
 
 /** A release call: `s.ticker.Stop()`, `s.cancel()`, `signal.Stop(s.sigs)`, `ticker.Stop()` on a package variable. */
 export function releaseOf(file: GoFile, node: SyntaxNode, fnNode: SyntaxNode, q: string | undefined): Release | undefined {
@@ -17,14 +17,9 @@ export function releaseOf(file: GoFile, node: SyntaxNode, fnNode: SyntaxNode, q:
     api = q;
     targetNode = kids(node.childForFieldName('arguments')!)[0];
   } else if (fnNode.type === 'identifier' && !q && matcher.isRelease('()')) {
-    // `cancel, done := c.runCancel, c.runDone; .. cancel()`: calling a local copy of a receiver's function field.
-    const method = namedFunction(node);
-    const rName = method?.type === 'method_declaration' ? receiverNameOf(method) : undefined;
-    const field = method && rName ? fieldCopiedTo(fnNode.text, rName, method, node) : undefined;
-    if (!field || !file.funcFields().has(field)) return undefined;
-    const enclosing = file.enclosingOf(node);
-    const ownerType = receiverTypeOf(method!);
-    return { api: '()', target: { kind: 'field', field }, site: siteOf(node), fn: { name: enclosing.name, ...(ownerType ? { ownerType } : {}) } };
+    // `cancel()`: a local, which counts only as a copy of a receiver's function field (below).
+    api = '()';
+    targetNode = fnNode;
   } else if (fnNode.type === 'selector_expression' && !q) {
     const method = fnNode.childForFieldName('field')?.text ?? '';
     if (matcher.isRelease(method)) {
@@ -41,7 +36,11 @@ export function releaseOf(file: GoFile, node: SyntaxNode, fnNode: SyntaxNode, q:
   const rName = method?.type === 'method_declaration' ? receiverNameOf(method) : undefined;
   // Most method calls are no call of a function field: only one on the receiver, or of a field the
   // file's structs declare with a function type (`cancel context.CancelFunc`), can be.
-  if (api === '()') {
+  // `cancel, done := c.runCancel, c.runDone; .. cancel()`: the local is that field.
+  const copied = api === '()' && targetNode.type === 'identifier' && method ? receiverFieldOfLocal(targetNode.text, node, rName, method) : undefined;
+  if (api === '()' && targetNode.type === 'identifier') {
+    if (!copied || !file.funcFields().has(copied)) return undefined;
+  } else if (api === '()') {
     const operand = targetNode.childForFieldName('operand');
     if (operand?.type !== 'identifier' || !method) return undefined;
     if (operand.text !== rName && !file.funcFields().has(targetNode.childForFieldName('field')?.text ?? '')) return undefined;
@@ -61,7 +60,7 @@ export function releaseOf(file: GoFile, node: SyntaxNode, fnNode: SyntaxNode, q:
     }
     if (api === '()' && !target) return undefined;
   } else if (targetNode.type === 'identifier') {
-    const fromField = method ? rangeBoundField(targetNode.text, node, rName) : undefined;
+    const fromField = copied ?? (method ? rangeBoundField(targetNode.text, node, rName) : undefined);
     if (fromField) target = { kind: 'field', field: fromField };
     else if (packageVars.has(targetNode.text) && !scopes.boundBefore(targetNode.text, node)) {
       ownerType = pkg;
@@ -71,23 +70,3 @@ export function releaseOf(file: GoFile, node: SyntaxNode, fnNode: SyntaxNode, q:
   target ??= { kind: 'other', text: targetNode.text.slice(0, 60) };
   return { api, target, site: siteOf(node), fn: { name: enclosing.name, ...(ownerType ? { ownerType } : {}) } };
 }
-
-/** The receiver's field a local was copied from before `at` in the method (`cancel := c.runCancel`, `a, b := c.x, c.y`). */
-function fieldCopiedTo(local: string, receiver: string, method: SyntaxNode, at: SyntaxNode): string | undefined {
-  let found: string | undefined;
-  for (const assign of method.descendantsOfType(['short_var_declaration', 'assignment_statement'])) {
-    if (!assign || assign.startIndex >= at.startIndex) continue;
-    const left = assign.childForFieldName('left');
-    const right = assign.childForFieldName('right');
-    if (!left || !right) continue;
-    const names = kids(left);
-    const values = kids(right);
-    const i = names.findIndex((n) => n.type === 'identifier' && n.text === local);
-    const value = i >= 0 && names.length === values.length ? values[i] : undefined;
-    if (i < 0) continue;
-    // The last assignment before the call decides: anything but a field of the receiver ends the copy.
-    found = value?.type === 'selector_expression' && value.childForFieldName('operand')?.text === receiver ? value.childForFieldName('field')?.text : undefined;
-  }
-  return found;
-}
-

@@ -185,6 +185,29 @@ export function rangeBoundField(name: string, at: SyntaxNode, receiverName: stri
   return undefined;
 }
 
+/**
+ * The receiver's field a local holds before `at` in `method`: bound by `range` over it
+ * (`for _, t := range s.tickers`), or copied from it by the last assignment of the local
+ * (`cancel, done := c.runCancel, c.runDone`).
+ */
+export function receiverFieldOfLocal(name: string, at: SyntaxNode, receiverName: string | undefined, method: SyntaxNode): string | undefined {
+  if (!receiverName) return undefined;
+  const ranged = rangeBoundField(name, at, receiverName);
+  if (ranged) return ranged;
+  let copied: string | undefined;
+  for (const assign of method.descendantsOfType(['short_var_declaration', 'assignment_statement'])) {
+    if (!assign || assign.startIndex >= at.startIndex) continue;
+    const names = kids(assign.childForFieldName('left') ?? assign);
+    const values = kids(assign.childForFieldName('right') ?? assign);
+    const i = names.findIndex((n) => n.type === 'identifier' && n.text === name);
+    if (i < 0) continue;
+    // The last assignment before `at` decides: anything but a field of the receiver ends the copy.
+    const value = names.length === values.length ? values[i] : undefined;
+    copied = value?.type === 'selector_expression' && value.childForFieldName('operand')?.text === receiverName ? value.childForFieldName('field')?.text : undefined;
+  }
+  return copied;
+}
+
 /** `NewServer`, `newServer`, `MustServer`, `pkg.NewServer`: the type a call names by Go's constructor convention. */
 export function constructorTypeOf(fn: SyntaxNode): string | undefined {
   const name = fn.type === 'selector_expression' ? fn.childForFieldName('field')?.text : fn.type === 'identifier' ? fn.text : undefined;
