@@ -12,7 +12,7 @@ import type { Project } from './project.js';
 export function callersOf(project: Project, fn: { name: string; ownerType?: string; module?: string }, path?: string): 'none' | 'unknowable' | 'referenced' | 'known' {
   const byName = project.callers.get(fn.name) ?? [];
   // `that.handleSignals()`: a method call on a receiver of unknown type may be a call to `fn`, owner or not.
-  if (byName.some((c) => unknownReceiver(project, c))) return 'unknowable';
+  if (byName.some((c) => mayReach(project, c, fn.ownerType, path))) return 'unknowable';
   const reaching = byName.filter((c) => callsFunction(project, c, fn.ownerType, path, fn.module));
   if (reaching.some((c) => !c.reference)) return 'known';
   // Handed over as a value (a handler, a callback): used, how often is not known.
@@ -35,7 +35,7 @@ export function unknowableAbove(project: Project, fn: { name: string; ownerType?
     // frequency leaves it open.
     const perEvent = (c: CallFact): boolean =>
       runsPerEvent(c) || !!perEventCall(project, { name: c.caller, ...(c.callerOwner ? { ownerType: c.callerOwner } : {}), ...(c.callerModule ? { module: c.callerModule } : {}) }, project.fileOfCall.get(c));
-    return (project.callers.get(call.caller) ?? []).some((c) => unknownReceiver(project, c) && !perEvent(c)) ? 'found' : 'follow';
+    return (project.callers.get(call.caller) ?? []).some((c) => mayReach(project, c, call.callerOwner, project.fileOfCall.get(call)) && !perEvent(c)) ? 'found' : 'follow';
   });
 }
 
@@ -94,7 +94,7 @@ export function calledOnlyOnConstruction(project: Project, fn: { name: string; o
   // The constructor itself runs once per construction: how often the owner is made decides, not this.
   if (fn.isConstructor) return undefined;
   const byName = project.callers.get(fn.name) ?? [];
-  if (byName.some((c) => unknownReceiver(project, c))) return undefined;
+  if (byName.some((c) => mayReach(project, c, fn.ownerType, path))) return undefined;
   const calls = byName.filter((c) => callsFunction(project, c, fn.ownerType, path, fn.module) && !(c.caller === fn.name && c.callerOwner === fn.ownerType));
   if (calls.length === 0) return undefined;
   const makers = constructionsOf(project, fn.ownerType, path ?? '');
@@ -135,6 +135,16 @@ function unknownReceiver(project: Project, call: CallFact): boolean {
   return !project.owners.get(call.calleeOwner!)?.methods.some((m) => m.name === call.callee);
 }
 
+/**
+ * May this call of unknown receiver (see `unknownReceiver`) reach the method of `owner` in the file
+ * at `path`? Not when only a directory loader makes that class's instances, each the receiver of
+ * its own handler (`Project.loaderInstances`): no other receiver can hold one.
+ */
+function mayReach(project: Project, call: CallFact, owner: string | undefined, path: string | undefined): boolean {
+  if (!unknownReceiver(project, call)) return false;
+  return !(owner !== undefined && path !== undefined && project.loaderInstances.has(`${owner}|${path}`));
+}
+
 /** Is `path` the file `calleeFile` names (see `CallFact.calleeFile`: no extension, or a directory and its index file)? */
 function fromFile(calleeFile: string, path: string): boolean {
   const bare = path.replace(/\.[^./]+$/, '');
@@ -162,7 +172,7 @@ function startedFrom(project: Project, fn: { name: string; ownerType?: string; m
     seen.add(key);
     const byName = project.callers.get(name) ?? [];
     // A method call on a receiver of unknown type may target this function: then its callers are unknowable.
-    if (owner && byName.some((c) => unknownReceiver(project, c))) return false;
+    if (owner && byName.some((c) => mayReach(project, c, owner, file))) return false;
     // A function handed over as a value runs whenever its receiver calls it: no start-up path.
     const calls = byName.filter((c) => callsFunction(project, c, owner, file, module));
     if (calls.some((c) => c.reference && !c.stored)) return false;
@@ -263,7 +273,7 @@ function runsOnce(project: Project, call: CallFact): boolean {
 export function calledOnlyFromSetup(project: Project, fn: { name: string; ownerType?: string; module?: string }, path?: string): string | undefined {
   if (!fn.ownerType) return undefined;
   const byName = project.callers.get(fn.name) ?? [];
-  if (byName.some((c) => unknownReceiver(project, c))) return undefined;
+  if (byName.some((c) => mayReach(project, c, fn.ownerType, path))) return undefined;
   const calls = byName.filter((c) => callsFunction(project, c, fn.ownerType, path, fn.module));
   if (calls.length === 0 || calls.some((c) => c.reference || c.callerOwner !== fn.ownerType || !c.callerIsSetup)) return undefined;
   return calls[0]!.caller;

@@ -3,6 +3,7 @@
 // what is read from it in call-graph.ts (re-exported here).
 import type { Language, Acquisition, CallFact, FileFacts, LoopingFunction, Owner, Release } from '../facts/types.js';
 import type { ModelSet } from '../models/index.js';
+import { loadedModuleCalls, loaderOnlyInstances } from './loaded-modules.js';
 
 export interface MergedOwner {
   name: string;
@@ -45,6 +46,11 @@ export interface Project {
   fileOfCall: Map<CallFact, string>;
   /** The language of each file, by path. */
   languageOf: Map<string, Language>;
+  /**
+   * `Owner|path` of the classes only a directory loader makes instances of, each the receiver of
+   * its own handler only (see `loaderOnlyInstances`): no call of unknown receiver reaches them.
+   */
+  loaderInstances: Set<string>;
 }
 
 export function buildProject(root: string, files: FileFacts[], models: ModelSet): Project {
@@ -56,14 +62,24 @@ export function buildProject(root: string, files: FileFacts[], models: ModelSet)
   const callers = new Map<string, CallFact[]>();
   const fileOfCall = new Map<CallFact, string>();
   const languageOf = new Map<string, Language>();
+  const addCall = (call: CallFact, path: string): void => {
+    fileOfCall.set(call, path);
+    const list = callers.get(call.callee);
+    if (list) list.push(call);
+    else callers.set(call.callee, [call]);
+  };
+  const loaderMade: { owner: string; path: string }[] = [];
   for (const file of files) {
     languageOf.set(file.path, file.language);
     // Shared, not copied: calls are most of the facts; their files are kept beside them.
     for (const call of file.calls) {
-      fileOfCall.set(call, file.path);
-      const list = callers.get(call.callee);
-      if (list) list.push(call);
-      else callers.set(call.callee, [call]);
+      // `event.run(..)` through a module a loader read from a directory: a call of each module's method.
+      const loaded = call.loadedFrom ? loadedModuleCalls(call, file.path, files) : undefined;
+      if (!loaded) addCall(call, file.path);
+      for (const each of loaded ?? []) {
+        addCall(each.call, file.path);
+        if (call.loadedFrom!.ownInstance) loaderMade.push({ owner: each.call.calleeOwner!, path: each.path });
+      }
     }
     for (const owner of file.owners) {
       let merged = owners.get(owner.name);
@@ -98,7 +114,8 @@ export function buildProject(root: string, files: FileFacts[], models: ModelSet)
     for (const acquisition of file.acquisitions) acquisitions.push({ file, acquisition });
   }
   gateAcquisitions(files, owners, acquisitions);
-  return { root, files, models, owners, fieldReleases, fieldShrinks, looping, acquisitions, callers, fileOfCall, languageOf };
+  const loaderInstances = loaderOnlyInstances(loaderMade, callers);
+  return { root, files, models, owners, fieldReleases, fieldShrinks, looping, acquisitions, callers, fileOfCall, languageOf, loaderInstances };
 }
 
 /**

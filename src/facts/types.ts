@@ -416,6 +416,17 @@ export interface CallFact {
    * a parameter): it can only be a function of the same file, whatever other files define.
    */
   local?: true;
+  /**
+   * The receiver is a module a loader read from a directory, or an instance of its class
+   * (`for (const file of readdirSync(join(__dirname, 'events'))) { const event = require(join(dir, file));
+   * client.on(file.split('.')[0], (...a) => event.run(...a)) }`): the call reaches only the functions
+   * of that name in the files directly in `dir` (relative to the root when `anchored` at the loader's
+   * file; else a path the directory's own ends with). `eventFromFileName`: each file's function is
+   * registered for the event its file is named after. `ownInstance`: the receiver is an instance of
+   * the module's class made there (`new EventClass(client)`) and used only as a receiver there, so
+   * no other call has it as its receiver.
+   */
+  loadedFrom?: { dir: string; anchored?: true; eventFromFileName?: true; ownInstance?: true };
 }
 
 /** One API use counted for the methodology section (exact counts, code only). */

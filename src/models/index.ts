@@ -83,6 +83,11 @@ export interface Vocabulary {
    * (`main\w*`, `setup\w*`, `ngOnInit`): a construction called from one is not per operation.
    */
   runsOnceCallers: string[];
+  /**
+   * Events that fire once per page, process or login (`DOMContentLoaded`, `load`, discord.js's
+   * `ready` / `clientReady`): a handler registered for one runs once, like the code registering it.
+   */
+  oneShotEvents?: string[];
 }
 
 export interface CliCommands {

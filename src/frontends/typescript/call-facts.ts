@@ -15,10 +15,13 @@ import { packageRoot, thisPath, type FileScope } from './scope.js';
 import { singletonObjectOf } from './singleton-objects.js';
 import { deferredCallees, topLevelFunctionNames } from './deferred-calls.js';
 import { sharedArguments } from './construction-arguments.js';
+import { loadedModuleOf, mayLoadModules } from './module-loaders.js';
 
 /** What the call recorder reads and writes of the file being extracted. */
 export interface CallFactEnv {
   path: string;
+  /** The file's text. */
+  source: string;
   root: SyntaxNode;
   scope: FileScope;
   facts: FileFacts;
@@ -47,13 +50,16 @@ export interface CallRecorder {
 }
 
 export function callRecorder(env: CallFactEnv): CallRecorder {
-  const { path, root, scope, facts, index, declarations, classes, seenCalls, classFactories, instanceInits, collectedFunctions, describeShared, freshArguments, singletons } = env;
+  const { path, source, root, scope, facts, index, declarations, classes, seenCalls, classFactories, instanceInits, collectedFunctions, describeShared, freshArguments, singletons } = env;
   /** The module's top-level functions, read on first use. */
   let moduleFunctions: Set<string> | undefined;
   const isModuleFunction = (name: string): boolean => (moduleFunctions ??= topLevelFunctionNames(root)).has(name);
   // `UI.addHandlers()` / `this.addHandlers()` inside `const UI = { .. }`: a function of that object of this file.
   const calleeOfSingleton = (receiver: string, fn: SyntaxNode | null): boolean =>
     receiver === 'this' ? !!fn && singletonObjectOf(fn) !== undefined : singletons.has(receiver) && !boundLocally(receiver, fn);
+  /** Whether the file reads a directory at all (see `mayLoadModules`), read on first use. */
+  let loaderFile: boolean | undefined;
+  const loadsModules = (): boolean => (loaderFile ??= mayLoadModules(source));
   /** Names of the functions this file declares (`function f`, `const f = () => ..`), read on first use. */
   let fileFunctions: Set<string> | undefined;
 
@@ -100,7 +106,9 @@ export function callRecorder(env: CallFactEnv): CallRecorder {
     else if (calleePath.length > 1) calleeOwner = '?';
     // `manager.init()` after `manager = new ClientManager()`, or with `let manager: ClientManager | null`.
     let typedReceiver = false;
-    if (calleeOwner === '?' && calleePath.length === 2 && scope.declared.has(calleePath[0]!)) {
+    // `event.run(...args)` in a handler a directory loader registers: only that directory's modules are meant.
+    const loadedFrom = calleeOwner === '?' && calleePath.length === 2 && loadsModules() ? loadedModuleOf(call, calleePath[0]!, path) : undefined;
+    if (!loadedFrom && calleeOwner === '?' && calleePath.length === 2 && scope.declared.has(calleePath[0]!)) {
       const cls = instanceClassOf(calleePath[0]!, ctx.fn);
       if (cls) {
         calleeOwner = cls;
@@ -134,7 +142,7 @@ export function callRecorder(env: CallFactEnv): CallRecorder {
     const fresh = isNew ? freshArguments(call, ctx.fn) : undefined;
     // `new Session(this.bus)`, `new Writer(bus)` with a module-level bus: every object made gets the same one.
     const shared = isNew ? sharedArguments(call, ctx.fn, scope, declarations, enclosing.isConstructor === true) : undefined;
-    const key = `${calleeName}|${calleeOwner ?? ''}|${calleeFile ?? ''}|${fresh?.join(',') ?? ''}|${shared?.join(',') ?? ''}|${enclosing.name}|${enclosing.ownerType ?? ''}`;
+    const key = `${calleeName}|${calleeOwner ?? ''}|${calleeFile ?? ''}|${fresh?.join(',') ?? ''}|${shared?.join(',') ?? ''}|${loadedFrom?.dir ?? ''}|${enclosing.name}|${enclosing.ownerType ?? ''}`;
     if (seenCalls.has(key)) return;
     seenCalls.add(key);
     facts.calls.push({
@@ -142,6 +150,7 @@ export function callRecorder(env: CallFactEnv): CallRecorder {
       ...(calleeOwner ? { calleeOwner } : {}),
       ...(calleeFile !== undefined ? { calleeFile } : {}),
       ...(typedReceiver ? { typedReceiver: true as const } : {}),
+      ...(loadedFrom ? { loadedFrom } : {}),
       caller: enclosing.name,
       ...(enclosing.ownerType ? { callerOwner: enclosing.ownerType } : {}),
       callerIsEntryPoint: enclosing.isEntryPoint,

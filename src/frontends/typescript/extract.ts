@@ -258,6 +258,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   const closersPushed = new Set<string>();
   const { recordCall, recordReferences, recordDeferredCalls, recordElement, instanceClassOf } = callRecorder({
     path,
+    source,
     root,
     scope,
     facts,

@@ -31,8 +31,8 @@ const INLINE_METHODS = /^(forEach|map|flatMap|filter|reduce|reduceRight|some|eve
  * run as often as that code does (`client.connect(cb)`, `setTimeout(cb)`, `server.listen(port, cb)`).
  */
 const ONCE_METHODS = /^(connect|once|listen|close|end|lookup|exec|execFile|readFile|writeFile|appendFile|stat|access|mkdir|rm|unlink|nextTick|setImmediate|setTimeout|queueMicrotask|resolve|run|transaction|serialize|init|initialize|initialise|ready|whenReady|waitUntilValid)$/;
-/** Events that fire once per page or process: their handlers run once, like their caller. */
-const ONE_SHOT_EVENTS = /^['"`](DOMContentLoaded|load|ready)['"`]$/;
+/** Events that fire once per page, process or login (vocabulary data): their handlers run once, like their caller. */
+const ONE_SHOT_EVENTS = new RegExp(`^['"\`](${(vocabularyOf('typescript').oneShotEvents ?? []).join('|') || '(?!)'})['"\`]$`);
 const ONCE_FUNCTIONS = /^(\$|jQuery|setTimeout|setImmediate|queueMicrotask|exec|execFile|lookup|readFile|writeFile)$/;
 /** Node-style `(err, result) => ..` callbacks complete an operation once. */
 const ERROR_FIRST = /^(err|error|e|er|ex)$/;
