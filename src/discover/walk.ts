@@ -17,6 +17,30 @@ const DEPENDENCY_DIRS = new Set(['node_modules', 'vendor', 'third_party', 'third
 
 const ALWAYS_SKIPPED_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', 'target', 'vendor', 'third_party', 'third-party', '.venv', '__pycache__', '.next', '.turbo', '.cache', 'bower_components', 'coverage']);
 
+/**
+ * A library directory of a web app's static assets (`public/plugins/jQueryUI`, `static/lib/..`,
+ * `assets/libs/..`): where copies of browser libraries are dropped, as `vendor/` holds them elsewhere.
+ */
+const LIBRARY_ASSET_DIR = /(^|\/)(public|static|assets|www|wwwroot|webroot)\/(.+\/)?(plugins|lib|libs|vendors|external|externals)(\/|$)/;
+
+function libraryAssetDir(relDir: string): boolean {
+  return LIBRARY_ASSET_DIR.test(relDir);
+}
+
+const VENDORED_COPY = 'vendored library (a script beside its own minified build in a static-asset library directory)';
+
+/**
+ * `jquery-ui.js` beside `jquery-ui.min.js`: a library as its authors distribute it, copied into the
+ * tree with its minified build. Code of the project itself is not shipped so in such a directory.
+ */
+function besideMinifiedBuild(files: readonly string[]): (relPath: string) => boolean {
+  const names = new Set(files);
+  return (relPath) => {
+    const m = /([^/]+)\.([cm]?js)$/.exec(relPath);
+    return !!m && !m[1]!.endsWith('.min') && names.has(`${m[1]}.min.${m[2]}`);
+  };
+}
+
 export interface DiscoveredFile {
   /** Absolute path. */
   absPath: string;
@@ -74,7 +98,7 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
   /** Directories a Playwright or Cypress configuration makes test code (see harness.ts). */
   const harnessDirs: string[] = [];
 
-  function visitFile(abs: string, relPath: string, st: { size: number; mtimeMs: number; ino: number }): void {
+  function visitFile(abs: string, relPath: string, st: { size: number; mtimeMs: number; ino: number }, vendored?: (relPath: string) => boolean): void {
     const size = st.size;
     if (/(^|\/)(Cargo\.toml|package\.json|pyproject\.toml|setup\.py|setup\.cfg|go\.mod)$/.test(relPath)) out.manifests.push(abs);
     const info = languageOf(relPath);
@@ -83,6 +107,10 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
     if (includeOnly && !includeOnly.ignores(relPath)) return;
     if (/\.min\.[cm]?js$|[-.]bundle\.[cm]?js$/.test(relPath)) {
       out.skipped.push({ relPath, reason: 'minified or bundled file' });
+      return;
+    }
+    if (vendored?.(relPath)) {
+      out.skipped.push({ relPath, reason: VENDORED_COPY });
       return;
     }
     if (size > opts.maxFileBytes) {
@@ -108,6 +136,7 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
     harnessDirs.push(...harnessTestDirs(abs, relDir, listing.entry.files, listing.entry.subdirs));
     for (const name of listing.entry.links) out.skipped.push({ relPath: at(name).relPath, reason: 'symbolic link (not followed)' });
     for (const name of listing.entry.unignoredDependencies ?? []) out.unignoredDependencies.push(at(name).relPath);
+    const vendored = libraryAssetDir(relDir) ? besideMinifiedBuild(listing.entry.files) : undefined;
     for (const name of listing.entry.files) {
       const { abs: child, relPath } = at(name);
       let st: Stamp;
@@ -118,7 +147,7 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
         if (!MANIFEST.test(name)) out.skipped.push({ relPath, reason: `cannot read: ${errorCode(err)}${hint}` });
         continue;
       }
-      visitFile(child, relPath, st);
+      visitFile(child, relPath, st, vendored);
     }
     // Let timers and signals through now and then on very large trees.
     if (++listed % 256 === 0) await new Promise((r) => setImmediate(r));
