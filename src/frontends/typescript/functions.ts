@@ -218,6 +218,9 @@ export function className(cls: SyntaxNode): string {
   // `const Foo = class { .. }`
   const decl = cls.parent;
   if (decl?.type === 'variable_declarator') return decl.childForFieldName('name')?.text ?? '<class>';
+  // `sage.cron.Scheduler = function () {..}`: a namespace's prototype constructor (see prototype-owners).
+  const left = decl?.type === 'assignment_expression' && cls.type !== 'class' ? decl.childForFieldName('left') : null;
+  if (left?.type === 'member_expression' && !/^(module\.)?exports$/.test(left.text)) return memberPath(left)?.at(-1) ?? '<class>';
   return '<class>';
 }
 

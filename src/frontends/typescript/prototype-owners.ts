@@ -78,12 +78,21 @@ export function prototypeOwners(root: SyntaxNode): PrototypeOwners {
       const left = expr.childForFieldName('left');
       const right = expr.childForFieldName('right');
       const path = left ? memberPath(left) : undefined;
-      if (!path || !right || path[1] !== 'prototype') continue;
+      if (!path || !right) continue;
+      // `sage.cron.Scheduler.prototype.stop = ..` (a namespace's constructor, Closure style): the owner is
+      // the whole path before `prototype`, declared by `sage.cron.Scheduler = function () {..}`.
+      const at = path.indexOf('prototype');
+      if (at < 0) {
+        if (path.length > 1 && path[0] !== 'this' && /^[A-Z]/.test(path.at(-1)!) && THIS_BINDING.has(unwrap(right).type) && !ctors.has(path.join('.'))) ctors.set(path.join('.'), unwrap(right));
+        continue;
+      }
+      if (at < 1) continue;
+      const owner = path.slice(0, at).join('.');
       // `Pool.prototype.destroy = demolish('timers socket', { after: [function detach() {..}] })`: a method a
       // helper builds; the functions handed to it run as that method.
-      if (path.length === 3 && unwrap(right).type === 'call_expression') for (const fn of handedFunctions(unwrap(right))) addMethod(path[0]!, path[2]!, fn);
-      else if (path.length === 3) addMethod(path[0]!, path[2]!, right);
-      else if (path.length === 2 && unwrap(right).type === 'object') addObject(path[0]!, unwrap(right));
+      if (path.length === at + 2 && unwrap(right).type === 'call_expression') for (const fn of handedFunctions(unwrap(right))) addMethod(owner, path[at + 1]!, fn);
+      else if (path.length === at + 2) addMethod(owner, path[at + 1]!, right);
+      else if (path.length === at + 1 && unwrap(right).type === 'object') addObject(owner, unwrap(right));
     } else if (expr?.type === 'call_expression' && expr.childForFieldName('function')?.text === 'Object.assign') {
       const args = kids(expr.childForFieldName('arguments') ?? expr);
       const target = args[0] ? memberPath(args[0]) : undefined;
