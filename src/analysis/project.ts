@@ -14,6 +14,9 @@ export interface MergedOwner {
   hasDropImpl: boolean;
   /** The decorators of its declarations, with the file of each. */
   decorators: (NonNullable<Owner['decorators']>[number] & { path: string })[];
+  /** The classes it extends and its other names, from every declaration (see `Owner.bases`, `Owner.aliases`). */
+  bases: string[];
+  aliases: string[];
 }
 
 export interface OwnedRelease extends Release {
@@ -84,7 +87,7 @@ export function buildProject(root: string, files: FileFacts[], models: ModelSet)
     for (const owner of file.owners) {
       let merged = owners.get(owner.name);
       if (!merged) {
-        merged = { name: owner.name, files: [], fields: [], methods: [], hasDropImpl: false, decorators: [] };
+        merged = { name: owner.name, files: [], fields: [], methods: [], hasDropImpl: false, decorators: [], bases: [], aliases: [] };
         owners.set(owner.name, merged);
       }
       if (!merged.files.includes(file.path)) merged.files.push(file.path);
@@ -92,6 +95,8 @@ export function buildProject(root: string, files: FileFacts[], models: ModelSet)
       merged.methods.push(...owner.methods.map((m) => ({ ...m, path: file.path })));
       merged.hasDropImpl ||= owner.hasDropImpl;
       for (const d of owner.decorators ?? []) merged.decorators.push({ ...d, path: file.path });
+      for (const b of owner.bases ?? []) if (!merged.bases.includes(b)) merged.bases.push(b);
+      for (const a of owner.aliases ?? []) if (!merged.aliases.includes(a)) merged.aliases.push(a);
     }
     for (const release of file.releases) {
       if (release.target.kind !== 'field' || !release.fn.ownerType) continue;

@@ -329,6 +329,13 @@ export interface Owner {
    * the module it comes from when the file imports it, and the decorator's text (cut at 200).
    */
   decorators?: { name: string; module?: string; text: string; line: number }[];
+  /** The classes it extends, by their last name (`class A(mod.Base)`, `class A extends Base`): an instance of it is one of theirs. */
+  bases?: string[];
+  /**
+   * Other names its file binds to the class itself at module level (`WSGIMiddleware = _WSGIMiddleware`,
+   * a fallback in `except ImportError:`): constructing one of them constructs this class.
+   */
+  aliases?: string[];
 }
 
 /**

@@ -37,6 +37,7 @@ export function extractPython(input: FrontendInput): FileFacts {
   const module = fileModuleOf(path);
   const command = commandMethodOf(path);
   const moduleVars = moduleVariables(root);
+  let moduleAliases: Map<string, string[]> | undefined;
   const constants = numericConstants(root);
   const periods: PeriodReader = {
     sleepSeconds: (call) => {
@@ -291,6 +292,13 @@ export function extractPython(input: FrontendInput): FileFacts {
   function ownerOf(cls: SyntaxNode): Owner {
     const name = cls.childForFieldName('name')?.text ?? '';
     const owner: Owner = { name, site: siteOf(cls), fields: [], methods: [], hasDropImpl: false };
+    const bases = (cls.childForFieldName('superclasses')?.namedChildren ?? []).flatMap((b) => (b && (b.type === 'identifier' || b.type === 'attribute') ? [b.text.split('.').pop()!] : []));
+    if (bases.length > 0) owner.bases = bases;
+    // Only a class declared at module level can be aliased there.
+    if (cls.parent?.type === 'module' || cls.parent?.parent?.type === 'module') {
+      const aliases = (moduleAliases ??= classAliases(root)).get(name);
+      if (aliases) owner.aliases = aliases;
+    }
     const body = cls.childForFieldName('body');
     for (const item of body ? kids(body) : []) {
       const def = item.type === 'decorated_definition' ? item.childForFieldName('definition') : item;
@@ -361,6 +369,30 @@ function insideLoop(node: SyntaxNode, fn: SyntaxNode | null): boolean {
     if (cur.type === 'list_comprehension' || cur.type === 'set_comprehension' || cur.type === 'generator_expression' || cur.type === 'dictionary_comprehension') return true;
   }
   return false;
+}
+
+/**
+ * `WSGIMiddleware = _WSGIMiddleware` at module level, also in a `try`/`except`/`else` or `if` there
+ * (a fallback when an optional import fails): the class's other names, by class.
+ */
+function classAliases(root: SyntaxNode): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const blocks = ['try_statement', 'except_clause', 'else_clause', 'finally_clause', 'if_statement', 'elif_clause', 'block'];
+  const visit = (node: SyntaxNode, depth: number): void => {
+    for (const stmt of kids(node)) {
+      if (blocks.includes(stmt.type) && depth < 4) {
+        visit(stmt, depth + 1);
+        continue;
+      }
+      const a = stmt.type === 'expression_statement' ? kids(stmt)[0] : undefined;
+      const left = a?.type === 'assignment' ? a.childForFieldName('left') : undefined;
+      const right = a?.childForFieldName('right');
+      if (left?.type !== 'identifier' || right?.type !== 'identifier' || !/^_*[A-Z]/.test(right.text) || left.text === right.text) continue;
+      out.set(right.text, [...(out.get(right.text) ?? []), left.text]);
+    }
+  };
+  visit(root, 0);
+  return out;
 }
 
 /** Names assigned at module level (`client = httpx.Client()`, `_tasks: set = set()`). */

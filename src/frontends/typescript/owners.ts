@@ -39,6 +39,8 @@ export function collectClass(cls: SyntaxNode, scope: FileScope, index: NodeIndex
   const owner: Owner = { name, site: siteOf(cls), fields: [], methods: [], hasDropImpl: false };
   const decorators = classDecorators(cls, scope);
   if (decorators.length > 0) owner.decorators = decorators;
+  const base = baseClassOf(cls);
+  if (base) owner.bases = [base];
   const origins = new Map<string, FieldOrigin>();
   const fieldNames = new Set<string>();
   const addField = (fname: string, type?: string): void => {
@@ -88,6 +90,17 @@ export function collectClass(cls: SyntaxNode, scope: FileScope, index: NodeIndex
   // Declared, never assigned in the class: set from outside (property injection, a base class).
   for (const f of fieldNames) if (!origins.has(f)) origins.set(f, 'injected');
   return { owner, origins };
+}
+
+/** `class A extends Base`, `extends events.EventEmitter`: the base's last name (not a mixin call's). */
+function baseClassOf(cls: SyntaxNode): string | undefined {
+  const heritage = kids(cls).find((k) => k.type === 'class_heritage');
+  if (!heritage) return undefined;
+  // TypeScript wraps it in an `extends_clause`; JavaScript's heritage is the expression itself.
+  const clause = kids(heritage).find((k) => k.type === 'extends_clause');
+  const value = clause ? (clause.childForFieldName('value') ?? kids(clause)[0]) : kids(heritage)[0];
+  const name = value?.type === 'identifier' || value?.type === 'member_expression' ? value.text.split('.').pop() : undefined;
+  return name && /^[A-Za-z_$][\w$]*$/.test(name) ? name : undefined;
 }
 
 function collectParameterProperties(ctor: SyntaxNode, addField: (name: string, type?: string) => void, origins: Map<string, FieldOrigin>): void {

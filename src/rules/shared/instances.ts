@@ -3,7 +3,8 @@
 // or a framework mounts instances (a component); when every construction the project shows is
 // start-up code (`new Server()` at module level or in `main`, a service made by the constructor
 // of an object itself made at start-up), the instances are a fixed few and the resource lives as
-// long as they do: information, not a growing leak.
+// long as they do: information, not a growing leak. An instance of a subclass, or one made through
+// another name of the class, is one of its instances too.
 import { constructionsOf, startedOnlyFromEntry, type MergedOwner, type Project } from '../../analysis/project.js';
 import type { CallFact, Language } from '../../facts/types.js';
 import { vocabularyOf } from '../../models/index.js';
@@ -27,7 +28,47 @@ export function fewInstances(project: Project, owner: string | undefined, path: 
   }
   if (!made) return undefined;
   const names = [...new Set(made.map((m) => `\`${m.callerOwner && !m.callerOwner.includes('/') ? `${m.callerOwner}::` : ''}${m.caller}()\` (${project.fileOfCall.get(m) ?? 'another file'})`))];
-  return `every \`${owner}\` found is made in ${names.slice(0, 3).join(', ')}${names.length > 3 ? ' ..' : ''}, which the files read show to run at start-up only: a fixed few instances, each holding one for as long as it lives; it does not grow with operations, so this is information`;
+  const others = [...new Set(made.flatMap((m) => (m.calleeOwner && m.calleeOwner !== owner ? [`\`${m.calleeOwner}\``] : [])))];
+  const through = others.length > 0 ? ` (also as ${others.slice(0, 3).join(', ')}, ${others.length === 1 ? 'a subclass or another name' : 'subclasses or other names'} of it)` : '';
+  return `every \`${owner}\`${through} found is made in ${names.slice(0, 3).join(', ')}${names.length > 3 ? ' ..' : ''}, which the files read show to run at start-up only: a fixed few instances, each holding one for as long as it lives; it does not grow with operations, so this is information`;
+}
+
+/**
+ * The constructions of `owner` and of what is one of its instances too: a subclass (`class
+ * WSGIMiddleware(_WSGIMiddleware)`, `class Api extends Client`, up to three levels down) or another
+ * name of the class (`WSGIMiddleware = _WSGIMiddleware`). Each subclass's own file narrows its calls.
+ */
+function instanceConstructions(project: Project, owner: string, path: string | undefined): CallFact[] {
+  const made = [...constructionsOf(project, owner, path)];
+  const seen = new Set([owner]);
+  let frontier = [owner];
+  for (let level = 0; level < 3 && frontier.length > 0; level++) {
+    const next: string[] = [];
+    for (const name of frontier) {
+      const aliases = project.owners.get(name)?.aliases ?? [];
+      for (const alias of aliases) made.push(...constructionsOf(project, alias, undefined));
+      for (const sub of [name, ...aliases].flatMap((n) => subclassesOf(project).get(n) ?? [])) {
+        if (seen.has(sub.name)) continue;
+        seen.add(sub.name);
+        next.push(sub.name);
+        made.push(...constructionsOf(project, sub.name, sub.files.length === 1 ? sub.files[0] : undefined));
+      }
+    }
+    frontier = next;
+  }
+  return made;
+}
+
+const subclassIndex = new WeakMap<Project, Map<string, MergedOwner[]>>();
+
+/** The owners declaring each base name (see `Owner.bases`), once per project. */
+function subclassesOf(project: Project): Map<string, MergedOwner[]> {
+  let map = subclassIndex.get(project);
+  if (map) return map;
+  map = new Map();
+  for (const o of project.owners.values()) for (const b of o.bases) if (b !== o.name) map.set(b, [...(map.get(b) ?? []), o]);
+  subclassIndex.set(project, map);
+  return map;
 }
 
 /** The decorator by which a container makes one `owner` for the application (see `Vocabulary.containerSingletons`). */
@@ -44,7 +85,7 @@ function containerSingleton(project: Project, owner: string, language: Language)
  * another type whose own constructions are start-up code (up to `depth` types up).
  */
 function startUpConstructions(project: Project, owner: string, path: string | undefined, depth: number): CallFact[] | undefined {
-  const made = constructionsOf(project, owner, path);
+  const made = instanceConstructions(project, owner, path);
   if (made.length === 0) return undefined;
   for (const c of made) {
     if (c.callerIsEntryPoint || c.once || c.lazy || c.caller === '<module>') continue;
