@@ -88,6 +88,26 @@ export interface Vocabulary {
    * `ready` / `clientReady`): a handler registered for one runs once, like the code registering it.
    */
   oneShotEvents?: string[];
+  /**
+   * Constructors of a child process whose target is that process's whole life
+   * (`multiprocessing.Process(target=serve)`): the target runs once per child process, so what it
+   * starts lives as long as that process. Read by the frontend.
+   */
+  processTargets?: ProcessTargets;
+}
+
+export interface ProcessTargets {
+  /** Fully qualified constructors (`multiprocessing.Process`). */
+  calls: string[];
+  /** Method names on a context object (`get_context('spawn').Process`), in files importing one of `requiresImport`. */
+  methods: string[];
+  requiresImport: string[];
+  /** The keyword, and the position when passed positionally, of the target. */
+  keyword: string;
+  position: number;
+  /** The project's subclasses of these classes run this method as the child's life (`run`). */
+  subclassMethod?: string;
+  source: string;
 }
 
 export interface CliCommands {

@@ -5,7 +5,7 @@
 // of unknown type.
 import type { SyntaxNode } from '../../parse/syntax.js';
 import type { CallFact, EnclosingFunction } from '../../facts/types.js';
-import type { PythonImports } from './imports.js';
+import { dottedName, qualify, type PythonImports } from './imports.js';
 import type { Scope } from './functions.js';
 import { kids } from '../shared/tree.js';
 import { vocabularyOf } from '../../models/index.js';
@@ -71,6 +71,50 @@ export function callFactOf(call: SyntaxNode, fnNode: SyntaxNode, enc: EnclosingF
   if (typed) return [{ callee: name, calleeOwner: typed.name, typedReceiver: true, ...(typed.constructed ? { constructedReceiver: true as const } : {}), ...caller }];
   // `super().start()`, `client.run()`: a method of a value whose type is not named here.
   return [{ callee: name, calleeOwner: '?', ...caller }];
+}
+
+const PROCESS = vocabularyOf('python').processTargets;
+
+/** The caller named for a child process's target: it runs once, as the whole life of that process. */
+export const CHILD_PROCESS = '<child process>';
+
+/**
+ * `multiprocessing.Process(target=serve)`, `ctx.Process(target=self.run_worker)`: the target runs
+ * once in the child process, as its whole life (`Vocabulary.processTargets`): a call from an entry
+ * point, so what it starts lives as long as that process.
+ */
+export function processTargetOf(call: SyntaxNode, fnNode: SyntaxNode, imports: PythonImports, enc: EnclosingFunction, scopes: readonly Scope[]): CallFact[] {
+  if (!PROCESS) return [];
+  const last = fnNode.type === 'attribute' ? fnNode.childForFieldName('attribute')?.text : fnNode.text;
+  if (!last || !(PROCESS.calls.some((c) => c.endsWith(`.${last}`)) || PROCESS.methods.includes(last))) return [];
+  const dotted = dottedName(fnNode);
+  const known = dotted !== undefined && PROCESS.calls.includes(qualify(dotted, imports));
+  const onContext = fnNode.type === 'attribute' && PROCESS.methods.includes(last) && PROCESS.requiresImport.some((lib) => imports.roots.has(lib));
+  if (!known && !onContext) return [];
+  const args = kids(call.childForFieldName('arguments') ?? call).filter((a) => a.type !== 'comment');
+  const keyword = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === PROCESS.keyword)?.childForFieldName('value');
+  const target = keyword ?? args.filter((a) => a.type !== 'keyword_argument' && a.type !== 'list_splat' && a.type !== 'dictionary_splat')[PROCESS.position];
+  const at = { caller: CHILD_PROCESS, callerIsEntryPoint: true, line: call.startPosition.row + 1 };
+  if (target?.type === 'identifier' && !/^[A-Z]/.test(target.text)) {
+    return [{ callee: target.text, ...(boundInside(target.text, scopes) ? { local: true as const } : {}), ...at }];
+  }
+  // `target=self.serve`: that method of the enclosing class.
+  const object = target?.type === 'attribute' ? target.childForFieldName('object')?.text : undefined;
+  const method = target?.childForFieldName('attribute')?.text;
+  if ((object === 'self' || object === 'cls') && method && enc.ownerType) return [{ callee: method, calleeOwner: enc.ownerType, ...at }];
+  return [];
+}
+
+/** `class Worker(multiprocessing.Process)` with its own `run`: run once in the child, as its whole life. */
+export function processSubclassRun(cls: SyntaxNode, imports: PythonImports): CallFact | undefined {
+  const method = PROCESS?.subclassMethod;
+  const name = cls.childForFieldName('name')?.text;
+  if (!method || !name) return undefined;
+  const bases = cls.childForFieldName('superclasses')?.namedChildren ?? [];
+  if (!bases.some((b) => b && PROCESS!.calls.includes(qualify(dottedName(b) ?? '', imports)))) return undefined;
+  const body = cls.childForFieldName('body');
+  const defines = (body ? kids(body) : []).some((item) => (item.type === 'decorated_definition' ? item.childForFieldName('definition') : item)?.childForFieldName('name')?.text === method);
+  return defines ? { callee: method, calleeOwner: name, caller: CHILD_PROCESS, callerIsEntryPoint: true, line: cls.startPosition.row + 1 } : undefined;
 }
 
 const CLI = vocabularyOf('python').cliCommands;

@@ -14,7 +14,7 @@ import { fateOf, selfField } from './handles.js';
 import { IMPORT_NODE_TYPES, collectImports, dottedName, qualify } from './imports.js';
 import { ModelMatcher, type PythonMatch } from './match.js';
 import { releaseOf, registeredReleases } from './releases.js';
-import { callFactOf, storedHandlersOf } from './calls.js';
+import { callFactOf, processSubclassRun, processTargetOf, storedHandlersOf } from './calls.js';
 import { instanceFieldGuard, lazySingletonGuard } from './guards.js';
 import { helperCallCandidate, helperFactories, helperNote, helperOf, type HelperCallCandidate } from './helper-factories.js';
 import { reusingLoopLine } from '../shared/reuse-loops.js';
@@ -113,9 +113,12 @@ export function extractPython(input: FrontendInput): FileFacts {
         comments.push({ line: line(node), text: node.text, trailing: before.trim() !== '' });
         return;
       }
-      case 'class_definition':
+      case 'class_definition': {
         owners.set(node.childForFieldName('name')?.text ?? '', ownerOf(node));
+        const run = isTestFile ? undefined : processSubclassRun(node, imports);
+        if (run) facts.calls.push(run);
         return;
+      }
       case 'function_definition': {
         const body = node.childForFieldName('body');
         const name = node.childForFieldName('name')?.text;
@@ -144,6 +147,7 @@ export function extractPython(input: FrontendInput): FileFacts {
     facts.releases.push(...registeredReleases(call, fnNode, matcher, enc));
     const subclassModel = fnNode.type === 'identifier' ? subclasses.get(fnNode.text) : undefined;
     const match: PythonMatch | undefined = subclassModel ? { model: subclassModel, api: `${fnNode.text}(${subclassModel.acquire.calls[0] ?? subclassModel.id})`, subclass: fnNode.text } : matcher.matchCall(call, fnNode);
+    if (!isTestFile) facts.calls.push(...processTargetOf(call, fnNode, imports, enc, stack));
     if (!isTestFile && !match) {
       const candidate = helperCallCandidate(call, fnNode, enc, fn);
       if (candidate) candidates.push(candidate);
