@@ -84,7 +84,8 @@ export function extractGo(input: FrontendInput): FileFacts {
   };
   const seenCalls = new Set<string>();
   const seenStored = new Set<string>();
-  const file: GoFile = { facts, imports, pkg, isTestFile, scopes, matcher, packageVars, funcFields, enclosingOf: (node) => enclosingOf(node, isTestFile, pkg) };
+  const structTypes = (): Set<string> => new Set((fieldTypes ??= structFieldTypes(root)).keys());
+  const file: GoFile = { facts, imports, pkg, isTestFile, scopes, matcher, packageVars, funcFields, structTypes, enclosingOf: (node) => enclosingOf(node, isTestFile, pkg) };
 
   for (const node of root.descendantsOfType(NODE_TYPES)) {
     if (!node) continue;

@@ -18,5 +18,7 @@ export interface GoFile {
   packageVars: ReadonlySet<string>;
   /** Names of the file's struct fields whose type is a function (`cancel context.CancelFunc`). */
   funcFields(): ReadonlySet<string>;
+  /** Names of the file's struct types: of these, `funcFields` tells which fields hold functions. */
+  structTypes(): ReadonlySet<string>;
   enclosingOf(node: SyntaxNode): EnclosingFunction;
 }

@@ -43,7 +43,14 @@ export function releaseOf(file: GoFile, node: SyntaxNode, fnNode: SyntaxNode, q:
   } else if (api === '()') {
     const operand = targetNode.childForFieldName('operand');
     if (operand?.type !== 'identifier' || !method) return undefined;
-    if (operand.text !== rName && !file.funcFields().has(targetNode.childForFieldName('field')?.text ?? '')) return undefined;
+    // `defer w.cancelCtx()` on a local of a project struct the code names (`w := &wantConn{..}`,
+    // `go func(w *wantConn) {..}`) that another file of the package declares: which of its names
+    // are fields is not seen here, and a release of one that is a method matches no handle.
+    const elsewhere = (t: string | undefined): boolean => t !== undefined && !file.structTypes().has(t);
+    if (operand.text !== rName && !file.funcFields().has(targetNode.childForFieldName('field')?.text ?? '') && !elsewhere(typedLocal(operand.text))) return undefined;
+  }
+  function typedLocal(name: string): string | undefined {
+    return (method ? scopes.localTypeOf(name, method, node) : undefined) ?? parameterTypeOf(name, node);
   }
   const enclosing = file.enclosingOf(node);
   let ownerType = enclosing.ownerType;
@@ -52,7 +59,7 @@ export function releaseOf(file: GoFile, node: SyntaxNode, fnNode: SyntaxNode, q:
     const operand = targetNode.childForFieldName('operand');
     const field = targetNode.childForFieldName('field')?.text;
     if (operand?.type === 'identifier' && field) {
-      const typed = operand.text === rName ? (method ? receiverTypeOf(method) : undefined) : method ? scopes.localTypeOf(operand.text, method, node) : undefined;
+      const typed = operand.text === rName ? (method ? receiverTypeOf(method) : undefined) : typedLocal(operand.text);
       if (typed) {
         ownerType = typed;
         target = { kind: 'field', field };
@@ -69,4 +76,22 @@ export function releaseOf(file: GoFile, node: SyntaxNode, fnNode: SyntaxNode, q:
   }
   target ??= { kind: 'other', text: targetNode.text.slice(0, 60) };
   return { api, target, site: siteOf(node), fn: { name: enclosing.name, ...(ownerType ? { ownerType } : {}) } };
+}
+
+/**
+ * The project struct a parameter of a function around `at` holds, as declared (`w *wantConn`,
+ * `s Server`); the innermost function binding the name decides. Library types (`*http.Server`) are not the project's.
+ */
+function parameterTypeOf(name: string, at: SyntaxNode): string | undefined {
+  for (let cur = at.parent; cur; cur = cur.parent) {
+    if (cur.type !== 'func_literal' && cur.type !== 'function_declaration' && cur.type !== 'method_declaration') continue;
+    const params = cur.childForFieldName('parameters');
+    for (const p of params ? kids(params) : []) {
+      if (p.type !== 'parameter_declaration' || !kids(p).some((k) => k.type === 'identifier' && k.text === name)) continue;
+      const type = p.childForFieldName('type')?.text.replace(/^\*/, '');
+      return type && /^[A-Za-z_]\w*$/.test(type) ? type : undefined;
+    }
+    if (cur.type !== 'func_literal') return undefined;
+  }
+  return undefined;
 }
