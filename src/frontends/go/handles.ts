@@ -39,7 +39,7 @@ export interface FateContext {
 export function fateOf(call: SyntaxNode, fn: SyntaxNode | null, ctx: FateContext): HandleFate {
   if (ctx.handleIsReceiver) {
     const operand = call.childForFieldName('function')?.childForFieldName('operand');
-    if (operand?.type === 'identifier' && fn) return fateOfLocal(operand.text, call, fn, ctx, fn.startIndex);
+    if (operand?.type === 'identifier' && fn) return handedIn(operand.text, call, fn) ?? fateOfLocal(operand.text, call, fn, ctx, fn.startIndex);
     return operand ? fateOfExisting(operand, call, fn, ctx) : { kind: 'discarded', how: 'not named' };
   }
   if (ctx.handleArgument !== undefined) {
@@ -181,9 +181,28 @@ function fateOfExisting(arg: SyntaxNode, at: SyntaxNode, fn: SyntaxNode | null, 
   if (arg.type === 'selector_expression') return fateOfTarget(arg, at, fn, ctx);
   if (arg.type === 'identifier' && fn) {
     if (ctx.packageVars.has(arg.text) && !declaredIn(arg.text, fn, at)) return { kind: 'field', ownerType: ctx.pkg, field: arg.text, line: line(arg) };
-    return fateOfLocal(arg.text, at, fn, ctx);
+    return handedIn(arg.text, at, fn) ?? fateOfLocal(arg.text, at, fn, ctx);
   }
   return { kind: 'discarded', how: 'not named, so nothing can release it' };
+}
+
+/**
+ * `start: func(cmd *exec.Cmd) error { return cmd.Start() }`, `signal.Notify(ch, ..)` on a `ch` the
+ * function was handed: the value is a parameter its caller made (the function does not bind it
+ * again before `at`), so waiting for it or stopping it is the caller's part. A channel handed to
+ * `signal.Notify` again is not registered twice: each call only widens its signals.
+ */
+function handedIn(name: string, at: SyntaxNode, fn: SyntaxNode): HandleFate | undefined {
+  const params = fn.childForFieldName('parameters');
+  const isParameter = (params ? kids(params) : []).some((p) => (p.type === 'parameter_declaration' || p.type === 'variadic_parameter_declaration') && kids(p).some((k) => k.type === 'identifier' && k.text === name));
+  if (!isParameter) return undefined;
+  const body = fn.childForFieldName('body');
+  for (const decl of body ? body.descendantsOfType(['short_var_declaration', 'var_spec', 'assignment_statement']) : []) {
+    if (!decl || decl.startIndex >= at.startIndex) continue;
+    const left = decl.type === 'var_spec' ? decl : decl.childForFieldName('left');
+    if (left && kids(left).some((k) => k.type === 'identifier' && k.text === name)) return undefined;
+  }
+  return { kind: 'passed', to: `the caller: \`${name}\` is a parameter, made by the caller, which keeps it` };
 }
 
 /** What the rest of the function does with local `name`, bound at `at`. */
