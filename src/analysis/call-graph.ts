@@ -171,10 +171,13 @@ function startedFrom(project: Project, fn: { name: string; ownerType?: string; m
     if (seen.has(key)) return false;
     seen.add(key);
     const byName = project.callers.get(name) ?? [];
-    // A method call on a receiver of unknown type may target this function: then its callers are unknowable.
-    if (owner && byName.some((c) => mayReach(project, c, owner, file))) return false;
+    // A method call on a receiver of unknown type may target this function: then its callers are
+    // unknowable, unless it is made at start-up (the entry point, module code, a run-once call),
+    // which runs it once whatever it reaches: such a call is one more start-up caller.
+    const unknown = owner ? byName.filter((c) => mayReach(project, c, owner, file)) : [];
+    if (unknown.some((c) => !runsAtStartUp(c))) return false;
     // A function handed over as a value runs whenever its receiver calls it: no start-up path.
-    const calls = byName.filter((c) => callsFunction(project, c, owner, file, module));
+    const calls = [...byName.filter((c) => callsFunction(project, c, owner, file, module)), ...unknown];
     if (calls.some((c) => c.reference && !c.stored)) return false;
     if (calls.length === 0) return false;
     let entry: string | undefined;
@@ -231,6 +234,11 @@ function dispatchedOnlyFromEntry(project: Project, stored: CallFact, depth: numb
     entry ??= up;
   }
   return entry ?? false;
+}
+
+/** A call made by the entry point, module code or a run-once call: it runs once per process. */
+function runsAtStartUp(call: CallFact): boolean {
+  return !call.reference && (call.callerIsEntryPoint || call.once === true || call.caller === '<module>');
 }
 
 /**
