@@ -50,7 +50,8 @@ export function releaseOf(file: GoFile, node: SyntaxNode, fnNode: SyntaxNode, q:
     if (operand.text !== rName && !file.funcFields().has(targetNode.childForFieldName('field')?.text ?? '') && !elsewhere(typedLocal(operand.text))) return undefined;
   }
   function typedLocal(name: string): string | undefined {
-    return (method ? scopes.localTypeOf(name, method, node) : undefined) ?? parameterTypeOf(name, node);
+    // A parameter of the function literal around the call binds the name closer than the method's locals.
+    return parameterTypeOf(name, node) ?? (method ? scopes.localTypeOf(name, method, node) : undefined);
   }
   const enclosing = file.enclosingOf(node);
   let ownerType = enclosing.ownerType;
