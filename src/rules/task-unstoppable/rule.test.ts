@@ -52,10 +52,18 @@ pub async fn on_request() { let server = Server::new(); server.restart().await; 
   it('is P1 at medium confidence when its only calls are through a receiver of unknown type', async () => {
     const [f] = await audit({
       'src/a.rs': `impl A { pub fn register(&self) { tokio::spawn(async move { loop { tokio::time::sleep(tokio::time::Duration::from_secs(1)).await; } }); } }`,
-      'src/main.rs': 'fn main() { let a = make(); a.register(); }',
+      'src/main.rs': 'pub fn on_message() { let a = make(); a.register(); }',
     });
     expect(f).toMatchObject({ priority: 'P1', confidence: 'medium' });
     expect(f!.evidence).toContain('`A::register()` is called only through receivers whose type leakaudit could not tell: how often it runs was not seen');
+  });
+
+  it('is P2 when its only call through a receiver of unknown type is made by the entry point: it runs once, whatever it reaches', async () => {
+    const [f] = await audit({
+      'src/a.rs': `impl A { pub fn register(&self) { tokio::spawn(async move { loop { tokio::time::sleep(tokio::time::Duration::from_secs(1)).await; } }); } }`,
+      'src/main.rs': 'fn main() { let a = make(); a.register(); }',
+    });
+    expect(f).toMatchObject({ priority: 'P2', lifetime: 'process' });
   });
 
   it('does not say "nothing calls it" as a fact: P1, medium confidence, worded as not found', async () => {
