@@ -44,7 +44,10 @@ export const actorNeverStopped: Rule = {
         continue;
       }
       // Dropping the handle ends it (a pool whose workers exit once it is collected): only a handle kept somewhere can outlive its use.
-      if (model.dropReleases && (fate.kind === 'discarded' || fate.kind === 'local')) {
+      // One that ends only if a collection ever reclaims it (`dropReleasesLater`) is information, not a clean drop.
+      const dropped = fate.kind === 'discarded' || fate.kind === 'local';
+      const reclaimedLater = model.dropReleases && dropped && model.dropReleasesLater !== undefined;
+      if (model.dropReleases && dropped && !reclaimedLater) {
         ctx.note({ counter: 'released when dropped', path: ref.file.path, line, detail: `${a.api} in ${symbolOf(a)}: ${describeFate(fate, handleType)}` });
         continue;
       }
@@ -106,6 +109,8 @@ export const actorNeverStopped: Rule = {
               : `\`${fate.ownerType}\` has ${teardown.map((m) => `\`${m.name}\``).join(', ')}, but none calls ${model.releases.map((r) => `\`${r}\``).join('/')} on \`${fate.field}\``,
           );
         }
+      } else if (reclaimedLater) {
+        evidence.push(`nothing calls ${model.releases.map((r) => `\`${r}\``).join('/')} on it: a dropped ${handleType} is stopped ${model.dropReleasesLater}, so this is information`);
       } else if (!(fate.kind === 'local' && fate.releasedOn)) {
         evidence.push(`nothing calls ${model.releases.map((r) => `\`${r}\``).join('/')} on it, and dropping the ${handleType} does not stop it`);
       }
@@ -130,8 +135,8 @@ export const actorNeverStopped: Rule = {
         ruleId: 'actor-never-stopped',
         messageId,
         ...acquisitionSite(ref),
-        priority: startedFrom || guarded || few || modeSkipped || model.id.endsWith('spawn_linked') || half?.finishedBy || command ? 'P2' : 'P1',
-        confidence: command ? 'low' : fate.kind === 'discarded' ? 'high' : 'medium',
+        priority: startedFrom || guarded || few || modeSkipped || model.id.endsWith('spawn_linked') || half?.finishedBy || command || reclaimedLater ? 'P2' : 'P1',
+        confidence: command ? 'low' : fate.kind === 'discarded' && !reclaimedLater ? 'high' : 'medium',
         message:
           modeSkipped && fate.kind === 'field'
             ? `\`${a.api}\` in \`${symbol}()\` starts ${what} kept in \`${fate.ownerType}.${fate.field}\` in a mode its teardown returns early for, before releasing it`
@@ -141,7 +146,9 @@ export const actorNeverStopped: Rule = {
             ? `\`${a.api}\` in \`${symbol}()\` starts ${what} kept in \`${fate.ownerType}.${fate.field}\` that no teardown stops`
             : fate.kind === 'local' && fate.releasedOn
               ? `\`${a.api}\` in \`${symbol}()\` starts ${what} on every event, stopped only when \`${fate.releasedOn.emitter}\` emits '${fate.releasedOn.event}'`
-              : `\`${a.api}\` in \`${symbol}()\` starts ${what} whose ${handleType} is dropped: nothing can stop it`,
+              : reclaimedLater
+                ? `\`${a.api}\` in \`${symbol}()\` starts ${what} whose ${handleType} is dropped unclosed: it stops only if it is ever reclaimed`
+                : `\`${a.api}\` in \`${symbol}()\` starts ${what} whose ${handleType} is dropped: nothing can stop it`,
         evidence,
         growth: guarded ? guardedGrowth(guarded, a.kind) : perInstance ? `+1 ${a.kind} per \`${flagOwner}\` instance (guarded by \`${perInstance.flag}\`)` : startedFrom && !a.fn.isEntryPoint ? `1 ${a.kind} for the life of the process (started from \`${startedFrom}()\` via \`${symbol}()\`)` : growthOf(a, a.kind),
         impact: model.cost?.summary ?? `one ${a.kind} per start, alive until the process exits`,
