@@ -1,7 +1,8 @@
 // TypeScript / JavaScript acquisition facts: for a matched call, the fate of what it acquires (a listener's
 // removal, a task's handle), the guard that makes it run once, and the body it runs (split from extract.ts, the walk).
 import type { SyntaxNode } from '../../parse/syntax.js';
-import type { Acquisition, BodyFacts, HandleFate } from '../../facts/types.js';
+import type { Acquisition, BodyFacts, HandleFate, Release } from '../../facts/types.js';
+import { argumentHandleFate } from './argument-handles.js';
 import type { ResourceModel } from '../../models/schema.js';
 import { acquisitionHead, kids, line, same } from '../shared/tree.js';
 import { escapeRegExp } from '../shared/regex.js';
@@ -40,10 +41,12 @@ export interface AcquisitionEnv {
   bodyCtx: BodyContext;
   /** Set when a handle is kept in a module variable: the module then owns it. */
   moduleTouched: { used: boolean };
+  /** The file's releases (read before its acquisitions). */
+  releases: readonly Release[];
 }
 
 export function acquisitionReader(ctx: AcquisitionEnv): { acquisitionOf(call: SyntaxNode, match: CallMatch, enclosing: Enclosing): Acquisition } {
-  const { path, source, lines, root, scope, index, declarations, classes, removals, bodyCtx, moduleTouched } = ctx;
+  const { path, source, lines, root, scope, index, declarations, classes, removals, bodyCtx, moduleTouched, releases } = ctx;
 
   function acquisitionOf(call: SyntaxNode, match: CallMatch, enclosing: Enclosing): Acquisition {
     const model = match.model;
@@ -92,6 +95,9 @@ export function acquisitionReader(ctx: AcquisitionEnv): { acquisitionOf(call: Sy
       if (lf.handlerFromCaller) acquisition.handlerFromCaller = true;
       if (lf.brokenRemovals) acquisition.brokenRemovals = lf.brokenRemovals;
       handle = lf.fate ?? generic().fate;
+    } else if (model.handleArgument !== undefined) {
+      // `fs.watchFile(path, ..)`: what it returns is not how it stops; the path handed to its release is.
+      handle = argumentHandleFate(call, model, { scope, ...(ownerType ? { ownerType } : {}), modulePath: path, fn, declarations, releases });
     } else {
       const result = generic();
       handle = result.fate;

@@ -62,6 +62,7 @@ interface ModelSets {
   periodModels: ReadonlySet<string>;
   releaseNames: ReadonlySet<string>;
   listenerReleaseNames: ReadonlySet<string>;
+  argumentReleases: ReadonlyMap<string, number>;
   floatingModel: ResourceModel | undefined;
   closedFieldModel: ResourceModel | undefined;
 }
@@ -76,6 +77,7 @@ function modelSets(models: readonly ResourceModel[]): ModelSets {
       periodModels: new Set(models.filter((m) => m.role === 'period').map((m) => m.id)),
       releaseNames: new Set(models.filter((m) => m.role === 'acquire').flatMap((m) => m.releases)),
       listenerReleaseNames: new Set(models.filter((m) => m.kind === 'listener').flatMap((m) => m.releases)),
+      argumentReleases: new Map(models.filter((m) => m.role === 'acquire' && m.handleArgument !== undefined).flatMap((m) => m.releases.filter((r) => r.includes('.')).map((r) => [r, m.handleArgument!] as const))),
       floatingModel: models.find((m) => m.acquire.construct === 'floating-async-call'),
       closedFieldModel: models.find((m) => m.acquire.construct === 'closed-field-object'),
     };
@@ -192,7 +194,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   };
 
   const declarations = new Declarations(index);
-  const { periodModels, releaseNames, listenerReleaseNames, floatingModel, closedFieldModel } = modelSets(models);
+  const { periodModels, releaseNames, listenerReleaseNames, argumentReleases, floatingModel, closedFieldModel } = modelSets(models);
   const noBindings = new Map<string, ResourceModel>();
   const bodyCtx: BodyContext = {
     scope,
@@ -273,8 +275,8 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     freshArguments,
     singletons,
   });
-  const { releaseOf } = releaseReader({ path, scope, index, declarations, releaseNames, listenerReleaseNames, moduleTouched, describe, instanceClassOf });
-  const { acquisitionOf } = acquisitionReader({ path, source, lines, root, scope, index, declarations, classes, removals, bodyCtx, moduleTouched });
+  const { releaseOf } = releaseReader({ path, scope, index, declarations, releaseNames, listenerReleaseNames, argumentReleases, moduleTouched, describe, instanceClassOf });
+  const { acquisitionOf } = acquisitionReader({ path, source, lines, root, scope, index, declarations, classes, removals, bodyCtx, moduleTouched, releases: facts.releases });
 
   // Releases first: listener facts look for the removal that matches them.
   for (const { node, site, ctx } of collectedCalls) {

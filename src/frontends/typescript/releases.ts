@@ -8,7 +8,7 @@ import type { Declarations } from './declarations.js';
 import { freshFunction, registrationKey } from './listeners.js';
 import type { CallSite } from './call-site.js';
 import { enclosingFunction } from './call-facts.js';
-import { memberPath, unwrap } from './qualify.js';
+import { memberPath, qualifiedNames, unwrap } from './qualify.js';
 import type { NodeIndex } from './node-index.js';
 import { stringValue, thisPath, type FileScope } from './scope.js';
 import { skippedWhen } from './mode-guards.js';
@@ -21,6 +21,8 @@ export interface ReleaseEnv {
   declarations: Declarations;
   releaseNames: ReadonlySet<string>;
   listenerReleaseNames: ReadonlySet<string>;
+  /** Qualified release functions handed the handle as an argument (`fs.unwatchFile(path)`), with that argument's index. */
+  argumentReleases: ReadonlyMap<string, number>;
   /** Set when a release acts on a module variable: the module becomes an owner. */
   moduleTouched: { used: boolean };
   describe: (node: SyntaxNode, ctx: FunctionContext) => Enclosing;
@@ -28,7 +30,8 @@ export interface ReleaseEnv {
 }
 
 export function releaseReader(env: ReleaseEnv): { releaseOf(site: CallSite, ctx: FunctionContext): Release | undefined } {
-  const { path, scope, index, declarations, releaseNames, listenerReleaseNames, moduleTouched, describe, instanceClassOf } = env;
+  const { path, scope, index, declarations, releaseNames, listenerReleaseNames, argumentReleases, moduleTouched, describe, instanceClassOf } = env;
+  const argumentReleaseTails = new Set([...argumentReleases.keys()].map((n) => n.slice(n.lastIndexOf('.') + 1)));
 
   function releaseOf(site: CallSite, ctx: FunctionContext): Release | undefined {
     const call = site.node;
@@ -38,12 +41,15 @@ export function releaseReader(env: ReleaseEnv): { releaseOf(site: CallSite, ctx:
     if (site.calleeType === 'identifier') api = site.identifier!;
     else if (site.calleeType === 'member_expression') api = site.property ?? '';
     else return undefined;
-    if (!releaseNames.has(api)) return undefined;
+    // `fs.unwatchFile(path)`: a library function handed what it stops, named by its qualified name.
+    const qualified = argumentReleaseTails.has(api) ? qualifiedNames(callee, scope, site.calleeType).find((n) => argumentReleases.has(n)) : undefined;
+    if (qualified) api = qualified;
+    else if (!releaseNames.has(api)) return undefined;
     const args = call.childForFieldName('arguments');
     const list = args ? kids(args) : [];
     // `window.clearInterval(id)` is `clearInterval(id)`: the id is the target, not `window`.
     const viaGlobal = site.calleeType === 'member_expression' && GLOBAL_TIMER_RELEASES.test(api) && isGlobalObject(callee.childForFieldName('object'), scope);
-    const targetNode = site.calleeType === 'identifier' || viaGlobal ? list[0] : (callee.childForFieldName('object') ?? undefined);
+    const targetNode = qualified ? list[argumentReleases.get(qualified)!] : site.calleeType === 'identifier' || viaGlobal ? list[0] : (callee.childForFieldName('object') ?? undefined);
     if (!targetNode) return undefined;
     // `el.removeEventListener('x', this.onX.bind(this))`, `off('x', () => ..)`: a function made by the
     // removal itself was never added, so nothing is removed.

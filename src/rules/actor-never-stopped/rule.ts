@@ -111,7 +111,7 @@ export const actorNeverStopped: Rule = {
         }
       } else if (reclaimedLater) {
         evidence.push(`nothing calls ${model.releases.map((r) => `\`${r}\``).join('/')} on it: a dropped ${handleType} is stopped ${model.dropReleasesLater}, so this is information`);
-      } else if (!(fate.kind === 'local' && fate.releasedOn)) {
+      } else if (!(fate.kind === 'local' && fate.releasedOn) && model.handleArgument === undefined) {
         evidence.push(`nothing calls ${model.releases.map((r) => `\`${r}\``).join('/')} on it, and dropping the ${handleType} does not stop it`);
       }
       if (fate.kind === 'field' && fate.collection && !(ctx.project.fieldShrinks.get(`${fate.ownerType}.${fate.field}`) ?? []).length) {
@@ -148,7 +148,9 @@ export const actorNeverStopped: Rule = {
               ? `\`${a.api}\` in \`${symbol}()\` starts ${what} on every event, stopped only when \`${fate.releasedOn.emitter}\` emits '${fate.releasedOn.event}'`
               : reclaimedLater
                 ? `\`${a.api}\` in \`${symbol}()\` starts ${what} whose ${handleType} is dropped unclosed: it stops only if it is ever reclaimed`
-                : `\`${a.api}\` in \`${symbol}()\` starts ${what} whose ${handleType} is dropped: nothing can stop it`,
+                : model.handleArgument !== undefined
+                  ? `\`${a.api}\` in \`${symbol}()\` starts ${what} that nothing stops: no ${model.releases.map((r) => `\`${r}\``).join('/')} is called on its ${handleType}`
+                  : `\`${a.api}\` in \`${symbol}()\` starts ${what} whose ${handleType} is dropped: nothing can stop it`,
         evidence,
         growth: guarded ? guardedGrowth(guarded, a.kind) : perInstance ? `+1 ${a.kind} per \`${flagOwner}\` instance (guarded by \`${perInstance.flag}\`)` : startedFrom && !a.fn.isEntryPoint ? `1 ${a.kind} for the life of the process (started from \`${startedFrom}()\` via \`${symbol}()\`)` : growthOf(a, a.kind),
         impact: model.cost?.summary ?? `one ${a.kind} per start, alive until the process exits`,
