@@ -80,6 +80,11 @@ export type HandleFate =
        * `end`, falling off the end of the function) comes before every release on its path.
        */
       skippedBy?: { line: number; end?: true };
+      /**
+       * Every release seen is one the model calls incomplete (a Go `cmd.Process.Kill()` with no
+       * `Wait`: the killed child stays a zombie): what it leaves undone.
+       */
+      incomplete?: string;
     }
   /** Bound to a local and awaited / joined in the same function. */
   | { kind: 'awaited'; local?: string }

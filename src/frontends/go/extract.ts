@@ -257,6 +257,7 @@ export function extractGo(input: FrontendInput): FileFacts {
       releases: model.releases,
       waits: model.completion?.events ?? [],
       ...(model.drainedBy ? { drainedBy: model.drainedBy } : {}),
+      ...(model.incompleteReleases ? { incompleteReleases: model.incompleteReleases } : {}),
       ...(model.borrowedBy ? { borrowedBy: borrowersOf(model) } : {}),
       ...(model.handleIsReceiver ? { handleIsReceiver: true } : {}),
       ...(model.handleIndex !== undefined ? { handleIndex: model.handleIndex } : {}),

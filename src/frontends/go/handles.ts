@@ -11,6 +11,8 @@ import { returnSkippingRelease } from './paths.js';
 export interface FateContext {
   /** Model release names: methods (`Stop`), methods of a field (`Body.Close`), `()` (call the handle itself), or qualified functions taking it (`os/signal.Stop`). */
   releases: readonly string[];
+  /** Releases that do not finish the job alone, with what they leave undone (`Process.Kill`: no reaping). */
+  incompleteReleases?: Readonly<Record<string, string>>;
   /** Qualified functions that read the handle's stream to its end (`io.ReadAll`). */
   drainedBy?: readonly string[];
   /** Callees (qualified names) that only use or wrap the handle: passing it to one does not hand it on. */
@@ -223,7 +225,8 @@ function fateOfLocal(name: string, at: SyntaxNode, fn: SyntaxNode, ctx: FateCont
     if (!use) continue;
     if (use.kind === 'awaited') return use;
     if (use.kind === 'released-locally') {
-      released ??= use;
+      // `cmd.Process.Kill(); cmd.Wait()`: the release that finishes the job speaks for the handle.
+      if (!released || (isIncomplete(released, ctx) && !isIncomplete(use, ctx))) released = use;
       releaseSites.push(id);
       continue;
     }
@@ -233,7 +236,9 @@ function fateOfLocal(name: string, at: SyntaxNode, fn: SyntaxNode, ctx: FateCont
   if (released?.kind === 'released-locally') {
     // A fresh binding whose handle stays here: does a `return` skip every release?
     const skipped = from === at.endIndex && !escapes ? returnSkippingRelease(at, fn, releaseSites) : undefined;
-    return skipped ? { ...released, skippedBy: { line: skipped.line, ...(skipped.end ? { end: true as const } : {}) } } : released;
+    const result = skipped ? { ...released, skippedBy: { line: skipped.line, ...(skipped.end ? { end: true as const } : {}) } } : released;
+    // Only releases that leave the job half done, and the handle goes nowhere else that could finish it.
+    return isIncomplete(result, ctx) && !escapes ? { ...result, incomplete: ctx.incompleteReleases![result.api]! } : result;
   }
   return kept ?? { kind: 'local', local: name, ...(drained ? { drained } : {}) };
 }
@@ -339,4 +344,8 @@ function useOf(id: SyntaxNode, name: string, fn: SyntaxNode, ctx: FateContext): 
     return { kind: 'passed', to: 'a composite literal' };
   }
   return undefined;
+}
+
+function isIncomplete(fate: HandleFate, ctx: FateContext): fate is Extract<HandleFate, { kind: 'released-locally' }> {
+  return fate.kind === 'released-locally' && !!ctx.incompleteReleases && Object.hasOwn(ctx.incompleteReleases, fate.api);
 }

@@ -34,7 +34,8 @@ export const actorNeverStopped: Rule = {
       const fate = a.handle;
       const handleType = model.handle ?? 'handle';
       const line = a.site.startLine;
-      if (fate.kind === 'released-locally' || fate.kind === 'awaited' || fate.kind === 'scoped') continue;
+      // Released in the function, unless every release seen leaves the job half done (a kill with no wait).
+      if ((fate.kind === 'released-locally' && !fate.incomplete) || fate.kind === 'awaited' || fate.kind === 'scoped') continue;
       if (model.acquire.construct === 'closed-field-object') {
         reportClosedFieldOverwrite(ctx, ref);
         continue;
@@ -109,6 +110,9 @@ export const actorNeverStopped: Rule = {
               : `\`${fate.ownerType}\` has ${teardown.map((m) => `\`${m.name}\``).join(', ')}, but none calls ${model.releases.map((r) => `\`${r}\``).join('/')} on \`${fate.field}\``,
           );
         }
+      } else if (fate.kind === 'released-locally' && fate.incomplete) {
+        messageId = 'fieldHalfReleased';
+        evidence.push(`\`${fate.local}.${fate.api}()\` (line ${fate.line}) ${fate.incomplete}, and nothing else in \`${symbolOf(a)}()\` releases it or hands it on`);
       } else if (reclaimedLater) {
         evidence.push(`nothing calls ${model.releases.map((r) => `\`${r}\``).join('/')} on it: a dropped ${handleType} is stopped ${model.dropReleasesLater}, so this is information`);
       } else if (!(fate.kind === 'local' && fate.releasedOn) && model.handleArgument === undefined) {
@@ -140,6 +144,8 @@ export const actorNeverStopped: Rule = {
         message:
           modeSkipped && fate.kind === 'field'
             ? `\`${a.api}\` in \`${symbol}()\` starts ${what} kept in \`${fate.ownerType}.${fate.field}\` in a mode its teardown returns early for, before releasing it`
+            : fate.kind === 'released-locally' && fate.incomplete
+            ? `\`${a.api}\` in \`${symbol}()\` starts ${what} whose only release, \`${fate.local}.${fate.api}()\`, does not finish the job`
             : messageId === 'fieldHalfReleased' && fate.kind === 'field'
             ? `\`${a.api}\` in \`${symbol}()\` starts ${what} kept in \`${fate.ownerType}.${fate.field}\` whose release is incomplete: ${half?.gap ?? ''}`
             : messageId === 'fieldNeverReleased' && fate.kind === 'field'
