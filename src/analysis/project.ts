@@ -4,6 +4,7 @@
 import type { Language, Acquisition, CallFact, FileFacts, LoopingFunction, Owner, Release } from '../facts/types.js';
 import type { ModelSet } from '../models/index.js';
 import { loadedModuleCalls, loaderOnlyInstances } from './loaded-modules.js';
+import { helperCallAcquisitions } from './helper-calls.js';
 
 export interface MergedOwner {
   name: string;
@@ -118,6 +119,7 @@ export function buildProject(root: string, files: FileFacts[], models: ModelSet)
     }
     for (const acquisition of file.acquisitions) acquisitions.push({ file, acquisition });
   }
+  acquisitions.push(...helperCallAcquisitions(files));
   gateAcquisitions(files, owners, acquisitions);
   const loaderInstances = loaderOnlyInstances(loaderMade, callers);
   return { root, files, models, owners, fieldReleases, fieldShrinks, looping, acquisitions, callers, fileOfCall, languageOf, loaderInstances };

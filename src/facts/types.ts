@@ -441,6 +441,22 @@ export interface CallFact {
   loadedFrom?: { dir: string; anchored?: true; eventFromFileName?: true; ownInstance?: true };
 }
 
+/** A call of another file's function, with the fate of its result (see `FileFacts.helperCalls`). */
+export interface HelperCall {
+  /** The function's name as that file exports it. */
+  callee: string;
+  /** The file the import names, relative to the root and without its extension (may be a directory: its `index`). */
+  calleeFile: string;
+  site: Site;
+  snippet: string;
+  fn: EnclosingFunction;
+  /** What the caller does with the result, read with every release name of the language's models. */
+  handle: HandleFate;
+  inLoop?: true;
+  /** See `Acquisition.reusedByLoop`. */
+  reusedByLoop?: number;
+}
+
 /** One API use counted for the methodology section (exact counts, code only). */
 export interface ApiUse {
   /** Counting key, e.g. `tokio::spawn`, `JoinHandle`, `Connection::open`, `subscribe`. */
@@ -468,6 +484,14 @@ export interface FileFacts {
   onceGates?: { name: string; ownerType: string; flag: string; line: number }[];
   /** Calls to named functions from production code, one per (callee, caller) pair. */
   calls: CallFact[];
+  /**
+   * Calls of a function another file of the project exports (`db.connect()` after `const db =
+   * require('./db')`, `makeClient()` imported from `./clients`), each with what the caller does with
+   * its result. When the project shows that function handing back a resource it opens on every call,
+   * the call is an acquisition (see analysis/helper-calls.ts).
+   */
+  helperCalls?: HelperCall[];
+
   uses: ApiUse[];
   /** Library roots the file imports (`tokio`, `rusqlite`, `pg`). */
   imports: string[];

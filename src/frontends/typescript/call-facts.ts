@@ -47,6 +47,8 @@ export interface CallRecorder {
   recordDeferredCalls(site: CallSite, ctx: FunctionContext): void;
   recordElement(element: SyntaxNode, ctx: FunctionContext): void;
   instanceClassOf(name: string, fn: SyntaxNode | null): string | undefined;
+  /** Is `name` a function of `fn` or of a function around it (a nested helper, a parameter)? */
+  boundLocally(name: string, fn: SyntaxNode | null): boolean;
 }
 
 export function callRecorder(env: CallFactEnv): CallRecorder {
@@ -401,7 +403,7 @@ export function callRecorder(env: CallFactEnv): CallRecorder {
     return found;
   }
 
-  return { recordCall, recordReferences, recordDeferredCalls, recordElement, instanceClassOf };
+  return { recordCall, recordReferences, recordDeferredCalls, recordElement, instanceClassOf, boundLocally };
 }
 
 /** `new Server(..)`, `Server.getInstance()`, `await Server.create(..)`: the class of the instance. */

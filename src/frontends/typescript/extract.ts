@@ -26,6 +26,7 @@ import { SCOPE_NODE_TYPES, ScopeCollector } from './scope.js';
 import { JSX_ELEMENT_TYPES, callRecorder, classFactoriesOf, eventArguments, withoutExtension } from './call-facts.js';
 import { releaseReader } from './releases.js';
 import { acquisitionReader, boundName, stripContext } from './acquisitions.js';
+import { helperCallOf, helperResultModel, importedCallee } from './helper-calls.js';
 
 export interface TypescriptFrontendInput {
   path: string;
@@ -65,6 +66,8 @@ interface ModelSets {
   argumentReleases: ReadonlyMap<string, number>;
   floatingModel: ResourceModel | undefined;
   closedFieldModel: ResourceModel | undefined;
+  /** What the result of a call of another file's function is read with (see helper-calls.ts). */
+  helperModel: ResourceModel | undefined;
 }
 
 /** Built once per model list: the same list comes with every file (see `modelsFor` in parse/extract-file.ts). */
@@ -80,7 +83,9 @@ function modelSets(models: readonly ResourceModel[]): ModelSets {
       argumentReleases: new Map(models.filter((m) => m.role === 'acquire' && m.handleArgument !== undefined).flatMap((m) => m.releases.filter((r) => r.includes('.')).map((r) => [r, m.handleArgument!] as const))),
       floatingModel: models.find((m) => m.acquire.construct === 'floating-async-call'),
       closedFieldModel: models.find((m) => m.acquire.construct === 'closed-field-object'),
+      helperModel: undefined,
     };
+    sets.helperModel = helperResultModel(models, sets.releaseNames);
     setsByModels.set(models, sets);
   }
   return sets;
@@ -194,7 +199,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   };
 
   const declarations = new Declarations(index);
-  const { periodModels, releaseNames, listenerReleaseNames, argumentReleases, floatingModel, closedFieldModel } = modelSets(models);
+  const { periodModels, releaseNames, listenerReleaseNames, argumentReleases, floatingModel, closedFieldModel, helperModel } = modelSets(models);
   const noBindings = new Map<string, ResourceModel>();
   const bodyCtx: BodyContext = {
     scope,
@@ -258,7 +263,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   /** The fields each owner closes itself (`this.runner.closeProcess()`), by owner name, computed once per owner. */
   const closedByOwner = new Map<string, Map<string, FieldCloser>>();
   const closersPushed = new Set<string>();
-  const { recordCall, recordReferences, recordDeferredCalls, recordElement, instanceClassOf } = callRecorder({
+  const { recordCall, recordReferences, recordDeferredCalls, recordElement, instanceClassOf, boundLocally } = callRecorder({
     path,
     source,
     root,
@@ -313,6 +318,13 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       continue;
     }
     if (!isTestFile) recordCall(site, ctx);
+    // `const cxn = db.connect()`: what the caller does with another file's result, in case that file's function opens it.
+    const target = !isTestFile && helperModel ? importedCallee(site, ctx.fn, path, scope, boundLocally) : undefined;
+    if (target) {
+      const enclosing = describe(node, ctx);
+      const fateCtx: FateContext = { model: helperModel!, scope, ...(ctx.cls ? { ownerType: className(ctx.cls) } : {}), modulePath: path, fn: enclosing.context.fn, root, isTask: false, declarations };
+      if (!enclosing.isTest) (facts.helperCalls ??= []).push(helperCallOf(node, target, enclosing, fateCtx, lines()));
+    }
     if (site.type === 'new_expression' && closedFieldModel && ctx.cls && !isTestFile) {
       const closedField = closedFieldAcquisition(site, ctx, closedFieldModel);
       if (closedField) facts.acquisitions.push(closedField);
