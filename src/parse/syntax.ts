@@ -31,6 +31,8 @@ export interface SyntaxNode {
    * far cheaper than walking every node from JS.
    */
   descendantsOfType(types: string | string[]): (SyntaxNode | null)[];
+  /** The smallest descendant spanning `start`..`end` (string indices, like `startIndex`). */
+  descendantForIndex(start: number, end?: number): SyntaxNode | null;
 }
 
 export interface SyntaxTree {

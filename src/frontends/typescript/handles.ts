@@ -17,6 +17,7 @@ import { callerCallback, promisedByCallback, selfEndRelease } from './handover.j
 import { deferredRelease } from './deferred-releases.js';
 import { successOnlyRisk } from './success-only-releases.js';
 import { blocksUntilDone } from './blocking-waits.js';
+import { identifiersNamed } from '../shared/identifiers.js';
 
 /** Methods whose result is still the same resource (`setInterval(..).unref()`, `createServer(..).listen(..)`). */
 const PASS_THROUGH = /^(unref|ref|listen|on|once|addListener|prependListener|setMaxListeners|setEncoding|setNoDelay|setKeepAlive|setTimeout|connect)$/;
@@ -45,6 +46,14 @@ export interface FateContext {
 export interface HandleResult {
   fate: HandleFate;
   unreferenced?: { how: string; line: number };
+}
+
+const IDENTIFIERS: ReadonlySet<string> = new Set(['identifier', 'shorthand_property_identifier']);
+
+/** Is `node` inside a function (below `scope`) that ends before `start`? */
+function inFunctionBefore(node: SyntaxNode, scope: SyntaxNode, start: number): boolean {
+  for (let up = node.parent; up && up.id !== scope.id; up = up.parent) if (FUNCTION_TYPES.has(up.type) && up.endIndex <= start) return true;
+  return false;
 }
 
 /** Climb from the acquisition through `await` and pass-through methods to the expression whose value is the handle. */
@@ -288,16 +297,11 @@ class LocalTracker {
         if (fate) fates.push({ fate, node });
       }
     };
-    walk(scopeNode, (node) => {
-      if (node.endIndex <= start) {
-        // A callback written above the declaration runs later and may use it: `const done = () => clearTimeout(t); const t = setTimeout(done)`.
-        if (FUNCTION_TYPES.has(node.type) && !same(node, scopeNode)) walk(node, (inner) => (visitUse(inner), true));
-        return !FUNCTION_TYPES.has(node.type);
-      }
-      if (node.startIndex < start) return true;
+    for (const node of identifiersNamed(scopeNode, name, IDENTIFIERS)) {
+      // A callback written above the declaration runs later and may use it: `const done = () => clearTimeout(t); const t = setTimeout(done)`.
+      if (node.startIndex < start && !inFunctionBefore(node, scopeNode, start)) continue;
       visitUse(node);
-      return true;
-    });
+    }
     // The function waits for it to end (`await once(child, 'exit')`): kept in a field meanwhile, it is still reaped here.
     const rank = (f: HandleFate): number =>
       this.blocking.has(f) ? 0.5 : f.kind === 'local' && f.releasedOn ? 5.5 : ({ 'released-locally': 0, field: 1, returned: 2, awaited: 3, scoped: 4, passed: 5, local: 6, discarded: 7 })[f.kind];
