@@ -295,6 +295,12 @@ export interface ListenerSource {
   event?: string;
   /** An `injected` source that is the constructor's parameter at this position: whoever constructs the owner decides how long it lives. */
   parameter?: number;
+  /**
+   * The type of `event` (`loaded` of `loaded.ui`), when this `on` could be a dispatcher's whose
+   * `on` the project rebinds onto its objects (d3's `utilRebind(this, dispatch, 'on')`): that `on`
+   * keeps one callback per type and name. Kept only if a file declares the type (`FileFacts.reboundListenerTypes`).
+   */
+  rebindableType?: string;
 }
 
 /** A release call: abort / stop / close / clearInterval / off / drop. */
@@ -500,6 +506,11 @@ export interface FileFacts {
    * `.clear()`, `.drain(..)`, `.retain(..)`, `mem::take(&mut self.tasks)`, `self.tasks = ..`).
    */
   fieldShrinks?: { ownerType: string; field: string; line: number; how: string }[];
+  /**
+   * Types declared by dispatchers whose `on` this file rebinds onto other objects (d3:
+   * `utilRebind(this, d3_dispatch('loaded'), 'on')`): their `on` sets one callback per type and name.
+   */
+  reboundListenerTypes?: string[];
   /** Parse problems: the file was parsed partially. */
   parseErrors: number;
   /** Inline suppressions found in comments: line -> rule ids and reason. */

@@ -88,6 +88,8 @@ export interface Vocabulary {
    * `ready` / `clientReady`): a handler registered for one runs once, like the code registering it.
    */
   oneShotEvents?: string[];
+  /** Listener methods that set the one callback of a type(.name) instead of adding one (d3's `on`). */
+  keyedListeners?: KeyedListeners;
   /**
    * Constructors of a child process whose target is that process's whole life
    * (`multiprocessing.Process(target=serve)`): the target runs once per child process, so what it
@@ -108,6 +110,28 @@ export interface ProcessTargets {
   /** The project's subclasses of these classes run this method as the child's life (`run`). */
   subclassMethod?: string;
   source: string;
+}
+
+/**
+ * A library whose `on(typenames, f)` keeps one callback per type and name: calling it again
+ * replaces the earlier one (d3-dispatch, d3-selection, d3-zoom ..), so repeated calls add nothing.
+ */
+export interface KeyedListeners {
+  source: string;
+  /** The library's modules (a regular expression over the import specifier). */
+  modules: string;
+  /** Exports of those modules whose result (and what its chained calls return) has that `on`. */
+  factories: string[];
+  /** Those factories that make a dispatcher whose `on` a project may rebind onto its own objects. */
+  dispatchers: string[];
+  method: string;
+  /** Chained calls that leave the library's objects (`selection.node()` is a DOM element). */
+  notChained: string[];
+  /**
+   * Modules whose emitters add on every `on` (Node's events, jQuery, socket.io): a file importing one
+   * may hold such an emitter, so an `on` there is not taken for a rebound dispatcher's.
+   */
+  otherEmitters: string[];
 }
 
 export interface CliCommands {

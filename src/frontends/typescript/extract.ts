@@ -27,6 +27,7 @@ import { JSX_ELEMENT_TYPES, callRecorder, classFactoriesOf, eventArguments, with
 import { releaseReader } from './releases.js';
 import { acquisitionReader, boundName, stripContext } from './acquisitions.js';
 import { helperCallOf, helperResultModel, importedCallee } from './helper-calls.js';
+import { reboundListenerTypes } from './keyed-listeners.js';
 
 export interface TypescriptFrontendInput {
   path: string;
@@ -424,6 +425,8 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   if (moduleTouched.used) owners.push(moduleOwner(path, root, scope));
   facts.owners = owners;
   facts.suppressions = comments.length > 0 ? parseSuppressions(comments, lines()) : [];
+  const rebound = reboundListenerTypes({ scope, root, fn: null, index });
+  if (rebound.length > 0) facts.reboundListenerTypes = rebound;
   return facts;
 }
 

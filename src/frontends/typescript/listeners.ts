@@ -18,6 +18,7 @@ import { storedHandlerRemoval } from './stored-handlers.js';
 import { brokenRemovals, isFreshFunction, type BrokenRemoval } from './broken-removals.js';
 import { lifetimeOf } from './listener-lifetimes.js';
 import { eventMapPairs, isTargetFirstCall, listenerArguments, sharesEventPair } from './namespace-emitters.js';
+import { KEYED_HOW, keyedReceiver, rebindableType } from './keyed-listeners.js';
 
 /** Operators that complete a subscription by themselves. */
 const COMPLETING = /^(takeUntil|takeUntilDestroyed|take|first|takeWhile|single|timeout|untilDestroyed)$/;
@@ -96,6 +97,11 @@ export function listenerFacts(call: SyntaxNode, ctx: ListenerContext, genericFat
     ...(event !== undefined ? { event } : {}),
     ...(parameter >= 0 ? { parameter } : {}),
   };
+  const method = callee?.type === 'member_expression' ? (callee.childForFieldName('property')?.text ?? '') : '';
+  if (receiver && !targetFirst && lifetime !== 'local') {
+    const type = rebindableType(receiver, method, event, ctx.scope);
+    if (type !== undefined) source.rebindableType = type;
+  }
   // Only the options argument can carry an AbortSignal: `process.on(signal, ..)` names an event.
   const options = argList[targetFirst ? 3 : 2];
   const signal = signalOption(options);
@@ -133,6 +139,7 @@ export function listenerFacts(call: SyntaxNode, ctx: ListenerContext, genericFat
     const aliases = receiverAliases(receiver, ctx);
     const closer = closesEmitter(aliases, ctx);
     if (closer) return { source, fate: { kind: 'scoped', how: `the emitter itself is closed here (\`${closer}\`): its listeners go with it` } };
+    if (!targetFirst && keyedReceiver(receiver, method, ctx)) return { source, fate: { kind: 'scoped', how: KEYED_HOW } };
     const removal = findRemoval(aliases, eventNode, handler, ctx);
     if (removal) return { source, fate: { kind: 'released-locally', local: normalisedText(receiver), api: removal.api, line: removal.line } };
     const stored = storedHandlerRemoval(receiver, handler, ctx.fn, ctx.removals, ctx.model.releases, ctx.index, ctx.scope);

@@ -51,6 +51,13 @@ export const listenerNeverRemoved: Rule = {
         ctx.note({ counter: 'handle handed on', path, line, detail: describeFate(fate, handleType) });
         continue;
       }
+      // `services.osm.on('loaded', f)` where a file rebinds a dispatcher declaring `loaded` onto its
+      // objects (d3's `utilRebind(this, dispatch, 'on')`): that `on` replaces the type's callback.
+      const keyed = a.source.rebindableType;
+      if (keyed !== undefined && reboundTypes(ctx.project).has(keyed)) {
+        ctx.note({ counter: 'callback replaced, not added', path, line, detail: `${a.api}: \`${keyed}\` is a type of a dispatcher whose \`on\` the project rebinds (${reboundTypes(ctx.project).get(keyed)}); that \`on\` keeps one callback per type and name` });
+        continue;
+      }
       const related: { path: string; line: number; message: string }[] = [];
       let teardownNote: string | undefined;
       if (fate.kind === 'field') {
@@ -295,4 +302,17 @@ function howOften(a: Acquisition, project: Parameters<typeof startedOnlyFromEntr
   // A set-up method of an object the program makes once (`export default new PadUtils()`): one instance, so once.
   if (!a.inLoop && startedOnlyFromEntry(project, { name: 'constructor', ownerType: a.fn.ownerType }, path)) return 'once';
   return 'per-instance';
+}
+
+const reboundByProject = new WeakMap<Project, Map<string, string>>();
+
+/** Types of dispatchers whose `on` some file rebinds onto other objects (`FileFacts.reboundListenerTypes`), with that file. */
+function reboundTypes(project: Project): Map<string, string> {
+  let types = reboundByProject.get(project);
+  if (!types) {
+    types = new Map();
+    for (const f of project.files) for (const t of f.reboundListenerTypes ?? []) if (!types.has(t)) types.set(t, f.path);
+    reboundByProject.set(project, types);
+  }
+  return types;
 }
