@@ -445,6 +445,12 @@ export interface CallFact {
    * no other call has it as its receiver.
    */
   loadedFrom?: { dir: string; anchored?: true; eventFromFileName?: true; ownInstance?: true };
+  /**
+   * The call of a method of the caller's own object sits under a run-once guard on a field of it
+   * (`show() { if (this.visible) return; this.visible = true; this.startRefresh() }`): it runs again
+   * only after a method sets that field back (`FileFacts.flagResets`). `flag` as written (`this.visible`).
+   */
+  guardedBy?: { flag: string; line: number };
 }
 
 /** A call of another file's function, with the fate of its result (see `FileFacts.helperCalls`). */
@@ -511,6 +517,12 @@ export interface FileFacts {
    * `utilRebind(this, d3_dispatch('loaded'), 'on')`): their `on` sets one callback per type and name.
    */
   reboundListenerTypes?: string[];
+  /**
+   * A method setting a field of its object back to empty (`hide() { this.visible = false; .. }`, not in
+   * a constructor): a run-once guard on that field (`if (this.visible) return; this.visible = true`)
+   * lets what it guards run again after this method.
+   */
+  flagResets?: { ownerType: string; flag: string; fn: string; line: number }[];
   /** Parse problems: the file was parsed partially. */
   parseErrors: number;
   /** Inline suppressions found in comments: line -> rule ids and reason. */

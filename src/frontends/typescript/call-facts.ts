@@ -16,6 +16,7 @@ import { singletonObjectOf } from './singleton-objects.js';
 import { deferredCallees, topLevelFunctionNames } from './deferred-calls.js';
 import { sharedArguments } from './construction-arguments.js';
 import { loadedModuleOf, mayLoadModules } from './module-loaders.js';
+import { fieldOnceGuard } from './once-guards.js';
 
 /** What the call recorder reads and writes of the file being extracted. */
 export interface CallFactEnv {
@@ -144,7 +145,9 @@ export function callRecorder(env: CallFactEnv): CallRecorder {
     const fresh = isNew ? freshArguments(call, ctx.fn) : undefined;
     // `new Session(this.bus)`, `new Writer(bus)` with a module-level bus: every object made gets the same one.
     const shared = isNew ? sharedArguments(call, ctx.fn, scope, declarations, enclosing.isConstructor === true) : undefined;
-    const key = `${calleeName}|${calleeOwner ?? ''}|${calleeFile ?? ''}|${fresh?.join(',') ?? ''}|${shared?.join(',') ?? ''}|${loadedFrom?.dir ?? ''}|${enclosing.name}|${enclosing.ownerType ?? ''}`;
+    // `if (this.visible) return; this.visible = true; this.startRefresh()`: a guarded call of the object's own method.
+    const guardedBy = !isNew && calleePath.length === 2 && calleePath[0] === 'this' && ctx.cls && ctx.fn ? fieldOnceGuard(call, ctx.fn) : undefined;
+    const key = `${calleeName}|${calleeOwner ?? ''}|${calleeFile ?? ''}|${fresh?.join(',') ?? ''}|${shared?.join(',') ?? ''}|${loadedFrom?.dir ?? ''}|${enclosing.name}|${enclosing.ownerType ?? ''}|${guardedBy?.flag ?? ''}`;
     if (seenCalls.has(key)) return;
     seenCalls.add(key);
     facts.calls.push({
@@ -161,6 +164,7 @@ export function callRecorder(env: CallFactEnv): CallRecorder {
       ...(isNew && lazySingleton(call, name, ctx, scope) ? { once: true as const } : {}),
       ...(fresh && fresh.length > 0 ? { freshArguments: fresh } : {}),
       ...(shared && shared.length > 0 ? { sharedArguments: shared } : {}),
+      ...(guardedBy ? { guardedBy } : {}),
       // A function the module itself declares at top level shadows any other file's of that name.
       ...(!isNew && calleePath.length === 1 && (boundLocally(calleePath[0]!, ctx.fn) || isModuleFunction(calleePath[0]!)) ? { local: true as const } : {}),
     });

@@ -54,6 +54,9 @@ export function mainNodeTypes(source: string): readonly string[] {
   return source.includes('leakaudit-ignore') ? MAIN_NODE_TYPES_WITH_COMMENTS : MAIN_NODE_TYPES;
 }
 
+/** `this.visible = false`, `this.#started = null`: a field flag set back to empty. */
+const FLAG_RESET = /^this\.#?[\w$]+\s*=\s*(false|null|undefined|0)$/;
+
 const MAIN_NODE_TYPES: readonly string[] = [
   ...new Set(['ERROR', 'call_expression', 'new_expression', 'assignment_expression', 'async', ...FUNCTION_TYPES, ...CLASS_TYPES, ...LOOP_TYPES, ...SCOPE_NODE_TYPES, ...JSX_ELEMENT_TYPES]),
 ];
@@ -113,6 +116,8 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   const collectedClasses: Collected['classes'] = [];
   /** JSX elements (`<App />`): where components are made. */
   const collectedElements: Collected['functions'] = [];
+  /** `this.visible = false` in a method: a flag put back (see `FileFacts.flagResets`). */
+  const collectedResets: Collected['functions'] = [];
   const comments: CommentSpan[] = [];
   const index = new NodeIndex(root, mainNodeTypes(source));
   const contexts = new EnclosingStack<FunctionContext>();
@@ -153,6 +158,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     else if (FUNCTION_TYPES.has(type)) collectedFunctions.push({ node, ctx });
     else if (CLASS_TYPES.has(type)) collectedClasses.push(node);
     else if (JSX_ELEMENT_TYPES.has(type)) collectedElements.push({ node, ctx });
+    else if (type === 'assignment_expression' && ctx.cls && ctx.fn && FLAG_RESET.test(node.text)) collectedResets.push({ node, ctx });
     if (!scopeCollector.visit(node, type, site)) {
       imports.push(node, true);
       continue;
@@ -338,6 +344,12 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     }
   }
   if (!isTestFile) for (const { node, ctx } of collectedElements) recordElement(node, ctx);
+  for (const { node, ctx } of collectedResets) {
+    const enclosing = describeShared(node, ctx);
+    if (enclosing.isTest || enclosing.isConstructor || !enclosing.ownerType) continue;
+    const flag = node.childForFieldName('left')?.text.replace(/\s+/g, '') ?? '';
+    (facts.flagResets ??= []).push({ ownerType: enclosing.ownerType, flag, fn: enclosing.name, line: line(node) });
+  }
 
   /** `run()`, `void this.loop()`, `poll().catch(log)`: an async looping function started without awaiting it. */
   function floatingCall(site: CallSite, ctx: FunctionContext, model: ResourceModel): Acquisition | undefined {

@@ -5,6 +5,7 @@ import { calledOnlyOnConstruction, constructionsOf, perOperationCalls, perOperat
 import { fewInstances } from '../shared/instances.js';
 import { callersSeen, referencedEvidence, unknowableAboveEvidence } from '../shared/callers.js';
 import { overwrittenHandle } from '../shared/overwrite.js';
+import { resetOnlyWithRelease } from '../shared/flag-guards.js';
 import { reportRestartTimer } from './restart-timer.js';
 import { reportBlockedSend } from './blocked-send.js';
 import { reportDetachedByOwner } from './detached-by-owner.js';
@@ -127,7 +128,20 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
                 (k) => !k.reference && k.caller === c.caller && k.callerOwner === c.callerOwner && k.line !== undefined && k.line < c.line! && ctx.project.fileOfCall.get(k) === ctx.project.fileOfCall.get(c),
               ),
             );
-          const caller = perOperationCalls(ctx.project, a.fn, file.path, true).find((c) => !clearsFirst(c));
+          // `if (this.visible) return; this.visible = true; ..` in the starting method or around its call, with
+          // `this.visible = false` only where the field is cleared too: it never starts while its timer is live.
+          const owner = fate.ownerType;
+          const flagCleared = (flag: string | undefined): boolean => flag !== undefined && resetOnlyWithRelease(ctx.project, owner, flag, clearing);
+          const inside = a.guardedOnce?.perInstance && !a.guardedOnce.owner && a.fn.ownerType === owner ? a.guardedOnce.flag : undefined;
+          if (flagCleared(inside)) {
+            ctx.note({ counter: 'guarded by a flag its stop resets', path: file.path, line: a.site.startLine, detail: `${a.api}: \`${inside}\` (line ${a.guardedOnce!.line}) lets it start again only after a method that also clears \`${fate.field}\`` });
+            return;
+          }
+          const guardedCall = (c: CallFact): boolean => c.callerOwner === owner && c.calleeOwner === owner && flagCleared(c.guardedBy?.flag);
+          const perOperation = perOperationCalls(ctx.project, a.fn, file.path, true);
+          const caller = perOperation.find((c) => !clearsFirst(c) && !guardedCall(c));
+          const guarded = caller ? undefined : perOperation.find(guardedCall);
+          if (guarded) ctx.note({ counter: 'guarded by a flag its stop resets', path: file.path, line: a.site.startLine, detail: `${a.api}: \`${guarded.caller}()\` calls it under \`${guarded.guardedBy!.flag}\` (line ${guarded.guardedBy!.line}), set back only by a method that also clears \`${fate.field}\`` });
           if (caller) reportOverwrite(ctx, ref, body, releases[0]!.fn.name, caller.caller);
           return;
         }
