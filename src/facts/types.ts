@@ -518,9 +518,9 @@ export interface FileFacts {
    */
   reboundListenerTypes?: string[];
   /**
-   * A method setting a field of its object back to empty (`hide() { this.visible = false; .. }`, not in
-   * a constructor): a run-once guard on that field (`if (this.visible) return; this.visible = true`)
-   * lets what it guards run again after this method.
+   * A method assigning a guard flag of its object anything but `true` (`hide() { this.visible = false; .. }`,
+   * `this.visible = !this.visible`; not in a constructor): a run-once guard on that field
+   * (`if (this.visible) return; this.visible = true`) may let what it guards run again after this method.
    */
   flagResets?: { ownerType: string; flag: string; fn: string; line: number }[];
   /** Parse problems: the file was parsed partially. */

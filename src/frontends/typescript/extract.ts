@@ -54,8 +54,8 @@ export function mainNodeTypes(source: string): readonly string[] {
   return source.includes('leakaudit-ignore') ? MAIN_NODE_TYPES_WITH_COMMENTS : MAIN_NODE_TYPES;
 }
 
-/** `this.visible = false`, `this.#started = null`: a field flag set back to empty. */
-const FLAG_RESET = /^this\.#?[\w$]+\s*=\s*(false|null|undefined|0)$/;
+/** `this.visible = false`, `this.#started = !shown`: a field assigned (a guard flag set back, when not to `true`). */
+const FLAG_RESET = /^this\.#?[\w$]+\s*=[^=]/;
 
 const MAIN_NODE_TYPES: readonly string[] = [
   ...new Set(['ERROR', 'call_expression', 'new_expression', 'assignment_expression', 'async', ...FUNCTION_TYPES, ...CLASS_TYPES, ...LOOP_TYPES, ...SCOPE_NODE_TYPES, ...JSX_ELEMENT_TYPES]),
@@ -344,10 +344,15 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     }
   }
   if (!isTestFile) for (const { node, ctx } of collectedElements) recordElement(node, ctx);
-  for (const { node, ctx } of collectedResets) {
+  // Only fields some guard of this file tests; any value but `true` may let the guard through again.
+  const guardFlags = new Set<string>();
+  for (const a of facts.acquisitions) if (a.guardedOnce?.perInstance) guardFlags.add(a.guardedOnce.flag);
+  for (const c of facts.calls) if (c.guardedBy) guardFlags.add(c.guardedBy.flag);
+  for (const { node, ctx } of guardFlags.size > 0 ? collectedResets : []) {
+    const flag = node.childForFieldName('left')?.text.replace(/\s+/g, '') ?? '';
+    if (!guardFlags.has(flag) || node.childForFieldName('right')?.text === 'true') continue;
     const enclosing = describeShared(node, ctx);
     if (enclosing.isTest || enclosing.isConstructor || !enclosing.ownerType) continue;
-    const flag = node.childForFieldName('left')?.text.replace(/\s+/g, '') ?? '';
     (facts.flagResets ??= []).push({ ownerType: enclosing.ownerType, flag, fn: enclosing.name, line: line(node) });
   }
 
