@@ -54,9 +54,6 @@ export function mainNodeTypes(source: string): readonly string[] {
   return source.includes('leakaudit-ignore') ? MAIN_NODE_TYPES_WITH_COMMENTS : MAIN_NODE_TYPES;
 }
 
-/** `this.visible = false`, `this.#started = !shown`: a field assigned (a guard flag set back, when not to `true`). */
-const FLAG_RESET = /^this\.#?[\w$]+\s*=[^=]/;
-
 const MAIN_NODE_TYPES: readonly string[] = [
   ...new Set(['ERROR', 'call_expression', 'new_expression', 'assignment_expression', 'async', ...FUNCTION_TYPES, ...CLASS_TYPES, ...LOOP_TYPES, ...SCOPE_NODE_TYPES, ...JSX_ELEMENT_TYPES]),
 ];
@@ -116,7 +113,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   const collectedClasses: Collected['classes'] = [];
   /** JSX elements (`<App />`): where components are made. */
   const collectedElements: Collected['functions'] = [];
-  /** `this.visible = false` in a method: a flag put back (see `FileFacts.flagResets`). */
+  /** Assignments in methods: those to a guard flag may put it back (see `FileFacts.flagResets`), read only when the file has a guard. */
   const collectedResets: Collected['functions'] = [];
   const comments: CommentSpan[] = [];
   const index = new NodeIndex(root, mainNodeTypes(source));
@@ -158,7 +155,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     else if (FUNCTION_TYPES.has(type)) collectedFunctions.push({ node, ctx });
     else if (CLASS_TYPES.has(type)) collectedClasses.push(node);
     else if (JSX_ELEMENT_TYPES.has(type)) collectedElements.push({ node, ctx });
-    else if (type === 'assignment_expression' && ctx.cls && ctx.fn && FLAG_RESET.test(node.text)) collectedResets.push({ node, ctx });
+    else if (type === 'assignment_expression' && ctx.cls && ctx.fn) collectedResets.push({ node, ctx });
     if (!scopeCollector.visit(node, type, site)) {
       imports.push(node, true);
       continue;
