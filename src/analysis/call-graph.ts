@@ -3,6 +3,7 @@
 // per-event handler or a caller of unknown receiver, and the constructions of a type.
 import { DEFAULT_EXPORT, type CallFact, type Language } from '../facts/types.js';
 import { vocabularyOf } from '../models/index.js';
+import { exampleDirOf } from '../discover/language.js';
 import type { Project } from './project.js';
 
 /**
@@ -173,9 +174,11 @@ function startedFrom(project: Project, fn: { name: string; ownerType?: string; m
     const byName = project.callers.get(name) ?? [];
     // A method call on a receiver of unknown type may target this function: then its callers are
     // unknowable, unless it is made at start-up (the entry point, module code, a run-once call),
-    // which runs it once whatever it reaches: such a call is one more start-up caller.
+    // which runs it once whatever it reaches: such a call is one more start-up caller. An example
+    // program or script calling into the project's own code shows how to use it, not how often its
+    // users do: it proves a start-up path only for code of its own tree.
     const unknown = owner ? byName.filter((c) => mayReach(project, c, owner, file)) : [];
-    if (unknown.some((c) => !runsAtStartUp(c))) return false;
+    if (unknown.some((c) => !runsAtStartUp(c) || exampleCallerOutside(project, c, file))) return false;
     // A function handed over as a value runs whenever its receiver calls it: no start-up path.
     const calls = [...byName.filter((c) => callsFunction(project, c, owner, file, module)), ...unknown];
     if (calls.some((c) => c.reference && !c.stored)) return false;
@@ -234,6 +237,15 @@ function dispatchedOnlyFromEntry(project: Project, stored: CallFact, depth: numb
     entry ??= up;
   }
   return entry ?? false;
+}
+
+/** Is `call` made in an example or script tree (`examples/`, `scripts/` ..) that `calleeFile` is not in? */
+function exampleCallerOutside(project: Project, call: CallFact, calleeFile: string | undefined): boolean {
+  const callerFile = project.fileOfCall.get(call);
+  const dir = callerFile === undefined ? undefined : exampleDirOf(callerFile);
+  if (dir === undefined || callerFile === undefined) return false;
+  const tree = callerFile.slice(0, callerFile.indexOf(`${dir}/`) + dir.length + 1);
+  return calleeFile === undefined || !calleeFile.startsWith(tree);
 }
 
 /** A call made by the entry point, module code or a run-once call: it runs once per process. */
