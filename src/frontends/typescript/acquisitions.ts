@@ -191,7 +191,7 @@ function onceGuard(at: SyntaxNode, fn: SyntaxNode | null, scope: FileScope): { f
       const flag = m[1]!;
       if (!scope.moduleVars.has(flag)) continue;
       const set = new RegExp(`(^|[^.\\w$])${flag.replace(/\$/g, '\\$')}\\s*=\\s*true\\b`);
-      if (set.test(consequence.text)) return { flag, line: line(up) };
+      if (set.test(consequence.text) || memoizes(at, flag, consequence)) return { flag, line: line(up) };
     }
     // `if (!collected[event]) { collected[event] = true; .. }`: once per key of a module-level or field map.
     const keyed = /^\(\s*!\s*((?:this\.)?[A-Za-z_$][\w$]*)\[([^\]]+)\]\s*\)$/.exec(condition.replace(/\s+/g, ' '));
@@ -203,6 +203,22 @@ function onceGuard(at: SyntaxNode, fn: SyntaxNode | null, scope: FileScope): { f
     }
   }
   return undefined;
+}
+
+/**
+ * `if (!cached) { cached = (async () => { .. process.once('exit', kill) .. })(); }`: the acquisition is part
+ * of the value the branch keeps in the memo it tests (an async function invoked at once, a `new Promise`
+ * executor), so it runs only while the memo is unset, not on every call.
+ */
+function memoizes(at: SyntaxNode, flag: string, consequence: SyntaxNode): boolean {
+  for (let up = at.parent; up && up.id !== consequence.id; up = up.parent) {
+    if (up.type !== 'assignment_expression') continue;
+    const left = up.childForFieldName('left');
+    const right = up.childForFieldName('right');
+    if (left?.type !== 'identifier' || left.text !== flag || !right) continue;
+    if (at.startIndex >= right.startIndex && at.endIndex <= right.endIndex) return true;
+  }
+  return false;
 }
 
 /** `private constructor(..)`, `#method()`: only the class itself calls it. */
