@@ -15,6 +15,7 @@ import type { CallSite } from './call-site.js';
 import { parameterBehind } from './construction-arguments.js';
 import { racingOnce } from './once-races.js';
 import { storedHandlerRemoval } from './stored-handlers.js';
+import { removedThroughField } from './stored-subscriptions.js';
 import { brokenRemovals, isFreshFunction, type BrokenRemoval } from './broken-removals.js';
 import { lifetimeOf } from './listener-lifetimes.js';
 import { eventMapPairs, isTargetFirstCall, listenerArguments, sharesEventPair } from './namespace-emitters.js';
@@ -133,6 +134,8 @@ export function listenerFacts(call: SyntaxNode, ctx: ListenerContext, genericFat
     // `const off = emitter.on(..)`: the call returns an unsubscribe function.
     if (call.parent?.type !== 'expression_statement' && call.parent?.type !== 'member_expression') {
       const fate = genericFate();
+      const viaResult = removedThroughField(call, fate, ctx.model.resultReleases ?? [], ctx.index);
+      if (viaResult) return { source, fate: { kind: 'released-locally', ...viaResult } };
       if (fate.kind === 'released-locally' || fate.kind === 'returned' || fate.kind === 'field' || fate.kind === 'scoped') return { source, fate };
     }
     if (!receiver) return { source };
