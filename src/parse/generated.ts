@@ -24,6 +24,23 @@ const GENERATED_MARKER = /@generated\b|\bdo not (?:edit|modify)\b|\b(?:automatic
 /** The runtime webpack (and ncc, which wraps it) puts at the top of a bundle. */
 const BUNDLE_MARKER = /\bwebpackBootstrap\b|\b__webpack_modules__\b|\b__webpack_require__\b|\b__nccwpck_require__\b/;
 
+/**
+ * The comment esbuild writes above each module it inlines (`// node_modules/sonner/dist/index.mjs`): a
+ * pre-bundle of dependencies (vite's `deps/` cache) is made of such regions, each a package's code.
+ */
+const DEPENDENCY_REGION = /^\/\/ (?:\.\.\/)*node_modules\/\S+\.[cm]?[jt]sx?$/m;
+/** Any esbuild region comment: a path of a module, alone on its comment line. */
+const ANY_REGION = /^\/\/ (\S+\.[cm]?[jt]sx?)$/gm;
+
+/**
+ * Every module esbuild inlined into the file is a dependency's: not one region holds the project's
+ * own source (`// src/index.ts`), which a build of the project itself would.
+ */
+function onlyDependencyRegions(text: string): boolean {
+  for (const m of text.matchAll(ANY_REGION)) if (!/^(?:\.\.\/)*node_modules\//.test(m[1]!)) return false;
+  return true;
+}
+
 /** Files of the languages that are shipped minified. */
 const SCRIPT_PATH = /\.[cm]?jsx?$/;
 
@@ -40,6 +57,7 @@ const MINIFIED_MIN_CHARS = 4096;
 export function generatedReason(relPath: string, text: string): string | undefined {
   const head = text.slice(0, HEADER_CHARS);
   if (BUNDLE_MARKER.test(head)) return 'bundled file (webpack runtime in its header)';
+  if (SCRIPT_PATH.test(relPath) && DEPENDENCY_REGION.test(head) && onlyDependencyRegions(text)) return 'bundled file (esbuild pre-bundle of node_modules packages, as vite\'s dependency optimizer writes)';
   const marker = GENERATED_MARKER.exec(leadingComments(head));
   if (marker) return `generated file ("${marker[0]}" in its header comment)`;
   if (SCRIPT_PATH.test(relPath) && text.length >= MINIFIED_MIN_CHARS) {

@@ -32,6 +32,19 @@ describe('generated code', () => {
     expect(including.skipped).toEqual([]);
   });
 
+  it('skips an esbuild pre-bundle of node_modules packages (vite deps/), not a bundle holding the project own modules', async () => {
+    const region = (path: string, name: string): string => `// ${path}\n${LEAK(name).replace(': void', '')}\n`;
+    const root = makeTree({
+      'web/.vite/deps/toaster.js': `import {\n  __toESM\n} from "./chunk-DC5AMYBS.js";\n\n${region('node_modules/toaster/dist/index.mjs', 'toast')}${region('node_modules/toaster/dist/state.mjs', 'state')}//# sourceMappingURL=toaster.js.map\n`,
+      'dist/app.js': `${region('node_modules/toaster/dist/index.mjs', 'toast')}${region('src/app.ts', 'app')}`,
+    });
+    const result = await runAudit({ paths: [root], jobs: 0 });
+    expect(result.skipped).toEqual([
+      { relPath: 'web/.vite/deps/toaster.js', reason: "bundled file (esbuild pre-bundle of node_modules packages, as vite's dependency optimizer writes); --include-generated audits it" },
+    ]);
+    expect(paths(result.findings)).toEqual(['dist/app.js']);
+  });
+
   it('keeps the two choices apart in one cache directory', async () => {
     const root = makeTree(TREE);
     const cacheDir = join(mkdtempSync(join(tmpdir(), 'leakaudit-cache-')), 'cache');
