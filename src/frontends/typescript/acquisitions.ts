@@ -13,6 +13,7 @@ import type { Declarations } from './declarations.js';
 import { restartOf } from './restart-timers.js';
 import { listenerFacts, Removal, subscriptionFacts, type ListenerContext } from './listeners.js';
 import { fieldOnceGuard } from './once-guards.js';
+import { memoizes, moduleMemoGuard } from './module-memos.js';
 import { bindingText, type CallMatch } from './match.js';
 import type { ClassInfo } from './owners.js';
 import { swallowedAfter } from './error-paths.js';
@@ -202,23 +203,7 @@ function onceGuard(at: SyntaxNode, fn: SyntaxNode | null, scope: FileScope): { f
       if (set.test(consequence.text)) return { flag: entry, line: line(up), perKey: true };
     }
   }
-  return undefined;
-}
-
-/**
- * `if (!cached) { cached = (async () => { .. process.once('exit', kill) .. })(); }`: the acquisition is part
- * of the value the branch keeps in the memo it tests (an async function invoked at once, a `new Promise`
- * executor), so it runs only while the memo is unset, not on every call.
- */
-function memoizes(at: SyntaxNode, flag: string, consequence: SyntaxNode): boolean {
-  for (let up = at.parent; up && up.id !== consequence.id; up = up.parent) {
-    if (up.type !== 'assignment_expression') continue;
-    const left = up.childForFieldName('left');
-    const right = up.childForFieldName('right');
-    if (left?.type !== 'identifier' || left.text !== flag || !right) continue;
-    if (at.startIndex >= right.startIndex && at.endIndex <= right.endIndex) return true;
-  }
-  return false;
+  return moduleMemoGuard(at, fn, scope);
 }
 
 /** `private constructor(..)`, `#method()`: only the class itself calls it. */

@@ -51,7 +51,7 @@ export function fieldOnceGuard(at: SyntaxNode, fn: SyntaxNode | null): { flag: s
 }
 
 /** A block that only leaves the function: `return;`, `return this.io;`, `{ log(..); return; }`, `throw ..`. */
-function exits(consequence: SyntaxNode | null): boolean {
+export function exits(consequence: SyntaxNode | null): boolean {
   if (!consequence) return false;
   const last = consequence.type === 'statement_block' ? consequence.namedChildren.filter((c) => c && c.type !== 'comment').at(-1) : consequence;
   return last?.type === 'return_statement' || last?.type === 'throw_statement';
