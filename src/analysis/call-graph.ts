@@ -244,7 +244,9 @@ function exampleCallerOutside(project: Project, call: CallFact, calleeFile: stri
   const callerFile = project.fileOfCall.get(call);
   const dir = callerFile === undefined ? undefined : exampleDirOf(callerFile);
   if (dir === undefined || callerFile === undefined) return false;
-  const tree = callerFile.slice(0, callerFile.indexOf(`${dir}/`) + dir.length + 1);
+  // The tree is the path up to the example directory's own segment (not a longer name ending in it).
+  const segments = callerFile.split('/');
+  const tree = `${segments.slice(0, segments.indexOf(dir) + 1).join('/')}/`;
   return calleeFile === undefined || !calleeFile.startsWith(tree);
 }
 
