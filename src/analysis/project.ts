@@ -5,6 +5,7 @@ import type { Language, Acquisition, CallFact, FileFacts, LoopingFunction, Owner
 import type { ModelSet } from '../models/index.js';
 import { loadedModuleCalls, loaderOnlyInstances } from './loaded-modules.js';
 import { helperCallAcquisitions } from './helper-calls.js';
+import { importedInstanceCalls, moduleInstanceIndex } from './imported-instances.js';
 
 export interface MergedOwner {
   name: string;
@@ -73,10 +74,16 @@ export function buildProject(root: string, files: FileFacts[], models: ModelSet)
     else callers.set(call.callee, [call]);
   };
   const loaderMade: { owner: string; path: string }[] = [];
+  /** Calls through a binding imported from another file: joined once every file's instances are known. */
+  const throughImports: { call: CallFact; path: string }[] = [];
   for (const file of files) {
     languageOf.set(file.path, file.language);
     // Shared, not copied: calls are most of the facts; their files are kept beside them.
     for (const call of file.calls) {
+      if (call.receiverImport) {
+        throughImports.push({ call, path: file.path });
+        continue;
+      }
       // `event.run(..)` through a module a loader read from a directory: a call of each module's method.
       const loaded = call.loadedFrom ? loadedModuleCalls(call, file.path, files) : undefined;
       if (!loaded) addCall(call, file.path);
@@ -118,6 +125,11 @@ export function buildProject(root: string, files: FileFacts[], models: ModelSet)
       looping.set(fn.name, list);
     }
     for (const acquisition of file.acquisitions) acquisitions.push({ file, acquisition });
+  }
+  if (throughImports.length > 0) {
+    const instances = moduleInstanceIndex(files);
+    const declared = (cls: string): boolean => owners.has(cls);
+    for (const { call, path } of throughImports) for (const each of importedInstanceCalls(call, instances, declared)) addCall(each, path);
   }
   acquisitions.push(...helperCallAcquisitions(files));
   gateAcquisitions(files, owners, acquisitions);

@@ -451,6 +451,29 @@ export interface CallFact {
    * only after a method sets that field back (`FileFacts.flagResets`). `flag` as written (`this.visible`).
    */
   guardedBy?: { flag: string; line: number };
+  /**
+   * The receiver is a binding imported from another file of the project (`jobs.start()` after
+   * `import { jobs } from './jobs'`; `DEFAULT_EXPORT` for a default import or `require('./jobs')`),
+   * `file` as in `calleeFile`. When that file exports an instance it makes at module level
+   * (`FileFacts.moduleInstances`), the call is one of that instance's class.
+   */
+  receiverImport?: { name: string; file: string };
+}
+
+/**
+ * An object a module makes with `new` at module level and exports (`export const jobs = new
+ * JobController()`, `module.exports = new Scheduler()`): one instance for the process.
+ */
+export interface ModuleInstance {
+  /** The export's name; `DEFAULT_EXPORT` for the default export or `module.exports` itself. */
+  name: string;
+  /** The class constructed, as written. */
+  cls: string;
+  /** The file the class comes from, as in `CallFact.calleeFile`: a relative import, or the file itself. */
+  clsFile?: string;
+  /** The class comes from a package, a path alias or a global: the file is not known. */
+  external?: true;
+  line: number;
 }
 
 /** A call of another file's function, with the fate of its result (see `FileFacts.helperCalls`). */
@@ -503,6 +526,8 @@ export interface FileFacts {
    * the call is an acquisition (see analysis/helper-calls.ts).
    */
   helperCalls?: HelperCall[];
+  /** Instances the module makes at module level and exports (see `ModuleInstance`). */
+  moduleInstances?: ModuleInstance[];
 
   uses: ApiUse[];
   /** Library roots the file imports (`tokio`, `rusqlite`, `pg`). */

@@ -119,6 +119,8 @@ export function callRecorder(env: CallFactEnv): CallRecorder {
       }
     }
     const calleeName = isNew ? 'constructor' : name;
+    // `jobs.start()` after `import { jobs } from './jobs'`: whether `jobs` is an instance that file makes is seen there.
+    const receiverImport = !isNew && !loadedFrom && !typedReceiver ? importedReceiver(calleePath, ctx.fn) : undefined;
     // `this.register(AuthStore)`, where `register(StoreClass)` does `new StoreClass(..)`: this call constructs an `AuthStore`.
     if (!isNew && classFactories.size > 0) {
       const positions = classFactories.get(`${calleeOwner ?? ''}::${name}`);
@@ -147,7 +149,7 @@ export function callRecorder(env: CallFactEnv): CallRecorder {
     const shared = isNew ? sharedArguments(call, ctx.fn, scope, declarations, enclosing.isConstructor === true) : undefined;
     // `if (this.visible) return; this.visible = true; this.startRefresh()`: a guarded call of the object's own method.
     const guardedBy = !isNew && calleePath.length === 2 && calleePath[0] === 'this' && ctx.cls && ctx.fn ? fieldOnceGuard(call, ctx.fn) : undefined;
-    const key = `${calleeName}|${calleeOwner ?? ''}|${calleeFile ?? ''}|${fresh?.join(',') ?? ''}|${shared?.join(',') ?? ''}|${loadedFrom?.dir ?? ''}|${enclosing.name}|${enclosing.ownerType ?? ''}|${guardedBy?.flag ?? ''}`;
+    const key = `${calleeName}|${calleeOwner ?? ''}|${calleeFile ?? ''}|${fresh?.join(',') ?? ''}|${shared?.join(',') ?? ''}|${loadedFrom?.dir ?? ''}|${enclosing.name}|${enclosing.ownerType ?? ''}|${guardedBy?.flag ?? ''}|${receiverImport?.name ?? ''}`;
     if (seenCalls.has(key)) return;
     seenCalls.add(key);
     facts.calls.push({
@@ -165,6 +167,7 @@ export function callRecorder(env: CallFactEnv): CallRecorder {
       ...(fresh && fresh.length > 0 ? { freshArguments: fresh } : {}),
       ...(shared && shared.length > 0 ? { sharedArguments: shared } : {}),
       ...(guardedBy ? { guardedBy } : {}),
+      ...(receiverImport ? { receiverImport } : {}),
       // A function the module itself declares at top level shadows any other file's of that name.
       ...(!isNew && calleePath.length === 1 && (boundLocally(calleePath[0]!, ctx.fn) || isModuleFunction(calleePath[0]!)) ? { local: true as const } : {}),
     });
@@ -280,6 +283,24 @@ export function callRecorder(env: CallFactEnv): CallRecorder {
       line: element.startPosition.row + 1,
       ...(atLoad ? {} : { reference: true as const }),
     });
+  }
+
+  /**
+   * The export a call's receiver is, when it is a binding imported from a file of the project by a
+   * relative path: `jobs.start()` (`import { jobs }`, `const { jobs } = require(..)`), `store.load()`
+   * (a default import, `require('./store')`: the default export), `services.jobs.start()` (a
+   * property of a whole-module import). Not when a local of the function shadows the name.
+   */
+  function importedReceiver(calleePath: readonly string[], fn: SyntaxNode | null): { name: string; file: string } | undefined {
+    if (calleePath.length !== 2 && calleePath.length !== 3) return undefined;
+    const binding = scope.imports.get(calleePath[0]!);
+    if (!binding || !binding.module.startsWith('.') || binding.name.includes('.')) return undefined;
+    const whole = binding.name === '*';
+    if (calleePath.length === 3 && !whole) return undefined;
+    for (let f = fn; f; f = enclosingFunction(f)) if (declarations.has(f, calleePath[0]!)) return undefined;
+    const file = relativeModuleFile(binding.module);
+    if (file === undefined) return undefined;
+    return { name: calleePath.length === 3 ? calleePath[1]! : whole ? DEFAULT_EXPORT : binding.name, file };
   }
 
   /** Is `name` a function of this file, or one imported from a file of the project (not a package)? */

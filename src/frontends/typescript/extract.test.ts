@@ -360,6 +360,59 @@ function tick() {}
   });
 });
 
+describe('typescript frontend: module-level instances other files import', () => {
+  it('records the instances a module exports, with the file of each class', () => {
+    const f = facts(`import { JobController } from './jobs/controller';
+import Store from '../store';
+import { EventEmitter } from 'node:events';
+class Local {}
+export const jobs = new JobController();
+const store = new Store();
+export { store as default };
+const bus = new EventEmitter();
+exports.bus = bus;
+module.exports.local = new Local();
+export const count = 3;
+let twice = new Local();
+exports.twice = twice;
+exports.twice = new Store();
+`, { path: 'src/app/index.ts' });
+    expect(f.moduleInstances).toEqual([
+      { name: 'jobs', cls: 'JobController', clsFile: 'src/app/jobs/controller', line: 5 },
+      { name: 'default', cls: 'Store', clsFile: 'src/store', line: 7 },
+      { name: 'bus', cls: 'EventEmitter', external: true, line: 9 },
+      { name: 'local', cls: 'Local', clsFile: 'src/app/index', line: 10 },
+    ]);
+  });
+
+  it('records calls whose receiver is a binding imported by relative path', () => {
+    const f = facts(`import { jobs } from './jobs';
+import store from './store';
+import * as services from './services';
+import { pool } from 'pg-pool';
+const { bus } = require('../bus');
+export function run(jobs2: unknown) {
+  jobs.start();
+  store.load();
+  services.mailer.verify();
+  pool.connect();
+  bus.attach();
+}
+export function shadowed() {
+  const jobs = make();
+  jobs.stop();
+}
+`, { path: 'src/app.ts' });
+    const via = (callee: string) => f.calls.find((c) => c.callee === callee)?.receiverImport;
+    expect(via('start')).toEqual({ name: 'jobs', file: 'src/jobs' });
+    expect(via('load')).toEqual({ name: 'default', file: 'src/store' });
+    expect(via('verify')).toEqual({ name: 'mailer', file: 'src/services' });
+    expect(via('attach')).toEqual({ name: 'bus', file: 'bus' });
+    expect(via('connect')).toBeUndefined();
+    expect(via('stop')).toBeUndefined();
+  });
+});
+
 describe('typescript frontend: robustness', () => {
   it('reads suppressions and counts parse errors without failing', () => {
     const f = facts(`export function a() {

@@ -28,6 +28,7 @@ import { releaseReader } from './releases.js';
 import { acquisitionReader, boundName, stripContext } from './acquisitions.js';
 import { helperCallOf, helperResultModel, importedCallee } from './helper-calls.js';
 import { reboundListenerTypes } from './keyed-listeners.js';
+import { moduleInstancesOf } from './module-instances.js';
 
 export interface TypescriptFrontendInput {
   path: string;
@@ -439,6 +440,9 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   if (moduleTouched.used) owners.push(moduleOwner(path, root, scope));
   facts.owners = owners;
   facts.suppressions = comments.length > 0 ? parseSuppressions(comments, lines()) : [];
+  // `export const jobs = new JobController()`: another file's `jobs.start()` is a call of `JobController.start`.
+  const instances = isTestFile ? [] : moduleInstancesOf(root, source, scope, withoutExtension(path));
+  if (instances.length > 0) facts.moduleInstances = instances;
   const rebound = reboundListenerTypes({ scope, root, fn: null, index });
   if (rebound.length > 0) facts.reboundListenerTypes = rebound;
   return facts;

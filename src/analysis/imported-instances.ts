@@ -1,0 +1,36 @@
+// Calls through an instance another file makes at module level and exports: `jobs.start()` after
+// `import { jobs } from './jobs'`, where `jobs.ts` has `export const jobs = new JobController()`.
+// Each file's facts say which instances it exports (`FileFacts.moduleInstances`) and which calls go
+// through an imported binding (`CallFact.receiverImport`); joined here, such a call is one of the
+// instance's class, as if the class were named at the call, instead of a call of unknown receiver.
+import type { CallFact, FileFacts, ModuleInstance } from '../facts/types.js';
+
+/** `src/jobs.ts` -> `src/jobs`: how an import names a file. */
+const bare = (path: string): string => path.replace(/\.[^./]+$/, '');
+
+/** The exported module-level instances of the project, by `file::export name`. */
+export function moduleInstanceIndex(files: readonly FileFacts[]): Map<string, ModuleInstance & { file: string }> {
+  const out = new Map<string, ModuleInstance & { file: string }>();
+  for (const file of files) for (const m of file.moduleInstances ?? []) out.set(`${bare(file.path)}::${m.name}`, { ...m, file: bare(file.path) });
+  return out;
+}
+
+/**
+ * The calls `call` (with a `receiverImport`) stands for. Through an exported instance of a class:
+ * the call of that class's method, its receiver a constructed instance (a library's class then has
+ * none of the project's methods). A default import's call is also kept as it was (a call of the
+ * module's function of that name: a namespace import names the same). Unresolved: the call itself.
+ * `declared`: is a class of that name declared in the project (a class from a path alias may be).
+ */
+export function importedInstanceCalls(call: CallFact, index: ReadonlyMap<string, ModuleInstance & { file: string }>, declared: (cls: string) => boolean): CallFact[] {
+  const via = call.receiverImport;
+  if (!via || (call.calleeOwner !== undefined && call.calleeOwner !== '?')) return [call];
+  const instance = index.get(`${via.file}::${via.name}`) ?? index.get(`${via.file}/index::${via.name}`);
+  // A class read from a package or an alias that the project may declare: which one is not known.
+  if (!instance || (instance.external && declared(instance.cls))) return [call];
+  const { receiverImport: _, calleeFile: __, ...rest } = call;
+  const typed: CallFact = { ...rest, calleeOwner: instance.cls, ...(instance.clsFile !== undefined ? { calleeFile: instance.clsFile } : {}), typedReceiver: true, constructedReceiver: true };
+  if (call.calleeOwner === '?') return [typed];
+  // `store.load()` through the module object: already a call of the class its own file declares.
+  return instance.clsFile === instance.file ? [call] : [call, typed];
+}
