@@ -16,20 +16,20 @@ export function moduleInstanceIndex(files: readonly FileFacts[]): Map<string, Mo
 }
 
 /**
- * The calls `call` (with a `receiverImport`) stands for. Through an exported instance of a class:
- * the call of that class's method, its receiver a constructed instance (a library's class then has
- * none of the project's methods). A default import's call is also kept as it was (a call of the
- * module's function of that name: a namespace import names the same). Unresolved: the call itself.
- * `declared`: is a class of that name declared in the project (a class from a path alias may be).
+ * The calls `call` (with a `receiverImport`) stands for. Through an exported instance of a class the
+ * module imports by relative path or declares: the call of that class's method, as on a receiver
+ * whose class the code names (a class that does not declare the method leaves it of unknown
+ * receiver, as before). A default import's call is also kept as it was (a call of the module's
+ * function of that name: a namespace import names the same). Otherwise the call itself: a class
+ * from a package, a path alias or a global may be the project's or not.
  */
-export function importedInstanceCalls(call: CallFact, index: ReadonlyMap<string, ModuleInstance & { file: string }>, declared: (cls: string) => boolean): CallFact[] {
+export function importedInstanceCalls(call: CallFact, index: ReadonlyMap<string, ModuleInstance & { file: string }>): CallFact[] {
   const via = call.receiverImport;
   if (!via || (call.calleeOwner !== undefined && call.calleeOwner !== '?')) return [call];
   const instance = index.get(`${via.file}::${via.name}`) ?? index.get(`${via.file}/index::${via.name}`);
-  // A class read from a package or an alias that the project may declare: which one is not known.
-  if (!instance || (instance.external && declared(instance.cls))) return [call];
+  if (!instance || instance.clsFile === undefined) return [call];
   const { receiverImport: _, calleeFile: __, ...rest } = call;
-  const typed: CallFact = { ...rest, calleeOwner: instance.cls, ...(instance.clsFile !== undefined ? { calleeFile: instance.clsFile } : {}), typedReceiver: true, constructedReceiver: true };
+  const typed: CallFact = { ...rest, calleeOwner: instance.cls, calleeFile: instance.clsFile, typedReceiver: true };
   if (call.calleeOwner === '?') return [typed];
   // `store.load()` through the module object: already a call of the class its own file declares.
   return instance.clsFile === instance.file ? [call] : [call, typed];

@@ -128,8 +128,7 @@ export function buildProject(root: string, files: FileFacts[], models: ModelSet)
   }
   if (throughImports.length > 0) {
     const instances = moduleInstanceIndex(files);
-    const declared = (cls: string): boolean => owners.has(cls);
-    for (const { call, path } of throughImports) for (const each of importedInstanceCalls(call, instances, declared)) addCall(each, path);
+    for (const { call, path } of throughImports) for (const each of importedInstanceCalls(call, instances)) addCall(each, path);
   }
   acquisitions.push(...helperCallAcquisitions(files));
   gateAcquisitions(files, owners, acquisitions);
