@@ -11,7 +11,7 @@
 // "one-shot", ...), or that it recognised no acquisition there.
 //
 //   npm run build
-//   npx tsx bench/recall.ts [--mirrors DIR] [--work DIR] [--split dev|held|held-2|held-3|all]
+//   npx tsx bench/recall.ts [--mirrors DIR] [--work DIR] [--split dev|held|held-2|held-3|held-4|all]
 //       [--leakaudit CHECKOUT] [--language L] [--case ID] [--json FILE] [--corpus FILE] [--show-held]
 //
 // --mirrors holds one bare mirror per repository as <owner>+<name>/repo (what the search
@@ -28,11 +28,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const NEAR = 3;
-const HEADING: Record<Split, string> = { dev: 'Development half', held: 'Held-back half', 'held-2': 'Held-back sample 2', 'held-3': 'Held-back sample 3' };
+const HEADING: Record<Split, string> = { dev: 'Development half', held: 'Held-back half', 'held-2': 'Held-back sample 2', 'held-3': 'Held-back sample 3', 'held-4': 'Held-back sample 4' };
 
 type Language = 'rust' | 'typescript' | 'javascript' | 'python' | 'go';
 type Kind = 'task' | 'connection' | 'listener' | 'process-worker-server';
-type Split = 'dev' | 'held' | 'held-2' | 'held-3';
+type Split = 'dev' | 'held' | 'held-2' | 'held-3' | 'held-4';
 
 interface Case {
   repo: string;
@@ -114,7 +114,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--show-held') o.showHeld = true;
     else fail(`unknown argument ${a}`);
   }
-  if (!['dev', 'held', 'held-2', 'held-3', 'all'].includes(o.split)) fail('--split must be dev, held, held-2, held-3 or all');
+  if (!['dev', 'held', 'held-2', 'held-3', 'held-4', 'all'].includes(o.split)) fail('--split must be dev, held, held-2, held-3, held-4 or all');
   return o;
 }
 
@@ -283,7 +283,7 @@ async function main(): Promise<void> {
     }
   }
   const ok = scored.filter((s) => !s.error);
-  const splits = o.split === 'all' ? (['dev', 'held', 'held-2', 'held-3'] as const) : [o.split];
+  const splits = o.split === 'all' ? (['dev', 'held', 'held-2', 'held-3', 'held-4'] as const) : [o.split];
   for (const split of splits) {
     const rows = ok.filter((s) => s.c.split === split);
     if (rows.length) process.stdout.write(`\n### ${HEADING[split]}\n\n${table(rows)}\n`);
