@@ -57,6 +57,8 @@ export function prototypeOwners(root: SyntaxNode): PrototypeOwners {
       else if (member.type === 'pair') addMethod(owner, member.childForFieldName('key')?.text.replace(/^['"]|['"]$/g, '') ?? '', member.childForFieldName('value'));
     }
   };
+  // `var p = Room.prototype; p.tick = function () {..}`: a module variable naming a prototype, read as it.
+  const prototypeAliases = new Map<string, string>();
   for (const s of moduleStatements(root)) {
     const stmt = s.type === 'export_statement' ? (s.childForFieldName('declaration') ?? s) : s;
     if (stmt.type === 'function_declaration') {
@@ -69,6 +71,8 @@ export function prototypeOwners(root: SyntaxNode): PrototypeOwners {
         const name = d.childForFieldName('name');
         const value = d.childForFieldName('value');
         if (name?.type === 'identifier' && value && THIS_BINDING.has(unwrap(value).type) && !ctors.has(name.text)) ctors.set(name.text, unwrap(value));
+        const proto = name?.type === 'identifier' && value ? memberPath(value) : undefined;
+        if (proto && proto.length >= 2 && proto.at(-1) === 'prototype') prototypeAliases.set(name!.text, proto.slice(0, -1).join('.'));
       }
       continue;
     }
@@ -77,7 +81,9 @@ export function prototypeOwners(root: SyntaxNode): PrototypeOwners {
     if (expr?.type === 'assignment_expression') {
       const left = expr.childForFieldName('left');
       const right = expr.childForFieldName('right');
-      const path = left ? memberPath(left) : undefined;
+      const named = left ? memberPath(left) : undefined;
+      const alias = named ? prototypeAliases.get(named[0]!) : undefined;
+      const path = named && alias !== undefined ? [...alias.split('.'), 'prototype', ...named.slice(1)] : named;
       if (!path || !right) continue;
       // `sage.cron.Scheduler.prototype.stop = ..` (a namespace's constructor, Closure style): the owner is
       // the whole path before `prototype`, declared by `sage.cron.Scheduler = function () {..}`.
