@@ -159,7 +159,7 @@ function endingLoop(loop: SyntaxNode, type: string): boolean {
 }
 
 /** `addEventListener('DOMContentLoaded', fn)`, `el.addEventListener('x', fn, { once: true })`. */
-function firesOnce(call: SyntaxNode): boolean {
+export function firesOnce(call: SyntaxNode): boolean {
   const args = call.childForFieldName('arguments')?.namedChildren.filter((c): c is SyntaxNode => c !== null && c.type !== 'comment') ?? [];
   if (args[0] && ONE_SHOT_EVENTS.test(args[0].text)) return true;
   return onceOption(args[2]);
