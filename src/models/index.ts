@@ -88,6 +88,12 @@ export interface Vocabulary {
    * `ready` / `clientReady`): a handler registered for one runs once, like the code registering it.
    */
   oneShotEvents?: string[];
+  /**
+   * Names of the handlers a connection object calls when it opens and when it closes (WebSocket's
+   * `onopen` / `onclose`): a timer its open handler stores in a field and its close handler clears
+   * is stopped before the next open, once per connection.
+   */
+  connectionHandlers?: { open: string[]; close: string[] };
   /** Listener methods that set the one callback of a type(.name) instead of adding one (d3's `on`). */
   keyedListeners?: KeyedListeners;
   /**

@@ -12,6 +12,7 @@ import { reportDetachedByOwner } from './detached-by-owner.js';
 import { reportSkippedExit } from './skipped-exit.js';
 import { reportAccumulated } from './accumulated.js';
 import { reportRearmRace } from './rearm-race.js';
+import { closedBeforeReopen } from './closed-connection.js';
 import type { Rule, RuleContext } from '../types.js';
 import { vocabularyOf } from '../../models/index.js';
 import { ownerLabel, cappedByUnseen, describeFate, processGuardEvidence, guardedGrowth, formatPeriod, growthOf, isTestCode, acquisitionSite, locationOf, unseenCallers, wakeupRate } from '../shared/describe.js';
@@ -139,7 +140,10 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
           }
           const guardedCall = (c: CallFact): boolean => c.callerOwner === owner && c.calleeOwner === owner && flagCleared(c.guardedBy?.flag);
           const perOperation = perOperationCalls(ctx.project, a.fn, file.path, true);
-          const caller = perOperation.find((c) => !clearsFirst(c) && !guardedCall(c));
+          const reopened = perOperation.map((c) => closedBeforeReopen(ctx.project, c, owner, clearing));
+          const caller = perOperation.find((c, i) => !clearsFirst(c) && !guardedCall(c) && reopened[i] === undefined);
+          const closedBy = caller ? undefined : reopened.find((e) => e !== undefined);
+          if (closedBy) ctx.note({ counter: 'cleared by its connection\'s close handler', path: file.path, line: a.site.startLine, detail: `${a.api}: ${closedBy}` });
           const guarded = caller ? undefined : perOperation.find(guardedCall);
           if (guarded) ctx.note({ counter: 'guarded by a flag its stop resets', path: file.path, line: a.site.startLine, detail: `${a.api}: \`${guarded.caller}()\` calls it under \`${guarded.guardedBy!.flag}\` (line ${guarded.guardedBy!.line}), set back only by a method that also clears \`${fate.field}\`` });
           if (caller) reportOverwrite(ctx, ref, body, releases[0]!.fn.name, caller.caller);
