@@ -281,6 +281,7 @@ export type SourceLifetime =
   | 'endless' // a source that never completes (an interval observable)
   | 'injected' // handed to the owner from outside (constructor parameter, injected field)
   | 'found' // an object that already existed, found by a lookup (a DOM query): it lives in the page, maybe longer than the listener's owner
+  | 'connection' // the connection under a request (`req.socket`): keep-alive shares it among many requests
   | 'owned' // created by the owner itself: dies with it
   | 'self' // the object whose method adds the listener (`this.once(..)` outside the constructor): it outlives each call
   | 'parameter' // a parameter of a function that is not a constructor: unknown

@@ -102,6 +102,26 @@ export interface Vocabulary {
    * starts lives as long as that process. Read by the frontend.
    */
   processTargets?: ProcessTargets;
+  /**
+   * The connection under a per-request object (`req.socket`, `res.connection`): shared by every request
+   * a keep-alive connection carries, so it outlives each of them. Read by the frontend.
+   */
+  requestConnections?: RequestConnections;
+}
+
+export interface RequestConnections {
+  source: string;
+  /** Names of parameters that hold a request or response (a regular expression). */
+  parameters: string;
+  /** ..or their declared types (last name: `http.IncomingMessage` is `IncomingMessage`). */
+  types: string[];
+  /** Members of such a value that are its connection. */
+  members: string[];
+  /**
+   * A function also handed the connection itself (`upgrade` handlers' `(req, socket, head)`, ws's
+   * `('connection', (ws, req))`) runs once per connection: there the socket is not shared (a regular expression).
+   */
+  perConnectionParameters: string;
 }
 
 export interface ProcessTargets {

@@ -9,6 +9,7 @@ import { thisPath } from './scope.js';
 import type { NodeIndex } from './node-index.js';
 import { GLOBAL_OBJECTS } from './construction-arguments.js';
 import { perOperationMethod } from './self-listeners.js';
+import { isRequestConnection } from './request-connections.js';
 import type { ListenerContext } from './listeners.js';
 
 /** RxJS creation functions whose observables never complete. */
@@ -64,7 +65,8 @@ export function lifetimeOf(expr: SyntaxNode, ctx: ListenerContext, depth = 0): S
     const origin = ctx.ownerType ? ctx.classes.get(ctx.ownerType)?.origins.get(field) : undefined;
     return origin ?? 'unknown';
   }
-  // Parameters and locals shadow imports and globals.
+  // Parameters and locals shadow imports and globals. `req.socket`: the connection, shared by the requests it carries.
+  if (ctx.fn && isRequestConnection(path, ctx.fn)) return 'connection';
   if (ctx.fn && parameterNames(ctx.fn).has(root)) return ctx.constructorKind === 'public' ? 'injected' : ctx.constructorKind === 'private' ? 'owned' : 'parameter';
   if (ctx.fn && ctx.declarations.has(ctx.fn, root)) {
     // `let el = find(); if (!el) { el = make(); el.on(..) }`: in that branch it holds what was just made.

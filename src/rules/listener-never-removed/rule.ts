@@ -18,6 +18,7 @@ const OUTLIVES: Readonly<Partial<Record<SourceLifetime, string>>> = {
   imported: 'imported from another module: a shared instance that outlives this call',
   endless: 'a source that never completes',
   injected: 'handed in from outside: whoever made the object owns it, and it can outlive the object that listens to it',
+  connection: "the connection under a request: with keep-alive one socket carries request after request, so a listener added per request stays on it until the client disconnects",
   found: 'an existing object found by a lookup (a DOM query), not made here: it may outlive the listener\'s owner, unless it is that owner\'s own element (not seen)',
 };
 
@@ -229,6 +230,11 @@ export const listenerNeverRemoved: Rule = {
       if (a.guardedOnce?.perKey && !a.inLoop) {
         evidence.push(processGuardEvidence(a.guardedOnce, unit));
         Object.assign(proven, { priority: 'P2', confidence: 'low' });
+      }
+      // The socket under a request goes when its client disconnects: it gathers the listeners of the requests one connection carries.
+      if (a.source.lifetime === 'connection' && proven.priority === 'P0') {
+        evidence.push(`they go when the connection closes: the growth is the number of requests one keep-alive connection carries, so at most P1`);
+        Object.assign(proven, { priority: 'P1', confidence: 'medium' });
       }
       if (special.kind === 'generic' && special.evidence) evidence.push(...special.evidence);
       if (special.kind === 'report') {
