@@ -2,18 +2,15 @@
 // function that attaches it (split from listeners.ts, which decides whether anything removes the listener).
 import type { SyntaxNode } from '../../parse/syntax.js';
 import type { SourceLifetime } from '../../facts/types.js';
-import { kids } from '../shared/tree.js';
 import { FUNCTION_TYPES, functionName, parameterNames } from './functions.js';
-import { isLookupCall, memberPath, qualifiedNames, unwrap } from './qualify.js';
+import { isLookupCall, memberPath, unwrap } from './qualify.js';
 import { thisPath } from './scope.js';
 import type { NodeIndex } from './node-index.js';
 import { GLOBAL_OBJECTS } from './construction-arguments.js';
 import { perOperationMethod } from './self-listeners.js';
 import { isRequestConnection } from './request-connections.js';
+import { isEndlessCreation, passedOnSource } from './endless-observables.js';
 import type { ListenerContext } from './listeners.js';
-
-/** RxJS creation functions whose observables never complete. */
-const ENDLESS = /^rxjs\.(interval|fromEvent|fromEventPattern|animationFrames)$/;
 
 /** Lifetimes of values that come from outside the function: an element of one shares it. */
 const HANDED_IN: ReadonlySet<SourceLifetime> = new Set(['injected', 'parameter', 'imported', 'global', 'module', 'found']);
@@ -26,13 +23,7 @@ export function lifetimeOf(expr: SyntaxNode, ctx: ListenerContext, depth = 0): S
   if (node.type === 'call_expression') {
     const callee = node.childForFieldName('function');
     if (!callee) return 'unknown';
-    const names = qualifiedNames(callee, ctx.scope);
-    if (names.some((n) => ENDLESS.test(n))) return 'endless';
-    // `timer(0, 1000)` repeats for ever; `timer(1000)` fires once.
-    if (names.includes('rxjs.timer')) {
-      const args = node.childForFieldName('arguments');
-      return args && kids(args).length >= 2 ? 'endless' : 'unknown';
-    }
+    if (isEndlessCreation(node, ctx.scope)) return 'endless';
     // `document.querySelector(..)`, `findDOMNode(..)`: an element of the page, found, not made here.
     // A query under an element made here (`title.querySelector(..)` after `title = createElement(..)`) finds a part of it.
     if (isLookupCall(node)) {
@@ -43,6 +34,9 @@ export function lifetimeOf(expr: SyntaxNode, ctx: ListenerContext, depth = 0): S
       const obj = callee.childForFieldName('object');
       return obj ? lifetimeOf(obj, ctx, depth + 1) : 'unknown';
     }
+    // `this.pollTimer.concatMap(..)`: an operator on a source that never completes never completes either.
+    const source = passedOnSource(node);
+    if (source && lifetimeOf(source, ctx, depth + 1) === 'endless') return 'endless';
     return 'unknown';
   }
   // `args[1]`, `event.streams[0]`: an element of a value someone else handed in or holds is theirs too;

@@ -8,6 +8,7 @@ import { className, FUNCTION_TYPES, methodName, parameterNames } from './functio
 import { isLookupCall, memberPath, unwrap } from './qualify.js';
 import { thisPath, type FileScope } from './scope.js';
 import type { NodeIndex } from './node-index.js';
+import { isEndlessValue } from './endless-observables.js';
 
 /** Teardown names: `close`, `dispose`, `stopPolling`, `destroyAll`, framework destroy hooks, `[Symbol.dispose]`. */
 const TEARDOWN_PREFIX =
@@ -23,7 +24,8 @@ export function isTeardownName(name: string): boolean {
   return TEARDOWN_HOOKS.test(name) || TEARDOWN_PREFIX.test(bare);
 }
 
-export type FieldOrigin = 'owned' | 'injected' | 'found';
+/** `endless`: made by the class, an observable that never completes (`interval(1000).pipe(share())`). */
+export type FieldOrigin = 'owned' | 'injected' | 'found' | 'endless';
 
 export interface ClassInfo {
   owner: Owner;
@@ -165,6 +167,7 @@ function originOfValue(value: SyntaxNode, params: ReadonlySet<string>, scope: Fi
     if (callee && INJECTORS.test(callee.text)) return 'injected';
     // `this.el = document.querySelector(sel)`: an element of the page, found, not made.
     if (isLookupCall(v)) return 'found';
+    if (isEndlessValue(v, scope)) return 'endless';
     return 'owned';
   }
   if (v.type === 'binary_expression' || v.type === 'ternary_expression') {
