@@ -60,7 +60,7 @@ export function lifetimeOf(expr: SyntaxNode, ctx: ListenerContext, depth = 0): S
     return origin ?? 'unknown';
   }
   // Parameters and locals shadow imports and globals. `req.socket`: the connection, shared by the requests it carries.
-  if (ctx.fn && isRequestConnection(path, ctx.fn)) return 'connection';
+  if (ctx.fn && isRequestConnection(path, ctx.fn, node)) return 'connection';
   if (ctx.fn && parameterNames(ctx.fn).has(root)) return ctx.constructorKind === 'public' ? 'injected' : ctx.constructorKind === 'private' ? 'owned' : 'parameter';
   if (ctx.fn && ctx.declarations.has(ctx.fn, root)) {
     // `let el = find(); if (!el) { el = make(); el.on(..) }`: in that branch it holds what was just made.

@@ -30,13 +30,26 @@ function parametersOf(fn: SyntaxNode): { name: string; type?: string }[] {
 /**
  * Whether `path` (`['req', 'socket']`) is the connection under a request or response parameter of `fn`:
  * a parameter named like one (`req`, `res`) or declared with such a type, and `fn` not also handed a
- * socket of its own (an `upgrade` or ws `connection` handler runs once per connection).
+ * socket of its own (an `upgrade` or ws `connection` handler runs once per connection), nor under a
+ * test of that socket (`if (!tracked.has(req.socket)) { tracked.add(req.socket); req.socket.on(..) }`:
+ * once per connection).
  */
-export function isRequestConnection(path: readonly string[], fn: SyntaxNode): boolean {
+export function isRequestConnection(path: readonly string[], fn: SyntaxNode, at: SyntaxNode): boolean {
   if (path.length !== 2 || !MEMBERS.has(path[1]!)) return false;
+  if (testedAbove(at, fn, path.join('.'))) return false;
   const params = parametersOf(fn);
   const holder = params.find((p) => p.name === path[0]);
   if (!holder) return false;
   if (!PARAMETERS.test(holder.name) && !(holder.type && TYPES.has(holder.type))) return false;
   return !params.some((p) => p !== holder && PER_CONNECTION.test(p.name));
+}
+
+/** Whether an `if` around `at`, inside `fn`, tests the expression `text` (`sockets.has(req.socket)`, `!req.socket.tracked`). */
+function testedAbove(at: SyntaxNode, fn: SyntaxNode, text: string): boolean {
+  for (let up = at.parent; up && up.id !== fn.id; up = up.parent) {
+    if (up.type !== 'if_statement') continue;
+    const condition = up.childForFieldName('condition')?.text.replace(/\s+/g, '').replace(/\?\./g, '.');
+    if (condition?.includes(text)) return true;
+  }
+  return false;
 }
