@@ -1,8 +1,9 @@
 // Where the handle returned by an acquisition goes, within its function.
 import type { SyntaxNode } from '../../parse/syntax.js';
 import type { HandleFate } from '../../facts/types.js';
-import { kids, line, shortText, same } from '../shared/tree.js';
+import { allKids, kids, line, shortText, same } from '../shared/tree.js';
 import { walkTypes } from './node-index.js';
+import { boundChain, finishedLater, isMethodCall, temporaryOfStatement } from './method-chains.js';
 import { escapeRegExp } from '../shared/regex.js';
 
 /** Calls that wrap a value without taking ownership decisions: follow the wrapper instead. */
@@ -12,7 +13,16 @@ const DROPS = /^(drop|std::mem::drop|mem::drop|std::mem::forget|mem::forget)$/;
 /** Macros that await what they are given. */
 const AWAITING_MACROS = /(^|::)(select|join|try_join|pin)$/;
 /** Methods whose result is still the same resource (builder chains, error mapping). */
-const PASS_THROUGH = /^(build|connect|map_err|context|with_context|expect|unwrap|unwrap_or_else|ok_or|ok_or_else|into|clone|await|open|finish|spawn)$/;
+const PASS_THROUGH = /^(build|connect|map_err|context|with_context|expect|unwrap|unwrap_or_else|ok|ok_or|ok_or_else|into|clone|await|open|finish|spawn)$/;
+/**
+ * Macros that format their arguments: they take references, so a local named in them (`println!("{}", c.id())`,
+ * `info!(?child)`) is only read, still owned by the function.
+ */
+const FORMATTING_MACROS = /(^|::)(print|println|eprint|eprintln|format|format_args|write|writeln|panic|assert|assert_eq|assert_ne|debug_assert|debug_assert_eq|debug_assert_ne|trace|debug|info|warn|error|log|event|bail|anyhow|ensure|eyre)$/;
+/** Enum variants that wrap the value of a `Result`/`Option`: the binding inside is the resource itself. */
+const VALUE_VARIANTS = /^(Ok|Some|Result::Ok|Option::Some|std::result::Result::Ok|std::option::Option::Some)$/;
+/** Methods of a `Result`/`Option` whose closure receives the value itself (`spawn().map(|c| c.id())`). */
+const VALUE_CLOSURES = /^(map|and_then|map_or|map_or_else|is_ok_and|is_some_and)$/;
 
 export interface FateOptions {
   /** Release method names for this resource (`abort`, `stop`, `close`). */
@@ -37,8 +47,6 @@ export interface FateOptions {
   builder?: boolean;
 }
 
-/** The calls that turn a builder into what it builds. */
-const FINISHERS = /^(build|connect|connect_lazy|connect_with|connect_lazy_with|open|finish|spawn|start)$/;
 
 /**
  * Climb from the acquisition call through `.await`, `?` and builder chains to the
@@ -68,23 +76,6 @@ export function handleExpression(call: SyntaxNode, opts: FateOptions): { expr: S
   return { expr };
 }
 
-/** Does a finisher follow `call` in its method chain (`.min_connections(0).connect(url).await?`)? */
-function finishedLater(call: SyntaxNode): boolean {
-  let node = call;
-  for (let i = 0; i < 24; i++) {
-    const up = node.parent;
-    if (!up) return false;
-    if (up.type === 'await_expression' || up.type === 'try_expression') {
-      node = up;
-      continue;
-    }
-    if (up.type !== 'field_expression' || !same(up.childForFieldName('value'), node) || up.parent?.type !== 'call_expression') return false;
-    if (FINISHERS.test(up.childForFieldName('field')?.text ?? '')) return true;
-    node = up.parent;
-  }
-  return false;
-}
-
 /**
  * `.spawn().block_error("gpu", "..")?`: a project's own extension method on the `Result` an
  * acquisition returns, unwrapped at once with `?`, maps the error and passes the resource on.
@@ -107,6 +98,10 @@ function fateOfValue(expr: SyntaxNode, body: SyntaxNode | null, opts: FateOption
   if (!parent || depth > 6) return { kind: 'passed', to: 'an expression' };
   switch (parent.type) {
     case 'expression_statement':
+      // A `match`/`if`/block ending its block without `;` is that block's value, not a statement.
+      if (parent.parent?.type === 'block' && /^(match_expression|if_expression|block|unsafe_block)$/.test(expr.type) && !allKids(parent).some((k) => k.type === ';')) {
+        return fateOfBlockTail(parent, parent.parent, body, opts, depth + 1);
+      }
       return { kind: 'discarded', how: 'result dropped at once (expression statement)' };
     case 'let_declaration':
       return fateOfPattern(parent, body, opts, depth);
@@ -165,7 +160,16 @@ function fateOfValue(expr: SyntaxNode, body: SyntaxNode | null, opts: FateOption
     case 'type_cast_expression':
       return fateOfValue(parent, body, opts, depth + 1);
     case 'match_expression':
-      return { kind: 'passed', to: 'match' };
+      // The match's own value (`let c = match spawn() { Ok(c) => c, .. }`): its parent decides.
+      if (!same(parent.childForFieldName('value'), expr)) return fateOfValue(parent, body, opts, depth + 1);
+      return fateOfMatchArms(parent, body, opts, depth) ?? { kind: 'passed', to: 'match' };
+    case 'let_condition': {
+      // `if let Ok(c) = spawn() { .. }`, `while let Some(c) = ..`: the binding is the handle, alive in the block.
+      const scope = conditionalBlock(parent);
+      const pattern = parent.childForFieldName('pattern');
+      if (!scope || !pattern || !same(parent.childForFieldName('value'), expr)) return { kind: 'passed', to: parent.type };
+      return fateOfBinding(pattern, parent, body, opts, depth, scope) ?? { kind: 'passed', to: parent.type };
+    }
     case 'closure_expression': {
       const mapped = mappingCall(parent);
       return mapped ? fateOfValue(mapped, body, opts, depth + 1) : { kind: 'passed', to: 'closure result' };
@@ -178,6 +182,11 @@ function fateOfValue(expr: SyntaxNode, body: SyntaxNode | null, opts: FateOption
     case 'field_expression': {
       // `Command::new("sh").spawn()?.wait()`: a release called on the value itself.
       const method = parent.childForFieldName('field')?.text ?? '';
+      // `spawn().map(|c| c.id())`: the closure's parameter is the handle.
+      if (same(parent.childForFieldName('value'), expr) && VALUE_CLOSURES.test(method)) {
+        const closed = fateInValueClosure(parent, body, opts, depth);
+        if (closed) return closed;
+      }
       if (same(parent.childForFieldName('value'), expr) && parent.parent?.type === 'call_expression' && opts.releases.includes(method)) {
         return { kind: 'released-locally', local: shortText(expr, 40), api: method, line: line(parent) };
       }
@@ -186,11 +195,11 @@ function fateOfValue(expr: SyntaxNode, body: SyntaxNode | null, opts: FateOption
       if (same(parent.childForFieldName('value'), expr) && temporaryOfStatement(parent, opts.temporaryEndsAtLet === true)) return { kind: 'discarded', how: 'a temporary: used for one call chain and dropped at the end of the statement' };
       // `let request = reqwest::Client::new().get(url).build()?;`: the chain's result is bound, the
       // client itself is a temporary. Not for a task: `spawn(..).abort_handle()` keeps a way to stop it.
-      if (same(parent.childForFieldName('value'), expr) && opts.joins.length === 0 && parent.parent?.type === 'call_expression' && boundChain(parent)) {
+      if (same(parent.childForFieldName('value'), expr) && opts.joins.length === 0 && isMethodCall(parent) && boundChain(parent)) {
         return { kind: 'discarded', how: 'a temporary: used for one call chain whose result is bound to a local, and dropped at the end of that statement' };
       }
       // `Command::new(..).spawn()?.stdout`: a field moved out of the temporary; the resource itself is dropped.
-      if (same(parent.childForFieldName('value'), expr) && parent.parent?.type !== 'call_expression') {
+      if (same(parent.childForFieldName('value'), expr) && !isMethodCall(parent)) {
         const part = parent.childForFieldName('field')?.text ?? '?';
         return { kind: 'discarded', how: `only its \`${part}\` is kept: the value itself is a temporary, dropped at the end of the statement` };
       }
@@ -209,40 +218,6 @@ function mappingCall(closure: SyntaxNode): SyntaxNode | undefined {
   const callee = call.childForFieldName('function');
   if (callee?.type !== 'field_expression') return undefined;
   return /^(map|and_then)$/.test(callee.childForFieldName('field')?.text ?? '') ? call : undefined;
-}
-
-/** Does the call chain starting at this method access end as the value of a `let`? */
-function boundChain(access: SyntaxNode): boolean {
-  let node: SyntaxNode = access;
-  for (let i = 0; i < 12; i++) {
-    const up = node.parent;
-    if (!up) return false;
-    if (up.type === 'let_declaration') return same(up.childForFieldName('value'), node);
-    if (up.type === 'call_expression' || up.type === 'await_expression' || up.type === 'try_expression' || (up.type === 'field_expression' && same(up.childForFieldName('value'), node))) {
-      node = up;
-      continue;
-    }
-    return false;
-  }
-  return false;
-}
-
-/** Does the call chain starting at this method access end in a statement that drops its result? */
-function temporaryOfStatement(access: SyntaxNode, orLet: boolean): boolean {
-  // A field read (`child.stdout`) moves a part out; only a method call makes the value a receiver.
-  if (access.parent?.type !== 'call_expression') return false;
-  let node: SyntaxNode = access;
-  for (let i = 0; i < 12; i++) {
-    const up = node.parent;
-    if (!up) return false;
-    if (up.type === 'expression_statement' || (orLet && up.type === 'let_declaration')) return true;
-    if (up.type === 'call_expression' || up.type === 'await_expression' || up.type === 'try_expression' || (up.type === 'field_expression' && same(up.childForFieldName('value'), node))) {
-      node = up;
-      continue;
-    }
-    return false;
-  }
-  return false;
 }
 
 function fateOfBlockTail(expr: SyntaxNode, block: SyntaxNode, body: SyntaxNode | null, opts: FateOptions, depth: number): HandleFate {
@@ -271,17 +246,94 @@ function fateOfPattern(decl: SyntaxNode, body: SyntaxNode | null, opts: FateOpti
     if (!element || element.type === '_' || element.text === '_') return { kind: 'discarded', how: 'tuple element bound to `_`' };
     pattern = element;
   }
-  if (pattern.type === 'mut_pattern') pattern = kids(pattern).at(-1) ?? pattern;
-  if (pattern.type !== 'identifier') return { kind: 'local', local: shortText(pattern, 30) };
-  const name = pattern.text;
-  if (!body) return { kind: 'local', local: name };
-  return traceLocal(name, decl, body, opts, depth);
+  // `let Ok(c) = spawn() else { .. };`: the binding inside the variant is the handle.
+  const bound = boundName(pattern);
+  if (bound === '_') return { kind: 'discarded', how: 'bound to `_` (dropped at once)' };
+  if (!bound) return { kind: 'local', local: shortText(pattern, 30) };
+  if (!body) return { kind: 'local', local: bound };
+  return traceLocal(bound, decl, body, opts, depth);
 }
 
-/** Follow a local through the rest of its function: released, stored, returned, awaited, passed or dropped. */
-function traceLocal(name: string, from: SyntaxNode, body: SyntaxNode, opts: FateOptions, depth: number): HandleFate {
+/**
+ * The name a pattern binds the whole value to, through `mut`, `ref` and `Ok(..)`/`Some(..)`:
+ * `c`, `mut c`, `Ok(mut c)`, `Some(Ok(c))`. `_` when it binds nothing (`Ok(_)`), undefined for other shapes.
+ */
+function boundName(pattern: SyntaxNode): string | undefined {
+  let node = pattern;
+  for (let i = 0; i < 4; i++) {
+    if (node.type === 'match_pattern' || node.type === 'mut_pattern' || node.type === 'ref_pattern') {
+      const inner = kids(node).filter((k) => k.type !== 'mutable_specifier').at(node.type === 'match_pattern' ? 0 : -1);
+      if (!inner) return undefined;
+      node = inner;
+      continue;
+    }
+    if (node.type === 'tuple_struct_pattern') {
+      const variant = node.childForFieldName('type')?.text.replace(/\s+/g, '') ?? '';
+      const inner = kids(node).filter((k) => !same(k, node.childForFieldName('type')) && !k.type.endsWith('comment'));
+      if (!VALUE_VARIANTS.test(variant) || inner.length !== 1) return undefined;
+      node = inner[0]!;
+      continue;
+    }
+    break;
+  }
+  if (node.type === 'identifier') return node.text;
+  if (node.type === '_' || node.text === '_' || node.type === 'remaining_field_pattern') return '_';
+  return undefined;
+}
+
+/** A binding of the handle inside a pattern, followed through `scope` only (an `if let` block, a match arm). */
+function fateOfBinding(pattern: SyntaxNode, from: SyntaxNode, body: SyntaxNode | null, opts: FateOptions, depth: number, scope: SyntaxNode): HandleFate | undefined {
+  const bound = boundName(pattern);
+  if (bound === '_') return { kind: 'discarded', how: 'matched without a binding (dropped at the end of the statement)' };
+  if (!bound) return undefined;
+  return traceLocal(bound, from, body ?? scope, opts, depth + 1, scope);
+}
+
+/** The block an `if let` / `while let` condition guards (through a `let` chain). */
+function conditionalBlock(condition: SyntaxNode): SyntaxNode | undefined {
+  let node: SyntaxNode | null = condition.parent;
+  if (node?.type === 'let_chain') node = node.parent;
+  if (node?.type === 'if_expression') return node.childForFieldName('consequence') ?? undefined;
+  if (node?.type === 'while_expression') return node.childForFieldName('body') ?? undefined;
+  return undefined;
+}
+
+/**
+ * `match spawn() { Ok(c) => .., Err(e) => .. }`: the arms that bind the value hold the handle, each
+ * within its own arm. The most careful fate wins (a release in the arm that has the handle).
+ */
+function fateOfMatchArms(match: SyntaxNode, body: SyntaxNode | null, opts: FateOptions, depth: number): HandleFate | undefined {
+  const arms = kids(match.childForFieldName('body') ?? match).filter((k) => k.type === 'match_arm');
   const fates: HandleFate[] = [];
-  walkTypes(body, ['identifier', 'shorthand_field_initializer', 'token_tree'], (node) => {
+  for (const arm of arms) {
+    const pattern = arm.childForFieldName('pattern');
+    const value = arm.childForFieldName('value');
+    if (!pattern || !value) continue;
+    const bound = boundName(pattern);
+    if (!bound || bound === '_') continue;
+    fates.push(traceLocal(bound, pattern, body ?? arm, opts, depth + 1, value));
+  }
+  return fates.sort((a, b) => FATE_RANK[a.kind] - FATE_RANK[b.kind])[0];
+}
+
+/** `spawn().map(|c| ..)`: the closure's only parameter is the handle, within the closure's body. */
+function fateInValueClosure(access: SyntaxNode, body: SyntaxNode | null, opts: FateOptions, depth: number): HandleFate | undefined {
+  const call = access.parent;
+  if (call?.type !== 'call_expression') return undefined;
+  const closure = kids(call.childForFieldName('arguments') ?? call).filter((k) => k.type === 'closure_expression').at(-1);
+  const params = closure ? kids(closure.childForFieldName('parameters') ?? closure).filter((k) => !k.type.endsWith('comment')) : [];
+  const scope = closure?.childForFieldName('body');
+  if (!closure || params.length !== 1 || !scope) return undefined;
+  return fateOfBinding(params[0]!, params[0]!, body, opts, depth, scope);
+}
+
+/** The most careful fate first: a release anywhere decides over a local kept. */
+const FATE_RANK: Record<HandleFate['kind'], number> = { 'released-locally': 0, field: 1, returned: 2, awaited: 3, scoped: 4, passed: 5, local: 6, discarded: 7 };
+
+/** Follow a local through the rest of its function: released, stored, returned, awaited, passed or dropped. */
+function traceLocal(name: string, from: SyntaxNode, body: SyntaxNode, opts: FateOptions, depth: number, scope?: SyntaxNode): HandleFate {
+  const fates: HandleFate[] = [];
+  walkTypes(scope ?? body, ['identifier', 'shorthand_field_initializer', 'token_tree'], (node) => {
     // Only uses after the binding matter; skip subtrees that end before it.
     if (node.endIndex <= from.endIndex) return false;
     if (node.startIndex < from.endIndex) return true;
@@ -294,6 +346,13 @@ function traceLocal(name: string, from: SyntaxNode, body: SyntaxNode, opts: Fate
     } else if (node.type === 'token_tree' && new RegExp(`\\b${escapeRegExp(name)}\\b`).test(node.text)) {
       const macro = node.parent?.childForFieldName('macro')?.text ?? '';
       if (AWAITING_MACROS.test(macro)) fates.push({ kind: 'awaited', local: name });
+      else if (FORMATTING_MACROS.test(macro)) {
+        // Formatting takes a reference: read, not moved. A release inside it (`{}`, `c.kill()`) still counts.
+        const m = new RegExp(`\\b${escapeRegExp(name)}\\s*\\.\\s*(\\w+)\\s*\\(`).exec(node.text);
+        if (m && opts.releases.includes(m[1]!)) fates.push({ kind: 'released-locally', local: name, api: m[1]!, line: line(node) });
+        else fates.push(m && opts.joins.includes(m[1]!) ? { kind: 'awaited', local: name } : { kind: 'local', local: name });
+        return false;
+      }
       else {
         const m = new RegExp(`\\b${escapeRegExp(name)}\\s*\\.\\s*(\\w+)\\s*\\(`).exec(node.text);
         if (m && opts.releases.includes(m[1]!)) fates.push({ kind: 'released-locally', local: name, api: m[1]!, line: line(node) });
@@ -301,10 +360,9 @@ function traceLocal(name: string, from: SyntaxNode, body: SyntaxNode, opts: Fate
     }
     return true;
   });
-  const rank = (f: HandleFate): number =>
-    ({ 'released-locally': 0, field: 1, returned: 2, awaited: 3, scoped: 4, passed: 5, local: 6, discarded: 7 })[f.kind];
-  fates.sort((a, b) => rank(a) - rank(b));
+  fates.sort((a, b) => FATE_RANK[a.kind] - FATE_RANK[b.kind]);
   if (fates[0]) return fates[0];
+  if (scope) return { kind: 'discarded', how: `bound to \`${name}\`, never used, dropped at the end of its block` };
   return name.startsWith('_')
     ? { kind: 'discarded', how: `bound to \`${name}\` and never used (dropped when the function returns)` }
     : { kind: 'discarded', how: `bound to \`${name}\`, never used, dropped when the function returns` };
