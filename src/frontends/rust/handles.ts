@@ -190,6 +190,8 @@ function fateOfValue(expr: SyntaxNode, body: SyntaxNode | null, opts: FateOption
       if (same(parent.childForFieldName('value'), expr) && parent.parent?.type === 'call_expression' && opts.releases.includes(method)) {
         return { kind: 'released-locally', local: shortText(expr, 40), api: method, line: line(parent) };
       }
+      // `Command::new(..).spawn()?.id()`: managed by its id from here on, as for a local.
+      if (same(parent.childForFieldName('value'), expr) && method === opts.idMethod && isMethodCall(parent)) return { kind: 'passed', to: `its id (\`.${method}()\`)` };
       // `reqwest::Client::new().get(url).send().await?;`: a temporary used as the receiver of a call
       // chain whose result the statement drops is itself dropped at the end of the statement.
       if (same(parent.childForFieldName('value'), expr) && temporaryOfStatement(parent, opts.temporaryEndsAtLet === true)) return { kind: 'discarded', how: 'a temporary: used for one call chain and dropped at the end of the statement' };
@@ -350,7 +352,8 @@ function traceLocal(name: string, from: SyntaxNode, body: SyntaxNode, opts: Fate
         // Formatting takes a reference: read, not moved. A release inside it (`{}`, `c.kill()`) still counts.
         const m = new RegExp(`\\b${escapeRegExp(name)}\\s*\\.\\s*(\\w+)\\s*\\(`).exec(node.text);
         if (m && opts.releases.includes(m[1]!)) fates.push({ kind: 'released-locally', local: name, api: m[1]!, line: line(node) });
-        else fates.push(m && opts.joins.includes(m[1]!) ? { kind: 'awaited', local: name } : { kind: 'local', local: name });
+        else if ((m && opts.joins.includes(m[1]!)) || (opts.joins.includes('await') && new RegExp(`\\b${escapeRegExp(name)}\\s*\\.\\s*await\\b`).test(node.text))) fates.push({ kind: 'awaited', local: name });
+        else fates.push({ kind: 'local', local: name });
         return false;
       }
       else {
