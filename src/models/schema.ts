@@ -132,6 +132,12 @@ export const ResourceModel = z
     repeats: z.boolean().optional(),
     /** Opening one per operation is normal (a WebSocket session): only one never closed is a leak, not churn. */
     perOperationOk: z.boolean().optional(),
+    /**
+     * An embedded, in-process store (SQLite, DuckDB): opening one costs a file open and a schema read in this
+     * process, not a socket, a handshake and a server backend. Opened per operation and closed (or dropped),
+     * that is low-cost churn, reported as information; one never closed is judged as any connection.
+     */
+    embedded: z.boolean().optional(),
     /** `false` for connections that are not data stores (browsers, brokers, RPC, sockets): not a storage stack. */
     storage: z.boolean().optional(),
     /** The handle is checked out of a pool: one per operation is the intended use, but it must be given back. */

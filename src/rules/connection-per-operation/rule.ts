@@ -90,6 +90,9 @@ export const connectionPerOperation: Rule = {
           : `a ${handleType} is not closed when dropped and nothing closes it: every call leaks one ${a.kind === 'pool' ? 'pool and its connections' : 'connection'}`,
         a.kind === 'pool' ? 'a pool is meant to be built once and shared: this one is built per call and not stored for reuse' : 'it is not taken from a pool and not stored for reuse',
       ];
+      // An embedded store (SQLite) closed or dropped after each use costs a file open per call, no server connection.
+      const cheapOpen = closes && model.embedded === true;
+      if (cheapOpen) evidence.push(`\`${a.api}\` opens an embedded, in-process database: each open costs a file open and a schema read, no socket or server backend, and it is ${fate.kind === 'released-locally' ? 'closed' : 'dropped'} after each use: low-cost churn, reported at P2`);
       if (madeBy && !byName) evidence.push(`\`${symbol}()\` returns a new \`${a.fn.ownerType}\` though it is not named as a constructor: reported at P2, how often its caller runs is not seen`);
       if (a.inLoop) evidence.push('the open sits inside a loop: one connection per iteration');
       const sameFn = ctx.project.acquisitions.filter(
@@ -104,7 +107,7 @@ export const connectionPerOperation: Rule = {
         // Churn of a client that is no data store (an HTTP client, a broker factory) costs handshakes,
         // not database backends: worth knowing, rarely urgent.
         // A pool built, used and ended in one function is a deliberate one-off (a script, an admin task).
-        priority: madeBy && !byName ? 'P2' : closes ? ((model.storage === false && model.dropReleases && fate.kind !== 'released-locally') || (a.kind === 'pool' && fate.kind === 'released-locally') ? 'P2' : 'P1') : 'P0',
+        priority: (madeBy && !byName) || cheapOpen ? 'P2' : closes ? ((model.storage === false && model.dropReleases && fate.kind !== 'released-locally') || (a.kind === 'pool' && fate.kind === 'released-locally') ? 'P2' : 'P1') : 'P0',
         confidence: a.fn.name === '<module>' ? 'low' : 'high',
         location: locationOf(ref),
         symbol,
