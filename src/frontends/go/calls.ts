@@ -7,9 +7,10 @@ import type { SyntaxNode } from '../../parse/syntax.js';
 import { kids } from '../shared/tree.js';
 import { vocabularyOf } from '../../models/index.js';
 import type { GoFile } from './file-context.js';
-import { namedFunction, receiverNameOf, receiverTypeOf } from './functions.js';
+import { functionNode, namedFunction, receiverNameOf, receiverTypeOf } from './functions.js';
 import { qualifiedType, type GoImports } from './imports.js';
 import { constructedType, constructorTypeOf, onceGuard } from './scope.js';
+import { packageOnceGuard } from './package-guards.js';
 
 /** Builtins and calls that name no project function. */
 const NOT_A_PROJECT_CALL = /^(len|cap|make|new|append|copy|delete|panic|recover|print|println|close|complex|real|imag|min|max|clear|string|int|int64|int32|uint|uint64|uint32|float64|float32|byte|rune|bool|error)$/;
@@ -118,7 +119,7 @@ export function recordCall(file: GoFile, seen: Set<string>, node: SyntaxNode, fn
   } else return;
   const enclosing = file.enclosingOf(node);
   if (enclosing.isTest) return;
-  const once = !!onceGuard(node);
+  const once = !!(onceGuard(node) ?? packageOnceGuard(node, functionNode(node), file.packageVars, (name, at) => file.scopes.boundBefore(name, at)));
   const key = `${callee}|${calleeOwner ?? ''}|${calleeModule ?? ''}|${enclosing.name}|${enclosing.ownerType ?? ''}|${once}`;
   if (seen.has(key)) return;
   seen.add(key);

@@ -18,6 +18,7 @@ import { abandonedSend } from './sends.js';
 import { collectImports, qualifiedSelector, qualifiedType } from './imports.js';
 import { GoMatcher, type GoMatch } from './match.js';
 import { GoScopes, onceGuard, packageVariables, structFieldTypes } from './scope.js';
+import { packageOnceGuard } from './package-guards.js';
 import { isCliActionLiteral, recordCall, recordCliActions, recordHandler } from './calls.js';
 import { recordStoredFunctions } from './dispatch.js';
 import type { GoFile } from './file-context.js';
@@ -242,10 +243,10 @@ export function extractGo(input: FrontendInput): FileFacts {
     facts.acquisitions.push(acquisition);
   }
 
-  /** In a loop, or guarded by a `sync.Once`. */
+  /** In a loop, or guarded by a `sync.Once` or a package variable set once. */
   function decorate(acquisition: Acquisition, node: SyntaxNode, fn: SyntaxNode | null): void {
     if (insideLoop(node, fn)) acquisition.inLoop = true;
-    const once = onceGuard(node);
+    const once = onceGuard(node) ?? packageOnceGuard(node, fn, packageVars, (name, at) => scopes.boundBefore(name, at));
     if (once) acquisition.guardedOnce = once;
   }
 
