@@ -159,18 +159,29 @@ function fromFile(calleeFile: string, path: string): boolean {
  * what it starts exists once per process, not once per call. `path`: the
  * function's file, so that calls of a same-named local helper elsewhere do not count.
  * Unknown (no callers: public API, framework hook) and mixed paths give undefined.
+ * Six levels: a daemon's loop is often started main -> run_daemon -> Daemon::run -> subsystem start ->
+ * its task helpers; each function is visited once, so the depth costs little.
  */
-export function startedOnlyFromEntry(project: Project, fn: { name: string; ownerType?: string; module?: string }, path?: string, depth = 4): string | undefined {
+export function startedOnlyFromEntry(project: Project, fn: { name: string; ownerType?: string; module?: string }, path?: string, depth = 6): string | undefined {
   return startedFrom(project, fn, path, depth, new Set()) || undefined;
 }
 
 /** `startedOnlyFromEntry`, with the dispatch tables being judged further up (see `dispatchedOnlyFromEntry`). */
 function startedFrom(project: Project, fn: { name: string; ownerType?: string; module?: string }, path: string | undefined, depth: number, tables: Set<string>): string | false {
-  const seen = new Set<string>();
+  // A function reached again by another path (main -> run_daemon and main -> start_background ->
+  // run_daemon) gives the answer it gave the first time; one reached again while it is being judged
+  // (a cycle) proves nothing.
+  const judged = new Map<string, string | false | 'pending'>();
   const visit = (name: string, owner: string | undefined, file: string | undefined, module: string | undefined, level: number): string | undefined | false => {
     const key = `${owner ?? ''}::${module ?? ''}::${name}::${file ?? ''}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
+    const known = judged.get(key);
+    if (known !== undefined) return known === 'pending' ? false : known;
+    judged.set(key, 'pending');
+    const result = judge(name, owner, file, module, level);
+    judged.set(key, result || false);
+    return result;
+  };
+  const judge = (name: string, owner: string | undefined, file: string | undefined, module: string | undefined, level: number): string | undefined | false => {
     const byName = project.callers.get(name) ?? [];
     // A method call on a receiver of unknown type may target this function: then its callers are
     // unknowable, unless it is made at start-up (the entry point, module code, a run-once call),

@@ -23,6 +23,8 @@ export interface CallFactEnv {
   /** The function item the node being visited sits in, from the walk's scope stack. */
   innermostFunction: () => SyntaxNode | undefined;
   statics: () => Set<string>;
+  /** The type the file's structs declare a field name with, when they agree (`telemetry: TelemetrySystem`). */
+  fieldType: (field: string) => string | undefined;
 }
 
 /** The recorders of one file's call facts; `boundInFunction` is shared with the acquisition facts. */
@@ -68,6 +70,11 @@ export function callFactRecorder(ctx: CallFactEnv): CallFactRecorder {
    * calls on to what they hold, so they name no type here.
    */
   function receiverType(receiver: SyntaxNode, at: SyntaxNode): string | undefined {
+    // `self.telemetry.start()` with `telemetry: TelemetrySystem` (or `Arc<..>`, `Box<..>`: method calls reach through).
+    if (receiver.type === 'field_expression' && receiver.childForFieldName('value')?.type === 'self') {
+      const declared = ctx.fieldType(receiver.childForFieldName('field')?.text ?? '');
+      return declared ? plainType(throughPointers(declared)) : undefined;
+    }
     if (receiver.type !== 'identifier') return constructedType(receiver);
     const fnItem = innermostFunction();
     if (!fnItem) return undefined;
@@ -246,4 +253,15 @@ export function callFactRecorder(ctx: CallFactEnv): CallFactRecorder {
   }
 
   return { recordCall, recordReferences, recordConstruction, boundInFunction };
+}
+
+/** `Arc<T>`, `Rc<T>`, `Box<T>`, `&T` -> `T`: what method calls on the field reach. */
+function throughPointers(type: string): string {
+  let t = type.replace(/\s+/g, '');
+  for (let i = 0; i < 4; i++) {
+    const m = /^(?:(?:std::)?(?:sync::|rc::|boxed::)?)(?:Arc|Rc|Box)<(.*)>$/.exec(t.replace(/^&(?:'\w+)?(?:mut)?/, ''));
+    if (!m) break;
+    t = m[1]!;
+  }
+  return t;
 }

@@ -104,7 +104,7 @@ export function extractRust(input: RustFrontendInput): FileFacts {
   const inTestScope = (): boolean => scopes.values().some((s) => s.isTest());
   const staticsOf = (): Set<string> => (statics ??= staticNames(source));
   const innermostFunction = (): SyntaxNode | undefined => scopes.values().filter((s) => s.type === 'function_item').at(-1)?.node;
-  const { recordCall, recordReferences, recordConstruction, boundInFunction } = callFactRecorder({ facts, source, index, imports, freeFns, enclosingOf, innermostFunction, statics: staticsOf });
+  const { recordCall, recordReferences, recordConstruction, boundInFunction } = callFactRecorder({ facts, source, index, imports, freeFns, enclosingOf, innermostFunction, statics: staticsOf, fieldType: (field) => matcher.fieldType(field) });
   const acquisitionOf = acquisitionRecorder({ index, lines, matcher, periods, imports, freeFns, statics: staticsOf, boundInFunction });
 
   // Calls that may reach a function of this file: those of a helper that returns what it spawned are acquisitions too.

@@ -67,6 +67,11 @@ export class CallMatcher {
     this.fieldTypes.set(name, known === undefined || known === type ? type : null);
   }
 
+  /** The type every struct of the file declaring field `name` gives it, as written. */
+  fieldType(name: string): string | undefined {
+    return this.fieldTypes.get(name) ?? undefined;
+  }
+
   /** Is `method` a release method of some model? */
   isReleaseName(method: string): boolean {
     return this.releases.has(method);
