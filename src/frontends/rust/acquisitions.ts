@@ -9,6 +9,7 @@ import { fateOf } from './handles.js';
 import type { collectImports } from './imports.js';
 import type { NodeIndex } from './node-index.js';
 import { gatingCall, instanceOnceGuard, staticOnceGuard } from './once-guards.js';
+import { staticFlagGuard } from './static-flags.js';
 import type { CallMatch, CallMatcher } from './match.js';
 import { constructedType, PATTERN_PARENTS, plainType, scopedParts, withoutGenerics } from './call-names.js';
 import { blockedOnFuture, bodyOfArgument, delegatedCall, insideLoop, lastLetBefore, outerNames } from './spawn-site.js';
@@ -63,8 +64,11 @@ export function acquisitionRecorder(ctx: AcquisitionEnv): (call: SyntaxNode, mat
     if (reuse) acquisition.reusedByLoop = reuse;
     // The initialiser of a lazy static or a static once-cell runs once per process.
     const staticGuard = staticOnceGuard(call, ctx.statics());
-    const guard = staticGuard ? undefined : instanceOnceGuard(call, fnItem);
+    // A static flag the first caller exchanges (`if !STARTED.swap(true, ..)`): once per process too.
+    const flagGuard = staticGuard ? undefined : staticFlagGuard(call, fnItem, ctx.statics());
+    const guard = staticGuard || flagGuard ? undefined : instanceOnceGuard(call, fnItem);
     if (staticGuard) acquisition.guardedOnce = { ...staticGuard, lazyStatic: true };
+    else if (flagGuard) acquisition.guardedOnce = flagGuard;
     else if (guard) acquisition.guardedOnce = { ...guard, perInstance: true };
     else {
       const gating = gatingCall(call, fnItem);

@@ -5,6 +5,7 @@ import { kids } from '../shared/tree.js';
 import type { collectImports } from './imports.js';
 import type { NodeIndex } from './node-index.js';
 import { staticOnceGuard } from './once-guards.js';
+import { staticFlagGuard } from './static-flags.js';
 import { constructedType, mayBind, moduleOfPath, PATTERN_PARENTS, plainType, RESULT_PASS_THROUGH, scopedParts, STD_METHOD_NAMES, withoutGenerics } from './call-names.js';
 import { lastLetBefore } from './spawn-site.js';
 
@@ -168,7 +169,7 @@ export function callFactRecorder(ctx: CallFactEnv): CallFactRecorder {
     if (calleeOwner === 'Self') calleeOwner = enclosing.ownerType ?? '?';
     const lazy = inLazyInit(call);
     // In the one-time initialiser of a static (`static M: Lazy<T> = Lazy::new(|| T::new())`): once per process.
-    const once = staticOnceGuard(call, ctx.statics()) ? (true as const) : undefined;
+    const once = staticOnceGuard(call, ctx.statics()) || staticFlagGuard(call, innermostFunction() ?? null, ctx.statics()) ? (true as const) : undefined;
     pushCallFact(`${callee}|${calleeOwner ?? ''}|${calleeModule ?? ''}|${local}${lazy ? '|lazy' : ''}${once ? '|once' : ''}`, { callee, calleeOwner, calleeModule, local, ...(lazy ? { lazy } : {}), ...(once ? { once } : {}) }, enclosing);
   }
 
