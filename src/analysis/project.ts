@@ -3,8 +3,10 @@
 // what is read from it in call-graph.ts (re-exported here).
 import type { Language, Acquisition, CallFact, FileFacts, LoopingFunction, Owner, Release } from '../facts/types.js';
 import type { ModelSet } from '../models/index.js';
+import type { ResourceModel } from '../models/schema.js';
 import { loadedModuleCalls, loaderOnlyInstances } from './loaded-modules.js';
 import { helperCallAcquisitions } from './helper-calls.js';
+import { constructionAcquisitions } from './resource-types.js';
 import { importedInstanceCalls, moduleInstanceIndex } from './imported-instances.js';
 
 export interface MergedOwner {
@@ -56,6 +58,12 @@ export interface Project {
    * its own handler only (see `loaderOnlyInstances`): no call of unknown receiver reaches them.
    */
   loaderInstances: Set<string>;
+}
+
+/** The models with the project's own resource types added (see resource-types.ts). */
+function withModels(models: ModelSet, extra: readonly ResourceModel[]): ModelSet {
+  const byId = new Map(extra.map((m) => [m.id, m]));
+  return { ...models, models: [...models.models, ...extra], get: (id) => byId.get(id) ?? models.get(id), byLanguage: (language) => models.byLanguage(language) };
 }
 
 export function buildProject(root: string, files: FileFacts[], models: ModelSet): Project {
@@ -131,6 +139,10 @@ export function buildProject(root: string, files: FileFacts[], models: ModelSet)
     for (const { call, path } of throughImports) for (const each of importedInstanceCalls(call, instances)) addCall(each, path);
   }
   acquisitions.push(...helperCallAcquisitions(files));
+  // `new Session()` of a class that is itself a resource: judged with the class as its model.
+  const constructed = constructionAcquisitions(files, models);
+  acquisitions.push(...constructed.refs);
+  if (constructed.models.length > 0) models = withModels(models, constructed.models);
   gateAcquisitions(files, owners, acquisitions);
   const loaderInstances = loaderOnlyInstances(loaderMade, callers);
   return { root, files, models, owners, fieldReleases, fieldShrinks, looping, acquisitions, callers, fileOfCall, languageOf, loaderInstances };

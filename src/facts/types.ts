@@ -527,6 +527,12 @@ export interface FileFacts {
    * the call is an acquisition (see analysis/helper-calls.ts).
    */
   helperCalls?: HelperCall[];
+  /**
+   * `new Session(..)` of a class of this project (imported by relative path, or declared in the file)
+   * whose object is dropped or left unreleased in a local: `callee` is the class, `calleeFile` its
+   * file. Whether the class is itself a resource is the analysis's join (analysis/resource-types.ts).
+   */
+  constructions?: HelperCall[];
   /** Instances the module makes at module level and exports (see `ModuleInstance`). */
   moduleInstances?: ModuleInstance[];
 

@@ -27,6 +27,7 @@ import { JSX_ELEMENT_TYPES, callRecorder, classFactoriesOf, eventArguments, with
 import { releaseReader } from './releases.js';
 import { acquisitionReader, boundName, stripContext } from './acquisitions.js';
 import { helperCallOf, helperResultModel, importedCallee } from './helper-calls.js';
+import { constructedClass, constructionModel, unreleasedConstruction } from './constructions.js';
 import { reboundListenerTypes } from './keyed-listeners.js';
 import { moduleInstancesOf } from './module-instances.js';
 
@@ -70,6 +71,8 @@ interface ModelSets {
   closedFieldModel: ResourceModel | undefined;
   /** What the result of a call of another file's function is read with (see helper-calls.ts). */
   helperModel: ResourceModel | undefined;
+  /** What a constructed project object is read with (see constructions.ts). */
+  constructedModel: ResourceModel | undefined;
 }
 
 /** Built once per model list: the same list comes with every file (see `modelsFor` in parse/extract-file.ts). */
@@ -86,8 +89,10 @@ function modelSets(models: readonly ResourceModel[]): ModelSets {
       floatingModel: models.find((m) => m.acquire.construct === 'floating-async-call'),
       closedFieldModel: models.find((m) => m.acquire.construct === 'closed-field-object'),
       helperModel: undefined,
+      constructedModel: undefined,
     };
     sets.helperModel = helperResultModel(models, sets.releaseNames);
+    if (sets.helperModel) sets.constructedModel = constructionModel(sets.helperModel);
     setsByModels.set(models, sets);
   }
   return sets;
@@ -204,7 +209,7 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
   };
 
   const declarations = new Declarations(index);
-  const { periodModels, releaseNames, listenerReleaseNames, argumentReleases, floatingModel, closedFieldModel, helperModel } = modelSets(models);
+  const { periodModels, releaseNames, listenerReleaseNames, argumentReleases, floatingModel, closedFieldModel, helperModel, constructedModel } = modelSets(models);
   const noBindings = new Map<string, ResourceModel>();
   const bodyCtx: BodyContext = {
     scope,
@@ -329,6 +334,14 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
       const enclosing = describe(node, ctx);
       const fateCtx: FateContext = { model: helperModel!, scope, ...(ctx.cls ? { ownerType: className(ctx.cls) } : {}), modulePath: path, fn: enclosing.context.fn, root, isTask: false, declarations };
       if (!enclosing.isTest) (facts.helperCalls ??= []).push(helperCallOf(node, target, enclosing, fateCtx, lines()));
+    }
+    // `new Session(..)` of a project class, dropped or left unreleased: a resource if that class turns out to be one.
+    const made = !isTestFile && constructedModel && site.type === 'new_expression' ? constructedClass(site, ctx.fn, path, scope, boundLocally) : undefined;
+    if (made) {
+      const enclosing = describe(node, ctx);
+      const fateCtx: FateContext = { model: constructedModel!, scope, ...(ctx.cls ? { ownerType: className(ctx.cls) } : {}), modulePath: path, fn: enclosing.context.fn, root, isTask: false, declarations };
+      const construction = enclosing.isTest ? undefined : helperCallOf(node, made, enclosing, fateCtx, lines());
+      if (construction && unreleasedConstruction(construction)) (facts.constructions ??= []).push(construction);
     }
     if (site.type === 'new_expression' && closedFieldModel && ctx.cls && !isTestFile) {
       const closedField = closedFieldAcquisition(site, ctx, closedFieldModel);
