@@ -243,6 +243,12 @@ export interface Acquisition {
    * stop-flag test before it: the call as written.
    */
   restarts?: string;
+  /**
+   * A one-shot timer that is the timeout arm of a race: its callback settles a promise (`settles`, the
+   * executor's `reject`/`resolve` it calls) that other work can settle first (`rival`, as read, at
+   * `line`). `delay` as written, `delayMs` when it is a known number.
+   */
+  timeoutArm?: { settles: string; rival: string; line: number; delay?: string; delayMs?: number };
   /** Removals written for this listener that cannot remove it (another event, a function made on the spot). */
   brokenRemovals?: { line: number; how: string }[];
   /** The listener's handler is a parameter of its function: the caller hands it in and owns its removal. */

@@ -11,6 +11,7 @@ import { FUNCTION_TYPES, bodyOf, className, type Enclosing } from './functions.j
 import { fateOf, type FateContext } from './handles.js';
 import type { Declarations } from './declarations.js';
 import { restartOf } from './restart-timers.js';
+import { timeoutArmOf } from './timeout-arms.js';
 import { listenerFacts, Removal, subscriptionFacts, type ListenerContext } from './listeners.js';
 import { fieldOnceGuard } from './once-guards.js';
 import { memoizes, moduleMemoGuard } from './module-memos.js';
@@ -148,6 +149,10 @@ export function acquisitionReader(ctx: AcquisitionEnv): { acquisitionOf(call: Sy
       const args = call.childForFieldName('arguments');
       const restarts = restartOf(args ? kids(args)[0] : undefined);
       if (restarts) a.restarts = restarts;
+    }
+    if (model.kind === 'timer' && model.body === 'first-argument' && !model.repeats && (handle.kind === 'discarded' || handle.kind === 'returned' || handle.kind === 'local')) {
+      const arm = timeoutArmOf(call, scope);
+      if (arm) a.timeoutArm = arm;
     }
     return a;
   }

@@ -13,6 +13,7 @@ import { reportSkippedExit } from './skipped-exit.js';
 import { reportAccumulated } from './accumulated.js';
 import { reportRearmRace } from './rearm-race.js';
 import { closedBeforeReopen } from './closed-connection.js';
+import { reportTimeoutArm } from './timeout-arm.js';
 import type { Rule, RuleContext } from '../types.js';
 import { vocabularyOf } from '../../models/index.js';
 import { ownerLabel, cappedByUnseen, describeFate, processGuardEvidence, guardedGrowth, formatPeriod, growthOf, isTestCode, acquisitionSite, locationOf, unseenCallers, wakeupRate } from '../shared/describe.js';
@@ -41,6 +42,7 @@ export const taskUnstoppable: Rule = {
       detachedByOwner: '`{api}` in `{symbol}()` keeps a task in `{field}` that its owner\'s going away only detaches',
       restartUncleared: '`{api}` in `{symbol}()` schedules `{restart}` with a timer nothing can clear: it restarts even after its owner is closed',
       rearmAfterClear: '`{api}` in `{symbol}()` re-arms after awaited work without testing a stop flag: a stop while that work runs is undone',
+      timeoutArm: '`{api}` in `{symbol}()` is the timeout arm of a race and is never cleared: when the other arm wins, the timer stays pending until it fires',
       rearmUncancellable: '`{api}` in `{symbol}()` re-arms behind a stop flag, but nothing can clear the pending timer: a stop during the wait still runs one more round',
     },
   },
@@ -74,7 +76,7 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
     return;
   }
   if (!body.longLived) {
-    if (!isTestCode(ref) && (forgottenByTeardown(ctx, ref) || reportRestartTimer(ctx, ref, model) || reportDetachedByOwner(ctx, ref, body, model) || reportAccumulated(ctx, ref, model) || reportBlockedSend(ctx, ref, body, model.cost?.summary) || clearedOnSuccessOnly(ctx, ref))) return;
+    if (!isTestCode(ref) && (forgottenByTeardown(ctx, ref) || reportRestartTimer(ctx, ref, model) || reportDetachedByOwner(ctx, ref, body, model) || reportAccumulated(ctx, ref, model) || reportBlockedSend(ctx, ref, body, model.cost?.summary) || clearedOnSuccessOnly(ctx, ref) || reportTimeoutArm(ctx, ref, model))) return;
     ctx.note({ counter: 'one-shot', path: file.path, line: a.site.startLine, detail: `${a.api} runs to completion` });
     return;
   }
