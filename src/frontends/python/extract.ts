@@ -203,6 +203,7 @@ export function extractPython(input: FrontendInput): FileFacts {
           modulePath: path,
           globals: globalsOf(fn),
           moduleVars,
+          ...(model.handleIndex !== undefined ? { handleIndex: model.handleIndex } : {}),
         });
     const acquisition: Acquisition = {
       ...acquisitionHead(model, match.api, call, lines()),

@@ -36,6 +36,8 @@ export interface FateContext {
   globals: ReadonlySet<string>;
   /** Names assigned at module level. */
   moduleVars: ReadonlySet<string>;
+  /** For a tuple result (`conn, addr = sock.accept()`), the element that is the handle. */
+  handleIndex?: number;
 }
 
 /** Climb from the acquisition through `await` and wrappers to the expression whose value is the handle. */
@@ -117,6 +119,11 @@ function fateOfTarget(left: SyntaxNode, call: SyntaxNode, ctx: FateContext): Han
     const base = baseName(left);
     if (base && (!ctx.fn || ctx.globals.has(base) || ctx.moduleVars.has(base))) return { kind: 'field', ownerType: ctx.modulePath, field: base, line: line(left) };
     return { kind: 'passed', to: `\`${shortText(left, 40)}\`` };
+  }
+  // `conn, addr = sock.accept()`: the handle is one element of the tuple, followed under its own name.
+  if ((left.type === 'pattern_list' || left.type === 'tuple_pattern') && ctx.handleIndex !== undefined) {
+    const element = kids(left)[ctx.handleIndex];
+    if (element) return fateOfTarget(element, call, { ...ctx, handleIndex: undefined });
   }
   return { kind: 'local', local: shortText(left, 30) };
 }
