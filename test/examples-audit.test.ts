@@ -19,9 +19,10 @@ describe('reference example', () => {
       'P0 task-unstoppable src/orchestration/orchestrator.ts',
       // Finding 4: the four actors share one ActorRef class whose worker is never terminated
       'P1 actor-never-stopped src/orchestration/actor-ref.ts',
-      // Finding 2: a connection per operation, closed after use: churn (the audit's P0 overstated it)
-      'P1 connection-per-operation src/storage/vectors.ts',
-      'P1 connection-per-operation src/storage/vectors.ts',
+      // Finding 2: an embedded SQLite file (better-sqlite3) opened per operation and closed after
+      // use: churn of a file open, P2 (the audit's P0 overstated it; a server connection would be P1)
+      'P2 connection-per-operation src/storage/vectors.ts',
+      'P2 connection-per-operation src/storage/vectors.ts',
       // Finding 2, dual storage: reported once
       'P2 storage-dual-stack src/storage/libsql.ts',
     ]);
