@@ -29,13 +29,14 @@ export function languageOf(path: string): LanguageInfo | undefined {
 }
 
 /**
- * Test code by path: tests/ and benches/ trees, end-to-end harnesses (e2e/, playwright/, cypress/),
+ * Test code by path: tests/ and benches/ trees, end-to-end and integration harnesses (e2e/, integration-tests/,
+ * integration_tests/, playwright/, cypress/),
  * fixtures, *_test.rs, *_test.go, testdata/, *.test.ts, *.spec.ts, __tests__/, test_*.py, *_test.py, conftest.py. A
  * directory holding a Playwright or Cypress configuration is test code too (discover/harness.ts).
  */
 export function isTestPath(relPath: string): boolean {
   return (
-    /(^|\/)(tests?|benches|bench|benchmarks?|__tests__|__mocks__|__fixtures__|spec|e2e|e2e-tests?|playwright|cypress|fixtures?|testdata|test-utils)\//.test(relPath) ||
+    /(^|\/)(tests?|benches|bench|benchmarks?|__tests__|__mocks__|__fixtures__|spec|e2e|e2e-tests?|integration[-_]tests?|playwright|cypress|fixtures?|testdata|test-utils)\//.test(relPath) ||
     // `t/`, the test tree of Perl's layout that some projects keep (celery's `t/unit`, `t/integration`).
     /(^|\/)t\//.test(relPath) ||
     /(^|\/)testbed\//.test(relPath) ||
