@@ -34,19 +34,24 @@ export const connectionClosedOnlyOnSuccess: Rule = {
       }
       const handleType = model.handle ?? 'connection';
       const onHandle = risk.call.startsWith(`${fate.local}.`);
+      // A handle the runtime closes when it frees it (a CPython socket or sqlite3
+      // connection): the skipped close leaves it open until then, not for good.
+      const reclaimed = model.dropReleases ? model.dropReleasesLater : undefined;
       ctx.report({
         ruleId: 'connection-closed-only-on-success',
         messageId: 'successOnly',
         ...acquisitionSite(ref),
-        priority: 'P1',
+        priority: reclaimed ? 'P2' : 'P1',
         confidence: onHandle ? 'high' : 'medium',
         message: `\`${a.api}\` in \`${symbol}()\` is closed only on the success path: if \`${risk.call}\` throws, the ${handleType} leaks`,
         evidence: [
           `opened in \`${symbol}()\`, which runs per operation${a.inLoop ? ' (inside a loop: once per iteration)' : ''}`,
           `it is released with \`${fate.local}.${fate.api}()\` (line ${fate.line}), but only when everything before it succeeds: the release is not in a \`finally\` block and the handle is not scoped with \`using\``,
-          `\`${risk.call}\` (line ${risk.line}) can throw between the open and the release; then the release is skipped and the ${handleType} stays open`,
+          `\`${risk.call}\` (line ${risk.line}) can throw between the open and the release; then the release is skipped and the ${handleType} stays open${reclaimed ? ` until the runtime frees it: ${reclaimed}` : ''}`,
         ],
-        growth: `+1 leaked ${handleType} per failing call of \`${symbol}()\` (a timeout, a bad query, a dropped socket), never reclaimed`,
+        growth: reclaimed
+          ? `+1 open ${handleType} per failing call of \`${symbol}()\` until the runtime frees it`
+          : `+1 leaked ${handleType} per failing call of \`${symbol}()\` (a timeout, a bad query, a dropped socket), never reclaimed`,
         impact: model.cost?.summary ?? 'one connection (a socket or file descriptor) per failure',
         remediation: `Release it on every path: wrap the work in \`try { … } finally { ${fate.local}.${fate.api}(); }\`, or scope the handle (\`await using\`) where the client supports it.`,
         related: [{ path: ref.file.path, line: risk.line, message: `\`${risk.call}\` can throw here and skip the release` }],
