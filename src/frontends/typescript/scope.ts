@@ -414,6 +414,8 @@ export function declaredNames(root: SyntaxNode, index: NodeIndex): Set<string> {
 function addDeclarations(n: SyntaxNode, type: string, out: Set<string>): void {
   switch (type) {
     case 'variable_declarator':
+      // `declare const window: Window & {..}` only types the global for the checker: it binds nothing.
+      if (n.parent?.parent?.type === 'ambient_declaration') return;
       addPattern(n.childForFieldName('name'), out);
       return;
     case 'required_parameter':
