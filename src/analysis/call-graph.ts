@@ -5,6 +5,7 @@ import { DEFAULT_EXPORT, type CallFact, type Language } from '../facts/types.js'
 import { vocabularyOf } from '../models/index.js';
 import { exampleDirOf } from '../discover/language.js';
 import type { Project } from './project.js';
+import { isImportOf } from './import-names.js';
 
 /**
  * What the project shows of the calls to `fn`: none by its name, some through
@@ -111,16 +112,16 @@ export function calledOnlyOnConstruction(project: Project, fn: { name: string; o
 function callsFunction(project: Project, call: CallFact, owner: string | undefined, path: string | undefined, module: string | undefined): boolean {
   // `checkVersion.startInterval()` through the module object of the file declaring the method: the
   // method of the object that file exports (`export default new CheckVersion()`).
-  const throughModule = owner !== undefined && call.calleeOwner === undefined && call.calleeFile !== undefined && path !== undefined && fromFile(call.calleeFile, path);
+  const throughModule = owner !== undefined && call.calleeOwner === undefined && call.calleeFile !== undefined && path !== undefined && isImportOf(call.calleeFile, path);
   if (!throughModule && (owner ? call.calleeOwner !== owner : call.calleeOwner !== undefined)) return false;
   if (call.calleeModule !== undefined && module !== undefined && call.calleeModule !== module) return false;
-  if (owner && path !== undefined && call.calleeFile !== undefined && !fromFile(call.calleeFile, path)) {
+  if (owner && path !== undefined && call.calleeFile !== undefined && !isImportOf(call.calleeFile, path)) {
     // The call names the file of its class. When that file declares a class of this name, it is
     // another class; when it does not (an index file re-exporting it), the name decides as before.
-    if (project.owners.get(owner)?.files.some((f) => fromFile(call.calleeFile!, f))) return false;
+    if (project.owners.get(owner)?.files.some((f) => isImportOf(call.calleeFile!, f))) return false;
   }
   // A module's anonymous default export: only the file the import names holds it.
-  if (call.callee === DEFAULT_EXPORT && call.calleeFile !== undefined && path !== undefined && !fromFile(call.calleeFile, path)) return false;
+  if (call.callee === DEFAULT_EXPORT && call.calleeFile !== undefined && path !== undefined && !isImportOf(call.calleeFile, path)) return false;
   return !call.local || path === undefined || project.fileOfCall.get(call) === path;
 }
 
@@ -144,12 +145,6 @@ function unknownReceiver(project: Project, call: CallFact): boolean {
 function mayReach(project: Project, call: CallFact, owner: string | undefined, path: string | undefined): boolean {
   if (!unknownReceiver(project, call)) return false;
   return !(owner !== undefined && path !== undefined && project.loaderInstances.has(`${owner}|${path}`));
-}
-
-/** Is `path` the file `calleeFile` names (see `CallFact.calleeFile`: no extension, or a directory and its index file)? */
-function fromFile(calleeFile: string, path: string): boolean {
-  const bare = path.replace(/\.[^./]+$/, '');
-  return bare === calleeFile || bare === `${calleeFile}/index`;
 }
 
 /**

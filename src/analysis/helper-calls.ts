@@ -6,12 +6,10 @@
 // body are the helper's, the site, function and fate the caller's.
 import type { Acquisition, FileFacts, HelperCall } from '../facts/types.js';
 import type { AcquisitionRef } from './project.js';
+import { byImport, importName } from './import-names.js';
 
 /** Kinds a helper can open and hand back for its caller to keep or close. */
 const HELPER_KINDS: ReadonlySet<string> = new Set(['connection', 'pool', 'process', 'worker', 'server', 'timer', 'watcher']);
-
-/** `src/db/redis.js` -> `src/db/redis`: how an import names a file. */
-const bare = (path: string): string => path.replace(/\.[^./]+$/, '');
 
 /**
  * Helpers by `file::name`: free functions (or functions of the module's object) that return, on
@@ -25,18 +23,13 @@ function helpersOf(files: readonly FileFacts[]): Map<string, { path: string; acq
       if (a.handle.kind !== 'returned' || !HELPER_KINDS.has(a.kind) || a.fn.isTest || a.inLoop || a.guardedOnce) continue;
       // A constructor hands back its object, the entry point nothing; a method needs its receiver's type.
       if (a.fn.isConstructor || a.fn.isEntryPoint || a.fn.name.startsWith('<') || (a.fn.ownerType !== undefined && a.fn.ownerType !== file.path)) continue;
-      const key = `${bare(file.path)}::${a.fn.name}`;
+      const key = `${importName(file.path)}::${a.fn.name}`;
       const known = helpers.get(key);
       if (known === undefined) helpers.set(key, { path: file.path, acquisition: a });
       else if (known && (known.acquisition.modelId !== a.modelId || known.path !== file.path)) helpers.set(key, null);
     }
   }
   return helpers;
-}
-
-/** The helper a call reaches: the function of that name in the file (or directory index) its import names. */
-function helperOf(helpers: ReadonlyMap<string, { path: string; acquisition: Acquisition } | null>, call: HelperCall): { path: string; acquisition: Acquisition } | undefined {
-  return helpers.get(`${call.calleeFile}::${call.callee}`) ?? helpers.get(`${call.calleeFile}/index::${call.callee}`) ?? undefined;
 }
 
 /** One acquisition per call of another file's helper, at the call, in the caller's file. */
@@ -47,24 +40,21 @@ export function helperCallAcquisitions(files: readonly FileFacts[]): Acquisition
   const out: AcquisitionRef[] = [];
   for (const file of files) {
     for (const call of file.helperCalls ?? []) {
-      const helper = helperOf(helpers, call);
+      const helper = byImport(helpers, call.calleeFile, call.callee) ?? undefined;
       if (!helper || helper.path === file.path) continue;
       const h = helper.acquisition;
-      const a: Acquisition = {
-        modelId: h.modelId,
-        kind: h.kind,
-        api: `${call.callee}()`,
-        site: call.site,
-        snippet: call.snippet,
-        fn: call.fn,
-        handle: call.handle,
-        notes: [`\`${call.callee}()\` (${helper.path}:${h.site.startLine}) opens it with \`${h.api}\` and hands it back: each call opens one more`],
-      };
+      const a = acquisitionAtCall(call, h.modelId, h.kind, `${call.callee}()`, `\`${call.callee}()\` (${helper.path}:${h.site.startLine}) opens it with \`${h.api}\` and hands it back: each call opens one more`);
       if (h.body) a.body = h.body;
-      if (call.inLoop) a.inLoop = true;
-      if (call.reusedByLoop !== undefined) a.reusedByLoop = call.reusedByLoop;
       out.push({ file, acquisition: a });
     }
   }
   return out;
+}
+
+/** The acquisition a call of another file's code makes: what it opens is the callee's, where and what becomes of it the caller's. */
+export function acquisitionAtCall(call: HelperCall, modelId: string, kind: Acquisition['kind'], api: string, note: string): Acquisition {
+  const a: Acquisition = { modelId, kind, api, site: call.site, snippet: call.snippet, fn: call.fn, handle: call.handle, notes: [note] };
+  if (call.inLoop) a.inLoop = true;
+  if (call.reusedByLoop !== undefined) a.reusedByLoop = call.reusedByLoop;
+  return a;
 }

@@ -4,14 +4,12 @@
 // through an imported binding (`CallFact.receiverImport`); joined here, such a call is one of the
 // instance's class, as if the class were named at the call, instead of a call of unknown receiver.
 import type { CallFact, FileFacts, ModuleInstance } from '../facts/types.js';
-
-/** `src/jobs.ts` -> `src/jobs`: how an import names a file. */
-const bare = (path: string): string => path.replace(/\.[^./]+$/, '');
+import { byImport, importName } from './import-names.js';
 
 /** The exported module-level instances of the project, by `file::export name`. */
 export function moduleInstanceIndex(files: readonly FileFacts[]): Map<string, ModuleInstance & { file: string }> {
   const out = new Map<string, ModuleInstance & { file: string }>();
-  for (const file of files) for (const m of file.moduleInstances ?? []) out.set(`${bare(file.path)}::${m.name}`, { ...m, file: bare(file.path) });
+  for (const file of files) for (const m of file.moduleInstances ?? []) out.set(`${importName(file.path)}::${m.name}`, { ...m, file: importName(file.path) });
   return out;
 }
 
@@ -26,7 +24,7 @@ export function moduleInstanceIndex(files: readonly FileFacts[]): Map<string, Mo
 export function importedInstanceCalls(call: CallFact, index: ReadonlyMap<string, ModuleInstance & { file: string }>): CallFact[] {
   const via = call.receiverImport;
   if (!via || (call.calleeOwner !== undefined && call.calleeOwner !== '?')) return [call];
-  const instance = index.get(`${via.file}::${via.name}`) ?? index.get(`${via.file}/index::${via.name}`);
+  const instance = byImport(index, via.file, via.name);
   if (!instance || instance.clsFile === undefined) return [call];
   const { receiverImport: _, calleeFile: __, ...rest } = call;
   const typed: CallFact = { ...rest, calleeOwner: instance.cls, calleeFile: instance.clsFile, typedReceiver: true };

@@ -5,6 +5,7 @@
 import { posix } from 'node:path';
 import type { CallFact, FileFacts, Language } from '../facts/types.js';
 import { vocabularyOf } from '../models/index.js';
+import { importName } from './import-names.js';
 
 /**
  * The calls `call` stands for, one per class of the loaded directory's files declaring the
@@ -25,7 +26,7 @@ export function loadedModuleCalls(call: CallFact, loaderPath: string, files: rea
     const once = from.eventFromFileName && oneShot(file.language, event);
     // `<client.on callback>` -> `<client.on callback for 'clientReady'>`: evidence names the event.
     const caller = from.eventFromFileName ? rest.caller.replace(/>$/, ` for '${event}'>`) : rest.caller;
-    for (const owner of declaring) out.push({ call: { ...rest, caller, calleeOwner: owner.name, calleeFile: withoutExtension(file.path), ...(once ? { once: true as const } : {}) }, path: file.path });
+    for (const owner of declaring) out.push({ call: { ...rest, caller, calleeOwner: owner.name, calleeFile: importName(file.path), ...(once ? { once: true as const } : {}) }, path: file.path });
   }
   return out.length > 0 ? out : undefined;
 }
@@ -44,10 +45,6 @@ function eventOfFile(path: string): string {
 
 function oneShot(language: Language, event: string): boolean {
   return vocabularyOf(language).oneShotEvents?.includes(event) ?? false;
-}
-
-function withoutExtension(path: string): string {
-  return path.replace(/\.[^./]+$/, '');
 }
 
 /**

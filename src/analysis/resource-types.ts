@@ -4,10 +4,12 @@
 // releases (`FileFacts.constructions`), is the same finding as a dropped modelled handle: judged at
 // the `new`, by the rule of the resource's kind, with the class's teardown as its release. One kept
 // in a field or collection, returned or handed on is its keeper's, as before.
-import type { Acquisition, FileFacts, HelperCall, Owner, Release } from '../facts/types.js';
+import type { Acquisition, FileFacts, Owner, Release } from '../facts/types.js';
 import type { ModelSet } from '../models/index.js';
 import type { ResourceModel } from '../models/schema.js';
 import type { AcquisitionRef } from './project.js';
+import { acquisitionAtCall } from './helper-calls.js';
+import { byImport, importName } from './import-names.js';
 
 /** Kinds whose rules judge a dropped or unreleased handle by its fate alone. */
 const TYPE_KINDS: ReadonlySet<string> = new Set(['connection', 'pool', 'process', 'worker', 'server', 'watcher']);
@@ -17,9 +19,6 @@ const TYPE_KINDS: ReadonlySet<string> = new Set(['connection', 'pool', 'process'
  * frontend, besides the models' releases): a class whose teardown is named otherwise is not judged.
  */
 const READ_TEARDOWNS: ReadonlySet<string> = new Set(['close', 'stop', 'destroy', 'dispose', 'terminate', 'end', 'shutdown', 'disconnect', 'quit', 'kill', 'release', 'cleanup', 'teardown', 'unload']);
-
-/** `src/db/redis.js` -> `src/db/redis`: how an import names a file. */
-const bare = (path: string): string => path.replace(/\.[^./]+$/, '');
 
 interface ResourceType {
   owner: Owner;
@@ -48,7 +47,7 @@ function typesOf(files: readonly FileFacts[], models: ModelSet): Map<string, Res
       const releases = file.releases.filter((r) => r.fn.ownerType === owner.name && r.target.kind === 'field' && r.target.field === fate.field && !r.target.path);
       const release = releases.find((r) => teardowns.has(r.fn.name) && !r.skippedWhen);
       if (!release) continue;
-      const key = `${bare(file.path)}::${owner.name}`;
+      const key = `${importName(file.path)}::${owner.name}`;
       const known = types.get(key);
       if (known === undefined) types.set(key, { owner, path: file.path, inner: a, release, model: typeModel(owner, file.path, a, release, inner) });
       else if (known && known.inner.kind !== a.kind) types.set(key, null);
@@ -62,7 +61,7 @@ function typeModel(owner: Owner, path: string, inner: Acquisition, release: Rele
   const { closedWithMaker: _m, pooled: _p, completion: _c, activatedBy: _a, ...rest } = model;
   return {
     ...rest,
-    id: `project-type:${bare(path)}::${owner.name}`,
+    id: `project-type:${importName(path)}::${owner.name}`,
     description: `A \`${owner.name}\` (${path}): its constructor opens ${inner.api} and keeps it until \`${release.fn.name}()\`.`,
     acquire: { calls: [], methods: [], constructors: [owner.name], requiresImport: [] },
     handle: owner.name,
@@ -82,30 +81,19 @@ export function constructionAcquisitions(files: readonly FileFacts[], models: Mo
   const used = new Map<string, ResourceModel>();
   for (const file of files) {
     for (const call of file.constructions ?? []) {
-      const type = typeOf(types, call);
+      const type = byImport(types, call.calleeFile, call.callee) ?? undefined;
       // The class's own methods making another of it (a factory, a reconnect) are the class's business.
       if (!type || call.fn.ownerType === type.owner.name) continue;
       used.set(type.model.id, type.model);
-      const a: Acquisition = {
-        modelId: type.model.id,
-        kind: type.inner.kind,
-        api: `new ${call.callee}()`,
-        site: call.site,
-        snippet: call.snippet,
-        fn: call.fn,
-        handle: call.handle,
-        notes: [
-          `\`${type.owner.name}\`'s constructor (${type.path}:${type.inner.site.startLine}) opens \`${type.inner.api}\` and keeps it in \`this.${(type.inner.handle as { field: string }).field}\`; only \`${type.release.fn.name}()\` (${type.path}:${type.release.site.startLine}) releases it: each \`new ${call.callee}()\` opens one more`,
-        ],
-      };
-      if (call.inLoop) a.inLoop = true;
-      if (call.reusedByLoop !== undefined) a.reusedByLoop = call.reusedByLoop;
+      const a = acquisitionAtCall(
+        call,
+        type.model.id,
+        type.inner.kind,
+        `new ${call.callee}()`,
+        `\`${type.owner.name}\`'s constructor (${type.path}:${type.inner.site.startLine}) opens \`${type.inner.api}\` and keeps it in \`this.${(type.inner.handle as { field: string }).field}\`; only \`${type.release.fn.name}()\` (${type.path}:${type.release.site.startLine}) releases it: each \`new ${call.callee}()\` opens one more`,
+      );
       refs.push({ file, acquisition: a });
     }
   }
   return { refs, models: [...used.values()] };
-}
-
-function typeOf(types: ReadonlyMap<string, ResourceType | null>, call: HelperCall): ResourceType | undefined {
-  return types.get(`${call.calleeFile}::${call.callee}`) ?? types.get(`${call.calleeFile}/index::${call.callee}`) ?? undefined;
 }
