@@ -348,17 +348,18 @@ function traceLocal(name: string, from: SyntaxNode, body: SyntaxNode, opts: Fate
     } else if (node.type === 'token_tree' && new RegExp(`\\b${escapeRegExp(name)}\\b`).test(node.text)) {
       const macro = node.parent?.childForFieldName('macro')?.text ?? '';
       if (AWAITING_MACROS.test(macro)) fates.push({ kind: 'awaited', local: name });
-      else if (FORMATTING_MACROS.test(macro)) {
-        // Formatting takes a reference: read, not moved. A release inside it (`{}`, `c.kill()`) still counts.
-        const m = new RegExp(`\\b${escapeRegExp(name)}\\s*\\.\\s*(\\w+)\\s*\\(`).exec(node.text);
-        if (m && opts.releases.includes(m[1]!)) fates.push({ kind: 'released-locally', local: name, api: m[1]!, line: line(node) });
-        else if ((m && opts.joins.includes(m[1]!)) || (opts.joins.includes('await') && new RegExp(`\\b${escapeRegExp(name)}\\s*\\.\\s*await\\b`).test(node.text))) fates.push({ kind: 'awaited', local: name });
-        else fates.push({ kind: 'local', local: name });
-        return false;
-      }
       else {
         const m = new RegExp(`\\b${escapeRegExp(name)}\\s*\\.\\s*(\\w+)\\s*\\(`).exec(node.text);
-        if (m && opts.releases.includes(m[1]!)) fates.push({ kind: 'released-locally', local: name, api: m[1]!, line: line(node) });
+        const released = !!m && opts.releases.includes(m[1]!);
+        if (released) fates.push({ kind: 'released-locally', local: name, api: m[1]!, line: line(node) });
+        if (FORMATTING_MACROS.test(macro)) {
+          // Formatting takes a reference: read, not moved. A release inside it (`{}`, `c.kill()`) still counts.
+          if (!released) {
+            const joined = (m && opts.joins.includes(m[1]!)) || (opts.joins.includes('await') && new RegExp(`\\b${escapeRegExp(name)}\\s*\\.\\s*await\\b`).test(node.text));
+            fates.push(joined ? { kind: 'awaited', local: name } : { kind: 'local', local: name });
+          }
+          return false;
+        }
       }
     }
     return true;

@@ -331,7 +331,7 @@ export function callRecorder(env: CallFactEnv): CallRecorder {
 
   /** `./plugins/uploader` imported by this file -> `server/plugins/uploader`; a package or an alias -> undefined. */
   function relativeModuleFile(module: string): string | undefined {
-    return module.startsWith('.') ? withoutExtension(posix.normalize(posix.join(posix.dirname(path), module))) : undefined;
+    return module.startsWith('.') ? importedFile(path, module) : undefined;
   }
 
   /**
@@ -457,6 +457,11 @@ export const JSX_ELEMENT_TYPES: ReadonlySet<string> = new Set(['jsx_self_closing
 /** `server/uploader.ts` -> `server/uploader`: how imports name a file (`CallFact.calleeFile`). */
 export function withoutExtension(path: string): string {
   return path.replace(/\.[cm]?[jt]sx?$/, '');
+}
+
+/** `./plugins/uploader` imported by `server/app.ts` -> `server/plugins/uploader` (`CallFact.calleeFile`). */
+export function importedFile(fromPath: string, module: string): string {
+  return withoutExtension(posix.normalize(posix.join(posix.dirname(fromPath), module)));
 }
 
 /** A whole-module import (`import x from './x'`, `import * as x`, `require('./x')`) of a file of this project. */

@@ -3,13 +3,12 @@
 // own releases it) is seen only in the class's file, so the join is the analysis's
 // (analysis/resource-types.ts); this records the construction side, and only constructions whose
 // object is dropped or left unreleased in a local: one kept, returned or handed on stays its keeper's.
-import { posix } from 'node:path';
 import type { HelperCall } from '../../facts/types.js';
 import type { ResourceModel } from '../../models/schema.js';
 import type { SyntaxNode } from '../../parse/syntax.js';
 import type { CallSite } from './call-site.js';
 import type { FileScope } from './scope.js';
-import { withoutExtension } from './call-facts.js';
+import { importedFile, withoutExtension } from './call-facts.js';
 
 /**
  * Names a teardown of a project class may have that a caller's release is read with, besides the
@@ -31,7 +30,7 @@ export function constructedClass(
   const binding = scope.imports.get(name);
   if (binding) {
     if (!binding.module.startsWith('.') || boundLocally(name, fn)) return undefined;
-    const calleeFile = withoutExtension(posix.normalize(posix.join(posix.dirname(path), binding.module)));
+    const calleeFile = importedFile(path, binding.module);
     // `import { Session } from './session'`; a default or whole-module import names the class by its local name.
     return { callee: binding.name === '*' || binding.name === 'default' ? name : binding.name, calleeFile };
   }

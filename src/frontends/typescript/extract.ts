@@ -331,17 +331,14 @@ export function extractTypescript(input: TypescriptFrontendInput): FileFacts {
     if (!isTestFile) recordCall(site, ctx);
     // `const cxn = db.connect()`: what the caller does with another file's result, in case that file's function opens it.
     const target = !isTestFile && helperModel ? importedCallee(site, ctx.fn, path, scope, boundLocally) : undefined;
-    if (target) {
-      const enclosing = describe(node, ctx);
-      const fateCtx: FateContext = { model: helperModel!, scope, ...(ctx.cls ? { ownerType: className(ctx.cls) } : {}), modulePath: path, fn: enclosing.context.fn, root, isTask: false, declarations };
-      if (!enclosing.isTest) (facts.helperCalls ??= []).push(helperCallOf(node, target, enclosing, fateCtx, lines()));
-    }
     // `new Session(..)` of a project class, dropped or left unreleased: a resource if that class turns out to be one.
     const made = !isTestFile && constructedModel && site.type === 'new_expression' ? constructedClass(site, ctx.fn, path, scope, boundLocally) : undefined;
-    if (made) {
+    if (target || made) {
       const enclosing = describe(node, ctx);
-      const fateCtx: FateContext = { model: constructedModel!, scope, ...(ctx.cls ? { ownerType: className(ctx.cls) } : {}), modulePath: path, fn: enclosing.context.fn, root, isTask: false, declarations };
-      const construction = enclosing.isTest ? undefined : helperCallOf(node, made, enclosing, fateCtx, lines());
+      // What the caller does with the result, read with the releases of the model at hand.
+      const fateIn = (model: FateContext['model']): FateContext => ({ model, scope, ...(ctx.cls ? { ownerType: className(ctx.cls) } : {}), modulePath: path, fn: enclosing.context.fn, root, isTask: false, declarations });
+      if (target && !enclosing.isTest) (facts.helperCalls ??= []).push(helperCallOf(node, target, enclosing, fateIn(helperModel!), lines()));
+      const construction = made && !enclosing.isTest ? helperCallOf(node, made, enclosing, fateIn(constructedModel!), lines()) : undefined;
       if (construction && unreleasedConstruction(construction)) (facts.constructions ??= []).push(construction);
     }
     if (site.type === 'new_expression' && closedFieldModel && ctx.cls && !isTestFile) {

@@ -2,7 +2,6 @@
 // `const db = require('../database/redis')`, `makeClient()` imported from `./clients`. Whether that
 // function hands back a resource it opens on every call is seen only in its own file, so the join
 // is the analysis's (analysis/helper-calls.ts); this records the call side.
-import { posix } from 'node:path';
 import type { SyntaxNode } from '../../parse/syntax.js';
 import { DEFAULT_EXPORT, type HelperCall } from '../../facts/types.js';
 import type { ResourceModel } from '../../models/schema.js';
@@ -12,7 +11,7 @@ import { FUNCTION_TYPES, type Enclosing } from './functions.js';
 import { fateOf, type FateContext } from './handles.js';
 import type { CallSite } from './call-site.js';
 import type { FileScope } from './scope.js';
-import { withoutExtension } from './call-facts.js';
+import { importedFile } from './call-facts.js';
 
 const LOOPS: ReadonlySet<string> = new Set(['for_statement', 'for_in_statement', 'while_statement', 'do_statement']);
 
@@ -23,7 +22,7 @@ export function importedCallee(site: CallSite, fn: SyntaxNode | null, path: stri
   if (!calleePath || calleePath.length > 2) return undefined;
   const binding = scope.imports.get(calleePath[0]!);
   if (!binding || !(binding.module.startsWith('.') || binding.module.startsWith('/')) || boundLocally(calleePath[0]!, fn)) return undefined;
-  const calleeFile = withoutExtension(posix.normalize(posix.join(posix.dirname(path), binding.module)));
+  const calleeFile = importedFile(path, binding.module);
   // `db.connect()` through the module object; `connect()` imported by name; `make()`, the default export.
   if (calleePath.length === 2) return binding.name === '*' ? { callee: calleePath[1]!.replace(/^#/, ''), calleeFile } : undefined;
   return { callee: binding.name === '*' || binding.name === 'default' ? DEFAULT_EXPORT : binding.name, calleeFile };

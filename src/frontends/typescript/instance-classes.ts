@@ -7,6 +7,7 @@ import { FUNCTION_TYPES, className, functionName, positionalParameters, type Fun
 import type { CallSite } from './call-site.js';
 import { memberPath } from './qualify.js';
 import type { FileScope } from './scope.js';
+import { exits } from './once-guards.js';
 
 /** `new Server(..)`, `Server.getInstance()`, `await Server.create(..)`: the class of the instance. */
 export const INSTANCE_OF = /^(?:await\s+)?(?:new\s+([A-Z][\w$]*)\b|([A-Z][\w$]*)\.(?:getInstance|instance|shared|create|get|default)\b)/;
@@ -68,16 +69,10 @@ export function lazySingleton(call: SyntaxNode, className: string, ctx: Function
     if (cur.type !== 'statement_block') continue;
     for (const statement of cur.namedChildren) {
       if (!statement || statement.startIndex >= inner.startIndex) break;
-      if (statement.type === 'if_statement' && !statement.childForFieldName('alternative') && tests(statement) && leaves(statement.childForFieldName('consequence'))) return true;
+      if (statement.type === 'if_statement' && !statement.childForFieldName('alternative') && tests(statement) && exits(statement.childForFieldName('consequence'))) return true;
     }
   }
   return false;
-}
-
-/** A branch that only leaves the function: `return ..;`, `{ log(..); return; }`, `throw ..`. */
-function leaves(branch: SyntaxNode | null): boolean {
-  const last = branch?.type === 'statement_block' ? branch.namedChildren.filter((c) => c && c.type !== 'comment').at(-1) : branch;
-  return last?.type === 'return_statement' || last?.type === 'throw_statement';
 }
 
 export function isStaticMethod(fn: SyntaxNode | null): boolean {

@@ -2,13 +2,12 @@
 // `export default new Store()`, `module.exports = new Scheduler()`, `exports.bus = new Bus()`. Another
 // file that imports one (`import { jobs } from './jobs'; jobs.start()`) calls a method of that class,
 // on the one instance the module made; the join is the analysis's (analysis/imported-instances.ts).
-import { posix } from 'node:path';
 import type { SyntaxNode } from '../../parse/syntax.js';
 import { DEFAULT_EXPORT, type ModuleInstance } from '../../facts/types.js';
 import { kids } from '../shared/tree.js';
 import { memberPath, unwrap } from './qualify.js';
 import { packageRoot, type FileScope } from './scope.js';
-import { withoutExtension } from './call-facts.js';
+import { importedFile } from './call-facts.js';
 
 /** Cheap test on the source before the top-level statements are read. */
 const MAY_EXPORT_INSTANCE = /\bnew\s+[A-Z]/;
@@ -125,7 +124,7 @@ function classSource(cls: string, scope: FileScope, bare: string): { clsFile?: s
   const imported = scope.imports.get(cls);
   if (imported) {
     if (packageRoot(imported.module) !== undefined || !imported.module.startsWith('.')) return { external: true };
-    return { clsFile: withoutExtension(posix.normalize(posix.join(posix.dirname(bare), imported.module))) };
+    return { clsFile: importedFile(bare, imported.module) };
   }
   return scope.moduleNames.has(cls) ? { clsFile: bare } : { external: true };
 }

@@ -143,10 +143,11 @@ function checkOne(ctx: RuleContext, ref: AcquisitionRef): void {
           const guardedCall = (c: CallFact): boolean => c.callerOwner === owner && c.calleeOwner === owner && flagCleared(c.guardedBy?.flag);
           const perOperation = perOperationCalls(ctx.project, a.fn, file.path, true);
           const reopened = perOperation.map((c) => closedBeforeReopen(ctx.project, c, owner, clearing));
-          const caller = perOperation.find((c, i) => !clearsFirst(c) && !guardedCall(c) && reopened[i] === undefined);
+          const guardedAt = perOperation.map(guardedCall);
+          const caller = perOperation.find((c, i) => !clearsFirst(c) && !guardedAt[i] && reopened[i] === undefined);
           const closedBy = caller ? undefined : reopened.find((e) => e !== undefined);
           if (closedBy) ctx.note({ counter: 'cleared by its connection\'s close handler', path: file.path, line: a.site.startLine, detail: `${a.api}: ${closedBy}` });
-          const guarded = caller ? undefined : perOperation.find(guardedCall);
+          const guarded = caller ? undefined : perOperation.find((_, i) => guardedAt[i]);
           if (guarded) ctx.note({ counter: 'guarded by a flag its stop resets', path: file.path, line: a.site.startLine, detail: `${a.api}: \`${guarded.caller}()\` calls it under \`${guarded.guardedBy!.flag}\` (line ${guarded.guardedBy!.line}), set back only by a method that also clears \`${fate.field}\`` });
           if (caller) reportOverwrite(ctx, ref, body, releases[0]!.fn.name, caller.caller);
           return;

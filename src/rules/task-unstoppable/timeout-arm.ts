@@ -7,17 +7,17 @@ import type { AcquisitionRef } from '../../analysis/project.js';
 import { symbolOf } from '../../analysis/project.js';
 import type { ResourceModel } from '../../models/schema.js';
 import type { RuleContext } from '../types.js';
-import { acquisitionSite, formatPeriod, isTestCode } from '../shared/describe.js';
+import { acquisitionSite, formatPeriod } from '../shared/describe.js';
 
 /** Below this delay a pending timer is gone before it matters. */
 const SHORT_MS = 1000;
 
-/** Reports the uncleared timeout arm of `ref` when it is one; false when the caller should judge it as usual. */
+/** Reports the uncleared timeout arm of `ref` (production code: the rule has left tests out) when it is one; false when the caller should judge it as usual. */
 export function reportTimeoutArm(ctx: RuleContext, ref: AcquisitionRef, model: ResourceModel): boolean {
   const { acquisition: a, file } = ref;
   const arm = a.timeoutArm;
   const fate = a.handle;
-  if (!arm || a.kind !== 'timer' || isTestCode(ref) || a.fn.isEntryPoint || a.fn.name === '<module>') return false;
+  if (!arm || a.kind !== 'timer' || a.fn.isEntryPoint || a.fn.name === '<module>') return false;
   // Kept where something may clear it, or released when an event comes: not this shape.
   if (fate.kind !== 'discarded' && fate.kind !== 'returned' && !(fate.kind === 'local' && !fate.releasedOn)) return false;
   if (a.unreferenced) {
