@@ -5,7 +5,7 @@
 // the `new`, by the rule of the resource's kind, with the class's teardown as its release. One kept
 // in a field or collection, returned or handed on is its keeper's, as before.
 import type { Acquisition, FileFacts, Owner, Release } from '../facts/types.js';
-import type { ModelSet } from '../models/index.js';
+import { vocabularyOf, type ModelSet } from '../models/index.js';
 import type { ResourceModel } from '../models/schema.js';
 import type { AcquisitionRef } from './project.js';
 import { acquisitionAtCall } from './helper-calls.js';
@@ -15,10 +15,10 @@ import { byImport, importName } from './import-names.js';
 const TYPE_KINDS: ReadonlySet<string> = new Set(['connection', 'pool', 'process', 'worker', 'server', 'watcher']);
 
 /**
- * Teardown names a caller's release of the object is read with (`CONSTRUCTED_TEARDOWNS` in the
- * frontend, besides the models' releases): a class whose teardown is named otherwise is not judged.
+ * Teardown names a caller's release of the object is read with (vocabulary `constructedTeardowns`
+ * of the file's language, besides the models' releases): a class whose teardown is named otherwise is not judged.
  */
-const READ_TEARDOWNS: ReadonlySet<string> = new Set(['close', 'stop', 'destroy', 'dispose', 'terminate', 'end', 'shutdown', 'disconnect', 'quit', 'kill', 'release', 'cleanup', 'teardown', 'unload']);
+const readTeardowns = (file: FileFacts): readonly string[] => vocabularyOf(file.language).constructedTeardowns ?? [];
 
 interface ResourceType {
   owner: Owner;
@@ -42,7 +42,8 @@ function typesOf(files: readonly FileFacts[], models: ModelSet): Map<string, Res
       if (!inner || inner.role !== 'acquire' || inner.dropReleases) continue;
       const owner = file.owners.find((o) => o.name === fate.ownerType);
       if (!owner) continue;
-      const teardowns = new Set(owner.methods.filter((m) => m.teardown && READ_TEARDOWNS.has(m.name)).map((m) => m.name));
+      const named = readTeardowns(file);
+      const teardowns = new Set(owner.methods.filter((m) => m.teardown && named.includes(m.name)).map((m) => m.name));
       // Released in a teardown a caller can call by a name its release is read with.
       const releases = file.releases.filter((r) => r.fn.ownerType === owner.name && r.target.kind === 'field' && r.target.field === fate.field && !r.target.path);
       const release = releases.find((r) => teardowns.has(r.fn.name) && !r.skippedWhen);

@@ -94,6 +94,11 @@ export interface Vocabulary {
    * is stopped before the next open, once per connection.
    */
   connectionHandlers?: { open: string[]; close: string[] };
+  /**
+   * Teardown names by which a caller releases an object of a project's own class (`session.close()`):
+   * a class whose constructor opens a resource and whose teardown is named so is itself a resource.
+   */
+  constructedTeardowns?: string[];
   /** Listener methods that set the one callback of a type(.name) instead of adding one (d3's `on`). */
   keyedListeners?: KeyedListeners;
   /**

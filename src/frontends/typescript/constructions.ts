@@ -5,6 +5,7 @@
 // object is dropped or left unreleased in a local: one kept, returned or handed on stays its keeper's.
 import type { HelperCall } from '../../facts/types.js';
 import type { ResourceModel } from '../../models/schema.js';
+import { vocabularyOf } from '../../models/index.js';
 import type { SyntaxNode } from '../../parse/syntax.js';
 import type { CallSite } from './call-site.js';
 import type { FileScope } from './scope.js';
@@ -12,9 +13,10 @@ import { importedFile, withoutExtension } from './call-facts.js';
 
 /**
  * Names a teardown of a project class may have that a caller's release is read with, besides the
- * models' releases: a class whose teardown is named otherwise is not judged (its release would go unseen).
+ * models' releases (vocabulary `constructedTeardowns`): a class whose teardown is named otherwise is
+ * not judged (its release would go unseen).
  */
-export const CONSTRUCTED_TEARDOWNS: readonly string[] = ['close', 'stop', 'destroy', 'dispose', 'terminate', 'end', 'shutdown', 'disconnect', 'quit', 'kill', 'release', 'cleanup', 'teardown', 'unload'];
+const CONSTRUCTED_TEARDOWNS: readonly string[] = vocabularyOf('typescript').constructedTeardowns ?? [];
 
 /** The class a `new` names and the file that declares it: a relative import, or this file. */
 export function constructedClass(
